@@ -1,0 +1,10 @@
+DROP TABLE programme_targets;
+DROP TABLE programme_periods;
+DROP TABLE poverty_standard_indicators;
+DROP TABLE poverty_indicators;
+DROP TABLE poverty_standards;
+DROP TABLE occupations;
+DROP TABLE occupation_groups;
+DROP TABLE ethnic_groups;
+DROP TABLE admin_unit_successors;
+DROP TABLE admin_units;

@@ -1,0 +1,11 @@
+DROP TABLE service_records;
+DROP TABLE users;
+DROP TABLE enrollments;
+DROP TABLE course_occupations;
+DROP TABLE courses;
+DROP TABLE vacancies;
+DROP TABLE employers;
+DROP TABLE worker_occupations;
+DROP TABLE workers;
+DROP TABLE household_deprivations;
+DROP TABLE households;

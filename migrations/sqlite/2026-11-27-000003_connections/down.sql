@@ -1,0 +1,3 @@
+DROP TABLE follow_ups;
+DROP TABLE placements;
+DROP TABLE referrals;

@@ -1,0 +1,96 @@
+//! The command line: `ketnoi serve | migrate | demo | area …`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::{DEFAULT_BIND, DEFAULT_DATABASE_URL, DEFAULT_INDEX_DIR};
+use crate::demo::DEFAULT_WORKERS;
+
+#[derive(Debug, Parser)]
+#[command(name = "ketnoi", version, about = "Kết nối việc làm: job connection and vocational training for poor households")]
+pub struct Cli {
+    /// Database: sqlite://PATH (created if missing) or postgres://USER:PASS@HOST/DB.
+    #[arg(long, global = true, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+    pub database_url: String,
+
+    /// Folder of the search index.
+    #[arg(long, global = true, env = "KETNOI_INDEX_DIR", default_value = DEFAULT_INDEX_DIR)]
+    pub index_dir: PathBuf,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web service (applies pending migrations first).
+    Serve(ServeArgs),
+    /// Apply pending migrations and load missing reference data.
+    Migrate(MigrateArgs),
+    /// Fill an empty database with a realistic, reproducible demo province.
+    Demo(DemoArgs),
+    /// Administrative units: list them, and set which are poor areas.
+    Area(AreaArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on, host:port.
+    #[arg(long, env = "KETNOI_BIND", default_value = DEFAULT_BIND)]
+    pub bind: String,
+    /// On an empty database, load the default demo first and print a demo login.
+    #[arg(long)]
+    pub demo: bool,
+    /// HTTP worker threads (default: one per core).
+    #[arg(long)]
+    pub http_workers: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// Revert every migration instead (drops all tables and data).
+    #[arg(long)]
+    pub revert_all: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// How many workers to generate; households, employers, courses and histories scale with it.
+    #[arg(long, default_value_t = DEFAULT_WORKERS)]
+    pub workers: u64,
+    /// Seed: the same seed and size always give the same data.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AreaArgs {
+    #[command(subcommand)]
+    pub command: AreaCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AreaCommand {
+    /// List districts (or another kind) with their poor-area flag.
+    List {
+        /// province, district, commune, ward or town.
+        #[arg(long, default_value = "district")]
+        kind: String,
+        /// Only units flagged as poor areas.
+        #[arg(long)]
+        poor: bool,
+    },
+    /// Flag units as poor areas (huyện nghèo / vùng nghèo), by code; `--clear` removes the flag.
+    SetPoor {
+        /// Codes, e.g. `127` for a district or `03646` for a commune. A code used by both
+        /// generations of units flags both.
+        #[arg(required = true)]
+        codes: Vec<String>,
+        #[arg(long)]
+        clear: bool,
+    },
+}

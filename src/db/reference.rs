@@ -1,0 +1,684 @@
+//! Reference data embedded from `src/db/reference/` (sources and confidence in its
+//! `sources.md`) and loaded into both backends after migrations.
+//!
+//! Loading only inserts rows that are missing: what an administrator changed since (the
+//! poor-area flags above all) is never overwritten.
+
+use std::collections::HashSet;
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use serde::Deserialize;
+
+use super::DbConn;
+use super::schema::{
+    admin_unit_successors, admin_units, ethnic_groups, occupation_groups, occupations,
+    poverty_indicators, poverty_standard_indicators, poverty_standards, programme_periods,
+    programme_targets,
+};
+
+const PROVINCE: &str = include_str!("reference/province.csv");
+const DISTRICTS: &str = include_str!("reference/son_la_districts_pre2025.csv");
+const COMMUNES_PROGRAMME: &str = include_str!("reference/son_la_communes_2022_2024.csv");
+const COMMUNES_2025: &str = include_str!("reference/son_la_communes_2025.csv");
+const ETHNIC_GROUPS: &str = include_str!("reference/ethnic_groups_vn.csv");
+pub const ETHNIC_SHARES: &str = include_str!("reference/son_la_ethnic_shares.csv");
+const OCCUPATION_GROUPS: &str = include_str!("reference/vsco_major_submajor.csv");
+const OCCUPATIONS: &str = include_str!("reference/occupations_common_4digit.csv");
+const POVERTY_THRESHOLDS: &str = include_str!("reference/poverty_thresholds.csv");
+const POVERTY_INDICATORS: &str = include_str!("reference/poverty_indicators_2022_2025.csv");
+const POVERTY_INDICATOR_KEYS: &str = include_str!("reference/poverty_indicator_keys.csv");
+const PROGRAMME_TARGETS: &str = include_str!("reference/programme_targets.csv");
+
+/// The code list that `ethnic_groups.code` follows (QĐ 121-TCTK/PPCĐ, 1979).
+pub const ETHNIC_CODE_SCHEME: &str = "QD121-TCTK-1979";
+
+/// The two generations of administrative units: those in force through the 2021–2025
+/// programme (the list is unchanged in every statistics-office snapshot from 2021 to January
+/// 2025), and those of the two-tier reform in force from 1 July 2025. The short-lived
+/// February–June 2025 arrangement is not loaded: no programme record needs it.
+pub const PROGRAMME_UNITS_FROM: (i32, u32, u32) = (2021, 1, 1);
+pub const PROGRAMME_UNITS_TO: (i32, u32, u32) = (2025, 6, 30);
+pub const REFORM_UNITS_FROM: (i32, u32, u32) = (2025, 7, 1);
+
+/// `code@year`: the id of a unit of the generation that starts in `year`.
+pub fn unit_id(code: &str, generation_year: i32) -> String {
+    format!("{code}@{generation_year}")
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReferenceError {
+    #[error("reference file {file}: {source}")]
+    Csv { file: &'static str, source: csv::Error },
+    #[error("reference file {file}: {message}")]
+    Content { file: &'static str, message: String },
+    #[error(transparent)]
+    Database(#[from] diesel::result::Error),
+}
+
+fn rows<T: for<'de> Deserialize<'de>>(file: &'static str, text: &str) -> Result<Vec<T>, ReferenceError> {
+    csv::Reader::from_reader(text.as_bytes())
+        .deserialize()
+        .collect::<Result<Vec<T>, _>>()
+        .map_err(|source| ReferenceError::Csv { file, source })
+}
+
+fn date((year, month, day): (i32, u32, u32)) -> NaiveDate {
+    NaiveDate::from_ymd_opt(year, month, day).unwrap_or(NaiveDate::MIN)
+}
+
+fn parse_date(file: &'static str, text: &str) -> Result<NaiveDate, ReferenceError> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|error| ReferenceError::Content { file, message: format!("date `{text}`: {error}") })
+}
+
+/// The kind of a unit from its Vietnamese type.
+pub fn unit_kind(unit_type: &str) -> Option<&'static str> {
+    match unit_type {
+        "Tỉnh" | "Thành phố trực thuộc trung ương" => Some("province"),
+        "Huyện" | "Thị xã" | "Thành phố" => Some("district"),
+        "Xã" => Some("commune"),
+        "Phường" => Some("ward"),
+        "Thị trấn" => Some("town"),
+        _ => None,
+    }
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = admin_units)]
+struct NewAdminUnit {
+    id: String,
+    code: String,
+    name: String,
+    kind: &'static str,
+    unit_type: String,
+    parent_id: Option<String>,
+    poor_area: bool,
+    valid_from: NaiveDate,
+    valid_to: Option<NaiveDate>,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = admin_unit_successors)]
+struct NewSuccessor {
+    predecessor_id: String,
+    successor_id: String,
+    confidence: String,
+    note: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct ProvinceRow {
+    code: String,
+    name: String,
+    unit_type: String,
+}
+
+#[derive(Deserialize)]
+struct DistrictRow {
+    code: String,
+    name: String,
+    #[serde(rename = "type")]
+    unit_type: String,
+}
+
+#[derive(Deserialize)]
+struct ProgrammeCommuneRow {
+    code: String,
+    name: String,
+    #[serde(rename = "type")]
+    unit_type: String,
+    district_code: String,
+    new_code_2025_07: String,
+    note: String,
+    mapping_confidence: String,
+}
+
+#[derive(Deserialize)]
+struct ReformCommuneRow {
+    code: String,
+    name: String,
+    #[serde(rename = "type")]
+    unit_type: String,
+}
+
+fn admin_unit_rows() -> Result<(Vec<NewAdminUnit>, Vec<NewSuccessor>), ReferenceError> {
+    let programme_year = PROGRAMME_UNITS_FROM.0;
+    let reform_year = REFORM_UNITS_FROM.0;
+    let kind_of = |file: &'static str, unit_type: &str| {
+        unit_kind(unit_type).ok_or_else(|| ReferenceError::Content {
+            file,
+            message: format!("unknown unit type `{unit_type}`"),
+        })
+    };
+    let mut units = Vec::new();
+    let provinces: Vec<ProvinceRow> = rows("province.csv", PROVINCE)?;
+    let Some(province) = provinces.first() else {
+        return Err(ReferenceError::Content { file: "province.csv", message: "no province".into() });
+    };
+    let province_id = unit_id(&province.code, programme_year);
+    units.push(NewAdminUnit {
+        id: province_id.clone(),
+        code: province.code.clone(),
+        name: province.name.clone(),
+        kind: kind_of("province.csv", &province.unit_type)?,
+        unit_type: province.unit_type.clone(),
+        parent_id: None,
+        poor_area: false,
+        valid_from: date(PROGRAMME_UNITS_FROM),
+        valid_to: None,
+    });
+    for district in rows::<DistrictRow>("son_la_districts_pre2025.csv", DISTRICTS)? {
+        units.push(NewAdminUnit {
+            id: unit_id(&district.code, programme_year),
+            kind: kind_of("son_la_districts_pre2025.csv", &district.unit_type)?,
+            code: district.code,
+            name: district.name,
+            unit_type: district.unit_type,
+            parent_id: Some(province_id.clone()),
+            poor_area: false,
+            valid_from: date(PROGRAMME_UNITS_FROM),
+            valid_to: Some(date(PROGRAMME_UNITS_TO)),
+        });
+    }
+    let mut successors = Vec::new();
+    for commune in rows::<ProgrammeCommuneRow>("son_la_communes_2022_2024.csv", COMMUNES_PROGRAMME)? {
+        let id = unit_id(&commune.code, programme_year);
+        if !commune.new_code_2025_07.is_empty() {
+            successors.push(NewSuccessor {
+                predecessor_id: id.clone(),
+                successor_id: unit_id(&commune.new_code_2025_07, reform_year),
+                confidence: commune.mapping_confidence,
+                note: Some(commune.note).filter(|note| !note.is_empty()),
+            });
+        }
+        units.push(NewAdminUnit {
+            id,
+            kind: kind_of("son_la_communes_2022_2024.csv", &commune.unit_type)?,
+            code: commune.code,
+            name: commune.name,
+            unit_type: commune.unit_type,
+            parent_id: Some(unit_id(&commune.district_code, programme_year)),
+            poor_area: false,
+            valid_from: date(PROGRAMME_UNITS_FROM),
+            valid_to: Some(date(PROGRAMME_UNITS_TO)),
+        });
+    }
+    for commune in rows::<ReformCommuneRow>("son_la_communes_2025.csv", COMMUNES_2025)? {
+        units.push(NewAdminUnit {
+            id: unit_id(&commune.code, reform_year),
+            kind: kind_of("son_la_communes_2025.csv", &commune.unit_type)?,
+            code: commune.code,
+            name: commune.name,
+            unit_type: commune.unit_type,
+            parent_id: Some(province_id.clone()),
+            poor_area: false,
+            valid_from: date(REFORM_UNITS_FROM),
+            valid_to: None,
+        });
+    }
+    Ok((units, successors))
+}
+
+#[derive(Deserialize)]
+pub struct EthnicGroupRow {
+    #[serde(rename = "code_qd121_1979")]
+    pub code: String,
+    pub name: String,
+    pub alias_spellings: String,
+    #[serde(rename = "code_gso_census_list_if_known")]
+    pub gso_census_code: String,
+}
+
+/// The ethnic groups of the embedded code list.
+pub fn ethnic_group_rows() -> Result<Vec<EthnicGroupRow>, ReferenceError> {
+    rows("ethnic_groups_vn.csv", ETHNIC_GROUPS)
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = ethnic_groups)]
+struct NewEthnicGroup {
+    code: String,
+    code_scheme: &'static str,
+    name: String,
+    aliases: String,
+    gso_census_code: Option<String>,
+    is_minority: bool,
+}
+
+#[derive(Deserialize)]
+struct OccupationGroupRow {
+    level: i32,
+    code: String,
+    name_vi: String,
+    name_en: String,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = occupation_groups)]
+struct NewOccupationGroup {
+    code: String,
+    level: i32,
+    parent_code: Option<String>,
+    name_vi: String,
+    name_en: String,
+}
+
+#[derive(Deserialize)]
+pub struct OccupationRow {
+    #[serde(rename = "code_isco08")]
+    pub code: String,
+    #[serde(rename = "name_en_isco08")]
+    pub name_en: String,
+    #[serde(rename = "name_vi_unofficial")]
+    pub name_vi: String,
+}
+
+/// The common 4-digit occupations of the embedded list.
+pub fn occupation_rows() -> Result<Vec<OccupationRow>, ReferenceError> {
+    rows("occupations_common_4digit.csv", OCCUPATIONS)
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = occupations)]
+struct NewOccupation {
+    code: String,
+    group_code: String,
+    name_vi: String,
+    name_en: String,
+}
+
+#[derive(Deserialize)]
+struct ThresholdRow {
+    period: String,
+    legal_basis: String,
+    area: String,
+    poor_income_max_vnd_per_person_month: i64,
+    poor_rule: String,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = poverty_standards)]
+struct NewPovertyStandard {
+    id: String,
+    legal_basis: String,
+    valid_from: NaiveDate,
+    valid_to: Option<NaiveDate>,
+    rural_income_line_vnd: i64,
+    urban_income_line_vnd: i64,
+    poor_min_deprivations: i32,
+}
+
+#[derive(Deserialize)]
+struct IndicatorRow {
+    dimension_vi: String,
+    dimension_en: String,
+    indicator_no: u32,
+    indicator_vi: String,
+    indicator_en: String,
+    #[serde(rename = "status_in_2027_2030_standard_(draft, likely)")]
+    status_2027_2030: String,
+}
+
+#[derive(Deserialize)]
+struct IndicatorKeyRow {
+    indicator_no: u32,
+    key: String,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = poverty_indicators)]
+struct NewIndicator {
+    key: String,
+    dimension_vi: String,
+    dimension_en: String,
+    name_vi: String,
+    name_en: String,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = poverty_standard_indicators)]
+struct NewStandardIndicator {
+    standard_id: String,
+    indicator_key: String,
+    position: i32,
+}
+
+/// `2022-2025 (extended to 31/12/2026)` → (`2022-2025`, 2022-01-01, 2026-12-31).
+fn standard_period(period: &str) -> Result<(String, NaiveDate, NaiveDate), ReferenceError> {
+    let file = "poverty_thresholds.csv";
+    let bad = || ReferenceError::Content { file, message: format!("period `{period}`") };
+    let id: String = period.chars().take_while(|c| c.is_ascii_digit() || *c == '-').collect();
+    let (first, last) = id.split_once('-').ok_or_else(bad)?;
+    let first: i32 = first.parse().map_err(|_| bad())?;
+    let mut last: i32 = last.parse().map_err(|_| bad())?;
+    if let Some(extended) = period.split("extended to ").nth(1) {
+        // "31/12/2026)": the standard stays in force until the end of that year.
+        let year: String = extended.chars().filter(char::is_ascii_digit).skip(4).take(4).collect();
+        last = year.parse().map_err(|_| bad())?;
+    }
+    let from = NaiveDate::from_ymd_opt(first, 1, 1).ok_or_else(bad)?;
+    let to = NaiveDate::from_ymd_opt(last, 12, 31).ok_or_else(bad)?;
+    Ok((id, from, to))
+}
+
+/// "income <= 1,500,000 AND deprived in >= 3 of 12 indicators" → 3.
+fn poor_min_deprivations(rule: &str) -> Option<i32> {
+    let after = rule.split("deprived in >= ").nth(1)?;
+    after.split_whitespace().next()?.parse().ok()
+}
+
+fn poverty_rows()
+-> Result<(Vec<NewPovertyStandard>, Vec<NewIndicator>, Vec<NewStandardIndicator>), ReferenceError> {
+    let file = "poverty_thresholds.csv";
+    let mut standards: Vec<NewPovertyStandard> = Vec::new();
+    for row in rows::<ThresholdRow>(file, POVERTY_THRESHOLDS)? {
+        let (id, valid_from, valid_to) = standard_period(&row.period)?;
+        let min_deprivations = poor_min_deprivations(&row.poor_rule).ok_or_else(|| {
+            ReferenceError::Content { file, message: format!("rule `{}`", row.poor_rule) }
+        })?;
+        let standard = match standards.iter_mut().find(|standard| standard.id == id) {
+            Some(standard) => standard,
+            None => {
+                standards.push(NewPovertyStandard {
+                    id,
+                    legal_basis: row.legal_basis.clone(),
+                    valid_from,
+                    valid_to: Some(valid_to),
+                    rural_income_line_vnd: 0,
+                    urban_income_line_vnd: 0,
+                    poor_min_deprivations: min_deprivations,
+                });
+                let last = standards.len() - 1;
+                &mut standards[last]
+            }
+        };
+        if row.area.starts_with("rural") {
+            standard.rural_income_line_vnd = row.poor_income_max_vnd_per_person_month;
+        } else if row.area.starts_with("urban") {
+            standard.urban_income_line_vnd = row.poor_income_max_vnd_per_person_month;
+        } else {
+            return Err(ReferenceError::Content { file, message: format!("area `{}`", row.area) });
+        }
+    }
+    let keys: Vec<IndicatorKeyRow> = rows("poverty_indicator_keys.csv", POVERTY_INDICATOR_KEYS)?;
+    let key_of = |number: u32| {
+        keys.iter().find(|key| key.indicator_no == number).map(|key| key.key.clone()).ok_or_else(
+            || ReferenceError::Content {
+                file: "poverty_indicator_keys.csv",
+                message: format!("no key for indicator {number}"),
+            },
+        )
+    };
+    let mut indicators = Vec::new();
+    let mut links = Vec::new();
+    for row in rows::<IndicatorRow>("poverty_indicators_2022_2025.csv", POVERTY_INDICATORS)? {
+        let key = key_of(row.indicator_no)?;
+        let position = i32::try_from(row.indicator_no).unwrap_or(i32::MAX);
+        // Indicators 1–12 are the 2022–2025 standard; the last column says which the
+        // 2027–2030 draft keeps ("kept…"), drops ("NOT in…") or adds ("NEW…").
+        let in_2022_2025 = !row.status_2027_2030.starts_with("NEW");
+        let in_2027_2030 = !row.status_2027_2030.starts_with("NOT");
+        for (standard_id, member) in [("2022-2025", in_2022_2025), ("2027-2030", in_2027_2030)] {
+            if member && standards.iter().any(|standard| standard.id == standard_id) {
+                links.push(NewStandardIndicator {
+                    standard_id: standard_id.to_owned(),
+                    indicator_key: key.clone(),
+                    position,
+                });
+            }
+        }
+        indicators.push(NewIndicator {
+            key,
+            dimension_vi: row.dimension_vi,
+            dimension_en: row.dimension_en,
+            name_vi: row.indicator_vi,
+            name_en: row.indicator_en,
+        });
+    }
+    Ok((standards, indicators, links))
+}
+
+#[derive(Deserialize)]
+struct TargetRow {
+    period_code: String,
+    starts_on: String,
+    ends_on: String,
+    plan_reference: String,
+    key: String,
+    target_value: i64,
+    unit: String,
+    comparison: String,
+    description_vi: String,
+    description_en: String,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = programme_periods)]
+struct NewPeriod {
+    code: String,
+    starts_on: NaiveDate,
+    ends_on: NaiveDate,
+    plan_reference: String,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = programme_targets)]
+struct NewTarget {
+    period_code: String,
+    key: String,
+    target_value: i64,
+    unit: String,
+    comparison: String,
+    description_vi: String,
+    description_en: String,
+}
+
+/// How many reference rows a load inserted.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Loaded {
+    pub inserted: usize,
+}
+
+/// Inserts every reference row the database lacks, in one transaction.
+pub fn load(connection: &mut DbConn) -> Result<Loaded, ReferenceError> {
+    let (units, successors) = admin_unit_rows()?;
+    let (standards, indicators, standard_links) = poverty_rows()?;
+    let ethnic = ethnic_group_rows()?;
+    let groups: Vec<OccupationGroupRow> = rows("vsco_major_submajor.csv", OCCUPATION_GROUPS)?;
+    let common = occupation_rows()?;
+    let targets: Vec<TargetRow> = rows("programme_targets.csv", PROGRAMME_TARGETS)?;
+
+    connection.transaction(|connection| {
+        let mut loaded = Loaded::default();
+
+        let known: HashSet<String> = admin_units::table.select(admin_units::id).load(connection)?.into_iter().collect();
+        // Parents before children: the list is already in that order.
+        let missing: Vec<_> = units.into_iter().filter(|unit| !known.contains(&unit.id)).collect();
+        loaded.inserted += insert_chunks(connection, &missing, |connection, chunk| {
+            crate::insert_rows!(connection, admin_units::table, chunk)
+        })?;
+
+        let known: HashSet<(String, String)> = admin_unit_successors::table
+            .select((admin_unit_successors::predecessor_id, admin_unit_successors::successor_id))
+            .load(connection)?
+            .into_iter()
+            .collect();
+        let missing: Vec<_> = successors
+            .into_iter()
+            .filter(|link| !known.contains(&(link.predecessor_id.clone(), link.successor_id.clone())))
+            .collect();
+        loaded.inserted += insert_chunks(connection, &missing, |connection, chunk| {
+            crate::insert_rows!(connection, admin_unit_successors::table, chunk)
+        })?;
+
+        let known: HashSet<String> = ethnic_groups::table.select(ethnic_groups::code).load(connection)?.into_iter().collect();
+        let missing: Vec<_> = ethnic
+            .into_iter()
+            .filter(|group| !known.contains(&group.code))
+            .map(|group| NewEthnicGroup {
+                is_minority: group.name != "Kinh",
+                code: group.code,
+                code_scheme: ETHNIC_CODE_SCHEME,
+                name: group.name,
+                aliases: group.alias_spellings,
+                gso_census_code: Some(group.gso_census_code).filter(|code| !code.is_empty()),
+            })
+            .collect();
+        loaded.inserted += insert_chunks(connection, &missing, |connection, chunk| {
+            crate::insert_rows!(connection, ethnic_groups::table, chunk)
+        })?;
+
+        let known: HashSet<String> =
+            occupation_groups::table.select(occupation_groups::code).load(connection)?.into_iter().collect();
+        // Level 1 before level 2; rows whose code is not numeric are notes, not groups.
+        let mut missing: Vec<_> = groups
+            .into_iter()
+            .filter(|group| group.code.chars().all(|c| c.is_ascii_digit()) && !known.contains(&group.code))
+            .map(|group| NewOccupationGroup {
+                parent_code: (group.level == 2).then(|| group.code[..1].to_owned()),
+                code: group.code,
+                level: group.level,
+                name_vi: group.name_vi,
+                name_en: group.name_en,
+            })
+            .collect();
+        missing.sort_by_key(|group| group.level);
+        loaded.inserted += insert_chunks(connection, &missing, |connection, chunk| {
+            crate::insert_rows!(connection, occupation_groups::table, chunk)
+        })?;
+
+        let known: HashSet<String> = occupations::table.select(occupations::code).load(connection)?.into_iter().collect();
+        let missing: Vec<_> = common
+            .into_iter()
+            .filter(|occupation| !known.contains(&occupation.code))
+            .map(|occupation| NewOccupation {
+                group_code: occupation.code.chars().take(2).collect(),
+                code: occupation.code,
+                name_vi: occupation.name_vi,
+                name_en: occupation.name_en,
+            })
+            .collect();
+        loaded.inserted += insert_chunks(connection, &missing, |connection, chunk| {
+            crate::insert_rows!(connection, occupations::table, chunk)
+        })?;
+
+        let known: HashSet<String> =
+            poverty_standards::table.select(poverty_standards::id).load(connection)?.into_iter().collect();
+        let missing: Vec<_> = standards.into_iter().filter(|standard| !known.contains(&standard.id)).collect();
+        loaded.inserted += insert_chunks(connection, &missing, |connection, chunk| {
+            crate::insert_rows!(connection, poverty_standards::table, chunk)
+        })?;
+
+        let known: HashSet<String> =
+            poverty_indicators::table.select(poverty_indicators::key).load(connection)?.into_iter().collect();
+        let missing: Vec<_> = indicators.into_iter().filter(|indicator| !known.contains(&indicator.key)).collect();
+        loaded.inserted += insert_chunks(connection, &missing, |connection, chunk| {
+            crate::insert_rows!(connection, poverty_indicators::table, chunk)
+        })?;
+
+        let known: HashSet<(String, String)> = poverty_standard_indicators::table
+            .select((poverty_standard_indicators::standard_id, poverty_standard_indicators::indicator_key))
+            .load(connection)?
+            .into_iter()
+            .collect();
+        let missing: Vec<_> = standard_links
+            .into_iter()
+            .filter(|link| !known.contains(&(link.standard_id.clone(), link.indicator_key.clone())))
+            .collect();
+        loaded.inserted += insert_chunks(connection, &missing, |connection, chunk| {
+            crate::insert_rows!(connection, poverty_standard_indicators::table, chunk)
+        })?;
+
+        let known: HashSet<String> =
+            programme_periods::table.select(programme_periods::code).load(connection)?.into_iter().collect();
+        let mut periods: Vec<NewPeriod> = Vec::new();
+        for target in &targets {
+            if !known.contains(&target.period_code) && !periods.iter().any(|period| period.code == target.period_code) {
+                periods.push(NewPeriod {
+                    code: target.period_code.clone(),
+                    starts_on: parse_date("programme_targets.csv", &target.starts_on)?,
+                    ends_on: parse_date("programme_targets.csv", &target.ends_on)?,
+                    plan_reference: target.plan_reference.clone(),
+                });
+            }
+        }
+        loaded.inserted += insert_chunks(connection, &periods, |connection, chunk| {
+            crate::insert_rows!(connection, programme_periods::table, chunk)
+        })?;
+
+        let known: HashSet<(String, String)> = programme_targets::table
+            .select((programme_targets::period_code, programme_targets::key))
+            .load(connection)?
+            .into_iter()
+            .collect();
+        let missing: Vec<_> = targets
+            .into_iter()
+            .filter(|target| !known.contains(&(target.period_code.clone(), target.key.clone())))
+            .map(|target| NewTarget {
+                period_code: target.period_code,
+                key: target.key,
+                target_value: target.target_value,
+                unit: target.unit,
+                comparison: target.comparison,
+                description_vi: target.description_vi,
+                description_en: target.description_en,
+            })
+            .collect();
+        loaded.inserted += insert_chunks(connection, &missing, |connection, chunk| {
+            crate::insert_rows!(connection, programme_targets::table, chunk)
+        })?;
+
+        Ok(loaded)
+    })
+}
+
+/// Rows per multi-row INSERT: well under SQLite's 32,766 and PostgreSQL's 65,535 bound
+/// parameters for the widest table.
+pub const INSERT_CHUNK_ROWS: usize = 1_000;
+
+/// Inserts `rows` in multi-row statements of at most [`INSERT_CHUNK_ROWS`].
+pub fn insert_chunks<T>(
+    connection: &mut DbConn,
+    rows: &[T],
+    mut insert: impl FnMut(&mut DbConn, &[T]) -> QueryResult<usize>,
+) -> QueryResult<usize> {
+    let mut inserted = 0;
+    for chunk in rows.chunks(INSERT_CHUNK_ROWS) {
+        inserted += insert(connection, chunk)?;
+    }
+    Ok(inserted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_standard_periods_and_rules() -> Result<(), ReferenceError> {
+        let (standards, indicators, links) = poverty_rows()?;
+        let current = standards.iter().find(|standard| standard.id == "2022-2025");
+        let Some(current) = current else { panic!("the 2022-2025 standard is missing") };
+        assert_eq!(current.rural_income_line_vnd, 1_500_000);
+        assert_eq!(current.urban_income_line_vnd, 2_000_000);
+        assert_eq!(current.poor_min_deprivations, 3);
+        assert_eq!(current.valid_to, NaiveDate::from_ymd_opt(2026, 12, 31));
+        assert_eq!(links.iter().filter(|link| link.standard_id == "2022-2025").count(), 12);
+        assert!(indicators.iter().any(|indicator| indicator.key == "information_access"));
+        Ok(())
+    }
+
+    #[test]
+    fn lays_out_both_generations_of_units() -> Result<(), ReferenceError> {
+        let (units, successors) = admin_unit_rows()?;
+        let count = |kind: &str, year: &str| {
+            units.iter().filter(|unit| unit.kind == kind && unit.id.ends_with(year)).count()
+        };
+        assert_eq!(count("district", "@2021"), 12);
+        assert_eq!(count("commune", "@2021") + count("ward", "@2021") + count("town", "@2021"), 204);
+        assert_eq!(count("commune", "@2025") + count("ward", "@2025"), 75);
+        // Three communes abolished in early 2025 have no known successor.
+        assert_eq!(successors.len(), 204 - 3);
+        Ok(())
+    }
+}

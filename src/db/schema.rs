@@ -1,0 +1,439 @@
+//! The portable diesel schema shared by SQLite and PostgreSQL.
+//!
+//! Only types that `MultiConnection` covers on both backends appear here: Text, Integer, BigInt,
+//! Bool, Double, Date and Timestamp (UTC, without zone). Keep it in step with both migration folders.
+
+diesel::table! {
+    admin_units (id) {
+        id -> Text,
+        code -> Text,
+        name -> Text,
+        kind -> Text,
+        unit_type -> Text,
+        parent_id -> Nullable<Text>,
+        poor_area -> Bool,
+        valid_from -> Date,
+        valid_to -> Nullable<Date>,
+    }
+}
+
+diesel::table! {
+    admin_unit_successors (predecessor_id, successor_id) {
+        predecessor_id -> Text,
+        successor_id -> Text,
+        confidence -> Text,
+        note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    ethnic_groups (code) {
+        code -> Text,
+        code_scheme -> Text,
+        name -> Text,
+        aliases -> Text,
+        gso_census_code -> Nullable<Text>,
+        is_minority -> Bool,
+    }
+}
+
+diesel::table! {
+    occupation_groups (code) {
+        code -> Text,
+        level -> Integer,
+        parent_code -> Nullable<Text>,
+        name_vi -> Text,
+        name_en -> Text,
+    }
+}
+
+diesel::table! {
+    occupations (code) {
+        code -> Text,
+        group_code -> Text,
+        name_vi -> Text,
+        name_en -> Text,
+    }
+}
+
+diesel::table! {
+    poverty_standards (id) {
+        id -> Text,
+        legal_basis -> Text,
+        valid_from -> Date,
+        valid_to -> Nullable<Date>,
+        rural_income_line_vnd -> BigInt,
+        urban_income_line_vnd -> BigInt,
+        poor_min_deprivations -> Integer,
+    }
+}
+
+diesel::table! {
+    poverty_indicators (key) {
+        key -> Text,
+        dimension_vi -> Text,
+        dimension_en -> Text,
+        name_vi -> Text,
+        name_en -> Text,
+    }
+}
+
+diesel::table! {
+    poverty_standard_indicators (standard_id, indicator_key) {
+        standard_id -> Text,
+        indicator_key -> Text,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    programme_periods (code) {
+        code -> Text,
+        starts_on -> Date,
+        ends_on -> Date,
+        plan_reference -> Text,
+    }
+}
+
+diesel::table! {
+    programme_targets (period_code, key) {
+        period_code -> Text,
+        key -> Text,
+        target_value -> BigInt,
+        unit -> Text,
+        comparison -> Text,
+        description_vi -> Text,
+        description_en -> Text,
+    }
+}
+
+diesel::table! {
+    households (id) {
+        id -> Text,
+        code -> Text,
+        commune_id -> Text,
+        head_name -> Text,
+        ethnicity_code -> Text,
+        members -> Integer,
+        income_per_person_vnd -> BigInt,
+        urban -> Bool,
+        status -> Text,
+        previous_status -> Nullable<Text>,
+        review_year -> Integer,
+        standard_id -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        archived_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    household_deprivations (household_id, indicator_key) {
+        household_id -> Text,
+        indicator_key -> Text,
+    }
+}
+
+diesel::table! {
+    workers (id) {
+        id -> Text,
+        national_id -> Nullable<Text>,
+        full_name -> Text,
+        birth_date -> Date,
+        gender -> Text,
+        ethnicity_code -> Text,
+        phone -> Nullable<Text>,
+        email -> Nullable<Text>,
+        commune_id -> Text,
+        household_id -> Nullable<Text>,
+        education_level -> Text,
+        qualifications -> Text,
+        disability -> Bool,
+        skills -> Text,
+        willing_to_relocate -> Bool,
+        willing_overseas -> Bool,
+        expected_wage_vnd -> Nullable<BigInt>,
+        availability -> Text,
+        consent_to_share -> Bool,
+        registered_on -> Date,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        archived_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    worker_occupations (worker_id, occupation_code) {
+        worker_id -> Text,
+        occupation_code -> Text,
+    }
+}
+
+diesel::table! {
+    employers (id) {
+        id -> Text,
+        name -> Text,
+        tax_code -> Text,
+        kind -> Text,
+        sector -> Text,
+        commune_id -> Nullable<Text>,
+        address -> Text,
+        contact_name -> Text,
+        contact_email -> Nullable<Text>,
+        contact_phone -> Nullable<Text>,
+        verified -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        archived_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    vacancies (id) {
+        id -> Text,
+        employer_id -> Text,
+        title -> Text,
+        description -> Text,
+        occupation_code -> Text,
+        positions -> Integer,
+        commune_id -> Nullable<Text>,
+        work_place -> Nullable<Text>,
+        is_overseas -> Bool,
+        country -> Nullable<Text>,
+        wage_min_vnd -> Nullable<BigInt>,
+        wage_max_vnd -> Nullable<BigInt>,
+        min_age -> Nullable<Integer>,
+        max_age -> Nullable<Integer>,
+        education_required -> Nullable<Text>,
+        skills_required -> Text,
+        certificates_required -> Text,
+        deadline -> Nullable<Date>,
+        status -> Text,
+        posted_on -> Date,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        archived_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    courses (id) {
+        id -> Text,
+        provider -> Text,
+        title -> Text,
+        description -> Text,
+        level -> Text,
+        commune_id -> Nullable<Text>,
+        starts_on -> Date,
+        ends_on -> Date,
+        capacity -> Integer,
+        fee_vnd -> BigInt,
+        support_vnd -> BigInt,
+        status -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        archived_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    course_occupations (course_id, occupation_code) {
+        course_id -> Text,
+        occupation_code -> Text,
+    }
+}
+
+diesel::table! {
+    enrollments (id) {
+        id -> Text,
+        course_id -> Text,
+        worker_id -> Text,
+        status -> Text,
+        progress_percent -> Integer,
+        commune_id_at_enrolment -> Text,
+        applied_on -> Date,
+        completed_on -> Nullable<Date>,
+        certificate_no -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Text,
+        email -> Text,
+        password_hash -> Text,
+        role -> Text,
+        employer_id -> Nullable<Text>,
+        worker_id -> Nullable<Text>,
+        area_id -> Nullable<Text>,
+        language -> Text,
+        active -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    service_records (id) {
+        id -> Text,
+        worker_id -> Text,
+        kind -> Text,
+        provided_on -> Date,
+        note -> Text,
+        recorded_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    referrals (id) {
+        id -> Text,
+        vacancy_id -> Text,
+        worker_id -> Text,
+        status -> Text,
+        match_score -> Nullable<Double>,
+        match_explanation -> Text,
+        rejection_reason -> Nullable<Text>,
+        status_note -> Text,
+        created_by -> Nullable<Text>,
+        status_changed_at -> Timestamp,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    placements (id) {
+        id -> Text,
+        referral_id -> Nullable<Text>,
+        worker_id -> Text,
+        vacancy_id -> Text,
+        employer_id -> Text,
+        start_date -> Date,
+        wage_vnd -> Nullable<BigInt>,
+        is_overseas -> Bool,
+        country -> Nullable<Text>,
+        household_status_snapshot -> Nullable<Text>,
+        poor_area_snapshot -> Bool,
+        commune_id_snapshot -> Text,
+        status -> Text,
+        withdrawn_reason -> Nullable<Text>,
+        withdrawn_at -> Nullable<Timestamp>,
+        confirmed_by -> Nullable<Text>,
+        confirmed_at -> Timestamp,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    follow_ups (id) {
+        id -> Text,
+        placement_id -> Text,
+        months_after_start -> Integer,
+        due_on -> Date,
+        outcome -> Text,
+        left_reason -> Nullable<Text>,
+        note -> Text,
+        recorded_on -> Nullable<Date>,
+        recorded_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> BigInt,
+        occurred_at -> Timestamp,
+        actor_user_id -> Nullable<Text>,
+        action -> Text,
+        entity -> Text,
+        entity_id -> Text,
+        fields -> Text,
+        client_address -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> Text,
+        template -> Text,
+        recipient -> Text,
+        language -> Text,
+        payload -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        last_error -> Nullable<Text>,
+        sent_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    search_changes (id) {
+        id -> BigInt,
+        entity -> Text,
+        entity_id -> Text,
+        operation -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(admin_unit_successors -> admin_units (predecessor_id));
+diesel::joinable!(occupations -> occupation_groups (group_code));
+diesel::joinable!(households -> admin_units (commune_id));
+diesel::joinable!(households -> ethnic_groups (ethnicity_code));
+diesel::joinable!(households -> poverty_standards (standard_id));
+diesel::joinable!(household_deprivations -> households (household_id));
+diesel::joinable!(household_deprivations -> poverty_indicators (indicator_key));
+diesel::joinable!(workers -> admin_units (commune_id));
+diesel::joinable!(workers -> ethnic_groups (ethnicity_code));
+diesel::joinable!(workers -> households (household_id));
+diesel::joinable!(worker_occupations -> workers (worker_id));
+diesel::joinable!(worker_occupations -> occupations (occupation_code));
+diesel::joinable!(vacancies -> employers (employer_id));
+diesel::joinable!(vacancies -> occupations (occupation_code));
+diesel::joinable!(course_occupations -> courses (course_id));
+diesel::joinable!(enrollments -> courses (course_id));
+diesel::joinable!(enrollments -> workers (worker_id));
+diesel::joinable!(service_records -> workers (worker_id));
+diesel::joinable!(referrals -> vacancies (vacancy_id));
+diesel::joinable!(referrals -> workers (worker_id));
+diesel::joinable!(placements -> vacancies (vacancy_id));
+diesel::joinable!(placements -> workers (worker_id));
+diesel::joinable!(placements -> employers (employer_id));
+diesel::joinable!(follow_ups -> placements (placement_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    admin_units,
+    admin_unit_successors,
+    ethnic_groups,
+    occupation_groups,
+    occupations,
+    poverty_standards,
+    poverty_indicators,
+    poverty_standard_indicators,
+    programme_periods,
+    programme_targets,
+    households,
+    household_deprivations,
+    workers,
+    worker_occupations,
+    employers,
+    vacancies,
+    courses,
+    course_occupations,
+    enrollments,
+    users,
+    service_records,
+    referrals,
+    placements,
+    follow_ups,
+    audit_log,
+    outbox,
+    search_changes,
+);

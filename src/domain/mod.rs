@@ -1,0 +1,3 @@
+//! Domain rules that do not depend on storage.
+
+pub mod poverty;

@@ -1,0 +1,15 @@
+//! Ketnoi (*kết nối việc làm*): job connection and vocational training for a province's
+//! sustainable poverty-reduction programme.
+
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod models;
+pub mod routes;
+pub mod run;
+pub mod startup;
+pub mod state;

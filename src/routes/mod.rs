@@ -1,0 +1,9 @@
+//! HTTP routes.
+
+pub mod health;
+
+use actix_web::web;
+
+pub fn configure(config: &mut web::ServiceConfig) {
+    config.route("/healthz", web::get().to(health::healthz));
+}

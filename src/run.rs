@@ -1,0 +1,123 @@
+//! What each command does, given parsed arguments.
+
+use std::time::Instant;
+
+use anyhow::Context as _;
+use std::io::IsTerminal;
+
+use crate::cli::{AreaCommand, Cli, Command, DemoArgs, MigrateArgs, ServeArgs};
+use crate::config::{ServeSettings, Settings};
+use crate::db::{self, DatabaseUrl, migrations};
+use crate::demo::{self, DemoOptions};
+use crate::models::admin_units;
+use crate::startup;
+use crate::state::AppState;
+
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    let database_url = DatabaseUrl::parse(&cli.database_url)?;
+    let settings = Settings::new(database_url, cli.index_dir);
+    match cli.command {
+        Command::Serve(args) => serve(&settings, serve_settings(args)),
+        Command::Migrate(args) => migrate(&settings, &args),
+        Command::Demo(args) => run_demo(&settings, &args),
+        Command::Area(args) => area(&settings, args.command),
+    }
+}
+
+fn serve_settings(args: ServeArgs) -> ServeSettings {
+    ServeSettings { bind: args.bind, demo: args.demo, workers: args.http_workers }
+}
+
+fn serve(settings: &Settings, serve: ServeSettings) -> anyhow::Result<()> {
+    // Cheap checks first, so a bad setting fails before minutes of demo loading.
+    startup::check_index_dir(&settings.index_dir)?;
+    let listener = startup::listen(&serve.bind)?;
+    let address = listener.local_addr().context("reading the bound address")?;
+    let mut connection = startup::open_and_migrate(settings)?;
+    let login = if serve.demo {
+        startup::ensure_demo(&mut connection, std::io::stderr().is_terminal())?
+    } else {
+        None
+    };
+    drop(connection);
+    let (pool, backend) = startup::build_pool(settings)?;
+
+    println!("Ketnoi is listening on http://{address} ({}, {})", backend.name(), settings.database_url);
+    if let Some(login) = login {
+        if let Some(summary) = &login.loaded_now {
+            println!(
+                "Demo province loaded: {} households, {} workers, {} employers, {} vacancies, {} placements.",
+                summary.households, summary.workers, summary.employers, summary.vacancies, summary.placements
+            );
+        }
+        println!("Demo login: {} / {}", login.email, login.password);
+    }
+
+    let state = AppState { pool, backend };
+    actix_web::rt::System::new().block_on(async move {
+        startup::server(listener, state, serve.workers)?.await.context("running the HTTP server")
+    })
+}
+
+fn migrate(settings: &Settings, args: &MigrateArgs) -> anyhow::Result<()> {
+    if args.revert_all {
+        let mut connection = db::establish(&settings.database_url)?;
+        let reverted = migrations::revert_all(&mut connection).map_err(|error| anyhow::anyhow!("{error}"))?;
+        println!("Reverted {} migrations on {}.", reverted.len(), settings.database_url);
+        return Ok(());
+    }
+    let mut connection = startup::open_and_migrate(settings)?;
+    let version = migrations::schema_version(&mut connection).map_err(|error| anyhow::anyhow!("{error}"))?;
+    println!("{} is at schema version {}.", settings.database_url, version.unwrap_or_default());
+    Ok(())
+}
+
+fn run_demo(settings: &Settings, args: &DemoArgs) -> anyhow::Result<()> {
+    let mut connection = startup::open_and_migrate(settings)?;
+    let started = Instant::now();
+    let options = DemoOptions { workers: args.workers, seed: args.seed, show_progress: std::io::stderr().is_terminal() };
+    let summary = demo::generate(&mut connection, options)?;
+    let seconds = started.elapsed().as_secs_f64();
+    if args.json {
+        println!("{}", serde_json::to_string(&summary)?);
+    } else {
+        println!(
+            "Demo province (seed {}) loaded into {} in {seconds:.1} s: {} households, {} workers, {} employers, {} vacancies, {} courses, {} enrolments, {} referrals, {} placements, {} follow-ups, {} service records.",
+            args.seed,
+            settings.database_url,
+            summary.households,
+            summary.workers,
+            summary.employers,
+            summary.vacancies,
+            summary.courses,
+            summary.enrollments,
+            summary.referrals,
+            summary.placements,
+            summary.follow_ups,
+            summary.service_records
+        );
+        println!("Demo login: {} / {}", demo::DEMO_ADMIN_EMAIL, demo::DEMO_PASSWORD);
+    }
+    Ok(())
+}
+
+fn area(settings: &Settings, command: AreaCommand) -> anyhow::Result<()> {
+    let mut connection = startup::open_and_migrate(settings)?;
+    match command {
+        AreaCommand::List { kind, poor } => {
+            for unit in admin_units::list(&mut connection, &kind, poor)? {
+                let valid_to = unit.valid_to.map(|day| day.to_string()).unwrap_or_default();
+                let flag = if unit.poor_area { "poor_area" } else { "" };
+                println!("{}\t{}\t{}\t{}..{}\t{}", unit.code, unit.name, unit.unit_type, unit.valid_from, valid_to, flag);
+            }
+        }
+        AreaCommand::SetPoor { codes, clear } => {
+            let changed = admin_units::set_poor_area(&mut connection, &codes, !clear)?;
+            for unit in changed {
+                let state = if unit.poor_area { "is now a poor area" } else { "is no longer a poor area" };
+                println!("{} {} ({}, from {}) {state}", unit.code, unit.name, unit.unit_type, unit.valid_from);
+            }
+        }
+    }
+    Ok(())
+}

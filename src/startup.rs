@@ -1,0 +1,98 @@
+//! Bringing the service up: the database (migrations, reference data, optional demo), the
+//! index folder, the listening socket and the HTTP server.
+
+use std::net::TcpListener;
+use std::path::Path;
+
+use actix_web::dev::Server;
+use actix_web::{App, HttpServer, web};
+use anyhow::Context as _;
+use diesel::prelude::*;
+
+use crate::config::Settings;
+use crate::db::pool::{self, DbPool};
+use crate::db::schema::users;
+use crate::db::{self, Backend, DbConn, migrations, reference};
+use crate::demo::{self, DemoOptions};
+use crate::routes;
+use crate::state::AppState;
+
+/// Opens the database named by the settings, applies pending migrations and loads missing
+/// reference data, on one connection before any pool exists.
+pub fn open_and_migrate(settings: &Settings) -> anyhow::Result<DbConn> {
+    let mut connection = db::establish(&settings.database_url)?;
+    let applied = migrations::run_pending(&mut connection)
+        .map_err(|error| anyhow::anyhow!("migrating {}: {}", settings.database_url, db::one_line(&error.to_string())))?;
+    for version in &applied {
+        tracing::info!(version = %version, "applied migration");
+    }
+    let loaded = reference::load(&mut connection).context("loading reference data")?;
+    if loaded.inserted > 0 {
+        tracing::info!(rows = loaded.inserted, "loaded reference data");
+    }
+    Ok(connection)
+}
+
+/// What `serve --demo` tells the newcomer.
+pub struct DemoLogin {
+    pub email: &'static str,
+    pub password: &'static str,
+    pub loaded_now: Option<demo::DemoSummary>,
+}
+
+/// Loads the default demo into an empty database; either way, reports the demo login when
+/// the database has the demo's accounts.
+pub fn ensure_demo(connection: &mut DbConn, show_progress: bool) -> anyhow::Result<Option<DemoLogin>> {
+    let workers: i64 = db::schema::workers::table.count().get_result(connection)?;
+    let loaded_now = if workers == 0 {
+        let options = DemoOptions { workers: demo::DEFAULT_WORKERS, seed: 1, show_progress };
+        Some(demo::generate(connection, options).context("loading the demo")?)
+    } else {
+        None
+    };
+    let has_admin: i64 =
+        users::table.filter(users::email.eq(demo::DEMO_ADMIN_EMAIL)).count().get_result(connection)?;
+    Ok((has_admin > 0).then_some(DemoLogin {
+        email: demo::DEMO_ADMIN_EMAIL,
+        password: demo::DEMO_PASSWORD,
+        loaded_now,
+    }))
+}
+
+/// Makes sure the search index folder exists and can be written, so a bad setting is
+/// reported at start-up rather than at the first write.
+pub fn check_index_dir(path: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(path)
+        .with_context(|| format!("cannot create the search index folder {}", path.display()))?;
+    let probe = path.join(".ketnoi-write-check");
+    std::fs::write(&probe, b"ok")
+        .with_context(|| format!("the search index folder {} is not writable", path.display()))?;
+    std::fs::remove_file(&probe).with_context(|| format!("cleaning up in {}", path.display()))?;
+    Ok(())
+}
+
+/// Binds the listening socket (port 0 picks a free one).
+pub fn listen(bind: &str) -> anyhow::Result<TcpListener> {
+    TcpListener::bind(bind).with_context(|| format!("cannot listen on {bind}"))
+}
+
+pub fn build_pool(settings: &Settings) -> anyhow::Result<(DbPool, Backend)> {
+    let pool = pool::build(&settings.database_url, settings.pool_size)
+        .with_context(|| format!("opening a connection pool to {}", settings.database_url))?;
+    Ok((pool, settings.database_url.backend()))
+}
+
+/// The HTTP server on an already-bound socket. Call inside an actix system.
+pub fn server(listener: TcpListener, state: AppState, http_workers: Option<usize>) -> std::io::Result<Server> {
+    let data = web::Data::new(state);
+    let mut server = HttpServer::new(move || {
+        App::new()
+            .app_data(data.clone())
+            .app_data(web::JsonConfig::default().limit(1024 * 1024))
+            .configure(routes::configure)
+    });
+    if let Some(workers) = http_workers {
+        server = server.workers(workers.max(1));
+    }
+    Ok(server.listen(listener)?.run())
+}
