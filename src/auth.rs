@@ -30,7 +30,9 @@ pub fn verify_password(password: &str, stored_hash: &str) -> bool {
     let Ok(parsed) = PasswordHash::new(stored_hash) else {
         return false;
     };
-    Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok()
+    Argon2::default()
+        .verify_password(password.as_bytes(), &parsed)
+        .is_ok()
 }
 
 #[cfg(test)]
@@ -44,7 +46,10 @@ mod tests {
         assert!(verify_password("Mật khẩu đủ dài 2026", &hash));
         assert!(!verify_password("mat khau du dai 2026", &hash));
         assert!(!verify_password("anything", "not a hash"));
-        assert_eq!(hash_password_with_salt("x", &[3; 16])?, hash_password_with_salt("x", &[3; 16])?);
+        assert_eq!(
+            hash_password_with_salt("x", &[3; 16])?,
+            hash_password_with_salt("x", &[3; 16])?
+        );
         Ok(())
     }
 }

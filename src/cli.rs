@@ -8,7 +8,11 @@ use crate::config::{DEFAULT_BIND, DEFAULT_DATABASE_URL, DEFAULT_INDEX_DIR};
 use crate::demo::DEFAULT_WORKERS;
 
 #[derive(Debug, Parser)]
-#[command(name = "ketnoi", version, about = "Kết nối việc làm: job connection and vocational training for poor households")]
+#[command(
+    name = "ketnoi",
+    version,
+    about = "Kết nối việc làm: job connection and vocational training for poor households"
+)]
 pub struct Cli {
     /// Database: sqlite://PATH (created if missing) or postgres://USER:PASS@HOST/DB.
     #[arg(long, global = true, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]

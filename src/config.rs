@@ -20,7 +20,11 @@ pub struct Settings {
 
 impl Settings {
     pub fn new(database_url: DatabaseUrl, index_dir: PathBuf) -> Settings {
-        Settings { database_url, index_dir, pool_size: 8 }
+        Settings {
+            database_url,
+            index_dir,
+            pool_size: 8,
+        }
     }
 }
 

@@ -37,14 +37,25 @@ impl ResponseError for AppError {
         let (title, detail) = match self {
             AppError::Unavailable(cause) => {
                 tracing::warn!(error = format!("{cause:#}"), "service unavailable");
-                ("Dịch vụ tạm thời không khả dụng", "Cơ sở dữ liệu không phản hồi. Vui lòng thử lại sau.")
+                (
+                    "Dịch vụ tạm thời không khả dụng",
+                    "Cơ sở dữ liệu không phản hồi. Vui lòng thử lại sau.",
+                )
             }
             AppError::Unexpected(cause) => {
                 tracing::error!(error = format!("{cause:#}"), "unexpected error");
-                ("Lỗi hệ thống", "Đã xảy ra lỗi không mong muốn. Lỗi đã được ghi lại.")
+                (
+                    "Lỗi hệ thống",
+                    "Đã xảy ra lỗi không mong muốn. Lỗi đã được ghi lại.",
+                )
             }
         };
-        let body = Problem { kind: "about:blank", title, status: status.as_u16(), detail };
+        let body = Problem {
+            kind: "about:blank",
+            title,
+            status: status.as_u16(),
+            detail,
+        };
         HttpResponse::build(status)
             .insert_header(ContentType(mime_problem()))
             .body(serde_json::to_string(&body).unwrap_or_default())
@@ -52,5 +63,7 @@ impl ResponseError for AppError {
 }
 
 fn mime_problem() -> mime::Mime {
-    "application/problem+json".parse().unwrap_or(mime::APPLICATION_JSON)
+    "application/problem+json"
+        .parse()
+        .unwrap_or(mime::APPLICATION_JSON)
 }

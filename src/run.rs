@@ -25,7 +25,11 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 fn serve_settings(args: ServeArgs) -> ServeSettings {
-    ServeSettings { bind: args.bind, demo: args.demo, workers: args.http_workers }
+    ServeSettings {
+        bind: args.bind,
+        demo: args.demo,
+        workers: args.http_workers,
+    }
 }
 
 fn serve(settings: &Settings, serve: ServeSettings) -> anyhow::Result<()> {
@@ -42,12 +46,20 @@ fn serve(settings: &Settings, serve: ServeSettings) -> anyhow::Result<()> {
     drop(connection);
     let (pool, backend) = startup::build_pool(settings)?;
 
-    println!("Ketnoi is listening on http://{address} ({}, {})", backend.name(), settings.database_url);
+    println!(
+        "Ketnoi is listening on http://{address} ({}, {})",
+        backend.name(),
+        settings.database_url
+    );
     if let Some(login) = login {
         if let Some(summary) = &login.loaded_now {
             println!(
                 "Demo province loaded: {} households, {} workers, {} employers, {} vacancies, {} placements.",
-                summary.households, summary.workers, summary.employers, summary.vacancies, summary.placements
+                summary.households,
+                summary.workers,
+                summary.employers,
+                summary.vacancies,
+                summary.placements
             );
         }
         println!("Demo login: {} / {}", login.email, login.password);
@@ -55,27 +67,43 @@ fn serve(settings: &Settings, serve: ServeSettings) -> anyhow::Result<()> {
 
     let state = AppState { pool, backend };
     actix_web::rt::System::new().block_on(async move {
-        startup::server(listener, state, serve.workers)?.await.context("running the HTTP server")
+        startup::server(listener, state, serve.workers)?
+            .await
+            .context("running the HTTP server")
     })
 }
 
 fn migrate(settings: &Settings, args: &MigrateArgs) -> anyhow::Result<()> {
     if args.revert_all {
         let mut connection = db::establish(&settings.database_url)?;
-        let reverted = migrations::revert_all(&mut connection).map_err(|error| anyhow::anyhow!("{error}"))?;
-        println!("Reverted {} migrations on {}.", reverted.len(), settings.database_url);
+        let reverted =
+            migrations::revert_all(&mut connection).map_err(|error| anyhow::anyhow!("{error}"))?;
+        println!(
+            "Reverted {} migrations on {}.",
+            reverted.len(),
+            settings.database_url
+        );
         return Ok(());
     }
     let mut connection = startup::open_and_migrate(settings)?;
-    let version = migrations::schema_version(&mut connection).map_err(|error| anyhow::anyhow!("{error}"))?;
-    println!("{} is at schema version {}.", settings.database_url, version.unwrap_or_default());
+    let version =
+        migrations::schema_version(&mut connection).map_err(|error| anyhow::anyhow!("{error}"))?;
+    println!(
+        "{} is at schema version {}.",
+        settings.database_url,
+        version.unwrap_or_default()
+    );
     Ok(())
 }
 
 fn run_demo(settings: &Settings, args: &DemoArgs) -> anyhow::Result<()> {
     let mut connection = startup::open_and_migrate(settings)?;
     let started = Instant::now();
-    let options = DemoOptions { workers: args.workers, seed: args.seed, show_progress: std::io::stderr().is_terminal() };
+    let options = DemoOptions {
+        workers: args.workers,
+        seed: args.seed,
+        show_progress: std::io::stderr().is_terminal(),
+    };
     let summary = demo::generate(&mut connection, options)?;
     let seconds = started.elapsed().as_secs_f64();
     if args.json {
@@ -96,7 +124,11 @@ fn run_demo(settings: &Settings, args: &DemoArgs) -> anyhow::Result<()> {
             summary.follow_ups,
             summary.service_records
         );
-        println!("Demo login: {} / {}", demo::DEMO_ADMIN_EMAIL, demo::DEMO_PASSWORD);
+        println!(
+            "Demo login: {} / {}",
+            demo::DEMO_ADMIN_EMAIL,
+            demo::DEMO_PASSWORD
+        );
     }
     Ok(())
 }
@@ -108,14 +140,24 @@ fn area(settings: &Settings, command: AreaCommand) -> anyhow::Result<()> {
             for unit in admin_units::list(&mut connection, &kind, poor)? {
                 let valid_to = unit.valid_to.map(|day| day.to_string()).unwrap_or_default();
                 let flag = if unit.poor_area { "poor_area" } else { "" };
-                println!("{}\t{}\t{}\t{}..{}\t{}", unit.code, unit.name, unit.unit_type, unit.valid_from, valid_to, flag);
+                println!(
+                    "{}\t{}\t{}\t{}..{}\t{}",
+                    unit.code, unit.name, unit.unit_type, unit.valid_from, valid_to, flag
+                );
             }
         }
         AreaCommand::SetPoor { codes, clear } => {
             let changed = admin_units::set_poor_area(&mut connection, &codes, !clear)?;
             for unit in changed {
-                let state = if unit.poor_area { "is now a poor area" } else { "is no longer a poor area" };
-                println!("{} {} ({}, from {}) {state}", unit.code, unit.name, unit.unit_type, unit.valid_from);
+                let state = if unit.poor_area {
+                    "is now a poor area"
+                } else {
+                    "is no longer a poor area"
+                };
+                println!(
+                    "{} {} ({}, from {}) {state}",
+                    unit.code, unit.name, unit.unit_type, unit.valid_from
+                );
             }
         }
     }

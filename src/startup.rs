@@ -21,8 +21,13 @@ use crate::state::AppState;
 /// reference data, on one connection before any pool exists.
 pub fn open_and_migrate(settings: &Settings) -> anyhow::Result<DbConn> {
     let mut connection = db::establish(&settings.database_url)?;
-    let applied = migrations::run_pending(&mut connection)
-        .map_err(|error| anyhow::anyhow!("migrating {}: {}", settings.database_url, db::one_line(&error.to_string())))?;
+    let applied = migrations::run_pending(&mut connection).map_err(|error| {
+        anyhow::anyhow!(
+            "migrating {}: {}",
+            settings.database_url,
+            db::one_line(&error.to_string())
+        )
+    })?;
     for version in &applied {
         tracing::info!(version = %version, "applied migration");
     }
@@ -42,16 +47,25 @@ pub struct DemoLogin {
 
 /// Loads the default demo into an empty database; either way, reports the demo login when
 /// the database has the demo's accounts.
-pub fn ensure_demo(connection: &mut DbConn, show_progress: bool) -> anyhow::Result<Option<DemoLogin>> {
+pub fn ensure_demo(
+    connection: &mut DbConn,
+    show_progress: bool,
+) -> anyhow::Result<Option<DemoLogin>> {
     let workers: i64 = db::schema::workers::table.count().get_result(connection)?;
     let loaded_now = if workers == 0 {
-        let options = DemoOptions { workers: demo::DEFAULT_WORKERS, seed: 1, show_progress };
+        let options = DemoOptions {
+            workers: demo::DEFAULT_WORKERS,
+            seed: 1,
+            show_progress,
+        };
         Some(demo::generate(connection, options).context("loading the demo")?)
     } else {
         None
     };
-    let has_admin: i64 =
-        users::table.filter(users::email.eq(demo::DEMO_ADMIN_EMAIL)).count().get_result(connection)?;
+    let has_admin: i64 = users::table
+        .filter(users::email.eq(demo::DEMO_ADMIN_EMAIL))
+        .count()
+        .get_result(connection)?;
     Ok((has_admin > 0).then_some(DemoLogin {
         email: demo::DEMO_ADMIN_EMAIL,
         password: demo::DEMO_PASSWORD,
@@ -83,7 +97,11 @@ pub fn build_pool(settings: &Settings) -> anyhow::Result<(DbPool, Backend)> {
 }
 
 /// The HTTP server on an already-bound socket. Call inside an actix system.
-pub fn server(listener: TcpListener, state: AppState, http_workers: Option<usize>) -> std::io::Result<Server> {
+pub fn server(
+    listener: TcpListener,
+    state: AppState,
+    http_workers: Option<usize>,
+) -> std::io::Result<Server> {
     let data = web::Data::new(state);
     let mut server = HttpServer::new(move || {
         App::new()

@@ -12,7 +12,9 @@ pub fn new_id() -> String {
 /// the caller's seeded random bytes, so the same seed always yields the same ids.
 pub fn id_at(created_at: NaiveDateTime, random_bytes: [u8; 10]) -> String {
     let millis = u64::try_from(created_at.and_utc().timestamp_millis()).unwrap_or(0);
-    uuid::Builder::from_unix_timestamp_millis(millis, &random_bytes).into_uuid().to_string()
+    uuid::Builder::from_unix_timestamp_millis(millis, &random_bytes)
+        .into_uuid()
+        .to_string()
 }
 
 #[cfg(test)]

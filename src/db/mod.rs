@@ -94,13 +94,17 @@ impl DatabaseUrl {
                 if path.is_empty() {
                     return Err(DatabaseUrlError::NoSqlitePath);
                 }
-                Ok(DatabaseUrl::Sqlite { path: PathBuf::from(path) })
+                Ok(DatabaseUrl::Sqlite {
+                    path: PathBuf::from(path),
+                })
             }
             "postgres" | "postgresql" => {
                 if rest.is_empty() || rest == "/" {
                     return Err(DatabaseUrlError::MalformedPostgres(redact_password(raw)));
                 }
-                Ok(DatabaseUrl::Postgres { url: raw.to_owned() })
+                Ok(DatabaseUrl::Postgres {
+                    url: raw.to_owned(),
+                })
             }
             other => Err(DatabaseUrlError::UnknownScheme(other.to_owned())),
         }
@@ -147,12 +151,18 @@ fn redact_password(url: &str) -> String {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConnectError {
-    #[error("cannot create the folder {path} for the SQLite database: {source}")]
-    CreateFolder { path: PathBuf, source: std::io::Error },
+    #[error("cannot create the folder {path} for the SQLite database")]
+    CreateFolder {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("cannot open the database {url}: {message}")]
     Connect { url: String, message: String },
-    #[error("cannot prepare the SQLite connection to {url}: {source}")]
-    Pragmas { url: String, source: diesel::result::Error },
+    #[error("cannot prepare the SQLite connection to {url}")]
+    Pragmas {
+        url: String,
+        source: diesel::result::Error,
+    },
     #[error(
         "DATABASE_URL names PostgreSQL, but this build has no PostgreSQL support: rebuild with `--features postgres`"
     )]
@@ -163,24 +173,34 @@ pub enum ConnectError {
 pub fn establish(url: &DatabaseUrl) -> Result<DbConn, ConnectError> {
     match url {
         DatabaseUrl::Sqlite { path } => {
-            if let Some(parent) = path.parent().filter(|parent| !parent.as_os_str().is_empty()) {
+            if let Some(parent) = path
+                .parent()
+                .filter(|parent| !parent.as_os_str().is_empty())
+            {
                 std::fs::create_dir_all(parent).map_err(|source| ConnectError::CreateFolder {
                     path: parent.to_owned(),
                     source,
                 })?;
             }
             let path_text = path.to_string_lossy();
-            let mut connection = SqliteConnection::establish(&path_text).map_err(|error| {
-                ConnectError::Connect { url: url.to_string(), message: one_line(&error.to_string()) }
+            let mut connection =
+                SqliteConnection::establish(&path_text).map_err(|error| ConnectError::Connect {
+                    url: url.to_string(),
+                    message: one_line(&error.to_string()),
+                })?;
+            prepare_sqlite(&mut connection).map_err(|source| ConnectError::Pragmas {
+                url: url.to_string(),
+                source,
             })?;
-            prepare_sqlite(&mut connection)
-                .map_err(|source| ConnectError::Pragmas { url: url.to_string(), source })?;
             Ok(DbConn::Sqlite(connection))
         }
         #[cfg(feature = "postgres")]
         DatabaseUrl::Postgres { url: raw } => {
             let connection = diesel::pg::PgConnection::establish(raw).map_err(|error| {
-                ConnectError::Connect { url: url.to_string(), message: one_line(&error.to_string()) }
+                ConnectError::Connect {
+                    url: url.to_string(),
+                    message: one_line(&error.to_string()),
+                }
             })?;
             Ok(DbConn::Pg(connection))
         }
@@ -224,19 +244,33 @@ mod tests {
     fn parses_sqlite_paths() {
         assert_eq!(
             DatabaseUrl::parse("sqlite://data/ketnoi.sqlite3"),
-            Ok(DatabaseUrl::Sqlite { path: PathBuf::from("data/ketnoi.sqlite3") })
+            Ok(DatabaseUrl::Sqlite {
+                path: PathBuf::from("data/ketnoi.sqlite3")
+            })
         );
         assert_eq!(
             DatabaseUrl::parse("sqlite:///var/lib/ketnoi.db"),
-            Ok(DatabaseUrl::Sqlite { path: PathBuf::from("/var/lib/ketnoi.db") })
+            Ok(DatabaseUrl::Sqlite {
+                path: PathBuf::from("/var/lib/ketnoi.db")
+            })
         );
-        assert_eq!(DatabaseUrl::parse("sqlite://"), Err(DatabaseUrlError::NoSqlitePath));
+        assert_eq!(
+            DatabaseUrl::parse("sqlite://"),
+            Err(DatabaseUrlError::NoSqlitePath)
+        );
     }
 
     #[test]
     fn chooses_postgres_by_scheme_and_rejects_others() {
-        for raw in ["postgres://u@localhost/k", "postgresql://u@localhost/k", "POSTGRES://h/k"] {
-            assert_eq!(DatabaseUrl::parse(raw).map(|url| url.backend()), Ok(Backend::Postgres));
+        for raw in [
+            "postgres://u@localhost/k",
+            "postgresql://u@localhost/k",
+            "POSTGRES://h/k",
+        ] {
+            assert_eq!(
+                DatabaseUrl::parse(raw).map(|url| url.backend()),
+                Ok(Backend::Postgres)
+            );
         }
         assert_eq!(
             DatabaseUrl::parse("mysql://localhost/k"),
@@ -252,7 +286,10 @@ mod tests {
     #[test]
     fn hides_passwords_when_shown() -> Result<(), DatabaseUrlError> {
         let url = DatabaseUrl::parse("postgres://ketnoi:s3cret@db.example:5432/ketnoi")?;
-        assert_eq!(url.to_string(), "postgres://ketnoi:***@db.example:5432/ketnoi");
+        assert_eq!(
+            url.to_string(),
+            "postgres://ketnoi:***@db.example:5432/ketnoi"
+        );
         assert!(!format!("{url:?}").contains("s3cret"));
         Ok(())
     }

@@ -27,10 +27,12 @@ impl ManageConnection for Manager {
     }
 
     fn is_valid(&self, connection: &mut DbConn) -> Result<(), ConnectError> {
-        connection.batch_execute("SELECT 1").map_err(|error| ConnectError::Connect {
-            url: self.url.to_string(),
-            message: error.to_string(),
-        })
+        connection
+            .batch_execute("SELECT 1")
+            .map_err(|error| ConnectError::Connect {
+                url: self.url.to_string(),
+                message: error.to_string(),
+            })
     }
 
     fn has_broken(&self, _connection: &mut DbConn) -> bool {

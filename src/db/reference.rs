@@ -48,15 +48,21 @@ pub fn unit_id(code: &str, generation_year: i32) -> String {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReferenceError {
-    #[error("reference file {file}: {source}")]
-    Csv { file: &'static str, source: csv::Error },
+    #[error("reference file {file}")]
+    Csv {
+        file: &'static str,
+        source: csv::Error,
+    },
     #[error("reference file {file}: {message}")]
     Content { file: &'static str, message: String },
     #[error(transparent)]
     Database(#[from] diesel::result::Error),
 }
 
-fn rows<T: for<'de> Deserialize<'de>>(file: &'static str, text: &str) -> Result<Vec<T>, ReferenceError> {
+fn rows<T: for<'de> Deserialize<'de>>(
+    file: &'static str,
+    text: &str,
+) -> Result<Vec<T>, ReferenceError> {
     csv::Reader::from_reader(text.as_bytes())
         .deserialize()
         .collect::<Result<Vec<T>, _>>()
@@ -68,8 +74,10 @@ fn date((year, month, day): (i32, u32, u32)) -> NaiveDate {
 }
 
 fn parse_date(file: &'static str, text: &str) -> Result<NaiveDate, ReferenceError> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map_err(|error| ReferenceError::Content { file, message: format!("date `{text}`: {error}") })
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|error| ReferenceError::Content {
+        file,
+        message: format!("date `{text}`: {error}"),
+    })
 }
 
 /// The kind of a unit from its Vietnamese type.
@@ -154,7 +162,10 @@ fn admin_unit_rows() -> Result<(Vec<NewAdminUnit>, Vec<NewSuccessor>), Reference
     let mut units = Vec::new();
     let provinces: Vec<ProvinceRow> = rows("province.csv", PROVINCE)?;
     let Some(province) = provinces.first() else {
-        return Err(ReferenceError::Content { file: "province.csv", message: "no province".into() });
+        return Err(ReferenceError::Content {
+            file: "province.csv",
+            message: "no province".into(),
+        });
     };
     let province_id = unit_id(&province.code, programme_year);
     units.push(NewAdminUnit {
@@ -182,7 +193,8 @@ fn admin_unit_rows() -> Result<(Vec<NewAdminUnit>, Vec<NewSuccessor>), Reference
         });
     }
     let mut successors = Vec::new();
-    for commune in rows::<ProgrammeCommuneRow>("son_la_communes_2022_2024.csv", COMMUNES_PROGRAMME)? {
+    for commune in rows::<ProgrammeCommuneRow>("son_la_communes_2022_2024.csv", COMMUNES_PROGRAMME)?
+    {
         let id = unit_id(&commune.code, programme_year);
         if !commune.new_code_2025_07.is_empty() {
             successors.push(NewSuccessor {
@@ -347,14 +359,25 @@ struct NewStandardIndicator {
 /// `2022-2025 (extended to 31/12/2026)` → (`2022-2025`, 2022-01-01, 2026-12-31).
 fn standard_period(period: &str) -> Result<(String, NaiveDate, NaiveDate), ReferenceError> {
     let file = "poverty_thresholds.csv";
-    let bad = || ReferenceError::Content { file, message: format!("period `{period}`") };
-    let id: String = period.chars().take_while(|c| c.is_ascii_digit() || *c == '-').collect();
+    let bad = || ReferenceError::Content {
+        file,
+        message: format!("period `{period}`"),
+    };
+    let id: String = period
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '-')
+        .collect();
     let (first, last) = id.split_once('-').ok_or_else(bad)?;
     let first: i32 = first.parse().map_err(|_| bad())?;
     let mut last: i32 = last.parse().map_err(|_| bad())?;
     if let Some(extended) = period.split("extended to ").nth(1) {
         // "31/12/2026)": the standard stays in force until the end of that year.
-        let year: String = extended.chars().filter(char::is_ascii_digit).skip(4).take(4).collect();
+        let year: String = extended
+            .chars()
+            .filter(char::is_ascii_digit)
+            .skip(4)
+            .take(4)
+            .collect();
         last = year.parse().map_err(|_| bad())?;
     }
     let from = NaiveDate::from_ymd_opt(first, 1, 1).ok_or_else(bad)?;
@@ -368,15 +391,23 @@ fn poor_min_deprivations(rule: &str) -> Option<i32> {
     after.split_whitespace().next()?.parse().ok()
 }
 
-fn poverty_rows()
--> Result<(Vec<NewPovertyStandard>, Vec<NewIndicator>, Vec<NewStandardIndicator>), ReferenceError> {
+fn poverty_rows() -> Result<
+    (
+        Vec<NewPovertyStandard>,
+        Vec<NewIndicator>,
+        Vec<NewStandardIndicator>,
+    ),
+    ReferenceError,
+> {
     let file = "poverty_thresholds.csv";
     let mut standards: Vec<NewPovertyStandard> = Vec::new();
     for row in rows::<ThresholdRow>(file, POVERTY_THRESHOLDS)? {
         let (id, valid_from, valid_to) = standard_period(&row.period)?;
-        let min_deprivations = poor_min_deprivations(&row.poor_rule).ok_or_else(|| {
-            ReferenceError::Content { file, message: format!("rule `{}`", row.poor_rule) }
-        })?;
+        let min_deprivations =
+            poor_min_deprivations(&row.poor_rule).ok_or_else(|| ReferenceError::Content {
+                file,
+                message: format!("rule `{}`", row.poor_rule),
+            })?;
         let standard = match standards.iter_mut().find(|standard| standard.id == id) {
             Some(standard) => standard,
             None => {
@@ -398,17 +429,21 @@ fn poverty_rows()
         } else if row.area.starts_with("urban") {
             standard.urban_income_line_vnd = row.poor_income_max_vnd_per_person_month;
         } else {
-            return Err(ReferenceError::Content { file, message: format!("area `{}`", row.area) });
+            return Err(ReferenceError::Content {
+                file,
+                message: format!("area `{}`", row.area),
+            });
         }
     }
     let keys: Vec<IndicatorKeyRow> = rows("poverty_indicator_keys.csv", POVERTY_INDICATOR_KEYS)?;
     let key_of = |number: u32| {
-        keys.iter().find(|key| key.indicator_no == number).map(|key| key.key.clone()).ok_or_else(
-            || ReferenceError::Content {
+        keys.iter()
+            .find(|key| key.indicator_no == number)
+            .map(|key| key.key.clone())
+            .ok_or_else(|| ReferenceError::Content {
                 file: "poverty_indicator_keys.csv",
                 message: format!("no key for indicator {number}"),
-            },
-        )
+            })
     };
     let mut indicators = Vec::new();
     let mut links = Vec::new();
@@ -492,27 +527,43 @@ pub fn load(connection: &mut DbConn) -> Result<Loaded, ReferenceError> {
     connection.transaction(|connection| {
         let mut loaded = Loaded::default();
 
-        let known: HashSet<String> = admin_units::table.select(admin_units::id).load(connection)?.into_iter().collect();
+        let known: HashSet<String> = admin_units::table
+            .select(admin_units::id)
+            .load(connection)?
+            .into_iter()
+            .collect();
         // Parents before children: the list is already in that order.
-        let missing: Vec<_> = units.into_iter().filter(|unit| !known.contains(&unit.id)).collect();
+        let missing: Vec<_> = units
+            .into_iter()
+            .filter(|unit| !known.contains(&unit.id))
+            .collect();
         loaded.inserted += insert_chunks(connection, &missing, |connection, chunk| {
             crate::insert_rows!(connection, admin_units::table, chunk)
         })?;
 
         let known: HashSet<(String, String)> = admin_unit_successors::table
-            .select((admin_unit_successors::predecessor_id, admin_unit_successors::successor_id))
+            .select((
+                admin_unit_successors::predecessor_id,
+                admin_unit_successors::successor_id,
+            ))
             .load(connection)?
             .into_iter()
             .collect();
         let missing: Vec<_> = successors
             .into_iter()
-            .filter(|link| !known.contains(&(link.predecessor_id.clone(), link.successor_id.clone())))
+            .filter(|link| {
+                !known.contains(&(link.predecessor_id.clone(), link.successor_id.clone()))
+            })
             .collect();
         loaded.inserted += insert_chunks(connection, &missing, |connection, chunk| {
             crate::insert_rows!(connection, admin_unit_successors::table, chunk)
         })?;
 
-        let known: HashSet<String> = ethnic_groups::table.select(ethnic_groups::code).load(connection)?.into_iter().collect();
+        let known: HashSet<String> = ethnic_groups::table
+            .select(ethnic_groups::code)
+            .load(connection)?
+            .into_iter()
+            .collect();
         let missing: Vec<_> = ethnic
             .into_iter()
             .filter(|group| !known.contains(&group.code))
@@ -529,12 +580,17 @@ pub fn load(connection: &mut DbConn) -> Result<Loaded, ReferenceError> {
             crate::insert_rows!(connection, ethnic_groups::table, chunk)
         })?;
 
-        let known: HashSet<String> =
-            occupation_groups::table.select(occupation_groups::code).load(connection)?.into_iter().collect();
+        let known: HashSet<String> = occupation_groups::table
+            .select(occupation_groups::code)
+            .load(connection)?
+            .into_iter()
+            .collect();
         // Level 1 before level 2; rows whose code is not numeric are notes, not groups.
         let mut missing: Vec<_> = groups
             .into_iter()
-            .filter(|group| group.code.chars().all(|c| c.is_ascii_digit()) && !known.contains(&group.code))
+            .filter(|group| {
+                group.code.chars().all(|c| c.is_ascii_digit()) && !known.contains(&group.code)
+            })
             .map(|group| NewOccupationGroup {
                 parent_code: (group.level == 2).then(|| group.code[..1].to_owned()),
                 code: group.code,
@@ -548,7 +604,11 @@ pub fn load(connection: &mut DbConn) -> Result<Loaded, ReferenceError> {
             crate::insert_rows!(connection, occupation_groups::table, chunk)
         })?;
 
-        let known: HashSet<String> = occupations::table.select(occupations::code).load(connection)?.into_iter().collect();
+        let known: HashSet<String> = occupations::table
+            .select(occupations::code)
+            .load(connection)?
+            .into_iter()
+            .collect();
         let missing: Vec<_> = common
             .into_iter()
             .filter(|occupation| !known.contains(&occupation.code))
@@ -563,22 +623,37 @@ pub fn load(connection: &mut DbConn) -> Result<Loaded, ReferenceError> {
             crate::insert_rows!(connection, occupations::table, chunk)
         })?;
 
-        let known: HashSet<String> =
-            poverty_standards::table.select(poverty_standards::id).load(connection)?.into_iter().collect();
-        let missing: Vec<_> = standards.into_iter().filter(|standard| !known.contains(&standard.id)).collect();
+        let known: HashSet<String> = poverty_standards::table
+            .select(poverty_standards::id)
+            .load(connection)?
+            .into_iter()
+            .collect();
+        let missing: Vec<_> = standards
+            .into_iter()
+            .filter(|standard| !known.contains(&standard.id))
+            .collect();
         loaded.inserted += insert_chunks(connection, &missing, |connection, chunk| {
             crate::insert_rows!(connection, poverty_standards::table, chunk)
         })?;
 
-        let known: HashSet<String> =
-            poverty_indicators::table.select(poverty_indicators::key).load(connection)?.into_iter().collect();
-        let missing: Vec<_> = indicators.into_iter().filter(|indicator| !known.contains(&indicator.key)).collect();
+        let known: HashSet<String> = poverty_indicators::table
+            .select(poverty_indicators::key)
+            .load(connection)?
+            .into_iter()
+            .collect();
+        let missing: Vec<_> = indicators
+            .into_iter()
+            .filter(|indicator| !known.contains(&indicator.key))
+            .collect();
         loaded.inserted += insert_chunks(connection, &missing, |connection, chunk| {
             crate::insert_rows!(connection, poverty_indicators::table, chunk)
         })?;
 
         let known: HashSet<(String, String)> = poverty_standard_indicators::table
-            .select((poverty_standard_indicators::standard_id, poverty_standard_indicators::indicator_key))
+            .select((
+                poverty_standard_indicators::standard_id,
+                poverty_standard_indicators::indicator_key,
+            ))
             .load(connection)?
             .into_iter()
             .collect();
@@ -590,11 +665,18 @@ pub fn load(connection: &mut DbConn) -> Result<Loaded, ReferenceError> {
             crate::insert_rows!(connection, poverty_standard_indicators::table, chunk)
         })?;
 
-        let known: HashSet<String> =
-            programme_periods::table.select(programme_periods::code).load(connection)?.into_iter().collect();
+        let known: HashSet<String> = programme_periods::table
+            .select(programme_periods::code)
+            .load(connection)?
+            .into_iter()
+            .collect();
         let mut periods: Vec<NewPeriod> = Vec::new();
         for target in &targets {
-            if !known.contains(&target.period_code) && !periods.iter().any(|period| period.code == target.period_code) {
+            if !known.contains(&target.period_code)
+                && !periods
+                    .iter()
+                    .any(|period| period.code == target.period_code)
+            {
                 periods.push(NewPeriod {
                     code: target.period_code.clone(),
                     starts_on: parse_date("programme_targets.csv", &target.starts_on)?,
@@ -658,13 +740,25 @@ mod tests {
     fn reads_the_standard_periods_and_rules() -> Result<(), ReferenceError> {
         let (standards, indicators, links) = poverty_rows()?;
         let current = standards.iter().find(|standard| standard.id == "2022-2025");
-        let Some(current) = current else { panic!("the 2022-2025 standard is missing") };
+        let Some(current) = current else {
+            panic!("the 2022-2025 standard is missing")
+        };
         assert_eq!(current.rural_income_line_vnd, 1_500_000);
         assert_eq!(current.urban_income_line_vnd, 2_000_000);
         assert_eq!(current.poor_min_deprivations, 3);
         assert_eq!(current.valid_to, NaiveDate::from_ymd_opt(2026, 12, 31));
-        assert_eq!(links.iter().filter(|link| link.standard_id == "2022-2025").count(), 12);
-        assert!(indicators.iter().any(|indicator| indicator.key == "information_access"));
+        assert_eq!(
+            links
+                .iter()
+                .filter(|link| link.standard_id == "2022-2025")
+                .count(),
+            12
+        );
+        assert!(
+            indicators
+                .iter()
+                .any(|indicator| indicator.key == "information_access")
+        );
         Ok(())
     }
 
@@ -672,10 +766,16 @@ mod tests {
     fn lays_out_both_generations_of_units() -> Result<(), ReferenceError> {
         let (units, successors) = admin_unit_rows()?;
         let count = |kind: &str, year: &str| {
-            units.iter().filter(|unit| unit.kind == kind && unit.id.ends_with(year)).count()
+            units
+                .iter()
+                .filter(|unit| unit.kind == kind && unit.id.ends_with(year))
+                .count()
         };
         assert_eq!(count("district", "@2021"), 12);
-        assert_eq!(count("commune", "@2021") + count("ward", "@2021") + count("town", "@2021"), 204);
+        assert_eq!(
+            count("commune", "@2021") + count("ward", "@2021") + count("town", "@2021"),
+            204
+        );
         assert_eq!(count("commune", "@2025") + count("ward", "@2025"), 75);
         // Three communes abolished in early 2025 have no known successor.
         assert_eq!(successors.len(), 204 - 3);

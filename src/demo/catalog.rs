@@ -4,12 +4,28 @@
 /// Skills a worker of this occupation writes in their profile, and an employer asks for.
 pub fn skill_phrases(occupation_code: &str) -> &'static [&'static str] {
     match occupation_code {
-        "8153" => &["may công nghiệp", "vận hành máy may một kim", "may hoàn thiện áo sơ mi"],
+        "8153" => &[
+            "may công nghiệp",
+            "vận hành máy may một kim",
+            "may hoàn thiện áo sơ mi",
+        ],
         "7533" => &["thêu tay", "dệt thổ cẩm", "may trang phục dân tộc"],
-        "8212" => &["lắp ráp linh kiện điện tử", "kiểm tra ngoại quan sản phẩm", "hàn thiếc"],
-        "9329" => &["công nhân sản xuất", "đóng gói sản phẩm", "làm việc theo ca"],
+        "8212" => &[
+            "lắp ráp linh kiện điện tử",
+            "kiểm tra ngoại quan sản phẩm",
+            "hàn thiếc",
+        ],
+        "9329" => &[
+            "công nhân sản xuất",
+            "đóng gói sản phẩm",
+            "làm việc theo ca",
+        ],
         "6111" => &["trồng rau an toàn", "trồng ngô", "sử dụng phân bón hữu cơ"],
-        "6112" => &["trồng và chăm sóc chè", "trồng cà phê", "trồng xoài, nhãn, mận hậu"],
+        "6112" => &[
+            "trồng và chăm sóc chè",
+            "trồng cà phê",
+            "trồng xoài, nhãn, mận hậu",
+        ],
         "6121" => &["chăn nuôi bò", "chăn nuôi lợn", "phòng bệnh cho gia súc"],
         "6122" => &["chăn nuôi gà", "chăn nuôi vịt", "ấp trứng"],
         "6210" => &["trồng rừng", "chăm sóc rừng", "khai thác gỗ rừng trồng"],
@@ -73,8 +89,22 @@ pub const FACTORY_TRADES: &[(&str, &[&str])] = &[
 ];
 
 pub const COMPANY_NAMES: &[&str] = &[
-    "Tân Phú", "Hưng Thịnh", "Phúc An", "Minh Long", "Đại Việt", "Thành Công", "Kim Sơn", "Hoàng Gia",
-    "An Khang", "Trường Thịnh", "Việt Tiến", "Hòa Bình", "Bảo Minh", "Nam Việt", "Đông Á", "Phương Bắc",
+    "Tân Phú",
+    "Hưng Thịnh",
+    "Phúc An",
+    "Minh Long",
+    "Đại Việt",
+    "Thành Công",
+    "Kim Sơn",
+    "Hoàng Gia",
+    "An Khang",
+    "Trường Thịnh",
+    "Việt Tiến",
+    "Hòa Bình",
+    "Bảo Minh",
+    "Nam Việt",
+    "Đông Á",
+    "Phương Bắc",
 ];
 
 pub const COOPERATIVE_TRADES: &[(&str, &[&str])] = &[
@@ -98,10 +128,13 @@ pub const HOUSEHOLD_TRADES: &[(&str, &[&str])] = &[
 /// Countries of overseas contract work (ISO 3166-1 alpha-2), with the trades they recruit.
 pub const OVERSEAS_MARKETS: &[(&str, &str, &[&str])] = &[
     ("KR", "Hàn Quốc (EPS)", &["6111", "6121", "9329", "8212"]),
-    ("JP", "Nhật Bản (thực tập sinh kỹ năng)", &["8153", "7112", "6111", "5120", "9329"]),
+    (
+        "JP",
+        "Nhật Bản (thực tập sinh kỹ năng)",
+        &["8153", "7112", "6111", "5120", "9329"],
+    ),
     ("TW", "Đài Loan", &["9329", "8212", "5322"]),
 ];
-
 
 pub const COURSE_PROVIDERS: &[&str] = &[
     "Trung tâm Dịch vụ việc làm",

@@ -84,12 +84,17 @@ impl Context {
             .order(admin_units::id)
             .load(connection)?;
         let successors: HashMap<String, String> = admin_unit_successors::table
-            .select((admin_unit_successors::predecessor_id, admin_unit_successors::successor_id))
+            .select((
+                admin_unit_successors::predecessor_id,
+                admin_unit_successors::successor_id,
+            ))
             .load::<(String, String)>(connection)?
             .into_iter()
             .collect();
 
-        let Some((_, province_code, province_name, ..)) = units.iter().find(|unit| unit.3 == "province") else {
+        let Some((_, province_code, province_name, ..)) =
+            units.iter().find(|unit| unit.3 == "province")
+        else {
             return Err(DemoError::MissingReference("province"));
         };
         let mut districts = Vec::new();
@@ -107,7 +112,10 @@ impl Context {
             if !matches!(kind.as_str(), "commune" | "ward" | "town") {
                 continue;
             }
-            let Some(&district) = parent_id.as_ref().and_then(|parent| district_index.get(parent)) else {
+            let Some(&district) = parent_id
+                .as_ref()
+                .and_then(|parent| district_index.get(parent))
+            else {
                 continue;
             };
             communes.push(Commune {
@@ -120,7 +128,9 @@ impl Context {
             });
         }
         if communes.is_empty() {
-            return Err(DemoError::MissingReference("communes of the programme period"));
+            return Err(DemoError::MissingReference(
+                "communes of the programme period",
+            ));
         }
         // Make sure the successor generation exists, so reform-era records can point at it.
         let reform_units: i64 = admin_units::table
@@ -133,7 +143,8 @@ impl Context {
             }
         }
 
-        let groups = reference::ethnic_group_rows().map_err(|error| DemoError::Reference(error.to_string()))?;
+        let groups = reference::ethnic_group_rows()
+            .map_err(|error| DemoError::Reference(error.to_string()))?;
         let shares: Vec<ShareRow> = csv::Reader::from_reader(ETHNIC_SHARES.as_bytes())
             .deserialize()
             .filter_map(Result::ok)
@@ -141,11 +152,14 @@ impl Context {
         let mut ethnicities = Vec::new();
         let mut weights = Vec::new();
         for share in shares {
-            let matches = |candidate: &str| candidate.trim().eq_ignore_ascii_case(share.ethnic_group.trim());
-            let Some(group) = groups
-                .iter()
-                .find(|group| matches(&group.name) || group.alias_spellings.split(';').any(matches))
-            else {
+            let matches = |candidate: &str| {
+                candidate
+                    .trim()
+                    .eq_ignore_ascii_case(share.ethnic_group.trim())
+            };
+            let Some(group) = groups.iter().find(|group| {
+                matches(&group.name) || group.alias_spellings.split(';').any(matches)
+            }) else {
                 continue; // the TOTAL row
             };
             ethnicities.push(Ethnicity {
@@ -158,11 +172,18 @@ impl Context {
         let urban_weights: Vec<f64> = ethnicities
             .iter()
             .zip(&weights)
-            .map(|(ethnicity, weight)| if ethnicity.minority { *weight } else { weight * 4.0 })
+            .map(|(ethnicity, weight)| {
+                if ethnicity.minority {
+                    *weight
+                } else {
+                    weight * 4.0
+                }
+            })
             .collect();
-        let ethnic_weights = WeightedIndex::new(&weights).map_err(|_| DemoError::MissingReference("ethnic shares"))?;
-        let urban_ethnic_weights =
-            WeightedIndex::new(&urban_weights).map_err(|_| DemoError::MissingReference("ethnic shares"))?;
+        let ethnic_weights = WeightedIndex::new(&weights)
+            .map_err(|_| DemoError::MissingReference("ethnic shares"))?;
+        let urban_ethnic_weights = WeightedIndex::new(&urban_weights)
+            .map_err(|_| DemoError::MissingReference("ethnic shares"))?;
 
         let occupations = occupations::table
             .select((occupations::code, occupations::name_vi))
@@ -210,10 +231,15 @@ impl Context {
     }
 
     pub fn occupation_name<'a>(&'a self, code: &'a str) -> &'a str {
-        self.occupations.iter().find(|occupation| occupation.code == code).map_or(code, |o| o.name_vi.as_str())
+        self.occupations
+            .iter()
+            .find(|occupation| occupation.code == code)
+            .map_or(code, |o| o.name_vi.as_str())
     }
 
     pub fn has_occupation(&self, code: &str) -> bool {
-        self.occupations.iter().any(|occupation| occupation.code == code)
+        self.occupations
+            .iter()
+            .any(|occupation| occupation.code == code)
     }
 }

@@ -33,7 +33,7 @@ pub const DEFAULT_WORKERS: u64 = 120_000;
 
 /// The demo world's "today": records dated after it do not exist, follow-ups due before it
 /// have been recorded.
-pub const AS_OF: NaiveDate = date(2026, 6, 30);
+pub const AS_OF: NaiveDate = date(2026, 11, 1);
 /// The programme period the placements fall in.
 pub const PERIOD_START: NaiveDate = date(2021, 1, 4);
 /// From this day records are entered with the communes of the 2025 reform.
@@ -103,16 +103,28 @@ impl DemoRng {
 
     /// Uniform in `0..bound` (0 when `bound` is 0).
     pub fn below(&mut self, bound: u64) -> u64 {
-        if bound == 0 { 0 } else { self.0.random_range(0..bound) }
+        if bound == 0 {
+            0
+        } else {
+            self.0.random_range(0..bound)
+        }
     }
 
     pub fn index(&mut self, len: usize) -> usize {
-        if len == 0 { 0 } else { self.0.random_range(0..len) }
+        if len == 0 {
+            0
+        } else {
+            self.0.random_range(0..len)
+        }
     }
 
     /// Uniform in `low..=high`.
     pub fn between(&mut self, low: i64, high: i64) -> i64 {
-        if high <= low { low } else { self.0.random_range(low..=high) }
+        if high <= low {
+            low
+        } else {
+            self.0.random_range(low..=high)
+        }
     }
 
     pub fn unit(&mut self) -> f64 {
@@ -155,7 +167,8 @@ impl DemoRng {
 /// A working-hours moment on `day`, for created-at stamps (UTC).
 pub fn at_time(day: NaiveDate, rng: &mut DemoRng) -> NaiveDateTime {
     let seconds = rng.between(0, 9 * 3600) as u32;
-    let time = NaiveTime::from_num_seconds_from_midnight_opt(1800 + seconds, 0).unwrap_or(NaiveTime::MIN);
+    let time =
+        NaiveTime::from_num_seconds_from_midnight_opt(1800 + seconds, 0).unwrap_or(NaiveTime::MIN);
     day.and_time(time)
 }
 
@@ -195,7 +208,10 @@ pub fn generate(connection: &mut DbConn, options: DemoOptions) -> Result<DemoSum
 
     let staff_user_id = create_demo_users(connection, &mut rng)?;
     let mut supply = supply::Supply::generate(connection, &context, &plan, &mut rng)?;
-    let employer_user_employer = supply.vacancies.first().map(|slot| slot.employer_id.clone());
+    let employer_user_employer = supply
+        .vacancies
+        .first()
+        .map(|slot| slot.employer_id.clone());
     if let Some(employer_id) = employer_user_employer {
         create_employer_user(connection, &mut rng, employer_id)?;
     }
@@ -217,7 +233,8 @@ pub fn generate(connection: &mut DbConn, options: DemoOptions) -> Result<DemoSum
         courses: supply.courses.len() as u64,
         ..DemoSummary::default()
     };
-    let mut generator = population::Population::new(&context, &mut supply, &mut rng, staff_user_id, options.seed);
+    let mut generator =
+        population::Population::new(&context, &mut supply, &mut rng, staff_user_id, options.seed);
     generator.generate(connection, options.workers, &mut summary, &progress)?;
     progress.finish_and_clear();
 
@@ -230,7 +247,9 @@ pub fn generate(connection: &mut DbConn, options: DemoOptions) -> Result<DemoSum
                 .execute(connection)?;
         }
         diesel::update(
-            vacancies::table.filter(vacancies::status.eq("open")).filter(vacancies::deadline.lt(AS_OF)),
+            vacancies::table
+                .filter(vacancies::status.eq("open"))
+                .filter(vacancies::deadline.lt(AS_OF)),
         )
         .set(vacancies::status.eq("closed"))
         .execute(connection)
@@ -240,13 +259,18 @@ pub fn generate(connection: &mut DbConn, options: DemoOptions) -> Result<DemoSum
 
 /// Flags the demo's poor districts, unless an administrator has flagged any unit already.
 fn mark_demo_poor_areas(connection: &mut DbConn) -> QueryResult<()> {
-    let flagged: i64 = admin_units::table.filter(admin_units::poor_area.eq(true)).count().get_result(connection)?;
+    let flagged: i64 = admin_units::table
+        .filter(admin_units::poor_area.eq(true))
+        .count()
+        .get_result(connection)?;
     if flagged > 0 {
         return Ok(());
     }
     let generation = crate::db::reference::PROGRAMME_UNITS_FROM.0;
-    let ids: Vec<String> =
-        DEMO_POOR_DISTRICTS.iter().map(|code| crate::db::reference::unit_id(code, generation)).collect();
+    let ids: Vec<String> = DEMO_POOR_DISTRICTS
+        .iter()
+        .map(|code| crate::db::reference::unit_id(code, generation))
+        .collect();
     diesel::update(admin_units::table.filter(admin_units::id.eq_any(&ids)))
         .set(admin_units::poor_area.eq(true))
         .execute(connection)?;
@@ -287,7 +311,11 @@ fn create_demo_users(connection: &mut DbConn, rng: &mut DemoRng) -> Result<Strin
     Ok(staff_id)
 }
 
-fn create_employer_user(connection: &mut DbConn, rng: &mut DemoRng, employer_id: String) -> Result<(), DemoError> {
+fn create_employer_user(
+    connection: &mut DbConn,
+    rng: &mut DemoRng,
+    employer_id: String,
+) -> Result<(), DemoError> {
     let mut user = demo_user(rng, DEMO_EMPLOYER_EMAIL, "employer")?;
     user.employer_id = Some(employer_id);
     crate::insert_rows!(connection, users::table, &user)?;
@@ -295,5 +323,9 @@ fn create_employer_user(connection: &mut DbConn, rng: &mut DemoRng, employer_id:
 }
 
 pub(crate) fn days_after(day: NaiveDate, days: i64) -> NaiveDate {
-    if days >= 0 { day + Days::new(days as u64) } else { day - Days::new(days.unsigned_abs()) }
+    if days >= 0 {
+        day + Days::new(days as u64)
+    } else {
+        day - Days::new(days.unsigned_abs())
+    }
 }

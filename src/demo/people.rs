@@ -17,35 +17,61 @@ struct NamePool {
 }
 
 const THAI: NamePool = NamePool {
-    family: &["Lò", "Cầm", "Quàng", "Lường", "Tòng", "Vì", "Hà", "Điêu", "Bạc", "Sa", "Mè", "Lù", "Hoàng", "Lê"],
+    family: &[
+        "Lò", "Cầm", "Quàng", "Lường", "Tòng", "Vì", "Hà", "Điêu", "Bạc", "Sa", "Mè", "Lù",
+        "Hoàng", "Lê",
+    ],
     male_middle: &["Văn"],
     female_middle: &["Thị"],
-    male_given: &["Ơn", "Thắm", "Pằn", "Khăm", "Phanh", "Xôm", "Chiến", "Biên", "Thanh", "Hải", "Ngọc", "Tâm", "Duẩn", "Kiên"],
-    female_given: &["Ỏn", "Thắm", "Xuân", "Ín", "Phương", "Hoa", "Ngoan", "Mai", "Lả", "Én", "Hươn", "Pành", "Thoa", "Duyên"],
+    male_given: &[
+        "Ơn", "Thắm", "Pằn", "Khăm", "Phanh", "Xôm", "Chiến", "Biên", "Thanh", "Hải", "Ngọc",
+        "Tâm", "Duẩn", "Kiên",
+    ],
+    female_given: &[
+        "Ỏn", "Thắm", "Xuân", "Ín", "Phương", "Hoa", "Ngoan", "Mai", "Lả", "Én", "Hươn", "Pành",
+        "Thoa", "Duyên",
+    ],
 };
 
 const KINH: NamePool = NamePool {
-    family: &["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đỗ", "Bùi", "Đặng", "Ngô", "Dương", "Đinh"],
+    family: &[
+        "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đỗ", "Bùi", "Đặng", "Ngô", "Dương", "Đinh",
+    ],
     male_middle: &["Văn", "Đức", "Minh", "Quang", "Hữu", "Tiến"],
     female_middle: &["Thị", "Thu", "Thanh", "Ngọc", "Hồng"],
-    male_given: &["Hùng", "Tuấn", "Dũng", "Nam", "Long", "Thắng", "Cường", "Huy", "Sơn", "Trung", "Việt", "Bình"],
-    female_given: &["Lan", "Hoa", "Hương", "Mai", "Trang", "Hà", "Linh", "Nga", "Thủy", "Yến", "Hằng", "Nhung"],
+    male_given: &[
+        "Hùng", "Tuấn", "Dũng", "Nam", "Long", "Thắng", "Cường", "Huy", "Sơn", "Trung", "Việt",
+        "Bình",
+    ],
+    female_given: &[
+        "Lan", "Hoa", "Hương", "Mai", "Trang", "Hà", "Linh", "Nga", "Thủy", "Yến", "Hằng", "Nhung",
+    ],
 };
 
 const HMONG: NamePool = NamePool {
-    family: &["Giàng", "Vừ", "Mùa", "Sùng", "Thào", "Lầu", "Hờ", "Lý", "Hạng", "Tráng", "Cứ", "Mua"],
+    family: &[
+        "Giàng", "Vừ", "Mùa", "Sùng", "Thào", "Lầu", "Hờ", "Lý", "Hạng", "Tráng", "Cứ", "Mua",
+    ],
     male_middle: &["A", "Seo", "Chứ", "Văn"],
     female_middle: &["Thị", "Thị", "Y"],
-    male_given: &["Páo", "Dế", "Pó", "Chư", "Sình", "Lử", "Của", "Chá", "Vàng", "Dua", "Tủa", "Nhè"],
-    female_given: &["Dợ", "Mai", "Sua", "Chở", "Mỷ", "Dính", "Pà", "Lia", "Xúa", "Ly", "Dung", "Mẩy"],
+    male_given: &[
+        "Páo", "Dế", "Pó", "Chư", "Sình", "Lử", "Của", "Chá", "Vàng", "Dua", "Tủa", "Nhè",
+    ],
+    female_given: &[
+        "Dợ", "Mai", "Sua", "Chở", "Mỷ", "Dính", "Pà", "Lia", "Xúa", "Ly", "Dung", "Mẩy",
+    ],
 };
 
 const MUONG: NamePool = NamePool {
     family: &["Đinh", "Bùi", "Quách", "Hà", "Xa", "Cao", "Hoàng"],
     male_middle: &["Văn", "Công"],
     female_middle: &["Thị"],
-    male_given: &["Thơm", "Sơn", "Hải", "Lực", "Khánh", "Tình", "Thuận", "Đông"],
-    female_given: &["Nhung", "Thơm", "Hiền", "Lụa", "Duyên", "Thảo", "Hạnh", "Nguyệt"],
+    male_given: &[
+        "Thơm", "Sơn", "Hải", "Lực", "Khánh", "Tình", "Thuận", "Đông",
+    ],
+    female_given: &[
+        "Nhung", "Thơm", "Hiền", "Lụa", "Duyên", "Thảo", "Hạnh", "Nguyệt",
+    ],
 };
 
 const DAO: NamePool = NamePool {
@@ -58,11 +84,17 @@ const DAO: NamePool = NamePool {
 
 /// Xinh Mun, Khơ Mú, La Ha, Kháng and Lào families mostly carry Thái-style names in Sơn La.
 const NORTHWEST_SMALL_GROUPS: NamePool = NamePool {
-    family: &["Lò", "Quàng", "Cà", "Lường", "Vi", "Cút", "Lừ", "Tòng", "Xa"],
+    family: &[
+        "Lò", "Quàng", "Cà", "Lường", "Vi", "Cút", "Lừ", "Tòng", "Xa",
+    ],
     male_middle: &["Văn"],
     female_middle: &["Thị"],
-    male_given: &["Ơn", "Pọm", "Xương", "Ban", "Khay", "Chăn", "Ỏn", "Thắm", "Bun", "Sấm"],
-    female_given: &["Ỏn", "Pọm", "Xương", "Bua", "Khăm", "Ín", "Thắm", "Ngọc", "Đeo", "Kẻo"],
+    male_given: &[
+        "Ơn", "Pọm", "Xương", "Ban", "Khay", "Chăn", "Ỏn", "Thắm", "Bun", "Sấm",
+    ],
+    female_given: &[
+        "Ỏn", "Pọm", "Xương", "Bua", "Khăm", "Ín", "Thắm", "Ngọc", "Đeo", "Kẻo",
+    ],
 };
 
 fn pool_for(ethnic_name: &str) -> &'static NamePool {
@@ -120,19 +152,31 @@ impl NationalIds {
             (20, true) => 3,
             _ => return None,
         };
-        let counter = self.next_in_prefix.entry((century_digit, year)).or_insert(0);
+        let counter = self
+            .next_in_prefix
+            .entry((century_digit, year))
+            .or_insert(0);
         if *counter >= 1_000_000 {
             return None;
         }
         let serial = (u64::from(*counter) * 7_919 + u64::from(self.offset)) % 1_000_000;
         *counter += 1;
-        Some(format!("{}{}{:02}{:06}", self.province_code, century_digit, year % 100, serial))
+        Some(format!(
+            "{}{}{:02}{:06}",
+            self.province_code,
+            century_digit,
+            year % 100,
+            serial
+        ))
     }
 }
 
 /// A Vietnamese mobile number: `0` and nine digits, on a real carrier prefix.
 pub fn phone(rng: &mut DemoRng) -> String {
-    const PREFIXES: &[&str] = &["32", "33", "34", "35", "36", "37", "38", "39", "86", "96", "97", "98", "88", "91", "94", "81", "82", "83", "84", "85"];
+    const PREFIXES: &[&str] = &[
+        "32", "33", "34", "35", "36", "37", "38", "39", "86", "96", "97", "98", "88", "91", "94",
+        "81", "82", "83", "84", "85",
+    ];
     format!("0{}{:07}", rng.pick(PREFIXES), rng.below(10_000_000))
 }
 

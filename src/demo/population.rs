@@ -11,8 +11,8 @@ use rand::distr::weighted::WeightedIndex;
 use crate::db::DbConn;
 use crate::db::reference::insert_chunks;
 use crate::db::schema::{
-    enrollments, follow_ups, household_deprivations, households, placements, referrals, service_records,
-    worker_occupations, workers,
+    enrollments, follow_ups, household_deprivations, households, placements, referrals,
+    service_records, worker_occupations, workers,
 };
 use crate::domain::poverty::{HouseholdAssessment, HouseholdStatus, classify};
 use crate::models::enrollments::NewEnrollment;
@@ -65,8 +65,12 @@ const LEFT_REASONS: &[&str] = &[
     "Hết hợp đồng",
 ];
 
-const SERVICE_KINDS: &[(&str, f64)] =
-    &[("counselling", 0.45), ("job_search_support", 0.25), ("career_guidance", 0.15), ("job_fair", 0.15)];
+const SERVICE_KINDS: &[(&str, f64)] = &[
+    ("counselling", 0.45),
+    ("job_search_support", 0.25),
+    ("career_guidance", 0.15),
+    ("job_fair", 0.15),
+];
 
 #[derive(Default)]
 struct Batch {
@@ -85,21 +89,33 @@ impl Batch {
     /// Writes the batch in one transaction, parents before children.
     fn flush(&mut self, connection: &mut DbConn, summary: &mut DemoSummary) -> QueryResult<()> {
         connection.transaction(|connection| {
-            insert_chunks(connection, &self.households, |c, rows| crate::insert_rows!(c, households::table, rows))?;
+            insert_chunks(connection, &self.households, |c, rows| {
+                crate::insert_rows!(c, households::table, rows)
+            })?;
             insert_chunks(connection, &self.deprivations, |c, rows| {
                 crate::insert_rows!(c, household_deprivations::table, rows)
             })?;
-            insert_chunks(connection, &self.workers, |c, rows| crate::insert_rows!(c, workers::table, rows))?;
+            insert_chunks(connection, &self.workers, |c, rows| {
+                crate::insert_rows!(c, workers::table, rows)
+            })?;
             insert_chunks(connection, &self.worker_occupations, |c, rows| {
                 crate::insert_rows!(c, worker_occupations::table, rows)
             })?;
-            insert_chunks(connection, &self.enrollments, |c, rows| crate::insert_rows!(c, enrollments::table, rows))?;
+            insert_chunks(connection, &self.enrollments, |c, rows| {
+                crate::insert_rows!(c, enrollments::table, rows)
+            })?;
             insert_chunks(connection, &self.service_records, |c, rows| {
                 crate::insert_rows!(c, service_records::table, rows)
             })?;
-            insert_chunks(connection, &self.referrals, |c, rows| crate::insert_rows!(c, referrals::table, rows))?;
-            insert_chunks(connection, &self.placements, |c, rows| crate::insert_rows!(c, placements::table, rows))?;
-            insert_chunks(connection, &self.follow_ups, |c, rows| crate::insert_rows!(c, follow_ups::table, rows))
+            insert_chunks(connection, &self.referrals, |c, rows| {
+                crate::insert_rows!(c, referrals::table, rows)
+            })?;
+            insert_chunks(connection, &self.placements, |c, rows| {
+                crate::insert_rows!(c, placements::table, rows)
+            })?;
+            insert_chunks(connection, &self.follow_ups, |c, rows| {
+                crate::insert_rows!(c, follow_ups::table, rows)
+            })
         })?;
         summary.households += self.households.len() as u64;
         summary.workers += self.workers.len() as u64;
@@ -147,15 +163,28 @@ pub struct Population<'a> {
 }
 
 impl<'a> Population<'a> {
-    pub fn new(context: &'a Context, supply: &'a mut Supply, rng: &'a mut DemoRng, staff_user_id: String, seed: u64) -> Self {
+    pub fn new(
+        context: &'a Context,
+        supply: &'a mut Supply,
+        rng: &'a mut DemoRng,
+        staff_user_id: String,
+        seed: u64,
+    ) -> Self {
         // Wards and towns are denser than rural communes.
-        let weights: Vec<f64> = context.communes.iter().map(|commune| if commune.urban { 1.5 } else { 1.0 }).collect();
+        let weights: Vec<f64> = context
+            .communes
+            .iter()
+            .map(|commune| if commune.urban { 1.5 } else { 1.0 })
+            .collect();
         Population {
             context,
             supply,
             rng,
             staff_user_id,
-            national_ids: NationalIds::new(&context.province_code, (seed % 1_000_000) as u32),
+            national_ids: NationalIds::new(
+                &context.province_code,
+                (seed.wrapping_mul(104_729).wrapping_add(271_828) % 1_000_000) as u32,
+            ),
             commune_weights: WeightedIndex::new(weights).ok(),
             household_serials: HashMap::new(),
             certificate_serial: 0,
@@ -173,7 +202,11 @@ impl<'a> Population<'a> {
         let mut made = 0_u64;
         while made < total_workers {
             // One in eight workers registers on their own, outside any household of the list.
-            let household = if self.rng.chance(0.125) { None } else { Some(self.household(&mut batch)) };
+            let household = if self.rng.chance(0.125) {
+                None
+            } else {
+                Some(self.household(&mut batch))
+            };
             let members = match &household {
                 Some(facts) => {
                     let wanted = 1 + self.rng.weighted(&[0.5, 0.35, 0.15]) as u32;
@@ -215,13 +248,21 @@ impl<'a> Population<'a> {
         let urban = self.context.communes[commune].urban;
         let minority = self.context.ethnicities[ethnicity].minority;
         let standard = self.context.standard;
-        let income_line = if urban { standard.urban_income_line_vnd } else { standard.rural_income_line_vnd };
+        let income_line = if urban {
+            standard.urban_income_line_vnd
+        } else {
+            standard.rural_income_line_vnd
+        };
         let min_deprivations = standard.poor_min_deprivations as i64;
         let indicator_count = self.context.indicator_keys.len() as i64;
 
         // Aim at a status, then draw the income and deprivations a review would find for it;
         // the recorded status is what the standard derives from them.
-        let aims: [f64; 4] = if minority { [0.34, 0.20, 0.14, 0.32] } else { [0.10, 0.12, 0.10, 0.68] };
+        let aims: [f64; 4] = if minority {
+            [0.34, 0.20, 0.14, 0.32]
+        } else {
+            [0.10, 0.12, 0.10, 0.68]
+        };
         let aim = HouseholdStatus::ALL[self.rng.weighted(&aims)];
         let under_line_income = |rng: &mut DemoRng| {
             if rng.chance(0.02) {
@@ -232,20 +273,55 @@ impl<'a> Population<'a> {
         };
         let (income, deprivation_count, previous_status) = match aim {
             HouseholdStatus::Poor => {
-                let previous = self.rng.pick(&[Some(HouseholdStatus::Poor), Some(HouseholdStatus::Poor), None, Some(HouseholdStatus::NearPoor)]);
-                (under_line_income(self.rng), self.rng.between(min_deprivations, (min_deprivations + 4).min(indicator_count)), previous)
+                let previous = self.rng.pick(&[
+                    Some(HouseholdStatus::Poor),
+                    Some(HouseholdStatus::Poor),
+                    None,
+                    Some(HouseholdStatus::NearPoor),
+                ]);
+                (
+                    under_line_income(self.rng),
+                    self.rng.between(
+                        min_deprivations,
+                        (min_deprivations + 4).min(indicator_count),
+                    ),
+                    previous,
+                )
             }
             HouseholdStatus::NearPoor => {
-                let previous = self.rng.pick(&[Some(HouseholdStatus::NearPoor), Some(HouseholdStatus::Poor), None, Some(HouseholdStatus::NotPoor)]);
-                (under_line_income(self.rng), self.rng.between(0, min_deprivations - 1), previous)
+                let previous = self.rng.pick(&[
+                    Some(HouseholdStatus::NearPoor),
+                    Some(HouseholdStatus::Poor),
+                    None,
+                    Some(HouseholdStatus::NotPoor),
+                ]);
+                (
+                    under_line_income(self.rng),
+                    self.rng.between(0, min_deprivations - 1),
+                    previous,
+                )
             }
             HouseholdStatus::NewlyEscaped => {
-                let previous = self.rng.pick(&[HouseholdStatus::Poor, HouseholdStatus::Poor, HouseholdStatus::NearPoor]);
-                (income_line + self.rng.between(2, 70) * 10_000, self.rng.between(0, 4.min(indicator_count)), Some(previous))
+                let previous = self.rng.pick(&[
+                    HouseholdStatus::Poor,
+                    HouseholdStatus::Poor,
+                    HouseholdStatus::NearPoor,
+                ]);
+                (
+                    income_line + self.rng.between(2, 70) * 10_000,
+                    self.rng.between(0, 4.min(indicator_count)),
+                    Some(previous),
+                )
             }
             HouseholdStatus::NotPoor => {
-                let previous = self.rng.pick(&[None, None, None, Some(HouseholdStatus::NotPoor)]);
-                ((income_line as f64 * (1.05 + 2.0 * self.rng.unit())) as i64 / 10_000 * 10_000, self.rng.between(0, 2), previous)
+                let previous = self
+                    .rng
+                    .pick(&[None, None, None, Some(HouseholdStatus::NotPoor)]);
+                (
+                    (income_line as f64 * (1.05 + 2.0 * self.rng.unit())) as i64 / 10_000 * 10_000,
+                    self.rng.between(0, 2),
+                    previous,
+                )
             }
         };
         let deprivation_count = deprivation_count.clamp(0, indicator_count) as usize;
@@ -259,13 +335,24 @@ impl<'a> Population<'a> {
             &standard,
         );
         let review_year = if self.rng.chance(0.7) { 2025 } else { 2024 };
-        let registered_on = self.rng.date_between(PERIOD_START, super::date(2025, 6, 30));
+        let registered_on = self
+            .rng
+            .date_between(PERIOD_START, super::date(2025, 6, 30));
         let created_at = at_time(registered_on, self.rng);
         let id = self.rng.id_at(created_at);
         let family_name = people::family_name(self.rng, &self.context.ethnicities[ethnicity].name);
         let female_head = self.rng.chance(0.2);
-        let head_name = people::full_name(self.rng, &self.context.ethnicities[ethnicity].name, female_head, family_name);
-        let members = if urban { 2 + self.rng.below(4) } else { 2 + self.rng.below(7) } as u32;
+        let head_name = people::full_name(
+            self.rng,
+            &self.context.ethnicities[ethnicity].name,
+            female_head,
+            family_name,
+        );
+        let members = if urban {
+            2 + self.rng.below(4)
+        } else {
+            2 + self.rng.below(7)
+        } as u32;
         let serial = self.household_serials.entry(commune).or_insert(0);
         *serial += 1;
         let commune_id = &self.context.communes[commune].id;
@@ -278,10 +365,16 @@ impl<'a> Population<'a> {
             let other = position + self.rng.index(keys.len() - position);
             keys.swap(position, other);
         }
-        let mut lacking: Vec<&String> = keys[..deprivation_count].iter().map(|&key| &self.context.indicator_keys[key]).collect();
+        let mut lacking: Vec<&String> = keys[..deprivation_count]
+            .iter()
+            .map(|&key| &self.context.indicator_keys[key])
+            .collect();
         lacking.sort();
         for key in lacking {
-            batch.deprivations.push(NewHouseholdDeprivation { household_id: id.clone(), indicator_key: key.clone() });
+            batch.deprivations.push(NewHouseholdDeprivation {
+                household_id: id.clone(),
+                indicator_key: key.clone(),
+            });
         }
         batch.households.push(NewHousehold {
             id: id.clone(),
@@ -299,7 +392,16 @@ impl<'a> Population<'a> {
             created_at,
             updated_at: created_at,
         });
-        HouseholdFacts { id, commune, ethnicity, family_name, status, previous_status, review_year, members }
+        HouseholdFacts {
+            id,
+            commune,
+            ethnicity,
+            family_name,
+            status,
+            previous_status,
+            review_year,
+            members,
+        }
     }
 
     fn worker(&mut self, household: Option<&HouseholdFacts>, batch: &mut Batch) {
@@ -322,33 +424,57 @@ impl<'a> Population<'a> {
         let ethnic_name = self.context.ethnicities[ethnicity].name.clone();
         let target_household = household.is_some_and(|facts| facts.status.is_target());
         let female = rng.chance(0.49);
-        let willing_overseas = rng.chance(if female { WILLING_OVERSEAS_SHARE * 0.6 } else { WILLING_OVERSEAS_SHARE * 1.4 });
+        let willing_overseas = rng.chance(if female {
+            WILLING_OVERSEAS_SHARE * 0.6
+        } else {
+            WILLING_OVERSEAS_SHARE * 1.4
+        });
 
         // The first hire, if any, fixes the dates the rest of the record hangs on.
         let placed = rng.chance(if target_household { 0.74 } else { 0.66 });
-        let overseas = placed && willing_overseas && rng.chance(OVERSEAS_HIRE_SHARE / (0.7 * WILLING_OVERSEAS_SHARE));
+        let overseas = placed
+            && willing_overseas
+            && rng.chance(OVERSEAS_HIRE_SHARE / (0.7 * WILLING_OVERSEAS_SHARE));
         let mut taken: Vec<usize> = Vec::new();
         let first_vacancy = if placed {
-            self.supply
-                .take_vacancy(overseas, &taken, rng)
-                .or_else(|| if overseas { self.supply.take_vacancy(false, &taken, rng) } else { None })
+            self.supply.take_vacancy(overseas, &taken, rng).or_else(|| {
+                if overseas {
+                    self.supply.take_vacancy(false, &taken, rng)
+                } else {
+                    None
+                }
+            })
         } else {
             None
         };
         let (mut registered_on, first_referral_on) = match first_vacancy {
             Some(index) => {
                 taken.push(index);
-                let referral_on = days_after(self.supply.vacancies[index].posted_on, rng.between(2, 20));
-                (days_after(referral_on, -rng.between(0, 300)).max(PERIOD_START).min(referral_on), Some(referral_on))
+                let referral_on =
+                    days_after(self.supply.vacancies[index].posted_on, rng.between(2, 20))
+                        .min(AS_OF);
+                (
+                    days_after(referral_on, -rng.between(0, 300))
+                        .max(PERIOD_START)
+                        .min(referral_on),
+                    Some(referral_on),
+                )
             }
             None => (rng.date_between(PERIOD_START, days_after(AS_OF, -1)), None),
         };
 
         // Training, before the rest: an enrolment may move registration earlier.
         let in_training = rng.chance(if target_household { 0.26 } else { 0.2 });
-        let course = if in_training { self.supply.take_course(rng) } else { None };
+        let course = if in_training {
+            self.supply.take_course(rng)
+        } else {
+            None
+        };
         if let Some(course_index) = course {
-            let applied_on = days_after(self.supply.courses[course_index].starts_on, -rng.between(3, 25));
+            let applied_on = days_after(
+                self.supply.courses[course_index].starts_on,
+                -rng.between(3, 25),
+            );
             registered_on = registered_on.min(applied_on).max(PERIOD_START);
         }
 
@@ -356,11 +482,18 @@ impl<'a> Population<'a> {
             let slot = &self.supply.vacancies[index];
             (slot.min_age.max(18), slot.max_age.min(52))
         });
-        let age = rng.between(i64::from(age_range.0), i64::from(age_range.1.max(age_range.0)));
+        let age = rng.between(
+            i64::from(age_range.0),
+            i64::from(age_range.1.max(age_range.0)),
+        );
         let birth_date = days_after(registered_on, -(age * 365 + rng.between(0, 364)));
         let commune_facts = &self.context.communes[commune];
-        let commune_id = if registered_on >= REFORM_DATE { commune_facts.successor_id.clone() } else { None }
-            .unwrap_or_else(|| commune_facts.id.clone());
+        let commune_id = if registered_on >= REFORM_DATE {
+            commune_facts.successor_id.clone()
+        } else {
+            None
+        }
+        .unwrap_or_else(|| commune_facts.id.clone());
         let family_name = match household {
             Some(facts) if rng.chance(0.85) => facts.family_name,
             _ => people::family_name(rng, &ethnic_name),
@@ -376,7 +509,9 @@ impl<'a> Population<'a> {
         };
         desired.push(first_code);
         if rng.chance(0.4) {
-            let second = self.context.occupations[rng.index(self.context.occupations.len())].code.clone();
+            let second = self.context.occupations[rng.index(self.context.occupations.len())]
+                .code
+                .clone();
             if !desired.contains(&second) {
                 desired.push(second);
             }
@@ -384,17 +519,25 @@ impl<'a> Population<'a> {
         let mut skills: Vec<&str> = Vec::new();
         for code in &desired {
             let phrases = skill_phrases(code);
-            if !phrases.is_empty() {
+            if phrases.is_empty() {
+                skills.push(self.context.occupation_name(code));
+            } else {
                 skills.push(phrases[rng.index(phrases.len())]);
             }
         }
         if willing_overseas && rng.chance(0.4) {
-            skills.push(rng.pick(&["biết tiếng Hàn cơ bản", "biết tiếng Nhật cơ bản", "biết tiếng Trung cơ bản"]));
+            skills.push(rng.pick(&[
+                "biết tiếng Hàn cơ bản",
+                "biết tiếng Nhật cơ bản",
+                "biết tiếng Trung cơ bản",
+            ]));
         }
         if self.context.ethnicities[ethnicity].minority && rng.chance(0.3) {
             skills.push("nói được tiếng dân tộc và tiếng phổ thông");
         }
-        let education = EDUCATION_LEVELS[rng.weighted(&EDUCATION_LEVELS.iter().map(|(_, w)| *w).collect::<Vec<_>>())].0;
+        let education = EDUCATION_LEVELS
+            [rng.weighted(&EDUCATION_LEVELS.iter().map(|(_, w)| *w).collect::<Vec<_>>())]
+        .0;
         let qualifications = match education {
             "vocational_elementary" => "Chứng chỉ sơ cấp nghề".to_owned(),
             "vocational_intermediate" => "Bằng trung cấp nghề".to_owned(),
@@ -402,17 +545,34 @@ impl<'a> Population<'a> {
             "university" => "Bằng đại học".to_owned(),
             _ => String::new(),
         };
-        let national_id = if rng.chance(0.95) { self.national_ids.next(birth_date, female) } else { None };
+        let national_id = if rng.chance(0.95) {
+            self.national_ids.next(birth_date, female)
+        } else {
+            None
+        };
         let phone = rng.chance(0.85).then(|| people::phone(rng));
-        let email = rng.chance(0.07).then(|| format!("{}{}@gmail.com", people::ascii_fold(&full_name), rng.below(1000)));
+        let email = rng.chance(0.07).then(|| {
+            format!(
+                "{}{}@gmail.com",
+                people::ascii_fold(&full_name),
+                rng.below(1000)
+            )
+        });
         let expected_wage = rng.chance(0.8).then(|| rng.between(8, 18) * 500_000);
         let consent = rng.chance(0.88);
 
         // Services staff gave: most target-household workers ask for counselling.
-        let service_count = if rng.chance(if target_household { 0.78 } else { 0.35 }) { 1 + rng.below(3) } else { 0 };
+        let service_count = if rng.chance(if target_household { 0.78 } else { 0.35 }) {
+            1 + rng.below(3)
+        } else {
+            0
+        };
         for _ in 0..service_count {
-            let provided_on = rng.date_between(registered_on, days_after(registered_on, 400).min(AS_OF));
-            let kind = SERVICE_KINDS[rng.weighted(&SERVICE_KINDS.iter().map(|(_, w)| *w).collect::<Vec<_>>())].0;
+            let provided_on =
+                rng.date_between(registered_on, days_after(registered_on, 400).min(AS_OF));
+            let kind = SERVICE_KINDS
+                [rng.weighted(&SERVICE_KINDS.iter().map(|(_, w)| *w).collect::<Vec<_>>())]
+            .0;
             let at = at_time(provided_on, rng);
             batch.service_records.push(NewServiceRecord {
                 id: rng.id_at(at),
@@ -442,9 +602,25 @@ impl<'a> Population<'a> {
                 currently_training = true;
                 let total = (slot.ends_on - slot.starts_on).num_days().max(1);
                 let done = (AS_OF - slot.starts_on).num_days();
-                (if rng.chance(0.8) { "attending" } else { "enrolled" }, (done * 100 / total) as i32, None)
+                (
+                    if rng.chance(0.8) {
+                        "attending"
+                    } else {
+                        "enrolled"
+                    },
+                    (done * 100 / total) as i32,
+                    None,
+                )
             } else {
-                (if rng.chance(0.6) { "applied" } else { "enrolled" }, 0, None)
+                (
+                    if rng.chance(0.6) {
+                        "applied"
+                    } else {
+                        "enrolled"
+                    },
+                    0,
+                    None,
+                )
             };
             let certificate_no = (status == "certified").then(|| {
                 self.certificate_serial += 1;
@@ -467,10 +643,16 @@ impl<'a> Population<'a> {
         }
 
         // Referrals that did not end in a hire.
-        let unsuccessful = if first_vacancy.is_some() { rng.chance(0.25) } else { rng.chance(0.45) };
+        let unsuccessful = if first_vacancy.is_some() {
+            rng.chance(0.25)
+        } else {
+            rng.chance(0.45)
+        };
         if unsuccessful && let Some(index) = self.supply.any_vacancy(&taken, rng) {
             let slot = &self.supply.vacancies[index];
-            let created_on = slot.posted_on.max(days_after(registered_on, rng.between(3, 60)));
+            let created_on = slot
+                .posted_on
+                .max(days_after(registered_on, rng.between(3, 60)));
             if created_on < AS_OF && !(slot.country.is_some() && !willing_overseas) {
                 taken.push(index);
                 let roll = rng.unit();
@@ -486,17 +668,30 @@ impl<'a> Population<'a> {
                     "shortlisted"
                 };
                 let reason = (status == "rejected").then(|| {
-                    REJECTION_REASONS[rng.weighted(&REJECTION_REASONS.iter().map(|(_, w)| *w).collect::<Vec<_>>())].0.to_owned()
+                    REJECTION_REASONS[rng.weighted(
+                        &REJECTION_REASONS
+                            .iter()
+                            .map(|(_, w)| *w)
+                            .collect::<Vec<_>>(),
+                    )]
+                    .0
+                    .to_owned()
                 });
                 let created_at = at_time(created_on, rng);
-                let changed_at = at_time(days_after(created_on, rng.between(0, 20)).min(AS_OF), rng).max(created_at);
+                let changed_at =
+                    at_time(days_after(created_on, rng.between(0, 20)).min(AS_OF), rng)
+                        .max(created_at);
                 batch.referrals.push(NewReferral {
                     id: rng.id_at(created_at),
                     vacancy_id: slot.id.clone(),
                     worker_id: worker_id.clone(),
                     status: status.to_owned(),
                     match_score: Some((rng.between(300, 900) as f64) / 1000.0),
-                    match_explanation: explanation(target_household, self.context.ethnicities[ethnicity].minority, false),
+                    match_explanation: explanation(
+                        target_household,
+                        self.context.ethnicities[ethnicity].minority,
+                        false,
+                    ),
                     rejection_reason: reason,
                     status_note: String::new(),
                     created_by: Some(self.staff_user_id.clone()),
@@ -511,19 +706,59 @@ impl<'a> Population<'a> {
         let mut employed = false;
         if let (Some(index), Some(referral_on)) = (first_vacancy, first_referral_on) {
             let abroad = self.supply.vacancies[index].country.is_some();
-            let start = days_after(referral_on, if abroad { rng.between(90, 240) } else { rng.between(7, 35) });
+            let start = days_after(
+                referral_on,
+                if abroad {
+                    rng.between(90, 240)
+                } else {
+                    rng.between(7, 35)
+                },
+            );
             let context = (household, commune_id.as_str(), target_household, ethnicity);
-            let (still_employed, first_start) = self.hire(batch, &worker_id, index, referral_on, start, context);
-            employed = still_employed;
-            if first_start.is_some() && self.rng.chance(0.09) {
-                let later = days_after(start, self.rng.between(150, 500));
-                if let Some(second) = self.supply.take_vacancy(false, &taken, self.rng) {
-                    taken.push(second);
-                    let referral_on = later.max(days_after(self.supply.vacancies[second].posted_on, 2));
-                    let second_start = days_after(referral_on, self.rng.between(7, 35));
-                    if second_start < AS_OF {
-                        let (still, _) = self.hire(batch, &worker_id, second, referral_on, second_start, context);
-                        employed = still;
+            if start > AS_OF {
+                // Hired only after the demo's "today": still in the employer's hands.
+                let slot = &self.supply.vacancies[index];
+                let created_at = at_time(referral_on, rng);
+                batch.referrals.push(NewReferral {
+                    id: rng.id_at(created_at),
+                    vacancy_id: slot.id.clone(),
+                    worker_id: worker_id.clone(),
+                    status: rng.pick(&["referred", "interview"]).to_owned(),
+                    match_score: Some((rng.between(550, 980) as f64) / 1000.0),
+                    match_explanation: explanation(
+                        target_household,
+                        self.context.ethnicities[ethnicity].minority,
+                        true,
+                    ),
+                    rejection_reason: None,
+                    status_note: String::new(),
+                    created_by: Some(self.staff_user_id.clone()),
+                    status_changed_at: created_at,
+                    created_at,
+                    updated_at: created_at,
+                });
+            } else {
+                let (still_employed, first_start) =
+                    self.hire(batch, &worker_id, index, referral_on, start, context);
+                employed = still_employed;
+                if first_start.is_some() && self.rng.chance(0.09) {
+                    let later = days_after(start, self.rng.between(150, 500));
+                    if let Some(second) = self.supply.take_vacancy(false, &taken, self.rng) {
+                        taken.push(second);
+                        let referral_on =
+                            later.max(days_after(self.supply.vacancies[second].posted_on, 2));
+                        let second_start = days_after(referral_on, self.rng.between(7, 35));
+                        if second_start < AS_OF {
+                            let (still, _) = self.hire(
+                                batch,
+                                &worker_id,
+                                second,
+                                referral_on,
+                                second_start,
+                                context,
+                            );
+                            employed = still;
+                        }
                     }
                 }
             }
@@ -540,7 +775,10 @@ impl<'a> Population<'a> {
             "not_seeking"
         };
         for code in &desired {
-            batch.worker_occupations.push(NewWorkerOccupation { worker_id: worker_id.clone(), occupation_code: code.clone() });
+            batch.worker_occupations.push(NewWorkerOccupation {
+                worker_id: worker_id.clone(),
+                occupation_code: code.clone(),
+            });
         }
         batch.workers.push(NewWorker {
             id: worker_id,
@@ -578,7 +816,12 @@ impl<'a> Population<'a> {
         vacancy_index: usize,
         referral_on: NaiveDate,
         start: NaiveDate,
-        (household, commune_id, target_household, ethnicity): (Option<&HouseholdFacts>, &str, bool, usize),
+        (household, commune_id, target_household, ethnicity): (
+            Option<&HouseholdFacts>,
+            &str,
+            bool,
+            usize,
+        ),
     ) -> (bool, Option<NaiveDate>) {
         let rng = &mut *self.rng;
         let slot = &self.supply.vacancies[vacancy_index];
@@ -603,14 +846,18 @@ impl<'a> Population<'a> {
             updated_at: confirmed_at,
         });
         let placement_id = rng.id_at(confirmed_at);
-        let withdrawn_at = withdrawn.then(|| at_time(days_after(confirmed_on, rng.between(2, 20)), rng).max(confirmed_at));
+        let withdrawn_at = withdrawn
+            .then(|| at_time(days_after(confirmed_on, rng.between(2, 20)), rng).max(confirmed_at));
         let commune_index = household.map(|facts| facts.commune);
         let poor_area = commune_index.map_or_else(
             || {
                 self.context
                     .communes
                     .iter()
-                    .find(|commune| commune.id == commune_id || commune.successor_id.as_deref() == Some(commune_id))
+                    .find(|commune| {
+                        commune.id == commune_id
+                            || commune.successor_id.as_deref() == Some(commune_id)
+                    })
                     .is_some_and(|commune| commune.poor_area)
             },
             |index| self.context.communes[index].poor_area,
@@ -622,15 +869,22 @@ impl<'a> Population<'a> {
             vacancy_id: slot.id.clone(),
             employer_id: slot.employer_id.clone(),
             start_date: start,
-            wage_vnd: Some(rng.between(slot.wage_min_vnd / 100_000, slot.wage_max_vnd / 100_000) * 100_000),
+            wage_vnd: Some(
+                rng.between(slot.wage_min_vnd / 100_000, slot.wage_max_vnd / 100_000) * 100_000,
+            ),
             is_overseas: slot.country.is_some(),
             country: slot.country.clone(),
-            household_status_snapshot: household.map(|facts| facts.status_on(start).as_str().to_owned()),
+            household_status_snapshot: household
+                .map(|facts| facts.status_on(start).as_str().to_owned()),
             poor_area_snapshot: poor_area,
             commune_id_snapshot: commune_id.to_owned(),
             status: if withdrawn { "withdrawn" } else { "active" }.to_owned(),
             withdrawn_reason: withdrawn.then(|| {
-                rng.pick(&["Người lao động không đến nhận việc", "Doanh nghiệp hủy đơn tuyển dụng"]).to_owned()
+                rng.pick(&[
+                    "Người lao động không đến nhận việc",
+                    "Doanh nghiệp hủy đơn tuyển dụng",
+                ])
+                .to_owned()
             }),
             withdrawn_at,
             confirmed_by: Some(self.staff_user_id.clone()),
@@ -644,17 +898,27 @@ impl<'a> Population<'a> {
         // Follow-ups at 3, 6 and 12 months; those due before "today" have been recorded.
         let mut still_employed = true;
         for (months, keep_probability) in [(3_u32, 0.88), (6, 0.90), (12, 0.88)] {
-            let due_on = start.checked_add_months(Months::new(months)).unwrap_or(start);
+            let due_on = start
+                .checked_add_months(Months::new(months))
+                .unwrap_or(start);
             let recorded_on = days_after(due_on, rng.between(0, 20));
             let created_at = confirmed_at;
             let (outcome, left_reason, recorded) = if recorded_on <= AS_OF {
                 if still_employed && !rng.chance(keep_probability) {
                     still_employed = false;
-                    ("left", Some(rng.pick(LEFT_REASONS).to_owned()), Some(recorded_on))
+                    (
+                        "left",
+                        Some(rng.pick(LEFT_REASONS).to_owned()),
+                        Some(recorded_on),
+                    )
                 } else if still_employed {
                     ("still_employed", None, Some(recorded_on))
                 } else {
-                    ("left", Some("Đã nghỉ việc từ lần theo dõi trước".to_owned()), Some(recorded_on))
+                    (
+                        "left",
+                        Some("Đã nghỉ việc từ lần theo dõi trước".to_owned()),
+                        Some(recorded_on),
+                    )
                 }
             } else {
                 ("pending", None, None)
@@ -680,7 +944,11 @@ impl<'a> Population<'a> {
 
 /// The sentence staff saw beside the match when they referred the worker.
 fn explanation(target_household: bool, minority: bool, strong: bool) -> String {
-    let mut parts = vec![if strong { "Đúng nghề mong muốn" } else { "Gần với nghề mong muốn" }];
+    let mut parts = vec![if strong {
+        "Đúng nghề mong muốn"
+    } else {
+        "Gần với nghề mong muốn"
+    }];
     if target_household {
         parts.push("thuộc hộ nghèo/cận nghèo/mới thoát nghèo (ưu tiên chính sách)");
     }

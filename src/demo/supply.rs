@@ -12,8 +12,8 @@ use crate::models::employers::NewEmployer;
 use crate::models::vacancies::NewVacancy;
 
 use super::catalog::{
-    COMPANY_NAMES, COOPERATIVE_TRADES, COURSE_PROVIDERS, FACTORY_TRADES, HOUSEHOLD_TRADES, INDUSTRIAL_ZONES,
-    OVERSEAS_MARKETS, course_title, skill_phrases,
+    COMPANY_NAMES, COOPERATIVE_TRADES, COURSE_PROVIDERS, FACTORY_TRADES, HOUSEHOLD_TRADES,
+    INDUSTRIAL_ZONES, OVERSEAS_MARKETS, course_title, skill_phrases,
 };
 use super::context::Context;
 use super::{AS_OF, DemoRng, Plan, REFORM_DATE, at_time, date};
@@ -29,6 +29,9 @@ pub struct VacancySlot {
     pub max_age: u32,
     pub wage_min_vnd: i64,
     pub wage_max_vnd: i64,
+    pub deadline: NaiveDate,
+    /// Positions that may still be handed out. Vacancies still open at the demo's "today"
+    /// hand out under half of theirs, so the demo has open positions to match against.
     pub remaining: u32,
 }
 
@@ -50,10 +53,21 @@ pub struct Supply {
 }
 
 /// The year a vacancy was posted or a course started: few in 2021 (the pandemic year), most
-/// in 2022–2025, a trickle in the first half of 2026.
-const YEAR_WEIGHTS: &[(i32, f64)] = &[(2021, 0.14), (2022, 0.20), (2023, 0.22), (2024, 0.22), (2025, 0.20), (2026, 0.02)];
+/// in 2022–2025, fewer in 2026 up to the demo's "today".
+const YEAR_WEIGHTS: &[(i32, f64)] = &[
+    (2021, 0.13),
+    (2022, 0.19),
+    (2023, 0.21),
+    (2024, 0.21),
+    (2025, 0.19),
+    (2026, 0.07),
+];
 
 fn date_in_weighted_year(rng: &mut DemoRng, latest: NaiveDate) -> NaiveDate {
+    // A few postings are recent, so some vacancies are still open at the demo's "today".
+    if rng.chance(0.03) {
+        return rng.date_between(AS_OF - chrono::Days::new(45), latest.min(AS_OF));
+    }
     let weights: Vec<f64> = YEAR_WEIGHTS.iter().map(|(_, weight)| *weight).collect();
     let year = YEAR_WEIGHTS[rng.weighted(&weights)].0;
     let first = date(year, 1, 4);
@@ -61,16 +75,27 @@ fn date_in_weighted_year(rng: &mut DemoRng, latest: NaiveDate) -> NaiveDate {
     rng.date_between(first, last.max(first))
 }
 
+/// Positions to hand out: all of them, or under half for a vacancy whose deadline is after
+/// the demo's "today".
+fn available_positions(positions: u32, deadline: NaiveDate) -> u32 {
+    if deadline >= AS_OF { (positions * 2 / 5).max(1) } else { positions }
+}
+
 fn round_to(value: i64, step: i64) -> i64 {
     (value / step) * step
 }
 
 impl Supply {
-    pub fn generate(connection: &mut DbConn, context: &Context, plan: &Plan, rng: &mut DemoRng) -> QueryResult<Supply> {
+    pub fn generate(
+        connection: &mut DbConn,
+        context: &Context,
+        plan: &Plan,
+        rng: &mut DemoRng,
+    ) -> QueryResult<Supply> {
         let mut new_employers = Vec::new();
         let mut new_vacancies = Vec::new();
         let mut slots = Vec::new();
-        let latest_posting = AS_OF - chrono::Days::new(40);
+        let latest_posting = AS_OF - chrono::Days::new(5);
 
         // Domestic employers: factories in industrial zones elsewhere, FDI plants,
         // cooperatives and household businesses in the province's communes.
@@ -82,24 +107,61 @@ impl Supply {
             let created_at = at_time(created_on, rng);
             let roll = rng.unit();
             let commune = &context.communes[rng.index(context.communes.len())];
-            let (kind, name, trades, in_province, address): (&str, String, &[&str], bool, String) = if roll < 0.45 {
-                let (trade, codes) = FACTORY_TRADES[rng.index(FACTORY_TRADES.len())];
-                let name = format!("Công ty TNHH {} {}", trade, COMPANY_NAMES[rng.index(COMPANY_NAMES.len())]);
-                ("company", name, codes, false, INDUSTRIAL_ZONES[rng.index(INDUSTRIAL_ZONES.len())].to_owned())
-            } else if roll < 0.60 {
-                let (trade, codes) = FACTORY_TRADES[rng.index(FACTORY_TRADES.len())];
-                let name = format!("Công ty TNHH {} {} Vina", trade, COMPANY_NAMES[rng.index(COMPANY_NAMES.len())]);
-                ("fdi", name, codes, false, INDUSTRIAL_ZONES[rng.index(INDUSTRIAL_ZONES.len())].to_owned())
-            } else if roll < 0.85 {
-                let (trade, codes) = COOPERATIVE_TRADES[rng.index(COOPERATIVE_TRADES.len())];
-                let place = commune.name.trim_start_matches("Xã ").trim_start_matches("Phường ").trim_start_matches("Thị trấn ");
-                let name = format!("Hợp tác xã {trade} {place}");
-                ("cooperative", name, codes, true, commune_address(context, commune.district, &commune.name))
-            } else {
-                let (trade, codes) = HOUSEHOLD_TRADES[rng.index(HOUSEHOLD_TRADES.len())];
-                let name = format!("{trade} {}", COMPANY_NAMES[rng.index(COMPANY_NAMES.len())]);
-                ("household_business", name, codes, true, commune_address(context, commune.district, &commune.name))
-            };
+            let (kind, name, trades, in_province, address): (&str, String, &[&str], bool, String) =
+                if roll < 0.45 {
+                    let (trade, codes) = FACTORY_TRADES[rng.index(FACTORY_TRADES.len())];
+                    let name = format!(
+                        "Công ty TNHH {} {}",
+                        trade,
+                        COMPANY_NAMES[rng.index(COMPANY_NAMES.len())]
+                    );
+                    (
+                        "company",
+                        name,
+                        codes,
+                        false,
+                        INDUSTRIAL_ZONES[rng.index(INDUSTRIAL_ZONES.len())].to_owned(),
+                    )
+                } else if roll < 0.60 {
+                    let (trade, codes) = FACTORY_TRADES[rng.index(FACTORY_TRADES.len())];
+                    let name = format!(
+                        "Công ty TNHH {} {} Vina",
+                        trade,
+                        COMPANY_NAMES[rng.index(COMPANY_NAMES.len())]
+                    );
+                    (
+                        "fdi",
+                        name,
+                        codes,
+                        false,
+                        INDUSTRIAL_ZONES[rng.index(INDUSTRIAL_ZONES.len())].to_owned(),
+                    )
+                } else if roll < 0.85 {
+                    let (trade, codes) = COOPERATIVE_TRADES[rng.index(COOPERATIVE_TRADES.len())];
+                    let place = commune
+                        .name
+                        .trim_start_matches("Xã ")
+                        .trim_start_matches("Phường ")
+                        .trim_start_matches("Thị trấn ");
+                    let name = format!("Hợp tác xã {trade} {place}");
+                    (
+                        "cooperative",
+                        name,
+                        codes,
+                        true,
+                        commune_address(context, commune.district, &commune.name),
+                    )
+                } else {
+                    let (trade, codes) = HOUSEHOLD_TRADES[rng.index(HOUSEHOLD_TRADES.len())];
+                    let name = format!("{trade} {}", COMPANY_NAMES[rng.index(COMPANY_NAMES.len())]);
+                    (
+                        "household_business",
+                        name,
+                        codes,
+                        true,
+                        commune_address(context, commune.district, &commune.name),
+                    )
+                };
             let employer_id = rng.id_at(created_at);
             new_employers.push(NewEmployer {
                 id: employer_id.clone(),
@@ -107,7 +169,11 @@ impl Supply {
                 // Demo tax codes: ten digits, unique, not those of real businesses.
                 tax_code: format!("{}{:08}", if in_province { "55" } else { "01" }, serial),
                 kind: kind.to_owned(),
-                sector: if in_province { "Nông, lâm nghiệp và dịch vụ".into() } else { "Công nghiệp chế biến, chế tạo".into() },
+                sector: if in_province {
+                    "Nông, lâm nghiệp và dịch vụ".into()
+                } else {
+                    "Công nghiệp chế biến, chế tạo".into()
+                },
                 commune_id: in_province.then(|| commune.id.clone()),
                 address,
                 contact_name: "Phòng Nhân sự".to_owned(),
@@ -122,31 +188,60 @@ impl Supply {
             for _ in 0..vacancies_here {
                 let code = pick_known(rng, context, trades);
                 let posted_on = date_in_weighted_year(rng, latest_posting).max(created_on);
-                let (wage_low, wage_high) = if in_province { (3_500_000, 6_500_000) } else { (5_500_000, 9_500_000) };
+                let (wage_low, wage_high) = if in_province {
+                    (3_500_000, 6_500_000)
+                } else {
+                    (5_500_000, 9_500_000)
+                };
                 let wage_min = round_to(rng.between(wage_low, wage_high), 500_000);
                 let wage_max = wage_min + round_to(rng.between(0, 2_000_000), 500_000);
-                let max_age = if in_province { 55 } else { 35 + rng.below(11) as u32 };
-                let positions = if in_province { 3 + rng.below(18) as u32 } else { 10 + rng.below(51) as u32 };
-                let place_commune = if posted_on >= REFORM_DATE { commune.successor_id.clone() } else { None }
-                    .unwrap_or_else(|| commune.id.clone());
+                let max_age = if in_province {
+                    55
+                } else {
+                    35 + rng.below(11) as u32
+                };
+                let positions = if in_province {
+                    3 + rng.below(18) as u32
+                } else {
+                    10 + rng.below(51) as u32
+                };
+                let place_commune = if posted_on >= REFORM_DATE {
+                    commune.successor_id.clone()
+                } else {
+                    None
+                }
+                .unwrap_or_else(|| commune.id.clone());
                 let posted_at = at_time(posted_on, rng);
                 let vacancy = NewVacancy {
                     id: rng.id_at(posted_at),
                     employer_id: employer_id.clone(),
                     title: vacancy_title(context, &code, None),
-                    description: vacancy_description(&code, if in_province { &commune.name } else { "khu công nghiệp" }),
+                    description: vacancy_description(
+                        &code,
+                        if in_province {
+                            &commune.name
+                        } else {
+                            "khu công nghiệp"
+                        },
+                    ),
                     occupation_code: code.clone(),
                     positions: positions as i32,
                     commune_id: in_province.then_some(place_commune),
-                    work_place: (!in_province).then(|| new_employers[new_employers.len() - 1].address.clone()),
+                    work_place: (!in_province)
+                        .then(|| new_employers[new_employers.len() - 1].address.clone()),
                     is_overseas: false,
                     country: None,
                     wage_min_vnd: Some(wage_min),
                     wage_max_vnd: Some(wage_max),
                     min_age: Some(18),
                     max_age: Some(max_age as i32),
-                    education_required: (!in_province && rng.chance(0.5)).then(|| "lower_secondary".to_owned()),
-                    skills_required: skill_phrases(&code).first().copied().unwrap_or_default().to_owned(),
+                    education_required: (!in_province && rng.chance(0.5))
+                        .then(|| "lower_secondary".to_owned()),
+                    skills_required: skill_phrases(&code)
+                        .first()
+                        .copied()
+                        .unwrap_or_default()
+                        .to_owned(),
                     certificates_required: String::new(),
                     deadline: Some(posted_on + chrono::Days::new(30 + rng.below(31))),
                     status: "open".to_owned(),
@@ -164,7 +259,8 @@ impl Supply {
                     max_age,
                     wage_min_vnd: wage_min,
                     wage_max_vnd: wage_max,
-                    remaining: positions,
+                    deadline: vacancy.deadline.unwrap_or(posted_on),
+                    remaining: available_positions(positions, vacancy.deadline.unwrap_or(posted_on)),
                 });
                 new_vacancies.push(vacancy);
             }
@@ -179,7 +275,10 @@ impl Supply {
             let employer_id = rng.id_at(created_at);
             new_employers.push(NewEmployer {
                 id: employer_id.clone(),
-                name: format!("Công ty Cổ phần Cung ứng nhân lực quốc tế {}", COMPANY_NAMES[rng.index(COMPANY_NAMES.len())]),
+                name: format!(
+                    "Công ty Cổ phần Cung ứng nhân lực quốc tế {}",
+                    COMPANY_NAMES[rng.index(COMPANY_NAMES.len())]
+                ),
                 tax_code: format!("01{serial:08}"),
                 kind: "overseas_agency".to_owned(),
                 sector: "Đưa người lao động đi làm việc ở nước ngoài theo hợp đồng".to_owned(),
@@ -219,7 +318,11 @@ impl Supply {
                     min_age: Some(18),
                     max_age: Some(39),
                     education_required: Some("lower_secondary".to_owned()),
-                    skills_required: skill_phrases(&code).first().copied().unwrap_or_default().to_owned(),
+                    skills_required: skill_phrases(&code)
+                        .first()
+                        .copied()
+                        .unwrap_or_default()
+                        .to_owned(),
                     certificates_required: "Chứng chỉ tiếng đạt yêu cầu của thị trường".to_owned(),
                     deadline: Some(posted_on + chrono::Days::new(45 + rng.below(46))),
                     status: "open".to_owned(),
@@ -237,7 +340,8 @@ impl Supply {
                     max_age: 39,
                     wage_min_vnd: wage_min,
                     wage_max_vnd: wage_min + 8_000_000,
-                    remaining: positions,
+                    deadline: vacancy.deadline.unwrap_or(posted_on),
+                    remaining: available_positions(positions, vacancy.deadline.unwrap_or(posted_on)),
                 });
                 new_vacancies.push(vacancy);
             }
@@ -253,7 +357,10 @@ impl Supply {
             let district_name = &context.districts[commune.district].name;
             let provider_kind = COURSE_PROVIDERS[rng.index(COURSE_PROVIDERS.len())];
             let provider = if provider_kind.starts_with("Trường") {
-                format!("{provider_kind} {}", context.province_name.trim_start_matches("Tỉnh "))
+                format!(
+                    "{provider_kind} {}",
+                    context.province_name.trim_start_matches("Tỉnh ")
+                )
             } else {
                 format!("{provider_kind} {district_name}")
             };
@@ -278,8 +385,12 @@ impl Supply {
             let capacity = 20 + rng.below(16) as u32;
             let created_at = at_time(starts_on - chrono::Days::new(45), rng);
             let id = rng.id_at(created_at);
-            let place_commune = if starts_on >= REFORM_DATE { commune.successor_id.clone() } else { None }
-                .unwrap_or_else(|| commune.id.clone());
+            let place_commune = if starts_on >= REFORM_DATE {
+                commune.successor_id.clone()
+            } else {
+                None
+            }
+            .unwrap_or_else(|| commune.id.clone());
             new_courses.push(NewCourse {
                 id: id.clone(),
                 provider,
@@ -301,8 +412,16 @@ impl Supply {
                 created_at,
                 updated_at: created_at,
             });
-            new_course_occupations.push(NewCourseOccupation { course_id: id.clone(), occupation_code: code });
-            course_slots.push(CourseSlot { id, starts_on, ends_on, remaining: capacity });
+            new_course_occupations.push(NewCourseOccupation {
+                course_id: id.clone(),
+                occupation_code: code,
+            });
+            course_slots.push(CourseSlot {
+                id,
+                starts_on,
+                ends_on,
+                remaining: capacity,
+            });
         }
 
         connection.transaction(|connection| {
@@ -320,8 +439,12 @@ impl Supply {
             })
         })?;
 
-        let open_domestic = (0..slots.len()).filter(|&index| slots[index].country.is_none()).collect();
-        let open_overseas = (0..slots.len()).filter(|&index| slots[index].country.is_some()).collect();
+        let open_domestic = (0..slots.len())
+            .filter(|&index| slots[index].country.is_none())
+            .collect();
+        let open_overseas = (0..slots.len())
+            .filter(|&index| slots[index].country.is_some())
+            .collect();
         let open_courses = (0..course_slots.len()).collect();
         Ok(Supply {
             vacancies: slots,
@@ -334,8 +457,17 @@ impl Supply {
     }
 
     /// Takes one position of a random vacancy that still has one, other than `excluded`.
-    pub fn take_vacancy(&mut self, overseas: bool, excluded: &[usize], rng: &mut DemoRng) -> Option<usize> {
-        let pool = if overseas { &mut self.open_overseas } else { &mut self.open_domestic };
+    pub fn take_vacancy(
+        &mut self,
+        overseas: bool,
+        excluded: &[usize],
+        rng: &mut DemoRng,
+    ) -> Option<usize> {
+        let pool = if overseas {
+            &mut self.open_overseas
+        } else {
+            &mut self.open_domestic
+        };
         for _ in 0..4 {
             if pool.is_empty() {
                 return None;
@@ -376,27 +508,41 @@ impl Supply {
         Some(course_index)
     }
 
-    /// Vacancies whose every position was taken.
+    /// Vacancies whose every position was taken (those still open hand out only some).
     pub fn filled_vacancy_ids(&self) -> Vec<String> {
-        self.vacancies.iter().filter(|slot| slot.remaining == 0).map(|slot| slot.id.clone()).collect()
+        self.vacancies
+            .iter()
+            .filter(|slot| slot.remaining == 0 && slot.deadline < AS_OF)
+            .map(|slot| slot.id.clone())
+            .collect()
     }
 }
 
 /// Occupations most of the province's workers ask for and train in.
-pub const POPULAR_OCCUPATIONS: &[&str] =
-    &["8153", "9329", "8212", "6112", "6121", "6111", "7112", "9313", "5120", "8322", "5223", "7533", "7411"];
+pub const POPULAR_OCCUPATIONS: &[&str] = &[
+    "8153", "9329", "8212", "6112", "6121", "6111", "7112", "9313", "5120", "8322", "5223", "7533",
+    "7411",
+];
 
 /// One of `codes` that the reference data knows (falls back to any known occupation).
 pub fn pick_known(rng: &mut DemoRng, context: &Context, codes: &[&str]) -> String {
-    let known: Vec<&&str> = codes.iter().filter(|code| context.has_occupation(code)).collect();
+    let known: Vec<&&str> = codes
+        .iter()
+        .filter(|code| context.has_occupation(code))
+        .collect();
     match known.len() {
-        0 => context.occupations[rng.index(context.occupations.len())].code.clone(),
+        0 => context.occupations[rng.index(context.occupations.len())]
+            .code
+            .clone(),
         count => (*known[rng.index(count)]).to_owned(),
     }
 }
 
 fn commune_address(context: &Context, district: usize, commune_name: &str) -> String {
-    format!("{commune_name}, {}, {}", context.districts[district].name, context.province_name)
+    format!(
+        "{commune_name}, {}, {}",
+        context.districts[district].name, context.province_name
+    )
 }
 
 fn vacancy_title(context: &Context, code: &str, market: Option<&str>) -> String {

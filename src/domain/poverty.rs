@@ -17,8 +17,12 @@ pub enum HouseholdStatus {
 }
 
 impl HouseholdStatus {
-    pub const ALL: [HouseholdStatus; 4] =
-        [HouseholdStatus::Poor, HouseholdStatus::NearPoor, HouseholdStatus::NewlyEscaped, HouseholdStatus::NotPoor];
+    pub const ALL: [HouseholdStatus; 4] = [
+        HouseholdStatus::Poor,
+        HouseholdStatus::NearPoor,
+        HouseholdStatus::NewlyEscaped,
+        HouseholdStatus::NotPoor,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -123,7 +127,12 @@ mod tests {
         poor_min_deprivations: 3,
     };
 
-    fn status(income: i64, urban: bool, deprivations: u32, previous: Option<HouseholdStatus>) -> HouseholdStatus {
+    fn status(
+        income: i64,
+        urban: bool,
+        deprivations: u32,
+        previous: Option<HouseholdStatus>,
+    ) -> HouseholdStatus {
         classify(
             HouseholdAssessment {
                 income_per_person_vnd: income,
@@ -167,17 +176,35 @@ mod tests {
 
     #[test]
     fn newly_escaped_only_from_a_previous_poor_or_near_poor_status() {
-        assert_eq!(status(1_600_000, false, 5, Some(HouseholdStatus::Poor)), HouseholdStatus::NewlyEscaped);
-        assert_eq!(status(1_600_000, false, 0, Some(HouseholdStatus::NearPoor)), HouseholdStatus::NewlyEscaped);
-        assert_eq!(status(1_600_000, false, 0, Some(HouseholdStatus::NotPoor)), HouseholdStatus::NotPoor);
+        assert_eq!(
+            status(1_600_000, false, 5, Some(HouseholdStatus::Poor)),
+            HouseholdStatus::NewlyEscaped
+        );
+        assert_eq!(
+            status(1_600_000, false, 0, Some(HouseholdStatus::NearPoor)),
+            HouseholdStatus::NewlyEscaped
+        );
+        assert_eq!(
+            status(1_600_000, false, 0, Some(HouseholdStatus::NotPoor)),
+            HouseholdStatus::NotPoor
+        );
         assert_eq!(status(1_600_000, false, 0, None), HouseholdStatus::NotPoor);
-        assert_eq!(status(1_600_000, false, 0, Some(HouseholdStatus::NewlyEscaped)), HouseholdStatus::NotPoor);
+        assert_eq!(
+            status(1_600_000, false, 0, Some(HouseholdStatus::NewlyEscaped)),
+            HouseholdStatus::NotPoor
+        );
     }
 
     #[test]
     fn a_household_back_under_the_line_is_classified_afresh() {
-        assert_eq!(status(1_000_000, false, 3, Some(HouseholdStatus::NewlyEscaped)), HouseholdStatus::Poor);
-        assert_eq!(status(1_000_000, false, 1, Some(HouseholdStatus::NotPoor)), HouseholdStatus::NearPoor);
+        assert_eq!(
+            status(1_000_000, false, 3, Some(HouseholdStatus::NewlyEscaped)),
+            HouseholdStatus::Poor
+        );
+        assert_eq!(
+            status(1_000_000, false, 1, Some(HouseholdStatus::NotPoor)),
+            HouseholdStatus::NearPoor
+        );
     }
 
     #[test]
@@ -193,7 +220,10 @@ mod tests {
             deprivation_count: 3,
             previous_status: None,
         };
-        assert_eq!(classify(assessment, &STANDARD_2022_2025), HouseholdStatus::NotPoor);
+        assert_eq!(
+            classify(assessment, &STANDARD_2022_2025),
+            HouseholdStatus::NotPoor
+        );
         assert_eq!(classify(assessment, &standard_2027), HouseholdStatus::Poor);
     }
 

@@ -23,16 +23,25 @@ pub struct AdminUnit {
 }
 
 pub fn list(connection: &mut DbConn, kind: &str, only_poor: bool) -> QueryResult<Vec<AdminUnit>> {
-    let mut query = admin_units::table.filter(admin_units::kind.eq(kind.to_owned())).into_boxed();
+    let mut query = admin_units::table
+        .filter(admin_units::kind.eq(kind.to_owned()))
+        .into_boxed();
     if only_poor {
         query = query.filter(admin_units::poor_area.eq(true));
     }
-    query.order((admin_units::valid_from, admin_units::code)).select(AdminUnit::as_select()).load(connection)
+    query
+        .order((admin_units::valid_from, admin_units::code))
+        .select(AdminUnit::as_select())
+        .load(connection)
 }
 
 /// Sets or clears the poor-area flag of every unit with one of `codes`, in one transaction.
 /// Returns the units changed; a code that matches nothing is an error and changes nothing.
-pub fn set_poor_area(connection: &mut DbConn, codes: &[String], poor_area: bool) -> Result<Vec<AdminUnit>, SetPoorError> {
+pub fn set_poor_area(
+    connection: &mut DbConn,
+    codes: &[String],
+    poor_area: bool,
+) -> Result<Vec<AdminUnit>, SetPoorError> {
     connection.transaction(|connection| {
         let mut changed = Vec::new();
         for code in codes {
@@ -46,7 +55,11 @@ pub fn set_poor_area(connection: &mut DbConn, codes: &[String], poor_area: bool)
             diesel::update(admin_units::table.filter(admin_units::code.eq(code)))
                 .set(admin_units::poor_area.eq(poor_area))
                 .execute(connection)?;
-            changed.extend(units.into_iter().map(|unit| AdminUnit { poor_area, ..unit }));
+            changed.extend(
+                units
+                    .into_iter()
+                    .map(|unit| AdminUnit { poor_area, ..unit }),
+            );
         }
         Ok(changed)
     })

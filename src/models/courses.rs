@@ -3,7 +3,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use crate::db::schema::{courses, course_occupations};
+use crate::db::schema::{course_occupations, courses};
 
 /// A vocational course.
 #[derive(Debug, Clone, PartialEq, Insertable)]

@@ -3,7 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::schema::{employers};
+use crate::db::schema::employers;
 
 /// A company, cooperative, household business or overseas-labour agency.
 #[derive(Debug, Clone, PartialEq, Insertable)]

@@ -3,7 +3,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use crate::db::schema::{enrollments};
+use crate::db::schema::enrollments;
 
 /// A worker's place on a course.
 #[derive(Debug, Clone, PartialEq, Insertable)]

@@ -3,7 +3,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use crate::db::schema::{follow_ups};
+use crate::db::schema::follow_ups;
 
 /// A check, 3, 6 or 12 months after a placement started, that the worker is still employed.
 #[derive(Debug, Clone, PartialEq, Insertable)]

@@ -3,7 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::schema::{households, household_deprivations};
+use crate::db::schema::{household_deprivations, households};
 
 /// A household of the poverty review list; `status` is derived, never typed in.
 #[derive(Debug, Clone, PartialEq, Insertable)]

@@ -3,7 +3,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use crate::db::schema::{placements};
+use crate::db::schema::placements;
 
 /// A confirmed hire, with the snapshots the targets are counted from.
 #[derive(Debug, Clone, PartialEq, Insertable)]

@@ -3,7 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::schema::{referrals};
+use crate::db::schema::referrals;
 
 /// A worker put forward for a vacancy.
 #[derive(Debug, Clone, PartialEq, Insertable)]

@@ -3,7 +3,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use crate::db::schema::{service_records};
+use crate::db::schema::service_records;
 
 /// Counselling, career guidance, job-fair attendance or job-search support given to a worker.
 #[derive(Debug, Clone, PartialEq, Insertable)]

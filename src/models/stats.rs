@@ -5,8 +5,8 @@ use serde::Serialize;
 
 use crate::db::DbConn;
 use crate::db::schema::{
-    courses, employers, enrollments, follow_ups, households, placements, referrals, service_records,
-    vacancies, workers,
+    courses, employers, enrollments, follow_ups, households, placements, referrals,
+    service_records, vacancies, workers,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

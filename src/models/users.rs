@@ -3,7 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::schema::{users};
+use crate::db::schema::users;
 
 /// A login.
 #[derive(Debug, Clone, PartialEq, Insertable)]

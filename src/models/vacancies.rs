@@ -3,7 +3,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use crate::db::schema::{vacancies};
+use crate::db::schema::vacancies;
 
 /// A vacancy an employer posts.
 #[derive(Debug, Clone, PartialEq, Insertable)]

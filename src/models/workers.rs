@@ -3,7 +3,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use crate::db::schema::{workers, worker_occupations};
+use crate::db::schema::{worker_occupations, workers};
 
 /// A person registered by the job centre.
 #[derive(Debug, Clone, PartialEq, Insertable)]

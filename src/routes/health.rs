@@ -21,11 +21,18 @@ pub async fn healthz(state: web::Data<AppState>) -> Result<HttpResponse, AppErro
     let pool = state.pool.clone();
     let backend = state.backend;
     let health = web::block(move || -> Result<Health, AppError> {
-        let mut connection = pool.get().map_err(|error| AppError::Unavailable(error.into()))?;
-        let schema_version = migrations::schema_version(&mut connection)
-            .map_err(|error| AppError::Unavailable(anyhow::anyhow!(error.to_string())))?;
+        let mut connection = pool
+            .get()
+            .map_err(|error| AppError::Unavailable(error.into()))?;
+        let schema_version =
+            migrations::schema_version(&mut connection).map_err(|error| AppError::Unavailable(error.into()))?;
         let counts = registry_counts(&mut connection).context("counting registry rows")?;
-        Ok(Health { status: "ok", backend: backend.name(), schema_version, counts })
+        Ok(Health {
+            status: "ok",
+            backend: backend.name(),
+            schema_version,
+            counts,
+        })
     })
     .await
     .context("health check task")??;

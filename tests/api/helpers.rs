@@ -1,0 +1,161 @@
+//! Fresh databases per test on each backend, and the real app on port 0.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::sync::Once;
+
+use ketnoi::config::Settings;
+use ketnoi::db::{DatabaseUrl, DbConn};
+use ketnoi::startup;
+use ketnoi::state::AppState;
+use tempfile::TempDir;
+
+pub type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+/// A database of its own for one test: a SQLite file in a temporary folder, or a PostgreSQL
+/// database created on the server of `TEST_DATABASE_URL` and dropped afterwards.
+pub struct TestDb {
+    pub url: DatabaseUrl,
+    pub folder: TempDir,
+    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+    postgres: Option<PostgresDatabase>,
+}
+
+#[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+struct PostgresDatabase {
+    server_url: String,
+    name: String,
+}
+
+impl TestDb {
+    pub fn backend_name(&self) -> &'static str {
+        self.url.backend().name()
+    }
+
+    pub fn settings(&self) -> Settings {
+        Settings::new(self.url.clone(), self.index_dir())
+    }
+
+    pub fn index_dir(&self) -> PathBuf {
+        self.folder.path().join("search_index")
+    }
+
+    /// A raw URL for the `ketnoi` binary's `DATABASE_URL`.
+    pub fn raw_url(&self) -> String {
+        match &self.url {
+            DatabaseUrl::Sqlite { path } => format!("sqlite://{}", path.display()),
+            DatabaseUrl::Postgres { url } => url.clone(),
+        }
+    }
+
+    /// A connection with migrations applied and reference data loaded.
+    pub fn migrated(&self) -> Result<DbConn, Box<dyn std::error::Error>> {
+        Ok(startup::open_and_migrate(&self.settings())?)
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        #[cfg(feature = "postgres")]
+        if let Some(database) = &self.postgres {
+            use diesel::{Connection, RunQueryDsl};
+            if let Ok(mut server) = diesel::pg::PgConnection::establish(&database.server_url) {
+                let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", database.name))
+                    .execute(&mut server);
+            }
+        }
+    }
+}
+
+pub fn sqlite_db() -> TestDb {
+    let folder = tempfile::tempdir().expect("temporary folder");
+    let path = folder.path().join("ketnoi.sqlite3");
+    TestDb { url: DatabaseUrl::Sqlite { path }, folder, postgres: None }
+}
+
+static SKIP_NOTICE: Once = Once::new();
+
+/// A fresh PostgreSQL database, or `None` (with the reason printed once) when the suite has
+/// no server to use.
+pub fn postgres_db() -> Option<TestDb> {
+    let Ok(server_url) = std::env::var("TEST_DATABASE_URL") else {
+        SKIP_NOTICE.call_once(|| eprintln!("skipping PostgreSQL tests: TEST_DATABASE_URL is not set"));
+        return None;
+    };
+    postgres_db_on(&server_url)
+}
+
+#[cfg(feature = "postgres")]
+fn postgres_db_on(server_url: &str) -> Option<TestDb> {
+    use diesel::{Connection, RunQueryDsl};
+    let name = format!("ketnoi_test_{}", uuid::Uuid::now_v7().simple());
+    let mut server = diesel::pg::PgConnection::establish(server_url).expect("connect to TEST_DATABASE_URL");
+    diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut server).expect("create a test database");
+    let url = with_database_name(server_url, &name);
+    Some(TestDb {
+        url: DatabaseUrl::parse(&url).expect("test database URL"),
+        folder: tempfile::tempdir().expect("temporary folder"),
+        postgres: Some(PostgresDatabase { server_url: server_url.to_owned(), name }),
+    })
+}
+
+#[cfg(not(feature = "postgres"))]
+fn postgres_db_on(_server_url: &str) -> Option<TestDb> {
+    SKIP_NOTICE.call_once(|| eprintln!("skipping PostgreSQL tests: built without `--features postgres`"));
+    None
+}
+
+/// `postgres://u@h:5432/postgres?x=y` with the database name replaced.
+#[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+fn with_database_name(server_url: &str, name: &str) -> String {
+    let (base, query) = match server_url.split_once('?') {
+        Some((base, query)) => (base, format!("?{query}")),
+        None => (server_url, String::new()),
+    };
+    let scheme_end = base.find("://").map_or(0, |index| index + 3);
+    let authority_end = base[scheme_end..].find('/').map_or(base.len(), |index| scheme_end + index);
+    format!("{}/{name}{query}", &base[..authority_end])
+}
+
+/// A fresh database on every backend this run can reach: SQLite always, PostgreSQL when
+/// configured. Tests loop over it so one test body covers both.
+pub fn test_dbs() -> Vec<TestDb> {
+    let mut databases = vec![sqlite_db()];
+    databases.extend(postgres_db());
+    databases
+}
+
+pub struct TestApp {
+    pub address: String,
+    /// Kept so the database outlives the server.
+    #[allow(dead_code)]
+    pub db: TestDb,
+}
+
+/// Migrates `db` and runs the real HTTP app on a free port, on a thread of its own.
+pub fn spawn_app(db: TestDb) -> Result<TestApp, Box<dyn std::error::Error>> {
+    let settings = db.settings();
+    startup::check_index_dir(&settings.index_dir)?;
+    drop(startup::open_and_migrate(&settings)?);
+    let (pool, backend) = startup::build_pool(&settings)?;
+    let listener = TcpListener::bind("127.0.0.1:0")?;
+    let address = format!("http://{}", listener.local_addr()?);
+    std::thread::spawn(move || {
+        let state = AppState { pool, backend };
+        let system = actix_web::rt::System::new();
+        let _ = system.block_on(async move {
+            match startup::server(listener, state, Some(1)) {
+                Ok(server) => server.await,
+                Err(error) => Err(error),
+            }
+        });
+    });
+    Ok(TestApp { address, db })
+}
+
+#[test]
+fn replaces_the_database_name_in_a_server_url() {
+    assert_eq!(with_database_name("postgres://u@h:5/postgres", "t1"), "postgres://u@h:5/t1");
+    assert_eq!(with_database_name("postgres://u:p@h/postgres?sslmode=disable", "t1"), "postgres://u:p@h/t1?sslmode=disable");
+    assert_eq!(with_database_name("postgresql://h", "t1"), "postgresql://h/t1");
+}
