@@ -33,8 +33,6 @@ impl From<diesel::result::Error> for MigrationError {
     }
 }
 
-
-
 /// Applies every pending migration; returns the versions applied now.
 pub fn run_pending(connection: &mut DbConn) -> Result<Vec<String>, MigrationError> {
     match connection {

@@ -391,14 +391,14 @@ fn poor_min_deprivations(rule: &str) -> Option<i32> {
     after.split_whitespace().next()?.parse().ok()
 }
 
-fn poverty_rows() -> Result<
-    (
-        Vec<NewPovertyStandard>,
-        Vec<NewIndicator>,
-        Vec<NewStandardIndicator>,
-    ),
-    ReferenceError,
-> {
+/// The poverty standards with their indicators.
+struct PovertyRows {
+    standards: Vec<NewPovertyStandard>,
+    indicators: Vec<NewIndicator>,
+    links: Vec<NewStandardIndicator>,
+}
+
+fn poverty_rows() -> Result<PovertyRows, ReferenceError> {
     let file = "poverty_thresholds.csv";
     let mut standards: Vec<NewPovertyStandard> = Vec::new();
     for row in rows::<ThresholdRow>(file, POVERTY_THRESHOLDS)? {
@@ -471,7 +471,11 @@ fn poverty_rows() -> Result<
             name_en: row.indicator_en,
         });
     }
-    Ok((standards, indicators, links))
+    Ok(PovertyRows {
+        standards,
+        indicators,
+        links,
+    })
 }
 
 #[derive(Deserialize)]
@@ -518,7 +522,11 @@ pub struct Loaded {
 /// Inserts every reference row the database lacks, in one transaction.
 pub fn load(connection: &mut DbConn) -> Result<Loaded, ReferenceError> {
     let (units, successors) = admin_unit_rows()?;
-    let (standards, indicators, standard_links) = poverty_rows()?;
+    let PovertyRows {
+        standards,
+        indicators,
+        links: standard_links,
+    } = poverty_rows()?;
     let ethnic = ethnic_group_rows()?;
     let groups: Vec<OccupationGroupRow> = rows("vsco_major_submajor.csv", OCCUPATION_GROUPS)?;
     let common = occupation_rows()?;
@@ -738,7 +746,11 @@ mod tests {
 
     #[test]
     fn reads_the_standard_periods_and_rules() -> Result<(), ReferenceError> {
-        let (standards, indicators, links) = poverty_rows()?;
+        let PovertyRows {
+            standards,
+            indicators,
+            links,
+        } = poverty_rows()?;
         let current = standards.iter().find(|standard| standard.id == "2022-2025");
         let Some(current) = current else {
             panic!("the 2022-2025 standard is missing")

@@ -653,7 +653,7 @@ impl<'a> Population<'a> {
             let created_on = slot
                 .posted_on
                 .max(days_after(registered_on, rng.between(3, 60)));
-            if created_on < AS_OF && !(slot.country.is_some() && !willing_overseas) {
+            if created_on < AS_OF && (slot.country.is_none() || willing_overseas) {
                 taken.push(index);
                 let roll = rng.unit();
                 let status = if first_vacancy.is_some() || roll < 0.55 {

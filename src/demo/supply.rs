@@ -78,7 +78,11 @@ fn date_in_weighted_year(rng: &mut DemoRng, latest: NaiveDate) -> NaiveDate {
 /// Positions to hand out: all of them, or under half for a vacancy whose deadline is after
 /// the demo's "today".
 fn available_positions(positions: u32, deadline: NaiveDate) -> u32 {
-    if deadline >= AS_OF { (positions * 2 / 5).max(1) } else { positions }
+    if deadline >= AS_OF {
+        (positions * 2 / 5).max(1)
+    } else {
+        positions
+    }
 }
 
 fn round_to(value: i64, step: i64) -> i64 {
@@ -260,7 +264,10 @@ impl Supply {
                     wage_min_vnd: wage_min,
                     wage_max_vnd: wage_max,
                     deadline: vacancy.deadline.unwrap_or(posted_on),
-                    remaining: available_positions(positions, vacancy.deadline.unwrap_or(posted_on)),
+                    remaining: available_positions(
+                        positions,
+                        vacancy.deadline.unwrap_or(posted_on),
+                    ),
                 });
                 new_vacancies.push(vacancy);
             }
@@ -341,7 +348,10 @@ impl Supply {
                     wage_min_vnd: wage_min,
                     wage_max_vnd: wage_min + 8_000_000,
                     deadline: vacancy.deadline.unwrap_or(posted_on),
-                    remaining: available_positions(positions, vacancy.deadline.unwrap_or(posted_on)),
+                    remaining: available_positions(
+                        positions,
+                        vacancy.deadline.unwrap_or(posted_on),
+                    ),
                 });
                 new_vacancies.push(vacancy);
             }

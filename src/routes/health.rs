@@ -24,8 +24,8 @@ pub async fn healthz(state: web::Data<AppState>) -> Result<HttpResponse, AppErro
         let mut connection = pool
             .get()
             .map_err(|error| AppError::Unavailable(error.into()))?;
-        let schema_version =
-            migrations::schema_version(&mut connection).map_err(|error| AppError::Unavailable(error.into()))?;
+        let schema_version = migrations::schema_version(&mut connection)
+            .map_err(|error| AppError::Unavailable(error.into()))?;
         let counts = registry_counts(&mut connection).context("counting registry rows")?;
         Ok(Health {
             status: "ok",

@@ -22,17 +22,30 @@ fn assert_one_clear_line(output: &Output, expected: &str) {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "stderr: {stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
-    let lines: Vec<&str> = stderr.lines().filter(|line| line.starts_with("ketnoi:")).collect();
+    let lines: Vec<&str> = stderr
+        .lines()
+        .filter(|line| line.starts_with("ketnoi:"))
+        .collect();
     assert_eq!(lines.len(), 1, "{stderr}");
-    assert!(lines[0].contains(expected), "expected `{expected}` in: {}", lines[0]);
+    assert!(
+        lines[0].contains(expected),
+        "expected `{expected}` in: {}",
+        lines[0]
+    );
 }
 
 #[test]
 fn an_unknown_database_scheme_is_one_clear_line() -> TestResult {
     let db = sqlite_db();
-    let output = ketnoi(&db).env("DATABASE_URL", "mysql://localhost/ketnoi").arg("migrate").output()?;
+    let output = ketnoi(&db)
+        .env("DATABASE_URL", "mysql://localhost/ketnoi")
+        .arg("migrate")
+        .output()?;
     assert_one_clear_line(&output, "scheme `mysql` is not supported");
-    let output = ketnoi(&db).env("DATABASE_URL", "data/ketnoi.sqlite3").arg("migrate").output()?;
+    let output = ketnoi(&db)
+        .env("DATABASE_URL", "data/ketnoi.sqlite3")
+        .arg("migrate")
+        .output()?;
     assert_one_clear_line(&output, "has no scheme");
     Ok(())
 }
@@ -41,12 +54,28 @@ fn an_unknown_database_scheme_is_one_clear_line() -> TestResult {
 fn an_unreachable_database_is_one_clear_line() -> TestResult {
     let db = sqlite_db();
     // Nothing listens on port 1 of loopback.
-    let output = ketnoi(&db).env("DATABASE_URL", "postgres://ketnoi:secret@127.0.0.1:1/ketnoi").arg("migrate").output()?;
-    let expected = if cfg!(feature = "postgres") { "cannot open the database" } else { "no PostgreSQL support" };
+    let output = ketnoi(&db)
+        .env(
+            "DATABASE_URL",
+            "postgres://ketnoi:secret@127.0.0.1:1/ketnoi",
+        )
+        .arg("migrate")
+        .output()?;
+    let expected = if cfg!(feature = "postgres") {
+        "cannot open the database"
+    } else {
+        "no PostgreSQL support"
+    };
     assert_one_clear_line(&output, expected);
-    assert!(!String::from_utf8_lossy(&output.stderr).contains("secret"), "the password was printed");
+    assert!(
+        !String::from_utf8_lossy(&output.stderr).contains("secret"),
+        "the password was printed"
+    );
 
-    let output = ketnoi(&db).env("DATABASE_URL", "sqlite:///proc/ketnoi/ketnoi.sqlite3").arg("migrate").output()?;
+    let output = ketnoi(&db)
+        .env("DATABASE_URL", "sqlite:///proc/ketnoi/ketnoi.sqlite3")
+        .arg("migrate")
+        .output()?;
     assert_one_clear_line(&output, "cannot create the folder /proc/ketnoi");
     Ok(())
 }
@@ -56,7 +85,10 @@ fn an_unwritable_index_folder_is_one_clear_line() -> TestResult {
     let db = sqlite_db();
     let file = db.folder.path().join("not-a-folder");
     std::fs::write(&file, "x")?;
-    let output = ketnoi(&db).env("KETNOI_INDEX_DIR", file.join("index")).args(["serve", "--bind", "127.0.0.1:0"]).output()?;
+    let output = ketnoi(&db)
+        .env("KETNOI_INDEX_DIR", file.join("index"))
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .output()?;
     assert_one_clear_line(&output, "search index folder");
     Ok(())
 }
@@ -73,7 +105,11 @@ fn a_port_in_use_is_one_clear_line() -> TestResult {
 
 /// Starts `ketnoi serve` on a free port and returns it with the address it printed.
 fn serve(db: &TestDb, extra: &[&str]) -> Result<(Child, String), Box<dyn std::error::Error>> {
-    let mut child = ketnoi(db).args(["serve", "--bind", "127.0.0.1:0"]).args(extra).stdout(Stdio::piped()).spawn()?;
+    let mut child = ketnoi(db)
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .args(extra)
+        .stdout(Stdio::piped())
+        .spawn()?;
     let stdout = child.stdout.take().ok_or("no stdout")?;
     let mut lines = BufReader::new(stdout).lines();
     let first = lines.next().ok_or("serve printed nothing")??;
@@ -91,14 +127,21 @@ fn serve(db: &TestDb, extra: &[&str]) -> Result<(Child, String), Box<dyn std::er
 fn demo_then_serve_answers_healthz() -> TestResult {
     for db in test_dbs() {
         let backend = db.backend_name();
-        let output = ketnoi(&db).args(["demo", "--workers", "20000", "--seed", "7", "--json"]).output()?;
-        assert!(output.status.success(), "{backend}: {}", String::from_utf8_lossy(&output.stderr));
+        let output = ketnoi(&db)
+            .args(["demo", "--workers", "20000", "--seed", "7", "--json"])
+            .output()?;
+        assert!(
+            output.status.success(),
+            "{backend}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
         let summary: serde_json::Value = serde_json::from_slice(&output.stdout)?;
         assert_eq!(summary["workers"], 20_000, "{backend}");
 
         let (mut child, address) = serve(&db, &[])?;
         let health: Result<serde_json::Value, _> =
-            reqwest::blocking::get(format!("{address}/healthz")).and_then(|response| response.error_for_status()?.json());
+            reqwest::blocking::get(format!("{address}/healthz"))
+                .and_then(|response| response.error_for_status()?.json());
         child.kill()?;
         child.wait()?;
         let health = health?;
@@ -113,18 +156,29 @@ fn demo_then_serve_answers_healthz() -> TestResult {
 fn area_set_poor_flags_units_and_rejects_unknown_codes() -> TestResult {
     let db = sqlite_db();
     let output = ketnoi(&db).args(["area", "set-poor", "127"]).output()?;
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     assert!(String::from_utf8_lossy(&output.stdout).contains("Huyện Sốp Cộp"));
 
-    let output = ketnoi(&db).args(["area", "set-poor", "126", "99999"]).output()?;
+    let output = ketnoi(&db)
+        .args(["area", "set-poor", "126", "99999"])
+        .output()?;
     assert_one_clear_line(&output, "no administrative unit has the code `99999`");
 
     let output = ketnoi(&db).args(["area", "list", "--poor"]).output()?;
     let listed = String::from_utf8_lossy(&output.stdout);
     assert!(listed.contains("127\tHuyện Sốp Cộp"), "{listed}");
-    assert!(!listed.contains("Sông Mã"), "a failed command flagged 126: {listed}");
+    assert!(
+        !listed.contains("Sông Mã"),
+        "a failed command flagged 126: {listed}"
+    );
 
-    let output = ketnoi(&db).args(["area", "set-poor", "--clear", "127"]).output()?;
+    let output = ketnoi(&db)
+        .args(["area", "set-poor", "--clear", "127"])
+        .output()?;
     assert!(output.status.success());
     let output = ketnoi(&db).args(["area", "list", "--poor"]).output()?;
     assert!(String::from_utf8_lossy(&output.stdout).trim().is_empty());

@@ -6,8 +6,8 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use ketnoi::db::DbConn;
 use ketnoi::db::schema::{
-    enrollments, follow_ups, household_deprivations, households, placements, poverty_standards, referrals,
-    service_records, users, vacancies, workers,
+    enrollments, follow_ups, household_deprivations, households, placements, poverty_standards,
+    referrals, service_records, users, vacancies, workers,
 };
 use ketnoi::demo::{self, DemoOptions};
 use ketnoi::domain::poverty::{HouseholdAssessment, PovertyStandard, classify};
@@ -15,11 +15,32 @@ use ketnoi::domain::poverty::{HouseholdAssessment, PovertyStandard, classify};
 use crate::helpers::{TestResult, postgres_db, sqlite_db, test_dbs};
 
 fn options(workers: u64, seed: u64) -> DemoOptions {
-    DemoOptions { workers, seed, show_progress: false }
+    DemoOptions {
+        workers,
+        seed,
+        show_progress: false,
+    }
 }
 
-type WorkerRow = (String, Option<String>, String, NaiveDate, String, Option<String>, String, String);
-type PlacementRow = (String, String, String, NaiveDate, Option<String>, bool, String);
+type WorkerRow = (
+    String,
+    Option<String>,
+    String,
+    NaiveDate,
+    String,
+    Option<String>,
+    String,
+    String,
+);
+type PlacementRow = (
+    String,
+    String,
+    String,
+    NaiveDate,
+    Option<String>,
+    bool,
+    String,
+);
 
 /// Everything a run wrote that a seed decides, row by row.
 #[derive(Debug, PartialEq)]
@@ -39,7 +60,13 @@ fn snapshot(connection: &mut DbConn) -> QueryResult<Snapshot> {
     Ok(Snapshot {
         households: households::table
             .order(households::id)
-            .select((households::id, households::code, households::head_name, households::income_per_person_vnd, households::status))
+            .select((
+                households::id,
+                households::code,
+                households::head_name,
+                households::income_per_person_vnd,
+                households::status,
+            ))
             .load(connection)?,
         workers: workers::table
             .order(workers::id)
@@ -56,11 +83,22 @@ fn snapshot(connection: &mut DbConn) -> QueryResult<Snapshot> {
             .load(connection)?,
         vacancies: vacancies::table
             .order(vacancies::id)
-            .select((vacancies::id, vacancies::title, vacancies::positions, vacancies::status, vacancies::posted_on))
+            .select((
+                vacancies::id,
+                vacancies::title,
+                vacancies::positions,
+                vacancies::status,
+                vacancies::posted_on,
+            ))
             .load(connection)?,
         referrals: referrals::table
             .order(referrals::id)
-            .select((referrals::id, referrals::worker_id, referrals::status, referrals::created_at))
+            .select((
+                referrals::id,
+                referrals::worker_id,
+                referrals::status,
+                referrals::created_at,
+            ))
             .load(connection)?,
         placements: placements::table
             .order(placements::id)
@@ -76,7 +114,12 @@ fn snapshot(connection: &mut DbConn) -> QueryResult<Snapshot> {
             .load(connection)?,
         follow_ups: follow_ups::table
             .order(follow_ups::id)
-            .select((follow_ups::id, follow_ups::placement_id, follow_ups::due_on, follow_ups::outcome))
+            .select((
+                follow_ups::id,
+                follow_ups::placement_id,
+                follow_ups::due_on,
+                follow_ups::outcome,
+            ))
             .load(connection)?,
         enrollments: enrollments::table
             .order(enrollments::id)
@@ -84,9 +127,16 @@ fn snapshot(connection: &mut DbConn) -> QueryResult<Snapshot> {
             .load(connection)?,
         service_records: service_records::table
             .order(service_records::id)
-            .select((service_records::id, service_records::kind, service_records::provided_on))
+            .select((
+                service_records::id,
+                service_records::kind,
+                service_records::provided_on,
+            ))
             .load(connection)?,
-        users: users::table.order(users::id).select((users::id, users::email, users::password_hash)).load(connection)?,
+        users: users::table
+            .order(users::id)
+            .select((users::id, users::email, users::password_hash))
+            .load(connection)?,
     })
 }
 
@@ -101,13 +151,18 @@ fn the_same_seed_gives_the_same_province() -> TestResult {
     }
     assert!(!snapshots[0].workers.is_empty());
     assert_eq!(snapshots[0], snapshots[1], "two runs with seed 11 differ");
-    assert_ne!(snapshots[0].workers, snapshots[2].workers, "seeds 11 and 12 gave the same workers");
+    assert_ne!(
+        snapshots[0].workers, snapshots[2].workers,
+        "seeds 11 and 12 gave the same workers"
+    );
     Ok(())
 }
 
 #[test]
 fn postgres_and_sqlite_get_the_same_demo() -> TestResult {
-    let Some(postgres) = postgres_db() else { return Ok(()) };
+    let Some(postgres) = postgres_db() else {
+        return Ok(());
+    };
     let sqlite = sqlite_db();
     let mut on_sqlite = sqlite.migrated()?;
     let mut on_postgres = postgres.migrated()?;
@@ -124,7 +179,10 @@ fn demo_data_keeps_the_rules_it_illustrates() -> TestResult {
         let mut connection = db.migrated()?;
         let summary = demo::generate(&mut connection, options(1_500, 3))?;
         assert_eq!(summary.workers, 1_500, "{backend}");
-        assert!(summary.placements > 0 && summary.follow_ups > 0 && summary.enrollments > 0, "{backend}: {summary:?}");
+        assert!(
+            summary.placements > 0 && summary.follow_ups > 0 && summary.enrollments > 0,
+            "{backend}: {summary:?}"
+        );
 
         // Every household's status is the one the standard derives from its review.
         let (rural, urban, minimum): (i64, i64, i32) = poverty_standards::table
@@ -142,7 +200,10 @@ fn demo_data_keeps_the_rules_it_illustrates() -> TestResult {
         };
         let lacking: HashMap<String, i64> = household_deprivations::table
             .group_by(household_deprivations::household_id)
-            .select((household_deprivations::household_id, diesel::dsl::count_star()))
+            .select((
+                household_deprivations::household_id,
+                diesel::dsl::count_star(),
+            ))
             .load::<(String, i64)>(&mut connection)?
             .into_iter()
             .collect();
@@ -170,19 +231,28 @@ fn demo_data_keeps_the_rules_it_illustrates() -> TestResult {
             *statuses.entry(status).or_insert(0) += 1;
         }
         for status in ["poor", "near_poor", "newly_escaped", "not_poor"] {
-            assert!(statuses.get(status).copied().unwrap_or(0) > 0, "{backend}: no {status} household");
+            assert!(
+                statuses.get(status).copied().unwrap_or(0) > 0,
+                "{backend}: no {status} household"
+            );
         }
 
         // No vacancy has more standing hires than positions.
-        let positions: HashMap<String, i32> =
-            vacancies::table.select((vacancies::id, vacancies::positions)).load(&mut connection)?.into_iter().collect();
+        let positions: HashMap<String, i32> = vacancies::table
+            .select((vacancies::id, vacancies::positions))
+            .load(&mut connection)?
+            .into_iter()
+            .collect();
         let hires: Vec<(String, i64)> = placements::table
             .filter(placements::status.eq("active"))
             .group_by(placements::vacancy_id)
             .select((placements::vacancy_id, diesel::dsl::count_star()))
             .load(&mut connection)?;
         for (vacancy_id, count) in hires {
-            assert!(count <= i64::from(positions[&vacancy_id]), "{backend}: vacancy {vacancy_id} over-filled");
+            assert!(
+                count <= i64::from(positions[&vacancy_id]),
+                "{backend}: vacancy {vacancy_id} over-filled"
+            );
         }
 
         // Thái is the largest group, as in the province.
@@ -202,6 +272,9 @@ fn the_demo_refuses_a_database_that_has_workers() -> TestResult {
     let mut connection = db.migrated()?;
     demo::generate(&mut connection, options(50, 1))?;
     let error = demo::generate(&mut connection, options(50, 1)).unwrap_err();
-    assert!(error.to_string().contains("already holds 50 workers"), "{error}");
+    assert!(
+        error.to_string().contains("already holds 50 workers"),
+        "{error}"
+    );
     Ok(())
 }

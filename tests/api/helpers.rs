@@ -60,8 +60,11 @@ impl Drop for TestDb {
         if let Some(database) = &self.postgres {
             use diesel::{Connection, RunQueryDsl};
             if let Ok(mut server) = diesel::pg::PgConnection::establish(&database.server_url) {
-                let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", database.name))
-                    .execute(&mut server);
+                let _ = diesel::sql_query(format!(
+                    "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                    database.name
+                ))
+                .execute(&mut server);
             }
         }
     }
@@ -70,7 +73,11 @@ impl Drop for TestDb {
 pub fn sqlite_db() -> TestDb {
     let folder = tempfile::tempdir().expect("temporary folder");
     let path = folder.path().join("ketnoi.sqlite3");
-    TestDb { url: DatabaseUrl::Sqlite { path }, folder, postgres: None }
+    TestDb {
+        url: DatabaseUrl::Sqlite { path },
+        folder,
+        postgres: None,
+    }
 }
 
 static SKIP_NOTICE: Once = Once::new();
@@ -79,7 +86,8 @@ static SKIP_NOTICE: Once = Once::new();
 /// no server to use.
 pub fn postgres_db() -> Option<TestDb> {
     let Ok(server_url) = std::env::var("TEST_DATABASE_URL") else {
-        SKIP_NOTICE.call_once(|| eprintln!("skipping PostgreSQL tests: TEST_DATABASE_URL is not set"));
+        SKIP_NOTICE
+            .call_once(|| eprintln!("skipping PostgreSQL tests: TEST_DATABASE_URL is not set"));
         return None;
     };
     postgres_db_on(&server_url)
@@ -89,19 +97,26 @@ pub fn postgres_db() -> Option<TestDb> {
 fn postgres_db_on(server_url: &str) -> Option<TestDb> {
     use diesel::{Connection, RunQueryDsl};
     let name = format!("ketnoi_test_{}", uuid::Uuid::now_v7().simple());
-    let mut server = diesel::pg::PgConnection::establish(server_url).expect("connect to TEST_DATABASE_URL");
-    diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut server).expect("create a test database");
+    let mut server =
+        diesel::pg::PgConnection::establish(server_url).expect("connect to TEST_DATABASE_URL");
+    diesel::sql_query(format!("CREATE DATABASE {name}"))
+        .execute(&mut server)
+        .expect("create a test database");
     let url = with_database_name(server_url, &name);
     Some(TestDb {
         url: DatabaseUrl::parse(&url).expect("test database URL"),
         folder: tempfile::tempdir().expect("temporary folder"),
-        postgres: Some(PostgresDatabase { server_url: server_url.to_owned(), name }),
+        postgres: Some(PostgresDatabase {
+            server_url: server_url.to_owned(),
+            name,
+        }),
     })
 }
 
 #[cfg(not(feature = "postgres"))]
 fn postgres_db_on(_server_url: &str) -> Option<TestDb> {
-    SKIP_NOTICE.call_once(|| eprintln!("skipping PostgreSQL tests: built without `--features postgres`"));
+    SKIP_NOTICE
+        .call_once(|| eprintln!("skipping PostgreSQL tests: built without `--features postgres`"));
     None
 }
 
@@ -113,7 +128,9 @@ fn with_database_name(server_url: &str, name: &str) -> String {
         None => (server_url, String::new()),
     };
     let scheme_end = base.find("://").map_or(0, |index| index + 3);
-    let authority_end = base[scheme_end..].find('/').map_or(base.len(), |index| scheme_end + index);
+    let authority_end = base[scheme_end..]
+        .find('/')
+        .map_or(base.len(), |index| scheme_end + index);
     format!("{}/{name}{query}", &base[..authority_end])
 }
 
@@ -155,7 +172,16 @@ pub fn spawn_app(db: TestDb) -> Result<TestApp, Box<dyn std::error::Error>> {
 
 #[test]
 fn replaces_the_database_name_in_a_server_url() {
-    assert_eq!(with_database_name("postgres://u@h:5/postgres", "t1"), "postgres://u@h:5/t1");
-    assert_eq!(with_database_name("postgres://u:p@h/postgres?sslmode=disable", "t1"), "postgres://u:p@h/t1?sslmode=disable");
-    assert_eq!(with_database_name("postgresql://h", "t1"), "postgresql://h/t1");
+    assert_eq!(
+        with_database_name("postgres://u@h:5/postgres", "t1"),
+        "postgres://u@h:5/t1"
+    );
+    assert_eq!(
+        with_database_name("postgres://u:p@h/postgres?sslmode=disable", "t1"),
+        "postgres://u:p@h/t1?sslmode=disable"
+    );
+    assert_eq!(
+        with_database_name("postgresql://h", "t1"),
+        "postgresql://h/t1"
+    );
 }

@@ -5,7 +5,8 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use ketnoi::db::DbConn;
 use ketnoi::db::schema::{
-    courses, employers, enrollments, follow_ups, households, placements, referrals, users, vacancies, workers,
+    courses, employers, enrollments, follow_ups, households, placements, referrals, users,
+    vacancies, workers,
 };
 use ketnoi::insert_rows;
 use ketnoi::models::courses::NewCourse;
@@ -234,7 +235,9 @@ fn insert_all(connection: &mut DbConn, rows: &Fixture) -> diesel::QueryResult<()
 
 type Attempt = fn(&mut DbConn, Fixture) -> diesel::QueryResult<usize>;
 
-use DatabaseErrorKind::{CheckViolation as Check, ForeignKeyViolation as Foreign, UniqueViolation as Unique};
+use DatabaseErrorKind::{
+    CheckViolation as Check, ForeignKeyViolation as Foreign, UniqueViolation as Unique,
+};
 
 /// Each case changes one thing in an otherwise valid row (with a fresh id) and inserts it.
 const CASES: &[(&str, DatabaseErrorKind, Attempt)] = &[
@@ -292,13 +295,17 @@ const CASES: &[(&str, DatabaseErrorKind, Attempt)] = &[
         f.household.status = "rich".into();
         insert_rows!(c, households::table, &f.household)
     }),
-    ("newly escaped without a poor or near-poor past", Check, |c, mut f| {
-        f.household.id = "h2".into();
-        f.household.code = "h2".into();
-        f.household.status = "newly_escaped".into();
-        f.household.previous_status = Some("not_poor".into());
-        insert_rows!(c, households::table, &f.household)
-    }),
+    (
+        "newly escaped without a poor or near-poor past",
+        Check,
+        |c, mut f| {
+            f.household.id = "h2".into();
+            f.household.code = "h2".into();
+            f.household.status = "newly_escaped".into();
+            f.household.previous_status = Some("not_poor".into());
+            insert_rows!(c, households::table, &f.household)
+        },
+    ),
     ("household without members", Check, |c, mut f| {
         f.household.id = "h2".into();
         f.household.code = "h2".into();
@@ -422,12 +429,16 @@ const CASES: &[(&str, DatabaseErrorKind, Attempt)] = &[
         f.follow_up.months_after_start = 4;
         insert_rows!(c, follow_ups::table, &f.follow_up)
     }),
-    ("pending follow-up with a recorded date", Check, |c, mut f| {
-        f.follow_up.id = "f2".into();
-        f.follow_up.months_after_start = 6;
-        f.follow_up.recorded_on = Some(day("2024-09-20"));
-        insert_rows!(c, follow_ups::table, &f.follow_up)
-    }),
+    (
+        "pending follow-up with a recorded date",
+        Check,
+        |c, mut f| {
+            f.follow_up.id = "f2".into();
+            f.follow_up.months_after_start = 6;
+            f.follow_up.recorded_on = Some(day("2024-09-20"));
+            insert_rows!(c, follow_ups::table, &f.follow_up)
+        },
+    ),
     ("employer login without an employer", Check, |c, mut f| {
         f.user.id = "u2".into();
         f.user.email = "hr@example.vn".into();
@@ -472,7 +483,10 @@ fn workers_without_a_cccd_are_not_duplicates_of_each_other() -> TestResult {
         insert_rows!(&mut connection, workers::table, &rows.worker)?;
         rows.worker.id = "w2".into();
         insert_rows!(&mut connection, workers::table, &rows.worker)?;
-        let count: i64 = diesel::RunQueryDsl::get_result(diesel::QueryDsl::count(workers::table), &mut connection)?;
+        let count: i64 = diesel::RunQueryDsl::get_result(
+            diesel::QueryDsl::count(workers::table),
+            &mut connection,
+        )?;
         assert_eq!(count, 2, "{}", db.backend_name());
     }
     Ok(())
