@@ -217,7 +217,8 @@ fn prepare_sqlite(connection: &mut SqliteConnection) -> QueryResult<()> {
         "PRAGMA busy_timeout = 10000;
          PRAGMA journal_mode = WAL;
          PRAGMA synchronous = FULL;
-         PRAGMA foreign_keys = ON;",
+         PRAGMA foreign_keys = ON;
+         PRAGMA cache_size = -65536;",
     )
 }
 

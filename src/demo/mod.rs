@@ -94,11 +94,17 @@ pub struct DemoSummary {
 }
 
 /// The one source of randomness of a demo run.
-pub struct DemoRng(ChaCha8Rng);
+pub struct DemoRng {
+    generator: ChaCha8Rng,
+    ids_issued: u64,
+}
+
+/// 2021-01-01T00:00:00Z, the start of the programme period: the time part of demo ids.
+const ID_EPOCH_MILLIS: u64 = 1_609_459_200_000;
 
 impl DemoRng {
     pub fn new(seed: u64) -> Self {
-        DemoRng(ChaCha8Rng::seed_from_u64(seed))
+        DemoRng { generator: ChaCha8Rng::seed_from_u64(seed), ids_issued: 0 }
     }
 
     /// Uniform in `0..bound` (0 when `bound` is 0).
@@ -106,7 +112,7 @@ impl DemoRng {
         if bound == 0 {
             0
         } else {
-            self.0.random_range(0..bound)
+            self.generator.random_range(0..bound)
         }
     }
 
@@ -114,7 +120,7 @@ impl DemoRng {
         if len == 0 {
             0
         } else {
-            self.0.random_range(0..len)
+            self.generator.random_range(0..len)
         }
     }
 
@@ -123,12 +129,12 @@ impl DemoRng {
         if high <= low {
             low
         } else {
-            self.0.random_range(low..=high)
+            self.generator.random_range(low..=high)
         }
     }
 
     pub fn unit(&mut self) -> f64 {
-        self.0.random::<f64>()
+        self.generator.random::<f64>()
     }
 
     pub fn chance(&mut self, probability: f64) -> bool {
@@ -142,13 +148,13 @@ impl DemoRng {
     /// An index drawn with the given relative weights.
     pub fn weighted(&mut self, weights: &[f64]) -> usize {
         match WeightedIndex::new(weights) {
-            Ok(distribution) => distribution.sample(&mut self.0),
+            Ok(distribution) => distribution.sample(&mut self.generator),
             Err(_) => 0,
         }
     }
 
     pub fn sample(&mut self, distribution: &WeightedIndex<f64>) -> usize {
-        distribution.sample(&mut self.0)
+        distribution.sample(&mut self.generator)
     }
 
     pub fn date_between(&mut self, first: NaiveDate, last: NaiveDate) -> NaiveDate {
@@ -156,11 +162,15 @@ impl DemoRng {
         first + Days::new(self.between(0, span) as u64)
     }
 
-    /// A reproducible UUID v7 for a row created at `created_at`.
-    pub fn id_at(&mut self, created_at: NaiveDateTime) -> String {
+    /// The next reproducible UUID v7. Ids ascend in the order rows are generated (one
+    /// millisecond apart from [`ID_EPOCH_MILLIS`]), not in the order of their `created_at`:
+    /// ascending keys append to the end of each primary-key B-tree, which keeps a
+    /// million-worker load fast; random-order keys would scatter writes across the index.
+    pub fn next_id(&mut self) -> String {
+        self.ids_issued += 1;
         let mut bytes = [0_u8; 10];
-        self.0.fill(&mut bytes);
-        ids::id_at(created_at, bytes)
+        self.generator.fill(&mut bytes);
+        ids::id_from_millis(ID_EPOCH_MILLIS + self.ids_issued, bytes)
     }
 }
 
@@ -281,12 +291,12 @@ fn demo_user(rng: &mut DemoRng, email: &str, role: &str) -> Result<NewUser, Demo
     let mut salt = [0_u8; 16];
     salt[..10].copy_from_slice(&{
         let mut bytes = [0_u8; 10];
-        rng.0.fill(&mut bytes);
+        rng.generator.fill(&mut bytes);
         bytes
     });
     let created_at = at_time(date(2021, 1, 4), rng);
     Ok(NewUser {
-        id: rng.id_at(created_at),
+        id: rng.next_id(),
         email: email.to_owned(),
         password_hash: crate::auth::hash_password_with_salt(DEMO_PASSWORD, &salt)
             .map_err(|error| DemoError::Password(error.to_string()))?,

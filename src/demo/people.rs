@@ -126,8 +126,8 @@ pub fn full_name(rng: &mut DemoRng, ethnic_name: &str, female: bool, family: &st
 
 /// Hands out 12-digit CCCD numbers: province-of-birth code (3 digits), a digit for century and
 /// gender, two for the birth year, then six that are unique within that prefix. The six are a
-/// per-prefix counter scattered by a multiplier coprime to 10⁶, so numbers look varied and
-/// never repeat.
+/// per-prefix counter from a seeded starting point, so numbers never repeat and a bulk load
+/// writes each prefix's numbers in ascending order.
 pub struct NationalIds {
     province_code: String,
     next_in_prefix: HashMap<(u32, i32), u32>,
@@ -159,7 +159,7 @@ impl NationalIds {
         if *counter >= 1_000_000 {
             return None;
         }
-        let serial = (u64::from(*counter) * 7_919 + u64::from(self.offset)) % 1_000_000;
+        let serial = (u64::from(*counter) + u64::from(self.offset)) % 1_000_000;
         *counter += 1;
         Some(format!(
             "{}{}{:02}{:06}",

@@ -339,7 +339,7 @@ impl<'a> Population<'a> {
             .rng
             .date_between(PERIOD_START, super::date(2025, 6, 30));
         let created_at = at_time(registered_on, self.rng);
-        let id = self.rng.id_at(created_at);
+        let id = self.rng.next_id();
         let family_name = people::family_name(self.rng, &self.context.ethnicities[ethnicity].name);
         let female_head = self.rng.chance(0.2);
         let head_name = people::full_name(
@@ -500,7 +500,7 @@ impl<'a> Population<'a> {
         };
         let full_name = people::full_name(rng, &ethnic_name, female, family_name);
         let created_at = at_time(registered_on, rng);
-        let worker_id = rng.id_at(created_at);
+        let worker_id = rng.next_id();
 
         let mut desired: Vec<String> = Vec::new();
         let first_code = match first_vacancy {
@@ -575,7 +575,7 @@ impl<'a> Population<'a> {
             .0;
             let at = at_time(provided_on, rng);
             batch.service_records.push(NewServiceRecord {
-                id: rng.id_at(at),
+                id: rng.next_id(),
                 worker_id: worker_id.clone(),
                 kind: kind.to_owned(),
                 provided_on,
@@ -628,7 +628,7 @@ impl<'a> Population<'a> {
             });
             let at = at_time(applied_on, rng);
             batch.enrollments.push(NewEnrollment {
-                id: rng.id_at(at),
+                id: rng.next_id(),
                 course_id: slot.id.clone(),
                 worker_id: worker_id.clone(),
                 status: status.to_owned(),
@@ -682,7 +682,7 @@ impl<'a> Population<'a> {
                     at_time(days_after(created_on, rng.between(0, 20)).min(AS_OF), rng)
                         .max(created_at);
                 batch.referrals.push(NewReferral {
-                    id: rng.id_at(created_at),
+                    id: rng.next_id(),
                     vacancy_id: slot.id.clone(),
                     worker_id: worker_id.clone(),
                     status: status.to_owned(),
@@ -720,7 +720,7 @@ impl<'a> Population<'a> {
                 let slot = &self.supply.vacancies[index];
                 let created_at = at_time(referral_on, rng);
                 batch.referrals.push(NewReferral {
-                    id: rng.id_at(created_at),
+                    id: rng.next_id(),
                     vacancy_id: slot.id.clone(),
                     worker_id: worker_id.clone(),
                     status: rng.pick(&["referred", "interview"]).to_owned(),
@@ -829,7 +829,7 @@ impl<'a> Population<'a> {
         let referral_at = at_time(referral_on, rng);
         let confirmed_on = days_after(start, -rng.between(1, 6)).max(referral_on);
         let confirmed_at = at_time(confirmed_on, rng).max(referral_at);
-        let referral_id = rng.id_at(referral_at);
+        let referral_id = rng.next_id();
         let minority = self.context.ethnicities[ethnicity].minority;
         batch.referrals.push(NewReferral {
             id: referral_id.clone(),
@@ -845,7 +845,7 @@ impl<'a> Population<'a> {
             created_at: referral_at,
             updated_at: confirmed_at,
         });
-        let placement_id = rng.id_at(confirmed_at);
+        let placement_id = rng.next_id();
         let withdrawn_at = withdrawn
             .then(|| at_time(days_after(confirmed_on, rng.between(2, 20)), rng).max(confirmed_at));
         let commune_index = household.map(|facts| facts.commune);
@@ -925,7 +925,7 @@ impl<'a> Population<'a> {
             };
             let updated_at = recorded.map_or(created_at, |day| at_time(day, rng).max(created_at));
             batch.follow_ups.push(NewFollowUp {
-                id: rng.id_at(created_at),
+                id: rng.next_id(),
                 placement_id: placement_id.clone(),
                 months_after_start: months as i32,
                 due_on,

@@ -166,7 +166,7 @@ impl Supply {
                         commune_address(context, commune.district, &commune.name),
                     )
                 };
-            let employer_id = rng.id_at(created_at);
+            let employer_id = rng.next_id();
             new_employers.push(NewEmployer {
                 id: employer_id.clone(),
                 name,
@@ -217,7 +217,7 @@ impl Supply {
                 .unwrap_or_else(|| commune.id.clone());
                 let posted_at = at_time(posted_on, rng);
                 let vacancy = NewVacancy {
-                    id: rng.id_at(posted_at),
+                    id: rng.next_id(),
                     employer_id: employer_id.clone(),
                     title: vacancy_title(context, &code, None),
                     description: vacancy_description(
@@ -279,7 +279,7 @@ impl Supply {
             serial += 1;
             let created_on = rng.date_between(date(2020, 6, 1), date(2024, 6, 1));
             let created_at = at_time(created_on, rng);
-            let employer_id = rng.id_at(created_at);
+            let employer_id = rng.next_id();
             new_employers.push(NewEmployer {
                 id: employer_id.clone(),
                 name: format!(
@@ -308,7 +308,7 @@ impl Supply {
                 let positions = 3 + rng.below(10) as u32;
                 let posted_at = at_time(posted_on, rng);
                 let vacancy = NewVacancy {
-                    id: rng.id_at(posted_at),
+                    id: rng.next_id(),
                     employer_id: employer_id.clone(),
                     title: vacancy_title(context, &code, Some(market)),
                     description: format!(
@@ -394,7 +394,7 @@ impl Supply {
             let fee = round_to(rng.between(0, 3_000_000), 100_000);
             let capacity = 20 + rng.below(16) as u32;
             let created_at = at_time(starts_on - chrono::Days::new(45), rng);
-            let id = rng.id_at(created_at);
+            let id = rng.next_id();
             let place_commune = if starts_on >= REFORM_DATE {
                 commune.successor_id.clone()
             } else {
