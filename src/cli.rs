@@ -46,6 +46,9 @@ pub struct ServeArgs {
     /// On an empty database, load the default demo first and print a demo login.
     #[arg(long)]
     pub demo: bool,
+    /// Workers in the demo that `--demo` loads.
+    #[arg(long, default_value_t = DEFAULT_WORKERS, requires = "demo")]
+    pub demo_workers: u64,
     /// HTTP worker threads (default: one per core).
     #[arg(long)]
     pub http_workers: Option<usize>,

@@ -33,7 +33,7 @@ impl Settings {
 pub struct ServeSettings {
     /// `host:port`; port 0 picks a free one (tests).
     pub bind: String,
-    /// Load the default demo into an empty database first.
-    pub demo: bool,
+    /// Load a demo of this many workers into an empty database first.
+    pub demo_workers: Option<u64>,
     pub workers: Option<usize>,
 }

@@ -27,7 +27,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
 fn serve_settings(args: ServeArgs) -> ServeSettings {
     ServeSettings {
         bind: args.bind,
-        demo: args.demo,
+        demo_workers: args.demo.then_some(args.demo_workers),
         workers: args.http_workers,
     }
 }
@@ -38,10 +38,11 @@ fn serve(settings: &Settings, serve: ServeSettings) -> anyhow::Result<()> {
     let listener = startup::listen(&serve.bind)?;
     let address = listener.local_addr().context("reading the bound address")?;
     let mut connection = startup::open_and_migrate(settings)?;
-    let login = if serve.demo {
-        startup::ensure_demo(&mut connection, std::io::stderr().is_terminal())?
-    } else {
-        None
+    let login = match serve.demo_workers {
+        Some(workers) => {
+            startup::ensure_demo(&mut connection, workers, std::io::stderr().is_terminal())?
+        }
+        None => None,
     };
     drop(connection);
     let (pool, backend) = startup::build_pool(settings)?;

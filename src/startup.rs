@@ -49,12 +49,17 @@ pub struct DemoLogin {
 /// the database has the demo's accounts.
 pub fn ensure_demo(
     connection: &mut DbConn,
+    demo_workers: u64,
     show_progress: bool,
 ) -> anyhow::Result<Option<DemoLogin>> {
     let workers: i64 = db::schema::workers::table.count().get_result(connection)?;
     let loaded_now = if workers == 0 {
+        tracing::info!(
+            workers = demo_workers,
+            "loading the demo province into the empty database"
+        );
         let options = DemoOptions {
-            workers: demo::DEFAULT_WORKERS,
+            workers: demo_workers,
             seed: 1,
             show_progress,
         };

@@ -104,7 +104,10 @@ const ID_EPOCH_MILLIS: u64 = 1_609_459_200_000;
 
 impl DemoRng {
     pub fn new(seed: u64) -> Self {
-        DemoRng { generator: ChaCha8Rng::seed_from_u64(seed), ids_issued: 0 }
+        DemoRng {
+            generator: ChaCha8Rng::seed_from_u64(seed),
+            ids_issued: 0,
+        }
     }
 
     /// Uniform in `0..bound` (0 when `bound` is 0).

@@ -105,6 +105,15 @@ fn a_port_in_use_is_one_clear_line() -> TestResult {
 
 /// Starts `ketnoi serve` on a free port and returns it with the address it printed.
 fn serve(db: &TestDb, extra: &[&str]) -> Result<(Child, String), Box<dyn std::error::Error>> {
+    let (child, address, _) = serve_with_output(db, extra)?;
+    Ok((child, address))
+}
+
+type Served = (Child, String, Vec<String>);
+
+/// Starts `ketnoi serve` and reads what it prints before serving: the address line and, with
+/// `--demo`, the demo lines that follow it.
+fn serve_with_output(db: &TestDb, extra: &[&str]) -> Result<Served, Box<dyn std::error::Error>> {
     let mut child = ketnoi(db)
         .args(["serve", "--bind", "127.0.0.1:0"])
         .args(extra)
@@ -118,9 +127,21 @@ fn serve(db: &TestDb, extra: &[&str]) -> Result<(Child, String), Box<dyn std::er
         .find(|word| word.starts_with("http://"))
         .ok_or_else(|| format!("no address in `{first}`"))?
         .to_owned();
+    let mut printed = vec![first];
+    if extra.contains(&"--demo") {
+        // The login line is the last thing printed before serving.
+        for line in lines.by_ref() {
+            let line = line?;
+            let done = line.starts_with("Demo login:");
+            printed.push(line);
+            if done {
+                break;
+            }
+        }
+    }
     // Keep reading in the background so the child never blocks on a full pipe.
     std::thread::spawn(move || for _ in lines {});
-    Ok((child, address))
+    Ok((child, address, printed))
 }
 
 #[test]
@@ -182,5 +203,39 @@ fn area_set_poor_flags_units_and_rejects_unknown_codes() -> TestResult {
     assert!(output.status.success());
     let output = ketnoi(&db).args(["area", "list", "--poor"]).output()?;
     assert!(String::from_utf8_lossy(&output.stdout).trim().is_empty());
+    Ok(())
+}
+
+#[test]
+fn serve_demo_fills_an_empty_database_and_prints_a_login() -> TestResult {
+    let db = sqlite_db();
+    let (mut child, address, printed) =
+        serve_with_output(&db, &["--demo", "--demo-workers", "300"])?;
+    let health: Result<serde_json::Value, _> = reqwest::blocking::get(format!("{address}/healthz"))
+        .and_then(|response| response.error_for_status()?.json());
+    child.kill()?;
+    child.wait()?;
+    assert_eq!(health?["counts"]["workers"], 300);
+    assert!(
+        printed
+            .iter()
+            .any(|line| line.contains("Demo login: admin@ketnoi.demo / ketnoi-demo")),
+        "{printed:?}"
+    );
+
+    // A second start keeps the data and still tells the login.
+    let (mut child, _, printed) = serve_with_output(&db, &["--demo", "--demo-workers", "300"])?;
+    child.kill()?;
+    child.wait()?;
+    assert!(
+        printed
+            .iter()
+            .all(|line| !line.starts_with("Demo province loaded")),
+        "{printed:?}"
+    );
+    assert!(
+        printed.iter().any(|line| line.starts_with("Demo login:")),
+        "{printed:?}"
+    );
     Ok(())
 }
