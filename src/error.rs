@@ -1,13 +1,64 @@
-//! One error type for HTTP handlers, answered as RFC 9457 problem details. Internal causes
-//! are logged with their chain and never shown: a 500 body is generic.
+//! One error type for HTTP handlers, answered as RFC 9457 problem details in the request's
+//! language. Internal causes are logged with their chain and never shown: a 500 body is generic.
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::ContentType;
+use actix_web::http::header::{self, ContentType};
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 
+use crate::i18n::{self, Lang};
+
+/// One field that failed validation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: String,
+    pub code: &'static str,
+    pub params: Vec<(&'static str, String)>,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, code: &'static str) -> Self {
+        FieldError {
+            field: field.into(),
+            code,
+            params: Vec::new(),
+        }
+    }
+
+    pub fn with(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.params.push((name, value.into()));
+        self
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
+    /// The body is not JSON (or not the JSON object expected).
+    #[error("malformed request: {0}")]
+    BadRequest(String),
+    #[error("not authenticated")]
+    Unauthorized,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    /// A unique value already belongs to another record, found at `existing`.
+    #[error("duplicate {field}")]
+    Duplicate {
+        field: &'static str,
+        existing: String,
+    },
+    /// The request conflicts with the record's state.
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
+    #[error("validation failed")]
+    Validation(Vec<FieldError>),
+    #[error("payload too large")]
+    PayloadTooLarge,
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    #[error("too many attempts")]
+    TooManyRequests { retry_after_seconds: u64 },
     /// The database cannot be reached or is overloaded; the client may retry.
     #[error("service unavailable")]
     Unavailable(#[source] anyhow::Error),
@@ -15,38 +66,217 @@ pub enum AppError {
     Unexpected(#[from] anyhow::Error),
 }
 
+impl AppError {
+    pub fn field(field: impl Into<String>, code: &'static str) -> AppError {
+        AppError::Validation(vec![FieldError::new(field, code)])
+    }
+}
+
+impl From<diesel::result::Error> for AppError {
+    fn from(error: diesel::result::Error) -> Self {
+        AppError::Unexpected(error.into())
+    }
+}
+
+impl From<r2d2_error::PoolError> for AppError {
+    fn from(error: r2d2_error::PoolError) -> Self {
+        AppError::Unavailable(error.into())
+    }
+}
+
+mod r2d2_error {
+    pub use diesel::r2d2::PoolError;
+}
+
+impl From<actix_web::error::BlockingError> for AppError {
+    fn from(error: actix_web::error::BlockingError) -> Self {
+        AppError::Unexpected(anyhow::anyhow!("blocking task failed: {error}"))
+    }
+}
+
 #[derive(Serialize)]
-struct Problem<'a> {
+struct ProblemField {
+    field: String,
+    code: &'static str,
+    message: String,
+}
+
+#[derive(Serialize)]
+struct Problem {
     #[serde(rename = "type")]
-    kind: &'a str,
-    title: &'a str,
+    kind: &'static str,
+    title: &'static str,
     status: u16,
-    detail: &'a str,
+    detail: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    errors: Vec<ProblemField>,
+    /// Where the record holding a duplicate value is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    existing: Option<String>,
+}
+
+fn text(lang: Lang, vi: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Vi => vi,
+        Lang::En => en,
+    }
 }
 
 impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Duplicate { .. } | AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     fn error_response(&self) -> HttpResponse {
+        let lang = i18n::current();
         let status = self.status_code();
-        let (title, detail) = match self {
+        let mut errors = Vec::new();
+        let mut existing = None;
+        let (title, detail): (&'static str, String) = match self {
+            AppError::BadRequest(cause) => (
+                text(lang, "Yêu cầu không đúng định dạng", "Malformed request"),
+                format!(
+                    "{} {cause}",
+                    text(
+                        lang,
+                        "Nội dung gửi lên không phải JSON hợp lệ:",
+                        "The body is not valid JSON:"
+                    )
+                ),
+            ),
+            AppError::Unauthorized => (
+                text(lang, "Chưa đăng nhập", "Not signed in"),
+                text(
+                    lang,
+                    "Cần mã đăng nhập hợp lệ (Authorization: Bearer …).",
+                    "A valid token is needed (Authorization: Bearer …).",
+                )
+                .to_owned(),
+            ),
+            AppError::Forbidden => (
+                text(lang, "Không có quyền", "Forbidden"),
+                text(
+                    lang,
+                    "Tài khoản của bạn không được phép làm việc này.",
+                    "Your account may not do this.",
+                )
+                .to_owned(),
+            ),
+            AppError::NotFound => (
+                text(lang, "Không tìm thấy", "Not found"),
+                text(
+                    lang,
+                    "Không có bản ghi hoặc địa chỉ này.",
+                    "There is no such record or address.",
+                )
+                .to_owned(),
+            ),
+            AppError::Duplicate {
+                field,
+                existing: link,
+            } => {
+                existing = Some(link.clone());
+                errors.push(ProblemField {
+                    field: (*field).to_owned(),
+                    code: "duplicate",
+                    message: i18n::field_message("duplicate", lang, &[]),
+                });
+                (
+                    text(lang, "Đã có trong hệ thống", "Already registered"),
+                    format!(
+                        "{} {link}",
+                        text(lang, "Bản ghi đã có:", "The existing record:")
+                    ),
+                )
+            }
+            AppError::Conflict(code) => (
+                text(lang, "Xung đột", "Conflict"),
+                i18n::field_message(code, lang, &[]),
+            ),
+            AppError::Validation(fields) => {
+                errors = fields
+                    .iter()
+                    .map(|error| ProblemField {
+                        field: error.field.clone(),
+                        code: error.code,
+                        message: i18n::field_message(error.code, lang, &error.params),
+                    })
+                    .collect();
+                (
+                    text(lang, "Dữ liệu không hợp lệ", "Invalid data"),
+                    text(
+                        lang,
+                        "Vui lòng sửa các trường được nêu.",
+                        "Please correct the fields listed.",
+                    )
+                    .to_owned(),
+                )
+            }
+            AppError::PayloadTooLarge => (
+                text(lang, "Nội dung quá lớn", "Payload too large"),
+                text(
+                    lang,
+                    "Nội dung gửi lên vượt quá 1 MiB.",
+                    "The body is larger than 1 MiB.",
+                )
+                .to_owned(),
+            ),
+            AppError::UnsupportedMediaType => (
+                text(lang, "Sai kiểu nội dung", "Unsupported media type"),
+                text(
+                    lang,
+                    "Gửi nội dung dạng application/json.",
+                    "Send application/json.",
+                )
+                .to_owned(),
+            ),
+            AppError::TooManyRequests { .. } => (
+                text(lang, "Quá nhiều lần thử", "Too many attempts"),
+                text(
+                    lang,
+                    "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau.",
+                    "Too many failed sign-ins. Try again later.",
+                )
+                .to_owned(),
+            ),
             AppError::Unavailable(cause) => {
                 tracing::warn!(error = format!("{cause:#}"), "service unavailable");
                 (
-                    "Dịch vụ tạm thời không khả dụng",
-                    "Cơ sở dữ liệu không phản hồi. Vui lòng thử lại sau.",
+                    text(
+                        lang,
+                        "Dịch vụ tạm thời không khả dụng",
+                        "Service unavailable",
+                    ),
+                    text(
+                        lang,
+                        "Cơ sở dữ liệu không phản hồi. Vui lòng thử lại sau.",
+                        "The database does not answer. Try again later.",
+                    )
+                    .to_owned(),
                 )
             }
             AppError::Unexpected(cause) => {
                 tracing::error!(error = format!("{cause:#}"), "unexpected error");
                 (
-                    "Lỗi hệ thống",
-                    "Đã xảy ra lỗi không mong muốn. Lỗi đã được ghi lại.",
+                    text(lang, "Lỗi hệ thống", "Internal error"),
+                    text(
+                        lang,
+                        "Đã xảy ra lỗi không mong muốn. Lỗi đã được ghi lại.",
+                        "Something unexpected went wrong. It has been logged.",
+                    )
+                    .to_owned(),
                 )
             }
         };
@@ -55,14 +285,30 @@ impl ResponseError for AppError {
             title,
             status: status.as_u16(),
             detail,
+            errors,
+            existing: existing.clone(),
         };
-        HttpResponse::build(status)
-            .insert_header(ContentType(mime_problem()))
-            .body(serde_json::to_string(&body).unwrap_or_default())
+        let mut response = HttpResponse::build(status);
+        response
+            .insert_header(ContentType(problem_json()))
+            .insert_header((header::CONTENT_LANGUAGE, lang.code()));
+        if let AppError::TooManyRequests {
+            retry_after_seconds,
+        } = self
+        {
+            response.insert_header((header::RETRY_AFTER, retry_after_seconds.to_string()));
+        }
+        if let AppError::Unauthorized = self {
+            response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+        }
+        if let Some(link) = existing {
+            response.insert_header((header::LINK, format!("<{link}>; rel=\"duplicate\"")));
+        }
+        response.body(serde_json::to_string(&body).unwrap_or_default())
     }
 }
 
-fn mime_problem() -> mime::Mime {
+pub fn problem_json() -> mime::Mime {
     "application/problem+json"
         .parse()
         .unwrap_or(mime::APPLICATION_JSON)

@@ -1,6 +1,7 @@
 //! Ketnoi (*kết nối việc làm*): job connection and vocational training for a province's
 //! sustainable poverty-reduction programme.
 
+pub mod accounts;
 pub mod auth;
 pub mod cli;
 pub mod config;
@@ -8,6 +9,7 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod i18n;
 pub mod models;
 pub mod routes;
 pub mod run;

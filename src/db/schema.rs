@@ -124,6 +124,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         archived_at -> Nullable<Timestamp>,
+        search_name -> Text,
     }
 }
 
@@ -159,6 +160,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         archived_at -> Nullable<Timestamp>,
+        search_name -> Text,
     }
 }
 
@@ -185,6 +187,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         archived_at -> Nullable<Timestamp>,
+        search_name -> Text,
     }
 }
 
@@ -213,6 +216,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         archived_at -> Nullable<Timestamp>,
+        search_name -> Text,
     }
 }
 
@@ -233,6 +237,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         archived_at -> Nullable<Timestamp>,
+        search_name -> Text,
     }
 }
 
@@ -383,6 +388,30 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    api_tokens (id) {
+        id -> Text,
+        user_id -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (user_id, idempotency_key) {
+        user_id -> Text,
+        idempotency_key -> Text,
+        request_path -> Text,
+        request_hash -> Text,
+        response_status -> Integer,
+        response_body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(admin_unit_successors -> admin_units (predecessor_id));
 diesel::joinable!(occupations -> occupation_groups (group_code));
 diesel::joinable!(households -> admin_units (commune_id));
@@ -436,4 +465,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     outbox,
     search_changes,
+    api_tokens,
+    idempotency_keys,
 );

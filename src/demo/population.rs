@@ -15,6 +15,7 @@ use crate::db::schema::{
     service_records, worker_occupations, workers,
 };
 use crate::domain::poverty::{HouseholdAssessment, HouseholdStatus, classify};
+use crate::domain::text::fold;
 use crate::models::enrollments::NewEnrollment;
 use crate::models::follow_ups::NewFollowUp;
 use crate::models::households::{NewHousehold, NewHouseholdDeprivation};
@@ -378,6 +379,7 @@ impl<'a> Population<'a> {
         }
         batch.households.push(NewHousehold {
             id: id.clone(),
+            search_name: fold(&head_name),
             code,
             commune_id: commune_id.clone(),
             head_name,
@@ -783,6 +785,7 @@ impl<'a> Population<'a> {
         batch.workers.push(NewWorker {
             id: worker_id,
             national_id,
+            search_name: fold(&full_name),
             full_name,
             birth_date,
             gender: if female { "female" } else { "male" }.to_owned(),

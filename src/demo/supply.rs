@@ -7,6 +7,7 @@ use diesel::prelude::*;
 use crate::db::DbConn;
 use crate::db::reference::insert_chunks;
 use crate::db::schema::{course_occupations, courses, employers, vacancies};
+use crate::domain::text::fold;
 use crate::models::courses::{NewCourse, NewCourseOccupation};
 use crate::models::employers::NewEmployer;
 use crate::models::vacancies::NewVacancy;
@@ -167,7 +168,7 @@ impl Supply {
                     )
                 };
             let employer_id = rng.next_id();
-            new_employers.push(NewEmployer {
+            new_employers.push(with_search_name(NewEmployer {
                 id: employer_id.clone(),
                 name,
                 // Demo tax codes: ten digits, unique, not those of real businesses.
@@ -186,7 +187,8 @@ impl Supply {
                 verified: rng.chance(0.9),
                 created_at,
                 updated_at: created_at,
-            });
+                search_name: String::new(),
+            }));
             let vacancies_here = (1 + rng.below(20) as u32).min(domestic_vacancies_left);
             domestic_vacancies_left -= vacancies_here;
             for _ in 0..vacancies_here {
@@ -252,6 +254,11 @@ impl Supply {
                     posted_on,
                     created_at: posted_at,
                     updated_at: posted_at,
+                    search_name: String::new(),
+                };
+                let vacancy = NewVacancy {
+                    search_name: fold(&vacancy.title),
+                    ..vacancy
                 };
                 slots.push(VacancySlot {
                     id: vacancy.id.clone(),
@@ -280,7 +287,7 @@ impl Supply {
             let created_on = rng.date_between(date(2020, 6, 1), date(2024, 6, 1));
             let created_at = at_time(created_on, rng);
             let employer_id = rng.next_id();
-            new_employers.push(NewEmployer {
+            new_employers.push(with_search_name(NewEmployer {
                 id: employer_id.clone(),
                 name: format!(
                     "Công ty Cổ phần Cung ứng nhân lực quốc tế {}",
@@ -297,7 +304,8 @@ impl Supply {
                 verified: true,
                 created_at,
                 updated_at: created_at,
-            });
+                search_name: String::new(),
+            }));
             let vacancies_here = (1 + rng.below(6) as u32).min(overseas_vacancies_left);
             overseas_vacancies_left -= vacancies_here;
             for _ in 0..vacancies_here {
@@ -336,6 +344,11 @@ impl Supply {
                     posted_on,
                     created_at: posted_at,
                     updated_at: posted_at,
+                    search_name: String::new(),
+                };
+                let vacancy = NewVacancy {
+                    search_name: fold(&vacancy.title),
+                    ..vacancy
                 };
                 slots.push(VacancySlot {
                     id: vacancy.id.clone(),
@@ -401,10 +414,12 @@ impl Supply {
                 None
             }
             .unwrap_or_else(|| commune.id.clone());
+            let title = course_title(&code, context.occupation_name(&code));
             new_courses.push(NewCourse {
+                search_name: fold(&title),
                 id: id.clone(),
                 provider,
-                title: course_title(&code, context.occupation_name(&code)),
+                title,
                 description: format!(
                     "Khóa học {} ngày tại {}, {}. Học viên thuộc hộ nghèo, hộ cận nghèo, người dân tộc thiểu số được hỗ trợ chi phí đào tạo, tiền ăn và tiền đi lại theo quy định.",
                     days,
@@ -569,4 +584,11 @@ fn vacancy_description(code: &str, place: &str) -> String {
     format!(
         "Làm việc tại {place}. Yêu cầu: {skills}. Có chỗ ở, ăn ca và xe đưa đón. Ưu tiên lao động thuộc hộ nghèo, hộ cận nghèo, hộ mới thoát nghèo."
     )
+}
+
+fn with_search_name(employer: NewEmployer) -> NewEmployer {
+    NewEmployer {
+        search_name: fold(&employer.name),
+        ..employer
+    }
 }

@@ -1,3 +1,4 @@
 //! Domain rules that do not depend on storage.
 
 pub mod poverty;
+pub mod text;

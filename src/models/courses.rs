@@ -23,6 +23,8 @@ pub struct NewCourse {
     pub status: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Lower case without accents, for prefix search: see `domain::text::fold`.
+    pub search_name: String,
 }
 
 /// An occupation a course leads to.

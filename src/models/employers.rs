@@ -22,4 +22,6 @@ pub struct NewEmployer {
     pub verified: bool,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Lower case without accents, for prefix search: see `domain::text::fold`.
+    pub search_name: String,
 }

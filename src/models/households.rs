@@ -23,6 +23,8 @@ pub struct NewHousehold {
     pub standard_id: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Lower case without accents, for prefix search: see `domain::text::fold`.
+    pub search_name: String,
 }
 
 /// An indicator of the poverty standard that a household lacks.

@@ -1,13 +1,17 @@
 //! One module per table: insert forms and the queries that own it.
 
 pub mod admin_units;
+pub mod api_tokens;
+pub mod audit;
 pub mod courses;
 pub mod employers;
 pub mod enrollments;
 pub mod follow_ups;
 pub mod households;
+pub mod idempotency;
 pub mod placements;
 pub mod referrals;
+pub mod search_changes;
 pub mod service_records;
 pub mod stats;
 pub mod users;

@@ -21,3 +21,32 @@ pub struct NewUser {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
+
+/// A login as stored (the hash stays server-side).
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = users)]
+pub struct User {
+    pub id: String,
+    pub email: String,
+    pub password_hash: String,
+    pub role: String,
+    pub employer_id: Option<String>,
+    pub worker_id: Option<String>,
+    pub area_id: Option<String>,
+    pub language: String,
+    pub active: bool,
+}
+
+pub fn find_by_email(connection: &mut crate::db::DbConn, email: &str) -> QueryResult<Option<User>> {
+    users::table
+        .filter(users::email.eq(email))
+        .select(User::as_select())
+        .first(connection)
+        .optional()
+}
+
+pub fn insert(connection: &mut crate::db::DbConn, user: &NewUser) -> QueryResult<usize> {
+    diesel::insert_into(users::table)
+        .values(user)
+        .execute(connection)
+}

@@ -31,4 +31,6 @@ pub struct NewVacancy {
     pub posted_on: NaiveDate,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Lower case without accents, for prefix search: see `domain::text::fold`.
+    pub search_name: String,
 }

@@ -31,6 +31,8 @@ pub struct NewWorker {
     pub registered_on: NaiveDate,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Lower case without accents, for prefix search: see `domain::text::fold`.
+    pub search_name: String,
 }
 
 /// An occupation a worker wants.

@@ -62,6 +62,7 @@ fn fixture() -> Fixture {
             standard_id: "2022-2025".into(),
             created_at: at,
             updated_at: at,
+            search_name: String::new(),
         },
         worker: NewWorker {
             id: "w1".into(),
@@ -86,6 +87,7 @@ fn fixture() -> Fixture {
             registered_on: day("2024-02-01"),
             created_at: at,
             updated_at: at,
+            search_name: String::new(),
         },
         employer: NewEmployer {
             id: "e1".into(),
@@ -101,6 +103,7 @@ fn fixture() -> Fixture {
             verified: true,
             created_at: at,
             updated_at: at,
+            search_name: String::new(),
         },
         vacancy: NewVacancy {
             id: "v1".into(),
@@ -125,6 +128,7 @@ fn fixture() -> Fixture {
             posted_on: day("2024-03-01"),
             created_at: at,
             updated_at: at,
+            search_name: String::new(),
         },
         course: NewCourse {
             id: "c1".into(),
@@ -141,6 +145,7 @@ fn fixture() -> Fixture {
             status: "finished".into(),
             created_at: at,
             updated_at: at,
+            search_name: String::new(),
         },
         enrollment: NewEnrollment {
             id: "n1".into(),

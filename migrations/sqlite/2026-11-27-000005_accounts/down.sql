@@ -1,0 +1,12 @@
+DROP INDEX courses_search_name;
+DROP INDEX vacancies_search_name;
+DROP INDEX employers_search_name;
+DROP INDEX workers_search_name;
+DROP INDEX households_search_name;
+ALTER TABLE courses DROP COLUMN search_name;
+ALTER TABLE vacancies DROP COLUMN search_name;
+ALTER TABLE employers DROP COLUMN search_name;
+ALTER TABLE workers DROP COLUMN search_name;
+ALTER TABLE households DROP COLUMN search_name;
+DROP TABLE idempotency_keys;
+DROP TABLE api_tokens;

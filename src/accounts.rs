@@ -1,0 +1,324 @@
+//! Accounts: creating logins, signing in with throttling, and bearer tokens.
+
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use chrono::{NaiveDateTime, TimeDelta, Utc};
+use diesel::prelude::*;
+use rand::Rng;
+use sha2::{Digest, Sha256};
+
+use crate::auth::{hash_password, verify_password};
+use crate::db::DbConn;
+use crate::db::ids::new_id;
+use crate::db::schema::{admin_units, employers, workers};
+use crate::domain::text;
+use crate::models::api_tokens::{self, NewApiToken};
+use crate::models::users::{self, NewUser, User};
+
+/// How long a bearer token lives.
+pub const TOKEN_LIFETIME: TimeDelta = TimeDelta::hours(12);
+pub const MIN_PASSWORD_CHARS: usize = 10;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    Staff,
+    Employer,
+    Trainee,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Staff => "staff",
+            Role::Employer => "employer",
+            Role::Trainee => "trainee",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Role> {
+        [Role::Admin, Role::Staff, Role::Employer, Role::Trainee]
+            .into_iter()
+            .find(|role| role.as_str() == text)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    #[error("`{0}` is not an e-mail address")]
+    InvalidEmail(String),
+    #[error("the password must have at least {MIN_PASSWORD_CHARS} characters")]
+    WeakPassword,
+    #[error("an employer login needs --employer-id, and only an employer login takes one")]
+    EmployerLink,
+    #[error("--area is only for staff logins")]
+    AreaForNonStaff,
+    #[error("no employer has the id `{0}`")]
+    UnknownEmployer(String),
+    #[error("no worker has the id `{0}`")]
+    UnknownWorker(String),
+    #[error("no district, commune, ward or town has the code `{0}`")]
+    UnknownArea(String),
+    #[error("a login with the e-mail {0} exists already")]
+    DuplicateEmail(String),
+    #[error(transparent)]
+    Hash(#[from] crate::auth::HashError),
+    #[error(transparent)]
+    Database(#[from] diesel::result::Error),
+}
+
+/// What `ketnoi user create` asks for.
+pub struct CreateUser {
+    pub email: String,
+    pub role: Role,
+    pub employer_id: Option<String>,
+    pub worker_id: Option<String>,
+    pub area_code: Option<String>,
+    pub password: String,
+}
+
+pub fn normalize_email(email: &str) -> Option<String> {
+    let email = text::normalize(email).to_lowercase();
+    let (local, domain) = email.split_once('@')?;
+    let valid = !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !email.contains(' ')
+        && email.len() <= 254;
+    valid.then_some(email)
+}
+
+/// The unit a staff login's area names: the newest unit with that code.
+pub fn find_area(connection: &mut DbConn, code: &str) -> QueryResult<Option<String>> {
+    admin_units::table
+        .filter(admin_units::code.eq(code))
+        .filter(admin_units::kind.ne("province"))
+        .order(admin_units::valid_from.desc())
+        .select(admin_units::id)
+        .first(connection)
+        .optional()
+}
+
+pub fn create_user(connection: &mut DbConn, request: CreateUser) -> Result<User, AccountError> {
+    let email = normalize_email(&request.email)
+        .ok_or_else(|| AccountError::InvalidEmail(request.email.clone()))?;
+    if request.password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(AccountError::WeakPassword);
+    }
+    if (request.role == Role::Employer) != request.employer_id.is_some() {
+        return Err(AccountError::EmployerLink);
+    }
+    if request.area_code.is_some() && request.role != Role::Staff {
+        return Err(AccountError::AreaForNonStaff);
+    }
+    let password_hash = hash_password(&request.password)?;
+    connection.transaction(|connection| {
+        if let Some(employer_id) = &request.employer_id {
+            let known: i64 = employers::table
+                .filter(employers::id.eq(employer_id))
+                .count()
+                .get_result(connection)?;
+            if known == 0 {
+                return Err(AccountError::UnknownEmployer(employer_id.clone()));
+            }
+        }
+        if let Some(worker_id) = &request.worker_id {
+            let known: i64 = workers::table
+                .filter(workers::id.eq(worker_id))
+                .count()
+                .get_result(connection)?;
+            if known == 0 {
+                return Err(AccountError::UnknownWorker(worker_id.clone()));
+            }
+        }
+        let area_id = match &request.area_code {
+            Some(code) => Some(
+                find_area(connection, code)?
+                    .ok_or_else(|| AccountError::UnknownArea(code.clone()))?,
+            ),
+            None => None,
+        };
+        if users::find_by_email(connection, &email)?.is_some() {
+            return Err(AccountError::DuplicateEmail(email.clone()));
+        }
+        let now = now();
+        let new_user = NewUser {
+            id: new_id(),
+            email: email.clone(),
+            password_hash,
+            role: request.role.as_str().to_owned(),
+            employer_id: request.employer_id.clone(),
+            worker_id: request.worker_id.clone(),
+            area_id,
+            language: "vi".to_owned(),
+            active: true,
+            created_at: now,
+            updated_at: now,
+        };
+        users::insert(connection, &new_user)?;
+        users::find_by_email(connection, &email)?
+            .ok_or(AccountError::Database(diesel::result::Error::NotFound))
+    })
+}
+
+/// The current time in UTC, as stored.
+pub fn now() -> NaiveDateTime {
+    Utc::now().naive_utc()
+}
+
+/// SHA-256 of a bearer token, hex: what the database keeps.
+pub fn token_hash(token: &str) -> String {
+    let digest = Sha256::digest(token.as_bytes());
+    digest.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+/// A new random token (256 bits, hex) and its row.
+pub fn issue_token(connection: &mut DbConn, user_id: &str) -> QueryResult<(String, NaiveDateTime)> {
+    let mut bytes = [0_u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    let token: String = bytes.iter().map(|byte| format!("{byte:02x}")).collect();
+    let created_at = now();
+    let expires_at = created_at + TOKEN_LIFETIME;
+    api_tokens::insert(
+        connection,
+        &NewApiToken {
+            id: new_id(),
+            user_id: user_id.to_owned(),
+            token_hash: token_hash(&token),
+            created_at,
+            expires_at,
+            revoked_at: None,
+        },
+    )?;
+    Ok((token, expires_at))
+}
+
+/// Checks a password against a login. Hashes even when the e-mail is unknown, so the answer
+/// takes as long either way and does not tell which e-mails exist.
+pub fn check_password(user: Option<&User>, password: &str) -> bool {
+    static UNKNOWN_USER_HASH: OnceLock<String> = OnceLock::new();
+    match user {
+        Some(user) if user.active => verify_password(password, &user.password_hash),
+        _ => {
+            let stand_in = UNKNOWN_USER_HASH
+                .get_or_init(|| hash_password("no such login").unwrap_or_default());
+            verify_password(password, stand_in);
+            false
+        }
+    }
+}
+
+/// Failed sign-ins per account and per client address: after [`LoginThrottle::MAX_FAILURES`]
+/// in the window, further attempts are refused until the oldest failure leaves it. Held in
+/// memory: each application server throttles on its own.
+pub struct LoginThrottle {
+    failures: Mutex<HashMap<String, Vec<Instant>>>,
+    window: Duration,
+}
+
+impl Default for LoginThrottle {
+    fn default() -> Self {
+        LoginThrottle {
+            failures: Mutex::new(HashMap::new()),
+            window: Duration::from_secs(15 * 60),
+        }
+    }
+}
+
+impl LoginThrottle {
+    pub const MAX_FAILURES: usize = 5;
+
+    fn keys(email: &str, address: &str) -> [String; 2] {
+        [format!("account:{email}"), format!("address:{address}")]
+    }
+
+    /// Seconds to wait before another attempt, if either key is locked.
+    pub fn retry_after(&self, email: &str, address: &str) -> Option<u64> {
+        let now = Instant::now();
+        let mut failures = self
+            .failures
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut wait = None;
+        for key in Self::keys(email, address) {
+            if let Some(times) = failures.get_mut(&key) {
+                times.retain(|time| now.duration_since(*time) < self.window);
+                if times.len() >= Self::MAX_FAILURES {
+                    let oldest = times.first().copied().unwrap_or(now);
+                    let seconds = self
+                        .window
+                        .saturating_sub(now.duration_since(oldest))
+                        .as_secs()
+                        .max(1);
+                    wait = Some(wait.map_or(seconds, |other: u64| other.max(seconds)));
+                }
+            }
+        }
+        wait
+    }
+
+    pub fn record_failure(&self, email: &str, address: &str) {
+        let now = Instant::now();
+        let mut failures = self
+            .failures
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        for key in Self::keys(email, address) {
+            failures.entry(key).or_default().push(now);
+        }
+    }
+
+    pub fn record_success(&self, email: &str) {
+        let mut failures = self
+            .failures
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        failures.remove(&format!("account:{email}"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn throttles_an_account_after_five_failures() {
+        let throttle = LoginThrottle::default();
+        for _ in 0..LoginThrottle::MAX_FAILURES {
+            assert_eq!(throttle.retry_after("a@example.vn", "10.0.0.1"), None);
+            throttle.record_failure("a@example.vn", "10.0.0.1");
+        }
+        assert!(
+            throttle.retry_after("a@example.vn", "10.0.0.9").is_some(),
+            "the account is locked from anywhere"
+        );
+        assert!(
+            throttle.retry_after("b@example.vn", "10.0.0.1").is_some(),
+            "the address is locked for any account"
+        );
+        assert_eq!(throttle.retry_after("b@example.vn", "10.0.0.2"), None);
+    }
+
+    #[test]
+    fn normalizes_e_mail_addresses() {
+        assert_eq!(
+            normalize_email(" CanBo@SoLDTBXH.SonLa.gov.vn "),
+            Some("canbo@soldtbxh.sonla.gov.vn".into())
+        );
+        assert_eq!(normalize_email("no-at-sign"), None);
+        assert_eq!(normalize_email("a@localhost"), None);
+    }
+
+    #[test]
+    fn token_hashes_are_hex_sha256() {
+        assert_eq!(
+            token_hash("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}

@@ -1,0 +1,217 @@
+//! Vietnamese first, English on request: the language of a request and the texts of errors.
+
+use actix_web::HttpRequest;
+use actix_web::http::header::ACCEPT_LANGUAGE;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Vi,
+    En,
+}
+
+impl Lang {
+    /// English only when the client prefers it; anything else, or nothing, is Vietnamese.
+    pub fn from_request(request: &HttpRequest) -> Lang {
+        let header = request
+            .headers()
+            .get(ACCEPT_LANGUAGE)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or("");
+        Lang::from_accept_language(header)
+    }
+
+    pub fn from_accept_language(header: &str) -> Lang {
+        let mut best: Option<(f32, Lang)> = None;
+        for part in header.split(',') {
+            let mut pieces = part.trim().split(';');
+            let tag = pieces.next().unwrap_or("").trim().to_ascii_lowercase();
+            let quality = pieces
+                .find_map(|piece| piece.trim().strip_prefix("q="))
+                .and_then(|q| q.parse::<f32>().ok())
+                .unwrap_or(1.0);
+            let lang = if tag == "en" || tag.starts_with("en-") {
+                Lang::En
+            } else if tag == "vi" || tag.starts_with("vi-") {
+                Lang::Vi
+            } else {
+                continue;
+            };
+            if best.is_none_or(|(best_quality, _)| quality > best_quality) {
+                best = Some((quality, lang));
+            }
+        }
+        best.map_or(Lang::Vi, |(_, lang)| lang)
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Vi => "vi",
+            Lang::En => "en",
+        }
+    }
+}
+
+tokio::task_local! {
+    /// The language of the request being handled, set by middleware around every handler so
+    /// errors render in it.
+    pub static REQUEST_LANG: Lang;
+}
+
+/// The current request's language (Vietnamese outside a request).
+pub fn current() -> Lang {
+    REQUEST_LANG.try_with(|lang| *lang).unwrap_or_default()
+}
+
+/// The text of a validation error code, with `{name}` placeholders filled from `params`.
+pub fn field_message(code: &str, lang: Lang, params: &[(&'static str, String)]) -> String {
+    let (vi, en) = match code {
+        "required" => ("Trường này là bắt buộc.", "This field is required."),
+        "too_long" => (
+            "Quá dài: tối đa {max} ký tự.",
+            "Too long: at most {max} characters.",
+        ),
+        "empty" => ("Không được để trống.", "Must not be empty."),
+        "invalid_national_id" => (
+            "Số CCCD phải gồm đúng 12 chữ số.",
+            "A CCCD number has exactly 12 digits.",
+        ),
+        "invalid_phone" => (
+            "Số điện thoại không hợp lệ: dùng số 0 và 9 chữ số, hoặc +84 và 9 chữ số.",
+            "Not a Vietnamese phone number: 0 and 9 digits, or +84 and 9 digits.",
+        ),
+        "invalid_email" => ("Địa chỉ e-mail không hợp lệ.", "Not an e-mail address."),
+        "invalid_date" => (
+            "Ngày không hợp lệ: dùng dạng YYYY-MM-DD.",
+            "Not a date: use YYYY-MM-DD.",
+        ),
+        "invalid_choice" => (
+            "Giá trị không hợp lệ. Chọn một trong: {choices}.",
+            "Not allowed. Choose one of: {choices}.",
+        ),
+        "invalid_type" => ("Sai kiểu dữ liệu.", "Wrong type of value."),
+        "unknown_field" => ("Trường này không tồn tại.", "There is no such field."),
+        "read_only" => (
+            "Trường này do hệ thống xác định, không sửa được.",
+            "This field is set by the system and cannot be written.",
+        ),
+        "unknown_commune" => (
+            "Không có xã, phường, thị trấn nào mang mã này.",
+            "No commune, ward or town has this code.",
+        ),
+        "unknown_ethnicity" => (
+            "Không có dân tộc nào mang mã này.",
+            "No ethnic group has this code.",
+        ),
+        "unknown_occupation" => (
+            "Không có nghề nào mang mã này.",
+            "No occupation has this code.",
+        ),
+        "unknown_household" => ("Không có hộ gia đình này.", "There is no such household."),
+        "unknown_employer" => ("Không có doanh nghiệp này.", "There is no such employer."),
+        "unknown_area" => (
+            "Không có địa bàn nào mang mã này.",
+            "No administrative unit has this code.",
+        ),
+        "wage_range" => (
+            "Mức lương tối thiểu không được lớn hơn mức lương tối đa.",
+            "The minimum wage must not exceed the maximum.",
+        ),
+        "age_range" => (
+            "Độ tuổi phải từ 15 đến 65.",
+            "Ages must be between 15 and 65.",
+        ),
+        "age_order" => (
+            "Tuổi tối thiểu không được lớn hơn tuổi tối đa.",
+            "The minimum age must not exceed the maximum.",
+        ),
+        "at_least_one" => ("Phải lớn hơn hoặc bằng 1.", "Must be at least 1."),
+        "not_negative" => ("Không được là số âm.", "Must not be negative."),
+        "out_of_range" => (
+            "Giá trị nằm ngoài khoảng cho phép ({min}–{max}).",
+            "Out of the allowed range ({min}–{max}).",
+        ),
+        "date_order" => (
+            "Ngày kết thúc phải sau ngày bắt đầu.",
+            "The end date must come after the start date.",
+        ),
+        "birth_date" => (
+            "Người lao động phải từ 15 tuổi trở lên.",
+            "A worker must be at least 15 years old.",
+        ),
+        "invalid_tax_code" => (
+            "Mã số thuế gồm 10 chữ số, hoặc 10 chữ số, dấu gạch ngang và 3 chữ số.",
+            "A tax code is 10 digits, or 10 digits, a dash and 3 digits.",
+        ),
+        "invalid_country" => (
+            "Mã quốc gia gồm 2 chữ cái in hoa (ví dụ KR, JP).",
+            "A country code is two capital letters (e.g. KR, JP).",
+        ),
+        "country_required" => (
+            "Việc làm ở nước ngoài phải có mã quốc gia.",
+            "An overseas vacancy needs a country.",
+        ),
+        "country_forbidden" => (
+            "Việc làm trong nước không có mã quốc gia.",
+            "A domestic vacancy has no country.",
+        ),
+        "place_required" => (
+            "Cần xã nơi làm việc hoặc địa điểm làm việc.",
+            "Give the commune or the place of work.",
+        ),
+        "invalid_status_change" => (
+            "Không thể chuyển sang trạng thái này.",
+            "The record cannot move to this status.",
+        ),
+        "duplicate" => (
+            "Giá trị này đã có trong hệ thống.",
+            "This value is already registered.",
+        ),
+        "invalid_password" => (
+            "Mật khẩu phải có ít nhất 10 ký tự.",
+            "A password has at least 10 characters.",
+        ),
+        "invalid_cursor" => (
+            "Con trỏ phân trang không hợp lệ.",
+            "Not a valid page cursor.",
+        ),
+        "invalid_limit" => (
+            "Số bản ghi mỗi trang phải từ 1 đến 200.",
+            "A page holds 1 to 200 records.",
+        ),
+        _ => ("Giá trị không hợp lệ.", "Invalid value."),
+    };
+    let mut text = match lang {
+        Lang::Vi => vi.to_owned(),
+        Lang::En => en.to_owned(),
+    };
+    for (name, value) in params {
+        text = text.replace(&format!("{{{name}}}"), value);
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vietnamese_unless_english_is_preferred() {
+        assert_eq!(Lang::from_accept_language(""), Lang::Vi);
+        assert_eq!(Lang::from_accept_language("en"), Lang::En);
+        assert_eq!(Lang::from_accept_language("en-US,en;q=0.9"), Lang::En);
+        assert_eq!(
+            Lang::from_accept_language("vi-VN,vi;q=0.9,en;q=0.5"),
+            Lang::Vi
+        );
+        assert_eq!(Lang::from_accept_language("fr-FR,en;q=0.8"), Lang::En);
+        assert_eq!(Lang::from_accept_language("fr-FR"), Lang::Vi);
+    }
+
+    #[test]
+    fn fills_placeholders() {
+        let text = field_message("too_long", Lang::En, &[("max", "200".into())]);
+        assert_eq!(text, "Too long: at most 200 characters.");
+        assert!(field_message("invalid_national_id", Lang::Vi, &[]).contains("12 chữ số"));
+    }
+}

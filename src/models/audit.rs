@@ -1,0 +1,72 @@
+//! The `audit_log` table: who read or changed which personal record, and which fields.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::DbConn;
+use crate::db::schema::audit_log;
+
+#[derive(Debug, Clone, PartialEq, Insertable)]
+#[diesel(table_name = audit_log, treat_none_as_default_value = false)]
+pub struct NewAuditEntry {
+    pub occurred_at: NaiveDateTime,
+    pub actor_user_id: Option<String>,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub fields: String,
+    pub client_address: Option<String>,
+}
+
+/// Who is acting, for the audit log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: Option<String>,
+    pub client_address: Option<String>,
+}
+
+/// Appends one entry per record, in the caller's transaction.
+pub fn record(
+    connection: &mut DbConn,
+    actor: &Actor,
+    action: &str,
+    entity: &str,
+    entity_ids: &[String],
+    fields: &[&str],
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    let entries: Vec<NewAuditEntry> = entity_ids
+        .iter()
+        .map(|entity_id| NewAuditEntry {
+            occurred_at: now,
+            actor_user_id: actor.user_id.clone(),
+            action: action.to_owned(),
+            entity: entity.to_owned(),
+            entity_id: entity_id.clone(),
+            fields: fields.join(","),
+            client_address: actor.client_address.clone(),
+        })
+        .collect();
+    crate::db::reference::insert_chunks(connection, &entries, |connection, chunk| {
+        crate::insert_rows!(connection, audit_log::table, chunk)
+    })?;
+    Ok(())
+}
+
+/// Entries about one record, oldest first.
+pub fn for_record(
+    connection: &mut DbConn,
+    entity: &str,
+    entity_id: &str,
+) -> QueryResult<Vec<(String, Option<String>, String)>> {
+    audit_log::table
+        .filter(audit_log::entity.eq(entity))
+        .filter(audit_log::entity_id.eq(entity_id))
+        .order(audit_log::id)
+        .select((
+            audit_log::action,
+            audit_log::actor_user_id,
+            audit_log::fields,
+        ))
+        .load(connection)
+}
