@@ -15,6 +15,7 @@ use crate::db::ids::new_id;
 use crate::db::schema::{admin_units, employers, workers};
 use crate::domain::text;
 use crate::models::api_tokens::{self, NewApiToken};
+use crate::models::audit::Actor;
 use crate::models::users::{self, NewUser, User};
 
 /// How long a bearer token lives.
@@ -322,3 +323,22 @@ mod tests {
         );
     }
 }
+
+/// The signed-in caller.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub user_id: String,
+    pub role: Role,
+    pub employer_id: Option<String>,
+    pub worker_id: Option<String>,
+    /// For an officer with an area: the ids of every unit in it (both generations).
+    pub area_units: Option<Vec<String>>,
+    pub client_address: Option<String>,
+}
+
+impl Principal {
+    pub fn actor(&self) -> Actor {
+        Actor { user_id: Some(self.user_id.clone()), client_address: self.client_address.clone() }
+    }
+}
+

@@ -175,6 +175,19 @@ pub fn field_message(code: &str, lang: Lang, params: &[(&'static str, String)]) 
             "Con trỏ phân trang không hợp lệ.",
             "Not a valid page cursor.",
         ),
+        "idempotency_mismatch" => (
+            "Khóa Idempotency-Key này đã dùng cho một yêu cầu khác.",
+            "This Idempotency-Key was used for a different request.",
+        ),
+        "not_escaped" => (
+            "Thu nhập vẫn ở mức chuẩn nghèo hoặc thấp hơn nên hộ chưa thoát nghèo.",
+            "The income is still at or under the poverty line, so the household has not escaped.",
+        ),
+        "previous_status_required" => (
+            "Hộ mới thoát nghèo cần ghi rõ trước đó là hộ nghèo hay hộ cận nghèo.",
+            "A newly-escaped household needs its previous status: poor or near-poor.",
+        ),
+        "outside_area" => ("Địa bàn này ngoài phạm vi quản lý của bạn.", "This place is outside your area."),
         "invalid_limit" => (
             "Số bản ghi mỗi trang phải từ 1 đến 200.",
             "A page holds 1 to 200 records.",

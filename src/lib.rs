@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod authz;
 pub mod cli;
 pub mod config;
 pub mod db;
@@ -11,6 +12,7 @@ pub mod domain;
 pub mod error;
 pub mod i18n;
 pub mod models;
+pub mod registry;
 pub mod routes;
 pub mod run;
 pub mod startup;

@@ -2,3 +2,4 @@
 
 pub mod poverty;
 pub mod text;
+pub mod values;

@@ -72,3 +72,68 @@ pub enum SetPoorError {
     #[error(transparent)]
     Database(#[from] diesel::result::Error),
 }
+
+/// Every unit an area covers, across the reform: the unit, its communes when it is a
+/// district, and the predecessors and successors of all of those.
+pub fn units_within(connection: &mut DbConn, area_id: &str) -> QueryResult<Vec<String>> {
+    use crate::db::schema::admin_unit_successors;
+    let mut ids: Vec<String> = vec![area_id.to_owned()];
+    let children: Vec<String> =
+        admin_units::table.filter(admin_units::parent_id.eq(area_id)).select(admin_units::id).load(connection)?;
+    ids.extend(children);
+    let successors: Vec<String> = admin_unit_successors::table
+        .filter(admin_unit_successors::predecessor_id.eq_any(&ids))
+        .select(admin_unit_successors::successor_id)
+        .load(connection)?;
+    let predecessors: Vec<String> = admin_unit_successors::table
+        .filter(admin_unit_successors::successor_id.eq_any(&ids))
+        .select(admin_unit_successors::predecessor_id)
+        .load(connection)?;
+    ids.extend(successors);
+    ids.extend(predecessors);
+    ids.sort();
+    ids.dedup();
+    Ok(ids)
+}
+
+/// The unit a commune code names for a record entered on `on`: the unit with that code in
+/// force that day, else the newest one with it. Only communes, wards and towns.
+pub fn resolve_commune(connection: &mut DbConn, code: &str, on: NaiveDate) -> QueryResult<Option<AdminUnit>> {
+    let units: Vec<AdminUnit> = admin_units::table
+        .filter(admin_units::code.eq(code))
+        .filter(admin_units::kind.eq_any(["commune", "ward", "town"]))
+        .order(admin_units::valid_from.desc())
+        .select(AdminUnit::as_select())
+        .load(connection)?;
+    let in_force = units
+        .iter()
+        .find(|unit| unit.valid_from <= on && unit.valid_to.is_none_or(|valid_to| on <= valid_to))
+        .cloned();
+    Ok(in_force.or_else(|| units.into_iter().next()))
+}
+
+/// Units by kind, parent code and validity date, for pickers.
+pub fn search(
+    connection: &mut DbConn,
+    kind: Option<&str>,
+    parent_code: Option<&str>,
+    valid_on: Option<NaiveDate>,
+) -> QueryResult<Vec<AdminUnit>> {
+    let mut query = admin_units::table.into_boxed();
+    if let Some(kind) = kind {
+        query = query.filter(admin_units::kind.eq(kind.to_owned()));
+    }
+    if let Some(parent_code) = parent_code {
+        let parents: Vec<Option<String>> = admin_units::table
+            .filter(admin_units::code.eq(parent_code))
+            .select(admin_units::id.nullable())
+            .load(connection)?;
+        query = query.filter(admin_units::parent_id.eq_any(parents));
+    }
+    if let Some(day) = valid_on {
+        query = query
+            .filter(admin_units::valid_from.le(day))
+            .filter(admin_units::valid_to.is_null().or(admin_units::valid_to.ge(day)));
+    }
+    query.order((admin_units::valid_from, admin_units::code)).select(AdminUnit::as_select()).load(connection)
+}

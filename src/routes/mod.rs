@@ -1,5 +1,6 @@
 //! HTTP routes.
 
+pub mod api;
 pub mod health;
 
 use actix_web::web;

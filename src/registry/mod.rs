@@ -1,0 +1,226 @@
+//! The registry's use cases: validated creates and updates, scoped lists and reads, each in
+//! one transaction with its audit entries and search changes. Handlers call these from a
+//! blocking thread.
+
+pub mod households;
+pub mod workers;
+
+use diesel::prelude::*;
+use serde::{Deserialize, Deserializer, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::accounts;
+use crate::db::DbConn;
+use crate::db::schema::{ethnic_groups, occupations};
+use crate::error::{AppError, FieldError};
+use crate::models::idempotency::{self, StoredResponse};
+
+/// Records per page unless the client asks otherwise, and the most it may ask for.
+pub const DEFAULT_PAGE: i64 = 50;
+pub const MAX_PAGE: i64 = 200;
+
+/// A page of a list: the records, the cursor of the next page (absent on the last) and how
+/// many records match in all.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+    pub total: i64,
+}
+
+/// `limit` and `cursor` of a list request, checked.
+pub struct PageRequest {
+    pub limit: i64,
+    pub after: Option<String>,
+}
+
+impl PageRequest {
+    pub fn parse(limit: Option<i64>, cursor: Option<&str>) -> Result<PageRequest, AppError> {
+        let limit = limit.unwrap_or(DEFAULT_PAGE);
+        if !(1..=MAX_PAGE).contains(&limit) {
+            return Err(AppError::field("limit", "invalid_limit"));
+        }
+        let after = match cursor {
+            Some(cursor) => Some(decode_cursor(cursor).ok_or_else(|| AppError::field("cursor", "invalid_cursor"))?),
+            None => None,
+        };
+        Ok(PageRequest { limit, after })
+    }
+
+    /// The cursor after the last item, when the page is full (there may be more).
+    pub fn next_cursor(&self, last_id: Option<&str>, page_len: usize) -> Option<String> {
+        (page_len as i64 == self.limit).then_some(last_id).flatten().map(encode_cursor)
+    }
+}
+
+/// Cursors are opaque to clients: the hex of the last id seen.
+pub fn encode_cursor(id: &str) -> String {
+    id.bytes().map(|byte| format!("{byte:02x}")).collect()
+}
+
+pub fn decode_cursor(cursor: &str) -> Option<String> {
+    if cursor.len() % 2 != 0 || cursor.len() > 200 {
+        return None;
+    }
+    let bytes: Option<Vec<u8>> =
+        (0..cursor.len()).step_by(2).map(|index| u8::from_str_radix(cursor.get(index..index + 2)?, 16).ok()).collect();
+    let id = String::from_utf8(bytes?).ok()?;
+    uuid::Uuid::parse_str(&id).ok().map(|_| id)
+}
+
+/// For PATCH bodies: an absent field stays `None`, an explicit `null` is `Some(None)`.
+pub fn nullable<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+/// The statistics-office code of a unit id (`03646@2021` → `03646`).
+pub fn unit_code(unit_id: &str) -> &str {
+    unit_id.split('@').next().unwrap_or(unit_id)
+}
+
+pub fn ethnicity_exists(connection: &mut DbConn, code: &str) -> QueryResult<bool> {
+    let count: i64 = ethnic_groups::table.filter(ethnic_groups::code.eq(code)).count().get_result(connection)?;
+    Ok(count > 0)
+}
+
+pub fn occupation_exists(connection: &mut DbConn, code: &str) -> QueryResult<bool> {
+    let count: i64 = occupations::table.filter(occupations::code.eq(code)).count().get_result(connection)?;
+    Ok(count > 0)
+}
+
+/// Collects field errors while a request is checked, then fails with all of them at once.
+#[derive(Default)]
+pub struct Checks {
+    pub errors: Vec<FieldError>,
+}
+
+impl Checks {
+    pub fn fail(&mut self, field: &str, code: &'static str) {
+        self.errors.push(FieldError::new(field, code));
+    }
+
+    pub fn fail_with(&mut self, error: FieldError) {
+        self.errors.push(error);
+    }
+
+    /// A required value: the one sent, else the stored one, else an error.
+    pub fn required<T>(&mut self, field: &str, value: Option<T>) -> Option<T> {
+        if value.is_none() {
+            self.fail(field, "required");
+        }
+        value
+    }
+
+    /// Free text, normalised and length-checked.
+    pub fn text(&mut self, field: &str, raw: &str, max: usize, allow_empty: bool) -> Option<String> {
+        match crate::domain::values::text_field(raw, max) {
+            Ok(value) if value.is_empty() && !allow_empty => {
+                self.fail(field, "empty");
+                None
+            }
+            Ok(value) => Some(value),
+            Err((code, max)) => {
+                self.fail_with(FieldError::new(field, code).with("max", max.to_string()));
+                None
+            }
+        }
+    }
+
+    /// One of a fixed list of values.
+    pub fn choice(&mut self, field: &str, raw: &str, choices: &[&str]) -> Option<String> {
+        if choices.contains(&raw) {
+            Some(raw.to_owned())
+        } else {
+            self.fail_with(FieldError::new(field, "invalid_choice").with("choices", choices.join(", ")));
+            None
+        }
+    }
+
+    pub fn finish(self) -> Result<(), AppError> {
+        if self.errors.is_empty() { Ok(()) } else { Err(AppError::Validation(self.errors)) }
+    }
+}
+
+/// The response of a create: status and JSON body, replayable.
+pub struct Created {
+    pub status: u16,
+    pub body: serde_json::Value,
+    /// Where the created record lives.
+    pub location: Option<String>,
+}
+
+fn body_hash(body: &[u8]) -> String {
+    Sha256::digest(body).iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+/// Runs a create at most once per `(user, Idempotency-Key)`: a retry with the same key and
+/// body gets the first answer back; the same key with another body is refused. The stored
+/// answer is written in the create's own transaction, so a dropped connection never leaves a
+/// record without it.
+pub fn idempotent_create(
+    connection: &mut DbConn,
+    user_id: &str,
+    key: Option<&str>,
+    path: &str,
+    body: &[u8],
+    create: impl FnOnce(&mut DbConn) -> Result<Created, AppError>,
+) -> Result<Created, AppError> {
+    let Some(key) = key else {
+        return connection.transaction(create);
+    };
+    let request_hash = body_hash(body);
+    let replay = |stored: StoredResponse| -> Result<Created, AppError> {
+        if stored.request_hash != request_hash || stored.request_path != path {
+            return Err(AppError::field("Idempotency-Key", "idempotency_mismatch"));
+        }
+        let body: serde_json::Value =
+            serde_json::from_str(&stored.response_body).map_err(|error| AppError::Unexpected(error.into()))?;
+        let location = body.get("id").and_then(|id| id.as_str()).map(|id| format!("{path}/{id}"));
+        Ok(Created { status: u16::try_from(stored.response_status).unwrap_or(201), body, location })
+    };
+    if let Some(stored) = idempotency::find(connection, user_id, key)? {
+        return replay(stored);
+    }
+    let result = connection.transaction(|connection| {
+        let created = create(connection)?;
+        idempotency::insert(
+            connection,
+            &StoredResponse {
+                user_id: user_id.to_owned(),
+                idempotency_key: key.to_owned(),
+                request_path: path.to_owned(),
+                request_hash: request_hash.clone(),
+                response_status: i32::from(created.status),
+                response_body: created.body.to_string(),
+                created_at: accounts::now(),
+            },
+        )?;
+        Ok::<_, AppError>(created)
+    });
+    match result {
+        // Two retries raced: the other committed first, so answer as it did.
+        Err(AppError::Unexpected(_)) | Err(AppError::Duplicate { .. }) => match idempotency::find(connection, user_id, key)? {
+            Some(stored) => replay(stored),
+            None => result,
+        },
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_reject_garbage() {
+        let id = "019a8b2c-0000-7000-8000-000000000001";
+        assert_eq!(decode_cursor(&encode_cursor(id)).as_deref(), Some(id));
+        assert_eq!(decode_cursor("zz"), None);
+        assert_eq!(decode_cursor("abc"), None);
+        assert_eq!(decode_cursor(&encode_cursor("not an id")), None);
+    }
+}

@@ -1,0 +1,181 @@
+//! Extractors shared by the API handlers: the JSON body (limited, strict, with field-level
+//! errors), the signed-in caller, and the idempotency key.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use futures_util::StreamExt;
+use serde::de::DeserializeOwned;
+
+use crate::accounts::{self, Principal, Role};
+use crate::error::{AppError, FieldError};
+use crate::models::{admin_units, api_tokens};
+use crate::state::AppState;
+
+/// Request bodies larger than this are refused with 413 before they are parsed.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// A JSON body parsed into `T`. Malformed JSON is a 400; a wrong type, a missing or an unknown
+/// field is a 422 naming the field.
+pub struct JsonBody<T> {
+    pub value: T,
+    /// The raw bytes, for idempotency checks.
+    pub bytes: web::Bytes,
+}
+
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+        Ok(value) => {
+            deserializer.end().map_err(|error| AppError::BadRequest(error.to_string()))?;
+            Ok(value)
+        }
+        Err(error) => {
+            let path = error.path().to_string();
+            let inner = error.into_inner();
+            match inner.classify() {
+                serde_json::error::Category::Data => {
+                    let message = inner.to_string();
+                    let (field, code) = if let Some(rest) = message.strip_prefix("unknown field `") {
+                        let name = rest.split('`').next().unwrap_or_default();
+                        (join_path(&path, name), "unknown_field")
+                    } else if let Some(rest) = message.strip_prefix("missing field `") {
+                        let name = rest.split('`').next().unwrap_or_default();
+                        (join_path(&path, name), "required")
+                    } else {
+                        (path, "invalid_type")
+                    };
+                    Err(AppError::Validation(vec![FieldError::new(field, code)]))
+                }
+                _ => Err(AppError::BadRequest(inner.to_string())),
+            }
+        }
+    }
+}
+
+fn join_path(parent: &str, name: &str) -> String {
+    if parent.is_empty() || parent == "." { name.to_owned() } else { format!("{parent}.{name}") }
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let content_type_ok = match request.mime_type() {
+            Ok(Some(mime)) => mime.subtype() == mime::JSON || mime.suffix() == Some(mime::JSON),
+            Ok(None) => true,
+            Err(_) => false,
+        };
+        let declared_length = request
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.parse::<usize>().ok());
+        let mut payload = payload.take();
+        Box::pin(async move {
+            if !content_type_ok {
+                return Err(AppError::UnsupportedMediaType);
+            }
+            if declared_length.is_some_and(|length| length > MAX_BODY_BYTES) {
+                return Err(AppError::PayloadTooLarge);
+            }
+            let mut body = web::BytesMut::new();
+            while let Some(chunk) = payload.next().await {
+                let chunk = chunk.map_err(|error| AppError::BadRequest(error.to_string()))?;
+                if body.len() + chunk.len() > MAX_BODY_BYTES {
+                    return Err(AppError::PayloadTooLarge);
+                }
+                body.extend_from_slice(&chunk);
+            }
+            let bytes = body.freeze();
+            if bytes.iter().all(u8::is_ascii_whitespace) {
+                return Err(AppError::BadRequest("empty body".to_owned()));
+            }
+            let value = parse_json(&bytes)?;
+            Ok(JsonBody { value, bytes })
+        })
+    }
+}
+
+pub fn client_address(request: &HttpRequest) -> Option<String> {
+    request.peer_addr().map(|address| address.ip().to_string())
+}
+
+pub fn bearer_token(request: &HttpRequest) -> Option<String> {
+    let value = request.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    (scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty()).then(|| token.trim().to_owned())
+}
+
+impl FromRequest for Principal {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(request: &HttpRequest, _payload: &mut Payload) -> Self::Future {
+        let token = bearer_token(request);
+        let state = request.app_data::<web::Data<AppState>>().cloned();
+        let address = client_address(request);
+        Box::pin(async move {
+            let token = token.ok_or(AppError::Unauthorized)?;
+            let state = state.ok_or_else(|| AppError::Unexpected(anyhow::anyhow!("application state missing")))?;
+            let pool = state.pool.clone();
+            web::block(move || -> Result<Principal, AppError> {
+                let mut connection = pool.get()?;
+                let user = api_tokens::find_user(&mut connection, &accounts::token_hash(&token), accounts::now())?
+                    .ok_or(AppError::Unauthorized)?;
+                let role = Role::parse(&user.role).ok_or(AppError::Unauthorized)?;
+                let area_units = match &user.area_id {
+                    Some(area_id) => Some(admin_units::units_within(&mut connection, area_id)?),
+                    None => None,
+                };
+                Ok(Principal {
+                    user_id: user.id,
+                    role,
+                    employer_id: user.employer_id,
+                    worker_id: user.worker_id,
+                    area_units,
+                    client_address: address,
+                })
+            })
+            .await?
+        })
+    }
+}
+
+/// A caller who may be anonymous: no `Authorization` header means anonymous; a header with
+/// a bad token is still a 401.
+pub struct Caller(pub Option<Principal>);
+
+impl FromRequest for Caller {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        if request.headers().get(header::AUTHORIZATION).is_none() {
+            return Box::pin(async { Ok(Caller(None)) });
+        }
+        let principal = Principal::from_request(request, payload);
+        Box::pin(async move { Ok(Caller(Some(principal.await?))) })
+    }
+}
+
+/// The `Idempotency-Key` header of a create, if sent.
+pub struct IdempotencyKey(pub Option<String>);
+
+impl FromRequest for IdempotencyKey {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<Self, AppError>>;
+
+    fn from_request(request: &HttpRequest, _payload: &mut Payload) -> Self::Future {
+        let key = request.headers().get("Idempotency-Key").map(|value| value.to_str().map(|text| text.trim().to_owned()));
+        std::future::ready(match key {
+            None => Ok(IdempotencyKey(None)),
+            Some(Ok(key)) if !key.is_empty() && key.len() <= 200 => Ok(IdempotencyKey(Some(key))),
+            Some(_) => Err(AppError::field("Idempotency-Key", "out_of_range")),
+        })
+    }
+}
