@@ -36,6 +36,38 @@ pub enum Command {
     Demo(DemoArgs),
     /// Administrative units: list them, and set which are poor areas.
     Area(AreaArgs),
+    /// Logins.
+    User(UserArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UserArgs {
+    #[command(subcommand)]
+    pub command: UserCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a login; the password is read from standard input.
+    Create {
+        #[arg(long)]
+        email: String,
+        /// admin, staff, employer or trainee.
+        #[arg(long)]
+        role: String,
+        /// The employer an employer login acts for.
+        #[arg(long)]
+        employer_id: Option<String>,
+        /// The worker record a trainee login is.
+        #[arg(long)]
+        worker_id: Option<String>,
+        /// Code of the district or commune a staff login is limited to.
+        #[arg(long)]
+        area: Option<String>,
+        /// Read the password from standard input (the only way: never on the command line).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
 }
 
 #[derive(Debug, Args)]

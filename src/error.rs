@@ -94,25 +94,30 @@ impl From<actix_web::error::BlockingError> for AppError {
     }
 }
 
-#[derive(Serialize)]
-struct ProblemField {
-    field: String,
-    code: &'static str,
-    message: String,
+/// One field's error in a problem document.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ProblemField {
+    /// The field, as named in the request (`desired_occupations[1]` for a list item).
+    pub field: String,
+    /// A stable code, e.g. `required`, `invalid_national_id`, `unknown_commune`.
+    pub code: &'static str,
+    /// The error in the request's language.
+    pub message: String,
 }
 
-#[derive(Serialize)]
-struct Problem {
+/// An RFC 9457 problem document (`application/problem+json`).
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Problem {
     #[serde(rename = "type")]
-    kind: &'static str,
-    title: &'static str,
-    status: u16,
-    detail: String,
+    pub kind: &'static str,
+    pub title: &'static str,
+    pub status: u16,
+    pub detail: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    errors: Vec<ProblemField>,
+    pub errors: Vec<ProblemField>,
     /// Where the record holding a duplicate value is.
     #[serde(skip_serializing_if = "Option::is_none")]
-    existing: Option<String>,
+    pub existing: Option<String>,
 }
 
 fn text(lang: Lang, vi: &'static str, en: &'static str) -> &'static str {

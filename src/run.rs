@@ -5,7 +5,8 @@ use std::time::Instant;
 use anyhow::Context as _;
 use std::io::IsTerminal;
 
-use crate::cli::{AreaCommand, Cli, Command, DemoArgs, MigrateArgs, ServeArgs};
+use crate::accounts::{self, CreateUser, Role};
+use crate::cli::{AreaCommand, Cli, Command, DemoArgs, MigrateArgs, ServeArgs, UserCommand};
 use crate::config::{ServeSettings, Settings};
 use crate::db::{self, DatabaseUrl, migrations};
 use crate::demo::{self, DemoOptions};
@@ -21,6 +22,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Migrate(args) => migrate(&settings, &args),
         Command::Demo(args) => run_demo(&settings, &args),
         Command::Area(args) => area(&settings, args.command),
+        Command::User(args) => user(&settings, args.command),
     }
 }
 
@@ -66,7 +68,7 @@ fn serve(settings: &Settings, serve: ServeSettings) -> anyhow::Result<()> {
         println!("Demo login: {} / {}", login.email, login.password);
     }
 
-    let state = AppState { pool, backend };
+    let state = AppState::new(pool, backend);
     actix_web::rt::System::new().block_on(async move {
         startup::server(listener, state, serve.workers)?
             .await
@@ -163,4 +165,23 @@ fn area(settings: &Settings, command: AreaCommand) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+fn user(settings: &Settings, command: UserCommand) -> anyhow::Result<()> {
+    match command {
+        UserCommand::Create { email, role, employer_id, worker_id, area, password_stdin: _ } => {
+            let role = Role::parse(&role)
+                .ok_or_else(|| anyhow::anyhow!("unknown role `{role}`: use admin, staff, employer or trainee"))?;
+            let mut password = String::new();
+            std::io::stdin().read_line(&mut password).context("reading the password from standard input")?;
+            let password = password.trim_end_matches(['\n', '\r']).to_owned();
+            let mut connection = startup::open_and_migrate(settings)?;
+            let user = accounts::create_user(
+                &mut connection,
+                CreateUser { email, role, employer_id, worker_id, area_code: area, password },
+            )?;
+            println!("Created {} login {} (id {}).", user.role, user.email, user.id);
+            Ok(())
+        }
+    }
 }

@@ -5,7 +5,8 @@ use std::net::TcpListener;
 use std::path::Path;
 
 use actix_web::dev::Server;
-use actix_web::{App, HttpServer, web};
+use actix_web::dev::Service;
+use actix_web::{App, HttpResponse, HttpServer, web};
 use anyhow::Context as _;
 use diesel::prelude::*;
 
@@ -14,6 +15,8 @@ use crate::db::pool::{self, DbPool};
 use crate::db::schema::users;
 use crate::db::{self, Backend, DbConn, migrations, reference};
 use crate::demo::{self, DemoOptions};
+use crate::error::AppError;
+use crate::i18n::{Lang, REQUEST_LANG};
 use crate::routes;
 use crate::state::AppState;
 
@@ -111,8 +114,13 @@ pub fn server(
     let mut server = HttpServer::new(move || {
         App::new()
             .app_data(data.clone())
-            .app_data(web::JsonConfig::default().limit(1024 * 1024))
             .configure(routes::configure)
+            .default_service(web::to(|| async { Err::<HttpResponse, AppError>(AppError::NotFound) }))
+            // Errors render in the request's language: see `i18n::REQUEST_LANG`.
+            .wrap_fn(|request, service| {
+                let lang = Lang::from_request(request.request());
+                REQUEST_LANG.scope(lang, service.call(request))
+            })
     });
     if let Some(workers) = http_workers {
         server = server.workers(workers.max(1));

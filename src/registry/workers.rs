@@ -134,9 +134,9 @@ pub struct WorkerView {
     pub availability: String,
     pub consent_to_share: bool,
     pub registered_on: NaiveDate,
-    pub created_at: chrono::NaiveDateTime,
-    pub updated_at: chrono::NaiveDateTime,
-    pub archived_at: Option<chrono::NaiveDateTime>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+    pub archived_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// A worker as an employer sees one referred to its vacancies: never the CCCD, the household
@@ -184,9 +184,9 @@ fn full_view(worker: Worker, occupations: Vec<String>) -> WorkerView {
         availability: worker.availability,
         consent_to_share: worker.consent_to_share,
         registered_on: worker.registered_on,
-        created_at: worker.created_at,
-        updated_at: worker.updated_at,
-        archived_at: worker.archived_at,
+        created_at: worker.created_at.and_utc(),
+        updated_at: worker.updated_at.and_utc(),
+        archived_at: worker.archived_at.map(|at| at.and_utc()),
     }
 }
 

@@ -158,7 +158,7 @@ pub fn spawn_app(db: TestDb) -> Result<TestApp, Box<dyn std::error::Error>> {
     let listener = TcpListener::bind("127.0.0.1:0")?;
     let address = format!("http://{}", listener.local_addr()?);
     std::thread::spawn(move || {
-        let state = AppState { pool, backend };
+        let state = AppState::new(pool, backend);
         let system = actix_web::rt::System::new();
         let _ = system.block_on(async move {
             match startup::server(listener, state, Some(1)) {

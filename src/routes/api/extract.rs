@@ -10,7 +10,8 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 
-use crate::accounts::{self, Principal, Role};
+pub use crate::accounts::Principal;
+use crate::accounts::{self, Role};
 use crate::error::{AppError, FieldError};
 use crate::models::{admin_units, api_tokens};
 use crate::state::AppState;
@@ -40,8 +41,9 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
                 serde_json::error::Category::Data => {
                     let message = inner.to_string();
                     let (field, code) = if let Some(rest) = message.strip_prefix("unknown field `") {
+                        // The path already ends with the unknown field's name.
                         let name = rest.split('`').next().unwrap_or_default();
-                        (join_path(&path, name), "unknown_field")
+                        (if path.ends_with(name) { path } else { join_path(&path, name) }, "unknown_field")
                     } else if let Some(rest) = message.strip_prefix("missing field `") {
                         let name = rest.split('`').next().unwrap_or_default();
                         (join_path(&path, name), "required")

@@ -1,3 +1,68 @@
-//! The JSON API under `/api/v1`.
+//! The JSON API under `/api/v1`: thin handlers that extract, call one registry function on a
+//! blocking thread, and answer.
 
+pub mod admin_units;
+pub mod auth;
 pub mod extract;
+pub mod households;
+pub mod openapi;
+pub mod workers;
+
+use actix_web::{HttpResponse, web};
+
+use crate::db::DbConn;
+use crate::error::{AppError, FieldError};
+use crate::registry::Created;
+use crate::state::AppState;
+
+/// Runs database work on actix's blocking pool, never on the async worker.
+pub async fn blocking<T: Send + 'static>(
+    state: &web::Data<AppState>,
+    work: impl FnOnce(&mut DbConn) -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    let pool = state.pool.clone();
+    web::block(move || {
+        let mut connection = pool.get()?;
+        work(&mut connection)
+    })
+    .await?
+}
+
+pub fn created(created: Created) -> HttpResponse {
+    let status = actix_web::http::StatusCode::from_u16(created.status).unwrap_or(actix_web::http::StatusCode::CREATED);
+    let mut response = HttpResponse::build(status);
+    if let Some(location) = &created.location {
+        response.insert_header((actix_web::http::header::LOCATION, location.clone()));
+    }
+    response.json(created.body)
+}
+
+/// Query strings that do not parse are a 422 naming the parameter, like bodies.
+pub fn query_config() -> web::QueryConfig {
+    web::QueryConfig::default().error_handler(|error, _request| {
+        let message = error.to_string();
+        let field = message.split('`').nth(1).unwrap_or("query").to_owned();
+        let code = if message.contains("unknown field") { "unknown_field" } else { "invalid_type" };
+        AppError::Validation(vec![FieldError::new(field, code)]).into()
+    })
+}
+
+pub fn configure(config: &mut web::ServiceConfig) {
+    config.service(
+        web::scope("/api/v1")
+            .app_data(query_config())
+            .route("/auth/login", web::post().to(auth::login))
+            .route("/auth/logout", web::post().to(auth::logout))
+            .route("/admin-units", web::get().to(admin_units::list))
+            .route("/workers", web::get().to(workers::list))
+            .route("/workers", web::post().to(workers::create))
+            .route("/workers/{id}", web::get().to(workers::read))
+            .route("/workers/{id}", web::patch().to(workers::update))
+            .route("/workers/{id}", web::delete().to(workers::archive))
+            .route("/households", web::get().to(households::list))
+            .route("/households", web::post().to(households::create))
+            .route("/households/{id}", web::get().to(households::read))
+            .route("/households/{id}", web::patch().to(households::update))
+            .route("/households/{id}", web::delete().to(households::archive)),
+    );
+}

@@ -1,0 +1,49 @@
+//! `GET /openapi.json`: the OpenAPI 3.1 document, generated from the handlers and types.
+
+use actix_web::HttpResponse;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::error::{Problem, ProblemField};
+use crate::registry::households::{HouseholdInput, HouseholdView};
+use crate::registry::workers::{WorkerForEmployer, WorkerInput, WorkerView};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Ketnoi — kết nối việc làm",
+        description = "Registry, matching and job-connection API of a province's employment service. Errors are RFC 9457 problem documents in Vietnamese, or English with `Accept-Language: en`."
+    ),
+    paths(
+        super::auth::login,
+        super::auth::logout,
+        super::admin_units::list,
+        super::workers::list,
+        super::workers::create,
+        super::workers::read,
+        super::workers::update,
+        super::workers::archive,
+        super::households::list,
+        super::households::create,
+        super::households::read,
+        super::households::update,
+        super::households::archive,
+    ),
+    components(schemas(Problem, ProblemField, WorkerInput, WorkerView, WorkerForEmployer, HouseholdInput, HouseholdView)),
+    modifiers(&BearerAuth)
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        if let Some(components) = openapi.components.as_mut() {
+            components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+        }
+    }
+}
+
+pub async fn document() -> HttpResponse {
+    HttpResponse::Ok().json(ApiDoc::openapi())
+}
