@@ -338,7 +338,9 @@ pub struct Principal {
 
 impl Principal {
     pub fn actor(&self) -> Actor {
-        Actor { user_id: Some(self.user_id.clone()), client_address: self.client_address.clone() }
+        Actor {
+            user_id: Some(self.user_id.clone()),
+            client_address: self.client_address.clone(),
+        }
     }
 }
-

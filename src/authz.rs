@@ -84,7 +84,10 @@ pub const ROLE_TABLE: &[(Resource, Action, Scope, Scope, Scope, Scope, Scope)] =
 /// The scope a role (or an anonymous caller, `None`) has for an action; [`Scope::None`] when
 /// the table has no row for it.
 pub fn allowed(role: Option<Role>, resource: Resource, action: Action) -> Scope {
-    let Some(row) = ROLE_TABLE.iter().find(|row| row.0 == resource && row.1 == action) else {
+    let Some(row) = ROLE_TABLE
+        .iter()
+        .find(|row| row.0 == resource && row.1 == action)
+    else {
         return Scope::None;
     };
     match role {
@@ -104,7 +107,9 @@ mod tests {
     fn every_resource_action_pair_appears_once() {
         for (index, row) in ROLE_TABLE.iter().enumerate() {
             assert!(
-                !ROLE_TABLE[index + 1..].iter().any(|other| other.0 == row.0 && other.1 == row.1),
+                !ROLE_TABLE[index + 1..]
+                    .iter()
+                    .any(|other| other.0 == row.0 && other.1 == row.1),
                 "{:?} {:?} appears twice",
                 row.0,
                 row.1
@@ -115,8 +120,14 @@ mod tests {
     #[test]
     fn nobody_but_registry_staff_reaches_household_data() {
         for action in [List, Read, Create, Update, Archive] {
-            assert_eq!(allowed(Some(Role::Employer), Households, action), Scope::None);
-            assert_eq!(allowed(Some(Role::Trainee), Households, action), Scope::None);
+            assert_eq!(
+                allowed(Some(Role::Employer), Households, action),
+                Scope::None
+            );
+            assert_eq!(
+                allowed(Some(Role::Trainee), Households, action),
+                Scope::None
+            );
             assert_eq!(allowed(None, Households, action), Scope::None);
         }
         assert_eq!(allowed(Some(Role::Staff), Households, Read), Scope::Area);

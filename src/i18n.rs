@@ -187,7 +187,10 @@ pub fn field_message(code: &str, lang: Lang, params: &[(&'static str, String)]) 
             "Hộ mới thoát nghèo cần ghi rõ trước đó là hộ nghèo hay hộ cận nghèo.",
             "A newly-escaped household needs its previous status: poor or near-poor.",
         ),
-        "outside_area" => ("Địa bàn này ngoài phạm vi quản lý của bạn.", "This place is outside your area."),
+        "outside_area" => (
+            "Địa bàn này ngoài phạm vi quản lý của bạn.",
+            "This place is outside your area.",
+        ),
         "invalid_limit" => (
             "Số bản ghi mỗi trang phải từ 1 đến 200.",
             "A page holds 1 to 200 records.",

@@ -169,18 +169,38 @@ fn area(settings: &Settings, command: AreaCommand) -> anyhow::Result<()> {
 
 fn user(settings: &Settings, command: UserCommand) -> anyhow::Result<()> {
     match command {
-        UserCommand::Create { email, role, employer_id, worker_id, area, password_stdin: _ } => {
-            let role = Role::parse(&role)
-                .ok_or_else(|| anyhow::anyhow!("unknown role `{role}`: use admin, staff, employer or trainee"))?;
+        UserCommand::Create {
+            email,
+            role,
+            employer_id,
+            worker_id,
+            area,
+            password_stdin: _,
+        } => {
+            let role = Role::parse(&role).ok_or_else(|| {
+                anyhow::anyhow!("unknown role `{role}`: use admin, staff, employer or trainee")
+            })?;
             let mut password = String::new();
-            std::io::stdin().read_line(&mut password).context("reading the password from standard input")?;
+            std::io::stdin()
+                .read_line(&mut password)
+                .context("reading the password from standard input")?;
             let password = password.trim_end_matches(['\n', '\r']).to_owned();
             let mut connection = startup::open_and_migrate(settings)?;
             let user = accounts::create_user(
                 &mut connection,
-                CreateUser { email, role, employer_id, worker_id, area_code: area, password },
+                CreateUser {
+                    email,
+                    role,
+                    employer_id,
+                    worker_id,
+                    area_code: area,
+                    password,
+                },
             )?;
-            println!("Created {} login {} (id {}).", user.role, user.email, user.id);
+            println!(
+                "Created {} login {} (id {}).",
+                user.role, user.email, user.id
+            );
             Ok(())
         }
     }

@@ -115,7 +115,9 @@ pub fn server(
         App::new()
             .app_data(data.clone())
             .configure(routes::configure)
-            .default_service(web::to(|| async { Err::<HttpResponse, AppError>(AppError::NotFound) }))
+            .default_service(web::to(|| async {
+                Err::<HttpResponse, AppError>(AppError::NotFound)
+            }))
             // Errors render in the request's language: see `i18n::REQUEST_LANG`.
             .wrap_fn(|request, service| {
                 let lang = Lang::from_request(request.request());

@@ -15,6 +15,10 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(pool: DbPool, backend: Backend) -> AppState {
-        AppState { pool, backend, login_throttle: Arc::new(LoginThrottle::default()) }
+        AppState {
+            pool,
+            backend,
+            login_throttle: Arc::new(LoginThrottle::default()),
+        }
     }
 }

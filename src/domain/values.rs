@@ -18,7 +18,10 @@ pub fn national_id(raw: &str) -> Result<String, &'static str> {
 /// A Vietnamese phone number, stored as `0` and 9 digits: accepts `0xxxxxxxxx`, `+84xxxxxxxxx`
 /// and `84xxxxxxxxx`, with spaces, dots or dashes between groups.
 pub fn phone(raw: &str) -> Result<String, &'static str> {
-    let compact: String = raw.chars().filter(|c| !matches!(c, ' ' | '.' | '-' | '(' | ')')).collect();
+    let compact: String = raw
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '.' | '-' | '(' | ')'))
+        .collect();
     let national = if let Some(rest) = compact.strip_prefix("+84") {
         rest.to_owned()
     } else if let Some(rest) = compact.strip_prefix('0') {
@@ -26,8 +29,14 @@ pub fn phone(raw: &str) -> Result<String, &'static str> {
     } else {
         return Err("invalid_phone");
     };
-    let national = national.strip_prefix('0').map(str::to_owned).unwrap_or(national);
-    if national.len() == 9 && national.chars().all(|c| c.is_ascii_digit()) && !national.starts_with('0') {
+    let national = national
+        .strip_prefix('0')
+        .map(str::to_owned)
+        .unwrap_or(national);
+    if national.len() == 9
+        && national.chars().all(|c| c.is_ascii_digit())
+        && !national.starts_with('0')
+    {
         Ok(format!("0{national}"))
     } else {
         Err("invalid_phone")
@@ -46,7 +55,11 @@ pub fn date(raw: &str) -> Result<NaiveDate, &'static str> {
 /// Free text: trimmed, whitespace collapsed, NFC, at most `max` characters.
 pub fn text_field(raw: &str, max: usize) -> Result<String, (&'static str, usize)> {
     let value = text::normalize(raw);
-    if value.chars().count() > max { Err(("too_long", max)) } else { Ok(value) }
+    if value.chars().count() > max {
+        Err(("too_long", max))
+    } else {
+        Ok(value)
+    }
 }
 
 /// Age in whole years on `on`.
@@ -69,7 +82,11 @@ mod tests {
         assert_eq!(national_id("01419500012"), Err("invalid_national_id"));
         assert_eq!(national_id("0141950001234"), Err("invalid_national_id"));
         assert_eq!(national_id("01419500012a"), Err("invalid_national_id"));
-        assert_eq!(national_id("０１４１９５０００１２３"), Err("invalid_national_id"), "full-width digits");
+        assert_eq!(
+            national_id("０１４１９５０００１２３"),
+            Err("invalid_national_id"),
+            "full-width digits"
+        );
     }
 
     #[test]

@@ -78,8 +78,10 @@ pub enum SetPoorError {
 pub fn units_within(connection: &mut DbConn, area_id: &str) -> QueryResult<Vec<String>> {
     use crate::db::schema::admin_unit_successors;
     let mut ids: Vec<String> = vec![area_id.to_owned()];
-    let children: Vec<String> =
-        admin_units::table.filter(admin_units::parent_id.eq(area_id)).select(admin_units::id).load(connection)?;
+    let children: Vec<String> = admin_units::table
+        .filter(admin_units::parent_id.eq(area_id))
+        .select(admin_units::id)
+        .load(connection)?;
     ids.extend(children);
     let successors: Vec<String> = admin_unit_successors::table
         .filter(admin_unit_successors::predecessor_id.eq_any(&ids))
@@ -98,7 +100,11 @@ pub fn units_within(connection: &mut DbConn, area_id: &str) -> QueryResult<Vec<S
 
 /// The unit a commune code names for a record entered on `on`: the unit with that code in
 /// force that day, else the newest one with it. Only communes, wards and towns.
-pub fn resolve_commune(connection: &mut DbConn, code: &str, on: NaiveDate) -> QueryResult<Option<AdminUnit>> {
+pub fn resolve_commune(
+    connection: &mut DbConn,
+    code: &str,
+    on: NaiveDate,
+) -> QueryResult<Option<AdminUnit>> {
     let units: Vec<AdminUnit> = admin_units::table
         .filter(admin_units::code.eq(code))
         .filter(admin_units::kind.eq_any(["commune", "ward", "town"]))
@@ -131,9 +137,14 @@ pub fn search(
         query = query.filter(admin_units::parent_id.eq_any(parents));
     }
     if let Some(day) = valid_on {
-        query = query
-            .filter(admin_units::valid_from.le(day))
-            .filter(admin_units::valid_to.is_null().or(admin_units::valid_to.ge(day)));
+        query = query.filter(admin_units::valid_from.le(day)).filter(
+            admin_units::valid_to
+                .is_null()
+                .or(admin_units::valid_to.ge(day)),
+        );
     }
-    query.order((admin_units::valid_from, admin_units::code)).select(AdminUnit::as_select()).load(connection)
+    query
+        .order((admin_units::valid_from, admin_units::code))
+        .select(AdminUnit::as_select())
+        .load(connection)
 }

@@ -79,7 +79,11 @@ fn filtered(filter: &HouseholdFilter) -> households::BoxedQuery<'static, Db> {
         query = query.filter(households::status.eq(status.clone()));
     }
     if let Some(prefix) = &filter.name_prefix {
-        query = query.filter(households::search_name.like(like_prefix(prefix)).escape('\\'));
+        query = query.filter(
+            households::search_name
+                .like(like_prefix(prefix))
+                .escape('\\'),
+        );
     }
     if !filter.include_archived {
         query = query.filter(households::archived_at.is_null());
@@ -98,16 +102,28 @@ pub fn list(
     if let Some(after) = after {
         page = page.filter(households::id.gt(after.to_owned()));
     }
-    let rows = page.order(households::id).limit(limit).select(Household::as_select()).load(connection)?;
+    let rows = page
+        .order(households::id)
+        .limit(limit)
+        .select(Household::as_select())
+        .load(connection)?;
     Ok((rows, total))
 }
 
 pub fn find(connection: &mut DbConn, id: &str) -> QueryResult<Option<Household>> {
-    households::table.find(id).select(Household::as_select()).first(connection).optional()
+    households::table
+        .find(id)
+        .select(Household::as_select())
+        .first(connection)
+        .optional()
 }
 
 pub fn find_id_by_code(connection: &mut DbConn, code: &str) -> QueryResult<Option<String>> {
-    households::table.filter(households::code.eq(code)).select(households::id).first(connection).optional()
+    households::table
+        .filter(households::code.eq(code))
+        .select(households::id)
+        .first(connection)
+        .optional()
 }
 
 /// The indicator keys each household lacks.
@@ -117,27 +133,49 @@ pub fn deprivations_of(
 ) -> QueryResult<std::collections::HashMap<String, Vec<String>>> {
     let pairs: Vec<(String, String)> = household_deprivations::table
         .filter(household_deprivations::household_id.eq_any(household_ids))
-        .order((household_deprivations::household_id, household_deprivations::indicator_key))
-        .select((household_deprivations::household_id, household_deprivations::indicator_key))
+        .order((
+            household_deprivations::household_id,
+            household_deprivations::indicator_key,
+        ))
+        .select((
+            household_deprivations::household_id,
+            household_deprivations::indicator_key,
+        ))
         .load(connection)?;
-    let mut by_household: std::collections::HashMap<String, Vec<String>> = std::collections::HashMap::new();
+    let mut by_household: std::collections::HashMap<String, Vec<String>> =
+        std::collections::HashMap::new();
     for (household_id, key) in pairs {
         by_household.entry(household_id).or_default().push(key);
     }
     Ok(by_household)
 }
 
-pub fn insert(connection: &mut DbConn, household: &NewHousehold, deprivations: &[String]) -> QueryResult<()> {
-    diesel::insert_into(households::table).values(household).execute(connection)?;
+pub fn insert(
+    connection: &mut DbConn,
+    household: &NewHousehold,
+    deprivations: &[String],
+) -> QueryResult<()> {
+    diesel::insert_into(households::table)
+        .values(household)
+        .execute(connection)?;
     replace_deprivations(connection, &household.id, deprivations)
 }
 
-pub fn replace_deprivations(connection: &mut DbConn, household_id: &str, keys: &[String]) -> QueryResult<()> {
-    diesel::delete(household_deprivations::table.filter(household_deprivations::household_id.eq(household_id)))
-        .execute(connection)?;
+pub fn replace_deprivations(
+    connection: &mut DbConn,
+    household_id: &str,
+    keys: &[String],
+) -> QueryResult<()> {
+    diesel::delete(
+        household_deprivations::table.filter(household_deprivations::household_id.eq(household_id)),
+    )
+    .execute(connection)?;
     for key in keys {
         diesel::insert_into(household_deprivations::table)
-            .values(&NewHouseholdDeprivation { household_id: household_id.to_owned(), indicator_key: key.clone() })
+            .values(&NewHouseholdDeprivation {
+                household_id: household_id.to_owned(),
+                indicator_key: key.clone(),
+            })
             .execute(connection)?;
     }
     Ok(())
@@ -164,7 +202,14 @@ pub fn update(connection: &mut DbConn, household: &NewHousehold) -> QueryResult<
 }
 
 pub fn archive(connection: &mut DbConn, id: &str, now: NaiveDateTime) -> QueryResult<usize> {
-    diesel::update(households::table.find(id).filter(households::archived_at.is_null()))
-        .set((households::archived_at.eq(Some(now)), households::updated_at.eq(now)))
-        .execute(connection)
+    diesel::update(
+        households::table
+            .find(id)
+            .filter(households::archived_at.is_null()),
+    )
+    .set((
+        households::archived_at.eq(Some(now)),
+        households::updated_at.eq(now),
+    ))
+    .execute(connection)
 }

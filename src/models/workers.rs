@@ -99,7 +99,10 @@ pub struct WorkerFilter {
 
 /// `%` and `_` typed by a user match themselves.
 pub fn like_prefix(prefix: &str) -> String {
-    let escaped = prefix.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    let escaped = prefix
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
     format!("{escaped}%")
 }
 
@@ -113,7 +116,9 @@ fn filtered(filter: &WorkerFilter) -> workers::BoxedQuery<'static, Db> {
         query = query.filter(workers::commune_id.eq_any(units.clone()));
     }
     if let Some(status) = &filter.household_status {
-        let members = households::table.filter(households::status.eq(status.clone())).select(households::id.nullable());
+        let members = households::table
+            .filter(households::status.eq(status.clone()))
+            .select(households::id.nullable());
         query = query.filter(workers::household_id.eq_any(members));
     }
     if let Some(availability) = &filter.availability {
@@ -145,31 +150,60 @@ fn filtered(filter: &WorkerFilter) -> workers::BoxedQuery<'static, Db> {
 }
 
 /// A page of workers after `after` (by id, which ascends with creation), and the total count.
-pub fn list(connection: &mut DbConn, filter: &WorkerFilter, after: Option<&str>, limit: i64) -> QueryResult<(Vec<Worker>, i64)> {
+pub fn list(
+    connection: &mut DbConn,
+    filter: &WorkerFilter,
+    after: Option<&str>,
+    limit: i64,
+) -> QueryResult<(Vec<Worker>, i64)> {
     let total: i64 = filtered(filter).count().get_result(connection)?;
     let mut page = filtered(filter);
     if let Some(after) = after {
         page = page.filter(workers::id.gt(after.to_owned()));
     }
-    let rows = page.order(workers::id).limit(limit).select(Worker::as_select()).load(connection)?;
+    let rows = page
+        .order(workers::id)
+        .limit(limit)
+        .select(Worker::as_select())
+        .load(connection)?;
     Ok((rows, total))
 }
 
 pub fn find(connection: &mut DbConn, id: &str) -> QueryResult<Option<Worker>> {
-    workers::table.find(id).select(Worker::as_select()).first(connection).optional()
+    workers::table
+        .find(id)
+        .select(Worker::as_select())
+        .first(connection)
+        .optional()
 }
 
-pub fn find_id_by_national_id(connection: &mut DbConn, national_id: &str) -> QueryResult<Option<String>> {
-    workers::table.filter(workers::national_id.eq(national_id)).select(workers::id).first(connection).optional()
+pub fn find_id_by_national_id(
+    connection: &mut DbConn,
+    national_id: &str,
+) -> QueryResult<Option<String>> {
+    workers::table
+        .filter(workers::national_id.eq(national_id))
+        .select(workers::id)
+        .first(connection)
+        .optional()
 }
 
 /// Desired occupation codes of each worker.
-pub fn occupations_of(connection: &mut DbConn, worker_ids: &[String]) -> QueryResult<HashMap<String, Vec<String>>> {
+pub fn occupations_of(
+    connection: &mut DbConn,
+    worker_ids: &[String],
+) -> QueryResult<HashMap<String, Vec<String>>> {
     use crate::db::schema::worker_occupations;
     let pairs: Vec<(String, String)> = worker_occupations::table
         .filter(worker_occupations::worker_id.eq_any(worker_ids))
-        .order((worker_occupations::worker_id, worker_occupations::occupation_code))
-        .select((worker_occupations::worker_id, worker_occupations::occupation_code))
+        .order((
+            worker_occupations::worker_id,
+            worker_occupations::occupation_code,
+        ))
+        .select((
+            worker_occupations::worker_id,
+            worker_occupations::occupation_code,
+        ))
         .load(connection)?;
     let mut by_worker: HashMap<String, Vec<String>> = HashMap::new();
     for (worker_id, code) in pairs {
@@ -178,17 +212,31 @@ pub fn occupations_of(connection: &mut DbConn, worker_ids: &[String]) -> QueryRe
     Ok(by_worker)
 }
 
-pub fn insert(connection: &mut DbConn, worker: &NewWorker, occupations: &[String]) -> QueryResult<()> {
-    diesel::insert_into(workers::table).values(worker).execute(connection)?;
+pub fn insert(
+    connection: &mut DbConn,
+    worker: &NewWorker,
+    occupations: &[String],
+) -> QueryResult<()> {
+    diesel::insert_into(workers::table)
+        .values(worker)
+        .execute(connection)?;
     replace_occupations(connection, &worker.id, occupations)
 }
 
-pub fn replace_occupations(connection: &mut DbConn, worker_id: &str, occupations: &[String]) -> QueryResult<()> {
+pub fn replace_occupations(
+    connection: &mut DbConn,
+    worker_id: &str,
+    occupations: &[String],
+) -> QueryResult<()> {
     use crate::db::schema::worker_occupations;
-    diesel::delete(worker_occupations::table.filter(worker_occupations::worker_id.eq(worker_id))).execute(connection)?;
+    diesel::delete(worker_occupations::table.filter(worker_occupations::worker_id.eq(worker_id)))
+        .execute(connection)?;
     for code in occupations {
         diesel::insert_into(worker_occupations::table)
-            .values(&NewWorkerOccupation { worker_id: worker_id.to_owned(), occupation_code: code.clone() })
+            .values(&NewWorkerOccupation {
+                worker_id: worker_id.to_owned(),
+                occupation_code: code.clone(),
+            })
             .execute(connection)?;
     }
     Ok(())
@@ -223,13 +271,24 @@ pub fn update(connection: &mut DbConn, worker: &NewWorker) -> QueryResult<usize>
 }
 
 pub fn archive(connection: &mut DbConn, id: &str, now: NaiveDateTime) -> QueryResult<usize> {
-    diesel::update(workers::table.find(id).filter(workers::archived_at.is_null()))
-        .set((workers::archived_at.eq(Some(now)), workers::updated_at.eq(now)))
-        .execute(connection)
+    diesel::update(
+        workers::table
+            .find(id)
+            .filter(workers::archived_at.is_null()),
+    )
+    .set((
+        workers::archived_at.eq(Some(now)),
+        workers::updated_at.eq(now),
+    ))
+    .execute(connection)
 }
 
 /// Whether the worker was referred to one of the employer's vacancies.
-pub fn is_referred_to_employer(connection: &mut DbConn, worker_id: &str, employer_id: &str) -> QueryResult<bool> {
+pub fn is_referred_to_employer(
+    connection: &mut DbConn,
+    worker_id: &str,
+    employer_id: &str,
+) -> QueryResult<bool> {
     let count: i64 = referrals::table
         .inner_join(vacancies::table)
         .filter(referrals::worker_id.eq(worker_id))

@@ -18,8 +18,8 @@ use crate::domain::poverty::{HouseholdAssessment, HouseholdStatus, PovertyStanda
 use crate::domain::text::fold;
 use crate::error::{AppError, FieldError};
 use crate::models::admin_units as units;
-use crate::models::households::{self as rows, Household, HouseholdFilter, NewHousehold};
 use crate::models::audit;
+use crate::models::households::{self as rows, Household, HouseholdFilter, NewHousehold};
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -54,14 +54,21 @@ impl HouseholdInput {
             (self.head_name.is_some(), "head_name"),
             (self.ethnicity_code.is_some(), "ethnicity_code"),
             (self.members.is_some(), "members"),
-            (self.income_per_person_vnd.is_some(), "income_per_person_vnd"),
+            (
+                self.income_per_person_vnd.is_some(),
+                "income_per_person_vnd",
+            ),
             (self.urban.is_some(), "urban"),
             (self.deprivations.is_some(), "deprivations"),
             (self.status.is_some(), "status"),
             (self.previous_status.is_some(), "previous_status"),
             (self.review_year.is_some(), "review_year"),
         ];
-        pairs.into_iter().filter(|(sent, _)| *sent).map(|(_, name)| name).collect()
+        pairs
+            .into_iter()
+            .filter(|(sent, _)| *sent)
+            .map(|(_, name)| name)
+            .collect()
     }
 }
 
@@ -86,8 +93,17 @@ pub struct HouseholdView {
 }
 
 const VIEW_FIELDS: &[&str] = &[
-    "code", "commune_code", "head_name", "ethnicity_code", "members", "income_per_person_vnd", "urban", "deprivations",
-    "status", "previous_status", "review_year",
+    "code",
+    "commune_code",
+    "head_name",
+    "ethnicity_code",
+    "members",
+    "income_per_person_vnd",
+    "urban",
+    "deprivations",
+    "status",
+    "previous_status",
+    "review_year",
 ];
 
 fn view(household: Household, deprivations: Vec<String>) -> HouseholdView {
@@ -135,33 +151,64 @@ fn scope_for(principal: &Principal, action: Action) -> Result<Scope, AppError> {
 fn in_scope(principal: &Principal, scope: Scope, household: &Household) -> bool {
     match scope {
         Scope::All => true,
-        Scope::Area => principal.area_units.as_ref().is_none_or(|area| area.contains(&household.commune_id)),
+        Scope::Area => principal
+            .area_units
+            .as_ref()
+            .is_none_or(|area| area.contains(&household.commune_id)),
         _ => false,
     }
 }
 
-pub fn list(connection: &mut DbConn, principal: &Principal, query: HouseholdQuery) -> Result<Page<HouseholdView>, AppError> {
+pub fn list(
+    connection: &mut DbConn,
+    principal: &Principal,
+    query: HouseholdQuery,
+) -> Result<Page<HouseholdView>, AppError> {
     let scope = scope_for(principal, Action::List)?;
     let mut checks = Checks::default();
     let page = PageRequest::parse(query.limit, query.cursor.as_deref());
     if let Some(status) = &query.status {
         checks.choice("status", status, HOUSEHOLD_STATUSES);
     }
-    let units = units_for_codes(connection, query.commune.as_deref(), query.district.as_deref(), &mut checks)?;
+    let units = units_for_codes(
+        connection,
+        query.commune.as_deref(),
+        query.district.as_deref(),
+        &mut checks,
+    )?;
     checks.finish()?;
     let page = page?;
     let filter = HouseholdFilter {
         units,
-        area_units: if scope == Scope::Area { principal.area_units.clone() } else { None },
+        area_units: if scope == Scope::Area {
+            principal.area_units.clone()
+        } else {
+            None
+        },
         status: query.status,
-        name_prefix: query.q.as_deref().map(fold).filter(|prefix| !prefix.is_empty()),
+        name_prefix: query
+            .q
+            .as_deref()
+            .map(fold)
+            .filter(|prefix| !prefix.is_empty()),
         include_archived: query.archived.unwrap_or(false),
     };
     let (rows, total) = rows::list(connection, &filter, page.after.as_deref(), page.limit)?;
-    let next_cursor = page.next_cursor(rows.last().map(|household| household.id.as_str()), rows.len());
+    let next_cursor = page.next_cursor(
+        rows.last().map(|household| household.id.as_str()),
+        rows.len(),
+    );
     let ids: Vec<String> = rows.iter().map(|household| household.id.clone()).collect();
     let mut deprivations = rows::deprivations_of(connection, &ids)?;
-    audit::record(connection, &principal.actor(), "read", "household", &ids, VIEW_FIELDS, accounts::now())?;
+    audit::record(
+        connection,
+        &principal.actor(),
+        "read",
+        "household",
+        &ids,
+        VIEW_FIELDS,
+        accounts::now(),
+    )?;
     let items = rows
         .into_iter()
         .map(|household| {
@@ -169,26 +216,51 @@ pub fn list(connection: &mut DbConn, principal: &Principal, query: HouseholdQuer
             view(household, keys)
         })
         .collect();
-    Ok(Page { items, next_cursor, total })
+    Ok(Page {
+        items,
+        next_cursor,
+        total,
+    })
 }
 
-pub fn read(connection: &mut DbConn, principal: &Principal, id: &str) -> Result<HouseholdView, AppError> {
+pub fn read(
+    connection: &mut DbConn,
+    principal: &Principal,
+    id: &str,
+) -> Result<HouseholdView, AppError> {
     let scope = scope_for(principal, Action::Read)?;
     let household = rows::find(connection, id)?.ok_or(AppError::NotFound)?;
     if !in_scope(principal, scope, &household) {
         return Err(AppError::NotFound);
     }
-    let keys = rows::deprivations_of(connection, std::slice::from_ref(&household.id))?.remove(&household.id).unwrap_or_default();
-    audit::record(connection, &principal.actor(), "read", "household", &[household.id.clone()], VIEW_FIELDS, accounts::now())?;
+    let keys = rows::deprivations_of(connection, std::slice::from_ref(&household.id))?
+        .remove(&household.id)
+        .unwrap_or_default();
+    audit::record(
+        connection,
+        &principal.actor(),
+        "read",
+        "household",
+        std::slice::from_ref(&household.id),
+        VIEW_FIELDS,
+        accounts::now(),
+    )?;
     Ok(view(household, keys))
 }
 
 /// The standard in force for a review year, with its indicator keys.
-fn standard_for(connection: &mut DbConn, review_year: i32) -> QueryResult<Option<(String, PovertyStandard, Vec<String>)>> {
+fn standard_for(
+    connection: &mut DbConn,
+    review_year: i32,
+) -> QueryResult<Option<(String, PovertyStandard, Vec<String>)>> {
     let day = NaiveDate::from_ymd_opt(review_year, 7, 1).unwrap_or(NaiveDate::MIN);
     let found: Option<(String, i64, i64, i32)> = poverty_standards::table
         .filter(poverty_standards::valid_from.le(day))
-        .filter(poverty_standards::valid_to.is_null().or(poverty_standards::valid_to.ge(day)))
+        .filter(
+            poverty_standards::valid_to
+                .is_null()
+                .or(poverty_standards::valid_to.ge(day)),
+        )
         .order(poverty_standards::valid_from.desc())
         .select((
             poverty_standards::id,
@@ -198,7 +270,9 @@ fn standard_for(connection: &mut DbConn, review_year: i32) -> QueryResult<Option
         ))
         .first(connection)
         .optional()?;
-    let Some((id, rural, urban, minimum)) = found else { return Ok(None) };
+    let Some((id, rural, urban, minimum)) = found else {
+        return Ok(None);
+    };
     let keys = poverty_standard_indicators::table
         .filter(poverty_standard_indicators::standard_id.eq(&id))
         .order(poverty_standard_indicators::position)
@@ -227,12 +301,19 @@ fn validate(
     };
     let head_name = match &input.head_name {
         Some(raw) => checks.text("head_name", raw, 200, false),
-        None => checks.required("head_name", base.map(|household| household.head_name.clone())),
+        None => checks.required(
+            "head_name",
+            base.map(|household| household.head_name.clone()),
+        ),
     };
     let commune_id = match &input.commune_code {
         Some(code) => match units::resolve_commune(connection, code.trim(), today)? {
             Some(unit) => {
-                if principal.area_units.as_ref().is_some_and(|area| !area.contains(&unit.id)) {
+                if principal
+                    .area_units
+                    .as_ref()
+                    .is_some_and(|area| !area.contains(&unit.id))
+                {
                     checks.fail("commune_code", "outside_area");
                 }
                 Some(unit.id)
@@ -242,7 +323,10 @@ fn validate(
                 None
             }
         },
-        None => checks.required("commune_code", base.map(|household| household.commune_id.clone())),
+        None => checks.required(
+            "commune_code",
+            base.map(|household| household.commune_id.clone()),
+        ),
     };
     let ethnicity_code = match &input.ethnicity_code {
         Some(raw) if ethnicity_exists(connection, raw)? => Some(raw.clone()),
@@ -250,11 +334,18 @@ fn validate(
             checks.fail("ethnicity_code", "unknown_ethnicity");
             None
         }
-        None => checks.required("ethnicity_code", base.map(|household| household.ethnicity_code.clone())),
+        None => checks.required(
+            "ethnicity_code",
+            base.map(|household| household.ethnicity_code.clone()),
+        ),
     };
     let members = match input.members {
         Some(count) if !(1..=50).contains(&count) => {
-            checks.fail_with(FieldError::new("members", "out_of_range").with("min", "1").with("max", "50"));
+            checks.fail_with(
+                FieldError::new("members", "out_of_range")
+                    .with("min", "1")
+                    .with("max", "50"),
+            );
             None
         }
         Some(count) => Some(count),
@@ -266,12 +357,22 @@ fn validate(
             None
         }
         Some(income) => Some(income),
-        None => checks.required("income_per_person_vnd", base.map(|household| household.income_per_person_vnd)),
+        None => checks.required(
+            "income_per_person_vnd",
+            base.map(|household| household.income_per_person_vnd),
+        ),
     };
-    let urban = input.urban.or(base.map(|household| household.urban)).unwrap_or(false);
+    let urban = input
+        .urban
+        .or(base.map(|household| household.urban))
+        .unwrap_or(false);
     let review_year = match input.review_year {
         Some(year) if !(2000..=today.year() + 1).contains(&year) => {
-            checks.fail_with(FieldError::new("review_year", "out_of_range").with("min", "2000").with("max", (today.year() + 1).to_string()));
+            checks.fail_with(
+                FieldError::new("review_year", "out_of_range")
+                    .with("min", "2000")
+                    .with("max", (today.year() + 1).to_string()),
+            );
             None
         }
         Some(year) => Some(year),
@@ -286,21 +387,34 @@ fn validate(
     }
     let mut deprivations: Vec<String> = match &input.deprivations {
         Some(keys) => keys.clone(),
-        None => stored.as_ref().map(|(_, keys)| keys.clone()).unwrap_or_default(),
+        None => stored
+            .as_ref()
+            .map(|(_, keys)| keys.clone())
+            .unwrap_or_default(),
     };
     deprivations.sort();
     deprivations.dedup();
     if let Some((_, _, known)) = &standard {
         for (index, key) in deprivations.iter().enumerate() {
             if !known.contains(key) {
-                checks.fail_with(FieldError::new(format!("deprivations[{index}]"), "invalid_choice").with("choices", known.join(", ")));
+                checks.fail_with(
+                    FieldError::new(format!("deprivations[{index}]"), "invalid_choice")
+                        .with("choices", known.join(", ")),
+                );
             }
         }
     }
     let previous_status = match &input.previous_status {
-        Some(Some(raw)) => checks.choice("previous_status", raw, &["poor", "near_poor", "not_poor"]).and_then(|value| value.parse::<HouseholdStatus>().ok()),
+        Some(Some(raw)) => checks
+            .choice("previous_status", raw, &["poor", "near_poor", "not_poor"])
+            .and_then(|value| value.parse::<HouseholdStatus>().ok()),
         Some(None) => None,
-        None => base.and_then(|household| household.previous_status.as_deref().and_then(|value| value.parse().ok())),
+        None => base.and_then(|household| {
+            household
+                .previous_status
+                .as_deref()
+                .and_then(|value| value.parse().ok())
+        }),
     };
     let claims_escape = match &input.status {
         Some(value) if value == "newly_escaped" => true,
@@ -310,15 +424,39 @@ fn validate(
         }
         None => false,
     };
-    if claims_escape && !matches!(previous_status, Some(HouseholdStatus::Poor | HouseholdStatus::NearPoor)) {
+    if claims_escape
+        && !matches!(
+            previous_status,
+            Some(HouseholdStatus::Poor | HouseholdStatus::NearPoor)
+        )
+    {
         checks.fail("previous_status", "previous_status_required");
     }
     checks.finish()?;
 
-    let (Some(code), Some(head_name), Some(commune_id), Some(ethnicity_code), Some(members), Some(income), Some(review_year), Some((standard_id, standard, _))) =
-        (code, head_name, commune_id, ethnicity_code, members, income, review_year, standard)
+    let (
+        Some(code),
+        Some(head_name),
+        Some(commune_id),
+        Some(ethnicity_code),
+        Some(members),
+        Some(income),
+        Some(review_year),
+        Some((standard_id, standard, _)),
+    ) = (
+        code,
+        head_name,
+        commune_id,
+        ethnicity_code,
+        members,
+        income,
+        review_year,
+        standard,
+    )
     else {
-        return Err(AppError::Unexpected(anyhow::anyhow!("household validation passed without required values")));
+        return Err(AppError::Unexpected(anyhow::anyhow!(
+            "household validation passed without required values"
+        )));
     };
     let status = classify(
         HouseholdAssessment {
@@ -357,24 +495,50 @@ fn duplicate_code(connection: &mut DbConn, household: &NewHousehold) -> Result<(
     if let Some(existing) = rows::find_id_by_code(connection, &household.code)?
         && existing != household.id
     {
-        return Err(AppError::Duplicate { field: "code", existing: format!("/api/v1/households/{existing}") });
+        return Err(AppError::Duplicate {
+            field: "code",
+            existing: format!("/api/v1/households/{existing}"),
+        });
     }
     Ok(())
 }
 
-pub fn create(connection: &mut DbConn, principal: &Principal, input: HouseholdInput) -> Result<Created, AppError> {
+pub fn create(
+    connection: &mut DbConn,
+    principal: &Principal,
+    input: HouseholdInput,
+) -> Result<Created, AppError> {
     scope_for(principal, Action::Create)?;
     let sent = input.sent_fields();
-    let (household, deprivations) = validate(connection, principal, input, None, accounts::now().date())?;
+    let (household, deprivations) =
+        validate(connection, principal, input, None, accounts::now().date())?;
     duplicate_code(connection, &household)?;
     rows::insert(connection, &household, &deprivations)?;
-    audit::record(connection, &principal.actor(), "create", "household", &[household.id.clone()], &sent, household.updated_at)?;
+    audit::record(
+        connection,
+        &principal.actor(),
+        "create",
+        "household",
+        std::slice::from_ref(&household.id),
+        &sent,
+        household.updated_at,
+    )?;
     let stored = rows::find(connection, &household.id)?.ok_or(AppError::NotFound)?;
-    let body = serde_json::to_value(view(stored, deprivations)).map_err(|error| AppError::Unexpected(error.into()))?;
-    Ok(Created { status: 201, location: Some(format!("/api/v1/households/{}", household.id)), body })
+    let body = serde_json::to_value(view(stored, deprivations))
+        .map_err(|error| AppError::Unexpected(error.into()))?;
+    Ok(Created {
+        status: 201,
+        location: Some(format!("/api/v1/households/{}", household.id)),
+        body,
+    })
 }
 
-pub fn update(connection: &mut DbConn, principal: &Principal, id: &str, input: HouseholdInput) -> Result<HouseholdView, AppError> {
+pub fn update(
+    connection: &mut DbConn,
+    principal: &Principal,
+    id: &str,
+    input: HouseholdInput,
+) -> Result<HouseholdView, AppError> {
     let scope = scope_for(principal, Action::Update)?;
     let sent = input.sent_fields();
     connection.transaction(|connection| {
@@ -382,18 +546,38 @@ pub fn update(connection: &mut DbConn, principal: &Principal, id: &str, input: H
         if !in_scope(principal, scope, &stored) {
             return Err(AppError::NotFound);
         }
-        let keys = rows::deprivations_of(connection, std::slice::from_ref(&stored.id))?.remove(&stored.id).unwrap_or_default();
-        let (household, deprivations) = validate(connection, principal, input, Some((&stored, keys)), accounts::now().date())?;
+        let keys = rows::deprivations_of(connection, std::slice::from_ref(&stored.id))?
+            .remove(&stored.id)
+            .unwrap_or_default();
+        let (household, deprivations) = validate(
+            connection,
+            principal,
+            input,
+            Some((&stored, keys)),
+            accounts::now().date(),
+        )?;
         duplicate_code(connection, &household)?;
         rows::update(connection, &household)?;
         rows::replace_deprivations(connection, &household.id, &deprivations)?;
-        audit::record(connection, &principal.actor(), "update", "household", &[household.id.clone()], &sent, household.updated_at)?;
+        audit::record(
+            connection,
+            &principal.actor(),
+            "update",
+            "household",
+            std::slice::from_ref(&household.id),
+            &sent,
+            household.updated_at,
+        )?;
         let updated = rows::find(connection, id)?.ok_or(AppError::NotFound)?;
         Ok(view(updated, deprivations))
     })
 }
 
-pub fn archive(connection: &mut DbConn, principal: &Principal, id: &str) -> Result<HouseholdView, AppError> {
+pub fn archive(
+    connection: &mut DbConn,
+    principal: &Principal,
+    id: &str,
+) -> Result<HouseholdView, AppError> {
     let scope = scope_for(principal, Action::Archive)?;
     connection.transaction(|connection| {
         let stored = rows::find(connection, id)?.ok_or(AppError::NotFound)?;
@@ -402,9 +586,19 @@ pub fn archive(connection: &mut DbConn, principal: &Principal, id: &str) -> Resu
         }
         let now = accounts::now();
         rows::archive(connection, id, now)?;
-        audit::record(connection, &principal.actor(), "archive", "household", &[id.to_owned()], &["archived_at"], now)?;
+        audit::record(
+            connection,
+            &principal.actor(),
+            "archive",
+            "household",
+            &[id.to_owned()],
+            &["archived_at"],
+            now,
+        )?;
         let archived = rows::find(connection, id)?.ok_or(AppError::NotFound)?;
-        let keys = rows::deprivations_of(connection, std::slice::from_ref(&archived.id))?.remove(&archived.id).unwrap_or_default();
+        let keys = rows::deprivations_of(connection, std::slice::from_ref(&archived.id))?
+            .remove(&archived.id)
+            .unwrap_or_default();
         Ok(view(archived, keys))
     })
 }

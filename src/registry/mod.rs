@@ -41,7 +41,9 @@ impl PageRequest {
             return Err(AppError::field("limit", "invalid_limit"));
         }
         let after = match cursor {
-            Some(cursor) => Some(decode_cursor(cursor).ok_or_else(|| AppError::field("cursor", "invalid_cursor"))?),
+            Some(cursor) => Some(
+                decode_cursor(cursor).ok_or_else(|| AppError::field("cursor", "invalid_cursor"))?,
+            ),
             None => None,
         };
         Ok(PageRequest { limit, after })
@@ -49,7 +51,10 @@ impl PageRequest {
 
     /// The cursor after the last item, when the page is full (there may be more).
     pub fn next_cursor(&self, last_id: Option<&str>, page_len: usize) -> Option<String> {
-        (page_len as i64 == self.limit).then_some(last_id).flatten().map(encode_cursor)
+        (page_len as i64 == self.limit)
+            .then_some(last_id)
+            .flatten()
+            .map(encode_cursor)
     }
 }
 
@@ -59,11 +64,13 @@ pub fn encode_cursor(id: &str) -> String {
 }
 
 pub fn decode_cursor(cursor: &str) -> Option<String> {
-    if cursor.len() % 2 != 0 || cursor.len() > 200 {
+    if !cursor.len().is_multiple_of(2) || cursor.len() > 200 {
         return None;
     }
-    let bytes: Option<Vec<u8>> =
-        (0..cursor.len()).step_by(2).map(|index| u8::from_str_radix(cursor.get(index..index + 2)?, 16).ok()).collect();
+    let bytes: Option<Vec<u8>> = (0..cursor.len())
+        .step_by(2)
+        .map(|index| u8::from_str_radix(cursor.get(index..index + 2)?, 16).ok())
+        .collect();
     let id = String::from_utf8(bytes?).ok()?;
     uuid::Uuid::parse_str(&id).ok().map(|_| id)
 }
@@ -83,12 +90,18 @@ pub fn unit_code(unit_id: &str) -> &str {
 }
 
 pub fn ethnicity_exists(connection: &mut DbConn, code: &str) -> QueryResult<bool> {
-    let count: i64 = ethnic_groups::table.filter(ethnic_groups::code.eq(code)).count().get_result(connection)?;
+    let count: i64 = ethnic_groups::table
+        .filter(ethnic_groups::code.eq(code))
+        .count()
+        .get_result(connection)?;
     Ok(count > 0)
 }
 
 pub fn occupation_exists(connection: &mut DbConn, code: &str) -> QueryResult<bool> {
-    let count: i64 = occupations::table.filter(occupations::code.eq(code)).count().get_result(connection)?;
+    let count: i64 = occupations::table
+        .filter(occupations::code.eq(code))
+        .count()
+        .get_result(connection)?;
     Ok(count > 0)
 }
 
@@ -116,7 +129,13 @@ impl Checks {
     }
 
     /// Free text, normalised and length-checked.
-    pub fn text(&mut self, field: &str, raw: &str, max: usize, allow_empty: bool) -> Option<String> {
+    pub fn text(
+        &mut self,
+        field: &str,
+        raw: &str,
+        max: usize,
+        allow_empty: bool,
+    ) -> Option<String> {
         match crate::domain::values::text_field(raw, max) {
             Ok(value) if value.is_empty() && !allow_empty => {
                 self.fail(field, "empty");
@@ -135,13 +154,19 @@ impl Checks {
         if choices.contains(&raw) {
             Some(raw.to_owned())
         } else {
-            self.fail_with(FieldError::new(field, "invalid_choice").with("choices", choices.join(", ")));
+            self.fail_with(
+                FieldError::new(field, "invalid_choice").with("choices", choices.join(", ")),
+            );
             None
         }
     }
 
     pub fn finish(self) -> Result<(), AppError> {
-        if self.errors.is_empty() { Ok(()) } else { Err(AppError::Validation(self.errors)) }
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Validation(self.errors))
+        }
     }
 }
 
@@ -154,7 +179,10 @@ pub struct Created {
 }
 
 fn body_hash(body: &[u8]) -> String {
-    Sha256::digest(body).iter().map(|byte| format!("{byte:02x}")).collect()
+    Sha256::digest(body)
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
 }
 
 /// Runs a create at most once per `(user, Idempotency-Key)`: a retry with the same key and
@@ -177,10 +205,17 @@ pub fn idempotent_create(
         if stored.request_hash != request_hash || stored.request_path != path {
             return Err(AppError::field("Idempotency-Key", "idempotency_mismatch"));
         }
-        let body: serde_json::Value =
-            serde_json::from_str(&stored.response_body).map_err(|error| AppError::Unexpected(error.into()))?;
-        let location = body.get("id").and_then(|id| id.as_str()).map(|id| format!("{path}/{id}"));
-        Ok(Created { status: u16::try_from(stored.response_status).unwrap_or(201), body, location })
+        let body: serde_json::Value = serde_json::from_str(&stored.response_body)
+            .map_err(|error| AppError::Unexpected(error.into()))?;
+        let location = body
+            .get("id")
+            .and_then(|id| id.as_str())
+            .map(|id| format!("{path}/{id}"));
+        Ok(Created {
+            status: u16::try_from(stored.response_status).unwrap_or(201),
+            body,
+            location,
+        })
     };
     if let Some(stored) = idempotency::find(connection, user_id, key)? {
         return replay(stored);
@@ -203,10 +238,12 @@ pub fn idempotent_create(
     });
     match result {
         // Two retries raced: the other committed first, so answer as it did.
-        Err(AppError::Unexpected(_)) | Err(AppError::Duplicate { .. }) => match idempotency::find(connection, user_id, key)? {
-            Some(stored) => replay(stored),
-            None => result,
-        },
+        Err(AppError::Unexpected(_)) | Err(AppError::Duplicate { .. }) => {
+            match idempotency::find(connection, user_id, key)? {
+                Some(stored) => replay(stored),
+                None => result,
+            }
+        }
         other => other,
     }
 }

@@ -7,7 +7,10 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{Checks, Created, Page, PageRequest, ethnicity_exists, nullable, occupation_exists, unit_code};
+use super::{
+    Checks, Created, Page, PageRequest, ethnicity_exists, nullable, occupation_exists, unit_code,
+};
+use crate::accounts::Principal;
 use crate::accounts::{self, Role};
 use crate::authz::{Action, Resource, Scope, allowed};
 use crate::db::DbConn;
@@ -19,7 +22,6 @@ use crate::error::AppError;
 use crate::models::admin_units as units;
 use crate::models::workers::{self as rows, NewWorker, Worker, WorkerFilter};
 use crate::models::{audit, search_changes};
-use crate::accounts::Principal;
 
 pub const GENDERS: &[&str] = &["male", "female"];
 pub const EDUCATION_LEVELS: &[&str] = &[
@@ -35,8 +37,17 @@ pub const EDUCATION_LEVELS: &[&str] = &[
 pub const AVAILABILITIES: &[&str] = &["seeking", "in_training", "employed", "not_seeking"];
 pub const HOUSEHOLD_STATUSES: &[&str] = &["poor", "near_poor", "newly_escaped", "not_poor"];
 /// Fields a trainee may change on their own record.
-const TRAINEE_FIELDS: &[&str] =
-    &["phone", "email", "skills", "desired_occupations", "willing_to_relocate", "willing_overseas", "expected_wage_vnd", "availability", "consent_to_share"];
+const TRAINEE_FIELDS: &[&str] = &[
+    "phone",
+    "email",
+    "skills",
+    "desired_occupations",
+    "willing_to_relocate",
+    "willing_overseas",
+    "expected_wage_vnd",
+    "availability",
+    "consent_to_share",
+];
 
 /// A worker as sent by a client: every field optional, so one shape serves create (where
 /// the required ones are checked) and PATCH (where absent fields keep their values).
@@ -155,11 +166,35 @@ pub struct WorkerForEmployer {
 }
 
 const FULL_VIEW_FIELDS: &[&str] = &[
-    "full_name", "national_id", "birth_date", "gender", "ethnicity_code", "phone", "email", "commune_code", "household_id",
-    "education_level", "qualifications", "disability", "skills", "desired_occupations", "willing_to_relocate",
-    "willing_overseas", "expected_wage_vnd", "availability", "consent_to_share",
+    "full_name",
+    "national_id",
+    "birth_date",
+    "gender",
+    "ethnicity_code",
+    "phone",
+    "email",
+    "commune_code",
+    "household_id",
+    "education_level",
+    "qualifications",
+    "disability",
+    "skills",
+    "desired_occupations",
+    "willing_to_relocate",
+    "willing_overseas",
+    "expected_wage_vnd",
+    "availability",
+    "consent_to_share",
 ];
-const EMPLOYER_VIEW_FIELDS: &[&str] = &["full_name", "birth_date", "skills", "desired_occupations", "commune_code", "phone", "email"];
+const EMPLOYER_VIEW_FIELDS: &[&str] = &[
+    "full_name",
+    "birth_date",
+    "skills",
+    "desired_occupations",
+    "commune_code",
+    "phone",
+    "email",
+];
 
 fn full_view(worker: Worker, occupations: Vec<String>) -> WorkerView {
     WorkerView {
@@ -190,7 +225,12 @@ fn full_view(worker: Worker, occupations: Vec<String>) -> WorkerView {
     }
 }
 
-fn employer_view(worker: Worker, occupations: Vec<String>, commune_name: String, today: NaiveDate) -> WorkerForEmployer {
+fn employer_view(
+    worker: Worker,
+    occupations: Vec<String>,
+    commune_name: String,
+    today: NaiveDate,
+) -> WorkerForEmployer {
     let consented = worker.consent_to_share;
     WorkerForEmployer {
         age: values::age_on(worker.birth_date, today),
@@ -256,7 +296,10 @@ pub fn units_for_codes(
             Some(id) => {
                 let within = units::units_within(connection, &id)?;
                 units = Some(match units {
-                    Some(existing) => existing.into_iter().filter(|unit| within.contains(unit)).collect(),
+                    Some(existing) => existing
+                        .into_iter()
+                        .filter(|unit| within.contains(unit))
+                        .collect(),
                     None => within,
                 });
             }
@@ -267,7 +310,11 @@ pub fn units_for_codes(
 }
 
 /// A scoped page of workers, in the caller's view; reads are audited.
-pub fn list(connection: &mut DbConn, principal: &Principal, query: WorkerQuery) -> Result<Page<serde_json::Value>, AppError> {
+pub fn list(
+    connection: &mut DbConn,
+    principal: &Principal,
+    query: WorkerQuery,
+) -> Result<Page<serde_json::Value>, AppError> {
     let scope = allowed(Some(principal.role), Resource::Workers, Action::List);
     let mut checks = Checks::default();
     let page = PageRequest::parse(query.limit, query.cursor.as_deref());
@@ -277,7 +324,12 @@ pub fn list(connection: &mut DbConn, principal: &Principal, query: WorkerQuery) 
     if let Some(availability) = &query.availability {
         checks.choice("availability", availability, AVAILABILITIES);
     }
-    let units = units_for_codes(connection, query.commune.as_deref(), query.district.as_deref(), &mut checks)?;
+    let units = units_for_codes(
+        connection,
+        query.commune.as_deref(),
+        query.district.as_deref(),
+        &mut checks,
+    )?;
     checks.finish()?;
     let page = page?;
     let mut filter = WorkerFilter {
@@ -285,7 +337,11 @@ pub fn list(connection: &mut DbConn, principal: &Principal, query: WorkerQuery) 
         household_status: query.household_status,
         availability: query.availability,
         occupation: query.occupation,
-        name_prefix: query.q.as_deref().map(fold).filter(|prefix| !prefix.is_empty()),
+        name_prefix: query
+            .q
+            .as_deref()
+            .map(fold)
+            .filter(|prefix| !prefix.is_empty()),
         include_archived: query.archived.unwrap_or(false),
         ..WorkerFilter::default()
     };
@@ -293,7 +349,8 @@ pub fn list(connection: &mut DbConn, principal: &Principal, query: WorkerQuery) 
         Scope::All => {}
         Scope::Area => filter.area_units = principal.area_units.clone(),
         Scope::ReferredToOwn => {
-            filter.referred_to_employer = Some(principal.employer_id.clone().ok_or(AppError::Forbidden)?);
+            filter.referred_to_employer =
+                Some(principal.employer_id.clone().ok_or(AppError::Forbidden)?);
             // An employer never filters by poverty data.
             if filter.household_status.is_some() {
                 return Err(AppError::Forbidden);
@@ -307,8 +364,21 @@ pub fn list(connection: &mut DbConn, principal: &Principal, query: WorkerQuery) 
     let mut occupations = rows::occupations_of(connection, &ids)?;
     let now = accounts::now();
     let items: Vec<serde_json::Value> = if scope == Scope::ReferredToOwn {
-        let names = commune_names(connection, rows.iter().map(|worker| worker.commune_id.clone()).collect())?;
-        audit::record(connection, &principal.actor(), "read", "worker", &ids, EMPLOYER_VIEW_FIELDS, now)?;
+        let names = commune_names(
+            connection,
+            rows.iter()
+                .map(|worker| worker.commune_id.clone())
+                .collect(),
+        )?;
+        audit::record(
+            connection,
+            &principal.actor(),
+            "read",
+            "worker",
+            &ids,
+            EMPLOYER_VIEW_FIELDS,
+            now,
+        )?;
         rows.into_iter()
             .map(|worker| {
                 let name = names.get(&worker.commune_id).cloned().unwrap_or_default();
@@ -318,7 +388,15 @@ pub fn list(connection: &mut DbConn, principal: &Principal, query: WorkerQuery) 
             .collect::<Result<_, _>>()
             .map_err(|error| AppError::Unexpected(error.into()))?
     } else {
-        audit::record(connection, &principal.actor(), "read", "worker", &ids, FULL_VIEW_FIELDS, now)?;
+        audit::record(
+            connection,
+            &principal.actor(),
+            "read",
+            "worker",
+            &ids,
+            FULL_VIEW_FIELDS,
+            now,
+        )?;
         rows.into_iter()
             .map(|worker| {
                 let codes = occupations.remove(&worker.id).unwrap_or_default();
@@ -327,10 +405,17 @@ pub fn list(connection: &mut DbConn, principal: &Principal, query: WorkerQuery) 
             .collect::<Result<_, _>>()
             .map_err(|error| AppError::Unexpected(error.into()))?
     };
-    Ok(Page { items, next_cursor, total })
+    Ok(Page {
+        items,
+        next_cursor,
+        total,
+    })
 }
 
-fn commune_names(connection: &mut DbConn, ids: Vec<String>) -> QueryResult<HashMap<String, String>> {
+fn commune_names(
+    connection: &mut DbConn,
+    ids: Vec<String>,
+) -> QueryResult<HashMap<String, String>> {
     Ok(admin_units::table
         .filter(admin_units::id.eq_any(ids))
         .select((admin_units::id, admin_units::name))
@@ -340,13 +425,23 @@ fn commune_names(connection: &mut DbConn, ids: Vec<String>) -> QueryResult<HashM
 }
 
 /// Whether a record in `commune_id` is within the caller's reach for `scope`.
-fn in_scope(principal: &Principal, scope: Scope, worker: &Worker, connection: &mut DbConn) -> QueryResult<bool> {
+fn in_scope(
+    principal: &Principal,
+    scope: Scope,
+    worker: &Worker,
+    connection: &mut DbConn,
+) -> QueryResult<bool> {
     Ok(match scope {
         Scope::All => true,
-        Scope::Area => principal.area_units.as_ref().is_none_or(|units| units.contains(&worker.commune_id)),
+        Scope::Area => principal
+            .area_units
+            .as_ref()
+            .is_none_or(|units| units.contains(&worker.commune_id)),
         Scope::Own => principal.worker_id.as_deref() == Some(worker.id.as_str()),
         Scope::ReferredToOwn => match &principal.employer_id {
-            Some(employer_id) => rows::is_referred_to_employer(connection, &worker.id, employer_id)?,
+            Some(employer_id) => {
+                rows::is_referred_to_employer(connection, &worker.id, employer_id)?
+            }
             None => false,
         },
         Scope::Public | Scope::None => false,
@@ -354,7 +449,11 @@ fn in_scope(principal: &Principal, scope: Scope, worker: &Worker, connection: &m
 }
 
 /// One worker in the caller's view; the read is audited.
-pub fn read(connection: &mut DbConn, principal: &Principal, id: &str) -> Result<serde_json::Value, AppError> {
+pub fn read(
+    connection: &mut DbConn,
+    principal: &Principal,
+    id: &str,
+) -> Result<serde_json::Value, AppError> {
     let scope = allowed(Some(principal.role), Resource::Workers, Action::Read);
     if scope == Scope::None {
         return Err(AppError::Forbidden);
@@ -363,14 +462,34 @@ pub fn read(connection: &mut DbConn, principal: &Principal, id: &str) -> Result<
     if !in_scope(principal, scope, &worker, connection)? {
         return Err(AppError::NotFound);
     }
-    let occupations = rows::occupations_of(connection, std::slice::from_ref(&worker.id))?.remove(&worker.id).unwrap_or_default();
+    let occupations = rows::occupations_of(connection, std::slice::from_ref(&worker.id))?
+        .remove(&worker.id)
+        .unwrap_or_default();
     let now = accounts::now();
     let value = if scope == Scope::ReferredToOwn {
-        let name = commune_names(connection, vec![worker.commune_id.clone()])?.remove(&worker.commune_id).unwrap_or_default();
-        audit::record(connection, &principal.actor(), "read", "worker", &[worker.id.clone()], EMPLOYER_VIEW_FIELDS, now)?;
+        let name = commune_names(connection, vec![worker.commune_id.clone()])?
+            .remove(&worker.commune_id)
+            .unwrap_or_default();
+        audit::record(
+            connection,
+            &principal.actor(),
+            "read",
+            "worker",
+            std::slice::from_ref(&worker.id),
+            EMPLOYER_VIEW_FIELDS,
+            now,
+        )?;
         serde_json::to_value(employer_view(worker, occupations, name, now.date()))
     } else {
-        audit::record(connection, &principal.actor(), "read", "worker", &[worker.id.clone()], FULL_VIEW_FIELDS, now)?;
+        audit::record(
+            connection,
+            &principal.actor(),
+            "read",
+            "worker",
+            std::slice::from_ref(&worker.id),
+            FULL_VIEW_FIELDS,
+            now,
+        )?;
         serde_json::to_value(full_view(worker, occupations))
     };
     value.map_err(|error| AppError::Unexpected(error.into()))
@@ -430,7 +549,10 @@ fn validate(
                 None
             }
         }
-        None => checks.required("ethnicity_code", base.map(|worker| worker.ethnicity_code.clone())),
+        None => checks.required(
+            "ethnicity_code",
+            base.map(|worker| worker.ethnicity_code.clone()),
+        ),
     };
     let phone = match &input.phone {
         Some(Some(raw)) => match values::phone(raw) {
@@ -457,7 +579,11 @@ fn validate(
     let commune_id = match &input.commune_code {
         Some(code) => match units::resolve_commune(connection, code.trim(), today)? {
             Some(unit) => {
-                if principal.area_units.as_ref().is_some_and(|area| !area.contains(&unit.id)) {
+                if principal
+                    .area_units
+                    .as_ref()
+                    .is_some_and(|area| !area.contains(&unit.id))
+                {
                     checks.fail("commune_code", "outside_area");
                 }
                 Some(unit.id)
@@ -486,11 +612,17 @@ fn validate(
     };
     let education_level = match &input.education_level {
         Some(raw) => checks.choice("education_level", raw, EDUCATION_LEVELS),
-        None => Some(base.map_or_else(|| "lower_secondary".to_owned(), |worker| worker.education_level.clone())),
+        None => Some(base.map_or_else(
+            || "lower_secondary".to_owned(),
+            |worker| worker.education_level.clone(),
+        )),
     };
     let qualifications = match &input.qualifications {
         Some(raw) => checks.text("qualifications", raw, 1000, true),
-        None => Some(base.map(|worker| worker.qualifications.clone()).unwrap_or_default()),
+        None => Some(
+            base.map(|worker| worker.qualifications.clone())
+                .unwrap_or_default(),
+        ),
     };
     let skills = match &input.skills {
         Some(raw) => checks.text("skills", raw, 2000, true),
@@ -500,7 +632,10 @@ fn validate(
         Some(codes) => {
             let mut kept: Vec<String> = Vec::new();
             if codes.len() > 10 {
-                checks.fail_with(crate::error::FieldError::new("desired_occupations", "too_long").with("max", "10"));
+                checks.fail_with(
+                    crate::error::FieldError::new("desired_occupations", "too_long")
+                        .with("max", "10"),
+                );
             }
             for (index, code) in codes.iter().enumerate() {
                 if occupation_exists(connection, code)? {
@@ -508,12 +643,18 @@ fn validate(
                         kept.push(code.clone());
                     }
                 } else {
-                    checks.fail(&format!("desired_occupations[{index}]"), "unknown_occupation");
+                    checks.fail(
+                        &format!("desired_occupations[{index}]"),
+                        "unknown_occupation",
+                    );
                 }
             }
             kept
         }
-        None => stored.as_ref().map(|(_, codes)| codes.clone()).unwrap_or_default(),
+        None => stored
+            .as_ref()
+            .map(|(_, codes)| codes.clone())
+            .unwrap_or_default(),
     };
     let expected_wage_vnd = match input.expected_wage_vnd {
         Some(Some(wage)) if wage < 0 => {
@@ -525,7 +666,10 @@ fn validate(
     };
     let availability = match &input.availability {
         Some(raw) => checks.choice("availability", raw, AVAILABILITIES),
-        None => Some(base.map_or_else(|| "seeking".to_owned(), |worker| worker.availability.clone())),
+        None => Some(base.map_or_else(
+            || "seeking".to_owned(),
+            |worker| worker.availability.clone(),
+        )),
     };
     checks.finish()?;
 
@@ -533,7 +677,9 @@ fn validate(
     let (Some(full_name), Some(birth_date), Some(gender), Some(ethnicity_code), Some(commune_id)) =
         (full_name, birth_date, gender, ethnicity_code, commune_id)
     else {
-        return Err(AppError::Unexpected(anyhow::anyhow!("worker validation passed without required values")));
+        return Err(AppError::Unexpected(anyhow::anyhow!(
+            "worker validation passed without required values"
+        )));
     };
     let worker = NewWorker {
         id: base.map_or_else(new_id, |worker| worker.id.clone()),
@@ -549,13 +695,25 @@ fn validate(
         household_id,
         education_level: education_level.unwrap_or_default(),
         qualifications: qualifications.unwrap_or_default(),
-        disability: input.disability.or(base.map(|worker| worker.disability)).unwrap_or(false),
+        disability: input
+            .disability
+            .or(base.map(|worker| worker.disability))
+            .unwrap_or(false),
         skills: skills.unwrap_or_default(),
-        willing_to_relocate: input.willing_to_relocate.or(base.map(|worker| worker.willing_to_relocate)).unwrap_or(false),
-        willing_overseas: input.willing_overseas.or(base.map(|worker| worker.willing_overseas)).unwrap_or(false),
+        willing_to_relocate: input
+            .willing_to_relocate
+            .or(base.map(|worker| worker.willing_to_relocate))
+            .unwrap_or(false),
+        willing_overseas: input
+            .willing_overseas
+            .or(base.map(|worker| worker.willing_overseas))
+            .unwrap_or(false),
         expected_wage_vnd,
         availability: availability.unwrap_or_default(),
-        consent_to_share: input.consent_to_share.or(base.map(|worker| worker.consent_to_share)).unwrap_or(false),
+        consent_to_share: input
+            .consent_to_share
+            .or(base.map(|worker| worker.consent_to_share))
+            .unwrap_or(false),
         registered_on: base.map_or(today, |worker| worker.registered_on),
         created_at: base.map_or(now, |worker| worker.created_at),
         updated_at: now,
@@ -568,13 +726,20 @@ fn duplicate_national_id(connection: &mut DbConn, worker: &NewWorker) -> Result<
         && let Some(existing) = rows::find_id_by_national_id(connection, national_id)?
         && existing != worker.id
     {
-        return Err(AppError::Duplicate { field: "national_id", existing: format!("/api/v1/workers/{existing}") });
+        return Err(AppError::Duplicate {
+            field: "national_id",
+            existing: format!("/api/v1/workers/{existing}"),
+        });
     }
     Ok(())
 }
 
 /// Registers a worker, in the caller's transaction.
-pub fn create(connection: &mut DbConn, principal: &Principal, input: WorkerInput) -> Result<Created, AppError> {
+pub fn create(
+    connection: &mut DbConn,
+    principal: &Principal,
+    input: WorkerInput,
+) -> Result<Created, AppError> {
     if allowed(Some(principal.role), Resource::Workers, Action::Create) == Scope::None {
         return Err(AppError::Forbidden);
     }
@@ -585,24 +750,48 @@ pub fn create(connection: &mut DbConn, principal: &Principal, input: WorkerInput
     rows::insert(connection, &worker, &occupations)?;
     let now = worker.updated_at;
     search_changes::append(connection, "worker", &worker.id, false, now)?;
-    audit::record(connection, &principal.actor(), "create", "worker", &[worker.id.clone()], &sent, now)?;
+    audit::record(
+        connection,
+        &principal.actor(),
+        "create",
+        "worker",
+        std::slice::from_ref(&worker.id),
+        &sent,
+        now,
+    )?;
     let stored = rows::find(connection, &worker.id)?.ok_or(AppError::NotFound)?;
-    let body = serde_json::to_value(full_view(stored, occupations)).map_err(|error| AppError::Unexpected(error.into()))?;
-    Ok(Created { status: 201, location: Some(format!("/api/v1/workers/{}", worker.id)), body })
+    let body = serde_json::to_value(full_view(stored, occupations))
+        .map_err(|error| AppError::Unexpected(error.into()))?;
+    Ok(Created {
+        status: 201,
+        location: Some(format!("/api/v1/workers/{}", worker.id)),
+        body,
+    })
 }
 
 /// Changes the fields sent; the rest keep their values.
-pub fn update(connection: &mut DbConn, principal: &Principal, id: &str, input: WorkerInput) -> Result<serde_json::Value, AppError> {
+pub fn update(
+    connection: &mut DbConn,
+    principal: &Principal,
+    id: &str,
+    input: WorkerInput,
+) -> Result<serde_json::Value, AppError> {
     let scope = allowed(Some(principal.role), Resource::Workers, Action::Update);
     if scope == Scope::None {
         return Err(AppError::Forbidden);
     }
     let sent = input.sent_fields();
     if principal.role == Role::Trainee {
-        let refused: Vec<_> = sent.iter().filter(|field| !TRAINEE_FIELDS.contains(field)).collect();
+        let refused: Vec<_> = sent
+            .iter()
+            .filter(|field| !TRAINEE_FIELDS.contains(field))
+            .collect();
         if !refused.is_empty() {
             return Err(AppError::Validation(
-                refused.into_iter().map(|field| crate::error::FieldError::new(*field, "read_only")).collect(),
+                refused
+                    .into_iter()
+                    .map(|field| crate::error::FieldError::new(*field, "read_only"))
+                    .collect(),
             ));
         }
     }
@@ -611,22 +800,49 @@ pub fn update(connection: &mut DbConn, principal: &Principal, id: &str, input: W
         if !in_scope(principal, scope, &stored, connection)? {
             return Err(AppError::NotFound);
         }
-        let occupations = rows::occupations_of(connection, std::slice::from_ref(&stored.id))?.remove(&stored.id).unwrap_or_default();
+        let occupations = rows::occupations_of(connection, std::slice::from_ref(&stored.id))?
+            .remove(&stored.id)
+            .unwrap_or_default();
         let today = accounts::now().date();
-        let (worker, occupations) = validate(connection, principal, input, Some((&stored, occupations)), today)?;
+        let (worker, occupations) = validate(
+            connection,
+            principal,
+            input,
+            Some((&stored, occupations)),
+            today,
+        )?;
         duplicate_national_id(connection, &worker)?;
         rows::update(connection, &worker)?;
         rows::replace_occupations(connection, &worker.id, &occupations)?;
         let now = worker.updated_at;
-        search_changes::append(connection, "worker", &worker.id, stored.archived_at.is_some(), now)?;
-        audit::record(connection, &principal.actor(), "update", "worker", &[worker.id.clone()], &sent, now)?;
+        search_changes::append(
+            connection,
+            "worker",
+            &worker.id,
+            stored.archived_at.is_some(),
+            now,
+        )?;
+        audit::record(
+            connection,
+            &principal.actor(),
+            "update",
+            "worker",
+            std::slice::from_ref(&worker.id),
+            &sent,
+            now,
+        )?;
         let updated = rows::find(connection, id)?.ok_or(AppError::NotFound)?;
-        serde_json::to_value(full_view(updated, occupations)).map_err(|error| AppError::Unexpected(error.into()))
+        serde_json::to_value(full_view(updated, occupations))
+            .map_err(|error| AppError::Unexpected(error.into()))
     })
 }
 
 /// Archives a worker: the record and its history stay; lists leave it out.
-pub fn archive(connection: &mut DbConn, principal: &Principal, id: &str) -> Result<serde_json::Value, AppError> {
+pub fn archive(
+    connection: &mut DbConn,
+    principal: &Principal,
+    id: &str,
+) -> Result<serde_json::Value, AppError> {
     let scope = allowed(Some(principal.role), Resource::Workers, Action::Archive);
     if scope == Scope::None {
         return Err(AppError::Forbidden);
@@ -639,9 +855,20 @@ pub fn archive(connection: &mut DbConn, principal: &Principal, id: &str) -> Resu
         let now = accounts::now();
         rows::archive(connection, id, now)?;
         search_changes::append(connection, "worker", id, true, now)?;
-        audit::record(connection, &principal.actor(), "archive", "worker", &[id.to_owned()], &["archived_at"], now)?;
+        audit::record(
+            connection,
+            &principal.actor(),
+            "archive",
+            "worker",
+            &[id.to_owned()],
+            &["archived_at"],
+            now,
+        )?;
         let archived = rows::find(connection, id)?.ok_or(AppError::NotFound)?;
-        let occupations = rows::occupations_of(connection, std::slice::from_ref(&archived.id))?.remove(&archived.id).unwrap_or_default();
-        serde_json::to_value(full_view(archived, occupations)).map_err(|error| AppError::Unexpected(error.into()))
+        let occupations = rows::occupations_of(connection, std::slice::from_ref(&archived.id))?
+            .remove(&archived.id)
+            .unwrap_or_default();
+        serde_json::to_value(full_view(archived, occupations))
+            .map_err(|error| AppError::Unexpected(error.into()))
     })
 }

@@ -185,3 +185,188 @@ fn replaces_the_database_name_in_a_server_url() {
         "postgresql://h/t1"
     );
 }
+
+/// A blocking HTTP client aimed at a running app.
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    /// Creates a login directly in the database and signs in over HTTP; returns the token.
+    pub fn sign_in_as(
+        &self,
+        email: &str,
+        role: &str,
+        link: Link,
+    ) -> Result<String, Box<dyn std::error::Error>> {
+        let mut connection = self.db.migrated()?;
+        let (employer_id, worker_id, area_code) = match link {
+            Link::None => (None, None, None),
+            Link::Employer(id) => (Some(id), None, None),
+            Link::Worker(id) => (None, Some(id), None),
+            Link::Area(code) => (None, None, Some(code)),
+        };
+        ketnoi::accounts::create_user(
+            &mut connection,
+            ketnoi::accounts::CreateUser {
+                email: email.to_owned(),
+                role: ketnoi::accounts::Role::parse(role).ok_or("role")?,
+                employer_id,
+                worker_id,
+                area_code,
+                password: PASSWORD.to_owned(),
+            },
+        )?;
+        self.login(email, PASSWORD)
+    }
+
+    pub fn login(&self, email: &str, password: &str) -> Result<String, Box<dyn std::error::Error>> {
+        let response = client()
+            .post(self.url("/api/v1/auth/login"))
+            .json(&serde_json::json!({ "email": email, "password": password }))
+            .send()?;
+        if response.status() != 200 {
+            return Err(format!("login of {email} answered {}", response.status()).into());
+        }
+        let body: serde_json::Value = response.json()?;
+        Ok(body["token"].as_str().ok_or("no token")?.to_owned())
+    }
+
+    pub fn get(
+        &self,
+        path: &str,
+        token: Option<&str>,
+    ) -> Result<Answer, Box<dyn std::error::Error>> {
+        let mut request = client().get(self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        Answer::from(request.send()?)
+    }
+
+    pub fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: &serde_json::Value,
+    ) -> Result<Answer, Box<dyn std::error::Error>> {
+        let mut request = client().request(method, self.url(path)).json(body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        Answer::from(request.send()?)
+    }
+
+    pub fn post(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        body: &serde_json::Value,
+    ) -> Result<Answer, Box<dyn std::error::Error>> {
+        self.send(reqwest::Method::POST, path, token, body)
+    }
+
+    pub fn patch(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        body: &serde_json::Value,
+    ) -> Result<Answer, Box<dyn std::error::Error>> {
+        self.send(reqwest::Method::PATCH, path, token, body)
+    }
+
+    pub fn delete(
+        &self,
+        path: &str,
+        token: Option<&str>,
+    ) -> Result<Answer, Box<dyn std::error::Error>> {
+        let mut request = client().delete(self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        Answer::from(request.send()?)
+    }
+}
+
+pub const PASSWORD: &str = "mật khẩu đủ dài 2026";
+
+/// What a test login is tied to.
+pub enum Link {
+    None,
+    Employer(String),
+    Worker(String),
+    Area(String),
+}
+
+pub fn client() -> reqwest::blocking::Client {
+    reqwest::blocking::Client::new()
+}
+
+/// A response read whole: status, headers and JSON body.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: serde_json::Value,
+}
+
+impl Answer {
+    pub fn from(
+        response: reqwest::blocking::Response,
+    ) -> Result<Answer, Box<dyn std::error::Error>> {
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let text = response.text()?;
+        let body = if text.is_empty() {
+            serde_json::Value::Null
+        } else {
+            serde_json::from_str(&text)?
+        };
+        Ok(Answer {
+            status,
+            headers,
+            body,
+        })
+    }
+
+    /// The `(field, code)` pairs of a validation problem.
+    pub fn field_errors(&self) -> Vec<(String, String)> {
+        self.body["errors"]
+            .as_array()
+            .map(|errors| {
+                errors
+                    .iter()
+                    .map(|error| {
+                        (
+                            error["field"].as_str().unwrap_or("").to_owned(),
+                            error["code"].as_str().unwrap_or("").to_owned(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// A valid worker body to vary.
+pub fn worker_body(national_id: &str, commune_code: &str) -> serde_json::Value {
+    serde_json::json!({
+        "full_name": "Lò Thị Ỏn",
+        "national_id": national_id,
+        "birth_date": "1995-04-12",
+        "gender": "female",
+        "ethnicity_code": "03",
+        "phone": "0912345678",
+        "email": "lothion@example.vn",
+        "commune_code": commune_code,
+        "education_level": "lower_secondary",
+        "skills": "may công nghiệp",
+        "desired_occupations": ["8153"],
+        "willing_to_relocate": true,
+        "willing_overseas": false,
+        "expected_wage_vnd": 6000000,
+        "availability": "seeking",
+        "consent_to_share": true
+    })
+}

@@ -2,9 +2,13 @@
 //! when `TEST_DATABASE_URL` is set.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod accounts;
 mod cli;
 mod demo;
 mod health;
 mod helpers;
+mod households;
 mod migrations;
+mod roles;
 mod schema_rules;
+mod workers;

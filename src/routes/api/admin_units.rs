@@ -45,13 +45,21 @@ pub struct AdminUnitView {
         (status = 422, description = "An invalid filter", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn list(state: web::Data<AppState>, query: web::Query<AdminUnitQuery>) -> Result<HttpResponse, AppError> {
-    let AdminUnitQuery { kind, parent, valid_on } = query.into_inner();
+pub async fn list(
+    state: web::Data<AppState>,
+    query: web::Query<AdminUnitQuery>,
+) -> Result<HttpResponse, AppError> {
+    let AdminUnitQuery {
+        kind,
+        parent,
+        valid_on,
+    } = query.into_inner();
     if let Some(kind) = &kind
         && !["province", "district", "commune", "ward", "town"].contains(&kind.as_str())
     {
         return Err(AppError::Validation(vec![
-            crate::error::FieldError::new("kind", "invalid_choice").with("choices", "province, district, commune, ward, town"),
+            crate::error::FieldError::new("kind", "invalid_choice")
+                .with("choices", "province, district, commune, ward, town"),
         ]));
     }
     let valid_on = match valid_on {
@@ -59,13 +67,21 @@ pub async fn list(state: web::Data<AppState>, query: web::Query<AdminUnitQuery>)
         None => None,
     };
     let units = blocking(&state, move |connection| {
-        Ok(admin_units::search(connection, kind.as_deref(), parent.as_deref(), valid_on)?)
+        Ok(admin_units::search(
+            connection,
+            kind.as_deref(),
+            parent.as_deref(),
+            valid_on,
+        )?)
     })
     .await?;
     let views: Vec<AdminUnitView> = units
         .into_iter()
         .map(|unit| AdminUnitView {
-            parent_code: unit.parent_id.as_deref().map(|parent| unit_code(parent).to_owned()),
+            parent_code: unit
+                .parent_id
+                .as_deref()
+                .map(|parent| unit_code(parent).to_owned()),
             code: unit.code,
             name: unit.name,
             kind: unit.kind,

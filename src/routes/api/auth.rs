@@ -50,7 +50,9 @@ pub async fn login(
     let email = normalize_email(&email).unwrap_or_else(|| email.trim().to_lowercase());
     let address = client_address(&request).unwrap_or_default();
     if let Some(retry_after_seconds) = state.login_throttle.retry_after(&email, &address) {
-        return Err(AppError::TooManyRequests { retry_after_seconds });
+        return Err(AppError::TooManyRequests {
+            retry_after_seconds,
+        });
     }
     let lookup_email = email.clone();
     let issued = blocking(&state, move |connection| {
@@ -65,7 +67,10 @@ pub async fn login(
     match issued {
         Some((token, expires_at)) => {
             state.login_throttle.record_success(&email);
-            Ok(HttpResponse::Ok().json(LoginResponse { token, expires_at: expires_at.and_utc() }))
+            Ok(HttpResponse::Ok().json(LoginResponse {
+                token,
+                expires_at: expires_at.and_utc(),
+            }))
         }
         None => {
             state.login_throttle.record_failure(&email, &address);
@@ -85,7 +90,11 @@ pub async fn login(
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn logout(state: web::Data<AppState>, request: HttpRequest, _principal: Principal) -> Result<HttpResponse, AppError> {
+pub async fn logout(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    _principal: Principal,
+) -> Result<HttpResponse, AppError> {
     let token = bearer_token(&request).ok_or(AppError::Unauthorized)?;
     blocking(&state, move |connection| {
         api_tokens::revoke(connection, &accounts::token_hash(&token), accounts::now())?;

@@ -31,7 +31,9 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
         Ok(value) => {
-            deserializer.end().map_err(|error| AppError::BadRequest(error.to_string()))?;
+            deserializer
+                .end()
+                .map_err(|error| AppError::BadRequest(error.to_string()))?;
             Ok(value)
         }
         Err(error) => {
@@ -40,10 +42,18 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
             match inner.classify() {
                 serde_json::error::Category::Data => {
                     let message = inner.to_string();
-                    let (field, code) = if let Some(rest) = message.strip_prefix("unknown field `") {
+                    let (field, code) = if let Some(rest) = message.strip_prefix("unknown field `")
+                    {
                         // The path already ends with the unknown field's name.
                         let name = rest.split('`').next().unwrap_or_default();
-                        (if path.ends_with(name) { path } else { join_path(&path, name) }, "unknown_field")
+                        (
+                            if path.ends_with(name) {
+                                path
+                            } else {
+                                join_path(&path, name)
+                            },
+                            "unknown_field",
+                        )
                     } else if let Some(rest) = message.strip_prefix("missing field `") {
                         let name = rest.split('`').next().unwrap_or_default();
                         (join_path(&path, name), "required")
@@ -59,7 +69,11 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
 }
 
 fn join_path(parent: &str, name: &str) -> String {
-    if parent.is_empty() || parent == "." { name.to_owned() } else { format!("{parent}.{name}") }
+    if parent.is_empty() || parent == "." {
+        name.to_owned()
+    } else {
+        format!("{parent}.{name}")
+    }
 }
 
 impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
@@ -108,9 +122,14 @@ pub fn client_address(request: &HttpRequest) -> Option<String> {
 }
 
 pub fn bearer_token(request: &HttpRequest) -> Option<String> {
-    let value = request.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let value = request
+        .headers()
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?;
     let (scheme, token) = value.split_once(' ')?;
-    (scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty()).then(|| token.trim().to_owned())
+    (scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty())
+        .then(|| token.trim().to_owned())
 }
 
 impl FromRequest for Principal {
@@ -123,12 +142,18 @@ impl FromRequest for Principal {
         let address = client_address(request);
         Box::pin(async move {
             let token = token.ok_or(AppError::Unauthorized)?;
-            let state = state.ok_or_else(|| AppError::Unexpected(anyhow::anyhow!("application state missing")))?;
+            let state = state.ok_or_else(|| {
+                AppError::Unexpected(anyhow::anyhow!("application state missing"))
+            })?;
             let pool = state.pool.clone();
             web::block(move || -> Result<Principal, AppError> {
                 let mut connection = pool.get()?;
-                let user = api_tokens::find_user(&mut connection, &accounts::token_hash(&token), accounts::now())?
-                    .ok_or(AppError::Unauthorized)?;
+                let user = api_tokens::find_user(
+                    &mut connection,
+                    &accounts::token_hash(&token),
+                    accounts::now(),
+                )?
+                .ok_or(AppError::Unauthorized)?;
                 let role = Role::parse(&user.role).ok_or(AppError::Unauthorized)?;
                 let area_units = match &user.area_id {
                     Some(area_id) => Some(admin_units::units_within(&mut connection, area_id)?),
@@ -173,7 +198,10 @@ impl FromRequest for IdempotencyKey {
     type Future = std::future::Ready<Result<Self, AppError>>;
 
     fn from_request(request: &HttpRequest, _payload: &mut Payload) -> Self::Future {
-        let key = request.headers().get("Idempotency-Key").map(|value| value.to_str().map(|text| text.trim().to_owned()));
+        let key = request
+            .headers()
+            .get("Idempotency-Key")
+            .map(|value| value.to_str().map(|text| text.trim().to_owned()));
         std::future::ready(match key {
             None => Ok(IdempotencyKey(None)),
             Some(Ok(key)) if !key.is_empty() && key.len() <= 200 => Ok(IdempotencyKey(Some(key))),

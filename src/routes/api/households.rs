@@ -5,7 +5,10 @@ use actix_web::{HttpResponse, web};
 use super::extract::{IdempotencyKey, JsonBody, Principal};
 use super::{blocking, created};
 use crate::error::{AppError, Problem};
-use crate::registry::{self, Page, households::{HouseholdInput, HouseholdQuery, HouseholdView}};
+use crate::registry::{
+    self, Page,
+    households::{HouseholdInput, HouseholdQuery, HouseholdView},
+};
 use crate::state::AppState;
 
 #[utoipa::path(
@@ -27,7 +30,10 @@ pub async fn list(
     query: web::Query<HouseholdQuery>,
 ) -> Result<HttpResponse, AppError> {
     let query = query.into_inner();
-    let page = blocking(&state, move |connection| registry::households::list(connection, &principal, query)).await?;
+    let page = blocking(&state, move |connection| {
+        registry::households::list(connection, &principal, query)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(page))
 }
 
@@ -58,9 +64,14 @@ pub async fn create(
     let JsonBody { value, bytes } = body;
     let result = blocking(&state, move |connection| {
         let user_id = principal.user_id.clone();
-        registry::idempotent_create(connection, &user_id, key.0.as_deref(), "/api/v1/households", &bytes, |connection| {
-            registry::households::create(connection, &principal, value)
-        })
+        registry::idempotent_create(
+            connection,
+            &user_id,
+            key.0.as_deref(),
+            "/api/v1/households",
+            &bytes,
+            |connection| registry::households::create(connection, &principal, value),
+        )
     })
     .await?;
     Ok(created(result))
@@ -79,9 +90,16 @@ pub async fn create(
         (status = 404, description = "No such household within the caller's reach", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn read(state: web::Data<AppState>, principal: Principal, id: web::Path<String>) -> Result<HttpResponse, AppError> {
+pub async fn read(
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let household = blocking(&state, move |connection| registry::households::read(connection, &principal, &id)).await?;
+    let household = blocking(&state, move |connection| {
+        registry::households::read(connection, &principal, &id)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(household))
 }
 
@@ -112,7 +130,10 @@ pub async fn update(
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let input = body.value;
-    let household = blocking(&state, move |connection| registry::households::update(connection, &principal, &id, input)).await?;
+    let household = blocking(&state, move |connection| {
+        registry::households::update(connection, &principal, &id, input)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(household))
 }
 
@@ -129,8 +150,15 @@ pub async fn update(
         (status = 404, description = "No such household within the caller's reach", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn archive(state: web::Data<AppState>, principal: Principal, id: web::Path<String>) -> Result<HttpResponse, AppError> {
+pub async fn archive(
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let household = blocking(&state, move |connection| registry::households::archive(connection, &principal, &id)).await?;
+    let household = blocking(&state, move |connection| {
+        registry::households::archive(connection, &principal, &id)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(household))
 }

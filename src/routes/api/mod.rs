@@ -29,7 +29,8 @@ pub async fn blocking<T: Send + 'static>(
 }
 
 pub fn created(created: Created) -> HttpResponse {
-    let status = actix_web::http::StatusCode::from_u16(created.status).unwrap_or(actix_web::http::StatusCode::CREATED);
+    let status = actix_web::http::StatusCode::from_u16(created.status)
+        .unwrap_or(actix_web::http::StatusCode::CREATED);
     let mut response = HttpResponse::build(status);
     if let Some(location) = &created.location {
         response.insert_header((actix_web::http::header::LOCATION, location.clone()));
@@ -42,7 +43,11 @@ pub fn query_config() -> web::QueryConfig {
     web::QueryConfig::default().error_handler(|error, _request| {
         let message = error.to_string();
         let field = message.split('`').nth(1).unwrap_or("query").to_owned();
-        let code = if message.contains("unknown field") { "unknown_field" } else { "invalid_type" };
+        let code = if message.contains("unknown field") {
+            "unknown_field"
+        } else {
+            "invalid_type"
+        };
         AppError::Validation(vec![FieldError::new(field, code)]).into()
     })
 }

@@ -5,7 +5,10 @@ use actix_web::{HttpResponse, web};
 use super::extract::{IdempotencyKey, JsonBody, Principal};
 use super::{blocking, created};
 use crate::error::{AppError, Problem};
-use crate::registry::{self, Page, workers::{WorkerInput, WorkerQuery, WorkerView}};
+use crate::registry::{
+    self, Page,
+    workers::{WorkerInput, WorkerQuery, WorkerView},
+};
 use crate::state::AppState;
 
 #[utoipa::path(
@@ -27,7 +30,10 @@ pub async fn list(
     query: web::Query<WorkerQuery>,
 ) -> Result<HttpResponse, AppError> {
     let query = query.into_inner();
-    let page = blocking(&state, move |connection| registry::workers::list(connection, &principal, query)).await?;
+    let page = blocking(&state, move |connection| {
+        registry::workers::list(connection, &principal, query)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(page))
 }
 
@@ -58,9 +64,14 @@ pub async fn create(
     let JsonBody { value, bytes } = body;
     let result = blocking(&state, move |connection| {
         let user_id = principal.user_id.clone();
-        registry::idempotent_create(connection, &user_id, key.0.as_deref(), "/api/v1/workers", &bytes, |connection| {
-            registry::workers::create(connection, &principal, value)
-        })
+        registry::idempotent_create(
+            connection,
+            &user_id,
+            key.0.as_deref(),
+            "/api/v1/workers",
+            &bytes,
+            |connection| registry::workers::create(connection, &principal, value),
+        )
     })
     .await?;
     Ok(created(result))
@@ -79,9 +90,16 @@ pub async fn create(
         (status = 404, description = "No such worker within the caller's reach", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn read(state: web::Data<AppState>, principal: Principal, id: web::Path<String>) -> Result<HttpResponse, AppError> {
+pub async fn read(
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let worker = blocking(&state, move |connection| registry::workers::read(connection, &principal, &id)).await?;
+    let worker = blocking(&state, move |connection| {
+        registry::workers::read(connection, &principal, &id)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(worker))
 }
 
@@ -112,7 +130,10 @@ pub async fn update(
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let input = body.value;
-    let worker = blocking(&state, move |connection| registry::workers::update(connection, &principal, &id, input)).await?;
+    let worker = blocking(&state, move |connection| {
+        registry::workers::update(connection, &principal, &id, input)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(worker))
 }
 
@@ -129,8 +150,15 @@ pub async fn update(
         (status = 404, description = "No such worker within the caller's reach", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn archive(state: web::Data<AppState>, principal: Principal, id: web::Path<String>) -> Result<HttpResponse, AppError> {
+pub async fn archive(
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let worker = blocking(&state, move |connection| registry::workers::archive(connection, &principal, &id)).await?;
+    let worker = blocking(&state, move |connection| {
+        registry::workers::archive(connection, &principal, &id)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(worker))
 }
