@@ -108,6 +108,7 @@ pub fn field_message(code: &str, lang: Lang, params: &[(&'static str, String)]) 
             "No occupation has this code.",
         ),
         "unknown_household" => ("Không có hộ gia đình này.", "There is no such household."),
+        "unknown_worker" => ("Không có người lao động này.", "There is no such worker."),
         "unknown_employer" => ("Không có doanh nghiệp này.", "There is no such employer."),
         "unknown_area" => (
             "Không có địa bàn nào mang mã này.",

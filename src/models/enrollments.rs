@@ -21,3 +21,50 @@ pub struct NewEnrollment {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
+
+use crate::db::DbConn;
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
+#[diesel(table_name = enrollments)]
+pub struct Enrollment {
+    pub id: String,
+    pub course_id: String,
+    pub worker_id: String,
+    pub status: String,
+    pub progress_percent: i32,
+    pub commune_id_at_enrolment: String,
+    pub applied_on: NaiveDate,
+    pub completed_on: Option<NaiveDate>,
+    pub certificate_no: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+pub fn find(connection: &mut DbConn, id: &str) -> QueryResult<Option<Enrollment>> {
+    enrollments::table.find(id).select(Enrollment::as_select()).first(connection).optional()
+}
+
+pub fn find_id(connection: &mut DbConn, course_id: &str, worker_id: &str) -> QueryResult<Option<String>> {
+    enrollments::table
+        .filter(enrollments::course_id.eq(course_id))
+        .filter(enrollments::worker_id.eq(worker_id))
+        .select(enrollments::id)
+        .first(connection)
+        .optional()
+}
+
+pub fn insert(connection: &mut DbConn, enrollment: &NewEnrollment) -> QueryResult<usize> {
+    diesel::insert_into(enrollments::table).values(enrollment).execute(connection)
+}
+
+pub fn update(connection: &mut DbConn, enrollment: &Enrollment) -> QueryResult<usize> {
+    diesel::update(enrollments::table.find(&enrollment.id))
+        .set((
+            enrollments::status.eq(&enrollment.status),
+            enrollments::progress_percent.eq(enrollment.progress_percent),
+            enrollments::completed_on.eq(enrollment.completed_on),
+            enrollments::certificate_no.eq(&enrollment.certificate_no),
+            enrollments::updated_at.eq(enrollment.updated_at),
+        ))
+        .execute(connection)
+}

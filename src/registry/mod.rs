@@ -2,7 +2,11 @@
 //! one transaction with its audit entries and search changes. Handlers call these from a
 //! blocking thread.
 
+pub mod courses;
+pub mod employers;
 pub mod households;
+pub mod service_records;
+pub mod vacancies;
 pub mod workers;
 
 use diesel::prelude::*;

@@ -3,9 +3,12 @@
 
 pub mod admin_units;
 pub mod auth;
+pub mod courses;
+pub mod employers;
 pub mod extract;
 pub mod households;
 pub mod openapi;
+pub mod vacancies;
 pub mod workers;
 
 use actix_web::{HttpResponse, web};
@@ -68,6 +71,25 @@ pub fn configure(config: &mut web::ServiceConfig) {
             .route("/households", web::post().to(households::create))
             .route("/households/{id}", web::get().to(households::read))
             .route("/households/{id}", web::patch().to(households::update))
-            .route("/households/{id}", web::delete().to(households::archive)),
+            .route("/households/{id}", web::delete().to(households::archive))
+            .route("/workers/{id}/service-records", web::get().to(workers::service_records))
+            .route("/workers/{id}/service-records", web::post().to(workers::record_service))
+            .route("/employers", web::get().to(employers::list))
+            .route("/employers", web::post().to(employers::create))
+            .route("/employers/{id}", web::get().to(employers::read))
+            .route("/employers/{id}", web::patch().to(employers::update))
+            .route("/employers/{id}", web::delete().to(employers::archive))
+            .route("/vacancies", web::get().to(vacancies::list))
+            .route("/vacancies", web::post().to(vacancies::create))
+            .route("/vacancies/{id}", web::get().to(vacancies::read))
+            .route("/vacancies/{id}", web::patch().to(vacancies::update))
+            .route("/vacancies/{id}", web::delete().to(vacancies::archive))
+            .route("/courses", web::get().to(courses::list))
+            .route("/courses", web::post().to(courses::create))
+            .route("/courses/{id}", web::get().to(courses::read))
+            .route("/courses/{id}", web::patch().to(courses::update))
+            .route("/courses/{id}", web::delete().to(courses::archive))
+            .route("/courses/{id}/enrollments", web::post().to(courses::enrol))
+            .route("/enrollments/{id}", web::patch().to(courses::change_enrollment)),
     );
 }

@@ -9,6 +9,7 @@ use crate::registry::{
     self, Page,
     workers::{WorkerInput, WorkerQuery, WorkerView},
 };
+use crate::registry::service_records::{ServiceRecordInput, ServiceRecordView};
 use crate::state::AppState;
 
 #[utoipa::path(
@@ -161,4 +162,56 @@ pub async fn archive(
     })
     .await?;
     Ok(HttpResponse::Ok().json(worker))
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/workers/{id}/service-records",
+    tag = "workers",
+    params(("id" = String, Path)),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Services given to the worker, oldest first", body = Vec<ServiceRecordView>),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The role may not see services", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such worker within the caller's reach", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn service_records(state: web::Data<AppState>, principal: Principal, id: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let records = blocking(&state, move |connection| registry::service_records::list(connection, &principal, &id)).await?;
+    Ok(HttpResponse::Ok().json(records))
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/workers/{id}/service-records",
+    tag = "workers",
+    params(("id" = String, Path)),
+    request_body = ServiceRecordInput,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Recorded", body = ServiceRecordView),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The role may not record services", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such worker within the caller's reach", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body over 1 MiB", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, each named", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn record_service(
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<String>,
+    body: JsonBody<ServiceRecordInput>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let input = body.value;
+    let result = blocking(&state, move |connection| {
+        diesel::Connection::transaction(connection, |connection| registry::service_records::create(connection, &principal, &id, input))
+    })
+    .await?;
+    Ok(created(result))
 }
