@@ -85,7 +85,9 @@ fn filtered(filter: &CourseFilter) -> courses::BoxedQuery<'static, Db> {
         query = query.filter(courses::id.eq_any(leading));
     }
     if let Some(units) = &filter.units {
-        query = query.filter(courses::commune_id.eq_any(units.iter().cloned().map(Some).collect::<Vec<_>>()));
+        query = query.filter(
+            courses::commune_id.eq_any(units.iter().cloned().map(Some).collect::<Vec<_>>()),
+        );
     }
     if let Some(prefix) = &filter.name_prefix {
         query = query.filter(courses::search_name.like(like_prefix(prefix)).escape('\\'));
@@ -96,24 +98,48 @@ fn filtered(filter: &CourseFilter) -> courses::BoxedQuery<'static, Db> {
     query
 }
 
-pub fn list(connection: &mut DbConn, filter: &CourseFilter, after: Option<&str>, limit: i64) -> QueryResult<(Vec<Course>, i64)> {
+pub fn list(
+    connection: &mut DbConn,
+    filter: &CourseFilter,
+    after: Option<&str>,
+    limit: i64,
+) -> QueryResult<(Vec<Course>, i64)> {
     let total: i64 = filtered(filter).count().get_result(connection)?;
     let mut page = filtered(filter);
     if let Some(after) = after {
         page = page.filter(courses::id.gt(after.to_owned()));
     }
-    Ok((page.order(courses::id).limit(limit).select(Course::as_select()).load(connection)?, total))
+    Ok((
+        page.order(courses::id)
+            .limit(limit)
+            .select(Course::as_select())
+            .load(connection)?,
+        total,
+    ))
 }
 
 pub fn find(connection: &mut DbConn, id: &str) -> QueryResult<Option<Course>> {
-    courses::table.find(id).select(Course::as_select()).first(connection).optional()
+    courses::table
+        .find(id)
+        .select(Course::as_select())
+        .first(connection)
+        .optional()
 }
 
-pub fn leads_to(connection: &mut DbConn, course_ids: &[String]) -> QueryResult<HashMap<String, Vec<String>>> {
+pub fn leads_to(
+    connection: &mut DbConn,
+    course_ids: &[String],
+) -> QueryResult<HashMap<String, Vec<String>>> {
     let pairs: Vec<(String, String)> = course_occupations::table
         .filter(course_occupations::course_id.eq_any(course_ids))
-        .order((course_occupations::course_id, course_occupations::occupation_code))
-        .select((course_occupations::course_id, course_occupations::occupation_code))
+        .order((
+            course_occupations::course_id,
+            course_occupations::occupation_code,
+        ))
+        .select((
+            course_occupations::course_id,
+            course_occupations::occupation_code,
+        ))
         .load(connection)?;
     let mut by_course: HashMap<String, Vec<String>> = HashMap::new();
     for (course_id, code) in pairs {
@@ -122,18 +148,28 @@ pub fn leads_to(connection: &mut DbConn, course_ids: &[String]) -> QueryResult<H
     Ok(by_course)
 }
 
-pub fn replace_leads_to(connection: &mut DbConn, course_id: &str, codes: &[String]) -> QueryResult<()> {
-    diesel::delete(course_occupations::table.filter(course_occupations::course_id.eq(course_id))).execute(connection)?;
+pub fn replace_leads_to(
+    connection: &mut DbConn,
+    course_id: &str,
+    codes: &[String],
+) -> QueryResult<()> {
+    diesel::delete(course_occupations::table.filter(course_occupations::course_id.eq(course_id)))
+        .execute(connection)?;
     for code in codes {
         diesel::insert_into(course_occupations::table)
-            .values(&NewCourseOccupation { course_id: course_id.to_owned(), occupation_code: code.clone() })
+            .values(&NewCourseOccupation {
+                course_id: course_id.to_owned(),
+                occupation_code: code.clone(),
+            })
             .execute(connection)?;
     }
     Ok(())
 }
 
 pub fn insert(connection: &mut DbConn, course: &NewCourse, codes: &[String]) -> QueryResult<()> {
-    diesel::insert_into(courses::table).values(course).execute(connection)?;
+    diesel::insert_into(courses::table)
+        .values(course)
+        .execute(connection)?;
     replace_leads_to(connection, &course.id, codes)
 }
 
@@ -158,7 +194,14 @@ pub fn update(connection: &mut DbConn, course: &NewCourse) -> QueryResult<usize>
 }
 
 pub fn archive(connection: &mut DbConn, id: &str, now: NaiveDateTime) -> QueryResult<usize> {
-    diesel::update(courses::table.find(id).filter(courses::archived_at.is_null()))
-        .set((courses::archived_at.eq(Some(now)), courses::updated_at.eq(now)))
-        .execute(connection)
+    diesel::update(
+        courses::table
+            .find(id)
+            .filter(courses::archived_at.is_null()),
+    )
+    .set((
+        courses::archived_at.eq(Some(now)),
+        courses::updated_at.eq(now),
+    ))
+    .execute(connection)
 }

@@ -63,10 +63,16 @@ fn filtered(filter: &EmployerFilter) -> employers::BoxedQuery<'static, Db> {
         query = query.filter(employers::kind.eq(kind.clone()));
     }
     if let Some(units) = &filter.units {
-        query = query.filter(employers::commune_id.eq_any(units.iter().cloned().map(Some).collect::<Vec<_>>()));
+        query = query.filter(
+            employers::commune_id.eq_any(units.iter().cloned().map(Some).collect::<Vec<_>>()),
+        );
     }
     if let Some(prefix) = &filter.name_prefix {
-        query = query.filter(employers::search_name.like(like_prefix(prefix)).escape('\\'));
+        query = query.filter(
+            employers::search_name
+                .like(like_prefix(prefix))
+                .escape('\\'),
+        );
     }
     if !filter.include_archived {
         query = query.filter(employers::archived_at.is_null());
@@ -77,25 +83,46 @@ fn filtered(filter: &EmployerFilter) -> employers::BoxedQuery<'static, Db> {
     query
 }
 
-pub fn list(connection: &mut DbConn, filter: &EmployerFilter, after: Option<&str>, limit: i64) -> QueryResult<(Vec<Employer>, i64)> {
+pub fn list(
+    connection: &mut DbConn,
+    filter: &EmployerFilter,
+    after: Option<&str>,
+    limit: i64,
+) -> QueryResult<(Vec<Employer>, i64)> {
     let total: i64 = filtered(filter).count().get_result(connection)?;
     let mut page = filtered(filter);
     if let Some(after) = after {
         page = page.filter(employers::id.gt(after.to_owned()));
     }
-    Ok((page.order(employers::id).limit(limit).select(Employer::as_select()).load(connection)?, total))
+    Ok((
+        page.order(employers::id)
+            .limit(limit)
+            .select(Employer::as_select())
+            .load(connection)?,
+        total,
+    ))
 }
 
 pub fn find(connection: &mut DbConn, id: &str) -> QueryResult<Option<Employer>> {
-    employers::table.find(id).select(Employer::as_select()).first(connection).optional()
+    employers::table
+        .find(id)
+        .select(Employer::as_select())
+        .first(connection)
+        .optional()
 }
 
 pub fn find_id_by_tax_code(connection: &mut DbConn, tax_code: &str) -> QueryResult<Option<String>> {
-    employers::table.filter(employers::tax_code.eq(tax_code)).select(employers::id).first(connection).optional()
+    employers::table
+        .filter(employers::tax_code.eq(tax_code))
+        .select(employers::id)
+        .first(connection)
+        .optional()
 }
 
 pub fn insert(connection: &mut DbConn, employer: &NewEmployer) -> QueryResult<usize> {
-    diesel::insert_into(employers::table).values(employer).execute(connection)
+    diesel::insert_into(employers::table)
+        .values(employer)
+        .execute(connection)
 }
 
 pub fn update(connection: &mut DbConn, employer: &NewEmployer) -> QueryResult<usize> {
@@ -118,7 +145,14 @@ pub fn update(connection: &mut DbConn, employer: &NewEmployer) -> QueryResult<us
 }
 
 pub fn archive(connection: &mut DbConn, id: &str, now: NaiveDateTime) -> QueryResult<usize> {
-    diesel::update(employers::table.find(id).filter(employers::archived_at.is_null()))
-        .set((employers::archived_at.eq(Some(now)), employers::updated_at.eq(now)))
-        .execute(connection)
+    diesel::update(
+        employers::table
+            .find(id)
+            .filter(employers::archived_at.is_null()),
+    )
+    .set((
+        employers::archived_at.eq(Some(now)),
+        employers::updated_at.eq(now),
+    ))
+    .execute(connection)
 }

@@ -41,10 +41,18 @@ pub struct Enrollment {
 }
 
 pub fn find(connection: &mut DbConn, id: &str) -> QueryResult<Option<Enrollment>> {
-    enrollments::table.find(id).select(Enrollment::as_select()).first(connection).optional()
+    enrollments::table
+        .find(id)
+        .select(Enrollment::as_select())
+        .first(connection)
+        .optional()
 }
 
-pub fn find_id(connection: &mut DbConn, course_id: &str, worker_id: &str) -> QueryResult<Option<String>> {
+pub fn find_id(
+    connection: &mut DbConn,
+    course_id: &str,
+    worker_id: &str,
+) -> QueryResult<Option<String>> {
     enrollments::table
         .filter(enrollments::course_id.eq(course_id))
         .filter(enrollments::worker_id.eq(worker_id))
@@ -54,7 +62,9 @@ pub fn find_id(connection: &mut DbConn, course_id: &str, worker_id: &str) -> Que
 }
 
 pub fn insert(connection: &mut DbConn, enrollment: &NewEnrollment) -> QueryResult<usize> {
-    diesel::insert_into(enrollments::table).values(enrollment).execute(connection)
+    diesel::insert_into(enrollments::table)
+        .values(enrollment)
+        .execute(connection)
 }
 
 pub fn update(connection: &mut DbConn, enrollment: &Enrollment) -> QueryResult<usize> {

@@ -41,5 +41,7 @@ pub fn for_worker(connection: &mut DbConn, worker_id: &str) -> QueryResult<Vec<S
 }
 
 pub fn insert(connection: &mut DbConn, record: &NewServiceRecord) -> QueryResult<usize> {
-    diesel::insert_into(service_records::table).values(record).execute(connection)
+    diesel::insert_into(service_records::table)
+        .values(record)
+        .execute(connection)
 }

@@ -89,13 +89,19 @@ fn filtered(filter: &VacancyFilter) -> vacancies::BoxedQuery<'static, Db> {
         query = query.filter(vacancies::occupation_code.eq(code.clone()));
     }
     if let Some(units) = &filter.units {
-        query = query.filter(vacancies::commune_id.eq_any(units.iter().cloned().map(Some).collect::<Vec<_>>()));
+        query = query.filter(
+            vacancies::commune_id.eq_any(units.iter().cloned().map(Some).collect::<Vec<_>>()),
+        );
     }
     if let Some(overseas) = filter.overseas {
         query = query.filter(vacancies::is_overseas.eq(overseas));
     }
     if let Some(prefix) = &filter.name_prefix {
-        query = query.filter(vacancies::search_name.like(like_prefix(prefix)).escape('\\'));
+        query = query.filter(
+            vacancies::search_name
+                .like(like_prefix(prefix))
+                .escape('\\'),
+        );
     }
     if !filter.include_archived {
         query = query.filter(vacancies::archived_at.is_null());
@@ -103,21 +109,38 @@ fn filtered(filter: &VacancyFilter) -> vacancies::BoxedQuery<'static, Db> {
     query
 }
 
-pub fn list(connection: &mut DbConn, filter: &VacancyFilter, after: Option<&str>, limit: i64) -> QueryResult<(Vec<Vacancy>, i64)> {
+pub fn list(
+    connection: &mut DbConn,
+    filter: &VacancyFilter,
+    after: Option<&str>,
+    limit: i64,
+) -> QueryResult<(Vec<Vacancy>, i64)> {
     let total: i64 = filtered(filter).count().get_result(connection)?;
     let mut page = filtered(filter);
     if let Some(after) = after {
         page = page.filter(vacancies::id.gt(after.to_owned()));
     }
-    Ok((page.order(vacancies::id).limit(limit).select(Vacancy::as_select()).load(connection)?, total))
+    Ok((
+        page.order(vacancies::id)
+            .limit(limit)
+            .select(Vacancy::as_select())
+            .load(connection)?,
+        total,
+    ))
 }
 
 pub fn find(connection: &mut DbConn, id: &str) -> QueryResult<Option<Vacancy>> {
-    vacancies::table.find(id).select(Vacancy::as_select()).first(connection).optional()
+    vacancies::table
+        .find(id)
+        .select(Vacancy::as_select())
+        .first(connection)
+        .optional()
 }
 
 pub fn insert(connection: &mut DbConn, vacancy: &NewVacancy) -> QueryResult<usize> {
-    diesel::insert_into(vacancies::table).values(vacancy).execute(connection)
+    diesel::insert_into(vacancies::table)
+        .values(vacancy)
+        .execute(connection)
 }
 
 pub fn update(connection: &mut DbConn, vacancy: &NewVacancy) -> QueryResult<usize> {
@@ -148,7 +171,14 @@ pub fn update(connection: &mut DbConn, vacancy: &NewVacancy) -> QueryResult<usiz
 }
 
 pub fn archive(connection: &mut DbConn, id: &str, now: NaiveDateTime) -> QueryResult<usize> {
-    diesel::update(vacancies::table.find(id).filter(vacancies::archived_at.is_null()))
-        .set((vacancies::archived_at.eq(Some(now)), vacancies::updated_at.eq(now)))
-        .execute(connection)
+    diesel::update(
+        vacancies::table
+            .find(id)
+            .filter(vacancies::archived_at.is_null()),
+    )
+    .set((
+        vacancies::archived_at.eq(Some(now)),
+        vacancies::updated_at.eq(now),
+    ))
+    .execute(connection)
 }

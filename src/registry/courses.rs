@@ -21,7 +21,14 @@ use crate::models::{audit, search_changes, workers as worker_rows};
 
 pub const LEVELS: &[&str] = &["elementary", "under_3_months", "intermediate", "college"];
 pub const STATUSES: &[&str] = &["planned", "open", "running", "finished", "cancelled"];
-pub const ENROLLMENT_STATUSES: &[&str] = &["applied", "enrolled", "attending", "completed", "certified", "dropped"];
+pub const ENROLLMENT_STATUSES: &[&str] = &[
+    "applied",
+    "enrolled",
+    "attending",
+    "completed",
+    "certified",
+    "dropped",
+];
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -63,7 +70,10 @@ pub struct CourseView {
 
 fn view(course: Course, leads_to: Vec<String>) -> CourseView {
     CourseView {
-        commune_code: course.commune_id.as_deref().map(|id| unit_code(id).to_owned()),
+        commune_code: course
+            .commune_id
+            .as_deref()
+            .map(|id| unit_code(id).to_owned()),
         id: course.id,
         provider: course.provider,
         title: course.title,
@@ -101,7 +111,11 @@ fn role_of(principal: Option<&Principal>) -> Option<Role> {
     principal.map(|principal| principal.role)
 }
 
-pub fn list(connection: &mut DbConn, principal: Option<&Principal>, query: CourseQuery) -> Result<Page<CourseView>, AppError> {
+pub fn list(
+    connection: &mut DbConn,
+    principal: Option<&Principal>,
+    query: CourseQuery,
+) -> Result<Page<CourseView>, AppError> {
     if allowed(role_of(principal), Resource::Courses, Action::List) == Scope::None {
         return Err(AppError::Forbidden);
     }
@@ -111,12 +125,19 @@ pub fn list(connection: &mut DbConn, principal: Option<&Principal>, query: Cours
         None => None,
         Some("open") => Some(["planned", "open", "running"].map(str::to_owned).to_vec()),
         Some("closed") => Some(["finished", "cancelled"].map(str::to_owned).to_vec()),
-        Some(other) => checks.choice("status", other, STATUSES).map(|status| vec![status]),
+        Some(other) => checks
+            .choice("status", other, STATUSES)
+            .map(|status| vec![status]),
     };
     if let Some(level) = &query.level {
         checks.choice("level", level, LEVELS);
     }
-    let units = units_for_codes(connection, query.commune.as_deref(), query.district.as_deref(), &mut checks)?;
+    let units = units_for_codes(
+        connection,
+        query.commune.as_deref(),
+        query.district.as_deref(),
+        &mut checks,
+    )?;
     checks.finish()?;
     let page = page?;
     let filter = CourseFilter {
@@ -124,7 +145,11 @@ pub fn list(connection: &mut DbConn, principal: Option<&Principal>, query: Cours
         level: query.level,
         occupation: query.occupation,
         units,
-        name_prefix: query.q.as_deref().map(fold).filter(|prefix| !prefix.is_empty()),
+        name_prefix: query
+            .q
+            .as_deref()
+            .map(fold)
+            .filter(|prefix| !prefix.is_empty()),
         include_archived: query.archived.unwrap_or(false),
     };
     let (rows, total) = rows::list(connection, &filter, page.after.as_deref(), page.limit)?;
@@ -138,19 +163,33 @@ pub fn list(connection: &mut DbConn, principal: Option<&Principal>, query: Cours
             view(course, codes)
         })
         .collect();
-    Ok(Page { items, next_cursor, total })
+    Ok(Page {
+        items,
+        next_cursor,
+        total,
+    })
 }
 
-pub fn read(connection: &mut DbConn, principal: Option<&Principal>, id: &str) -> Result<CourseView, AppError> {
+pub fn read(
+    connection: &mut DbConn,
+    principal: Option<&Principal>,
+    id: &str,
+) -> Result<CourseView, AppError> {
     if allowed(role_of(principal), Resource::Courses, Action::Read) == Scope::None {
         return Err(AppError::Forbidden);
     }
     let course = rows::find(connection, id)?.ok_or(AppError::NotFound)?;
-    let codes = rows::leads_to(connection, std::slice::from_ref(&course.id))?.remove(&course.id).unwrap_or_default();
+    let codes = rows::leads_to(connection, std::slice::from_ref(&course.id))?
+        .remove(&course.id)
+        .unwrap_or_default();
     Ok(view(course, codes))
 }
 
-fn validate(connection: &mut DbConn, input: CourseInput, stored: Option<(&Course, Vec<String>)>) -> Result<(NewCourse, Vec<String>), AppError> {
+fn validate(
+    connection: &mut DbConn,
+    input: CourseInput,
+    stored: Option<(&Course, Vec<String>)>,
+) -> Result<(NewCourse, Vec<String>), AppError> {
     let mut checks = Checks::default();
     let base = stored.as_ref().map(|(course, _)| *course);
     let provider = match &input.provider {
@@ -163,7 +202,10 @@ fn validate(connection: &mut DbConn, input: CourseInput, stored: Option<(&Course
     };
     let description = match &input.description {
         Some(raw) => checks.text("description", raw, 10_000, true),
-        None => Some(base.map(|course| course.description.clone()).unwrap_or_default()),
+        None => Some(
+            base.map(|course| course.description.clone())
+                .unwrap_or_default(),
+        ),
     };
     let leads_to = match &input.leads_to {
         Some(codes) => {
@@ -179,29 +221,49 @@ fn validate(connection: &mut DbConn, input: CourseInput, stored: Option<(&Course
             }
             kept
         }
-        None => stored.as_ref().map(|(_, codes)| codes.clone()).unwrap_or_default(),
+        None => stored
+            .as_ref()
+            .map(|(_, codes)| codes.clone())
+            .unwrap_or_default(),
     };
     let level = match &input.level {
         Some(raw) => checks.choice("level", raw, LEVELS),
         None => checks.required("level", base.map(|course| course.level.clone())),
     };
     let commune_id = match &input.commune_code {
-        Some(Some(code)) => match units::resolve_commune(connection, code.trim(), accounts::now().date())? {
-            Some(unit) => Some(unit.id),
-            None => {
-                checks.fail("commune_code", "unknown_commune");
-                None
+        Some(Some(code)) => {
+            match units::resolve_commune(connection, code.trim(), accounts::now().date())? {
+                Some(unit) => Some(unit.id),
+                None => {
+                    checks.fail("commune_code", "unknown_commune");
+                    None
+                }
             }
-        },
+        }
         Some(None) => None,
         None => base.and_then(|course| course.commune_id.clone()),
     };
-    let day = |checks: &mut Checks, field: &str, sent: &Option<String>, stored: Option<NaiveDate>| match sent {
-        Some(raw) => values::date(raw).map_err(|code| checks.fail(field, code)).ok(),
+    let day = |checks: &mut Checks,
+               field: &str,
+               sent: &Option<String>,
+               stored: Option<NaiveDate>| match sent {
+        Some(raw) => values::date(raw)
+            .map_err(|code| checks.fail(field, code))
+            .ok(),
         None => checks.required(field, stored),
     };
-    let starts_on = day(&mut checks, "starts_on", &input.starts_on, base.map(|course| course.starts_on));
-    let ends_on = day(&mut checks, "ends_on", &input.ends_on, base.map(|course| course.ends_on));
+    let starts_on = day(
+        &mut checks,
+        "starts_on",
+        &input.starts_on,
+        base.map(|course| course.starts_on),
+    );
+    let ends_on = day(
+        &mut checks,
+        "ends_on",
+        &input.ends_on,
+        base.map(|course| course.ends_on),
+    );
     if let (Some(start), Some(end)) = (starts_on, ends_on)
         && end < start
     {
@@ -215,25 +277,45 @@ fn validate(connection: &mut DbConn, input: CourseInput, stored: Option<(&Course
         Some(seats) => Some(seats),
         None => checks.required("capacity", base.map(|course| course.capacity)),
     };
-    let amount = |checks: &mut Checks, field: &str, sent: Option<i64>, stored: Option<i64>| match sent {
-        Some(value) if value < 0 => {
-            checks.fail(field, "not_negative");
-            None
-        }
-        Some(value) => Some(value),
-        None => Some(stored.unwrap_or(0)),
-    };
-    let fee = amount(&mut checks, "fee_vnd", input.fee_vnd, base.map(|course| course.fee_vnd));
-    let support = amount(&mut checks, "support_vnd", input.support_vnd, base.map(|course| course.support_vnd));
+    let amount =
+        |checks: &mut Checks, field: &str, sent: Option<i64>, stored: Option<i64>| match sent {
+            Some(value) if value < 0 => {
+                checks.fail(field, "not_negative");
+                None
+            }
+            Some(value) => Some(value),
+            None => Some(stored.unwrap_or(0)),
+        };
+    let fee = amount(
+        &mut checks,
+        "fee_vnd",
+        input.fee_vnd,
+        base.map(|course| course.fee_vnd),
+    );
+    let support = amount(
+        &mut checks,
+        "support_vnd",
+        input.support_vnd,
+        base.map(|course| course.support_vnd),
+    );
     let status = match &input.status {
         Some(raw) => checks.choice("status", raw, STATUSES),
         None => Some(base.map_or_else(|| "open".to_owned(), |course| course.status.clone())),
     };
     checks.finish()?;
-    let (Some(provider), Some(title), Some(level), Some(starts_on), Some(ends_on), Some(capacity), Some(status)) =
-        (provider, title, level, starts_on, ends_on, capacity, status)
+    let (
+        Some(provider),
+        Some(title),
+        Some(level),
+        Some(starts_on),
+        Some(ends_on),
+        Some(capacity),
+        Some(status),
+    ) = (provider, title, level, starts_on, ends_on, capacity, status)
     else {
-        return Err(AppError::Unexpected(anyhow::anyhow!("course validation passed without required values")));
+        return Err(AppError::Unexpected(anyhow::anyhow!(
+            "course validation passed without required values"
+        )));
     };
     let now = accounts::now();
     let course = NewCourse {
@@ -263,38 +345,72 @@ fn require(principal: &Principal, action: Action) -> Result<(), AppError> {
     }
 }
 
-pub fn create(connection: &mut DbConn, principal: &Principal, input: CourseInput) -> Result<Created, AppError> {
+pub fn create(
+    connection: &mut DbConn,
+    principal: &Principal,
+    input: CourseInput,
+) -> Result<Created, AppError> {
     require(principal, Action::Create)?;
     let (course, codes) = validate(connection, input, None)?;
     rows::insert(connection, &course, &codes)?;
     search_changes::append(connection, "course", &course.id, false, course.updated_at)?;
     let stored = rows::find(connection, &course.id)?.ok_or(AppError::NotFound)?;
-    let body = serde_json::to_value(view(stored, codes)).map_err(|error| AppError::Unexpected(error.into()))?;
-    Ok(Created { status: 201, location: Some(format!("/api/v1/courses/{}", course.id)), body })
-}
-
-pub fn update(connection: &mut DbConn, principal: &Principal, id: &str, input: CourseInput) -> Result<CourseView, AppError> {
-    require(principal, Action::Update)?;
-    connection.transaction(|connection| {
-        let stored = rows::find(connection, id)?.ok_or(AppError::NotFound)?;
-        let codes = rows::leads_to(connection, std::slice::from_ref(&stored.id))?.remove(&stored.id).unwrap_or_default();
-        let (course, codes) = validate(connection, input, Some((&stored, codes)))?;
-        rows::update(connection, &course)?;
-        rows::replace_leads_to(connection, id, &codes)?;
-        search_changes::append(connection, "course", id, stored.archived_at.is_some(), course.updated_at)?;
-        Ok(view(rows::find(connection, id)?.ok_or(AppError::NotFound)?, codes))
+    let body = serde_json::to_value(view(stored, codes))
+        .map_err(|error| AppError::Unexpected(error.into()))?;
+    Ok(Created {
+        status: 201,
+        location: Some(format!("/api/v1/courses/{}", course.id)),
+        body,
     })
 }
 
-pub fn archive(connection: &mut DbConn, principal: &Principal, id: &str) -> Result<CourseView, AppError> {
+pub fn update(
+    connection: &mut DbConn,
+    principal: &Principal,
+    id: &str,
+    input: CourseInput,
+) -> Result<CourseView, AppError> {
+    require(principal, Action::Update)?;
+    connection.transaction(|connection| {
+        let stored = rows::find(connection, id)?.ok_or(AppError::NotFound)?;
+        let codes = rows::leads_to(connection, std::slice::from_ref(&stored.id))?
+            .remove(&stored.id)
+            .unwrap_or_default();
+        let (course, codes) = validate(connection, input, Some((&stored, codes)))?;
+        rows::update(connection, &course)?;
+        rows::replace_leads_to(connection, id, &codes)?;
+        search_changes::append(
+            connection,
+            "course",
+            id,
+            stored.archived_at.is_some(),
+            course.updated_at,
+        )?;
+        Ok(view(
+            rows::find(connection, id)?.ok_or(AppError::NotFound)?,
+            codes,
+        ))
+    })
+}
+
+pub fn archive(
+    connection: &mut DbConn,
+    principal: &Principal,
+    id: &str,
+) -> Result<CourseView, AppError> {
     require(principal, Action::Archive)?;
     connection.transaction(|connection| {
         rows::find(connection, id)?.ok_or(AppError::NotFound)?;
         let now = accounts::now();
         rows::archive(connection, id, now)?;
         search_changes::append(connection, "course", id, true, now)?;
-        let codes = rows::leads_to(connection, &[id.to_owned()])?.remove(id).unwrap_or_default();
-        Ok(view(rows::find(connection, id)?.ok_or(AppError::NotFound)?, codes))
+        let codes = rows::leads_to(connection, &[id.to_owned()])?
+            .remove(id)
+            .unwrap_or_default();
+        Ok(view(
+            rows::find(connection, id)?.ok_or(AppError::NotFound)?,
+            codes,
+        ))
     })
 }
 
@@ -354,7 +470,12 @@ fn next_statuses(status: &str) -> &'static [&'static str] {
     }
 }
 
-pub fn enrol(connection: &mut DbConn, principal: &Principal, course_id: &str, input: EnrollmentInput) -> Result<Created, AppError> {
+pub fn enrol(
+    connection: &mut DbConn,
+    principal: &Principal,
+    course_id: &str,
+    input: EnrollmentInput,
+) -> Result<Created, AppError> {
     let scope = allowed(Some(principal.role), Resource::Enrollments, Action::Create);
     let worker_id = match scope {
         Scope::Own => match (&principal.worker_id, &input.worker_id) {
@@ -362,21 +483,32 @@ pub fn enrol(connection: &mut DbConn, principal: &Principal, course_id: &str, in
             (Some(own), _) => own.clone(),
             (None, _) => return Err(AppError::Forbidden),
         },
-        Scope::All | Scope::Area => input.worker_id.clone().ok_or_else(|| AppError::field("worker_id", "required"))?,
+        Scope::All | Scope::Area => input
+            .worker_id
+            .clone()
+            .ok_or_else(|| AppError::field("worker_id", "required"))?,
         _ => return Err(AppError::Forbidden),
     };
     let course = rows::find(connection, course_id)?.ok_or(AppError::NotFound)?;
     let worker = worker_rows::find(connection, &worker_id)?
         .filter(|worker| worker.archived_at.is_none())
         .ok_or_else(|| AppError::field("worker_id", "unknown_worker"))?;
-    if scope == Scope::Area && principal.area_units.as_ref().is_some_and(|area| !area.contains(&worker.commune_id)) {
+    if scope == Scope::Area
+        && principal
+            .area_units
+            .as_ref()
+            .is_some_and(|area| !area.contains(&worker.commune_id))
+    {
         return Err(AppError::field("worker_id", "outside_area"));
     }
     if course.archived_at.is_some() || matches!(course.status.as_str(), "finished" | "cancelled") {
         return Err(AppError::Conflict("invalid_status_change"));
     }
     if let Some(existing) = enrolment_rows::find_id(connection, &course.id, &worker.id)? {
-        return Err(AppError::Duplicate { field: "worker_id", existing: format!("/api/v1/enrollments/{existing}") });
+        return Err(AppError::Duplicate {
+            field: "worker_id",
+            existing: format!("/api/v1/enrollments/{existing}"),
+        });
     }
     let now = accounts::now();
     let enrollment = NewEnrollment {
@@ -393,20 +525,43 @@ pub fn enrol(connection: &mut DbConn, principal: &Principal, course_id: &str, in
         updated_at: now,
     };
     enrolment_rows::insert(connection, &enrollment)?;
-    audit::record(connection, &principal.actor(), "create", "enrollment", std::slice::from_ref(&enrollment.id), &["course_id", "worker_id"], now)?;
+    audit::record(
+        connection,
+        &principal.actor(),
+        "create",
+        "enrollment",
+        std::slice::from_ref(&enrollment.id),
+        &["course_id", "worker_id"],
+        now,
+    )?;
     let stored = enrolment_rows::find(connection, &enrollment.id)?.ok_or(AppError::NotFound)?;
-    let body = serde_json::to_value(enrollment_view(stored)).map_err(|error| AppError::Unexpected(error.into()))?;
-    Ok(Created { status: 201, location: Some(format!("/api/v1/enrollments/{}", enrollment.id)), body })
+    let body = serde_json::to_value(enrollment_view(stored))
+        .map_err(|error| AppError::Unexpected(error.into()))?;
+    Ok(Created {
+        status: 201,
+        location: Some(format!("/api/v1/enrollments/{}", enrollment.id)),
+        body,
+    })
 }
 
-pub fn change_enrollment(connection: &mut DbConn, principal: &Principal, id: &str, change: EnrollmentChange) -> Result<EnrollmentView, AppError> {
+pub fn change_enrollment(
+    connection: &mut DbConn,
+    principal: &Principal,
+    id: &str,
+    change: EnrollmentChange,
+) -> Result<EnrollmentView, AppError> {
     let scope = allowed(Some(principal.role), Resource::Enrollments, Action::Update);
     if !matches!(scope, Scope::All | Scope::Area) {
         return Err(AppError::Forbidden);
     }
     connection.transaction(|connection| {
         let mut enrollment = enrolment_rows::find(connection, id)?.ok_or(AppError::NotFound)?;
-        if scope == Scope::Area && principal.area_units.as_ref().is_some_and(|area| !area.contains(&enrollment.commune_id_at_enrolment)) {
+        if scope == Scope::Area
+            && principal
+                .area_units
+                .as_ref()
+                .is_some_and(|area| !area.contains(&enrollment.commune_id_at_enrolment))
+        {
             return Err(AppError::NotFound);
         }
         let mut checks = Checks::default();
@@ -416,11 +571,17 @@ pub fn change_enrollment(connection: &mut DbConn, principal: &Principal, id: &st
             if (0..=100).contains(&progress) {
                 enrollment.progress_percent = progress;
             } else {
-                checks.fail_with(FieldError::new("progress_percent", "out_of_range").with("min", "0").with("max", "100"));
+                checks.fail_with(
+                    FieldError::new("progress_percent", "out_of_range")
+                        .with("min", "0")
+                        .with("max", "100"),
+                );
             }
         }
         let completed_on = match &change.completed_on {
-            Some(raw) => values::date(raw).map_err(|code| checks.fail("completed_on", code)).ok(),
+            Some(raw) => values::date(raw)
+                .map_err(|code| checks.fail("completed_on", code))
+                .ok(),
             None => None,
         };
         let certificate_no = match &change.certificate_no {
@@ -429,12 +590,17 @@ pub fn change_enrollment(connection: &mut DbConn, principal: &Principal, id: &st
         };
         if let Some(status) = &change.status {
             fields.push("status");
-            if checks.choice("status", status, ENROLLMENT_STATUSES).is_some() && status != &enrollment.status {
+            if checks
+                .choice("status", status, ENROLLMENT_STATUSES)
+                .is_some()
+                && status != &enrollment.status
+            {
                 if !next_statuses(&enrollment.status).contains(&status.as_str()) {
                     return Err(AppError::Conflict("invalid_status_change"));
                 }
                 if status == "completed" {
-                    enrollment.completed_on = Some(completed_on.unwrap_or_else(|| accounts::now().date()));
+                    enrollment.completed_on =
+                        Some(completed_on.unwrap_or_else(|| accounts::now().date()));
                     enrollment.progress_percent = 100;
                 }
                 if status == "certified" {
@@ -449,7 +615,15 @@ pub fn change_enrollment(connection: &mut DbConn, principal: &Principal, id: &st
         checks.finish()?;
         enrollment.updated_at = accounts::now();
         enrolment_rows::update(connection, &enrollment)?;
-        audit::record(connection, &principal.actor(), "update", "enrollment", &[enrollment.id.clone()], &fields, enrollment.updated_at)?;
+        audit::record(
+            connection,
+            &principal.actor(),
+            "update",
+            "enrollment",
+            &[enrollment.id.clone()],
+            &fields,
+            enrollment.updated_at,
+        )?;
         Ok(enrollment_view(enrollment))
     })
 }

@@ -17,7 +17,13 @@ use crate::error::{AppError, FieldError};
 use crate::models::admin_units as units;
 use crate::models::employers::{self as rows, Employer, EmployerFilter, NewEmployer};
 
-pub const KINDS: &[&str] = &["company", "fdi", "cooperative", "household_business", "overseas_agency"];
+pub const KINDS: &[&str] = &[
+    "company",
+    "fdi",
+    "cooperative",
+    "household_business",
+    "overseas_agency",
+];
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -63,7 +69,10 @@ pub struct EmployerView {
 
 fn view(employer: Employer) -> EmployerView {
     EmployerView {
-        commune_code: employer.commune_id.as_deref().map(|id| unit_code(id).to_owned()),
+        commune_code: employer
+            .commune_id
+            .as_deref()
+            .map(|id| unit_code(id).to_owned()),
         id: employer.id,
         name: employer.name,
         tax_code: employer.tax_code,
@@ -99,9 +108,15 @@ pub fn tax_code(raw: &str) -> Result<String, &'static str> {
     let digits = |text: &str| !text.is_empty() && text.chars().all(|c| c.is_ascii_digit());
     let valid = match value.split_once('-') {
         None => value.len() == 10 && digits(value),
-        Some((main, branch)) => main.len() == 10 && digits(main) && branch.len() == 3 && digits(branch),
+        Some((main, branch)) => {
+            main.len() == 10 && digits(main) && branch.len() == 3 && digits(branch)
+        }
     };
-    if valid { Ok(value.to_owned()) } else { Err("invalid_tax_code") }
+    if valid {
+        Ok(value.to_owned())
+    } else {
+        Err("invalid_tax_code")
+    }
 }
 
 fn scope_for(principal: &Principal, action: Action) -> Result<Scope, AppError> {
@@ -119,29 +134,55 @@ fn in_scope(principal: &Principal, scope: Scope, employer: &Employer) -> bool {
     }
 }
 
-pub fn list(connection: &mut DbConn, principal: &Principal, query: EmployerQuery) -> Result<Page<EmployerView>, AppError> {
+pub fn list(
+    connection: &mut DbConn,
+    principal: &Principal,
+    query: EmployerQuery,
+) -> Result<Page<EmployerView>, AppError> {
     let scope = scope_for(principal, Action::List)?;
     let mut checks = Checks::default();
     let page = PageRequest::parse(query.limit, query.cursor.as_deref());
     if let Some(kind) = &query.kind {
         checks.choice("kind", kind, KINDS);
     }
-    let units = units_for_codes(connection, query.commune.as_deref(), query.district.as_deref(), &mut checks)?;
+    let units = units_for_codes(
+        connection,
+        query.commune.as_deref(),
+        query.district.as_deref(),
+        &mut checks,
+    )?;
     checks.finish()?;
     let page = page?;
     let filter = EmployerFilter {
         kind: query.kind,
         units,
-        name_prefix: query.q.as_deref().map(fold).filter(|prefix| !prefix.is_empty()),
+        name_prefix: query
+            .q
+            .as_deref()
+            .map(fold)
+            .filter(|prefix| !prefix.is_empty()),
         include_archived: query.archived.unwrap_or(false),
-        only_id: if scope == Scope::Own { Some(principal.employer_id.clone().unwrap_or_default()) } else { None },
+        only_id: if scope == Scope::Own {
+            Some(principal.employer_id.clone().unwrap_or_default())
+        } else {
+            None
+        },
     };
     let (rows, total) = rows::list(connection, &filter, page.after.as_deref(), page.limit)?;
-    let next_cursor = page.next_cursor(rows.last().map(|employer| employer.id.as_str()), rows.len());
-    Ok(Page { items: rows.into_iter().map(view).collect(), next_cursor, total })
+    let next_cursor =
+        page.next_cursor(rows.last().map(|employer| employer.id.as_str()), rows.len());
+    Ok(Page {
+        items: rows.into_iter().map(view).collect(),
+        next_cursor,
+        total,
+    })
 }
 
-pub fn read(connection: &mut DbConn, principal: &Principal, id: &str) -> Result<EmployerView, AppError> {
+pub fn read(
+    connection: &mut DbConn,
+    principal: &Principal,
+    id: &str,
+) -> Result<EmployerView, AppError> {
     let scope = scope_for(principal, Action::Read)?;
     let employer = rows::find(connection, id)?.ok_or(AppError::NotFound)?;
     if !in_scope(principal, scope, &employer) {
@@ -177,34 +218,49 @@ fn validate(
     };
     let sector = match &input.sector {
         Some(raw) => checks.text("sector", raw, 200, true),
-        None => Some(base.map(|employer| employer.sector.clone()).unwrap_or_default()),
+        None => Some(
+            base.map(|employer| employer.sector.clone())
+                .unwrap_or_default(),
+        ),
     };
     let commune_id = match &input.commune_code {
-        Some(Some(code)) => match units::resolve_commune(connection, code.trim(), accounts::now().date())? {
-            Some(unit) => Some(unit.id),
-            None => {
-                checks.fail("commune_code", "unknown_commune");
-                None
+        Some(Some(code)) => {
+            match units::resolve_commune(connection, code.trim(), accounts::now().date())? {
+                Some(unit) => Some(unit.id),
+                None => {
+                    checks.fail("commune_code", "unknown_commune");
+                    None
+                }
             }
-        },
+        }
         Some(None) => None,
         None => base.and_then(|employer| employer.commune_id.clone()),
     };
     let address = match &input.address {
         Some(raw) => checks.text("address", raw, 500, true),
-        None => Some(base.map(|employer| employer.address.clone()).unwrap_or_default()),
+        None => Some(
+            base.map(|employer| employer.address.clone())
+                .unwrap_or_default(),
+        ),
     };
     let contact_name = match &input.contact_name {
         Some(raw) => checks.text("contact_name", raw, 200, true),
-        None => Some(base.map(|employer| employer.contact_name.clone()).unwrap_or_default()),
+        None => Some(
+            base.map(|employer| employer.contact_name.clone())
+                .unwrap_or_default(),
+        ),
     };
     let contact_email = match &input.contact_email {
-        Some(Some(raw)) => values::email(raw).map_err(|code| checks.fail("contact_email", code)).ok(),
+        Some(Some(raw)) => values::email(raw)
+            .map_err(|code| checks.fail("contact_email", code))
+            .ok(),
         Some(None) => None,
         None => base.and_then(|employer| employer.contact_email.clone()),
     };
     let contact_phone = match &input.contact_phone {
-        Some(Some(raw)) => values::phone(raw).map_err(|code| checks.fail("contact_phone", code)).ok(),
+        Some(Some(raw)) => values::phone(raw)
+            .map_err(|code| checks.fail("contact_phone", code))
+            .ok(),
         Some(None) => None,
         None => base.and_then(|employer| employer.contact_phone.clone()),
     };
@@ -213,7 +269,9 @@ fn validate(
     }
     checks.finish()?;
     let (Some(name), Some(tax), Some(kind)) = (name, tax, kind) else {
-        return Err(AppError::Unexpected(anyhow::anyhow!("employer validation passed without required values")));
+        return Err(AppError::Unexpected(anyhow::anyhow!(
+            "employer validation passed without required values"
+        )));
     };
     let now = accounts::now();
     Ok(NewEmployer {
@@ -228,7 +286,10 @@ fn validate(
         contact_name: contact_name.unwrap_or_default(),
         contact_email,
         contact_phone,
-        verified: input.verified.or(base.map(|employer| employer.verified)).unwrap_or(false),
+        verified: input
+            .verified
+            .or(base.map(|employer| employer.verified))
+            .unwrap_or(false),
         created_at: base.map_or(now, |employer| employer.created_at),
         updated_at: now,
     })
@@ -238,22 +299,39 @@ fn duplicate_tax_code(connection: &mut DbConn, employer: &NewEmployer) -> Result
     if let Some(existing) = rows::find_id_by_tax_code(connection, &employer.tax_code)?
         && existing != employer.id
     {
-        return Err(AppError::Duplicate { field: "tax_code", existing: format!("/api/v1/employers/{existing}") });
+        return Err(AppError::Duplicate {
+            field: "tax_code",
+            existing: format!("/api/v1/employers/{existing}"),
+        });
     }
     Ok(())
 }
 
-pub fn create(connection: &mut DbConn, principal: &Principal, input: EmployerInput) -> Result<Created, AppError> {
+pub fn create(
+    connection: &mut DbConn,
+    principal: &Principal,
+    input: EmployerInput,
+) -> Result<Created, AppError> {
     scope_for(principal, Action::Create)?;
     let employer = validate(connection, principal, input, None)?;
     duplicate_tax_code(connection, &employer)?;
     rows::insert(connection, &employer)?;
     let stored = rows::find(connection, &employer.id)?.ok_or(AppError::NotFound)?;
-    let body = serde_json::to_value(view(stored)).map_err(|error| AppError::Unexpected(error.into()))?;
-    Ok(Created { status: 201, location: Some(format!("/api/v1/employers/{}", employer.id)), body })
+    let body =
+        serde_json::to_value(view(stored)).map_err(|error| AppError::Unexpected(error.into()))?;
+    Ok(Created {
+        status: 201,
+        location: Some(format!("/api/v1/employers/{}", employer.id)),
+        body,
+    })
 }
 
-pub fn update(connection: &mut DbConn, principal: &Principal, id: &str, input: EmployerInput) -> Result<EmployerView, AppError> {
+pub fn update(
+    connection: &mut DbConn,
+    principal: &Principal,
+    id: &str,
+    input: EmployerInput,
+) -> Result<EmployerView, AppError> {
     let scope = scope_for(principal, Action::Update)?;
     connection.transaction(|connection| {
         let stored = rows::find(connection, id)?.ok_or(AppError::NotFound)?;
@@ -267,7 +345,11 @@ pub fn update(connection: &mut DbConn, principal: &Principal, id: &str, input: E
     })
 }
 
-pub fn archive(connection: &mut DbConn, principal: &Principal, id: &str) -> Result<EmployerView, AppError> {
+pub fn archive(
+    connection: &mut DbConn,
+    principal: &Principal,
+    id: &str,
+) -> Result<EmployerView, AppError> {
     let scope = scope_for(principal, Action::Archive)?;
     connection.transaction(|connection| {
         let stored = rows::find(connection, id)?.ok_or(AppError::NotFound)?;
@@ -278,4 +360,3 @@ pub fn archive(connection: &mut DbConn, principal: &Principal, id: &str) -> Resu
         Ok(view(rows::find(connection, id)?.ok_or(AppError::NotFound)?))
     })
 }
-

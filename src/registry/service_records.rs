@@ -14,7 +14,12 @@ use crate::error::AppError;
 use crate::models::service_records::{self as rows, NewServiceRecord, ServiceRecord};
 use crate::models::{audit, workers as worker_rows};
 
-pub const KINDS: &[&str] = &["counselling", "career_guidance", "job_fair", "job_search_support"];
+pub const KINDS: &[&str] = &[
+    "counselling",
+    "career_guidance",
+    "job_fair",
+    "job_search_support",
+];
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -45,25 +50,55 @@ fn view(record: ServiceRecord) -> ServiceRecordView {
 }
 
 /// The worker, if the caller reaches it for `action`.
-fn reachable_worker(connection: &mut DbConn, principal: &Principal, worker_id: &str, action: Action) -> Result<(), AppError> {
+fn reachable_worker(
+    connection: &mut DbConn,
+    principal: &Principal,
+    worker_id: &str,
+    action: Action,
+) -> Result<(), AppError> {
     let scope = allowed(Some(principal.role), Resource::ServiceRecords, action);
     if !matches!(scope, Scope::All | Scope::Area) {
         return Err(AppError::Forbidden);
     }
     let worker = worker_rows::find(connection, worker_id)?.ok_or(AppError::NotFound)?;
-    if scope == Scope::Area && principal.area_units.as_ref().is_some_and(|area| !area.contains(&worker.commune_id)) {
+    if scope == Scope::Area
+        && principal
+            .area_units
+            .as_ref()
+            .is_some_and(|area| !area.contains(&worker.commune_id))
+    {
         return Err(AppError::NotFound);
     }
     Ok(())
 }
 
-pub fn list(connection: &mut DbConn, principal: &Principal, worker_id: &str) -> Result<Vec<ServiceRecordView>, AppError> {
+pub fn list(
+    connection: &mut DbConn,
+    principal: &Principal,
+    worker_id: &str,
+) -> Result<Vec<ServiceRecordView>, AppError> {
     reachable_worker(connection, principal, worker_id, Action::List)?;
-    audit::record(connection, &principal.actor(), "read", "worker", &[worker_id.to_owned()], &["service_records"], accounts::now())?;
-    Ok(rows::for_worker(connection, worker_id)?.into_iter().map(view).collect())
+    audit::record(
+        connection,
+        &principal.actor(),
+        "read",
+        "worker",
+        &[worker_id.to_owned()],
+        &["service_records"],
+        accounts::now(),
+    )?;
+    Ok(rows::for_worker(connection, worker_id)?
+        .into_iter()
+        .map(view)
+        .collect())
 }
 
-pub fn create(connection: &mut DbConn, principal: &Principal, worker_id: &str, input: ServiceRecordInput) -> Result<Created, AppError> {
+pub fn create(
+    connection: &mut DbConn,
+    principal: &Principal,
+    worker_id: &str,
+    input: ServiceRecordInput,
+) -> Result<Created, AppError> {
     reachable_worker(connection, principal, worker_id, Action::Create)?;
     let mut checks = Checks::default();
     let kind = match &input.kind {
@@ -91,7 +126,9 @@ pub fn create(connection: &mut DbConn, principal: &Principal, worker_id: &str, i
     };
     checks.finish()?;
     let (Some(kind), Some(provided_on), Some(note)) = (kind, provided_on, note) else {
-        return Err(AppError::Unexpected(anyhow::anyhow!("service record validation passed without values")));
+        return Err(AppError::Unexpected(anyhow::anyhow!(
+            "service record validation passed without values"
+        )));
     };
     let now = accounts::now();
     let record = NewServiceRecord {
@@ -104,7 +141,15 @@ pub fn create(connection: &mut DbConn, principal: &Principal, worker_id: &str, i
         created_at: now,
     };
     rows::insert(connection, &record)?;
-    audit::record(connection, &principal.actor(), "create", "service_record", std::slice::from_ref(&record.id), &["kind", "provided_on", "note"], now)?;
+    audit::record(
+        connection,
+        &principal.actor(),
+        "create",
+        "service_record",
+        std::slice::from_ref(&record.id),
+        &["kind", "provided_on", "note"],
+        now,
+    )?;
     let body = serde_json::to_value(ServiceRecordView {
         id: record.id.clone(),
         worker_id: record.worker_id,
@@ -113,5 +158,9 @@ pub fn create(connection: &mut DbConn, principal: &Principal, worker_id: &str, i
         note: record.note,
     })
     .map_err(|error| AppError::Unexpected(error.into()))?;
-    Ok(Created { status: 201, location: None, body })
+    Ok(Created {
+        status: 201,
+        location: None,
+        body,
+    })
 }

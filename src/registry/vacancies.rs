@@ -96,7 +96,10 @@ pub struct VacancyView {
 
 fn view(vacancy: Vacancy) -> VacancyView {
     VacancyView {
-        commune_code: vacancy.commune_id.as_deref().map(|id| unit_code(id).to_owned()),
+        commune_code: vacancy
+            .commune_id
+            .as_deref()
+            .map(|id| unit_code(id).to_owned()),
         id: vacancy.id,
         employer_id: vacancy.employer_id,
         title: vacancy.title,
@@ -154,7 +157,11 @@ fn in_scope(principal: &Principal, scope: Scope, vacancy: &Vacancy) -> bool {
     }
 }
 
-pub fn list(connection: &mut DbConn, principal: &Principal, query: VacancyQuery) -> Result<Page<VacancyView>, AppError> {
+pub fn list(
+    connection: &mut DbConn,
+    principal: &Principal,
+    query: VacancyQuery,
+) -> Result<Page<VacancyView>, AppError> {
     let scope = scope_for(principal, Action::List)?;
     let mut checks = Checks::default();
     let page = PageRequest::parse(query.limit, query.cursor.as_deref());
@@ -162,27 +169,50 @@ pub fn list(connection: &mut DbConn, principal: &Principal, query: VacancyQuery)
         None => None,
         Some("open") => Some(vec!["draft".to_owned(), "open".to_owned()]),
         Some("closed") => Some(vec!["closed".to_owned(), "filled".to_owned()]),
-        Some(other) => checks.choice("status", other, STATUSES).map(|status| vec![status]),
+        Some(other) => checks
+            .choice("status", other, STATUSES)
+            .map(|status| vec![status]),
     };
-    let units = units_for_codes(connection, query.commune.as_deref(), query.district.as_deref(), &mut checks)?;
+    let units = units_for_codes(
+        connection,
+        query.commune.as_deref(),
+        query.district.as_deref(),
+        &mut checks,
+    )?;
     checks.finish()?;
     let page = page?;
-    let employer_id = if scope == Scope::Own { principal.employer_id.clone() } else { query.employer_id };
+    let employer_id = if scope == Scope::Own {
+        principal.employer_id.clone()
+    } else {
+        query.employer_id
+    };
     let filter = VacancyFilter {
         employer_id,
         statuses,
         occupation: query.occupation,
         units,
         overseas: query.overseas,
-        name_prefix: query.q.as_deref().map(fold).filter(|prefix| !prefix.is_empty()),
+        name_prefix: query
+            .q
+            .as_deref()
+            .map(fold)
+            .filter(|prefix| !prefix.is_empty()),
         include_archived: query.archived.unwrap_or(false),
     };
     let (rows, total) = rows::list(connection, &filter, page.after.as_deref(), page.limit)?;
     let next_cursor = page.next_cursor(rows.last().map(|vacancy| vacancy.id.as_str()), rows.len());
-    Ok(Page { items: rows.into_iter().map(view).collect(), next_cursor, total })
+    Ok(Page {
+        items: rows.into_iter().map(view).collect(),
+        next_cursor,
+        total,
+    })
 }
 
-pub fn read(connection: &mut DbConn, principal: &Principal, id: &str) -> Result<VacancyView, AppError> {
+pub fn read(
+    connection: &mut DbConn,
+    principal: &Principal,
+    id: &str,
+) -> Result<VacancyView, AppError> {
     let scope = scope_for(principal, Action::Read)?;
     let vacancy = rows::find(connection, id)?.ok_or(AppError::NotFound)?;
     if !in_scope(principal, scope, &vacancy) {
@@ -191,7 +221,13 @@ pub fn read(connection: &mut DbConn, principal: &Principal, id: &str) -> Result<
     Ok(view(vacancy))
 }
 
-fn nullable_text(checks: &mut Checks, field: &str, sent: &Option<Option<String>>, stored: Option<String>, max: usize) -> Option<String> {
+fn nullable_text(
+    checks: &mut Checks,
+    field: &str,
+    sent: &Option<Option<String>>,
+    stored: Option<String>,
+    max: usize,
+) -> Option<String> {
     match sent {
         Some(Some(raw)) => checks.text(field, raw, max, false),
         Some(None) => None,
@@ -214,13 +250,19 @@ fn validate(
         }
         (Some(own), _) => Some(own.clone()),
         (None, Some(sent)) => {
-            let exists: i64 = employers::table.filter(employers::id.eq(sent)).count().get_result(connection)?;
+            let exists: i64 = employers::table
+                .filter(employers::id.eq(sent))
+                .count()
+                .get_result(connection)?;
             if exists == 0 {
                 checks.fail("employer_id", "unknown_employer");
             }
             Some(sent.clone())
         }
-        (None, None) => checks.required("employer_id", base.map(|vacancy| vacancy.employer_id.clone())),
+        (None, None) => checks.required(
+            "employer_id",
+            base.map(|vacancy| vacancy.employer_id.clone()),
+        ),
     };
     let title = match &input.title {
         Some(raw) => checks.text("title", raw, 300, false),
@@ -228,7 +270,10 @@ fn validate(
     };
     let description = match &input.description {
         Some(raw) => checks.text("description", raw, 10_000, true),
-        None => Some(base.map(|vacancy| vacancy.description.clone()).unwrap_or_default()),
+        None => Some(
+            base.map(|vacancy| vacancy.description.clone())
+                .unwrap_or_default(),
+        ),
     };
     let occupation_code = match &input.occupation_code {
         Some(code) if occupation_exists(connection, code)? => Some(code.clone()),
@@ -236,7 +281,10 @@ fn validate(
             checks.fail("occupation_code", "unknown_occupation");
             None
         }
-        None => checks.required("occupation_code", base.map(|vacancy| vacancy.occupation_code.clone())),
+        None => checks.required(
+            "occupation_code",
+            base.map(|vacancy| vacancy.occupation_code.clone()),
+        ),
     };
     let positions = match input.positions {
         Some(count) if count < 1 => {
@@ -257,8 +305,17 @@ fn validate(
         Some(None) => None,
         None => base.and_then(|vacancy| vacancy.commune_id.clone()),
     };
-    let work_place = nullable_text(&mut checks, "work_place", &input.work_place, base.and_then(|v| v.work_place.clone()), 300);
-    let is_overseas = input.is_overseas.or(base.map(|vacancy| vacancy.is_overseas)).unwrap_or(false);
+    let work_place = nullable_text(
+        &mut checks,
+        "work_place",
+        &input.work_place,
+        base.and_then(|v| v.work_place.clone()),
+        300,
+    );
+    let is_overseas = input
+        .is_overseas
+        .or(base.map(|vacancy| vacancy.is_overseas))
+        .unwrap_or(false);
     let country = match &input.country {
         Some(Some(raw)) => {
             let code = raw.trim().to_owned();
@@ -272,16 +329,29 @@ fn validate(
         Some(None) => None,
         None => base.and_then(|vacancy| vacancy.country.clone()),
     };
-    if is_overseas && country.is_none() && !checks.errors.iter().any(|error| error.field == "country") {
+    if is_overseas
+        && country.is_none()
+        && !checks.errors.iter().any(|error| error.field == "country")
+    {
         checks.fail("country", "country_required");
     }
     if !is_overseas && country.is_some() {
         checks.fail("country", "country_forbidden");
     }
-    if !is_overseas && commune_id.is_none() && work_place.is_none() && !checks.errors.iter().any(|error| error.field == "commune_code") {
+    if !is_overseas
+        && commune_id.is_none()
+        && work_place.is_none()
+        && !checks
+            .errors
+            .iter()
+            .any(|error| error.field == "commune_code")
+    {
         checks.fail("commune_code", "place_required");
     }
-    let money = |checks: &mut Checks, field: &str, sent: Option<Option<i64>>, stored: Option<i64>| match sent {
+    let money = |checks: &mut Checks,
+                 field: &str,
+                 sent: Option<Option<i64>>,
+                 stored: Option<i64>| match sent {
         Some(Some(value)) if value < 0 => {
             checks.fail(field, "not_negative");
             None
@@ -289,23 +359,45 @@ fn validate(
         Some(value) => value,
         None => stored,
     };
-    let wage_min = money(&mut checks, "wage_min_vnd", input.wage_min_vnd, base.and_then(|v| v.wage_min_vnd));
-    let wage_max = money(&mut checks, "wage_max_vnd", input.wage_max_vnd, base.and_then(|v| v.wage_max_vnd));
+    let wage_min = money(
+        &mut checks,
+        "wage_min_vnd",
+        input.wage_min_vnd,
+        base.and_then(|v| v.wage_min_vnd),
+    );
+    let wage_max = money(
+        &mut checks,
+        "wage_max_vnd",
+        input.wage_max_vnd,
+        base.and_then(|v| v.wage_max_vnd),
+    );
     if let (Some(low), Some(high)) = (wage_min, wage_max)
         && low > high
     {
         checks.fail("wage_min_vnd", "wage_range");
     }
-    let age = |checks: &mut Checks, field: &str, sent: Option<Option<i32>>, stored: Option<i32>| match sent {
-        Some(Some(value)) if !(15..=65).contains(&value) => {
-            checks.fail(field, "age_range");
-            None
+    let age = |checks: &mut Checks, field: &str, sent: Option<Option<i32>>, stored: Option<i32>| {
+        match sent {
+            Some(Some(value)) if !(15..=65).contains(&value) => {
+                checks.fail(field, "age_range");
+                None
+            }
+            Some(value) => value,
+            None => stored,
         }
-        Some(value) => value,
-        None => stored,
     };
-    let min_age = age(&mut checks, "min_age", input.min_age, base.and_then(|v| v.min_age));
-    let max_age = age(&mut checks, "max_age", input.max_age, base.and_then(|v| v.max_age));
+    let min_age = age(
+        &mut checks,
+        "min_age",
+        input.min_age,
+        base.and_then(|v| v.min_age),
+    );
+    let max_age = age(
+        &mut checks,
+        "max_age",
+        input.max_age,
+        base.and_then(|v| v.max_age),
+    );
     if let (Some(low), Some(high)) = (min_age, max_age)
         && low > high
     {
@@ -318,14 +410,22 @@ fn validate(
     };
     let skills_required = match &input.skills_required {
         Some(raw) => checks.text("skills_required", raw, 2000, true),
-        None => Some(base.map(|vacancy| vacancy.skills_required.clone()).unwrap_or_default()),
+        None => Some(
+            base.map(|vacancy| vacancy.skills_required.clone())
+                .unwrap_or_default(),
+        ),
     };
     let certificates_required = match &input.certificates_required {
         Some(raw) => checks.text("certificates_required", raw, 2000, true),
-        None => Some(base.map(|vacancy| vacancy.certificates_required.clone()).unwrap_or_default()),
+        None => Some(
+            base.map(|vacancy| vacancy.certificates_required.clone())
+                .unwrap_or_default(),
+        ),
     };
     let deadline = match &input.deadline {
-        Some(Some(raw)) => values::date(raw).map_err(|code| checks.fail("deadline", code)).ok(),
+        Some(Some(raw)) => values::date(raw)
+            .map_err(|code| checks.fail("deadline", code))
+            .ok(),
         Some(None) => None,
         None => base.and_then(|vacancy| vacancy.deadline),
     };
@@ -337,7 +437,9 @@ fn validate(
     let (Some(employer_id), Some(title), Some(occupation_code), Some(positions), Some(status)) =
         (employer_id, title, occupation_code, positions, status)
     else {
-        return Err(AppError::Unexpected(anyhow::anyhow!("vacancy validation passed without required values")));
+        return Err(AppError::Unexpected(anyhow::anyhow!(
+            "vacancy validation passed without required values"
+        )));
     };
     let now = accounts::now();
     Ok(NewVacancy {
@@ -367,17 +469,37 @@ fn validate(
     })
 }
 
-pub fn create(connection: &mut DbConn, principal: &Principal, input: VacancyInput) -> Result<Created, AppError> {
+pub fn create(
+    connection: &mut DbConn,
+    principal: &Principal,
+    input: VacancyInput,
+) -> Result<Created, AppError> {
     scope_for(principal, Action::Create)?;
     let vacancy = validate(connection, principal, input, None)?;
     rows::insert(connection, &vacancy)?;
-    search_changes::append(connection, "vacancy", &vacancy.id, false, vacancy.updated_at)?;
+    search_changes::append(
+        connection,
+        "vacancy",
+        &vacancy.id,
+        false,
+        vacancy.updated_at,
+    )?;
     let stored = rows::find(connection, &vacancy.id)?.ok_or(AppError::NotFound)?;
-    let body = serde_json::to_value(view(stored)).map_err(|error| AppError::Unexpected(error.into()))?;
-    Ok(Created { status: 201, location: Some(format!("/api/v1/vacancies/{}", vacancy.id)), body })
+    let body =
+        serde_json::to_value(view(stored)).map_err(|error| AppError::Unexpected(error.into()))?;
+    Ok(Created {
+        status: 201,
+        location: Some(format!("/api/v1/vacancies/{}", vacancy.id)),
+        body,
+    })
 }
 
-pub fn update(connection: &mut DbConn, principal: &Principal, id: &str, input: VacancyInput) -> Result<VacancyView, AppError> {
+pub fn update(
+    connection: &mut DbConn,
+    principal: &Principal,
+    id: &str,
+    input: VacancyInput,
+) -> Result<VacancyView, AppError> {
     let scope = scope_for(principal, Action::Update)?;
     connection.transaction(|connection| {
         let stored = rows::find(connection, id)?.ok_or(AppError::NotFound)?;
@@ -386,12 +508,22 @@ pub fn update(connection: &mut DbConn, principal: &Principal, id: &str, input: V
         }
         let vacancy = validate(connection, principal, input, Some(&stored))?;
         rows::update(connection, &vacancy)?;
-        search_changes::append(connection, "vacancy", id, stored.archived_at.is_some(), vacancy.updated_at)?;
+        search_changes::append(
+            connection,
+            "vacancy",
+            id,
+            stored.archived_at.is_some(),
+            vacancy.updated_at,
+        )?;
         Ok(view(rows::find(connection, id)?.ok_or(AppError::NotFound)?))
     })
 }
 
-pub fn archive(connection: &mut DbConn, principal: &Principal, id: &str) -> Result<VacancyView, AppError> {
+pub fn archive(
+    connection: &mut DbConn,
+    principal: &Principal,
+    id: &str,
+) -> Result<VacancyView, AppError> {
     let scope = scope_for(principal, Action::Archive)?;
     connection.transaction(|connection| {
         let stored = rows::find(connection, id)?.ok_or(AppError::NotFound)?;
@@ -404,4 +536,3 @@ pub fn archive(connection: &mut DbConn, principal: &Principal, id: &str) -> Resu
         Ok(view(rows::find(connection, id)?.ok_or(AppError::NotFound)?))
     })
 }
-

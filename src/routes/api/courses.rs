@@ -5,7 +5,9 @@ use actix_web::{HttpResponse, web};
 use super::extract::{Caller, IdempotencyKey, JsonBody, Principal};
 use super::{blocking, created};
 use crate::error::{AppError, Problem};
-use crate::registry::courses::{CourseInput, CourseQuery, CourseView, EnrollmentChange, EnrollmentInput, EnrollmentView};
+use crate::registry::courses::{
+    CourseInput, CourseQuery, CourseView, EnrollmentChange, EnrollmentInput, EnrollmentView,
+};
 use crate::registry::{self, Page};
 use crate::state::AppState;
 
@@ -20,9 +22,16 @@ use crate::state::AppState;
         (status = 422, description = "A filter is invalid", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn list(state: web::Data<AppState>, caller: Caller, query: web::Query<CourseQuery>) -> Result<HttpResponse, AppError> {
+pub async fn list(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<CourseQuery>,
+) -> Result<HttpResponse, AppError> {
     let query = query.into_inner();
-    let page = blocking(&state, move |connection| registry::courses::list(connection, caller.0.as_ref(), query)).await?;
+    let page = blocking(&state, move |connection| {
+        registry::courses::list(connection, caller.0.as_ref(), query)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(page))
 }
 
@@ -37,9 +46,16 @@ pub async fn list(state: web::Data<AppState>, caller: Caller, query: web::Query<
         (status = 404, description = "No such course", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn read(state: web::Data<AppState>, caller: Caller, id: web::Path<String>) -> Result<HttpResponse, AppError> {
+pub async fn read(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let course = blocking(&state, move |connection| registry::courses::read(connection, caller.0.as_ref(), &id)).await?;
+    let course = blocking(&state, move |connection| {
+        registry::courses::read(connection, caller.0.as_ref(), &id)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(course))
 }
 
@@ -69,9 +85,14 @@ pub async fn create(
     let JsonBody { value, bytes } = body;
     let result = blocking(&state, move |connection| {
         let user_id = principal.user_id.clone();
-        registry::idempotent_create(connection, &user_id, key.0.as_deref(), "/api/v1/courses", &bytes, |connection| {
-            registry::courses::create(connection, &principal, value)
-        })
+        registry::idempotent_create(
+            connection,
+            &user_id,
+            key.0.as_deref(),
+            "/api/v1/courses",
+            &bytes,
+            |connection| registry::courses::create(connection, &principal, value),
+        )
     })
     .await?;
     Ok(created(result))
@@ -103,7 +124,10 @@ pub async fn update(
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let input = body.value;
-    let course = blocking(&state, move |connection| registry::courses::update(connection, &principal, &id, input)).await?;
+    let course = blocking(&state, move |connection| {
+        registry::courses::update(connection, &principal, &id, input)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(course))
 }
 
@@ -120,9 +144,16 @@ pub async fn update(
         (status = 404, description = "No such course", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn archive(state: web::Data<AppState>, principal: Principal, id: web::Path<String>) -> Result<HttpResponse, AppError> {
+pub async fn archive(
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let course = blocking(&state, move |connection| registry::courses::archive(connection, &principal, &id)).await?;
+    let course = blocking(&state, move |connection| {
+        registry::courses::archive(connection, &principal, &id)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(course))
 }
 
@@ -157,9 +188,14 @@ pub async fn enrol(
     let result = blocking(&state, move |connection| {
         let user_id = principal.user_id.clone();
         let path = format!("/api/v1/courses/{course_id}/enrollments");
-        registry::idempotent_create(connection, &user_id, key.0.as_deref(), &path, &bytes, |connection| {
-            registry::courses::enrol(connection, &principal, &course_id, value)
-        })
+        registry::idempotent_create(
+            connection,
+            &user_id,
+            key.0.as_deref(),
+            &path,
+            &bytes,
+            |connection| registry::courses::enrol(connection, &principal, &course_id, value),
+        )
     })
     .await?;
     Ok(created(result))
@@ -192,7 +228,9 @@ pub async fn change_enrollment(
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let change = body.value;
-    let enrollment =
-        blocking(&state, move |connection| registry::courses::change_enrollment(connection, &principal, &id, change)).await?;
+    let enrollment = blocking(&state, move |connection| {
+        registry::courses::change_enrollment(connection, &principal, &id, change)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(enrollment))
 }

@@ -72,8 +72,14 @@ pub fn configure(config: &mut web::ServiceConfig) {
             .route("/households/{id}", web::get().to(households::read))
             .route("/households/{id}", web::patch().to(households::update))
             .route("/households/{id}", web::delete().to(households::archive))
-            .route("/workers/{id}/service-records", web::get().to(workers::service_records))
-            .route("/workers/{id}/service-records", web::post().to(workers::record_service))
+            .route(
+                "/workers/{id}/service-records",
+                web::get().to(workers::service_records),
+            )
+            .route(
+                "/workers/{id}/service-records",
+                web::post().to(workers::record_service),
+            )
             .route("/employers", web::get().to(employers::list))
             .route("/employers", web::post().to(employers::create))
             .route("/employers/{id}", web::get().to(employers::read))
@@ -90,6 +96,9 @@ pub fn configure(config: &mut web::ServiceConfig) {
             .route("/courses/{id}", web::patch().to(courses::update))
             .route("/courses/{id}", web::delete().to(courses::archive))
             .route("/courses/{id}/enrollments", web::post().to(courses::enrol))
-            .route("/enrollments/{id}", web::patch().to(courses::change_enrollment)),
+            .route(
+                "/enrollments/{id}",
+                web::patch().to(courses::change_enrollment),
+            ),
     );
 }

@@ -5,11 +5,11 @@ use actix_web::{HttpResponse, web};
 use super::extract::{IdempotencyKey, JsonBody, Principal};
 use super::{blocking, created};
 use crate::error::{AppError, Problem};
+use crate::registry::service_records::{ServiceRecordInput, ServiceRecordView};
 use crate::registry::{
     self, Page,
     workers::{WorkerInput, WorkerQuery, WorkerView},
 };
-use crate::registry::service_records::{ServiceRecordInput, ServiceRecordView};
 use crate::state::AppState;
 
 #[utoipa::path(
@@ -177,9 +177,16 @@ pub async fn archive(
         (status = 404, description = "No such worker within the caller's reach", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn service_records(state: web::Data<AppState>, principal: Principal, id: web::Path<String>) -> Result<HttpResponse, AppError> {
+pub async fn service_records(
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let records = blocking(&state, move |connection| registry::service_records::list(connection, &principal, &id)).await?;
+    let records = blocking(&state, move |connection| {
+        registry::service_records::list(connection, &principal, &id)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(records))
 }
 
@@ -210,7 +217,9 @@ pub async fn record_service(
     let id = id.into_inner();
     let input = body.value;
     let result = blocking(&state, move |connection| {
-        diesel::Connection::transaction(connection, |connection| registry::service_records::create(connection, &principal, &id, input))
+        diesel::Connection::transaction(connection, |connection| {
+            registry::service_records::create(connection, &principal, &id, input)
+        })
     })
     .await?;
     Ok(created(result))
