@@ -9,7 +9,7 @@ use crate::db::schema::{
     service_records, vacancies, workers,
 };
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct RegistryCounts {
     pub households: i64,
     pub workers: i64,

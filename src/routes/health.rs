@@ -9,7 +9,7 @@ use crate::error::AppError;
 use crate::models::stats::{RegistryCounts, registry_counts};
 use crate::state::AppState;
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct Health {
     pub status: &'static str,
     pub backend: &'static str,
@@ -17,6 +17,15 @@ pub struct Health {
     pub counts: RegistryCounts,
 }
 
+#[utoipa::path(
+    get,
+    path = "/healthz",
+    tag = "service",
+    responses(
+        (status = 200, description = "The service and its database answer", body = Health),
+        (status = 503, description = "The database does not answer", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn healthz(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let pool = state.pool.clone();
     let backend = state.backend;

@@ -25,6 +25,7 @@ struct World {
     /// The trainee's own record.
     own: String,
     household: String,
+    course: String,
 }
 
 fn world(app: TestApp) -> Result<World, Box<dyn std::error::Error>> {
@@ -57,6 +58,15 @@ fn world(app: TestApp) -> Result<World, Box<dyn std::error::Error>> {
         }),
     )?;
     let household = household.body["id"].as_str().ok_or("household")?.to_owned();
+    let course = app.post(
+        "/api/v1/courses",
+        Some(&admin),
+        &serde_json::json!({
+            "provider": "Trung tâm Dịch vụ việc làm", "title": "May công nghiệp", "leads_to": ["8153"],
+            "level": "under_3_months", "starts_on": "2026-12-07", "ends_on": "2027-02-28", "capacity": 30
+        }),
+    )?;
+    let course = course.body["id"].as_str().ok_or("course")?.to_owned();
 
     // The employer, its vacancy and the referrals, written as the connections module will.
     let mut connection = app.db.migrated()?;
@@ -150,6 +160,7 @@ fn world(app: TestApp) -> Result<World, Box<dyn std::error::Error>> {
         referred_consenting,
         own,
         household,
+        course,
     })
 }
 
@@ -162,6 +173,8 @@ fn each_role_reaches_exactly_what_the_table_allows() -> TestResult {
         let new_worker = worker_body("014195000777", "03646");
         let worker = |id: &str| format!("/api/v1/workers/{id}");
         let household = format!("/api/v1/households/{}", world.household);
+        let course = format!("/api/v1/courses/{}", world.course);
+        let next_serial = std::cell::Cell::new(0_u32);
         let roles: [(&str, Option<&str>); 6] = [
             ("admin", Some(&world.admin)),
             ("staff", Some(&world.staff)),
@@ -248,6 +261,92 @@ fn each_role_reaches_exactly_what_the_table_allows() -> TestResult {
                 "archive a worker",
                 Box::new(|token| Ok(app.delete("/api/v1/workers/none", token)?.status)),
                 [404, 404, 404, 403, 403, 401],
+            ),
+            (
+                "list employers",
+                Box::new(|token| Ok(app.get("/api/v1/employers", token)?.status)),
+                [200, 200, 200, 200, 403, 401],
+            ),
+            (
+                "read the employer",
+                Box::new(|token| Ok(app.get("/api/v1/employers/employer-1", token)?.status)),
+                [200, 200, 200, 200, 403, 401],
+            ),
+            (
+                "register an employer",
+                Box::new(|token| {
+                    let serial = next_serial.get();
+                    next_serial.set(serial + 1);
+                    let body = serde_json::json!({ "name": "Công ty TNHH Phúc An", "tax_code": format!("01000000{serial:02}"), "kind": "company" });
+                    Ok(app.post("/api/v1/employers", token, &body)?.status)
+                }),
+                [201, 201, 201, 403, 403, 401],
+            ),
+            (
+                "list vacancies",
+                Box::new(|token| Ok(app.get("/api/v1/vacancies", token)?.status)),
+                [200, 200, 200, 200, 403, 401],
+            ),
+            (
+                "read the employer's vacancy",
+                Box::new(|token| Ok(app.get("/api/v1/vacancies/vacancy-1", token)?.status)),
+                [200, 200, 200, 200, 403, 401],
+            ),
+            (
+                "post a vacancy for the employer",
+                Box::new(|token| {
+                    let body = serde_json::json!({
+                        "employer_id": "employer-1", "title": "Công nhân may", "occupation_code": "8153",
+                        "positions": 3, "work_place": "Khu công nghiệp Quế Võ"
+                    });
+                    Ok(app.post("/api/v1/vacancies", token, &body)?.status)
+                }),
+                [201, 201, 201, 201, 403, 401],
+            ),
+            (
+                "browse the course catalogue",
+                Box::new(|token| Ok(app.get("/api/v1/courses", token)?.status)),
+                [200; 6],
+            ),
+            (
+                "read a course",
+                Box::new(|token| Ok(app.get(&course, token)?.status)),
+                [200; 6],
+            ),
+            (
+                "publish a course",
+                Box::new(|token| {
+                    let body = serde_json::json!({
+                        "provider": "Trường Cao đẳng Sơn La", "title": "Điện dân dụng", "level": "elementary",
+                        "starts_on": "2027-01-04", "ends_on": "2027-04-30", "capacity": 25
+                    });
+                    Ok(app.post("/api/v1/courses", token, &body)?.status)
+                }),
+                [201, 201, 201, 403, 403, 401],
+            ),
+            (
+                "read services in Sốp Cộp",
+                Box::new(|token| {
+                    Ok(app
+                        .get(
+                            &format!("{}/service-records", worker(&world.in_area)),
+                            token,
+                        )?
+                        .status)
+                }),
+                [200, 200, 200, 403, 403, 401],
+            ),
+            (
+                "read services elsewhere",
+                Box::new(|token| {
+                    Ok(app
+                        .get(
+                            &format!("{}/service-records", worker(&world.referred)),
+                            token,
+                        )?
+                        .status)
+                }),
+                [200, 200, 404, 403, 403, 401],
             ),
             (
                 "list administrative units",

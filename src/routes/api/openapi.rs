@@ -15,6 +15,7 @@ use crate::registry::workers::{WorkerForEmployer, WorkerInput, WorkerView};
         description = "Registry, matching and job-connection API of a province's employment service. Errors are RFC 9457 problem documents in Vietnamese, or English with `Accept-Language: en`."
     ),
     paths(
+        crate::routes::health::healthz,
         super::auth::login,
         super::auth::logout,
         super::admin_units::list,
