@@ -269,6 +269,11 @@ impl LoginThrottle {
             .failures
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
+        // Forget failures that left the window, so the map does not grow without bound.
+        failures.retain(|_, times| {
+            times.retain(|time| now.duration_since(*time) < self.window);
+            !times.is_empty()
+        });
         for key in Self::keys(email, address) {
             failures.entry(key).or_default().push(now);
         }

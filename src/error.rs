@@ -78,14 +78,10 @@ impl From<diesel::result::Error> for AppError {
     }
 }
 
-impl From<r2d2_error::PoolError> for AppError {
-    fn from(error: r2d2_error::PoolError) -> Self {
+impl From<diesel::r2d2::PoolError> for AppError {
+    fn from(error: diesel::r2d2::PoolError) -> Self {
         AppError::Unavailable(error.into())
     }
-}
-
-mod r2d2_error {
-    pub use diesel::r2d2::PoolError;
 }
 
 impl From<actix_web::error::BlockingError> for AppError {

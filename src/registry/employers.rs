@@ -5,8 +5,7 @@ use diesel::Connection;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::workers::units_for_codes;
-use super::{Checks, Created, Page, PageRequest, nullable, unit_code};
+use super::{Checks, Created, Page, PageRequest, nullable, unit_code, units_for_codes};
 use crate::accounts::{self, Principal, Role};
 use crate::authz::{Action, Resource, Scope, allowed};
 use crate::db::DbConn;

@@ -7,8 +7,8 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::workers::{HOUSEHOLD_STATUSES, units_for_codes};
-use super::{Checks, Created, Page, PageRequest, ethnicity_exists, unit_code};
+use super::workers::HOUSEHOLD_STATUSES;
+use super::{Checks, Created, Page, PageRequest, ethnicity_exists, unit_code, units_for_codes};
 use crate::accounts::{self, Principal};
 use crate::authz::{Action, Resource, Scope, allowed};
 use crate::db::DbConn;

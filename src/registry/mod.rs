@@ -15,8 +15,9 @@ use sha2::{Digest, Sha256};
 
 use crate::accounts;
 use crate::db::DbConn;
-use crate::db::schema::{ethnic_groups, occupations};
+use crate::db::schema::{admin_units, ethnic_groups, occupations};
 use crate::error::{AppError, FieldError};
+use crate::models::admin_units as units;
 use crate::models::idempotency::{self, StoredResponse};
 
 /// Records per page unless the client asks otherwise, and the most it may ask for.
@@ -107,6 +108,49 @@ pub fn occupation_exists(connection: &mut DbConn, code: &str) -> QueryResult<boo
         .count()
         .get_result(connection)?;
     Ok(count > 0)
+}
+
+/// Unit ids a commune or district code covers.
+pub fn units_for_codes(
+    connection: &mut DbConn,
+    commune: Option<&str>,
+    district: Option<&str>,
+    checks: &mut Checks,
+) -> QueryResult<Option<Vec<String>>> {
+    let mut units: Option<Vec<String>> = None;
+    if let Some(code) = commune {
+        let ids: Vec<String> = admin_units::table
+            .filter(admin_units::code.eq(code))
+            .filter(admin_units::kind.eq_any(["commune", "ward", "town"]))
+            .select(admin_units::id)
+            .load(connection)?;
+        if ids.is_empty() {
+            checks.fail("commune", "unknown_commune");
+        }
+        units = Some(ids);
+    }
+    if let Some(code) = district {
+        let district_id: Option<String> = admin_units::table
+            .filter(admin_units::code.eq(code))
+            .filter(admin_units::kind.eq("district"))
+            .select(admin_units::id)
+            .first(connection)
+            .optional()?;
+        match district_id {
+            Some(id) => {
+                let within = units::units_within(connection, &id)?;
+                units = Some(match units {
+                    Some(existing) => existing
+                        .into_iter()
+                        .filter(|unit| within.contains(unit))
+                        .collect(),
+                    None => within,
+                });
+            }
+            None => checks.fail("district", "unknown_area"),
+        }
+    }
+    Ok(units)
 }
 
 /// Collects field errors while a request is checked, then fails with all of them at once.

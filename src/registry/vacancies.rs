@@ -5,8 +5,10 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::workers::{EDUCATION_LEVELS, units_for_codes};
-use super::{Checks, Created, Page, PageRequest, nullable, occupation_exists, unit_code};
+use super::workers::EDUCATION_LEVELS;
+use super::{
+    Checks, Created, Page, PageRequest, nullable, occupation_exists, unit_code, units_for_codes,
+};
 use crate::accounts::{self, Principal};
 use crate::authz::{Action, Resource, Scope, allowed};
 use crate::db::DbConn;

@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 
 use super::{
     Checks, Created, Page, PageRequest, ethnicity_exists, nullable, occupation_exists, unit_code,
+    units_for_codes,
 };
 use crate::accounts::Principal;
 use crate::accounts::{self, Role};
@@ -264,49 +265,6 @@ pub struct WorkerQuery {
     pub archived: Option<bool>,
     pub limit: Option<i64>,
     pub cursor: Option<String>,
-}
-
-/// Unit ids a commune or district code covers.
-pub fn units_for_codes(
-    connection: &mut DbConn,
-    commune: Option<&str>,
-    district: Option<&str>,
-    checks: &mut Checks,
-) -> QueryResult<Option<Vec<String>>> {
-    let mut units: Option<Vec<String>> = None;
-    if let Some(code) = commune {
-        let ids: Vec<String> = admin_units::table
-            .filter(admin_units::code.eq(code))
-            .filter(admin_units::kind.eq_any(["commune", "ward", "town"]))
-            .select(admin_units::id)
-            .load(connection)?;
-        if ids.is_empty() {
-            checks.fail("commune", "unknown_commune");
-        }
-        units = Some(ids);
-    }
-    if let Some(code) = district {
-        let district_id: Option<String> = admin_units::table
-            .filter(admin_units::code.eq(code))
-            .filter(admin_units::kind.eq("district"))
-            .select(admin_units::id)
-            .first(connection)
-            .optional()?;
-        match district_id {
-            Some(id) => {
-                let within = units::units_within(connection, &id)?;
-                units = Some(match units {
-                    Some(existing) => existing
-                        .into_iter()
-                        .filter(|unit| within.contains(unit))
-                        .collect(),
-                    None => within,
-                });
-            }
-            None => checks.fail("district", "unknown_area"),
-        }
-    }
-    Ok(units)
 }
 
 /// A scoped page of workers, in the caller's view; reads are audited.
