@@ -4,6 +4,7 @@
 pub mod admin_units;
 pub mod auth;
 pub mod courses;
+mod crud;
 pub mod employers;
 pub mod extract;
 pub mod households;
