@@ -132,6 +132,11 @@ pub fn field_message(code: &str, lang: Lang, params: &[(&'static str, String)]) 
             "Giá trị nằm ngoài khoảng cho phép ({min}–{max}).",
             "Out of the allowed range ({min}–{max}).",
         ),
+        "future_date" => ("Ngày này chưa tới.", "This date is in the future."),
+        "no_standard" => (
+            "Không có chuẩn nghèo nào áp dụng cho năm rà soát này.",
+            "No poverty standard applies to this review year.",
+        ),
         "date_order" => (
             "Ngày kết thúc phải sau ngày bắt đầu.",
             "The end date must come after the start date.",

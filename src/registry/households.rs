@@ -383,7 +383,7 @@ fn validate(
         None => None,
     };
     if review_year.is_some() && standard.is_none() {
-        checks.fail("review_year", "out_of_range");
+        checks.fail("review_year", "no_standard");
     }
     let mut deprivations: Vec<String> = match &input.deprivations {
         Some(keys) => keys.clone(),

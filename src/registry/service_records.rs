@@ -109,7 +109,7 @@ pub fn create(
     let provided_on = match &input.provided_on {
         Some(raw) => match values::date(raw) {
             Ok(day) if day > today => {
-                checks.fail("provided_on", "out_of_range");
+                checks.fail("provided_on", "future_date");
                 None
             }
             Ok(day) => Some(day),

@@ -205,7 +205,9 @@ impl FromRequest for IdempotencyKey {
         std::future::ready(match key {
             None => Ok(IdempotencyKey(None)),
             Some(Ok(key)) if !key.is_empty() && key.len() <= 200 => Ok(IdempotencyKey(Some(key))),
-            Some(_) => Err(AppError::field("Idempotency-Key", "out_of_range")),
+            Some(_) => Err(AppError::Validation(vec![
+                FieldError::new("Idempotency-Key", "too_long").with("max", "200"),
+            ])),
         })
     }
 }
