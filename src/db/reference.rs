@@ -519,86 +519,49 @@ pub struct Loaded {
     pub inserted: usize,
 }
 
+/// Inserts the rows whose key the table lacks: `$key_columns => Type` selects the key, `|row| key`
+/// computes it from a row to insert. Evaluates to the number inserted.
+macro_rules! insert_missing {
+    ($connection:expr, $table:expr, $key_columns:expr => $key_type:ty, $rows:expr, |$row:ident| $key:expr) => {{
+        let known: HashSet<$key_type> = $table
+            .select($key_columns)
+            .load($connection)?
+            .into_iter()
+            .collect();
+        let missing: Vec<_> = $rows
+            .into_iter()
+            .filter(|$row| !known.contains(&$key))
+            .collect();
+        insert_chunks($connection, &missing, |connection, chunk| {
+            crate::insert_rows!(connection, $table, chunk)
+        })?
+    }};
+}
+
 /// Inserts every reference row the database lacks, in one transaction.
 pub fn load(connection: &mut DbConn) -> Result<Loaded, ReferenceError> {
     let (units, successors) = admin_unit_rows()?;
     let PovertyRows {
         standards,
         indicators,
-        links: standard_links,
+        links,
     } = poverty_rows()?;
-    let ethnic = ethnic_group_rows()?;
-    let groups: Vec<OccupationGroupRow> = rows("vsco_major_submajor.csv", OCCUPATION_GROUPS)?;
-    let common = occupation_rows()?;
-    let targets: Vec<TargetRow> = rows("programme_targets.csv", PROGRAMME_TARGETS)?;
-
-    connection.transaction(|connection| {
-        let mut loaded = Loaded::default();
-
-        let known: HashSet<String> = admin_units::table
-            .select(admin_units::id)
-            .load(connection)?
+    let ethnic: Vec<NewEthnicGroup> = ethnic_group_rows()?
+        .into_iter()
+        .map(|group| NewEthnicGroup {
+            is_minority: group.name != "Kinh",
+            code: group.code,
+            code_scheme: ETHNIC_CODE_SCHEME,
+            name: group.name,
+            aliases: group.alias_spellings,
+            gso_census_code: Some(group.gso_census_code).filter(|code| !code.is_empty()),
+        })
+        .collect();
+    // Level 1 before level 2; rows whose code is not numeric are notes, not groups.
+    let mut groups: Vec<NewOccupationGroup> =
+        rows::<OccupationGroupRow>("vsco_major_submajor.csv", OCCUPATION_GROUPS)?
             .into_iter()
-            .collect();
-        // Parents before children: the list is already in that order.
-        let missing: Vec<_> = units
-            .into_iter()
-            .filter(|unit| !known.contains(&unit.id))
-            .collect();
-        loaded.inserted += insert_chunks(connection, &missing, |connection, chunk| {
-            crate::insert_rows!(connection, admin_units::table, chunk)
-        })?;
-
-        let known: HashSet<(String, String)> = admin_unit_successors::table
-            .select((
-                admin_unit_successors::predecessor_id,
-                admin_unit_successors::successor_id,
-            ))
-            .load(connection)?
-            .into_iter()
-            .collect();
-        let missing: Vec<_> = successors
-            .into_iter()
-            .filter(|link| {
-                !known.contains(&(link.predecessor_id.clone(), link.successor_id.clone()))
-            })
-            .collect();
-        loaded.inserted += insert_chunks(connection, &missing, |connection, chunk| {
-            crate::insert_rows!(connection, admin_unit_successors::table, chunk)
-        })?;
-
-        let known: HashSet<String> = ethnic_groups::table
-            .select(ethnic_groups::code)
-            .load(connection)?
-            .into_iter()
-            .collect();
-        let missing: Vec<_> = ethnic
-            .into_iter()
-            .filter(|group| !known.contains(&group.code))
-            .map(|group| NewEthnicGroup {
-                is_minority: group.name != "Kinh",
-                code: group.code,
-                code_scheme: ETHNIC_CODE_SCHEME,
-                name: group.name,
-                aliases: group.alias_spellings,
-                gso_census_code: Some(group.gso_census_code).filter(|code| !code.is_empty()),
-            })
-            .collect();
-        loaded.inserted += insert_chunks(connection, &missing, |connection, chunk| {
-            crate::insert_rows!(connection, ethnic_groups::table, chunk)
-        })?;
-
-        let known: HashSet<String> = occupation_groups::table
-            .select(occupation_groups::code)
-            .load(connection)?
-            .into_iter()
-            .collect();
-        // Level 1 before level 2; rows whose code is not numeric are notes, not groups.
-        let mut missing: Vec<_> = groups
-            .into_iter()
-            .filter(|group| {
-                group.code.chars().all(|c| c.is_ascii_digit()) && !known.contains(&group.code)
-            })
+            .filter(|group| group.code.chars().all(|c| c.is_ascii_digit()))
             .map(|group| NewOccupationGroup {
                 parent_code: (group.level == 2).then(|| group.code[..1].to_owned()),
                 code: group.code,
@@ -607,119 +570,75 @@ pub fn load(connection: &mut DbConn) -> Result<Loaded, ReferenceError> {
                 name_en: group.name_en,
             })
             .collect();
-        missing.sort_by_key(|group| group.level);
-        loaded.inserted += insert_chunks(connection, &missing, |connection, chunk| {
-            crate::insert_rows!(connection, occupation_groups::table, chunk)
-        })?;
-
-        let known: HashSet<String> = occupations::table
-            .select(occupations::code)
-            .load(connection)?
-            .into_iter()
-            .collect();
-        let missing: Vec<_> = common
-            .into_iter()
-            .filter(|occupation| !known.contains(&occupation.code))
-            .map(|occupation| NewOccupation {
-                group_code: occupation.code.chars().take(2).collect(),
-                code: occupation.code,
-                name_vi: occupation.name_vi,
-                name_en: occupation.name_en,
-            })
-            .collect();
-        loaded.inserted += insert_chunks(connection, &missing, |connection, chunk| {
-            crate::insert_rows!(connection, occupations::table, chunk)
-        })?;
-
-        let known: HashSet<String> = poverty_standards::table
-            .select(poverty_standards::id)
-            .load(connection)?
-            .into_iter()
-            .collect();
-        let missing: Vec<_> = standards
-            .into_iter()
-            .filter(|standard| !known.contains(&standard.id))
-            .collect();
-        loaded.inserted += insert_chunks(connection, &missing, |connection, chunk| {
-            crate::insert_rows!(connection, poverty_standards::table, chunk)
-        })?;
-
-        let known: HashSet<String> = poverty_indicators::table
-            .select(poverty_indicators::key)
-            .load(connection)?
-            .into_iter()
-            .collect();
-        let missing: Vec<_> = indicators
-            .into_iter()
-            .filter(|indicator| !known.contains(&indicator.key))
-            .collect();
-        loaded.inserted += insert_chunks(connection, &missing, |connection, chunk| {
-            crate::insert_rows!(connection, poverty_indicators::table, chunk)
-        })?;
-
-        let known: HashSet<(String, String)> = poverty_standard_indicators::table
-            .select((
-                poverty_standard_indicators::standard_id,
-                poverty_standard_indicators::indicator_key,
-            ))
-            .load(connection)?
-            .into_iter()
-            .collect();
-        let missing: Vec<_> = standard_links
-            .into_iter()
-            .filter(|link| !known.contains(&(link.standard_id.clone(), link.indicator_key.clone())))
-            .collect();
-        loaded.inserted += insert_chunks(connection, &missing, |connection, chunk| {
-            crate::insert_rows!(connection, poverty_standard_indicators::table, chunk)
-        })?;
-
-        let known: HashSet<String> = programme_periods::table
-            .select(programme_periods::code)
-            .load(connection)?
-            .into_iter()
-            .collect();
-        let mut periods: Vec<NewPeriod> = Vec::new();
-        for target in &targets {
-            if !known.contains(&target.period_code)
-                && !periods
-                    .iter()
-                    .any(|period| period.code == target.period_code)
-            {
-                periods.push(NewPeriod {
-                    code: target.period_code.clone(),
-                    starts_on: parse_date("programme_targets.csv", &target.starts_on)?,
-                    ends_on: parse_date("programme_targets.csv", &target.ends_on)?,
-                    plan_reference: target.plan_reference.clone(),
-                });
-            }
+    groups.sort_by_key(|group| group.level);
+    let common: Vec<NewOccupation> = occupation_rows()?
+        .into_iter()
+        .map(|occupation| NewOccupation {
+            group_code: occupation.code.chars().take(2).collect(),
+            code: occupation.code,
+            name_vi: occupation.name_vi,
+            name_en: occupation.name_en,
+        })
+        .collect();
+    let targets: Vec<TargetRow> = rows("programme_targets.csv", PROGRAMME_TARGETS)?;
+    let mut periods: Vec<NewPeriod> = Vec::new();
+    for target in &targets {
+        if !periods
+            .iter()
+            .any(|period| period.code == target.period_code)
+        {
+            periods.push(NewPeriod {
+                code: target.period_code.clone(),
+                starts_on: parse_date("programme_targets.csv", &target.starts_on)?,
+                ends_on: parse_date("programme_targets.csv", &target.ends_on)?,
+                plan_reference: target.plan_reference.clone(),
+            });
         }
-        loaded.inserted += insert_chunks(connection, &periods, |connection, chunk| {
-            crate::insert_rows!(connection, programme_periods::table, chunk)
-        })?;
+    }
+    let targets: Vec<NewTarget> = targets
+        .into_iter()
+        .map(|target| NewTarget {
+            period_code: target.period_code,
+            key: target.key,
+            target_value: target.target_value,
+            unit: target.unit,
+            comparison: target.comparison,
+            description_vi: target.description_vi,
+            description_en: target.description_en,
+        })
+        .collect();
 
-        let known: HashSet<(String, String)> = programme_targets::table
-            .select((programme_targets::period_code, programme_targets::key))
-            .load(connection)?
-            .into_iter()
-            .collect();
-        let missing: Vec<_> = targets
-            .into_iter()
-            .filter(|target| !known.contains(&(target.period_code.clone(), target.key.clone())))
-            .map(|target| NewTarget {
-                period_code: target.period_code,
-                key: target.key,
-                target_value: target.target_value,
-                unit: target.unit,
-                comparison: target.comparison,
-                description_vi: target.description_vi,
-                description_en: target.description_en,
-            })
-            .collect();
-        loaded.inserted += insert_chunks(connection, &missing, |connection, chunk| {
-            crate::insert_rows!(connection, programme_targets::table, chunk)
-        })?;
-
-        Ok(loaded)
+    connection.transaction(|connection| {
+        // Parents before children: each list is already in that order.
+        let inserted = insert_missing!(connection, admin_units::table, admin_units::id => String, units, |unit| unit.id)
+            + insert_missing!(
+                connection,
+                admin_unit_successors::table,
+                (admin_unit_successors::predecessor_id, admin_unit_successors::successor_id) => (String, String),
+                successors,
+                |link| (link.predecessor_id.clone(), link.successor_id.clone())
+            )
+            + insert_missing!(connection, ethnic_groups::table, ethnic_groups::code => String, ethnic, |group| group.code)
+            + insert_missing!(connection, occupation_groups::table, occupation_groups::code => String, groups, |group| group.code)
+            + insert_missing!(connection, occupations::table, occupations::code => String, common, |occupation| occupation.code)
+            + insert_missing!(connection, poverty_standards::table, poverty_standards::id => String, standards, |standard| standard.id)
+            + insert_missing!(connection, poverty_indicators::table, poverty_indicators::key => String, indicators, |indicator| indicator.key)
+            + insert_missing!(
+                connection,
+                poverty_standard_indicators::table,
+                (poverty_standard_indicators::standard_id, poverty_standard_indicators::indicator_key) => (String, String),
+                links,
+                |link| (link.standard_id.clone(), link.indicator_key.clone())
+            )
+            + insert_missing!(connection, programme_periods::table, programme_periods::code => String, periods, |period| period.code)
+            + insert_missing!(
+                connection,
+                programme_targets::table,
+                (programme_targets::period_code, programme_targets::key) => (String, String),
+                targets,
+                |target| (target.period_code.clone(), target.key.clone())
+            );
+        Ok(Loaded { inserted })
     })
 }
 
