@@ -1,0 +1,242 @@
+//! Checking a worker input against the stored record (for PATCH) or nothing (for create).
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+
+use super::shape::{AVAILABILITIES, EDUCATION_LEVELS, GENDERS, WorkerInput};
+use crate::accounts::{self, Principal};
+use crate::db::DbConn;
+use crate::db::ids::new_id;
+use crate::db::schema::households;
+use crate::domain::text::fold;
+use crate::domain::values;
+use crate::error::AppError;
+use crate::models::admin_units as units;
+use crate::models::workers::{NewWorker, Worker};
+use crate::registry::{Checks, ethnicity_exists, occupation_exists};
+
+/// Checks a worker input against the stored record (for PATCH) or nothing (for create) and
+/// returns the row to write with its desired occupations.
+pub(super) fn validate(
+    connection: &mut DbConn,
+    principal: &Principal,
+    input: WorkerInput,
+    stored: Option<(&Worker, Vec<String>)>,
+    today: NaiveDate,
+) -> Result<(NewWorker, Vec<String>), AppError> {
+    let mut checks = Checks::default();
+    let base = stored.as_ref().map(|(worker, _)| *worker);
+
+    let full_name = match &input.full_name {
+        Some(raw) => checks.text("full_name", raw, 200, false),
+        None => checks.required("full_name", base.map(|worker| worker.full_name.clone())),
+    };
+    let national_id = match &input.national_id {
+        Some(Some(raw)) => match values::national_id(raw) {
+            Ok(value) => Some(value),
+            Err(code) => {
+                checks.fail("national_id", code);
+                None
+            }
+        },
+        Some(None) => None,
+        None => base.and_then(|worker| worker.national_id.clone()),
+    };
+    let birth_date = match &input.birth_date {
+        Some(raw) => match values::date(raw) {
+            Ok(day) if values::age_on(day, today) < 15 || values::age_on(day, today) > 100 => {
+                checks.fail("birth_date", "birth_date");
+                None
+            }
+            Ok(day) => Some(day),
+            Err(code) => {
+                checks.fail("birth_date", code);
+                None
+            }
+        },
+        None => checks.required("birth_date", base.map(|worker| worker.birth_date)),
+    };
+    let gender = match &input.gender {
+        Some(raw) => checks.choice("gender", raw, GENDERS),
+        None => checks.required("gender", base.map(|worker| worker.gender.clone())),
+    };
+    let ethnicity_code = match &input.ethnicity_code {
+        Some(raw) => {
+            if ethnicity_exists(connection, raw)? {
+                Some(raw.clone())
+            } else {
+                checks.fail("ethnicity_code", "unknown_ethnicity");
+                None
+            }
+        }
+        None => checks.required(
+            "ethnicity_code",
+            base.map(|worker| worker.ethnicity_code.clone()),
+        ),
+    };
+    let phone = match &input.phone {
+        Some(Some(raw)) => match values::phone(raw) {
+            Ok(value) => Some(value),
+            Err(code) => {
+                checks.fail("phone", code);
+                None
+            }
+        },
+        Some(None) => None,
+        None => base.and_then(|worker| worker.phone.clone()),
+    };
+    let email = match &input.email {
+        Some(Some(raw)) => match values::email(raw) {
+            Ok(value) => Some(value),
+            Err(code) => {
+                checks.fail("email", code);
+                None
+            }
+        },
+        Some(None) => None,
+        None => base.and_then(|worker| worker.email.clone()),
+    };
+    let commune_id = match &input.commune_code {
+        Some(code) => match units::resolve_commune(connection, code.trim(), today)? {
+            Some(unit) => {
+                if principal
+                    .area_units
+                    .as_ref()
+                    .is_some_and(|area| !area.contains(&unit.id))
+                {
+                    checks.fail("commune_code", "outside_area");
+                }
+                Some(unit.id)
+            }
+            None => {
+                checks.fail("commune_code", "unknown_commune");
+                None
+            }
+        },
+        None => checks.required("commune_code", base.map(|worker| worker.commune_id.clone())),
+    };
+    let household_id = match &input.household_id {
+        Some(Some(id)) => {
+            let exists: i64 = households::table
+                .filter(households::id.eq(id))
+                .filter(households::archived_at.is_null())
+                .count()
+                .get_result(connection)?;
+            if exists == 0 {
+                checks.fail("household_id", "unknown_household");
+            }
+            Some(id.clone())
+        }
+        Some(None) => None,
+        None => base.and_then(|worker| worker.household_id.clone()),
+    };
+    let education_level = match &input.education_level {
+        Some(raw) => checks.choice("education_level", raw, EDUCATION_LEVELS),
+        None => Some(base.map_or_else(
+            || "lower_secondary".to_owned(),
+            |worker| worker.education_level.clone(),
+        )),
+    };
+    let qualifications = match &input.qualifications {
+        Some(raw) => checks.text("qualifications", raw, 1000, true),
+        None => Some(
+            base.map(|worker| worker.qualifications.clone())
+                .unwrap_or_default(),
+        ),
+    };
+    let skills = match &input.skills {
+        Some(raw) => checks.text("skills", raw, 2000, true),
+        None => Some(base.map(|worker| worker.skills.clone()).unwrap_or_default()),
+    };
+    let occupations = match &input.desired_occupations {
+        Some(codes) => {
+            let mut kept: Vec<String> = Vec::new();
+            if codes.len() > 10 {
+                checks.fail_with(
+                    crate::error::FieldError::new("desired_occupations", "too_long")
+                        .with("max", "10"),
+                );
+            }
+            for (index, code) in codes.iter().enumerate() {
+                if occupation_exists(connection, code)? {
+                    if !kept.contains(code) {
+                        kept.push(code.clone());
+                    }
+                } else {
+                    checks.fail(
+                        &format!("desired_occupations[{index}]"),
+                        "unknown_occupation",
+                    );
+                }
+            }
+            kept
+        }
+        None => stored
+            .as_ref()
+            .map(|(_, codes)| codes.clone())
+            .unwrap_or_default(),
+    };
+    let expected_wage_vnd = match input.expected_wage_vnd {
+        Some(Some(wage)) if wage < 0 => {
+            checks.fail("expected_wage_vnd", "not_negative");
+            None
+        }
+        Some(value) => value,
+        None => base.and_then(|worker| worker.expected_wage_vnd),
+    };
+    let availability = match &input.availability {
+        Some(raw) => checks.choice("availability", raw, AVAILABILITIES),
+        None => Some(base.map_or_else(
+            || "seeking".to_owned(),
+            |worker| worker.availability.clone(),
+        )),
+    };
+    checks.finish()?;
+
+    let now = accounts::now();
+    let (Some(full_name), Some(birth_date), Some(gender), Some(ethnicity_code), Some(commune_id)) =
+        (full_name, birth_date, gender, ethnicity_code, commune_id)
+    else {
+        return Err(AppError::Unexpected(anyhow::anyhow!(
+            "worker validation passed without required values"
+        )));
+    };
+    let worker = NewWorker {
+        id: base.map_or_else(new_id, |worker| worker.id.clone()),
+        search_name: fold(&full_name),
+        national_id,
+        full_name,
+        birth_date,
+        gender,
+        ethnicity_code,
+        phone,
+        email,
+        commune_id,
+        household_id,
+        education_level: education_level.unwrap_or_default(),
+        qualifications: qualifications.unwrap_or_default(),
+        disability: input
+            .disability
+            .or(base.map(|worker| worker.disability))
+            .unwrap_or(false),
+        skills: skills.unwrap_or_default(),
+        willing_to_relocate: input
+            .willing_to_relocate
+            .or(base.map(|worker| worker.willing_to_relocate))
+            .unwrap_or(false),
+        willing_overseas: input
+            .willing_overseas
+            .or(base.map(|worker| worker.willing_overseas))
+            .unwrap_or(false),
+        expected_wage_vnd,
+        availability: availability.unwrap_or_default(),
+        consent_to_share: input
+            .consent_to_share
+            .or(base.map(|worker| worker.consent_to_share))
+            .unwrap_or(false),
+        registered_on: base.map_or(today, |worker| worker.registered_on),
+        created_at: base.map_or(now, |worker| worker.created_at),
+        updated_at: now,
+    };
+    Ok((worker, occupations))
+}
