@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 
 use crate::auth::{hash_password, verify_password};
 use crate::db::DbConn;
-use crate::db::ids::new_id;
+use crate::db::ids::{new_id, to_hex};
 use crate::db::schema::{admin_units, employers, workers};
 use crate::domain::text;
 use crate::models::api_tokens::{self, NewApiToken};
@@ -175,14 +175,14 @@ pub fn now() -> NaiveDateTime {
 /// SHA-256 of a bearer token, hex: what the database keeps.
 pub fn token_hash(token: &str) -> String {
     let digest = Sha256::digest(token.as_bytes());
-    digest.iter().map(|byte| format!("{byte:02x}")).collect()
+    to_hex(&digest)
 }
 
 /// A new random token (256 bits, hex) and its row.
 pub fn issue_token(connection: &mut DbConn, user_id: &str) -> QueryResult<(String, NaiveDateTime)> {
     let mut bytes = [0_u8; 32];
     rand::rng().fill_bytes(&mut bytes);
-    let token: String = bytes.iter().map(|byte| format!("{byte:02x}")).collect();
+    let token = to_hex(&bytes);
     let created_at = now();
     let expires_at = created_at + TOKEN_LIFETIME;
     api_tokens::insert(

@@ -15,6 +15,11 @@ pub fn id_from_millis(unix_millis: u64, random_bytes: [u8; 10]) -> String {
         .to_string()
 }
 
+/// Lower-case hex of bytes: token digests, request hashes, page cursors.
+pub fn to_hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

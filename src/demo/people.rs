@@ -3,9 +3,9 @@
 use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate};
-use unicode_normalization::UnicodeNormalization;
 
 use super::DemoRng;
+use crate::domain::text::fold;
 
 /// Family names and given names in use among one ethnic group of north-west Vietnam.
 struct NamePool {
@@ -182,13 +182,9 @@ pub fn phone(rng: &mut DemoRng) -> String {
 
 /// Strips accents for e-mail local parts: `Lò Thị Ỏn` → `lothion`.
 pub fn ascii_fold(text: &str) -> String {
-    text.nfd()
-        .filter_map(|c| match c {
-            'đ' => Some('d'),
-            'Đ' => Some('d'),
-            c if c.is_ascii_alphanumeric() => Some(c.to_ascii_lowercase()),
-            _ => None,
-        })
+    fold(text)
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
         .collect()
 }
 

@@ -5,9 +5,9 @@ use diesel::Connection;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{Checks, Created, Page, PageRequest, nullable, unit_code, units_for_codes};
+use super::{Checks, Created, Page, PageRequest, nullable, permitted, unit_code, units_for_codes};
 use crate::accounts::{self, Principal, Role};
-use crate::authz::{Action, Resource, Scope, allowed};
+use crate::authz::{Action, Resource, Scope};
 use crate::db::DbConn;
 use crate::db::ids::new_id;
 use crate::domain::text::fold;
@@ -118,13 +118,6 @@ pub fn tax_code(raw: &str) -> Result<String, &'static str> {
     }
 }
 
-fn scope_for(principal: &Principal, action: Action) -> Result<Scope, AppError> {
-    match allowed(Some(principal.role), Resource::Employers, action) {
-        Scope::None => Err(AppError::Forbidden),
-        scope => Ok(scope),
-    }
-}
-
 fn in_scope(principal: &Principal, scope: Scope, employer: &Employer) -> bool {
     match scope {
         Scope::All | Scope::Area => true,
@@ -138,7 +131,7 @@ pub fn list(
     principal: &Principal,
     query: EmployerQuery,
 ) -> Result<Page<EmployerView>, AppError> {
-    let scope = scope_for(principal, Action::List)?;
+    let scope = permitted(principal, Resource::Employers, Action::List)?;
     let mut checks = Checks::default();
     let page = PageRequest::parse(query.limit, query.cursor.as_deref());
     if let Some(kind) = &query.kind {
@@ -182,7 +175,7 @@ pub fn read(
     principal: &Principal,
     id: &str,
 ) -> Result<EmployerView, AppError> {
-    let scope = scope_for(principal, Action::Read)?;
+    let scope = permitted(principal, Resource::Employers, Action::Read)?;
     let employer = rows::find(connection, id)?.ok_or(AppError::NotFound)?;
     if !in_scope(principal, scope, &employer) {
         return Err(AppError::NotFound);
@@ -311,7 +304,7 @@ pub fn create(
     principal: &Principal,
     input: EmployerInput,
 ) -> Result<Created, AppError> {
-    scope_for(principal, Action::Create)?;
+    permitted(principal, Resource::Employers, Action::Create)?;
     let employer = validate(connection, principal, input, None)?;
     duplicate_tax_code(connection, &employer)?;
     rows::insert(connection, &employer)?;
@@ -331,7 +324,7 @@ pub fn update(
     id: &str,
     input: EmployerInput,
 ) -> Result<EmployerView, AppError> {
-    let scope = scope_for(principal, Action::Update)?;
+    let scope = permitted(principal, Resource::Employers, Action::Update)?;
     connection.transaction(|connection| {
         let stored = rows::find(connection, id)?.ok_or(AppError::NotFound)?;
         if !in_scope(principal, scope, &stored) {
@@ -349,7 +342,7 @@ pub fn archive(
     principal: &Principal,
     id: &str,
 ) -> Result<EmployerView, AppError> {
-    let scope = scope_for(principal, Action::Archive)?;
+    let scope = permitted(principal, Resource::Employers, Action::Archive)?;
     connection.transaction(|connection| {
         let stored = rows::find(connection, id)?.ok_or(AppError::NotFound)?;
         if !in_scope(principal, scope, &stored) {

@@ -8,9 +8,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::workers::HOUSEHOLD_STATUSES;
-use super::{Checks, Created, Page, PageRequest, ethnicity_exists, unit_code, units_for_codes};
+use super::{
+    Checks, Created, Page, PageRequest, ethnicity_exists, permitted, unit_code, units_for_codes,
+};
 use crate::accounts::{self, Principal};
-use crate::authz::{Action, Resource, Scope, allowed};
+use crate::authz::{Action, Resource, Scope};
 use crate::db::DbConn;
 use crate::db::ids::new_id;
 use crate::db::schema::{poverty_standard_indicators, poverty_standards};
@@ -141,13 +143,6 @@ pub struct HouseholdQuery {
     pub cursor: Option<String>,
 }
 
-fn scope_for(principal: &Principal, action: Action) -> Result<Scope, AppError> {
-    match allowed(Some(principal.role), Resource::Households, action) {
-        Scope::None => Err(AppError::Forbidden),
-        scope => Ok(scope),
-    }
-}
-
 fn in_scope(principal: &Principal, scope: Scope, household: &Household) -> bool {
     match scope {
         Scope::All => true,
@@ -164,7 +159,7 @@ pub fn list(
     principal: &Principal,
     query: HouseholdQuery,
 ) -> Result<Page<HouseholdView>, AppError> {
-    let scope = scope_for(principal, Action::List)?;
+    let scope = permitted(principal, Resource::Households, Action::List)?;
     let mut checks = Checks::default();
     let page = PageRequest::parse(query.limit, query.cursor.as_deref());
     if let Some(status) = &query.status {
@@ -228,7 +223,7 @@ pub fn read(
     principal: &Principal,
     id: &str,
 ) -> Result<HouseholdView, AppError> {
-    let scope = scope_for(principal, Action::Read)?;
+    let scope = permitted(principal, Resource::Households, Action::Read)?;
     let household = rows::find(connection, id)?.ok_or(AppError::NotFound)?;
     if !in_scope(principal, scope, &household) {
         return Err(AppError::NotFound);
@@ -508,7 +503,7 @@ pub fn create(
     principal: &Principal,
     input: HouseholdInput,
 ) -> Result<Created, AppError> {
-    scope_for(principal, Action::Create)?;
+    permitted(principal, Resource::Households, Action::Create)?;
     let sent = input.sent_fields();
     let (household, deprivations) =
         validate(connection, principal, input, None, accounts::now().date())?;
@@ -539,7 +534,7 @@ pub fn update(
     id: &str,
     input: HouseholdInput,
 ) -> Result<HouseholdView, AppError> {
-    let scope = scope_for(principal, Action::Update)?;
+    let scope = permitted(principal, Resource::Households, Action::Update)?;
     let sent = input.sent_fields();
     connection.transaction(|connection| {
         let stored = rows::find(connection, id)?.ok_or(AppError::NotFound)?;
@@ -578,7 +573,7 @@ pub fn archive(
     principal: &Principal,
     id: &str,
 ) -> Result<HouseholdView, AppError> {
-    let scope = scope_for(principal, Action::Archive)?;
+    let scope = permitted(principal, Resource::Households, Action::Archive)?;
     connection.transaction(|connection| {
         let stored = rows::find(connection, id)?.ok_or(AppError::NotFound)?;
         if !in_scope(principal, scope, &stored) {

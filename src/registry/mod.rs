@@ -14,11 +14,25 @@ use serde::{Deserialize, Deserializer, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::accounts;
+use crate::authz::{Action, Resource, Scope, allowed};
 use crate::db::DbConn;
+use crate::db::ids::to_hex;
 use crate::db::schema::{admin_units, ethnic_groups, occupations};
 use crate::error::{AppError, FieldError};
 use crate::models::admin_units as units;
 use crate::models::idempotency::{self, StoredResponse};
+
+/// The caller's scope for an action on a resource, or 403 when the role table has none.
+pub fn permitted(
+    principal: &crate::accounts::Principal,
+    resource: Resource,
+    action: Action,
+) -> Result<Scope, AppError> {
+    match allowed(Some(principal.role), resource, action) {
+        Scope::None => Err(AppError::Forbidden),
+        scope => Ok(scope),
+    }
+}
 
 /// Records per page unless the client asks otherwise, and the most it may ask for.
 pub const DEFAULT_PAGE: i64 = 50;
@@ -65,7 +79,7 @@ impl PageRequest {
 
 /// Cursors are opaque to clients: the hex of the last id seen.
 pub fn encode_cursor(id: &str) -> String {
-    id.bytes().map(|byte| format!("{byte:02x}")).collect()
+    to_hex(id.as_bytes())
 }
 
 pub fn decode_cursor(cursor: &str) -> Option<String> {
@@ -227,10 +241,7 @@ pub struct Created {
 }
 
 fn body_hash(body: &[u8]) -> String {
-    Sha256::digest(body)
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
+    to_hex(&Sha256::digest(body))
 }
 
 /// Runs a create at most once per `(user, Idempotency-Key)`: a retry with the same key and

@@ -7,10 +7,11 @@ use utoipa::ToSchema;
 
 use super::workers::EDUCATION_LEVELS;
 use super::{
-    Checks, Created, Page, PageRequest, nullable, occupation_exists, unit_code, units_for_codes,
+    Checks, Created, Page, PageRequest, nullable, occupation_exists, permitted, unit_code,
+    units_for_codes,
 };
 use crate::accounts::{self, Principal};
-use crate::authz::{Action, Resource, Scope, allowed};
+use crate::authz::{Action, Resource, Scope};
 use crate::db::DbConn;
 use crate::db::ids::new_id;
 use crate::db::schema::employers;
@@ -144,13 +145,6 @@ pub struct VacancyQuery {
     pub cursor: Option<String>,
 }
 
-fn scope_for(principal: &Principal, action: Action) -> Result<Scope, AppError> {
-    match allowed(Some(principal.role), Resource::Vacancies, action) {
-        Scope::None => Err(AppError::Forbidden),
-        scope => Ok(scope),
-    }
-}
-
 fn in_scope(principal: &Principal, scope: Scope, vacancy: &Vacancy) -> bool {
     match scope {
         Scope::All | Scope::Area => true,
@@ -164,7 +158,7 @@ pub fn list(
     principal: &Principal,
     query: VacancyQuery,
 ) -> Result<Page<VacancyView>, AppError> {
-    let scope = scope_for(principal, Action::List)?;
+    let scope = permitted(principal, Resource::Vacancies, Action::List)?;
     let mut checks = Checks::default();
     let page = PageRequest::parse(query.limit, query.cursor.as_deref());
     let statuses = match query.status.as_deref() {
@@ -215,7 +209,7 @@ pub fn read(
     principal: &Principal,
     id: &str,
 ) -> Result<VacancyView, AppError> {
-    let scope = scope_for(principal, Action::Read)?;
+    let scope = permitted(principal, Resource::Vacancies, Action::Read)?;
     let vacancy = rows::find(connection, id)?.ok_or(AppError::NotFound)?;
     if !in_scope(principal, scope, &vacancy) {
         return Err(AppError::NotFound);
@@ -476,7 +470,7 @@ pub fn create(
     principal: &Principal,
     input: VacancyInput,
 ) -> Result<Created, AppError> {
-    scope_for(principal, Action::Create)?;
+    permitted(principal, Resource::Vacancies, Action::Create)?;
     let vacancy = validate(connection, principal, input, None)?;
     rows::insert(connection, &vacancy)?;
     search_changes::append(
@@ -502,7 +496,7 @@ pub fn update(
     id: &str,
     input: VacancyInput,
 ) -> Result<VacancyView, AppError> {
-    let scope = scope_for(principal, Action::Update)?;
+    let scope = permitted(principal, Resource::Vacancies, Action::Update)?;
     connection.transaction(|connection| {
         let stored = rows::find(connection, id)?.ok_or(AppError::NotFound)?;
         if !in_scope(principal, scope, &stored) {
@@ -526,7 +520,7 @@ pub fn archive(
     principal: &Principal,
     id: &str,
 ) -> Result<VacancyView, AppError> {
-    let scope = scope_for(principal, Action::Archive)?;
+    let scope = permitted(principal, Resource::Vacancies, Action::Archive)?;
     connection.transaction(|connection| {
         let stored = rows::find(connection, id)?.ok_or(AppError::NotFound)?;
         if !in_scope(principal, scope, &stored) {

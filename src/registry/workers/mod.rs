@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use diesel::prelude::*;
 
-use super::{Checks, Created, Page, PageRequest, units_for_codes};
+use super::{Checks, Created, Page, PageRequest, permitted, units_for_codes};
 use crate::accounts::{self, Principal, Role};
 use crate::authz::{Action, Resource, Scope, allowed};
 use crate::db::DbConn;
@@ -169,10 +169,7 @@ pub fn read(
     principal: &Principal,
     id: &str,
 ) -> Result<serde_json::Value, AppError> {
-    let scope = allowed(Some(principal.role), Resource::Workers, Action::Read);
-    if scope == Scope::None {
-        return Err(AppError::Forbidden);
-    }
+    let scope = permitted(principal, Resource::Workers, Action::Read)?;
     let worker = rows::find(connection, id)?.ok_or(AppError::NotFound)?;
     if !in_scope(principal, scope, &worker, connection)? {
         return Err(AppError::NotFound);
@@ -229,9 +226,7 @@ pub fn create(
     principal: &Principal,
     input: WorkerInput,
 ) -> Result<Created, AppError> {
-    if allowed(Some(principal.role), Resource::Workers, Action::Create) == Scope::None {
-        return Err(AppError::Forbidden);
-    }
+    permitted(principal, Resource::Workers, Action::Create)?;
     let sent = input.sent_fields();
     let today = accounts::now().date();
     let (worker, occupations) = validate(connection, principal, input, None, today)?;
@@ -265,10 +260,7 @@ pub fn update(
     id: &str,
     input: WorkerInput,
 ) -> Result<serde_json::Value, AppError> {
-    let scope = allowed(Some(principal.role), Resource::Workers, Action::Update);
-    if scope == Scope::None {
-        return Err(AppError::Forbidden);
-    }
+    let scope = permitted(principal, Resource::Workers, Action::Update)?;
     let sent = input.sent_fields();
     if principal.role == Role::Trainee {
         let refused: Vec<_> = sent
@@ -332,10 +324,7 @@ pub fn archive(
     principal: &Principal,
     id: &str,
 ) -> Result<serde_json::Value, AppError> {
-    let scope = allowed(Some(principal.role), Resource::Workers, Action::Archive);
-    if scope == Scope::None {
-        return Err(AppError::Forbidden);
-    }
+    let scope = permitted(principal, Resource::Workers, Action::Archive)?;
     connection.transaction(|connection| {
         let stored = rows::find(connection, id)?.ok_or(AppError::NotFound)?;
         if !in_scope(principal, scope, &stored, connection)? {
