@@ -38,6 +38,45 @@ pub enum Command {
     Area(AreaArgs),
     /// Logins.
     User(UserArgs),
+    /// Rebuild the search index from the database (a running server switches to it).
+    Reindex(ReindexArgs),
+    /// Measure Ketnoi against alternatives on generated data.
+    Bench(BenchArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReindexArgs {
+    /// Print the summary as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    #[command(subcommand)]
+    pub command: BenchCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Vacancy → top-20 workers: Ketnoi's matcher against PostgreSQL full-text search.
+    Match {
+        /// Demo size; the demo is generated into an empty database, an existing one is reused.
+        #[arg(long, default_value_t = 100_000)]
+        workers: u64,
+        /// PostgreSQL database holding (or to receive) the same demo, for the comparison.
+        #[arg(long)]
+        postgres: Option<String>,
+        /// Vacancies queried (the same ones for every engine).
+        #[arg(long, default_value_t = 500)]
+        queries: usize,
+        /// Results per query.
+        #[arg(long, default_value_t = 20)]
+        top: usize,
+        /// Also run SQLite FTS5 (built into a temporary table of the SQLite database).
+        #[arg(long)]
+        sqlite_fts: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -84,6 +123,10 @@ pub struct ServeArgs {
     /// HTTP worker threads (default: one per core).
     #[arg(long)]
     pub http_workers: Option<usize>,
+    /// Matching weights over the defaults, e.g. `priority=0.25,text=0.3` (text, occupation,
+    /// distance, training, priority, congestion).
+    #[arg(long, env = "KETNOI_MATCH_WEIGHTS", default_value = "")]
+    pub match_weights: String,
 }
 
 #[derive(Debug, Args)]

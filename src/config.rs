@@ -36,4 +36,5 @@ pub struct ServeSettings {
     /// Load a demo of this many workers into an empty database first.
     pub demo_workers: Option<u64>,
     pub workers: Option<usize>,
+    pub match_weights: crate::search::matching::Weights,
 }

@@ -78,6 +78,12 @@ impl From<diesel::result::Error> for AppError {
     }
 }
 
+impl From<tantivy::TantivyError> for AppError {
+    fn from(error: tantivy::TantivyError) -> Self {
+        AppError::Unexpected(error.into())
+    }
+}
+
 impl From<diesel::r2d2::PoolError> for AppError {
     fn from(error: diesel::r2d2::PoolError) -> Self {
         AppError::Unavailable(error.into())

@@ -201,6 +201,14 @@ pub fn field_message(code: &str, lang: Lang, params: &[(&'static str, String)]) 
             "Số bản ghi mỗi trang phải từ 1 đến 200.",
             "A page holds 1 to 200 records.",
         ),
+        "invalid_search_limit" => (
+            "Số kết quả mỗi trang phải từ 1 đến 100.",
+            "A page holds 1 to 100 results.",
+        ),
+        "invalid_offset" => (
+            "Vị trí bắt đầu phải từ 0 đến 10.000.",
+            "The offset must be from 0 to 10,000.",
+        ),
         _ => ("Giá trị không hợp lệ.", "Invalid value."),
     };
     let mut text = match lang {

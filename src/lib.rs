@@ -15,5 +15,6 @@ pub mod models;
 pub mod registry;
 pub mod routes;
 pub mod run;
+pub mod search;
 pub mod startup;
 pub mod state;

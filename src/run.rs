@@ -6,11 +6,17 @@ use anyhow::Context as _;
 use std::io::IsTerminal;
 
 use crate::accounts::{self, CreateUser, Role};
-use crate::cli::{AreaCommand, Cli, Command, DemoArgs, MigrateArgs, ServeArgs, UserCommand};
+use crate::cli::{
+    AreaCommand, BenchCommand, Cli, Command, DemoArgs, MigrateArgs, ReindexArgs, ServeArgs,
+    UserCommand,
+};
 use crate::config::{ServeSettings, Settings};
 use crate::db::{self, DatabaseUrl, migrations};
 use crate::demo::{self, DemoOptions};
 use crate::models::admin_units;
+use crate::search::SearchIndex;
+use crate::search::index;
+use crate::search::matching::Weights;
 use crate::startup;
 use crate::state::AppState;
 
@@ -18,20 +24,72 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     let database_url = DatabaseUrl::parse(&cli.database_url)?;
     let settings = Settings::new(database_url, cli.index_dir);
     match cli.command {
-        Command::Serve(args) => serve(&settings, serve_settings(args)),
+        Command::Serve(args) => serve(&settings, serve_settings(args)?),
         Command::Migrate(args) => migrate(&settings, &args),
         Command::Demo(args) => run_demo(&settings, &args),
         Command::Area(args) => area(&settings, args.command),
         Command::User(args) => user(&settings, args.command),
+        Command::Reindex(args) => reindex(&settings, &args),
+        Command::Bench(args) => match args.command {
+            BenchCommand::Match {
+                workers,
+                postgres,
+                queries,
+                top,
+                sqlite_fts,
+            } => crate::search::bench::run(
+                &settings,
+                &crate::search::bench::MatchBench {
+                    workers,
+                    postgres,
+                    queries,
+                    top,
+                    sqlite_fts,
+                },
+            ),
+        },
     }
 }
 
-fn serve_settings(args: ServeArgs) -> ServeSettings {
-    ServeSettings {
+fn serve_settings(args: ServeArgs) -> anyhow::Result<ServeSettings> {
+    let match_weights = Weights::parse(&args.match_weights)
+        .map_err(|message| anyhow::anyhow!("KETNOI_MATCH_WEIGHTS: {message}"))?;
+    Ok(ServeSettings {
         bind: args.bind,
         demo_workers: args.demo.then_some(args.demo_workers),
         workers: args.http_workers,
+        match_weights,
+    })
+}
+
+fn reindex(settings: &Settings, args: &ReindexArgs) -> anyhow::Result<()> {
+    let mut connection = startup::open_and_migrate(settings)?;
+    let started = Instant::now();
+    let summary = index::rebuild(
+        &settings.index_dir,
+        &mut connection,
+        std::io::stderr().is_terminal(),
+    )?;
+    let seconds = started.elapsed().as_secs_f64();
+    if args.json {
+        println!(
+            "{}",
+            serde_json::json!({
+                "generation": summary.generation,
+                "documents": summary.documents,
+                "last_change": summary.last_change,
+                "seconds": seconds,
+            })
+        );
+    } else {
+        println!(
+            "Search index rebuilt in {seconds:.1} s: {} documents, up to change {} ({}).",
+            summary.documents,
+            summary.last_change,
+            settings.index_dir.join(&summary.generation).display()
+        );
     }
+    Ok(())
 }
 
 fn serve(settings: &Settings, serve: ServeSettings) -> anyhow::Result<()> {
@@ -46,8 +104,20 @@ fn serve(settings: &Settings, serve: ServeSettings) -> anyhow::Result<()> {
         }
         None => None,
     };
+    if login
+        .as_ref()
+        .is_some_and(|login| login.loaded_now.is_some())
+    {
+        // The demo bypassed the change log: index everything afresh.
+        index::invalidate(&settings.index_dir)?;
+    }
     drop(connection);
     let (pool, backend) = startup::build_pool(settings)?;
+    let search = SearchIndex::open(
+        &settings.index_dir,
+        pool.clone(),
+        std::io::stderr().is_terminal(),
+    )?;
 
     println!(
         "Ketnoi is listening on http://{address} ({}, {})",
@@ -68,7 +138,12 @@ fn serve(settings: &Settings, serve: ServeSettings) -> anyhow::Result<()> {
         println!("Demo login: {} / {}", login.email, login.password);
     }
 
-    let state = AppState::new(pool, backend);
+    let state = AppState::new(
+        pool,
+        backend,
+        std::sync::Arc::new(search),
+        serve.match_weights,
+    );
     actix_web::rt::System::new().block_on(async move {
         startup::server(listener, state, serve.workers)?
             .await
@@ -108,6 +183,8 @@ fn run_demo(settings: &Settings, args: &DemoArgs) -> anyhow::Result<()> {
         show_progress: std::io::stderr().is_terminal(),
     };
     let summary = demo::generate(&mut connection, options)?;
+    // The demo bypassed the change log: the next start indexes everything afresh.
+    index::invalidate(&settings.index_dir)?;
     let seconds = started.elapsed().as_secs_f64();
     if args.json {
         println!("{}", serde_json::to_string(&summary)?);

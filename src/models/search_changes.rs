@@ -48,3 +48,53 @@ pub fn latest(connection: &mut DbConn, limit: i64) -> QueryResult<Vec<(String, S
         ))
         .load(connection)
 }
+
+/// One entry of the change log.
+#[derive(Debug, Clone, PartialEq, Queryable)]
+pub struct Change {
+    pub id: i64,
+    pub entity: String,
+    pub entity_id: String,
+    pub operation: String,
+}
+
+/// Up to `limit` changes after `after`, oldest first.
+pub fn after(connection: &mut DbConn, after: i64, limit: i64) -> QueryResult<Vec<Change>> {
+    search_changes::table
+        .filter(search_changes::id.gt(after))
+        .order(search_changes::id)
+        .limit(limit)
+        .select((
+            search_changes::id,
+            search_changes::entity,
+            search_changes::entity_id,
+            search_changes::operation,
+        ))
+        .load(connection)
+}
+
+/// The newest change id, 0 for an empty log.
+pub fn newest_id(connection: &mut DbConn) -> QueryResult<i64> {
+    use diesel::dsl::max;
+    Ok(search_changes::table
+        .select(max(search_changes::id))
+        .first::<Option<i64>>(connection)?
+        .unwrap_or(0))
+}
+
+/// Re-indexes every member of a household (their documents carry its status).
+pub fn append_household_members(
+    connection: &mut DbConn,
+    household_id: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    use crate::db::schema::workers;
+    let members: Vec<String> = workers::table
+        .filter(workers::household_id.eq(household_id))
+        .select(workers::id)
+        .load(connection)?;
+    for member in members {
+        append(connection, "worker", &member, false, now)?;
+    }
+    Ok(())
+}

@@ -616,6 +616,14 @@ pub fn change_enrollment(
         checks.finish()?;
         enrollment.updated_at = accounts::now();
         enrolment_rows::update(connection, &enrollment)?;
+        // A completed course is part of the worker's match profile.
+        search_changes::append(
+            connection,
+            "worker",
+            &enrollment.worker_id,
+            false,
+            enrollment.updated_at,
+        )?;
         audit::record(
             connection,
             &principal.actor(),

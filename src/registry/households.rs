@@ -554,6 +554,11 @@ pub fn update(
         duplicate_code(connection, &household)?;
         rows::update(connection, &household)?;
         rows::replace_deprivations(connection, &household.id, &deprivations)?;
+        crate::models::search_changes::append_household_members(
+            connection,
+            &household.id,
+            household.updated_at,
+        )?;
         audit::record(
             connection,
             &principal.actor(),

@@ -144,6 +144,9 @@ pub fn test_dbs() -> Vec<TestDb> {
 
 pub struct TestApp {
     pub address: String,
+    /// The server's search index: tests call `sync()` to apply pending changes instead of
+    /// waiting.
+    pub search: std::sync::Arc<ketnoi::search::SearchIndex>,
     /// Kept so the database outlives the server.
     #[allow(dead_code)]
     pub db: TestDb,
@@ -155,10 +158,16 @@ pub fn spawn_app(db: TestDb) -> Result<TestApp, Box<dyn std::error::Error>> {
     startup::check_index_dir(&settings.index_dir)?;
     drop(startup::open_and_migrate(&settings)?);
     let (pool, backend) = startup::build_pool(&settings)?;
+    let search = std::sync::Arc::new(ketnoi::search::SearchIndex::open(
+        &settings.index_dir,
+        pool.clone(),
+        false,
+    )?);
     let listener = TcpListener::bind("127.0.0.1:0")?;
     let address = format!("http://{}", listener.local_addr()?);
+    let shared = search.clone();
     std::thread::spawn(move || {
-        let state = AppState::new(pool, backend);
+        let state = AppState::new(pool, backend, shared, Default::default());
         let system = actix_web::rt::System::new();
         let _ = system.block_on(async move {
             match startup::server(listener, state, Some(1)) {
@@ -167,7 +176,11 @@ pub fn spawn_app(db: TestDb) -> Result<TestApp, Box<dyn std::error::Error>> {
             }
         });
     });
-    Ok(TestApp { address, db })
+    Ok(TestApp {
+        address,
+        search,
+        db,
+    })
 }
 
 #[test]

@@ -12,4 +12,5 @@ mod households;
 mod migrations;
 mod roles;
 mod schema_rules;
+mod search;
 mod workers;

@@ -9,6 +9,7 @@ pub mod employers;
 pub mod extract;
 pub mod households;
 pub mod openapi;
+pub mod search;
 pub mod vacancies;
 pub mod workers;
 
@@ -63,6 +64,19 @@ pub fn configure(config: &mut web::ServiceConfig) {
             .route("/auth/login", web::post().to(auth::login))
             .route("/auth/logout", web::post().to(auth::logout))
             .route("/admin-units", web::get().to(admin_units::list))
+            .route("/search", web::get().to(search::search))
+            .route(
+                "/vacancies/{id}/matches",
+                web::get().to(search::vacancy_matches),
+            )
+            .route(
+                "/workers/{id}/matches",
+                web::get().to(search::worker_matches),
+            )
+            .route(
+                "/workers/{id}/course-suggestions",
+                web::get().to(search::course_suggestions),
+            )
             .route("/workers", web::get().to(workers::list))
             .route("/workers", web::post().to(workers::create))
             .route("/workers/{id}", web::get().to(workers::read))

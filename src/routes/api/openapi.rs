@@ -48,6 +48,10 @@ use crate::registry::workers::{WorkerForEmployer, WorkerInput, WorkerView};
         super::courses::archive,
         super::courses::enrol,
         super::courses::change_enrollment,
+        super::search::search,
+        super::search::vacancy_matches,
+        super::search::worker_matches,
+        super::search::course_suggestions,
     ),
     components(schemas(Problem, ProblemField, WorkerInput, WorkerView, WorkerForEmployer, HouseholdInput, HouseholdView)),
     modifiers(&BearerAuth)
