@@ -294,9 +294,9 @@ SELECT worker_id, commune_id, district_id, birth_date, eligible, willing_oversea
          || (SELECT coalesce(array_agg('o' || x) || array_agg('g' || left(x, 2)), '{}') FROM unnest(occupations) x)
          || (SELECT coalesce(array_agg('t' || x), '{}') FROM unnest(trained) x)
          || CASE WHEN relocate THEN ARRAY['r'] ELSE '{}' END
-         || CASE WHEN target THEN ARRAY['p_target'] ELSE '{}' END
-         || CASE WHEN minority THEN ARRAY['p_minority'] ELSE '{}' END
-         || CASE WHEN disabled THEN ARRAY['p_disabled'] ELSE '{}' END
+         || CASE WHEN target THEN ARRAY['ptarget'] ELSE '{}' END
+         || CASE WHEN minority THEN ARRAY['pminority'] ELSE '{}' END
+         || CASE WHEN disabled THEN ARRAY['pdisabled'] ELSE '{}' END
        ) AS tsv
 FROM base;
 ALTER TABLE bench_match_fts ADD PRIMARY KEY (worker_id);
@@ -390,7 +390,8 @@ LIMIT 20
                 tokens.push(format!("o{occupation}"));
                 tokens.push(format!("g{}", &occupation[..2]));
                 tokens.push(format!("t{occupation}"));
-                tokens.extend(["p_target", "p_minority", "p_disabled"].map(str::to_owned));
+                // The text-search parser splits on `_`: PostgreSQL's codes go without it.
+                tokens.extend(["ptarget", "pminority", "pdisabled"].map(str::to_owned));
                 if !facts.overseas {
                     tokens.push(format!("c{}", facts.commune));
                     tokens.push(format!("d{}", facts.district));

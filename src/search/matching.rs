@@ -454,6 +454,14 @@ impl Columns {
     pub fn worker(&self, doc: DocId) -> WorkerFacts {
         WorkerFacts {
             id: self.id(doc),
+            ..self.worker_without_id(doc)
+        }
+    }
+
+    /// [`Columns::worker`] without the id, which is the one costly field to read.
+    pub fn worker_without_id(&self, doc: DocId) -> WorkerFacts {
+        WorkerFacts {
+            id: String::new(),
             commune: self.commune.first(doc).unwrap_or(0),
             district: self.district.first(doc).unwrap_or(0),
             household_status: self.household_status.first(doc).unwrap_or(0),
@@ -589,8 +597,12 @@ pub struct VacancyProbe<'a> {
     pub today: chrono::NaiveDate,
 }
 
+/// A word held by more than 1 in this many matchable profiles is too common to select
+/// candidates.
+const COMMON_WORD_SHARE: u64 = 5;
+
 /// Candidates scored exactly per vacancy query, at least.
-const CANDIDATES: usize = 200;
+const CANDIDATES: usize = 60;
 
 /// The best `limit` workers for a vacancy.
 pub fn workers_for_vacancy(
@@ -603,8 +615,17 @@ pub fn workers_for_vacancy(
     let vacancy = &probe.facts;
     let terms = text_terms(fields, probe.text);
     let ideal = ideal_text_score(searcher, &terms)?;
+    // Words most profiles hold (`công`, `nhân`) add little to any score but make every
+    // profile a candidate; the exact pass still counts them.
+    let matchable = searcher.doc_freq(&Term::from_field_text(fields.tags, "match:worker"))?;
+    let mut selective = Vec::with_capacity(terms.len());
+    for term in &terms {
+        if searcher.doc_freq(term)? * COMMON_WORD_SHARE <= matchable {
+            selective.push(term.clone());
+        }
+    }
     let mut clauses = if ideal > 0.0 {
-        text_query(&terms, weights.text / ideal)
+        text_query(&selective, weights.text / ideal)
     } else {
         Vec::new()
     };
@@ -616,9 +637,10 @@ pub fn workers_for_vacancy(
             weights.occupation * 0.5,
         ),
         (format!("t{occupation}"), weights.training),
+        // Minority, disability and relocation weigh too little to change who is among the
+        // candidates, yet most workers carry one of them; leaving them to the exact pass
+        // keeps block-max WAND pruning.
         ("p_target".to_owned(), weights.priority * 0.7),
-        ("p_minority".to_owned(), weights.priority * 0.15),
-        ("p_disabled".to_owned(), weights.priority * 0.15),
     ];
     if !vacancy.overseas {
         if vacancy.commune != 0 {
@@ -627,7 +649,6 @@ pub fn workers_for_vacancy(
         if vacancy.district != 0 {
             codes.push((format!("d{}", vacancy.district), weights.distance * 0.4));
         }
-        codes.push(("r".to_owned(), weights.distance * 0.2));
     }
     for (code, weight) in codes {
         let term = Term::from_field_text(fields.match_code, &code);
@@ -638,7 +659,7 @@ pub fn workers_for_vacancy(
         clauses.push((
             Occur::Should,
             Box::new(BoostQuery::new(
-                Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
+                Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
                 (weight / unit) as Score,
             )),
         ));
@@ -649,7 +670,7 @@ pub fn workers_for_vacancy(
     let query = BooleanQuery::new(clauses);
     let weight = query.weight(EnableScoring::enabled_from_searcher(searcher))?;
     let (earliest, latest) = birth_window(probe.today, vacancy.min_age, vacancy.max_age);
-    let keep = CANDIDATES.max(limit * 4);
+    let keep = CANDIDATES.max(limit * 3);
     let mut heap: BinaryHeap<Candidate> = BinaryHeap::with_capacity(keep + 1);
     let mut threshold: Score = 0.0;
     let mut columns: Vec<Columns> = Vec::new();
@@ -695,7 +716,7 @@ pub fn workers_for_vacancy(
     let text_weight = text_only.weight(EnableScoring::enabled_from_searcher(searcher))?;
     let mut candidates: Vec<Candidate> = heap.into_vec();
     candidates.sort_by_key(|candidate| (candidate.segment, candidate.doc));
-    let mut ranked = Vec::with_capacity(candidates.len());
+    let mut scored = Vec::with_capacity(candidates.len());
     let mut at = 0;
     while at < candidates.len() {
         let segment = candidates[at].segment;
@@ -720,20 +741,25 @@ pub fn workers_for_vacancy(
                 }
                 None => 0.0,
             };
-            let worker = columns[segment as usize].worker(doc);
+            let worker = columns[segment as usize].worker_without_id(doc);
             let relevance = if ideal > 0.0 { text_score / ideal } else { 0.0 };
             let (components, reasons) = score(weights, &worker, vacancy, relevance);
-            ranked.push(Ranked {
-                id: worker.id,
-                score: components.total(),
-                components,
-                reasons,
-            });
+            scored.push((components.total(), segment, doc, components, reasons));
             at += 1;
         }
     }
-    sort_and_cut(&mut ranked, limit);
-    Ok(ranked)
+    // Ids only for the few that are returned: reading one decodes a dictionary block.
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| (a.1, a.2).cmp(&(b.1, b.2))));
+    scored.truncate(limit);
+    Ok(scored
+        .into_iter()
+        .map(|(score, segment, doc, components, reasons)| Ranked {
+            id: columns[segment as usize].id(doc),
+            score,
+            components,
+            reasons,
+        })
+        .collect())
 }
 
 fn sort_and_cut(ranked: &mut Vec<Ranked>, limit: usize) {

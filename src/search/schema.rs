@@ -7,7 +7,7 @@ use tantivy::schema::{
 
 use super::analysis;
 
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Handles to every field.
 #[derive(Clone, Copy, Debug)]
@@ -88,7 +88,8 @@ pub fn build() -> (Schema, Fields) {
     let codes = TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
             .set_tokenizer("raw")
-            .set_index_option(IndexRecordOption::Basic)
+            // Frequencies (always 1) are what lets tantivy prune with block-max WAND.
+            .set_index_option(IndexRecordOption::WithFreqs)
             .set_fieldnorms(false),
     );
     let fields = Fields {
