@@ -749,7 +749,10 @@ pub fn workers_for_vacancy(
         }
     }
     // Ids only for the few that are returned: reading one decodes a dictionary block.
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| (a.1, a.2).cmp(&(b.1, b.2))));
+    scored.sort_by(|a, b| {
+        b.0.total_cmp(&a.0)
+            .then_with(|| (a.1, a.2).cmp(&(b.1, b.2)))
+    });
     scored.truncate(limit);
     Ok(scored
         .into_iter()

@@ -617,3 +617,37 @@ fn course_suggestions_close_the_gap_to_nearby_vacancies() -> TestResult {
     );
     Ok(())
 }
+
+#[test]
+fn reindex_beside_a_running_server_swaps_generations() -> TestResult {
+    let db = sqlite_db();
+    let settings = db.settings();
+    let app = spawn_app(db)?;
+    let staff = app.sign_in_as("canbo@example.vn", "staff", Link::None)?;
+    let id = worker(&app, &staff, worker_body("014195000051", "03649"))?;
+    app.search.sync()?;
+    let before = std::fs::read_to_string(settings.index_dir.join("CURRENT"))?;
+
+    // `ketnoi reindex` runs while the server holds its writer: no lock fight.
+    let mut connection = ketnoi::db::establish(&settings.database_url)?;
+    let summary = ketnoi::search::index::rebuild(&settings.index_dir, &mut connection, false)?;
+    assert_eq!(summary.documents, 1);
+    assert!(
+        settings.index_dir.join(before.trim()).exists(),
+        "the server's generation is kept while in use"
+    );
+
+    // The server switches at its next round and removes the old generation.
+    let second = worker(&app, &staff, worker_body("014195000052", "03649"))?;
+    app.search.sync()?;
+    let after = std::fs::read_to_string(settings.index_dir.join("CURRENT"))?;
+    assert_eq!(after.trim(), summary.generation);
+    assert!(!settings.index_dir.join(before.trim()).exists());
+    let found = app.get(&search_path("workers", "lo thi on"), Some(&staff))?;
+    let mut hits = ids(&found.body, "id");
+    hits.sort();
+    let mut expected = vec![id, second];
+    expected.sort();
+    assert_eq!(hits, expected);
+    Ok(())
+}
