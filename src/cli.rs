@@ -73,9 +73,6 @@ pub enum BenchCommand {
         /// Results per query.
         #[arg(long, default_value_t = 20)]
         top: usize,
-        /// Also run SQLite FTS5 (built into a temporary table of the SQLite database).
-        #[arg(long)]
-        sqlite_fts: bool,
     },
 }
 

@@ -36,7 +36,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 postgres,
                 queries,
                 top,
-                sqlite_fts,
             } => crate::search::bench::run(
                 &settings,
                 &crate::search::bench::MatchBench {
@@ -44,7 +43,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                     postgres,
                     queries,
                     top,
-                    sqlite_fts,
                 },
             ),
         },

@@ -136,6 +136,37 @@ impl Reference {
     }
 }
 
+/// Which records a batch reads: these ids (applying changes), or every id from the first to
+/// the last of them (rebuilding: range scans instead of one index probe per id).
+#[derive(Debug, Clone, Copy)]
+pub enum Selection<'a> {
+    Ids(&'a [String]),
+    Range(&'a [String]),
+}
+
+impl<'a> Selection<'a> {
+    pub fn ids(self) -> &'a [String] {
+        match self {
+            Selection::Ids(ids) | Selection::Range(ids) => ids,
+        }
+    }
+}
+
+/// Loads `$query` filtered to the selection on `$column`.
+macro_rules! load_selected {
+    ($query:expr, $column:expr, $selection:expr, $connection:expr) => {
+        match $selection {
+            Selection::Ids(ids) => $query.filter($column.eq_any(ids)).load($connection),
+            Selection::Range(ids) => match (ids.first(), ids.last()) {
+                (Some(first), Some(last)) => $query
+                    .filter($column.between(first, last))
+                    .load($connection),
+                _ => Ok(Vec::new()),
+            },
+        }
+    };
+}
+
 /// Days since 1970-01-01, the index's date encoding.
 pub fn day_number(date: NaiveDate) -> i64 {
     date.signed_duration_since(NaiveDate::default()).num_days()
@@ -155,14 +186,15 @@ pub fn load(
     reference: &Reference,
     fields: &Fields,
     kind: Kind,
-    ids: &[String],
+    selection: Selection<'_>,
 ) -> QueryResult<Vec<(String, Option<TantivyDocument>)>> {
     let mut built = match kind {
-        Kind::Worker => worker_documents(connection, reference, fields, ids)?,
-        Kind::Vacancy => vacancy_documents(connection, reference, fields, ids)?,
-        Kind::Course => course_documents(connection, reference, fields, ids)?,
+        Kind::Worker => worker_documents(connection, reference, fields, selection)?,
+        Kind::Vacancy => vacancy_documents(connection, reference, fields, selection)?,
+        Kind::Course => course_documents(connection, reference, fields, selection)?,
     };
-    Ok(ids
+    Ok(selection
+        .ids()
         .iter()
         .map(|id| (id.clone(), built.remove(id)))
         .collect())
@@ -236,11 +268,10 @@ fn worker_documents(
     connection: &mut DbConn,
     reference: &Reference,
     fields: &Fields,
-    ids: &[String],
+    selection: Selection<'_>,
 ) -> QueryResult<HashMap<String, TantivyDocument>> {
-    let rows: Vec<WorkerRow> = workers::table
+    let workers_query = workers::table
         .left_join(households::table)
-        .filter(workers::id.eq_any(ids))
         .filter(workers::archived_at.is_null())
         .select((
             (
@@ -262,35 +293,37 @@ fn worker_documents(
                 workers::consent_to_share,
                 households::status.nullable(),
             ),
-        ))
-        .load(connection)?;
-    let mut desired = pairs_by_first(
-        worker_occupations::table
-            .filter(worker_occupations::worker_id.eq_any(ids))
-            .select((
-                worker_occupations::worker_id,
-                worker_occupations::occupation_code,
-            ))
-            .load(connection)?,
-    );
-    let mut trained = pairs_by_first(
-        enrollments::table
-            .inner_join(
-                course_occupations::table
-                    .on(course_occupations::course_id.eq(enrollments::course_id)),
-            )
-            .filter(enrollments::worker_id.eq_any(ids))
-            .filter(enrollments::status.eq_any(["completed", "certified"]))
-            .select((enrollments::worker_id, course_occupations::occupation_code))
-            .load(connection)?,
-    );
-    let mut open_referrals: HashMap<String, u64> = HashMap::new();
-    for worker_id in referrals::table
-        .filter(referrals::worker_id.eq_any(ids))
+        ));
+    let rows: Vec<WorkerRow> = load_selected!(workers_query, workers::id, selection, connection)?;
+    let desired_query = worker_occupations::table.select((
+        worker_occupations::worker_id,
+        worker_occupations::occupation_code,
+    ));
+    let mut desired = pairs_by_first(load_selected!(
+        desired_query,
+        worker_occupations::worker_id,
+        selection,
+        connection
+    )?);
+    let trained_query = enrollments::table
+        .inner_join(
+            course_occupations::table.on(course_occupations::course_id.eq(enrollments::course_id)),
+        )
+        .filter(enrollments::status.eq_any(["completed", "certified"]))
+        .select((enrollments::worker_id, course_occupations::occupation_code));
+    let mut trained = pairs_by_first(load_selected!(
+        trained_query,
+        enrollments::worker_id,
+        selection,
+        connection
+    )?);
+    let referrals_query = referrals::table
         .filter(referrals::status.eq_any(OPEN_REFERRAL_STATUSES))
-        .select(referrals::worker_id)
-        .load::<String>(connection)?
-    {
+        .select(referrals::worker_id);
+    let open: Vec<String> =
+        load_selected!(referrals_query, referrals::worker_id, selection, connection)?;
+    let mut open_referrals: HashMap<String, u64> = HashMap::new();
+    for worker_id in open {
         *open_referrals.entry(worker_id).or_default() += 1;
     }
 
@@ -409,11 +442,10 @@ fn vacancy_documents(
     connection: &mut DbConn,
     reference: &Reference,
     fields: &Fields,
-    ids: &[String],
+    selection: Selection<'_>,
 ) -> QueryResult<HashMap<String, TantivyDocument>> {
-    let rows: Vec<VacancyRow> = vacancies::table
+    let vacancies_query = vacancies::table
         .inner_join(employers::table)
-        .filter(vacancies::id.eq_any(ids))
         .filter(vacancies::archived_at.is_null())
         .select((
             (
@@ -436,8 +468,9 @@ fn vacancy_documents(
                 vacancies::employer_id,
                 employers::name,
             ),
-        ))
-        .load(connection)?;
+        ));
+    let rows: Vec<VacancyRow> =
+        load_selected!(vacancies_query, vacancies::id, selection, connection)?;
     let mut built = HashMap::with_capacity(rows.len());
     for (
         (id, title, description, occupation, commune_id),
@@ -496,7 +529,7 @@ fn course_documents(
     connection: &mut DbConn,
     reference: &Reference,
     fields: &Fields,
-    ids: &[String],
+    selection: Selection<'_>,
 ) -> QueryResult<HashMap<String, TantivyDocument>> {
     type CourseRow = (
         String,
@@ -507,8 +540,7 @@ fn course_documents(
         String,
         String,
     );
-    let rows: Vec<CourseRow> = courses::table
-        .filter(courses::id.eq_any(ids))
+    let courses_query = courses::table
         .filter(courses::archived_at.is_null())
         .select((
             courses::id,
@@ -518,17 +550,18 @@ fn course_documents(
             courses::commune_id,
             courses::level,
             courses::status,
-        ))
-        .load(connection)?;
-    let mut leads_to = pairs_by_first(
-        course_occupations::table
-            .filter(course_occupations::course_id.eq_any(ids))
-            .select((
-                course_occupations::course_id,
-                course_occupations::occupation_code,
-            ))
-            .load(connection)?,
-    );
+        ));
+    let rows: Vec<CourseRow> = load_selected!(courses_query, courses::id, selection, connection)?;
+    let leads_query = course_occupations::table.select((
+        course_occupations::course_id,
+        course_occupations::occupation_code,
+    ));
+    let mut leads_to = pairs_by_first(load_selected!(
+        leads_query,
+        course_occupations::course_id,
+        selection,
+        connection
+    )?);
     let mut built = HashMap::with_capacity(rows.len());
     for (id, provider, title, description, commune_id, level, status) in rows {
         let codes = leads_to.remove(&id).unwrap_or_default();

@@ -23,7 +23,7 @@ use tantivy::schema::Schema;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyError, Term};
 
 use super::analysis;
-use super::documents::{self, Kind, Reference};
+use super::documents::{self, Kind, Reference, Selection};
 use super::schema::{self, Fields, SCHEMA_VERSION};
 use crate::db::DbConn;
 use crate::db::pool::DbPool;
@@ -326,7 +326,9 @@ fn apply(
         ids.sort();
         ids.dedup();
         for chunk in ids.chunks(BUILD_CHUNK as usize) {
-            for (id, doc) in documents::load(connection, &reference, fields, kind, chunk)? {
+            for (id, doc) in
+                documents::load(connection, &reference, fields, kind, Selection::Ids(chunk))?
+            {
                 writer.delete_term(Term::from_field_text(fields.id, &id));
                 if let Some(doc) = doc {
                     writer.add_document(doc)?;
@@ -467,7 +469,8 @@ pub fn rebuild(
             let Some(last) = ids.last().cloned() else {
                 break;
             };
-            for (_, doc) in documents::load(connection, &reference, &fields, kind, &ids)? {
+            let selection = Selection::Range(&ids);
+            for (_, doc) in documents::load(connection, &reference, &fields, kind, selection)? {
                 if let Some(doc) = doc {
                     writer.add_document(doc)?;
                     documents_added += 1;

@@ -235,8 +235,10 @@ pub fn score(
             * (0.7 * f64::from(u8::from(target))
                 + 0.15 * f64::from(u8::from(minority))
                 + 0.15 * f64::from(u8::from(disabled))),
-        congestion: -weights.congestion
-            * (worker.open_referrals.min(CONGESTION_FULL) as f64 / CONGESTION_FULL as f64),
+        // `0.0 -` rather than a negation, so no damping reads 0, not -0.
+        congestion: 0.0
+            - weights.congestion
+                * (worker.open_referrals.min(CONGESTION_FULL) as f64 / CONGESTION_FULL as f64),
     };
     let reasons = Reasons {
         text_relevance,
@@ -711,23 +713,65 @@ pub fn workers_for_vacancy(
         }
         columns.push(segment_columns);
     }
-    // Exact scores: text relevance alone, then every component from fast fields.
-    let text_only = BooleanQuery::new(text_query(&terms, 1.0));
+    let mut candidates: Vec<(u32, DocId)> = heap
+        .into_vec()
+        .into_iter()
+        .map(|candidate| (candidate.segment, candidate.doc))
+        .collect();
+    candidates.sort_unstable();
+    let mut scored = exact_scores(
+        searcher,
+        weights,
+        vacancy,
+        &terms,
+        ideal,
+        &columns,
+        &candidates,
+    )?;
+    // Ids only for the few that are returned: reading one decodes a dictionary block.
+    scored.sort_by(|a, b| {
+        b.0.total_cmp(&a.0)
+            .then_with(|| (a.1, a.2).cmp(&(b.1, b.2)))
+    });
+    scored.truncate(limit);
+    Ok(scored
+        .into_iter()
+        .map(|(score, segment, doc, components, reasons)| Ranked {
+            id: columns[segment as usize].id(doc),
+            score,
+            components,
+            reasons,
+        })
+        .collect())
+}
+
+type Scored = (f64, u32, DocId, Components, Reasons);
+
+/// The exact score of each candidate (sorted by segment and doc): text relevance alone from
+/// a text-only scorer, every other component from fast fields.
+fn exact_scores(
+    searcher: &Searcher,
+    weights: &Weights,
+    vacancy: &VacancyFacts,
+    terms: &[Term],
+    ideal: f64,
+    columns: &[Columns],
+    candidates: &[(u32, DocId)],
+) -> tantivy::Result<Vec<Scored>> {
+    let text_only = BooleanQuery::new(text_query(terms, 1.0));
     let text_weight = text_only.weight(EnableScoring::enabled_from_searcher(searcher))?;
-    let mut candidates: Vec<Candidate> = heap.into_vec();
-    candidates.sort_by_key(|candidate| (candidate.segment, candidate.doc));
     let mut scored = Vec::with_capacity(candidates.len());
     let mut at = 0;
     while at < candidates.len() {
-        let segment = candidates[at].segment;
+        let segment = candidates[at].0;
         let reader = searcher.segment_reader(segment);
         let mut scorer = if terms.is_empty() {
             None
         } else {
             Some(text_weight.scorer(reader, 1.0)?)
         };
-        while at < candidates.len() && candidates[at].segment == segment {
-            let doc = candidates[at].doc;
+        while at < candidates.len() && candidates[at].0 == segment {
+            let doc = candidates[at].1;
             let text_score = match scorer.as_mut() {
                 Some(scorer) => {
                     if scorer.doc() < doc {
@@ -748,21 +792,43 @@ pub fn workers_for_vacancy(
             at += 1;
         }
     }
-    // Ids only for the few that are returned: reading one decodes a dictionary block.
-    scored.sort_by(|a, b| {
-        b.0.total_cmp(&a.0)
-            .then_with(|| (a.1, a.2).cmp(&(b.1, b.2)))
-    });
-    scored.truncate(limit);
-    Ok(scored
-        .into_iter()
-        .map(|(score, segment, doc, components, reasons)| Ranked {
-            id: columns[segment as usize].id(doc),
-            score,
-            components,
-            reasons,
-        })
-        .collect())
+    Ok(scored)
+}
+
+/// Ketnoi's score of each listed worker for a vacancy (`None` for one not in the index): for
+/// comparing another engine's ranking with this one.
+pub fn score_listed(
+    searcher: &Searcher,
+    fields: &Fields,
+    weights: &Weights,
+    probe: &VacancyProbe<'_>,
+    ids: &[String],
+) -> tantivy::Result<Vec<Option<f64>>> {
+    let terms = text_terms(fields, probe.text);
+    let ideal = ideal_text_score(searcher, &terms)?;
+    let columns = searcher
+        .segment_readers()
+        .iter()
+        .map(Columns::open)
+        .collect::<tantivy::Result<Vec<_>>>()?;
+    let mut scores = Vec::with_capacity(ids.len());
+    for id in ids {
+        scores.push(match find_doc(searcher, fields, id)? {
+            Some(found) => exact_scores(
+                searcher,
+                weights,
+                &probe.facts,
+                &terms,
+                ideal,
+                &columns,
+                &[found],
+            )?
+            .first()
+            .map(|scored| scored.0),
+            None => None,
+        });
+    }
+    Ok(scores)
 }
 
 fn sort_and_cut(ranked: &mut Vec<Ranked>, limit: usize) {
@@ -880,12 +946,8 @@ pub fn vacancies_for_worker(
         let columns = Columns::open(reader)?;
         let excluded = docs_with_ids(reader, fields, probe.referred)?;
         let alive = reader.alive_bitset();
-        let mut failure = None;
         weight.for_each(reader, &mut |doc, text_score| {
-            if failure.is_some()
-                || alive.is_some_and(|bits| bits.is_deleted(doc))
-                || excluded.contains(&doc)
-            {
+            if alive.is_some_and(|bits| bits.is_deleted(doc)) || excluded.contains(&doc) {
                 return;
             }
             let vacancy = columns.vacancy(doc);
@@ -914,9 +976,6 @@ pub fn vacancies_for_worker(
                 components,
                 reasons,
             });
-            if ranked.len() > 50_000 {
-                failure = Some(());
-            }
         })?;
     }
     sort_and_cut(&mut ranked, limit);
