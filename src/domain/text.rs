@@ -16,8 +16,12 @@ pub fn normalize(text: &str) -> String {
 /// Lower case without accents, for accent-proof prefix search: `Lò Thị Ỏn` → `lo thi on`,
 /// `Đinh` → `dinh`. Works the same on composed and decomposed input.
 pub fn fold(text: &str) -> String {
-    normalize(text)
-        .nfd()
+    fold_marks(&normalize(text))
+}
+
+/// [`fold`] without the whitespace clean-up: for single words (the search analyzer).
+pub fn fold_marks(text: &str) -> String {
+    text.nfd()
         .filter(|c| !is_combining_mark(*c))
         .map(|c| match c {
             'đ' | 'Đ' => 'd',

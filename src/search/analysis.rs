@@ -7,7 +7,6 @@
 
 use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
 use unicode_normalization::UnicodeNormalization;
-use unicode_normalization::char::is_combining_mark;
 
 /// Tokenizer name of the exact (accented, lower-case) fields.
 pub const EXACT: &str = "vi_exact";
@@ -42,7 +41,7 @@ impl VietnameseTokenizer {
         let push = |from: usize, to: usize, tokens: &mut Vec<Token>| {
             let word = &composed[from..to];
             let text: String = if self.fold {
-                fold_word(word)
+                crate::domain::text::fold_marks(word)
             } else {
                 word.chars().flat_map(char::to_lowercase).collect()
             };
@@ -67,18 +66,6 @@ impl VietnameseTokenizer {
         }
         tokens
     }
-}
-
-/// One word without marks, lower case.
-fn fold_word(word: &str) -> String {
-    word.nfd()
-        .filter(|c| !is_combining_mark(*c))
-        .map(|c| match c {
-            'đ' | 'Đ' => 'd',
-            other => other,
-        })
-        .flat_map(char::to_lowercase)
-        .collect()
 }
 
 /// The tokens of one text, handed out one by one.

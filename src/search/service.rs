@@ -229,22 +229,7 @@ pub fn search(
         && let Some(principal) = principal
     {
         let ids: Vec<String> = items.iter().map(|item| item.id.clone()).collect();
-        audit::record(
-            connection,
-            &principal.actor(),
-            "read",
-            "worker",
-            &ids,
-            &[
-                "full_name",
-                "birth_date",
-                "commune_code",
-                "household_status",
-                "availability",
-                "skills",
-            ],
-            accounts::now(),
-        )?;
+        audit_reads(connection, principal, &ids, SEARCH_VIEW_FIELDS)?;
     }
     let district_names = district_names(connection)?;
     Ok(SearchPage {
@@ -275,6 +260,42 @@ pub fn search(
                 .collect(),
         },
     })
+}
+
+/// What a search hit shows of a worker.
+const SEARCH_VIEW_FIELDS: &[&str] = &[
+    "full_name",
+    "birth_date",
+    "commune_code",
+    "household_status",
+    "availability",
+    "skills",
+];
+/// What a ranked match shows of a worker.
+const MATCH_VIEW_FIELDS: &[&str] = &[
+    "full_name",
+    "birth_date",
+    "commune_code",
+    "household_status",
+    "skills",
+];
+
+/// Every read of a person's record is audited.
+fn audit_reads(
+    connection: &mut DbConn,
+    principal: &Principal,
+    ids: &[String],
+    fields: &[&str],
+) -> QueryResult<()> {
+    audit::record(
+        connection,
+        &principal.actor(),
+        "read",
+        "worker",
+        ids,
+        fields,
+        accounts::now(),
+    )
 }
 
 fn district_names(connection: &mut DbConn) -> QueryResult<HashMap<String, String>> {
@@ -632,21 +653,7 @@ pub fn vacancy_matches(
         matching::workers_for_vacancy(&index.searcher(), index.fields(), weights, &probe, wanted)?;
     let items = worker_matches(connection, ranked, area.as_deref(), limit, lang)?;
     let ids: Vec<String> = items.iter().map(|item| item.worker_id.clone()).collect();
-    audit::record(
-        connection,
-        &principal.actor(),
-        "read",
-        "worker",
-        &ids,
-        &[
-            "full_name",
-            "birth_date",
-            "commune_code",
-            "household_status",
-            "skills",
-        ],
-        accounts::now(),
-    )?;
+    audit_reads(connection, principal, &ids, MATCH_VIEW_FIELDS)?;
     Ok(VacancyMatches {
         vacancy_id: vacancy_id.to_owned(),
         weights: *weights,
