@@ -201,6 +201,26 @@ pub fn field_message(code: &str, lang: Lang, params: &[(&'static str, String)]) 
             "Số bản ghi mỗi trang phải từ 1 đến 200.",
             "A page holds 1 to 200 records.",
         ),
+        "unknown_vacancy" => (
+            "Không có vị trí tuyển dụng này.",
+            "There is no such vacancy.",
+        ),
+        "vacancy_not_open" => (
+            "Vị trí tuyển dụng này không còn mở.",
+            "This vacancy is not open.",
+        ),
+        "no_consent" => (
+            "Người lao động chưa đồng ý chia sẻ hồ sơ với doanh nghiệp.",
+            "The worker has not agreed to share the profile with employers.",
+        ),
+        "only_when_rejected" => (
+            "Chỉ ghi lý do từ chối khi từ chối.",
+            "A rejection reason goes only with a rejection.",
+        ),
+        "vacancy_full" => (
+            "Vị trí tuyển dụng đã tuyển đủ người.",
+            "Every position of this vacancy is already filled.",
+        ),
         "invalid_search_limit" => (
             "Số kết quả mỗi trang phải từ 1 đến 100.",
             "A page holds 1 to 100 results.",

@@ -234,7 +234,11 @@ pub fn run(settings: &Settings, options: &MatchBench) -> anyhow::Result<()> {
         let scores = matching::score_listed(&searcher, index.fields(), &weights, &probe, theirs)?;
         let good = scores
             .iter()
-            .filter(|score| score.is_some_and(|score| score >= cut - 1e-9))
+            .filter(|ranked| {
+                ranked
+                    .as_ref()
+                    .is_some_and(|ranked| ranked.score >= cut - 1e-9)
+            })
             .count();
         as_good.push(good as f64 / theirs.len().max(1) as f64);
     }

@@ -795,15 +795,16 @@ fn exact_scores(
     Ok(scored)
 }
 
-/// Ketnoi's score of each listed worker for a vacancy (`None` for one not in the index): for
-/// comparing another engine's ranking with this one.
+/// Ketnoi's score of each listed worker for a vacancy, by component (`None` for one not in
+/// the index): for keeping the match with a referral, and for comparing another engine's
+/// ranking with this one.
 pub fn score_listed(
     searcher: &Searcher,
     fields: &Fields,
     weights: &Weights,
     probe: &VacancyProbe<'_>,
     ids: &[String],
-) -> tantivy::Result<Vec<Option<f64>>> {
+) -> tantivy::Result<Vec<Option<Ranked>>> {
     let terms = text_terms(fields, probe.text);
     let ideal = ideal_text_score(searcher, &terms)?;
     let columns = searcher
@@ -813,7 +814,7 @@ pub fn score_listed(
         .collect::<tantivy::Result<Vec<_>>>()?;
     let mut scores = Vec::with_capacity(ids.len());
     for id in ids {
-        scores.push(match find_doc(searcher, fields, id)? {
+        let ranked = match find_doc(searcher, fields, id)? {
             Some(found) => exact_scores(
                 searcher,
                 weights,
@@ -823,10 +824,16 @@ pub fn score_listed(
                 &columns,
                 &[found],
             )?
-            .first()
-            .map(|scored| scored.0),
+            .pop()
+            .map(|(score, _, _, components, reasons)| Ranked {
+                id: id.clone(),
+                score,
+                components,
+                reasons,
+            }),
             None => None,
-        });
+        };
+        scores.push(ranked);
     }
     Ok(scores)
 }

@@ -9,6 +9,7 @@ pub mod employers;
 pub mod extract;
 pub mod households;
 pub mod openapi;
+pub mod referrals;
 pub mod search;
 pub mod vacancies;
 pub mod workers;
@@ -65,6 +66,14 @@ pub fn configure(config: &mut web::ServiceConfig) {
             .route("/auth/logout", web::post().to(auth::logout))
             .route("/admin-units", web::get().to(admin_units::list))
             .route("/search", web::get().to(search::search))
+            .route("/referrals", web::post().to(referrals::create))
+            .route("/referrals/{id}", web::get().to(referrals::read))
+            .route("/referrals/{id}", web::patch().to(referrals::change))
+            .route("/follow-ups", web::get().to(referrals::list_follow_ups))
+            .route(
+                "/follow-ups/{id}",
+                web::patch().to(referrals::record_follow_up),
+            )
             .route(
                 "/vacancies/{id}/matches",
                 web::get().to(search::vacancy_matches),

@@ -52,6 +52,11 @@ use crate::registry::workers::{WorkerForEmployer, WorkerInput, WorkerView};
         super::search::vacancy_matches,
         super::search::worker_matches,
         super::search::course_suggestions,
+        super::referrals::create,
+        super::referrals::read,
+        super::referrals::change,
+        super::referrals::record_follow_up,
+        super::referrals::list_follow_ups,
     ),
     components(schemas(Problem, ProblemField, WorkerInput, WorkerView, WorkerForEmployer, HouseholdInput, HouseholdView)),
     modifiers(&BearerAuth)

@@ -1,0 +1,612 @@
+//! Referrals move `shortlisted → referred → interview → hired | rejected | withdrawn`. A hire
+//! makes the placement in the same transaction, with snapshots of the household status and
+//! the poor-area flag as they are at that moment, and its follow-ups at 3, 6 and 12 months;
+//! a withdrawn hire reverses it. Hires never outnumber positions: the transaction starts by
+//! writing the vacancy row, which serialises concurrent hires on both backends (a row lock on
+//! PostgreSQL, the single write lock on SQLite) before anything is counted.
+
+use chrono::{Months, NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::accounts::{self, Principal};
+use crate::authz::{Action, Resource, Scope, allowed};
+use crate::db::DbConn;
+use crate::db::ids::new_id;
+use crate::db::schema::{
+    admin_units, follow_ups, households, placements, referrals, vacancies, workers,
+};
+use crate::error::AppError;
+use crate::i18n::Lang;
+use crate::models::follow_ups::NewFollowUp;
+use crate::models::placements::NewPlacement;
+use crate::models::referrals::NewReferral;
+use crate::models::{audit, search_changes};
+use crate::registry::Checks;
+use crate::search::SearchIndex;
+use crate::search::matching::{self, VacancyProbe, Weights};
+use crate::search::service::{referred_to_vacancy, vacancy_probe_parts};
+
+pub const STATUSES: &[&str] = &[
+    "shortlisted",
+    "referred",
+    "interview",
+    "hired",
+    "rejected",
+    "withdrawn",
+];
+pub const REJECTION_REASONS: &[&str] = &[
+    "no_show",
+    "skills",
+    "wage",
+    "distance",
+    "position_filled",
+    "other",
+];
+
+/// Where a referral may go next, and who may move it there (`true`: an employer may too).
+fn next(status: &str) -> &'static [(&'static str, bool)] {
+    match status {
+        "shortlisted" => &[("referred", false), ("withdrawn", false)],
+        "referred" => &[
+            ("interview", true),
+            ("hired", true),
+            ("rejected", true),
+            ("withdrawn", false),
+        ],
+        "interview" => &[("hired", true), ("rejected", true), ("withdrawn", false)],
+        // Withdrawing a hire reverses the placement.
+        "hired" => &[("withdrawn", false)],
+        _ => &[],
+    }
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReferralInput {
+    pub vacancy_id: Option<String>,
+    pub worker_id: Option<String>,
+    /// `referred` (default: the employer sees the profile) or `shortlisted` (staff only).
+    pub status: Option<String>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReferralChange {
+    pub status: String,
+    /// Required for `rejected`: no_show, skills, wage, distance, position_filled, other.
+    pub rejection_reason: Option<String>,
+    /// Required when withdrawing a hire.
+    pub reason: Option<String>,
+    pub note: Option<String>,
+    /// For `hired`: the first working day (default today).
+    pub start_date: Option<String>,
+    /// For `hired`: the agreed monthly wage.
+    pub wage_vnd: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReferralView {
+    pub id: String,
+    pub vacancy_id: String,
+    pub worker_id: String,
+    pub status: String,
+    /// The match as staff saw it when referring.
+    pub match_score: Option<f64>,
+    pub match_explanation: String,
+    pub rejection_reason: Option<String>,
+    pub status_note: String,
+    pub status_changed_at: NaiveDateTime,
+    pub created_at: NaiveDateTime,
+    /// The placement a hire made (active or withdrawn).
+    pub placement_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = referrals)]
+struct Referral {
+    id: String,
+    vacancy_id: String,
+    worker_id: String,
+    status: String,
+    match_score: Option<f64>,
+    match_explanation: String,
+    rejection_reason: Option<String>,
+    status_note: String,
+    status_changed_at: NaiveDateTime,
+    created_at: NaiveDateTime,
+}
+
+fn view(connection: &mut DbConn, referral: Referral) -> QueryResult<ReferralView> {
+    let placement_id = placements::table
+        .filter(placements::referral_id.eq(&referral.id))
+        .select(placements::id)
+        .first(connection)
+        .optional()?;
+    Ok(ReferralView {
+        id: referral.id,
+        vacancy_id: referral.vacancy_id,
+        worker_id: referral.worker_id,
+        status: referral.status,
+        match_score: referral.match_score,
+        match_explanation: referral.match_explanation,
+        rejection_reason: referral.rejection_reason,
+        status_note: referral.status_note,
+        status_changed_at: referral.status_changed_at,
+        created_at: referral.created_at,
+        placement_id,
+    })
+}
+
+fn find(connection: &mut DbConn, id: &str) -> QueryResult<Option<Referral>> {
+    referrals::table
+        .find(id)
+        .select(Referral::as_select())
+        .first(connection)
+        .optional()
+}
+
+/// Staff reach a worker in their area; everyone else is refused.
+fn staff_reach(principal: &Principal, commune_id: &str) -> Result<(), AppError> {
+    match allowed(Some(principal.role), Resource::Workers, Action::Update) {
+        Scope::All => Ok(()),
+        Scope::Area
+            if principal
+                .area_units
+                .as_ref()
+                .is_none_or(|units| units.iter().any(|unit| unit == commune_id)) =>
+        {
+            Ok(())
+        }
+        Scope::Area => Err(AppError::NotFound),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+fn note(checks: &mut Checks, raw: Option<&str>) -> String {
+    raw.and_then(|raw| checks.text("note", raw, 2000, false))
+        .unwrap_or_default()
+}
+
+/// `POST /api/v1/referrals`: staff refer (or shortlist) a worker for a vacancy, keeping the
+/// match score and explanation as they were.
+pub fn create(
+    connection: &mut DbConn,
+    index: &SearchIndex,
+    weights: &Weights,
+    principal: &Principal,
+    input: ReferralInput,
+    lang: Lang,
+) -> Result<ReferralView, AppError> {
+    if !matches!(
+        allowed(Some(principal.role), Resource::Workers, Action::Update),
+        Scope::All | Scope::Area
+    ) {
+        return Err(AppError::Forbidden);
+    }
+    let mut checks = Checks::default();
+    let vacancy_id = input.vacancy_id.unwrap_or_else(|| {
+        checks.fail("vacancy_id", "required");
+        String::new()
+    });
+    let worker_id = input.worker_id.unwrap_or_else(|| {
+        checks.fail("worker_id", "required");
+        String::new()
+    });
+    let status = match input.status.as_deref() {
+        None => "referred".to_owned(),
+        Some(raw) => checks
+            .choice("status", raw, &["shortlisted", "referred"])
+            .unwrap_or_default(),
+    };
+    let status_note = note(&mut checks, input.note.as_deref());
+    let vacancy: Option<(String, String)> = vacancies::table
+        .filter(vacancies::id.eq(&vacancy_id))
+        .filter(vacancies::archived_at.is_null())
+        .select((vacancies::id, vacancies::status))
+        .first(connection)
+        .optional()?;
+    match &vacancy {
+        None if !vacancy_id.is_empty() => checks.fail("vacancy_id", "unknown_vacancy"),
+        Some((_, state)) if state != "open" => checks.fail("vacancy_id", "vacancy_not_open"),
+        _ => {}
+    }
+    let worker: Option<(String, bool)> = workers::table
+        .filter(workers::id.eq(&worker_id))
+        .filter(workers::archived_at.is_null())
+        .select((workers::commune_id, workers::consent_to_share))
+        .first(connection)
+        .optional()?;
+    match &worker {
+        None if !worker_id.is_empty() => checks.fail("worker_id", "unknown_worker"),
+        // A profile reaches an employer only with the worker's consent.
+        Some((_, false)) if status == "referred" => checks.fail("worker_id", "no_consent"),
+        _ => {}
+    }
+    checks.finish()?;
+    if let Some((commune_id, _)) = &worker {
+        staff_reach(principal, commune_id)?;
+    }
+    // The match as it stands now, kept with the referral.
+    let (facts, text) = vacancy_probe_parts(connection, index.reference(), &vacancy_id)?;
+    let referred = referred_to_vacancy(connection, &vacancy_id)?;
+    let probe = VacancyProbe {
+        facts,
+        text: &text,
+        referred: &referred,
+        today: accounts::now().date(),
+    };
+    let ranked = matching::score_listed(
+        &index.searcher(),
+        index.fields(),
+        weights,
+        &probe,
+        std::slice::from_ref(&worker_id),
+    )?
+    .pop()
+    .flatten();
+    let now = accounts::now();
+    let referral = NewReferral {
+        id: new_id(),
+        vacancy_id: vacancy_id.clone(),
+        worker_id: worker_id.clone(),
+        status,
+        match_score: ranked.as_ref().map(|rank| rank.score),
+        match_explanation: ranked
+            .as_ref()
+            .map(|rank| matching::explain(&rank.reasons, lang))
+            .unwrap_or_default(),
+        rejection_reason: None,
+        status_note,
+        created_by: Some(principal.user_id.clone()),
+        status_changed_at: now,
+        created_at: now,
+        updated_at: now,
+    };
+    connection.transaction(|connection| {
+        let existing: Option<String> = referrals::table
+            .filter(referrals::vacancy_id.eq(&vacancy_id))
+            .filter(referrals::worker_id.eq(&worker_id))
+            .select(referrals::id)
+            .first(connection)
+            .optional()?;
+        if let Some(existing) = existing {
+            return Err(AppError::Duplicate {
+                field: "worker_id",
+                existing: format!("/api/v1/referrals/{existing}"),
+            });
+        }
+        diesel::insert_into(referrals::table)
+            .values(&referral)
+            .execute(connection)?;
+        // The worker's open referrals damp further matches.
+        search_changes::append(connection, "worker", &worker_id, false, now)?;
+        audit::record(
+            connection,
+            &principal.actor(),
+            "create",
+            "referral",
+            std::slice::from_ref(&referral.id),
+            &["vacancy_id", "worker_id", "status"],
+            now,
+        )?;
+        let stored = find(connection, &referral.id)?.ok_or(AppError::NotFound)?;
+        Ok(view(connection, stored)?)
+    })
+}
+
+/// `GET /api/v1/referrals/{id}`.
+pub fn read(
+    connection: &mut DbConn,
+    principal: &Principal,
+    id: &str,
+) -> Result<ReferralView, AppError> {
+    let referral = find(connection, id)?.ok_or(AppError::NotFound)?;
+    check_reach(connection, principal, &referral)?;
+    Ok(view(connection, referral)?)
+}
+
+/// Staff in reach of the worker; an employer for its own vacancy's referrals (not shortlists).
+/// Answers whether the caller is that employer.
+fn check_reach(
+    connection: &mut DbConn,
+    principal: &Principal,
+    referral: &Referral,
+) -> Result<bool, AppError> {
+    if principal.employer_id.is_some() {
+        let owner: String = vacancies::table
+            .find(&referral.vacancy_id)
+            .select(vacancies::employer_id)
+            .first(connection)?;
+        if principal.employer_id.as_deref() != Some(owner.as_str())
+            || referral.status == "shortlisted"
+        {
+            return Err(AppError::NotFound);
+        }
+        return Ok(true);
+    }
+    let commune_id: String = workers::table
+        .find(&referral.worker_id)
+        .select(workers::commune_id)
+        .first(connection)?;
+    staff_reach(principal, &commune_id)?;
+    Ok(false)
+}
+
+/// `PATCH /api/v1/referrals/{id}`: move a referral on; a hire makes the placement.
+pub fn change(
+    connection: &mut DbConn,
+    principal: &Principal,
+    id: &str,
+    change: ReferralChange,
+) -> Result<ReferralView, AppError> {
+    let mut checks = Checks::default();
+    checks.choice("status", &change.status, STATUSES);
+    let rejection_reason = match (change.status.as_str(), change.rejection_reason.as_deref()) {
+        ("rejected", Some(reason)) => checks.choice("rejection_reason", reason, REJECTION_REASONS),
+        ("rejected", None) => {
+            checks.fail("rejection_reason", "required");
+            None
+        }
+        (_, Some(_)) => {
+            checks.fail("rejection_reason", "only_when_rejected");
+            None
+        }
+        _ => None,
+    };
+    let status_note = note(&mut checks, change.note.as_deref());
+    let start_date = change.start_date.as_deref().and_then(|raw| {
+        crate::domain::values::date(raw)
+            .map_err(|code| checks.fail("start_date", code))
+            .ok()
+    });
+    if change.wage_vnd.is_some_and(|wage| wage < 0) {
+        checks.fail("wage_vnd", "not_negative");
+    }
+    let reason = change
+        .reason
+        .as_deref()
+        .and_then(|raw| checks.text("reason", raw, 500, false));
+    checks.finish()?;
+    let referral = find(connection, id)?.ok_or(AppError::NotFound)?;
+    let is_employer = check_reach(connection, principal, &referral)?;
+    let allowed_moves = next(&referral.status);
+    let Some((_, employer_may)) = allowed_moves
+        .iter()
+        .find(|(status, _)| *status == change.status)
+    else {
+        return Err(AppError::Conflict("invalid_status_change"));
+    };
+    if is_employer && !employer_may {
+        return Err(AppError::Forbidden);
+    }
+    if referral.status == "hired" && reason.is_none() {
+        return Err(AppError::field("reason", "required"));
+    }
+    let now = accounts::now();
+    connection.transaction(|connection| {
+        // Written first: serialises every hire and withdrawal of this vacancy.
+        diesel::update(vacancies::table.find(&referral.vacancy_id))
+            .set(vacancies::updated_at.eq(now))
+            .execute(connection)?;
+        // Re-read under the lock: another request may have moved it meanwhile.
+        let current = find(connection, id)?.ok_or(AppError::NotFound)?;
+        if current.status != referral.status {
+            return Err(AppError::Conflict("invalid_status_change"));
+        }
+        match change.status.as_str() {
+            "hired" => hire(
+                connection,
+                principal,
+                &current,
+                start_date.unwrap_or(now.date()),
+                change.wage_vnd,
+                now,
+            )?,
+            "withdrawn" if current.status == "hired" => withdraw_hire(
+                connection,
+                &current,
+                reason.as_deref().unwrap_or_default(),
+                now,
+            )?,
+            _ => {}
+        }
+        diesel::update(referrals::table.find(id))
+            .set((
+                referrals::status.eq(&change.status),
+                referrals::rejection_reason.eq(&rejection_reason),
+                referrals::status_note.eq(&status_note),
+                referrals::status_changed_at.eq(now),
+                referrals::updated_at.eq(now),
+            ))
+            .execute(connection)?;
+        search_changes::append(connection, "worker", &current.worker_id, false, now)?;
+        search_changes::append(connection, "vacancy", &current.vacancy_id, false, now)?;
+        audit::record(
+            connection,
+            &principal.actor(),
+            "update",
+            "referral",
+            &[id.to_owned()],
+            &["status"],
+            now,
+        )?;
+        let stored = find(connection, id)?.ok_or(AppError::NotFound)?;
+        Ok(view(connection, stored)?)
+    })
+}
+
+/// The placement of a hire, with its snapshots and follow-ups; the worker becomes employed
+/// and the vacancy fills when its positions are taken.
+fn hire(
+    connection: &mut DbConn,
+    principal: &Principal,
+    referral: &Referral,
+    start_date: NaiveDate,
+    wage_vnd: Option<i64>,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    let (employer_id, positions, overseas, country): (String, i32, bool, Option<String>) =
+        vacancies::table
+            .find(&referral.vacancy_id)
+            .select((
+                vacancies::employer_id,
+                vacancies::positions,
+                vacancies::is_overseas,
+                vacancies::country,
+            ))
+            .first(connection)?;
+    let taken: i64 = placements::table
+        .filter(placements::vacancy_id.eq(&referral.vacancy_id))
+        .filter(placements::status.eq("active"))
+        .count()
+        .get_result(connection)?;
+    if taken >= i64::from(positions) {
+        return Err(AppError::Conflict("vacancy_full"));
+    }
+    let (commune_id, household_id): (String, Option<String>) = workers::table
+        .find(&referral.worker_id)
+        .select((workers::commune_id, workers::household_id))
+        .first(connection)?;
+    let household_status: Option<String> = match &household_id {
+        Some(household) => households::table
+            .find(household)
+            .select(households::status)
+            .first(connection)
+            .optional()?,
+        None => None,
+    };
+    let (poor, parent): (bool, Option<String>) = admin_units::table
+        .find(&commune_id)
+        .select((admin_units::poor_area, admin_units::parent_id))
+        .first(connection)?;
+    let poor_area = poor
+        || match parent {
+            Some(parent) => admin_units::table
+                .find(parent)
+                .select(admin_units::poor_area)
+                .first(connection)?,
+            None => false,
+        };
+    let placement = NewPlacement {
+        id: new_id(),
+        referral_id: Some(referral.id.clone()),
+        worker_id: referral.worker_id.clone(),
+        vacancy_id: referral.vacancy_id.clone(),
+        employer_id,
+        start_date,
+        wage_vnd,
+        is_overseas: overseas,
+        country,
+        household_status_snapshot: household_status,
+        poor_area_snapshot: poor_area,
+        commune_id_snapshot: commune_id,
+        status: "active".to_owned(),
+        withdrawn_reason: None,
+        withdrawn_at: None,
+        confirmed_by: Some(principal.user_id.clone()),
+        confirmed_at: now,
+        created_at: now,
+        updated_at: now,
+    };
+    diesel::insert_into(placements::table)
+        .values(&placement)
+        .execute(connection)?;
+    let follow_ups: Vec<NewFollowUp> = [3, 6, 12]
+        .into_iter()
+        .map(|months| NewFollowUp {
+            id: new_id(),
+            placement_id: placement.id.clone(),
+            months_after_start: months,
+            due_on: start_date
+                .checked_add_months(Months::new(months as u32))
+                .unwrap_or(start_date),
+            outcome: "pending".to_owned(),
+            left_reason: None,
+            note: String::new(),
+            recorded_on: None,
+            recorded_by: None,
+            created_at: now,
+            updated_at: now,
+        })
+        .collect();
+    for follow_up in &follow_ups {
+        diesel::insert_into(follow_ups::table)
+            .values(follow_up)
+            .execute(connection)?;
+    }
+    diesel::update(workers::table.find(&referral.worker_id))
+        .set((
+            workers::availability.eq("employed"),
+            workers::updated_at.eq(now),
+        ))
+        .execute(connection)?;
+    if taken + 1 >= i64::from(positions) {
+        diesel::update(vacancies::table.find(&referral.vacancy_id))
+            .set(vacancies::status.eq("filled"))
+            .execute(connection)?;
+    }
+    audit::record(
+        connection,
+        &principal.actor(),
+        "create",
+        "placement",
+        std::slice::from_ref(&placement.id),
+        &["household_status_snapshot", "poor_area_snapshot"],
+        now,
+    )?;
+    Ok(())
+}
+
+/// Reverses a hire: the placement is withdrawn with its reason (and counts nowhere), its
+/// pending follow-ups go, the worker seeks work again unless placed elsewhere, and a filled
+/// vacancy reopens.
+fn withdraw_hire(
+    connection: &mut DbConn,
+    referral: &Referral,
+    reason: &str,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    let placement_id: String = placements::table
+        .filter(placements::referral_id.eq(&referral.id))
+        .filter(placements::status.eq("active"))
+        .select(placements::id)
+        .first(connection)?;
+    diesel::update(placements::table.find(&placement_id))
+        .set((
+            placements::status.eq("withdrawn"),
+            placements::withdrawn_reason.eq(reason),
+            placements::withdrawn_at.eq(now),
+            placements::updated_at.eq(now),
+        ))
+        .execute(connection)?;
+    diesel::delete(
+        follow_ups::table
+            .filter(follow_ups::placement_id.eq(&placement_id))
+            .filter(follow_ups::outcome.eq("pending")),
+    )
+    .execute(connection)?;
+    let still_placed: i64 = placements::table
+        .filter(placements::worker_id.eq(&referral.worker_id))
+        .filter(placements::status.eq("active"))
+        .count()
+        .get_result(connection)?;
+    if still_placed == 0 {
+        diesel::update(workers::table.find(&referral.worker_id))
+            .set((
+                workers::availability.eq("seeking"),
+                workers::updated_at.eq(now),
+            ))
+            .execute(connection)?;
+    }
+    diesel::update(
+        vacancies::table
+            .find(&referral.vacancy_id)
+            .filter(vacancies::status.eq("filled")),
+    )
+    .set(vacancies::status.eq("open"))
+    .execute(connection)?;
+    Ok(())
+}
