@@ -187,14 +187,15 @@ pub fn create(
         return Err(AppError::Forbidden);
     }
     let mut checks = Checks::default();
-    let vacancy_id = input.vacancy_id.unwrap_or_else(|| {
-        checks.fail("vacancy_id", "required");
-        String::new()
-    });
-    let worker_id = input.worker_id.unwrap_or_else(|| {
-        checks.fail("worker_id", "required");
-        String::new()
-    });
+    let mut required = |field: &str, value: Option<String>| {
+        let value = value.map(|raw| raw.trim().to_owned()).unwrap_or_default();
+        if value.is_empty() {
+            checks.fail(field, "required");
+        }
+        value
+    };
+    let vacancy_id = required("vacancy_id", input.vacancy_id);
+    let worker_id = required("worker_id", input.worker_id);
     let status = match input.status.as_deref() {
         None => "referred".to_owned(),
         Some(raw) => checks

@@ -118,6 +118,22 @@ fn a_referral_becomes_a_placement_and_a_withdrawn_hire_reverses_it() -> TestResu
             refused.body
         );
 
+        let empty = app.post(
+            "/api/v1/referrals",
+            Some(&staff),
+            &serde_json::json!({"vacancy_id": " "}),
+        )?;
+        assert_eq!(empty.status, 422);
+        let fields: Vec<String> = empty
+            .field_errors()
+            .into_iter()
+            .map(|(field, _)| field)
+            .collect();
+        assert_eq!(
+            fields,
+            vec!["vacancy_id".to_owned(), "worker_id".to_owned()]
+        );
+
         // The employer moves its own referral on; a rejection needs its reason.
         let hr = app.sign_in_as("hr@example.vn", "employer", Link::Employer(employer_id))?;
         let path = format!("/api/v1/referrals/{id}");
