@@ -18,7 +18,10 @@ use crate::state::AppState;
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Referred (or shortlisted), with the match score and explanation as they were", body = ReferralView),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body over 1 MiB", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Only staff refer", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already referred to this vacancy", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Unknown vacancy or worker, a closed vacancy, no consent", body = Problem, content_type = "application/problem+json"),
@@ -80,7 +83,10 @@ pub async fn read(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Moved on; a hire made its placement and follow-ups, a withdrawn hire reversed them", body = ReferralView),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body over 1 MiB", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "An employer may only mark interview, hired or rejected", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such referral in reach", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not a valid next status, or every position is already filled", body = Problem, content_type = "application/problem+json"),
@@ -110,7 +116,10 @@ pub async fn change(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Recorded", body = FollowUpView),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body over 1 MiB", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Only staff record follow-ups", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such follow-up in reach", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The placement was withdrawn", body = Problem, content_type = "application/problem+json"),
