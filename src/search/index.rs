@@ -113,7 +113,14 @@ impl SearchIndex {
             }
         };
         drop(connection);
-        let mut indexer = Indexer::start(root, pool, fields, generation, index)?;
+        let mut indexer = Indexer::start(
+            root,
+            pool,
+            fields,
+            Arc::clone(&reference),
+            generation,
+            index,
+        )?;
         indexer.catch_up()?;
         let live = Arc::clone(&indexer.live);
         let (sender, receiver) = mpsc::channel();
@@ -195,6 +202,7 @@ struct Indexer {
     root: PathBuf,
     pool: DbPool,
     fields: Fields,
+    reference: Arc<Reference>,
     writer: IndexWriter,
     live: Arc<RwLock<Live>>,
     last_change: i64,
@@ -205,6 +213,7 @@ impl Indexer {
         root: &Path,
         pool: DbPool,
         fields: Fields,
+        reference: Arc<Reference>,
         generation: String,
         index: Index,
     ) -> anyhow::Result<Indexer> {
@@ -213,6 +222,7 @@ impl Indexer {
             root: root.to_owned(),
             pool,
             fields,
+            reference,
             writer,
             live: Arc::new(RwLock::new(Live { generation, reader })),
             last_change,
@@ -251,7 +261,13 @@ impl Indexer {
                 return Ok(self.last_change);
             };
             let started = Instant::now();
-            apply(&mut connection, &self.fields, &self.writer, &changes)?;
+            apply(
+                &mut connection,
+                &self.fields,
+                &self.reference,
+                &self.writer,
+                &changes,
+            )?;
             drop(connection);
             commit(&mut self.writer, last)?;
             self.reader()?.reload()?;
@@ -313,10 +329,10 @@ impl Indexer {
 fn apply(
     connection: &mut DbConn,
     fields: &Fields,
+    reference: &Reference,
     writer: &IndexWriter,
     changes: &[Change],
 ) -> anyhow::Result<()> {
-    let reference = Reference::load(connection)?;
     for kind in Kind::ALL {
         let mut ids: Vec<String> = changes
             .iter()
@@ -327,7 +343,7 @@ fn apply(
         ids.dedup();
         for chunk in ids.chunks(BUILD_CHUNK as usize) {
             for (id, doc) in
-                documents::load(connection, &reference, fields, kind, Selection::Ids(chunk))?
+                documents::load(connection, reference, fields, kind, Selection::Ids(chunk))?
             {
                 writer.delete_term(Term::from_field_text(fields.id, &id));
                 if let Some(doc) = doc {
