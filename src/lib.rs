@@ -13,6 +13,7 @@ pub mod domain;
 pub mod error;
 pub mod i18n;
 pub mod models;
+pub mod progress;
 pub mod registry;
 pub mod routes;
 pub mod run;

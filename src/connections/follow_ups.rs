@@ -119,9 +119,9 @@ pub fn record(
     let now = accounts::now();
     connection.transaction(|connection| {
         let follow_up = in_reach(connection, principal, id)?;
-        let placement_status: String = placements::table
+        let (placement_status, worker_id): (String, String) = placements::table
             .find(&follow_up.placement_id)
-            .select(placements::status)
+            .select((placements::status, placements::worker_id))
             .first(connection)?;
         if placement_status != "active" {
             return Err(AppError::Conflict("invalid_status_change"));
@@ -136,6 +136,7 @@ pub fn record(
                 follow_ups::updated_at.eq(now),
             ))
             .execute(connection)?;
+        crate::progress::facts::refresh_worker(connection, &worker_id, None)?;
         audit::record(
             connection,
             &principal.actor(),

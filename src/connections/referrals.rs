@@ -15,7 +15,7 @@ use crate::authz::{Action, Resource, Scope, allowed};
 use crate::db::DbConn;
 use crate::db::ids::new_id;
 use crate::db::schema::{
-    admin_units, follow_ups, households, placements, referrals, vacancies, workers,
+    follow_ups, households, placements, referrals, vacancies, workers,
 };
 use crate::error::AppError;
 use crate::i18n::Lang;
@@ -23,6 +23,7 @@ use crate::models::follow_ups::NewFollowUp;
 use crate::models::placements::NewPlacement;
 use crate::models::referrals::NewReferral;
 use crate::models::{audit, search_changes};
+use crate::progress;
 use crate::registry::Checks;
 use crate::search::SearchIndex;
 use crate::search::matching::{self, VacancyProbe, Weights};
@@ -284,6 +285,7 @@ pub fn create(
             .execute(connection)?;
         // The worker's open referrals damp further matches.
         search_changes::append(connection, "worker", &worker_id, false, now)?;
+        progress::facts::refresh_worker(connection, &worker_id, None)?;
         audit::record(
             connection,
             &principal.actor(),
@@ -425,6 +427,7 @@ pub fn change(
             .execute(connection)?;
         search_changes::append(connection, "worker", &current.worker_id, false, now)?;
         search_changes::append(connection, "vacancy", &current.vacancy_id, false, now)?;
+        progress::facts::refresh_worker(connection, &current.worker_id, None)?;
         audit::record(
             connection,
             &principal.actor(),
@@ -479,18 +482,7 @@ fn hire(
             .optional()?,
         None => None,
     };
-    let (poor, parent): (bool, Option<String>) = admin_units::table
-        .find(&commune_id)
-        .select((admin_units::poor_area, admin_units::parent_id))
-        .first(connection)?;
-    let poor_area = poor
-        || match parent {
-            Some(parent) => admin_units::table
-                .find(parent)
-                .select(admin_units::poor_area)
-                .first(connection)?,
-            None => false,
-        };
+    let poor_area = progress::facts::poor_area(connection, &commune_id)?;
     let placement = NewPlacement {
         id: new_id(),
         referral_id: Some(referral.id.clone()),

@@ -306,6 +306,49 @@ diesel::table! {
         status_changed_at -> Timestamp,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        stale_since -> Nullable<Timestamp>,
+        closed_unanswered -> Bool,
+    }
+}
+
+diesel::table! {
+    overseas_stages (id) {
+        id -> Text,
+        referral_id -> Text,
+        stage -> Text,
+        reached_on -> Date,
+        note -> Text,
+        recorded_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    progress_facts (period_code, key, subject_id) {
+        period_code -> Text,
+        key -> Text,
+        subject_id -> Text,
+        counted_on -> Date,
+        commune_id -> Text,
+        household_status -> Text,
+        minority -> Bool,
+        gender -> Text,
+        country -> Text,
+        record_id -> Text,
+    }
+}
+
+diesel::table! {
+    progress_counts (period_code, key, year, commune_id, household_status, minority, gender, country) {
+        period_code -> Text,
+        key -> Text,
+        year -> Integer,
+        commune_id -> Text,
+        household_status -> Text,
+        minority -> Bool,
+        gender -> Text,
+        country -> Text,
+        n -> BigInt,
     }
 }
 
@@ -436,6 +479,8 @@ diesel::joinable!(placements -> vacancies (vacancy_id));
 diesel::joinable!(placements -> workers (worker_id));
 diesel::joinable!(placements -> employers (employer_id));
 diesel::joinable!(follow_ups -> placements (placement_id));
+diesel::joinable!(overseas_stages -> referrals (referral_id));
+diesel::joinable!(progress_facts -> admin_units (commune_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     admin_units,
@@ -462,6 +507,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     referrals,
     placements,
     follow_ups,
+    overseas_stages,
+    progress_facts,
+    progress_counts,
     audit_log,
     outbox,
     search_changes,

@@ -267,6 +267,8 @@ pub fn generate(connection: &mut DbConn, options: DemoOptions) -> Result<DemoSum
         .set(vacancies::status.eq("closed"))
         .execute(connection)
     })?;
+    // The generated history bypasses the write paths that keep the progress facts: derive them.
+    crate::progress::facts::rebuild(connection, &mut |_| {})?;
     Ok(summary)
 }
 

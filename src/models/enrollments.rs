@@ -62,13 +62,15 @@ pub fn find_id(
 }
 
 pub fn insert(connection: &mut DbConn, enrollment: &NewEnrollment) -> QueryResult<usize> {
-    diesel::insert_into(enrollments::table)
+    let inserted = diesel::insert_into(enrollments::table)
         .values(enrollment)
-        .execute(connection)
+        .execute(connection)?;
+    crate::progress::facts::refresh_worker(connection, &enrollment.worker_id, None)?;
+    Ok(inserted)
 }
 
 pub fn update(connection: &mut DbConn, enrollment: &Enrollment) -> QueryResult<usize> {
-    diesel::update(enrollments::table.find(&enrollment.id))
+    let updated = diesel::update(enrollments::table.find(&enrollment.id))
         .set((
             enrollments::status.eq(&enrollment.status),
             enrollments::progress_percent.eq(enrollment.progress_percent),
@@ -76,5 +78,7 @@ pub fn update(connection: &mut DbConn, enrollment: &Enrollment) -> QueryResult<u
             enrollments::certificate_no.eq(&enrollment.certificate_no),
             enrollments::updated_at.eq(enrollment.updated_at),
         ))
-        .execute(connection)
+        .execute(connection)?;
+    crate::progress::facts::refresh_worker(connection, &enrollment.worker_id, None)?;
+    Ok(updated)
 }

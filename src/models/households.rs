@@ -158,7 +158,8 @@ pub fn insert(
     diesel::insert_into(households::table)
         .values(household)
         .execute(connection)?;
-    replace_deprivations(connection, &household.id, deprivations)
+    replace_deprivations(connection, &household.id, deprivations)?;
+    crate::progress::facts::refresh_household(connection, &household.id)
 }
 
 pub fn replace_deprivations(
@@ -181,8 +182,11 @@ pub fn replace_deprivations(
     Ok(())
 }
 
+/// The progress facts of the household and its members follow its status.
 pub fn update(connection: &mut DbConn, household: &NewHousehold) -> QueryResult<usize> {
-    diesel::update(households::table.find(&household.id))
+    // Members first: locks are taken worker before household everywhere.
+    crate::progress::facts::lock_members(connection, &household.id)?;
+    let updated = diesel::update(households::table.find(&household.id))
         .set((
             households::code.eq(&household.code),
             households::commune_id.eq(&household.commune_id),
@@ -198,7 +202,9 @@ pub fn update(connection: &mut DbConn, household: &NewHousehold) -> QueryResult<
             households::updated_at.eq(household.updated_at),
             households::search_name.eq(&household.search_name),
         ))
-        .execute(connection)
+        .execute(connection)?;
+    crate::progress::facts::refresh_household(connection, &household.id)?;
+    Ok(updated)
 }
 
 pub fn archive(connection: &mut DbConn, id: &str, now: NaiveDateTime) -> QueryResult<usize> {

@@ -9,6 +9,7 @@ pub mod enrollments;
 pub mod follow_ups;
 pub mod households;
 pub mod idempotency;
+pub mod overseas_stages;
 pub mod placements;
 pub mod referrals;
 pub mod search_changes;

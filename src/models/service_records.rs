@@ -41,7 +41,9 @@ pub fn for_worker(connection: &mut DbConn, worker_id: &str) -> QueryResult<Vec<S
 }
 
 pub fn insert(connection: &mut DbConn, record: &NewServiceRecord) -> QueryResult<usize> {
-    diesel::insert_into(service_records::table)
+    let inserted = diesel::insert_into(service_records::table)
         .values(record)
-        .execute(connection)
+        .execute(connection)?;
+    crate::progress::facts::refresh_worker(connection, &record.worker_id, None)?;
+    Ok(inserted)
 }

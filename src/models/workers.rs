@@ -220,7 +220,8 @@ pub fn insert(
     diesel::insert_into(workers::table)
         .values(worker)
         .execute(connection)?;
-    replace_occupations(connection, &worker.id, occupations)
+    replace_occupations(connection, &worker.id, occupations)?;
+    crate::progress::facts::refresh_worker(connection, &worker.id, None)
 }
 
 pub fn replace_occupations(
@@ -243,8 +244,15 @@ pub fn replace_occupations(
 }
 
 /// Writes every column of an existing worker from `worker` (ids and creation time excepted).
+/// The progress facts follow (of the worker and of the household they left, if any).
 pub fn update(connection: &mut DbConn, worker: &NewWorker) -> QueryResult<usize> {
-    diesel::update(workers::table.find(&worker.id))
+    let previous_household: Option<String> = workers::table
+        .find(&worker.id)
+        .select(workers::household_id)
+        .first(connection)
+        .optional()?
+        .flatten();
+    let updated = diesel::update(workers::table.find(&worker.id))
         .set((
             workers::national_id.eq(&worker.national_id),
             workers::full_name.eq(&worker.full_name),
@@ -267,7 +275,15 @@ pub fn update(connection: &mut DbConn, worker: &NewWorker) -> QueryResult<usize>
             workers::updated_at.eq(worker.updated_at),
             workers::search_name.eq(&worker.search_name),
         ))
-        .execute(connection)
+        .execute(connection)?;
+    crate::progress::facts::refresh_worker(
+        connection,
+        &worker.id,
+        previous_household
+            .as_deref()
+            .filter(|previous| worker.household_id.as_deref() != Some(previous)),
+    )?;
+    Ok(updated)
 }
 
 pub fn archive(connection: &mut DbConn, id: &str, now: NaiveDateTime) -> QueryResult<usize> {

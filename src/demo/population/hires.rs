@@ -6,6 +6,7 @@ use chrono::{Months, NaiveDate};
 use super::{Batch, HouseholdFacts, LEFT_REASONS, Population};
 use crate::demo::{AS_OF, at_time, days_after};
 use crate::models::follow_ups::NewFollowUp;
+use crate::models::overseas_stages::OverseasStage;
 use crate::models::placements::NewPlacement;
 use crate::models::referrals::NewReferral;
 
@@ -68,7 +69,7 @@ impl Population<'_> {
         );
         batch.placements.push(NewPlacement {
             id: placement_id.clone(),
-            referral_id: Some(referral_id),
+            referral_id: Some(referral_id.clone()),
             worker_id: worker_id.to_owned(),
             vacancy_id: slot.id.clone(),
             employer_id: slot.employer_id.clone(),
@@ -98,6 +99,26 @@ impl Population<'_> {
         });
         if withdrawn {
             return (false, None);
+        }
+        if slot.country.is_some() {
+            // Overseas: language training before the contract, departure on the start date.
+            let stages = [
+                ("training", days_after(referral_on, rng.between(1, 20)).min(confirmed_on)),
+                ("contract", confirmed_on),
+                ("departure", start),
+                ("working", days_after(start, rng.between(3, 14))),
+            ];
+            for (stage, day) in stages.into_iter().filter(|(_, day)| *day <= AS_OF) {
+                batch.overseas_stages.push(OverseasStage {
+                    id: rng.next_id(),
+                    referral_id: referral_id.clone(),
+                    stage: stage.to_owned(),
+                    reached_on: day,
+                    note: String::new(),
+                    recorded_by: Some(self.staff_user_id.clone()),
+                    created_at: at_time(day, rng).max(confirmed_at),
+                });
+            }
         }
         // Follow-ups at 3, 6 and 12 months; those due before "today" have been recorded.
         let mut still_employed = true;

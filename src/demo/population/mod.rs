@@ -87,6 +87,7 @@ struct Batch {
     referrals: Vec<NewReferral>,
     placements: Vec<NewPlacement>,
     follow_ups: Vec<NewFollowUp>,
+    overseas_stages: Vec<crate::models::overseas_stages::OverseasStage>,
 }
 
 impl Batch {
@@ -119,6 +120,9 @@ impl Batch {
             })?;
             insert_chunks(connection, &self.follow_ups, |c, rows| {
                 crate::insert_rows!(c, follow_ups::table, rows)
+            })?;
+            insert_chunks(connection, &self.overseas_stages, |c, rows| {
+                crate::insert_rows!(c, crate::db::schema::overseas_stages::table, rows)
             })
         })?;
         summary.households += self.households.len() as u64;

@@ -1,0 +1,3 @@
+//! Progress toward the programme's targets (DESIGN §2), counted exactly from `progress_facts`.
+
+pub mod facts;
