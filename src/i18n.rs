@@ -197,6 +197,30 @@ pub fn field_message(code: &str, lang: Lang, params: &[(&'static str, String)]) 
             "Địa bàn này ngoài phạm vi quản lý của bạn.",
             "This place is outside your area.",
         ),
+        "unknown_period" => (
+            "Không có kỳ báo cáo này: dùng kỳ kế hoạch (2021-2025), năm (2025) hoặc nửa năm (2025-H1).",
+            "No such period: use a programme period (2021-2025), a year (2025) or a half-year (2025-H1).",
+        ),
+        "year_outside_period" => (
+            "Năm này nằm ngoài kỳ kế hoạch.",
+            "This year lies outside the programme period.",
+        ),
+        "stage_order" => (
+            "Chưa qua giai đoạn trước: thứ tự là đào tạo, ký hợp đồng, xuất cảnh, làm việc, về nước.",
+            "The previous stage is missing: training, contract, departure, working abroad, return.",
+        ),
+        "not_overseas" => (
+            "Chỉ việc làm ở nước ngoài mới có các giai đoạn xuất khẩu lao động.",
+            "Only overseas vacancies have the overseas stages.",
+        ),
+        "contract_needs_hire" => (
+            "Ký hợp đồng, xuất cảnh và các giai đoạn sau cần người lao động đã được tuyển.",
+            "Contract, departure and later stages need the worker hired.",
+        ),
+        "already_departed" => (
+            "Người lao động đã xuất cảnh: không thể hủy tuyển dụng.",
+            "The worker has already left the country: the hire cannot be withdrawn.",
+        ),
         "invalid_limit" => (
             "Số bản ghi mỗi trang phải từ 1 đến 200.",
             "A page holds 1 to 200 records.",

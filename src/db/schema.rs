@@ -339,10 +339,10 @@ diesel::table! {
 }
 
 diesel::table! {
-    progress_counts (period_code, key, year, commune_id, household_status, minority, gender, country) {
+    progress_counts (period_code, key, half_year, commune_id, household_status, minority, gender, country) {
         period_code -> Text,
         key -> Text,
-        year -> Integer,
+        half_year -> Integer,
         commune_id -> Text,
         household_status -> Text,
         minority -> Bool,

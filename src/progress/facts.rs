@@ -67,7 +67,8 @@ pub struct Fact {
 pub struct Bucket {
     pub period_code: String,
     pub key: String,
-    pub year: i32,
+    /// `year * 10 + half` (1: January–June, 2: July–December).
+    pub half_year: i32,
     pub commune_id: String,
     pub household_status: String,
     pub minority: bool,
@@ -75,12 +76,17 @@ pub struct Bucket {
     pub country: String,
 }
 
+/// `year * 10 + half` of a day.
+pub fn half_year(day: NaiveDate) -> i32 {
+    day.year() * 10 + if day.month() <= 6 { 1 } else { 2 }
+}
+
 impl Bucket {
     fn of(fact: &Fact) -> Bucket {
         Bucket {
             period_code: fact.period_code.clone(),
             key: fact.key.clone(),
-            year: fact.counted_on.year(),
+            half_year: half_year(fact.counted_on),
             commune_id: fact.commune_id.clone(),
             household_status: fact.household_status.clone(),
             minority: fact.minority,
@@ -95,7 +101,8 @@ impl Bucket {
 pub struct CountRow {
     pub period_code: String,
     pub key: String,
-    pub year: i32,
+    /// `year * 10 + half` (1: January–June, 2: July–December).
+    pub half_year: i32,
     pub commune_id: String,
     pub household_status: String,
     pub minority: bool,
@@ -109,7 +116,7 @@ impl CountRow {
         CountRow {
             period_code: bucket.period_code,
             key: bucket.key,
-            year: bucket.year,
+            half_year: bucket.half_year,
             commune_id: bucket.commune_id,
             household_status: bucket.household_status,
             minority: bucket.minority,
@@ -637,7 +644,7 @@ fn bump(connection: &mut DbConn, bucket: Bucket, delta: i64) -> QueryResult<()> 
             c::progress_counts
                 .filter(c::period_code.eq(&bucket.period_code))
                 .filter(c::key.eq(&bucket.key))
-                .filter(c::year.eq(bucket.year))
+                .filter(c::half_year.eq(bucket.half_year))
                 .filter(c::commune_id.eq(&bucket.commune_id))
                 .filter(c::household_status.eq(&bucket.household_status))
                 .filter(c::minority.eq(bucket.minority))
@@ -652,7 +659,7 @@ fn bump(connection: &mut DbConn, bucket: Bucket, delta: i64) -> QueryResult<()> 
     let target = (
         c::period_code,
         c::key,
-        c::year,
+        c::half_year,
         c::commune_id,
         c::household_status,
         c::minority,
@@ -829,7 +836,7 @@ pub fn rebuild(
             .into_iter()
             .map(|(bucket, n)| CountRow::new(bucket, n))
             .collect();
-        rows.sort_by(|a, b| (&a.period_code, &a.key, a.year).cmp(&(&b.period_code, &b.key, b.year)));
+        rows.sort_by(|a, b| (&a.period_code, &a.key, a.half_year).cmp(&(&b.period_code, &b.key, b.half_year)));
         for chunk in rows.chunks(1_000) {
             insert_rows!(connection, progress_counts::table, chunk)?;
         }

@@ -42,12 +42,14 @@ CREATE INDEX progress_facts_list ON progress_facts (period_code, key, counted_on
 CREATE TABLE progress_counts (
     period_code TEXT NOT NULL REFERENCES programme_periods (code),
     key TEXT NOT NULL,
-    year INTEGER NOT NULL,
+    -- The half-year the facts were counted in, as year * 10 + half (20251: January to June 2025),
+    -- so 6-monthly reports sum buckets exactly.
+    half_year INTEGER NOT NULL CHECK (half_year % 10 IN (1, 2)),
     commune_id TEXT NOT NULL REFERENCES admin_units (id),
     household_status TEXT NOT NULL,
     minority BOOLEAN NOT NULL,
     gender TEXT NOT NULL,
     country TEXT NOT NULL,
     n BIGINT NOT NULL CHECK (n >= 0),
-    PRIMARY KEY (period_code, key, year, commune_id, household_status, minority, gender, country)
+    PRIMARY KEY (period_code, key, half_year, commune_id, household_status, minority, gender, country)
 );

@@ -1,0 +1,576 @@
+//! The progress figures: each target's actual, percent and projection, and the breakdowns,
+//! summed from `progress_counts` (a few thousand rows however many people are counted).
+//!
+//! Persons targets count the people whose counting event (first placement, completion,
+//! departure) falls in the window; the share targets (household employment, counselling) are
+//! the state at the window's end, from the period's start.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::facts::{TARGET_STATUSES, half_year, key};
+use crate::db::DbConn;
+use crate::db::schema::{admin_units, programme_periods, programme_targets, progress_counts};
+use crate::error::AppError;
+use crate::i18n::Lang;
+
+/// The target keys of DESIGN §2, in the order reports list them.
+pub const TARGET_KEYS: &[&str] = &[
+    "connected_workers",
+    "connected_target_share",
+    "trained_poor_districts",
+    "overseas_contract",
+    "household_employment",
+    "counselled",
+];
+
+/// Which records a figure counts: the period, a window inside it and an area.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    pub period: String,
+    /// The period as asked for (`2021-2025`, `2025`, `2025-H1`).
+    pub label: String,
+    /// First and last half-year of the window (`year * 10 + half`); the whole period if `None`.
+    pub halves: Option<(i32, i32)>,
+    /// Only these communes (ids), from a district, commune or the officer's area.
+    pub communes: Option<HashSet<String>>,
+    /// The filters as query parameters (`&district=116&year=2024`), for the drill-down links.
+    pub params: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Window {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TargetFigure {
+    pub key: String,
+    pub description: String,
+    /// `persons` or `percent`.
+    pub unit: String,
+    /// `at_least` or `more_than`.
+    pub comparison: String,
+    pub target: f64,
+    /// Persons, or a percentage (numerator / denominator × 100) for percent targets.
+    pub actual: f64,
+    pub numerator: i64,
+    /// For percent targets: what the share is taken of.
+    pub denominator: Option<i64>,
+    /// Actual as a percentage of the target.
+    pub percent: f64,
+    pub met: bool,
+    /// At the pace so far, where the window will end (persons targets; shares stay as they are).
+    pub projection: f64,
+    /// The list of records behind the figure.
+    pub records: String,
+}
+
+/// One row of a breakdown: the persons targets' counts for one value of a dimension.
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+pub struct BreakdownRow {
+    pub value: String,
+    pub label: String,
+    pub connected_workers: i64,
+    /// Connected workers from poor, near-poor or newly-escaped households (snapshot).
+    pub connected_target: i64,
+    pub trained_poor_districts: i64,
+    pub overseas_contract: i64,
+    pub target_households: i64,
+    pub covered_households: i64,
+}
+
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+pub struct Breakdowns {
+    pub year: Vec<BreakdownRow>,
+    pub district: Vec<BreakdownRow>,
+    pub household_status: Vec<BreakdownRow>,
+    pub ethnicity: Vec<BreakdownRow>,
+    pub gender: Vec<BreakdownRow>,
+    pub country: Vec<BreakdownRow>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Progress {
+    pub period: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub window: Window,
+    pub as_of: NaiveDate,
+    pub targets: Vec<TargetFigure>,
+    pub breakdowns: Breakdowns,
+}
+
+/// An administrative unit as the breakdowns name it.
+#[derive(Debug, Clone)]
+pub struct Unit {
+    pub id: String,
+    pub code: String,
+    pub name: String,
+    pub kind: String,
+    pub parent_id: Option<String>,
+}
+
+pub fn units(connection: &mut DbConn) -> QueryResult<HashMap<String, Unit>> {
+    let rows: Vec<(String, String, String, String, Option<String>)> = admin_units::table
+        .select((
+            admin_units::id,
+            admin_units::code,
+            admin_units::name,
+            admin_units::kind,
+            admin_units::parent_id,
+        ))
+        .load(connection)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, code, name, kind, parent_id)| {
+            (
+                id.clone(),
+                Unit {
+                    id,
+                    code,
+                    name,
+                    kind,
+                    parent_id,
+                },
+            )
+        })
+        .collect())
+}
+
+/// The district a commune belonged to, if it had one (communes after the 2025 reform have none).
+pub fn district_of<'a>(units: &'a HashMap<String, Unit>, commune_id: &str) -> Option<&'a Unit> {
+    units
+        .get(commune_id)
+        .and_then(|unit| unit.parent_id.as_ref())
+        .and_then(|parent| units.get(parent))
+        .filter(|parent| parent.kind == "district")
+}
+
+/// The communes a `district` or `commune` code names (every generation that used the code),
+/// intersected with an officer's area. `None`: no restriction.
+pub fn communes_for(
+    units: &HashMap<String, Unit>,
+    district: Option<&str>,
+    commune: Option<&str>,
+    area: Option<&[String]>,
+) -> Result<Option<HashSet<String>>, AppError> {
+    let mut selected: Option<HashSet<String>> = None;
+    if let Some(code) = district {
+        let districts: HashSet<&str> = units
+            .values()
+            .filter(|unit| unit.kind == "district" && unit.code == code)
+            .map(|unit| unit.id.as_str())
+            .collect();
+        if districts.is_empty() {
+            return Err(AppError::field("district", "unknown_unit"));
+        }
+        selected = Some(
+            units
+                .values()
+                .filter(|unit| {
+                    unit.parent_id
+                        .as_deref()
+                        .is_some_and(|parent| districts.contains(parent))
+                })
+                .map(|unit| unit.id.clone())
+                .collect(),
+        );
+    }
+    if let Some(code) = commune {
+        let communes: HashSet<String> = units
+            .values()
+            .filter(|unit| matches!(unit.kind.as_str(), "commune" | "ward" | "town") && unit.code == code)
+            .map(|unit| unit.id.clone())
+            .collect();
+        if communes.is_empty() {
+            return Err(AppError::field("commune", "unknown_unit"));
+        }
+        selected = Some(match selected {
+            Some(within) => within.intersection(&communes).cloned().collect(),
+            None => communes,
+        });
+    }
+    if let Some(area) = area {
+        let area: HashSet<String> = area.iter().cloned().collect();
+        selected = Some(match selected {
+            Some(within) => within.intersection(&area).cloned().collect(),
+            None => area,
+        });
+    }
+    Ok(selected)
+}
+
+#[derive(Debug, Clone, Queryable)]
+pub struct PeriodRow {
+    pub code: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub plan_reference: String,
+}
+
+pub fn period(connection: &mut DbConn, code: &str) -> Result<PeriodRow, AppError> {
+    programme_periods::table
+        .find(code)
+        .select((
+            programme_periods::code,
+            programme_periods::starts_on,
+            programme_periods::ends_on,
+            programme_periods::plan_reference,
+        ))
+        .first(connection)
+        .optional()?
+        .ok_or_else(|| AppError::field("period", "unknown_period"))
+}
+
+/// The first day of a half-year and the last.
+pub fn half_bounds(half: i32) -> (NaiveDate, NaiveDate) {
+    let (year, second) = (half / 10, half % 10 == 2);
+    let from = NaiveDate::from_ymd_opt(year, if second { 7 } else { 1 }, 1).unwrap_or_default();
+    let to = NaiveDate::from_ymd_opt(year, if second { 12 } else { 6 }, if second { 31 } else { 30 })
+        .unwrap_or_default();
+    (from, to)
+}
+
+/// The window of a selection, clipped to the period.
+pub fn window(period: &PeriodRow, halves: Option<(i32, i32)>) -> Window {
+    match halves {
+        Some((first, last)) => Window {
+            from: half_bounds(first).0.max(period.starts_on),
+            to: half_bounds(last).1.min(period.ends_on),
+        },
+        None => Window {
+            from: period.starts_on,
+            to: period.ends_on,
+        },
+    }
+}
+
+#[derive(Default)]
+struct Sums {
+    /// key → count in the window (events) or to its end (stocks).
+    totals: HashMap<&'static str, i64>,
+    connected_target: i64,
+    by: [BTreeMap<String, BreakdownRow>; 6],
+}
+
+fn status_label(status: &str, lang: Lang) -> &'static str {
+    match (status, lang) {
+        ("poor", Lang::Vi) => "Hộ nghèo",
+        ("poor", Lang::En) => "Poor",
+        ("near_poor", Lang::Vi) => "Hộ cận nghèo",
+        ("near_poor", Lang::En) => "Near-poor",
+        ("newly_escaped", Lang::Vi) => "Hộ mới thoát nghèo",
+        ("newly_escaped", Lang::En) => "Newly escaped poverty",
+        ("not_poor", Lang::Vi) => "Hộ không nghèo",
+        ("not_poor", Lang::En) => "Not poor",
+        (_, Lang::Vi) => "Không thuộc hộ đã đăng ký",
+        (_, Lang::En) => "No registered household",
+    }
+}
+
+/// Sums the counts of a selection into every figure and breakdown.
+pub fn compute(
+    connection: &mut DbConn,
+    selection: &Selection,
+    lang: Lang,
+    as_of: NaiveDate,
+) -> Result<Progress, AppError> {
+    let period = period(connection, &selection.period)?;
+    let units = units(connection)?;
+    let rows: Vec<(String, i32, String, String, bool, String, String, i64)> =
+        progress_counts::table
+            .filter(progress_counts::period_code.eq(&period.code))
+            .filter(progress_counts::n.gt(0))
+            .select((
+                progress_counts::key,
+                progress_counts::half_year,
+                progress_counts::commune_id,
+                progress_counts::household_status,
+                progress_counts::minority,
+                progress_counts::gender,
+                progress_counts::country,
+                progress_counts::n,
+            ))
+            .load(connection)?;
+    let window = window(&period, selection.halves);
+    let (first, last) = (half_year(window.from), half_year(window.to));
+    let mut sums = Sums::default();
+    for (fact_key, half, commune, status, minority, gender, country, n) in rows {
+        if selection
+            .communes
+            .as_ref()
+            .is_some_and(|communes| !communes.contains(&commune))
+        {
+            continue;
+        }
+        let stock_or_state = matches!(
+            fact_key.as_str(),
+            key::TARGET_WORKER | key::COUNSELLED | key::TARGET_HOUSEHOLD | key::COVERED_HOUSEHOLD
+        );
+        let inside = if stock_or_state {
+            half <= last
+        } else {
+            first <= half && half <= last
+        };
+        if !inside {
+            continue;
+        }
+        let Some(counted) = [
+            key::CONNECTED,
+            key::TRAINED,
+            key::OVERSEAS,
+            key::SUSTAINED,
+            key::TARGET_WORKER,
+            key::COUNSELLED,
+            key::TARGET_HOUSEHOLD,
+            key::COVERED_HOUSEHOLD,
+        ]
+        .into_iter()
+        .find(|known| *known == fact_key)
+        else {
+            continue;
+        };
+        *sums.totals.entry(counted).or_default() += n;
+        let target = TARGET_STATUSES.contains(&status.as_str());
+        if counted == key::CONNECTED && target {
+            sums.connected_target += n;
+        }
+        let district = district_of(&units, &commune);
+        let dimensions: [(String, String); 6] = [
+            ((half / 10).to_string(), (half / 10).to_string()),
+            match district {
+                Some(unit) => (unit.code.clone(), unit.name.clone()),
+                None => (
+                    String::new(),
+                    match lang {
+                        Lang::Vi => "Xã, phường từ 01/7/2025 (không cấp huyện)".to_owned(),
+                        Lang::En => "Communes from 1 July 2025 (no district level)".to_owned(),
+                    },
+                ),
+            },
+            (status.clone(), status_label(&status, lang).to_owned()),
+            match (minority, lang) {
+                (true, Lang::Vi) => ("minority".to_owned(), "Dân tộc thiểu số".to_owned()),
+                (true, Lang::En) => ("minority".to_owned(), "Ethnic minority".to_owned()),
+                (false, Lang::Vi) => ("kinh".to_owned(), "Kinh".to_owned()),
+                (false, Lang::En) => ("kinh".to_owned(), "Kinh".to_owned()),
+            },
+            (
+                gender.clone(),
+                match (gender.as_str(), lang) {
+                    ("male", Lang::Vi) => "Nam",
+                    ("female", Lang::Vi) => "Nữ",
+                    ("male", Lang::En) => "Male",
+                    ("female", Lang::En) => "Female",
+                    (_, Lang::Vi) => "Hộ gia đình",
+                    (_, Lang::En) => "Households",
+                }
+                .to_owned(),
+            ),
+            if country.is_empty() {
+                (
+                    String::new(),
+                    match lang {
+                        Lang::Vi => "Trong nước",
+                        Lang::En => "In Vietnam",
+                    }
+                    .to_owned(),
+                )
+            } else {
+                (country.clone(), country.clone())
+            },
+        ];
+        for (index, (value, label)) in dimensions.into_iter().enumerate() {
+            // Stocks have no year of their own: the year breakdown shows events only.
+            if index == 0 && stock_or_state {
+                continue;
+            }
+            let row = sums.by[index].entry(value.clone()).or_insert_with(|| BreakdownRow {
+                value,
+                label,
+                ..BreakdownRow::default()
+            });
+            match counted {
+                key::CONNECTED => {
+                    row.connected_workers += n;
+                    if target {
+                        row.connected_target += n;
+                    }
+                }
+                key::TRAINED => row.trained_poor_districts += n,
+                key::OVERSEAS => row.overseas_contract += n,
+                key::TARGET_HOUSEHOLD => row.target_households += n,
+                key::COVERED_HOUSEHOLD => row.covered_households += n,
+                _ => {}
+            }
+        }
+    }
+    let targets = targets(connection, &period, &window, &sums, selection, lang, as_of)?;
+    let [year, district, household_status, ethnicity, gender, country] = sums.by;
+    let keep = |rows: BTreeMap<String, BreakdownRow>| -> Vec<BreakdownRow> {
+        rows.into_values()
+            .filter(|row| {
+                row.connected_workers
+                    + row.trained_poor_districts
+                    + row.overseas_contract
+                    + row.target_households
+                    > 0
+            })
+            .collect()
+    };
+    Ok(Progress {
+        period: period.code.clone(),
+        starts_on: period.starts_on,
+        ends_on: period.ends_on,
+        window,
+        as_of,
+        targets,
+        breakdowns: Breakdowns {
+            year: keep(year),
+            district: keep(district),
+            household_status: keep(household_status),
+            ethnicity: keep(ethnicity),
+            gender: keep(gender),
+            country: keep(country)
+                .into_iter()
+                .filter(|row| !row.value.is_empty())
+                .collect(),
+        },
+    })
+}
+
+fn targets(
+    connection: &mut DbConn,
+    period: &PeriodRow,
+    window: &Window,
+    sums: &Sums,
+    selection: &Selection,
+    lang: Lang,
+    as_of: NaiveDate,
+) -> Result<Vec<TargetFigure>, AppError> {
+    let rows: Vec<(String, i64, String, String, String, String)> = programme_targets::table
+        .filter(programme_targets::period_code.eq(&period.code))
+        .select((
+            programme_targets::key,
+            programme_targets::target_value,
+            programme_targets::unit,
+            programme_targets::comparison,
+            programme_targets::description_vi,
+            programme_targets::description_en,
+        ))
+        .load(connection)?;
+    let total = |fact: &str| sums.totals.get(fact).copied().unwrap_or(0);
+    // Days elapsed and in all, for the pace projection of the persons targets.
+    let days_in = (window.to - window.from).num_days() + 1;
+    let elapsed = (as_of.min(window.to) - window.from).num_days() + 1;
+    let mut figures = Vec::new();
+    for target_key in TARGET_KEYS {
+        let Some((_, target, unit, comparison, vi, en)) =
+            rows.iter().find(|row| row.0 == *target_key)
+        else {
+            continue;
+        };
+        let (numerator, denominator) = match *target_key {
+            "connected_workers" => (total(key::CONNECTED), None),
+            "connected_target_share" => (sums.connected_target, Some(total(key::CONNECTED))),
+            "trained_poor_districts" => (total(key::TRAINED), None),
+            "overseas_contract" => (total(key::OVERSEAS), None),
+            "household_employment" => (
+                total(key::COVERED_HOUSEHOLD),
+                Some(total(key::TARGET_HOUSEHOLD)),
+            ),
+            _ => (total(key::COUNSELLED), Some(total(key::TARGET_WORKER))),
+        };
+        let actual = match denominator {
+            Some(0) => 0.0,
+            Some(of) => round2(numerator as f64 * 100.0 / of as f64),
+            None => numerator as f64,
+        };
+        let target = *target as f64;
+        let projection = match denominator {
+            None if elapsed <= 0 => 0.0,
+            None if elapsed < days_in => round2(actual * days_in as f64 / elapsed as f64),
+            _ => actual,
+        };
+        let met = match comparison.as_str() {
+            "more_than" => actual > target,
+            _ => actual >= target,
+        };
+        figures.push(TargetFigure {
+            key: (*target_key).to_owned(),
+            description: match lang {
+                Lang::Vi => vi.clone(),
+                Lang::En => en.clone(),
+            },
+            unit: unit.clone(),
+            comparison: comparison.clone(),
+            target,
+            actual,
+            numerator,
+            denominator,
+            percent: if target > 0.0 {
+                round2(actual * 100.0 / target)
+            } else {
+                0.0
+            },
+            met,
+            projection,
+            records: records_link(&selection.label, target_key, selection),
+        });
+    }
+    Ok(figures)
+}
+
+fn round2(value: f64) -> f64 {
+    (value * 100.0).round() / 100.0
+}
+
+fn records_link(period: &str, key: &str, selection: &Selection) -> String {
+    format!(
+        "/api/v1/progress/records?period={period}&key={key}{}",
+        selection.params
+    )
+}
+
+/// A report or dashboard period: `2021-2025` (a programme period), `2025` (a year) or `2025-H1`.
+/// Returns the programme period that contains it and its half-years.
+pub fn parse_report_period(
+    connection: &mut DbConn,
+    raw: &str,
+) -> Result<(String, Option<(i32, i32)>), AppError> {
+    let invalid = || AppError::field("period", "unknown_period");
+    if let Ok(found) = period(connection, raw) {
+        return Ok((found.code, None));
+    }
+    let (year, halves) = match raw.split_once("-H") {
+        Some((year, "1")) => (year, (1, 1)),
+        Some((year, "2")) => (year, (2, 2)),
+        Some(_) => return Err(invalid()),
+        None => (raw, (1, 2)),
+    };
+    let year: i32 = year
+        .parse()
+        .ok()
+        .filter(|year| (1900..=9999).contains(year))
+        .ok_or_else(invalid)?;
+    let day = NaiveDate::from_ymd_opt(year, if halves.0 == 1 { 1 } else { 7 }, 1).ok_or_else(invalid)?;
+    let code: String = programme_periods::table
+        .filter(programme_periods::starts_on.le(day))
+        .filter(programme_periods::ends_on.ge(day))
+        .select(programme_periods::code)
+        .first(connection)
+        .optional()?
+        .ok_or_else(invalid)?;
+    Ok((code, Some((year * 10 + halves.0, year * 10 + halves.1))))
+}
+
+/// The half-years of one calendar year.
+pub fn year_halves(year: i32) -> (i32, i32) {
+    (year * 10 + 1, year * 10 + 2)
+}
