@@ -40,8 +40,46 @@ pub enum Command {
     User(UserArgs),
     /// Rebuild the search index from the database (a running server switches to it).
     Reindex(ReindexArgs),
+    /// Write the 6-monthly, yearly or period report of progress toward the targets.
+    Report(ReportArgs),
+    /// The progress facts the targets are counted from.
+    Progress(ProgressArgs),
     /// Measure Ketnoi against alternatives on generated data.
     Bench(BenchArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// `2025-H1` (half-year), `2025` (year) or `2021-2025` (programme period).
+    #[arg(long)]
+    pub period: String,
+    /// xlsx, csv or json.
+    #[arg(long, default_value = "xlsx")]
+    pub format: String,
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Only this district (code).
+    #[arg(long)]
+    pub district: Option<String>,
+    /// Only this commune (code).
+    #[arg(long)]
+    pub commune: Option<String>,
+    /// vi (default) or en.
+    #[arg(long, default_value = "vi")]
+    pub lang: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ProgressArgs {
+    #[command(subcommand)]
+    pub command: ProgressCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProgressCommand {
+    /// Derive every progress fact again from the records (after bulk changes outside Ketnoi,
+    /// or a change of poor areas).
+    Rebuild,
 }
 
 #[derive(Debug, Args)]
@@ -73,6 +111,15 @@ pub enum BenchCommand {
         /// Results per query.
         #[arg(long, default_value_t = 20)]
         top: usize,
+    },
+    /// The full progress computation (every target and breakdown) over demo data.
+    Progress {
+        /// Demo size; the demo is generated into an empty database, an existing one is reused.
+        #[arg(long, default_value_t = 100_000)]
+        workers: u64,
+        /// Timed computations.
+        #[arg(long, default_value_t = 50)]
+        iterations: usize,
     },
 }
 

@@ -70,6 +70,25 @@ impl AppError {
     pub fn field(field: impl Into<String>, code: &'static str) -> AppError {
         AppError::Validation(vec![FieldError::new(field, code)])
     }
+
+    /// The error as one line for the command line, in `lang`.
+    pub fn describe(&self, lang: Lang) -> String {
+        match self {
+            AppError::Validation(fields) => fields
+                .iter()
+                .map(|error| {
+                    format!(
+                        "{}: {}",
+                        error.field,
+                        i18n::field_message(error.code, lang, &error.params)
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("; "),
+            AppError::Conflict(code) => i18n::field_message(code, lang, &[]),
+            other => format!("{other:#}"),
+        }
+    }
 }
 
 impl From<diesel::result::Error> for AppError {

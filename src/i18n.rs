@@ -217,6 +217,10 @@ pub fn field_message(code: &str, lang: Lang, params: &[(&'static str, String)]) 
             "Ký hợp đồng, xuất cảnh và các giai đoạn sau cần người lao động đã được tuyển.",
             "Contract, departure and later stages need the worker hired.",
         ),
+        "stage_recorded" => (
+            "Giai đoạn này đã được ghi nhận.",
+            "This stage is already recorded.",
+        ),
         "already_departed" => (
             "Người lao động đã xuất cảnh: không thể hủy tuyển dụng.",
             "The worker has already left the country: the hire cannot be withdrawn.",

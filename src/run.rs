@@ -7,9 +7,10 @@ use std::io::IsTerminal;
 
 use crate::accounts::{self, CreateUser, Role};
 use crate::cli::{
-    AreaCommand, BenchCommand, Cli, Command, DemoArgs, MigrateArgs, ReindexArgs, ServeArgs,
-    UserCommand,
+    AreaCommand, BenchCommand, Cli, Command, DemoArgs, MigrateArgs, ProgressCommand, ReindexArgs,
+    ReportArgs, ServeArgs, UserCommand,
 };
+use crate::i18n::Lang;
 use crate::config::{ServeSettings, Settings};
 use crate::db::{self, DatabaseUrl, migrations};
 use crate::demo::{self, DemoOptions};
@@ -30,7 +31,15 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Area(args) => area(&settings, args.command),
         Command::User(args) => user(&settings, args.command),
         Command::Reindex(args) => reindex(&settings, &args),
+        Command::Report(args) => report(&settings, &args),
+        Command::Progress(args) => match args.command {
+            ProgressCommand::Rebuild => progress_rebuild(&settings),
+        },
         Command::Bench(args) => match args.command {
+            BenchCommand::Progress {
+                workers,
+                iterations,
+            } => crate::progress::bench::run(&settings, workers, iterations),
             BenchCommand::Match {
                 workers,
                 postgres,
@@ -58,6 +67,69 @@ fn serve_settings(args: ServeArgs) -> anyhow::Result<ServeSettings> {
         workers: args.http_workers,
         match_weights,
     })
+}
+
+fn report(settings: &Settings, args: &ReportArgs) -> anyhow::Result<()> {
+    let lang = match args.lang.as_str() {
+        "vi" => Lang::Vi,
+        "en" => Lang::En,
+        other => anyhow::bail!("--lang: {other} is neither vi nor en"),
+    };
+    anyhow::ensure!(
+        crate::progress::report::FORMATS.contains(&args.format.as_str()),
+        "--format: {} is not one of xlsx, csv, json",
+        args.format
+    );
+    let mut connection = startup::open_and_migrate(settings)?;
+    let selection = crate::progress::service::cli_selection(
+        &mut connection,
+        &args.period,
+        args.district.as_deref(),
+        args.commune.as_deref(),
+    )
+    .map_err(|error| anyhow::anyhow!("{}", error.describe(lang)))?;
+    let report = crate::progress::report::build(
+        &mut connection,
+        &selection,
+        lang,
+        crate::accounts::now().date(),
+    )
+    .map_err(|error| anyhow::anyhow!("{}", error.describe(lang)))?;
+    let (bytes, _) = crate::progress::report::render(&report, &args.format, lang)
+        .map_err(|error| anyhow::anyhow!("{}", error.describe(lang)))?;
+    std::fs::write(&args.out, bytes)
+        .map_err(|error| anyhow::anyhow!("{}: {error}", args.out.display()))?;
+    for figure in &report.cumulative.targets {
+        println!(
+            "{:<24} {:>12} / {:<8} {:>7.2} %",
+            figure.key, figure.actual, figure.target, figure.percent
+        );
+    }
+    println!("{}", args.out.display());
+    Ok(())
+}
+
+fn progress_rebuild(settings: &Settings) -> anyhow::Result<()> {
+    let mut connection = startup::open_and_migrate(settings)?;
+    let started = Instant::now();
+    let bar = if std::io::stderr().is_terminal() {
+        indicatif::ProgressBar::new_spinner()
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let done = crate::progress::facts::rebuild(&mut connection, &mut |subjects| {
+        bar.set_message(format!("{subjects} workers and households"));
+        bar.tick();
+    })?;
+    bar.finish_and_clear();
+    println!(
+        "Progress facts rebuilt in {:.1} s: {} workers, {} households, {} facts.",
+        started.elapsed().as_secs_f64(),
+        done.workers,
+        done.households,
+        done.facts
+    );
+    Ok(())
 }
 
 fn reindex(settings: &Settings, args: &ReindexArgs) -> anyhow::Result<()> {
@@ -93,6 +165,8 @@ fn reindex(settings: &Settings, args: &ReindexArgs) -> anyhow::Result<()> {
 fn serve(settings: &Settings, serve: ServeSettings) -> anyhow::Result<()> {
     // Cheap checks first, so a bad setting fails before minutes of demo loading.
     startup::check_index_dir(&settings.index_dir)?;
+    let unanswered = crate::connections::pipeline::UnansweredPolicy::from_env()
+        .map_err(|message| anyhow::anyhow!(message))?;
     let listener = startup::listen(&serve.bind)?;
     let address = listener.local_addr().context("reading the bound address")?;
     let mut connection = startup::open_and_migrate(settings)?;
@@ -136,6 +210,8 @@ fn serve(settings: &Settings, serve: ServeSettings) -> anyhow::Result<()> {
         println!("Demo login: {} / {}", login.email, login.password);
     }
 
+    crate::connections::pipeline::spawn_sweeper(pool.clone(), unanswered)
+        .context("starting the referral sweep")?;
     let state = AppState::new(
         pool,
         backend,

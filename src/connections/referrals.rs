@@ -15,11 +15,12 @@ use crate::authz::{Action, Resource, Scope, allowed};
 use crate::db::DbConn;
 use crate::db::ids::new_id;
 use crate::db::schema::{
-    follow_ups, households, placements, referrals, vacancies, workers,
+    follow_ups, households, overseas_stages, placements, referrals, vacancies, workers,
 };
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::models::follow_ups::NewFollowUp;
+use crate::models::overseas_stages::STAGES;
 use crate::models::placements::NewPlacement;
 use crate::models::referrals::NewReferral;
 use crate::models::{audit, search_changes};
@@ -103,29 +104,58 @@ pub struct ReferralView {
     pub created_at: NaiveDateTime,
     /// The placement a hire made (active or withdrawn).
     pub placement_id: Option<String>,
+    /// When the referral was flagged as unanswered by the employer.
+    pub stale_since: Option<NaiveDateTime>,
+    /// Withdrawn because the employer never answered.
+    pub closed_unanswered: bool,
+    /// Overseas vacancies: the stages reached, in order.
+    pub overseas_stages: Vec<StageView>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema, Queryable)]
+pub struct StageView {
+    pub stage: String,
+    pub reached_on: NaiveDate,
+    pub note: String,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = referrals)]
-struct Referral {
-    id: String,
-    vacancy_id: String,
-    worker_id: String,
-    status: String,
+pub(crate) struct Referral {
+    pub(crate) id: String,
+    pub(crate) vacancy_id: String,
+    pub(crate) worker_id: String,
+    pub(crate) status: String,
     match_score: Option<f64>,
     match_explanation: String,
     rejection_reason: Option<String>,
     status_note: String,
     status_changed_at: NaiveDateTime,
     created_at: NaiveDateTime,
+    stale_since: Option<NaiveDateTime>,
+    closed_unanswered: bool,
 }
 
-fn view(connection: &mut DbConn, referral: Referral) -> QueryResult<ReferralView> {
+pub(crate) fn view(connection: &mut DbConn, referral: Referral) -> QueryResult<ReferralView> {
     let placement_id = placements::table
         .filter(placements::referral_id.eq(&referral.id))
         .select(placements::id)
         .first(connection)
         .optional()?;
+    let mut overseas_stages: Vec<StageView> = overseas_stages::table
+        .filter(overseas_stages::referral_id.eq(&referral.id))
+        .select((
+            overseas_stages::stage,
+            overseas_stages::reached_on,
+            overseas_stages::note,
+        ))
+        .load(connection)?;
+    overseas_stages.sort_by_key(|stage| {
+        STAGES
+            .iter()
+            .position(|known| *known == stage.stage)
+            .unwrap_or(STAGES.len())
+    });
     Ok(ReferralView {
         id: referral.id,
         vacancy_id: referral.vacancy_id,
@@ -138,10 +168,13 @@ fn view(connection: &mut DbConn, referral: Referral) -> QueryResult<ReferralView
         status_changed_at: referral.status_changed_at,
         created_at: referral.created_at,
         placement_id,
+        stale_since: referral.stale_since,
+        closed_unanswered: referral.closed_unanswered,
+        overseas_stages,
     })
 }
 
-fn find(connection: &mut DbConn, id: &str) -> QueryResult<Option<Referral>> {
+pub(crate) fn find(connection: &mut DbConn, id: &str) -> QueryResult<Option<Referral>> {
     referrals::table
         .find(id)
         .select(Referral::as_select())
@@ -150,7 +183,7 @@ fn find(connection: &mut DbConn, id: &str) -> QueryResult<Option<Referral>> {
 }
 
 /// Staff reach a worker in their area; everyone else is refused.
-fn staff_reach(principal: &Principal, commune_id: &str) -> Result<(), AppError> {
+pub(crate) fn staff_reach(principal: &Principal, commune_id: &str) -> Result<(), AppError> {
     match allowed(Some(principal.role), Resource::Workers, Action::Update) {
         Scope::All => Ok(()),
         Scope::Area
@@ -313,7 +346,7 @@ pub fn read(
 
 /// Staff in reach of the worker; an employer for its own vacancy's referrals (not shortlists).
 /// Answers whether the caller is that employer.
-fn check_reach(
+pub(crate) fn check_reach(
     connection: &mut DbConn,
     principal: &Principal,
     referral: &Referral,
@@ -562,6 +595,14 @@ fn withdraw_hire(
     reason: &str,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
+    let departed: i64 = overseas_stages::table
+        .filter(overseas_stages::referral_id.eq(&referral.id))
+        .filter(overseas_stages::stage.eq("departure"))
+        .count()
+        .get_result(connection)?;
+    if departed > 0 {
+        return Err(AppError::Conflict("already_departed"));
+    }
     let placement_id: String = placements::table
         .filter(placements::referral_id.eq(&referral.id))
         .filter(placements::status.eq("active"))

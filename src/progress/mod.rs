@@ -4,3 +4,6 @@ pub mod facts;
 pub mod figures;
 pub mod lists;
 pub mod service;
+pub mod report;
+pub mod chart;
+pub mod bench;

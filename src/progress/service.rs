@@ -48,6 +48,38 @@ pub struct RecordsQuery {
     pub offset: Option<String>,
 }
 
+#[derive(Debug, Default, Clone, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct OutreachQuery {
+    pub period: Option<String>,
+    pub district: Option<String>,
+    pub commune: Option<String>,
+    /// 1–500, default 100.
+    pub limit: Option<String>,
+    pub offset: Option<String>,
+}
+
+#[derive(Debug, Default, Clone, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ChartQuery {
+    pub period: Option<String>,
+    pub year: Option<String>,
+    pub district: Option<String>,
+    pub commune: Option<String>,
+    /// `connected_workers` (default), `trained_poor_districts` or `overseas_contract`.
+    pub key: Option<String>,
+}
+
+#[derive(Debug, Default, Clone, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ReportQuery {
+    pub district: Option<String>,
+    pub commune: Option<String>,
+}
+
 /// Who may read progress: every admin, and staff (limited to their area when they have one).
 fn reach(principal: &Principal) -> Result<Option<&[String]>, AppError> {
     match principal.role {
@@ -66,6 +98,24 @@ fn default_period(connection: &mut DbConn, today: NaiveDate) -> Result<String, A
         .or(periods.last())
         .map(|period| period.code.clone())
         .ok_or_else(|| AppError::field("period", "unknown_period"))
+}
+
+/// The selection of `ketnoi report`: the whole province unless a district or commune is named.
+pub fn cli_selection(
+    connection: &mut DbConn,
+    period: &str,
+    district: Option<&str>,
+    commune: Option<&str>,
+) -> Result<Selection, AppError> {
+    let operator = Principal {
+        user_id: String::new(),
+        role: Role::Admin,
+        employer_id: None,
+        worker_id: None,
+        area_units: None,
+        client_address: None,
+    };
+    selection(connection, &operator, Some(period), None, district, commune)
 }
 
 /// Turns the query into a selection, naming each bad field.
@@ -210,12 +260,9 @@ pub fn records(
 pub fn outreach(
     connection: &mut DbConn,
     principal: &Principal,
-    query: &RecordsQuery,
+    query: &OutreachQuery,
 ) -> Result<OutreachPage, AppError> {
     let mut checks = Checks::default();
-    if query.key.is_some() {
-        checks.fail("key", "unknown_field");
-    }
     let limit = bounded(&mut checks, "limit", query.limit.as_deref(), 100, 500);
     let offset = bounded(&mut checks, "offset", query.offset.as_deref(), 0, i64::from(i32::MAX));
     checks.finish()?;
@@ -270,4 +317,78 @@ pub fn audit_listed<'a>(
         }
     }
     Ok(())
+}
+
+/// `GET /api/v1/progress/chart.svg`.
+pub fn chart(
+    connection: &mut DbConn,
+    principal: &Principal,
+    query: &ChartQuery,
+    lang: Lang,
+) -> Result<String, AppError> {
+    let mut checks = Checks::default();
+    let key = query
+        .key
+        .as_deref()
+        .map_or(Some("connected_workers".to_owned()), |raw| {
+            checks.choice("key", raw, super::chart::CHART_KEYS)
+        });
+    checks.finish()?;
+    let progress = progress(
+        connection,
+        principal,
+        &ProgressQuery {
+            period: query.period.clone(),
+            year: query.year.clone(),
+            district: query.district.clone(),
+            commune: query.commune.clone(),
+        },
+        lang,
+    )?;
+    super::chart::svg(&progress, &key.unwrap_or_default(), lang)
+        .map_err(|error| AppError::Unexpected(anyhow::anyhow!(error)))
+}
+
+/// `GET /api/v1/reports/{period}.{format}`: the file's bytes, content type and name.
+pub fn report_file(
+    connection: &mut DbConn,
+    principal: &Principal,
+    file: &str,
+    query: &ReportQuery,
+    lang: Lang,
+) -> Result<(Vec<u8>, &'static str, String), AppError> {
+    let (period, format) = file
+        .rsplit_once('.')
+        .ok_or_else(|| AppError::field("format", "required"))?;
+    let mut checks = Checks::default();
+    let format = checks.choice("format", format, super::report::FORMATS);
+    checks.finish()?;
+    let format = format.unwrap_or_default();
+    let selection = selection(
+        connection,
+        principal,
+        Some(period),
+        None,
+        query.district.as_deref(),
+        query.commune.as_deref(),
+    )?;
+    let report = super::report::build(connection, &selection, lang, accounts::now().date())?;
+    audit_listed(
+        connection,
+        principal,
+        report
+            .connected
+            .iter()
+            .chain(&report.trained)
+            .chain(&report.overseas)
+            .map(|record| ("worker", record.id.clone()))
+            .chain(
+                report
+                    .outreach
+                    .iter()
+                    .map(|household| ("household", household.household_id.clone())),
+            ),
+    )?;
+    let (bytes, content_type) = super::report::render(&report, &format, lang)?;
+    Ok((bytes, content_type, format!("bao-cao-{}.{format}", selection.label)))
 }

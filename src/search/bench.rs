@@ -47,7 +47,7 @@ struct EngineLine {
 /// Queries run once, untimed, before the timed pass (caches, page faults).
 const WARM_UP: usize = 20;
 
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
+pub(crate) fn percentile(sorted: &[Duration], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
     }
@@ -81,12 +81,12 @@ fn mean(values: &[f64]) -> f64 {
     }
 }
 
-fn round(value: f64) -> f64 {
+pub(crate) fn round(value: f64) -> f64 {
     (value * 1000.0).round() / 1000.0
 }
 
 /// Makes sure the database holds a demo (generating one of `workers` into an empty database).
-fn ensure_demo(connection: &mut DbConn, workers: u64, what: &str) -> anyhow::Result<i64> {
+pub(crate) fn ensure_demo(connection: &mut DbConn, workers: u64, what: &str) -> anyhow::Result<i64> {
     let existing: i64 = workers::table.count().get_result(connection)?;
     if existing > 0 {
         eprintln!("{what}: reusing {existing} workers already there");

@@ -9,6 +9,7 @@ pub mod employers;
 pub mod extract;
 pub mod households;
 pub mod openapi;
+pub mod progress;
 pub mod referrals;
 pub mod search;
 pub mod vacancies;
@@ -66,7 +67,17 @@ pub fn configure(config: &mut web::ServiceConfig) {
             .route("/auth/logout", web::post().to(auth::logout))
             .route("/admin-units", web::get().to(admin_units::list))
             .route("/search", web::get().to(search::search))
+            .route("/progress", web::get().to(progress::progress))
+            .route("/progress/records", web::get().to(progress::records))
+            .route("/progress/outreach", web::get().to(progress::outreach))
+            .route("/progress/chart.svg", web::get().to(progress::chart))
+            .route("/reports/{file}", web::get().to(progress::report))
             .route("/referrals", web::post().to(referrals::create))
+            .route("/referrals", web::get().to(referrals::list))
+            .route(
+                "/referrals/{id}/overseas-stages",
+                web::post().to(referrals::record_stage),
+            )
             .route("/referrals/{id}", web::get().to(referrals::read))
             .route("/referrals/{id}", web::patch().to(referrals::change))
             .route("/follow-ups", web::get().to(referrals::list_follow_ups))

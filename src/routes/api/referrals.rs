@@ -5,6 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use super::blocking;
 use super::extract::{JsonBody, Principal};
 use crate::connections::follow_ups::{self, FollowUpChange, FollowUpQuery, FollowUpView};
+use crate::connections::pipeline::{self, ReferralQuery, StageInput};
 use crate::connections::referrals::{self, ReferralChange, ReferralInput, ReferralView};
 use crate::error::{AppError, Problem};
 use crate::i18n::Lang;
@@ -164,4 +165,63 @@ pub async fn list_follow_ups(
     })
     .await?;
     Ok(HttpResponse::Ok().json(listed))
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/referrals",
+    tag = "connections",
+    params(ReferralQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Referrals in reach, newest change first; `stale=true` lists those the employer left unanswered", body = Vec<ReferralView>),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only staff and employers", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A parameter is invalid", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn list(
+    state: web::Data<AppState>,
+    principal: Principal,
+    query: web::Query<ReferralQuery>,
+) -> Result<HttpResponse, AppError> {
+    let query = query.into_inner();
+    let listed = blocking(&state, move |connection| {
+        pipeline::list(connection, &principal, query)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(listed))
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/referrals/{id}/overseas-stages",
+    tag = "connections",
+    request_body = StageInput,
+    params(("id" = String, Path)),
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Recorded; a departure counts toward the overseas target", body = ReferralView),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body over 1 MiB", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only staff", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such referral in reach", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Out of order, already recorded, or the worker is not hired yet", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, or not an overseas vacancy", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn record_stage(
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<String>,
+    body: JsonBody<StageInput>,
+) -> Result<HttpResponse, AppError> {
+    let (id, input) = (id.into_inner(), body.value);
+    let referral = blocking(&state, move |connection| {
+        pipeline::record_stage(connection, &principal, &id, input)
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(referral))
 }

@@ -1,0 +1,327 @@
+//! The overseas pipeline of a referral (training → contract → departure → working abroad →
+//! returned), and referrals an employer left unanswered: flagged after some days, then closed.
+
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+
+use super::referrals::{Referral, ReferralView, check_reach, find, view};
+use crate::accounts::{self, Principal};
+use crate::authz::{Action, Resource, Scope, allowed};
+use crate::db::DbConn;
+use crate::db::ids::new_id;
+use crate::db::schema::{overseas_stages, referrals, vacancies, workers};
+use crate::error::AppError;
+use crate::models::overseas_stages::{OverseasStage, STAGES};
+use crate::models::{audit, search_changes};
+use crate::progress;
+use crate::registry::Checks;
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StageInput {
+    /// training, contract, departure, working or returned — each after the one before.
+    pub stage: String,
+    /// The day it happened (default today; never in the future).
+    pub reached_on: Option<String>,
+    pub note: Option<String>,
+}
+
+/// `POST /api/v1/referrals/{id}/overseas-stages`: staff record the next stage of an overseas
+/// referral. The contract and later stages need the hire; the departure counts toward the
+/// overseas target.
+pub fn record_stage(
+    connection: &mut DbConn,
+    principal: &Principal,
+    id: &str,
+    input: StageInput,
+) -> Result<ReferralView, AppError> {
+    if !matches!(
+        allowed(Some(principal.role), Resource::Workers, Action::Update),
+        Scope::All | Scope::Area
+    ) {
+        return Err(AppError::Forbidden);
+    }
+    let mut checks = Checks::default();
+    let stage = checks.choice("stage", input.stage.trim(), STAGES);
+    let today = accounts::now().date();
+    let reached_on = match input.reached_on.as_deref() {
+        None => Some(today),
+        Some(raw) => match crate::domain::values::date(raw) {
+            Ok(day) if day > today => {
+                checks.fail("reached_on", "future_date");
+                None
+            }
+            Ok(day) => Some(day),
+            Err(code) => {
+                checks.fail("reached_on", code);
+                None
+            }
+        },
+    };
+    let note = input
+        .note
+        .as_deref()
+        .and_then(|raw| checks.text("note", raw, 2000, false))
+        .unwrap_or_default();
+    checks.finish()?;
+    let (stage, reached_on) = (stage.unwrap_or_default(), reached_on.unwrap_or(today));
+    let referral = find(connection, id)?.ok_or(AppError::NotFound)?;
+    if check_reach(connection, principal, &referral)? {
+        return Err(AppError::Forbidden);
+    }
+    let overseas: bool = vacancies::table
+        .find(&referral.vacancy_id)
+        .select(vacancies::is_overseas)
+        .first(connection)?;
+    if !overseas {
+        return Err(AppError::field("stage", "not_overseas"));
+    }
+    let now = accounts::now();
+    connection.transaction(|connection| {
+        // Serialises with hires and withdrawals of the same vacancy.
+        diesel::update(vacancies::table.find(&referral.vacancy_id))
+            .set(vacancies::updated_at.eq(now))
+            .execute(connection)?;
+        let current: Referral = find(connection, id)?.ok_or(AppError::NotFound)?;
+        let position = STAGES.iter().position(|known| *known == stage).unwrap_or(0);
+        let needs_hire = position >= 1;
+        if matches!(current.status.as_str(), "rejected" | "withdrawn")
+            || (needs_hire && current.status != "hired")
+        {
+            return Err(AppError::Conflict("contract_needs_hire"));
+        }
+        let reached: Vec<(String, chrono::NaiveDate)> = overseas_stages::table
+            .filter(overseas_stages::referral_id.eq(id))
+            .select((overseas_stages::stage, overseas_stages::reached_on))
+            .load(connection)?;
+        if reached.iter().any(|(known, _)| *known == stage) {
+            return Err(AppError::Conflict("stage_recorded"));
+        }
+        if let Some(previous) = position.checked_sub(1).map(|at| STAGES[at]) {
+            match reached.iter().find(|(known, _)| known == previous) {
+                None => return Err(AppError::Conflict("stage_order")),
+                Some((_, day)) if *day > reached_on => {
+                    return Err(AppError::field("reached_on", "date_order"));
+                }
+                Some(_) => {}
+            }
+        }
+        diesel::insert_into(overseas_stages::table)
+            .values(&OverseasStage {
+                id: new_id(),
+                referral_id: id.to_owned(),
+                stage: stage.clone(),
+                reached_on,
+                note: note.clone(),
+                recorded_by: Some(principal.user_id.clone()),
+                created_at: now,
+            })
+            .execute(connection)?;
+        progress::facts::refresh_worker(connection, &current.worker_id, None)?;
+        audit::record(
+            connection,
+            &principal.actor(),
+            "update",
+            "referral",
+            &[id.to_owned()],
+            &["overseas_stage"],
+            now,
+        )?;
+        let stored = find(connection, id)?.ok_or(AppError::NotFound)?;
+        Ok(view(connection, stored)?)
+    })
+}
+
+/// After how many days without an employer's answer a referral is flagged, and closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnansweredPolicy {
+    pub flag_after_days: i64,
+    pub close_after_days: i64,
+}
+
+impl Default for UnansweredPolicy {
+    fn default() -> Self {
+        UnansweredPolicy {
+            flag_after_days: 14,
+            close_after_days: 30,
+        }
+    }
+}
+
+impl UnansweredPolicy {
+    /// `KETNOI_REFERRAL_FLAG_DAYS` and `KETNOI_REFERRAL_CLOSE_DAYS`, defaults 14 and 30.
+    pub fn from_env() -> Result<UnansweredPolicy, String> {
+        let read = |name: &str, default: i64| -> Result<i64, String> {
+            match std::env::var(name) {
+                Err(_) => Ok(default),
+                Ok(raw) => raw
+                    .trim()
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|days| (1..=3650).contains(days))
+                    .ok_or_else(|| format!("{name}: {raw:?} is not a number of days from 1 to 3650")),
+            }
+        };
+        let defaults = UnansweredPolicy::default();
+        let policy = UnansweredPolicy {
+            flag_after_days: read("KETNOI_REFERRAL_FLAG_DAYS", defaults.flag_after_days)?,
+            close_after_days: read("KETNOI_REFERRAL_CLOSE_DAYS", defaults.close_after_days)?,
+        };
+        if policy.close_after_days <= policy.flag_after_days {
+            return Err("KETNOI_REFERRAL_CLOSE_DAYS must be more than KETNOI_REFERRAL_FLAG_DAYS".into());
+        }
+        Ok(policy)
+    }
+}
+
+/// How many referrals a sweep flagged and closed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Swept {
+    pub flagged: usize,
+    pub closed: usize,
+}
+
+/// Flags referrals sent to an employer (`referred`) and unanswered for the policy's days, and
+/// closes as withdrawn those unanswered for longer. Idempotent; run periodically.
+pub fn sweep_unanswered(
+    connection: &mut DbConn,
+    policy: UnansweredPolicy,
+    now: NaiveDateTime,
+) -> QueryResult<Swept> {
+    connection.transaction(|connection| {
+        let flag_before = now - Duration::days(policy.flag_after_days);
+        let flagged = diesel::update(
+            referrals::table
+                .filter(referrals::status.eq("referred"))
+                .filter(referrals::stale_since.is_null())
+                .filter(referrals::status_changed_at.lt(flag_before)),
+        )
+        .set(referrals::stale_since.eq(now))
+        .execute(connection)?;
+        let close_before = now - Duration::days(policy.close_after_days);
+        let closing: Vec<(String, String)> = referrals::table
+            .filter(referrals::status.eq("referred"))
+            .filter(referrals::status_changed_at.lt(close_before))
+            .select((referrals::id, referrals::worker_id))
+            .load(connection)?;
+        for (id, worker_id) in &closing {
+            diesel::update(referrals::table.find(id))
+                .set((
+                    referrals::status.eq("withdrawn"),
+                    referrals::closed_unanswered.eq(true),
+                    referrals::status_changed_at.eq(now),
+                    referrals::updated_at.eq(now),
+                ))
+                .execute(connection)?;
+            // One open referral fewer for the matcher's congestion damping.
+            search_changes::append(connection, "worker", worker_id, false, now)?;
+        }
+        Ok(Swept {
+            flagged,
+            closed: closing.len(),
+        })
+    })
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ReferralQuery {
+    /// Only this status.
+    pub status: Option<String>,
+    /// Only referrals flagged as unanswered and still open.
+    pub stale: Option<bool>,
+    pub vacancy_id: Option<String>,
+    /// 1–200, default 50.
+    pub limit: Option<i64>,
+}
+
+/// `GET /api/v1/referrals`: staff see those of workers in their area, an employer those of its
+/// vacancies (never shortlists), newest change first.
+pub fn list(
+    connection: &mut DbConn,
+    principal: &Principal,
+    query: ReferralQuery,
+) -> Result<Vec<ReferralView>, AppError> {
+    let mut checks = Checks::default();
+    let status = query
+        .status
+        .as_deref()
+        .and_then(|raw| checks.choice("status", raw, super::referrals::STATUSES));
+    let limit = query.limit.unwrap_or(50);
+    if !(1..=200).contains(&limit) {
+        checks.fail_with(
+            crate::error::FieldError::new("limit", "out_of_range")
+                .with("min", "1")
+                .with("max", "200"),
+        );
+    }
+    checks.finish()?;
+    let mut listed = referrals::table
+        .inner_join(vacancies::table)
+        .inner_join(workers::table)
+        .select(Referral::as_select())
+        .order((referrals::status_changed_at.desc(), referrals::id))
+        .limit(limit)
+        .into_boxed();
+    if let Some(employer) = &principal.employer_id {
+        listed = listed
+            .filter(vacancies::employer_id.eq(employer.clone()))
+            .filter(referrals::status.ne("shortlisted"));
+    } else {
+        match allowed(Some(principal.role), Resource::Workers, Action::List) {
+            Scope::All => {}
+            Scope::Area => {
+                if let Some(units) = &principal.area_units {
+                    listed = listed.filter(workers::commune_id.eq_any(units.clone()));
+                }
+            }
+            _ => return Err(AppError::Forbidden),
+        }
+    }
+    if let Some(status) = status {
+        listed = listed.filter(referrals::status.eq(status));
+    }
+    if query.stale == Some(true) {
+        listed = listed
+            .filter(referrals::stale_since.is_not_null())
+            .filter(referrals::status.eq("referred"));
+    }
+    if let Some(vacancy) = query.vacancy_id {
+        listed = listed.filter(referrals::vacancy_id.eq(vacancy));
+    }
+    let rows: Vec<Referral> = listed.load(connection)?;
+    let mut views = Vec::with_capacity(rows.len());
+    for row in rows {
+        views.push(view(connection, row)?);
+    }
+    Ok(views)
+}
+
+/// Sweeps unanswered referrals every 15 minutes for as long as the server runs.
+pub fn spawn_sweeper(pool: crate::db::pool::DbPool, policy: UnansweredPolicy) -> std::io::Result<()> {
+    std::thread::Builder::new()
+        .name("referral-sweeper".into())
+        .spawn(move || {
+            loop {
+                match pool.get() {
+                    Ok(mut connection) => {
+                        match sweep_unanswered(&mut connection, policy, accounts::now()) {
+                            Ok(swept) if swept.flagged + swept.closed > 0 => tracing::info!(
+                                flagged = swept.flagged,
+                                closed = swept.closed,
+                                "unanswered referrals swept"
+                            ),
+                            Ok(_) => {}
+                            Err(error) => tracing::warn!(%error, "sweeping unanswered referrals failed"),
+                        }
+                    }
+                    Err(error) => tracing::warn!(%error, "no connection for the referral sweep"),
+                }
+                std::thread::sleep(std::time::Duration::from_secs(15 * 60));
+            }
+        })
+        .map(drop)
+}
