@@ -302,6 +302,9 @@ fn area(settings: &Settings, command: AreaCommand) -> anyhow::Result<()> {
         }
         AreaCommand::SetPoor { codes, clear } => {
             let changed = admin_units::set_poor_area(&mut connection, &codes, !clear)?;
+            // Training counts by the poor-area flag of the commune at enrolment: recount.
+            let done = crate::progress::facts::rebuild(&mut connection, &mut |_| {})?;
+            eprintln!("Progress facts recounted: {} facts.", done.facts);
             for unit in changed {
                 let state = if unit.poor_area {
                     "is now a poor area"

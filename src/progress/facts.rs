@@ -308,25 +308,31 @@ pub fn worker_facts(worker: &WorkerIn, periods: &[Period]) -> Vec<Fact> {
                 id,
             ));
         }
-        // Target-household workers registered by the period's end, and those of them served in it.
+        // Target-household workers registered by the period's end or served in it (anyone
+        // served was registered), and those of them served in the period.
         let target = worker
             .household_status
             .as_deref()
             .is_some_and(|status| TARGET_STATUSES.contains(&status));
-        if target && worker.registered_on <= period.ends_on {
-            facts.push(fact(
-                period,
-                key::TARGET_WORKER,
-                worker.registered_on.max(period.starts_on),
-                &worker.commune_id,
-                current_status.clone(),
-                None,
-                &worker.id,
-            ));
-            if let Some((id, day)) = first(
+        if target {
+            let served = first(
                 worker.services.iter().filter(|(_, day)| period.contains(*day)),
                 |(id, day)| (*day, id.clone()),
-            ) {
+            );
+            let registered = (worker.registered_on <= period.ends_on)
+                .then(|| worker.registered_on.max(period.starts_on));
+            if let Some(day) = registered.or(served.map(|(_, day)| *day)) {
+                facts.push(fact(
+                    period,
+                    key::TARGET_WORKER,
+                    day,
+                    &worker.commune_id,
+                    current_status.clone(),
+                    None,
+                    &worker.id,
+                ));
+            }
+            if let Some((id, day)) = served {
                 facts.push(fact(
                     period,
                     key::COUNSELLED,

@@ -168,7 +168,7 @@ pub fn communes_for(
             .map(|unit| unit.id.as_str())
             .collect();
         if districts.is_empty() {
-            return Err(AppError::field("district", "unknown_unit"));
+            return Err(AppError::field("district", "unknown_area"));
         }
         selected = Some(
             units
@@ -189,7 +189,7 @@ pub fn communes_for(
             .map(|unit| unit.id.clone())
             .collect();
         if communes.is_empty() {
-            return Err(AppError::field("commune", "unknown_unit"));
+            return Err(AppError::field("commune", "unknown_area"));
         }
         selected = Some(match selected {
             Some(within) => within.intersection(&communes).cloned().collect(),

@@ -10,6 +10,7 @@ mod health;
 mod helpers;
 mod households;
 mod migrations;
+mod progress;
 mod referrals;
 mod roles;
 mod schema_rules;
