@@ -10,10 +10,10 @@ use crate::cli::{
     AreaCommand, BenchCommand, Cli, Command, DemoArgs, MigrateArgs, ProgressCommand, ReindexArgs,
     ReportArgs, ServeArgs, UserCommand,
 };
-use crate::i18n::Lang;
 use crate::config::{ServeSettings, Settings};
 use crate::db::{self, DatabaseUrl, migrations};
 use crate::demo::{self, DemoOptions};
+use crate::i18n::Lang;
 use crate::models::admin_units;
 use crate::search::SearchIndex;
 use crate::search::index;

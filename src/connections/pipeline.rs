@@ -161,7 +161,9 @@ impl UnansweredPolicy {
                     .parse::<i64>()
                     .ok()
                     .filter(|days| (1..=3650).contains(days))
-                    .ok_or_else(|| format!("{name}: {raw:?} is not a number of days from 1 to 3650")),
+                    .ok_or_else(|| {
+                        format!("{name}: {raw:?} is not a number of days from 1 to 3650")
+                    }),
             }
         };
         let defaults = UnansweredPolicy::default();
@@ -170,7 +172,9 @@ impl UnansweredPolicy {
             close_after_days: read("KETNOI_REFERRAL_CLOSE_DAYS", defaults.close_after_days)?,
         };
         if policy.close_after_days <= policy.flag_after_days {
-            return Err("KETNOI_REFERRAL_CLOSE_DAYS must be more than KETNOI_REFERRAL_FLAG_DAYS".into());
+            return Err(
+                "KETNOI_REFERRAL_CLOSE_DAYS must be more than KETNOI_REFERRAL_FLAG_DAYS".into(),
+            );
         }
         Ok(policy)
     }
@@ -301,7 +305,10 @@ pub fn list(
 }
 
 /// Sweeps unanswered referrals every 15 minutes for as long as the server runs.
-pub fn spawn_sweeper(pool: crate::db::pool::DbPool, policy: UnansweredPolicy) -> std::io::Result<()> {
+pub fn spawn_sweeper(
+    pool: crate::db::pool::DbPool,
+    policy: UnansweredPolicy,
+) -> std::io::Result<()> {
     std::thread::Builder::new()
         .name("referral-sweeper".into())
         .spawn(move || {
@@ -315,7 +322,9 @@ pub fn spawn_sweeper(pool: crate::db::pool::DbPool, policy: UnansweredPolicy) ->
                                 "unanswered referrals swept"
                             ),
                             Ok(_) => {}
-                            Err(error) => tracing::warn!(%error, "sweeping unanswered referrals failed"),
+                            Err(error) => {
+                                tracing::warn!(%error, "sweeping unanswered referrals failed")
+                            }
                         }
                     }
                     Err(error) => tracing::warn!(%error, "no connection for the referral sweep"),

@@ -80,7 +80,9 @@ pub fn run(settings: &Settings, workers: u64, iterations: usize) -> anyhow::Resu
     let one_district = Selection {
         communes: figures::communes_for(&units, district.as_deref(), None, None)
             .map_err(|error| anyhow::anyhow!("{}", error.describe(Lang::En)))?,
-        halves: Some(figures::year_halves(chrono::Datelike::year(&period.ends_on))),
+        halves: Some(figures::year_halves(chrono::Datelike::year(
+            &period.ends_on,
+        ))),
         ..province.clone()
     };
     let mut lines = Vec::new();

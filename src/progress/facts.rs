@@ -14,9 +14,8 @@ use diesel::prelude::*;
 
 use crate::db::DbConn;
 use crate::db::schema::{
-    admin_units, enrollments, ethnic_groups, follow_ups, households, overseas_stages,
-    placements, programme_periods, progress_counts, progress_facts, referrals, service_records,
-    workers,
+    admin_units, enrollments, ethnic_groups, follow_ups, households, overseas_stages, placements,
+    programme_periods, progress_counts, progress_facts, referrals, service_records, workers,
 };
 use crate::insert_rows;
 
@@ -290,13 +289,17 @@ pub fn worker_facts(worker: &WorkerIn, periods: &[Period]) -> Vec<Fact> {
             ));
         }
         // Sustained: still employed at a follow-up ≥ 6 months of a placement of the period.
-        let confirmations = worker.confirmations.iter().filter_map(|(id, placement, day)| {
-            active
-                .iter()
-                .find(|p| &p.id == placement && period.contains(p.start_date))
-                .map(|p| (id, *day, *p))
-        });
-        if let Some((id, day, placement)) = first(confirmations, |(id, day, _)| (*day, (*id).clone()))
+        let confirmations = worker
+            .confirmations
+            .iter()
+            .filter_map(|(id, placement, day)| {
+                active
+                    .iter()
+                    .find(|p| &p.id == placement && period.contains(p.start_date))
+                    .map(|p| (id, *day, *p))
+            });
+        if let Some((id, day, placement)) =
+            first(confirmations, |(id, day, _)| (*day, (*id).clone()))
         {
             facts.push(fact(
                 period,
@@ -316,7 +319,10 @@ pub fn worker_facts(worker: &WorkerIn, periods: &[Period]) -> Vec<Fact> {
             .is_some_and(|status| TARGET_STATUSES.contains(&status));
         if target {
             let served = first(
-                worker.services.iter().filter(|(_, day)| period.contains(*day)),
+                worker
+                    .services
+                    .iter()
+                    .filter(|(_, day)| period.contains(*day)),
                 |(id, day)| (*day, id.clone()),
             );
             let registered = (worker.registered_on <= period.ends_on)
@@ -370,7 +376,9 @@ pub fn household_facts(household: &HouseholdIn, periods: &[Period]) -> Vec<Fact>
         };
         facts.push(fact(
             key::TARGET_HOUSEHOLD,
-            household.registered_on.clamp(period.starts_on, period.ends_on),
+            household
+                .registered_on
+                .clamp(period.starts_on, period.ends_on),
             &household.id,
         ));
         if let Some((_, day, member)) = first(
@@ -570,7 +578,11 @@ fn household_columns() -> (
     )
 }
 
-fn household_in(row: HouseholdRow, minority: bool, sustained: Vec<(String, NaiveDate, String)>) -> HouseholdIn {
+fn household_in(
+    row: HouseholdRow,
+    minority: bool,
+    sustained: Vec<(String, NaiveDate, String)>,
+) -> HouseholdIn {
     let (id, status, archived_at, commune_id, _, created_at) = row;
     HouseholdIn {
         id,
@@ -789,10 +801,7 @@ const CHUNK: i64 = 5_000;
 
 /// Derives every fact from scratch, replacing both tables in one transaction. `progress` is
 /// told how many subjects are done.
-pub fn rebuild(
-    connection: &mut DbConn,
-    progress: &mut dyn FnMut(u64),
-) -> QueryResult<Rebuilt> {
+pub fn rebuild(connection: &mut DbConn, progress: &mut dyn FnMut(u64)) -> QueryResult<Rebuilt> {
     connection.transaction(|connection| {
         diesel::delete(progress_counts::table).execute(connection)?;
         diesel::delete(progress_facts::table).execute(connection)?;
@@ -816,7 +825,15 @@ pub fn rebuild(
                 .load(connection)?;
             let Some(last) = rows.last() else { break };
             let last = last.0.clone();
-            let facts = worker_chunk(connection, rows, &after, &last, &minorities, &poor_communes, &periods)?;
+            let facts = worker_chunk(
+                connection,
+                rows,
+                &after,
+                &last,
+                &minorities,
+                &poor_communes,
+                &periods,
+            )?;
             done.workers += facts.0;
             write_facts(connection, facts.1, &mut counts, &mut done)?;
             progress(done.workers);
@@ -842,7 +859,9 @@ pub fn rebuild(
             .into_iter()
             .map(|(bucket, n)| CountRow::new(bucket, n))
             .collect();
-        rows.sort_by(|a, b| (&a.period_code, &a.key, a.half_year).cmp(&(&b.period_code, &b.key, b.half_year)));
+        rows.sort_by(|a, b| {
+            (&a.period_code, &a.key, a.half_year).cmp(&(&b.period_code, &b.key, b.half_year))
+        });
         for chunk in rows.chunks(1_000) {
             insert_rows!(connection, progress_counts::table, chunk)?;
         }
@@ -870,7 +889,11 @@ fn write_facts(
 /// Communes in a poor area (flagged themselves or by their district).
 fn poor_communes(connection: &mut DbConn) -> QueryResult<HashSet<String>> {
     let units: Vec<(String, bool, Option<String>)> = admin_units::table
-        .select((admin_units::id, admin_units::poor_area, admin_units::parent_id))
+        .select((
+            admin_units::id,
+            admin_units::poor_area,
+            admin_units::parent_id,
+        ))
         .load(connection)?;
     let flagged: HashSet<&str> = units
         .iter()
@@ -1041,7 +1064,10 @@ fn household_chunk(
     let mut by_household: HashMap<String, Vec<(String, NaiveDate, String)>> = HashMap::new();
     for (household, period, day, member) in sustained {
         if let Some(household) = household {
-            by_household.entry(household).or_default().push((period, day, member));
+            by_household
+                .entry(household)
+                .or_default()
+                .push((period, day, member));
         }
     }
     let count = rows.len() as u64;
@@ -1049,7 +1075,10 @@ fn household_chunk(
     for row in rows {
         let minority = minorities.contains(&row.4);
         let members = by_household.remove(&row.0).unwrap_or_default();
-        facts.extend(household_facts(&household_in(row, minority, members), periods));
+        facts.extend(household_facts(
+            &household_in(row, minority, members),
+            periods,
+        ));
     }
     Ok((count, facts))
 }
@@ -1128,7 +1157,10 @@ mod tests {
         assert!(worker_facts(&withdrawn, &period()).is_empty());
         let mut not_left = worker;
         not_left.departures.clear();
-        assert_eq!(keys(&worker_facts(&not_left, &period())), vec![("connected", day(2023, 1, 1), "p")]);
+        assert_eq!(
+            keys(&worker_facts(&not_left, &period())),
+            vec![("connected", day(2023, 1, 1), "p")]
+        );
     }
 
     #[test]
@@ -1144,7 +1176,10 @@ mod tests {
             services: vec![("s".into(), day(2023, 1, 1))],
             ..WorkerIn::default()
         };
-        assert_eq!(keys(&worker_facts(&worker, &period())), vec![("trained", day(2024, 5, 1), "e2")]);
+        assert_eq!(
+            keys(&worker_facts(&worker, &period())),
+            vec![("trained", day(2024, 5, 1), "e2")]
+        );
         let target = WorkerIn {
             household_status: Some("newly_escaped".into()),
             ..worker

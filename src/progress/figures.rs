@@ -12,7 +12,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::facts::{TARGET_STATUSES, half_year, key};
+use super::facts::{CountRow, TARGET_STATUSES, half_year, key};
 use crate::db::DbConn;
 use crate::db::schema::{admin_units, programme_periods, programme_targets, progress_counts};
 use crate::error::AppError;
@@ -185,7 +185,9 @@ pub fn communes_for(
     if let Some(code) = commune {
         let communes: HashSet<String> = units
             .values()
-            .filter(|unit| matches!(unit.kind.as_str(), "commune" | "ward" | "town") && unit.code == code)
+            .filter(|unit| {
+                matches!(unit.kind.as_str(), "commune" | "ward" | "town") && unit.code == code
+            })
             .map(|unit| unit.id.clone())
             .collect();
         if communes.is_empty() {
@@ -232,8 +234,12 @@ pub fn period(connection: &mut DbConn, code: &str) -> Result<PeriodRow, AppError
 pub fn half_bounds(half: i32) -> (NaiveDate, NaiveDate) {
     let (year, second) = (half / 10, half % 10 == 2);
     let from = NaiveDate::from_ymd_opt(year, if second { 7 } else { 1 }, 1).unwrap_or_default();
-    let to = NaiveDate::from_ymd_opt(year, if second { 12 } else { 6 }, if second { 31 } else { 30 })
-        .unwrap_or_default();
+    let to = NaiveDate::from_ymd_opt(
+        year,
+        if second { 12 } else { 6 },
+        if second { 31 } else { 30 },
+    )
+    .unwrap_or_default();
     (from, to)
 }
 
@@ -283,25 +289,25 @@ pub fn compute(
 ) -> Result<Progress, AppError> {
     let period = period(connection, &selection.period)?;
     let units = units(connection)?;
-    let rows: Vec<(String, i32, String, String, bool, String, String, i64)> =
-        progress_counts::table
-            .filter(progress_counts::period_code.eq(&period.code))
-            .filter(progress_counts::n.gt(0))
-            .select((
-                progress_counts::key,
-                progress_counts::half_year,
-                progress_counts::commune_id,
-                progress_counts::household_status,
-                progress_counts::minority,
-                progress_counts::gender,
-                progress_counts::country,
-                progress_counts::n,
-            ))
-            .load(connection)?;
+    let rows: Vec<CountRow> = progress_counts::table
+        .filter(progress_counts::period_code.eq(&period.code))
+        .filter(progress_counts::n.gt(0))
+        .load(connection)?;
     let window = window(&period, selection.halves);
     let (first, last) = (half_year(window.from), half_year(window.to));
     let mut sums = Sums::default();
-    for (fact_key, half, commune, status, minority, gender, country, n) in rows {
+    for row in rows {
+        let CountRow {
+            key: fact_key,
+            half_year: half,
+            commune_id: commune,
+            household_status: status,
+            minority,
+            gender,
+            country,
+            n,
+            ..
+        } = row;
         if selection
             .communes
             .as_ref()
@@ -332,8 +338,7 @@ pub fn compute(
             key::COVERED_HOUSEHOLD,
         ]
         .into_iter()
-        .find(|known| *known == fact_key)
-        else {
+        .find(|known| *known == fact_key) else {
             continue;
         };
         *sums.totals.entry(counted).or_default() += n;
@@ -391,11 +396,13 @@ pub fn compute(
             if index == 0 && stock_or_state {
                 continue;
             }
-            let row = sums.by[index].entry(value.clone()).or_insert_with(|| BreakdownRow {
-                value,
-                label,
-                ..BreakdownRow::default()
-            });
+            let row = sums.by[index]
+                .entry(value.clone())
+                .or_insert_with(|| BreakdownRow {
+                    value,
+                    label,
+                    ..BreakdownRow::default()
+                });
             match counted {
                 key::CONNECTED => {
                     row.connected_workers += n;
@@ -559,7 +566,8 @@ pub fn parse_report_period(
         .ok()
         .filter(|year| (1900..=9999).contains(year))
         .ok_or_else(invalid)?;
-    let day = NaiveDate::from_ymd_opt(year, if halves.0 == 1 { 1 } else { 7 }, 1).ok_or_else(invalid)?;
+    let day =
+        NaiveDate::from_ymd_opt(year, if halves.0 == 1 { 1 } else { 7 }, 1).ok_or_else(invalid)?;
     let code: String = programme_periods::table
         .filter(programme_periods::starts_on.le(day))
         .filter(programme_periods::ends_on.ge(day))

@@ -114,7 +114,9 @@ pub fn records(
             query = query.filter(progress_facts::household_status.eq_any(TARGET_STATUSES));
         }
         if let Some(communes) = communes {
-            query = query.filter(progress_facts::commune_id.eq_any(communes.iter().cloned().collect::<Vec<_>>()));
+            query = query.filter(
+                progress_facts::commune_id.eq_any(communes.iter().cloned().collect::<Vec<_>>()),
+            );
         }
         query
     };
@@ -154,10 +156,24 @@ pub fn records(
     let records = rows
         .into_iter()
         .map(
-            |(id, counted_on, commune_id, household_status, minority, gender, country, record_id)| {
+            |(
+                id,
+                counted_on,
+                commune_id,
+                household_status,
+                minority,
+                gender,
+                country,
+                record_id,
+            )| {
                 let commune = units.get(&commune_id);
                 Record {
-                    kind: if household_kind { "household" } else { "worker" }.to_owned(),
+                    kind: if household_kind {
+                        "household"
+                    } else {
+                        "worker"
+                    }
+                    .to_owned(),
                     name: names.get(&id).cloned().unwrap_or_default(),
                     id,
                     commune_code: commune.map(|unit| unit.code.clone()).unwrap_or_default(),
@@ -227,15 +243,25 @@ pub fn outreach(
                 covered.on(covered
                     .field(progress_facts::subject_id)
                     .eq(progress_facts::subject_id)
-                    .and(covered.field(progress_facts::period_code).eq(progress_facts::period_code))
-                    .and(covered.field(progress_facts::key).eq(key::COVERED_HOUSEHOLD))),
+                    .and(
+                        covered
+                            .field(progress_facts::period_code)
+                            .eq(progress_facts::period_code),
+                    )
+                    .and(
+                        covered
+                            .field(progress_facts::key)
+                            .eq(key::COVERED_HOUSEHOLD),
+                    )),
             )
             .filter(progress_facts::period_code.eq(period.to_owned()))
             .filter(progress_facts::key.eq(key::TARGET_HOUSEHOLD))
             .filter(covered.field(progress_facts::subject_id).is_null())
             .into_boxed();
         if let Some(communes) = communes {
-            query = query.filter(progress_facts::commune_id.eq_any(communes.iter().cloned().collect::<Vec<_>>()));
+            query = query.filter(
+                progress_facts::commune_id.eq_any(communes.iter().cloned().collect::<Vec<_>>()),
+            );
         }
         query
     };
@@ -288,7 +314,9 @@ pub fn outreach(
     }
     let mut rows: HashMap<String, (String, String, String, String, i32)> = found
         .into_iter()
-        .map(|(id, code, head, status, commune, members)| (id, (code, head, status, commune, members)))
+        .map(|(id, code, head, status, commune, members)| {
+            (id, (code, head, status, commune, members))
+        })
         .collect();
     let households = ids
         .into_iter()

@@ -105,8 +105,16 @@ impl Texts {
             t(l, "Đơn vị", "Unit"),
             t(l, "Mục tiêu", "Target value"),
             t(l, "Thực hiện trong kỳ", "Actual in the period"),
-            t(l, "Lũy kế từ đầu kỳ kế hoạch", "Cumulative since the plan's start"),
-            t(l, "Tỷ lệ lũy kế so với mục tiêu (%)", "Cumulative as % of target"),
+            t(
+                l,
+                "Lũy kế từ đầu kỳ kế hoạch",
+                "Cumulative since the plan's start",
+            ),
+            t(
+                l,
+                "Tỷ lệ lũy kế so với mục tiêu (%)",
+                "Cumulative as % of target",
+            ),
             t(l, "Dự báo cuối kỳ", "Projection at the period's end"),
             t(l, "Đạt", "Met"),
             t(l, "Số đếm / mẫu số", "Count / base"),
@@ -119,11 +127,19 @@ impl Texts {
             t(l, "Mã", "Code"),
             t(l, "Nhóm", "Group"),
             t(l, "Lao động được kết nối việc làm", "Workers connected"),
-            t(l, "Trong đó thuộc hộ nghèo, cận nghèo, mới thoát nghèo", "Of them from target households"),
+            t(
+                l,
+                "Trong đó thuộc hộ nghèo, cận nghèo, mới thoát nghèo",
+                "Of them from target households",
+            ),
             t(l, "Lao động vùng nghèo được đào tạo", "Trained, poor areas"),
             t(l, "Đi làm việc ở nước ngoài", "Overseas contracts"),
             t(l, "Hộ nghèo, cận nghèo", "Poor and near-poor households"),
-            t(l, "Hộ có thành viên việc làm bền vững", "Households with sustainable employment"),
+            t(
+                l,
+                "Hộ có thành viên việc làm bền vững",
+                "Households with sustainable employment",
+            ),
         ]
     }
 
@@ -192,7 +208,11 @@ fn yes(value: bool, lang: Lang) -> &'static str {
 fn reason_label(reason: &str, lang: Lang) -> &'static str {
     match reason {
         "not_registered" => t(lang, "Chưa có thành viên đăng ký", "No member registered"),
-        "not_placed" => t(lang, "Chưa có thành viên được kết nối việc làm", "No member placed"),
+        "not_placed" => t(
+            lang,
+            "Chưa có thành viên được kết nối việc làm",
+            "No member placed",
+        ),
         _ => t(
             lang,
             "Chưa được xác nhận còn làm việc sau 6 tháng",
@@ -311,12 +331,11 @@ pub fn xlsx(report: &Report, lang: Lang) -> Result<Vec<u8>, XlsxError> {
         sheet.set_name(name)?;
         breakdown_sheet(sheet, &texts, rows, &bold)?;
     }
-    for (name, records) in
-        texts
-            .record_sheets()
-            .into_iter()
-            .zip([&report.connected, &report.trained, &report.overseas])
-    {
+    for (name, records) in texts.record_sheets().into_iter().zip([
+        &report.connected,
+        &report.trained,
+        &report.overseas,
+    ]) {
         let sheet = workbook.add_worksheet_with_constant_memory();
         sheet.set_name(name)?;
         record_sheet(sheet, &texts, records, &bold, &date)?;
@@ -354,9 +373,26 @@ pub fn csv(report: &Report, lang: Lang) -> Result<Vec<u8>, csv::Error> {
     let measures = [
         (t(lang, "Mục tiêu", "Target value"), 0),
         (t(lang, "Thực hiện trong kỳ", "Actual in the period"), 1),
-        (t(lang, "Lũy kế từ đầu kỳ kế hoạch", "Cumulative since the plan's start"), 2),
-        (t(lang, "Tỷ lệ lũy kế so với mục tiêu (%)", "Cumulative as % of target"), 3),
-        (t(lang, "Dự báo cuối kỳ", "Projection at the period's end"), 4),
+        (
+            t(
+                lang,
+                "Lũy kế từ đầu kỳ kế hoạch",
+                "Cumulative since the plan's start",
+            ),
+            2,
+        ),
+        (
+            t(
+                lang,
+                "Tỷ lệ lũy kế so với mục tiêu (%)",
+                "Cumulative as % of target",
+            ),
+            3,
+        ),
+        (
+            t(lang, "Dự báo cuối kỳ", "Projection at the period's end"),
+            4,
+        ),
     ];
     for figure in &report.progress.targets {
         let cumulative = report
@@ -406,11 +442,17 @@ pub fn csv(report: &Report, lang: Lang) -> Result<Vec<u8>, csv::Error> {
         }
     }
     writer.flush()?;
-    writer.into_inner().map_err(|error| error.into_error().into())
+    writer
+        .into_inner()
+        .map_err(|error| error.into_error().into())
 }
 
 /// The report rendered in `format` with its content type.
-pub fn render(report: &Report, format: &str, lang: Lang) -> Result<(Vec<u8>, &'static str), AppError> {
+pub fn render(
+    report: &Report,
+    format: &str,
+    lang: Lang,
+) -> Result<(Vec<u8>, &'static str), AppError> {
     let internal = |error: String| AppError::Unexpected(anyhow::anyhow!(error));
     Ok(match format {
         "xlsx" => (

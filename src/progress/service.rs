@@ -222,7 +222,13 @@ pub fn records(
         }
     };
     let limit = bounded(&mut checks, "limit", query.limit.as_deref(), 100, 500);
-    let offset = bounded(&mut checks, "offset", query.offset.as_deref(), 0, i64::from(i32::MAX));
+    let offset = bounded(
+        &mut checks,
+        "offset",
+        query.offset.as_deref(),
+        0,
+        i64::from(i32::MAX),
+    );
     checks.finish()?;
     let key = key.unwrap_or_default();
     let selection = selection(
@@ -264,7 +270,13 @@ pub fn outreach(
 ) -> Result<OutreachPage, AppError> {
     let mut checks = Checks::default();
     let limit = bounded(&mut checks, "limit", query.limit.as_deref(), 100, 500);
-    let offset = bounded(&mut checks, "offset", query.offset.as_deref(), 0, i64::from(i32::MAX));
+    let offset = bounded(
+        &mut checks,
+        "offset",
+        query.offset.as_deref(),
+        0,
+        i64::from(i32::MAX),
+    );
     checks.finish()?;
     let selection = selection(
         connection,
@@ -313,7 +325,15 @@ pub fn audit_listed<'a>(
     let now = accounts::now();
     for (entity, ids) in [("worker", workers), ("household", households)] {
         if !ids.is_empty() {
-            audit::record(connection, &principal.actor(), "read", entity, &ids, &["progress_list"], now)?;
+            audit::record(
+                connection,
+                &principal.actor(),
+                "read",
+                entity,
+                &ids,
+                &["progress_list"],
+                now,
+            )?;
         }
     }
     Ok(())
@@ -390,5 +410,9 @@ pub fn report_file(
             ),
     )?;
     let (bytes, content_type) = super::report::render(&report, &format, lang)?;
-    Ok((bytes, content_type, format!("bao-cao-{}.{format}", selection.label)))
+    Ok((
+        bytes,
+        content_type,
+        format!("bao-cao-{}.{format}", selection.label),
+    ))
 }

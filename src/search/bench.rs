@@ -86,7 +86,11 @@ pub(crate) fn round(value: f64) -> f64 {
 }
 
 /// Makes sure the database holds a demo (generating one of `workers` into an empty database).
-pub(crate) fn ensure_demo(connection: &mut DbConn, workers: u64, what: &str) -> anyhow::Result<i64> {
+pub(crate) fn ensure_demo(
+    connection: &mut DbConn,
+    workers: u64,
+    what: &str,
+) -> anyhow::Result<i64> {
     let existing: i64 = workers::table.count().get_result(connection)?;
     if existing > 0 {
         eprintln!("{what}: reusing {existing} workers already there");

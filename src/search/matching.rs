@@ -733,8 +733,16 @@ pub fn workers_for_vacancy(
         b.0.total_cmp(&a.0)
             .then_with(|| (a.1, a.2).cmp(&(b.1, b.2)))
     });
-    scored.truncate(limit);
-    Ok(scored
+    // Keep everyone tied with the last place, so equal scores are ordered by id below and not
+    // by where the index happened to store them.
+    let mut keep = limit.min(scored.len());
+    if let Some(last) = keep.checked_sub(1).map(|at| scored[at].0) {
+        while keep < scored.len() && scored[keep].0 == last {
+            keep += 1;
+        }
+    }
+    scored.truncate(keep);
+    let mut ranked: Vec<Ranked> = scored
         .into_iter()
         .map(|(score, segment, doc, components, reasons)| Ranked {
             id: columns[segment as usize].id(doc),
@@ -742,7 +750,9 @@ pub fn workers_for_vacancy(
             components,
             reasons,
         })
-        .collect())
+        .collect();
+    sort_and_cut(&mut ranked, limit);
+    Ok(ranked)
 }
 
 type Scored = (f64, u32, DocId, Components, Reasons);

@@ -19,7 +19,13 @@ fn id(answer: &crate::helpers::Answer, what: &str) -> Fallible<String> {
 
 /// A household whose status the server derives: `poor` (1.2 M VND, three deprivations),
 /// `near_poor` (1.4 M, one) or `not_poor` (5 M).
-fn household(app: &TestApp, staff: &str, code: &str, commune: &str, status: &str) -> Fallible<String> {
+fn household(
+    app: &TestApp,
+    staff: &str,
+    code: &str,
+    commune: &str,
+    status: &str,
+) -> Fallible<String> {
     let (income, deprivations): (i64, &[&str]) = match status {
         "poor" => (1_200_000, &["nutrition", "sanitation", "telecom"]),
         "near_poor" => (1_400_000, &["telecom"]),
@@ -78,11 +84,20 @@ fn vacancy(app: &TestApp, staff: &str, employer: &str, country: Option<&str>) ->
         body["country"] = country.into();
         body["commune_code"] = Value::Null;
     }
-    id(&app.post("/api/v1/vacancies", Some(staff), &body)?, "vacancy")
+    id(
+        &app.post("/api/v1/vacancies", Some(staff), &body)?,
+        "vacancy",
+    )
 }
 
 /// Refers and hires; returns the referral id and the placement id.
-fn hire(app: &TestApp, staff: &str, vacancy: &str, worker: &str, start: &str) -> Fallible<(String, String)> {
+fn hire(
+    app: &TestApp,
+    staff: &str,
+    vacancy: &str,
+    worker: &str,
+    start: &str,
+) -> Fallible<(String, String)> {
     let referral = id(
         &app.post(
             "/api/v1/referrals",
@@ -97,7 +112,13 @@ fn hire(app: &TestApp, staff: &str, vacancy: &str, worker: &str, start: &str) ->
         &json!({"status": "hired", "start_date": start, "wage_vnd": 6_500_000}),
     )?;
     assert_eq!(hired.status, 200, "{}", hired.body);
-    Ok((referral, hired.body["placement_id"].as_str().ok_or("placement")?.to_owned()))
+    Ok((
+        referral,
+        hired.body["placement_id"]
+            .as_str()
+            .ok_or("placement")?
+            .to_owned(),
+    ))
 }
 
 fn figure<'a>(progress: &'a Value, key: &str) -> &'a Value {
@@ -108,7 +129,10 @@ fn figure<'a>(progress: &'a Value, key: &str) -> &'a Value {
 }
 
 fn listed(app: &TestApp, token: &str, query: &str) -> Fallible<(i64, BTreeSet<String>)> {
-    let page = app.get(&format!("/api/v1/progress/records?{query}&limit=500"), Some(token))?;
+    let page = app.get(
+        &format!("/api/v1/progress/records?{query}&limit=500"),
+        Some(token),
+    )?;
     assert_eq!(page.status, 200, "{query}: {}", page.body);
     let ids = page.body["records"]
         .as_array()
@@ -164,26 +188,84 @@ fn a_known_world_is_counted_exactly() -> TestResult {
             ethnicity,
             overseas,
         };
-        let a = worker(&app, &staff, person(1, "03649", Some(h1.as_str()), "female", "03", false))?;
-        let b = worker(&app, &staff, person(2, "03649", Some(h2.as_str()), "male", "03", false))?;
-        let c = worker(&app, &staff, person(3, "03649", Some(h3.as_str()), "male", "01", false))?;
-        let d = worker(&app, &staff, person(4, "03700", None, "female", "03", false))?;
-        let e = worker(&app, &staff, person(5, "03649", Some(h1.as_str()), "male", "03", true))?;
-        let f = worker(&app, &staff, person(6, "03649", None, "female", "01", false))?;
-        let g = worker(&app, &staff, person(7, "03649", Some(h3.as_str()), "female", "01", false))?;
-        let h = worker(&app, &staff, person(8, "03700", Some(h5.as_str()), "female", "03", false))?;
+        let a = worker(
+            &app,
+            &staff,
+            person(1, "03649", Some(h1.as_str()), "female", "03", false),
+        )?;
+        let b = worker(
+            &app,
+            &staff,
+            person(2, "03649", Some(h2.as_str()), "male", "03", false),
+        )?;
+        let c = worker(
+            &app,
+            &staff,
+            person(3, "03649", Some(h3.as_str()), "male", "01", false),
+        )?;
+        let d = worker(
+            &app,
+            &staff,
+            person(4, "03700", None, "female", "03", false),
+        )?;
+        let e = worker(
+            &app,
+            &staff,
+            person(5, "03649", Some(h1.as_str()), "male", "03", true),
+        )?;
+        let f = worker(
+            &app,
+            &staff,
+            person(6, "03649", None, "female", "01", false),
+        )?;
+        let g = worker(
+            &app,
+            &staff,
+            person(7, "03649", Some(h3.as_str()), "female", "01", false),
+        )?;
+        let h = worker(
+            &app,
+            &staff,
+            person(8, "03700", Some(h5.as_str()), "female", "03", false),
+        )?;
         app.search.sync()?;
 
         // A is placed three times and counts once, in 2022, with the poor snapshot.
-        let (_, a_first) = hire(&app, &staff, &vacancy(&app, &staff, &employer, None)?, &a, "2022-03-01")?;
-        hire(&app, &staff, &vacancy(&app, &staff, &employer, None)?, &a, "2023-05-01")?;
-        hire(&app, &staff, &vacancy(&app, &staff, &employer, None)?, &a, "2024-02-01")?;
+        let (_, a_first) = hire(
+            &app,
+            &staff,
+            &vacancy(&app, &staff, &employer, None)?,
+            &a,
+            "2022-03-01",
+        )?;
+        hire(
+            &app,
+            &staff,
+            &vacancy(&app, &staff, &employer, None)?,
+            &a,
+            "2023-05-01",
+        )?;
+        hire(
+            &app,
+            &staff,
+            &vacancy(&app, &staff, &employer, None)?,
+            &a,
+            "2024-02-01",
+        )?;
         // Confirmed still employed six months after A's first placement: household 1 is covered.
         let follow_ups = app.get("/api/v1/follow-ups?limit=200", Some(&staff))?;
-        let six_months = follow_ups.body.as_array().ok_or("follow-ups")?.iter().find(|follow_up| {
-            follow_up["placement_id"] == a_first.as_str() && follow_up["months_after_start"] == 6
-        });
-        let six_months = six_months.and_then(|follow_up| follow_up["id"].as_str()).ok_or("6-month follow-up")?;
+        let six_months = follow_ups
+            .body
+            .as_array()
+            .ok_or("follow-ups")?
+            .iter()
+            .find(|follow_up| {
+                follow_up["placement_id"] == a_first.as_str()
+                    && follow_up["months_after_start"] == 6
+            });
+        let six_months = six_months
+            .and_then(|follow_up| follow_up["id"].as_str())
+            .ok_or("6-month follow-up")?;
         let confirmed = app.patch(
             &format!("/api/v1/follow-ups/{six_months}"),
             Some(&staff),
@@ -191,17 +273,45 @@ fn a_known_world_is_counted_exactly() -> TestResult {
         )?;
         assert_eq!(confirmed.status, 200, "{backend}: {}", confirmed.body);
         // B is hired while near-poor; the household then leaves poverty: B still counts.
-        hire(&app, &staff, &vacancy(&app, &staff, &employer, None)?, &b, "2024-06-01")?;
+        hire(
+            &app,
+            &staff,
+            &vacancy(&app, &staff, &employer, None)?,
+            &b,
+            "2024-06-01",
+        )?;
         let escaped = app.patch(
             &format!("/api/v1/households/{h2}"),
             Some(&staff),
             &json!({"income_per_person_vnd": 5_000_000, "deprivations": []}),
         )?;
-        assert_eq!(escaped.body["status"], "not_poor", "{backend}: {}", escaped.body);
-        hire(&app, &staff, &vacancy(&app, &staff, &employer, None)?, &c, "2025-01-10")?;
-        hire(&app, &staff, &vacancy(&app, &staff, &employer, None)?, &h, "2025-06-01")?;
+        assert_eq!(
+            escaped.body["status"], "not_poor",
+            "{backend}: {}",
+            escaped.body
+        );
+        hire(
+            &app,
+            &staff,
+            &vacancy(&app, &staff, &employer, None)?,
+            &c,
+            "2025-01-10",
+        )?;
+        hire(
+            &app,
+            &staff,
+            &vacancy(&app, &staff, &employer, None)?,
+            &h,
+            "2025-06-01",
+        )?;
         // F's hire is withdrawn: F counts nowhere.
-        let (f_referral, _) = hire(&app, &staff, &vacancy(&app, &staff, &employer, None)?, &f, "2024-08-01")?;
+        let (f_referral, _) = hire(
+            &app,
+            &staff,
+            &vacancy(&app, &staff, &employer, None)?,
+            &f,
+            "2024-08-01",
+        )?;
         let withdrawn = app.patch(
             &format!("/api/v1/referrals/{f_referral}"),
             Some(&staff),
@@ -212,13 +322,29 @@ fn a_known_world_is_counted_exactly() -> TestResult {
         // E goes to Korea: training, the hire (contract), departure.
         let abroad = vacancy(&app, &staff, &employer, Some("KR"))?;
         let e_referral = id(
-            &app.post("/api/v1/referrals", Some(&staff), &json!({"vacancy_id": abroad, "worker_id": e}))?,
+            &app.post(
+                "/api/v1/referrals",
+                Some(&staff),
+                &json!({"vacancy_id": abroad, "worker_id": e}),
+            )?,
             "overseas referral",
         )?;
         let stages = format!("/api/v1/referrals/{e_referral}/overseas-stages");
-        let early = app.post(&stages, Some(&staff), &json!({"stage": "contract", "reached_on": "2025-02-20"}))?;
-        assert_eq!(early.status, 409, "{backend}: a contract needs the hire: {}", early.body);
-        let trained = app.post(&stages, Some(&staff), &json!({"stage": "training", "reached_on": "2024-11-01"}))?;
+        let early = app.post(
+            &stages,
+            Some(&staff),
+            &json!({"stage": "contract", "reached_on": "2025-02-20"}),
+        )?;
+        assert_eq!(
+            early.status, 409,
+            "{backend}: a contract needs the hire: {}",
+            early.body
+        );
+        let trained = app.post(
+            &stages,
+            Some(&staff),
+            &json!({"stage": "training", "reached_on": "2024-11-01"}),
+        )?;
         assert_eq!(trained.status, 201, "{backend}: {}", trained.body);
         let hired = app.patch(
             &format!("/api/v1/referrals/{e_referral}"),
@@ -226,18 +352,37 @@ fn a_known_world_is_counted_exactly() -> TestResult {
             &json!({"status": "hired", "start_date": "2025-03-01"}),
         )?;
         assert_eq!(hired.status, 200, "{backend}: {}", hired.body);
-        let skipped = app.post(&stages, Some(&staff), &json!({"stage": "departure", "reached_on": "2025-03-15"}))?;
-        assert_eq!(skipped.status, 409, "{backend}: departure before contract: {}", skipped.body);
+        let skipped = app.post(
+            &stages,
+            Some(&staff),
+            &json!({"stage": "departure", "reached_on": "2025-03-15"}),
+        )?;
+        assert_eq!(
+            skipped.status, 409,
+            "{backend}: departure before contract: {}",
+            skipped.body
+        );
         for (stage, day) in [("contract", "2025-02-20"), ("departure", "2025-03-15")] {
-            let recorded = app.post(&stages, Some(&staff), &json!({"stage": stage, "reached_on": day}))?;
-            assert_eq!(recorded.status, 201, "{backend}: {stage}: {}", recorded.body);
+            let recorded = app.post(
+                &stages,
+                Some(&staff),
+                &json!({"stage": stage, "reached_on": day}),
+            )?;
+            assert_eq!(
+                recorded.status, 201,
+                "{backend}: {stage}: {}",
+                recorded.body
+            );
         }
         let cannot = app.patch(
             &format!("/api/v1/referrals/{e_referral}"),
             Some(&staff),
             &json!({"status": "withdrawn", "reason": "Hủy"}),
         )?;
-        assert_eq!(cannot.status, 409, "{backend}: a departed worker's hire stands");
+        assert_eq!(
+            cannot.status, 409,
+            "{backend}: a departed worker's hire stands"
+        );
 
         // D (poor district) and G (not) complete a course in 2024: only D counts.
         let course = id(
@@ -268,7 +413,11 @@ fn a_known_world_is_counted_exactly() -> TestResult {
                 "enrolment",
             )?;
             for step in ["enrolled", "attending"] {
-                app.patch(&format!("/api/v1/enrollments/{enrolment}"), Some(&staff), &json!({"status": step}))?;
+                app.patch(
+                    &format!("/api/v1/enrollments/{enrolment}"),
+                    Some(&staff),
+                    &json!({"status": step}),
+                )?;
             }
             let done = app.patch(
                 &format!("/api/v1/enrollments/{enrolment}"),
@@ -309,11 +458,20 @@ fn a_known_world_is_counted_exactly() -> TestResult {
             .ok_or("years")?
             .iter()
             .filter(|row| row["connected_workers"].as_i64().unwrap_or(0) > 0)
-            .map(|row| (row["value"].as_str().unwrap_or("").to_owned(), row["connected_workers"].as_i64().unwrap_or(0)))
+            .map(|row| {
+                (
+                    row["value"].as_str().unwrap_or("").to_owned(),
+                    row["connected_workers"].as_i64().unwrap_or(0),
+                )
+            })
             .collect();
         assert_eq!(
             years,
-            vec![("2022".to_owned(), 1), ("2024".to_owned(), 1), ("2025".to_owned(), 3)],
+            vec![
+                ("2022".to_owned(), 1),
+                ("2024".to_owned(), 1),
+                ("2025".to_owned(), 3)
+            ],
             "{backend}: per-year figures sum to the total"
         );
         let by = |dimension: &str, value: &str, field: &str| -> i64 {
@@ -346,29 +504,60 @@ fn a_known_world_is_counted_exactly() -> TestResult {
         for (key, expected) in &lists {
             let (total, ids) = listed(&app, &staff, &format!("period=2021-2025&key={key}"))?;
             assert_eq!(&ids, expected, "{backend}: {key}");
-            assert_eq!(total, figure(&progress, key)["numerator"].as_i64().unwrap_or(-1), "{backend}: {key}");
+            assert_eq!(
+                total,
+                figure(&progress, key)["numerator"].as_i64().unwrap_or(-1),
+                "{backend}: {key}"
+            );
         }
-        let (in_2025, ids) = listed(&app, &staff, "period=2021-2025&key=connected_workers&year=2025")?;
+        let (in_2025, ids) = listed(
+            &app,
+            &staff,
+            "period=2021-2025&key=connected_workers&year=2025",
+        )?;
         assert_eq!((in_2025, ids), (3, set(&[&c, &e, &h])), "{backend}");
         let outreach = app.get("/api/v1/progress/outreach?period=2021-2025", Some(&staff))?;
         let reasons: Vec<(String, String)> = outreach.body["households"]
             .as_array()
             .ok_or("outreach")?
             .iter()
-            .map(|row| (row["household_id"].as_str().unwrap_or("").to_owned(), row["reason"].as_str().unwrap_or("").to_owned()))
+            .map(|row| {
+                (
+                    row["household_id"].as_str().unwrap_or("").to_owned(),
+                    row["reason"].as_str().unwrap_or("").to_owned(),
+                )
+            })
             .collect();
-        let mut expected_reasons = vec![(h4.clone(), "not_registered".to_owned()), (h5.clone(), "not_confirmed".to_owned())];
+        let mut expected_reasons = vec![
+            (h4.clone(), "not_registered".to_owned()),
+            (h5.clone(), "not_confirmed".to_owned()),
+        ];
         expected_reasons.sort();
         let mut reasons = reasons;
         reasons.sort();
         assert_eq!(reasons, expected_reasons, "{backend}: {}", outreach.body);
 
         // Filters: a district, a year, a half-year; bad ones are named.
-        let district = app.get("/api/v1/progress?period=2021-2025&district=118", Some(&staff))?.body;
-        assert_eq!(figure(&district, "connected_workers")["actual"], 1.0, "{backend}");
+        let district = app
+            .get(
+                "/api/v1/progress?period=2021-2025&district=118",
+                Some(&staff),
+            )?
+            .body;
+        assert_eq!(
+            figure(&district, "connected_workers")["actual"],
+            1.0,
+            "{backend}"
+        );
         assert_eq!(figure(&district, "trained_poor_districts")["actual"], 1.0);
-        let half = app.get("/api/v1/progress?period=2025-H1", Some(&staff))?.body;
-        assert_eq!(figure(&half, "connected_workers")["actual"], 3.0, "{backend}: {half}");
+        let half = app
+            .get("/api/v1/progress?period=2025-H1", Some(&staff))?
+            .body;
+        assert_eq!(
+            figure(&half, "connected_workers")["actual"],
+            3.0,
+            "{backend}: {half}"
+        );
         for (query, field, code) in [
             ("period=1990-1995", "period", "unknown_period"),
             ("period=2021-2025&year=2019", "year", "year_outside_period"),
@@ -377,7 +566,13 @@ fn a_known_world_is_counted_exactly() -> TestResult {
         ] {
             let refused = app.get(&format!("/api/v1/progress?{query}"), Some(&staff))?;
             assert_eq!(refused.status, 422, "{backend}: {query}");
-            assert!(refused.field_errors().contains(&(field.into(), code.into())), "{backend}: {query}: {}", refused.body);
+            assert!(
+                refused
+                    .field_errors()
+                    .contains(&(field.into(), code.into())),
+                "{backend}: {query}: {}",
+                refused.body
+            );
         }
         let english = client()
             .get(app.url("/api/v1/progress?period=2021-2025"))
@@ -385,10 +580,17 @@ fn a_known_world_is_counted_exactly() -> TestResult {
             .header("Accept-Language", "en")
             .send()?
             .json::<Value>()?;
-        assert_eq!(figure(&english, "overseas_contract")["description"], "150 workers sent abroad on labour contracts");
+        assert_eq!(
+            figure(&english, "overseas_contract")["description"],
+            "150 workers sent abroad on labour contracts"
+        );
 
         // Only admins and staff see progress.
-        let hr = app.sign_in_as("hr@example.vn", "employer", Link::Employer(employer.clone()))?;
+        let hr = app.sign_in_as(
+            "hr@example.vn",
+            "employer",
+            Link::Employer(employer.clone()),
+        )?;
         assert_eq!(app.get("/api/v1/progress", Some(&hr))?.status, 403);
         assert_eq!(app.get("/api/v1/progress", None)?.status, 401);
 
@@ -399,17 +601,30 @@ fn a_known_world_is_counted_exactly() -> TestResult {
             .send()?;
         assert_eq!(chart.headers()["content-type"], "image/svg+xml");
         let svg = chart.text()?;
-        assert!(svg.starts_with("<svg") && svg.contains("Lũy kế"), "{backend}");
+        assert!(
+            svg.starts_with("<svg") && svg.contains("Lũy kế"),
+            "{backend}"
+        );
         let workbook = client()
             .get(app.url("/api/v1/reports/2021-2025.xlsx"))
             .bearer_auth(&staff)
             .send()?;
         assert_eq!(workbook.status(), 200, "{backend}");
-        let mut xlsx: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(workbook.bytes()?.to_vec()))?;
+        let mut xlsx: Xlsx<_> =
+            calamine::open_workbook_from_rs(Cursor::new(workbook.bytes()?.to_vec()))?;
         let targets = xlsx.worksheet_range("Chỉ tiêu")?;
-        let header: Vec<String> = targets.rows().next().ok_or("header")?.iter().map(|cell| cell.to_string()).collect();
+        let header: Vec<String> = targets
+            .rows()
+            .next()
+            .ok_or("header")?
+            .iter()
+            .map(|cell| cell.to_string())
+            .collect();
         assert_eq!(header[0], "Mã chỉ tiêu");
-        let column = header.iter().position(|name| name == "Thực hiện trong kỳ").ok_or("actual column")?;
+        let column = header
+            .iter()
+            .position(|name| name == "Thực hiện trong kỳ")
+            .ok_or("actual column")?;
         for row in targets.rows().skip(1) {
             let key = row[0].to_string();
             let Data::Float(value) = row[column] else {
@@ -417,14 +632,29 @@ fn a_known_world_is_counted_exactly() -> TestResult {
             };
             assert_eq!(value, actual(&key), "{backend}: {key} in the workbook");
         }
-        assert_eq!(targets.rows().count(), 7, "{backend}: six targets and a header");
+        assert_eq!(
+            targets.rows().count(),
+            7,
+            "{backend}: six targets and a header"
+        );
         let connected_sheet = xlsx.worksheet_range("DS kết nối việc làm")?;
-        assert_eq!(connected_sheet.rows().count(), 6, "{backend}: five people and a header");
+        assert_eq!(
+            connected_sheet.rows().count(),
+            6,
+            "{backend}: five people and a header"
+        );
         let years = xlsx.worksheet_range("Theo năm")?;
-        let per_year: f64 = years.rows().skip(1).filter_map(|row| calamine::DataType::get_float(&row[2])).sum();
+        let per_year: f64 = years
+            .rows()
+            .skip(1)
+            .filter_map(|row| calamine::DataType::get_float(&row[2]))
+            .sum();
         assert_eq!(per_year, 5.0, "{backend}");
         let bad = app.get("/api/v1/reports/2021-2025.pdf", Some(&staff))?;
-        assert!(bad.field_errors().contains(&("format".into(), "invalid_choice".into())));
+        assert!(
+            bad.field_errors()
+                .contains(&("format".into(), "invalid_choice".into()))
+        );
 
         // `ketnoi report` writes the same figures from the command line.
         let out = app.db.folder.path().join("bao-cao.csv");
@@ -434,15 +664,23 @@ fn a_known_world_is_counted_exactly() -> TestResult {
             .env("DATABASE_URL", settings.database_url.to_string())
             .env("KETNOI_INDEX_DIR", &settings.index_dir)
             .output()?;
-        assert!(status.status.success(), "{backend}: {}", String::from_utf8_lossy(&status.stderr));
+        assert!(
+            status.status.success(),
+            "{backend}: {}",
+            String::from_utf8_lossy(&status.stderr)
+        );
         let csv = std::fs::read_to_string(&out)?;
         assert!(csv.starts_with("Phần,Mã,Nhóm,Chỉ số,Giá trị"), "{csv}");
         assert!(csv.contains("Chỉ tiêu,connected_workers,Hỗ trợ kết nối việc làm thành công cho ít nhất 100.000 lao động,Thực hiện trong kỳ,3"), "{csv}");
 
         // Derived again from scratch, every figure is the same.
-        let before = app.get("/api/v1/progress?period=2021-2025", Some(&staff))?.body;
+        let before = app
+            .get("/api/v1/progress?period=2021-2025", Some(&staff))?
+            .body;
         ketnoi::progress::facts::rebuild(&mut connection, &mut |_| {})?;
-        let after = app.get("/api/v1/progress?period=2021-2025", Some(&staff))?.body;
+        let after = app
+            .get("/api/v1/progress?period=2021-2025", Some(&staff))?
+            .body;
         assert_eq!(before["targets"], after["targets"], "{backend}");
         assert_eq!(before["breakdowns"], after["breakdowns"], "{backend}");
     }
@@ -471,39 +709,130 @@ fn unanswered_referrals_are_flagged_then_closed() -> TestResult {
             )?,
             "employer",
         )?;
-        let first = worker(&app, &staff, Person { n: 11, commune: "03649", household: None, gender: "male", ethnicity: "03", overseas: false })?;
-        let second = worker(&app, &staff, Person { n: 12, commune: "03649", household: None, gender: "female", ethnicity: "03", overseas: false })?;
+        let first = worker(
+            &app,
+            &staff,
+            Person {
+                n: 11,
+                commune: "03649",
+                household: None,
+                gender: "male",
+                ethnicity: "03",
+                overseas: false,
+            },
+        )?;
+        let second = worker(
+            &app,
+            &staff,
+            Person {
+                n: 12,
+                commune: "03649",
+                household: None,
+                gender: "female",
+                ethnicity: "03",
+                overseas: false,
+            },
+        )?;
         let mut body = json!({
             "employer_id": employer, "title": "Công nhân hái chè", "occupation_code": "9211",
             "positions": 3, "commune_code": "03649", "min_age": 18, "max_age": 50
         });
-        let vacancy = id(&app.post("/api/v1/vacancies", Some(&staff), &body)?, "vacancy")?;
+        let vacancy = id(
+            &app.post("/api/v1/vacancies", Some(&staff), &body)?,
+            "vacancy",
+        )?;
         body["title"] = "Công nhân chế biến chè".into();
-        let answered_vacancy = id(&app.post("/api/v1/vacancies", Some(&staff), &body)?, "vacancy")?;
+        let answered_vacancy = id(
+            &app.post("/api/v1/vacancies", Some(&staff), &body)?,
+            "vacancy",
+        )?;
         app.search.sync()?;
-        let quiet = id(&app.post("/api/v1/referrals", Some(&staff), &json!({"vacancy_id": vacancy, "worker_id": first}))?, "referral")?;
-        let answered = id(&app.post("/api/v1/referrals", Some(&staff), &json!({"vacancy_id": answered_vacancy, "worker_id": second}))?, "referral")?;
+        let quiet = id(
+            &app.post(
+                "/api/v1/referrals",
+                Some(&staff),
+                &json!({"vacancy_id": vacancy, "worker_id": first}),
+            )?,
+            "referral",
+        )?;
+        let answered = id(
+            &app.post(
+                "/api/v1/referrals",
+                Some(&staff),
+                &json!({"vacancy_id": answered_vacancy, "worker_id": second}),
+            )?,
+            "referral",
+        )?;
         let hr = app.sign_in_as("hr@example.vn", "employer", Link::Employer(employer))?;
-        assert_eq!(app.patch(&format!("/api/v1/referrals/{answered}"), Some(&hr), &json!({"status": "interview"}))?.status, 200);
+        assert_eq!(
+            app.patch(
+                &format!("/api/v1/referrals/{answered}"),
+                Some(&hr),
+                &json!({"status": "interview"})
+            )?
+            .status,
+            200
+        );
 
         let mut connection = app.db.migrated()?;
-        let policy = ketnoi::connections::pipeline::UnansweredPolicy { flag_after_days: 14, close_after_days: 30 };
+        let policy = ketnoi::connections::pipeline::UnansweredPolicy {
+            flag_after_days: 14,
+            close_after_days: 30,
+        };
         let now = chrono::Utc::now().naive_utc();
-        let swept = ketnoi::connections::pipeline::sweep_unanswered(&mut connection, policy, now + chrono::Duration::days(10))?;
-        assert_eq!((swept.flagged, swept.closed), (0, 0), "{backend}: too early");
-        let swept = ketnoi::connections::pipeline::sweep_unanswered(&mut connection, policy, now + chrono::Duration::days(15))?;
-        assert_eq!((swept.flagged, swept.closed), (1, 0), "{backend}: the unanswered one is flagged");
+        let swept = ketnoi::connections::pipeline::sweep_unanswered(
+            &mut connection,
+            policy,
+            now + chrono::Duration::days(10),
+        )?;
+        assert_eq!(
+            (swept.flagged, swept.closed),
+            (0, 0),
+            "{backend}: too early"
+        );
+        let swept = ketnoi::connections::pipeline::sweep_unanswered(
+            &mut connection,
+            policy,
+            now + chrono::Duration::days(15),
+        )?;
+        assert_eq!(
+            (swept.flagged, swept.closed),
+            (1, 0),
+            "{backend}: the unanswered one is flagged"
+        );
         let stale = app.get("/api/v1/referrals?stale=true", Some(&staff))?;
-        let ids: Vec<&str> = stale.body.as_array().ok_or("list")?.iter().filter_map(|r| r["id"].as_str()).collect();
+        let ids: Vec<&str> = stale
+            .body
+            .as_array()
+            .ok_or("list")?
+            .iter()
+            .filter_map(|r| r["id"].as_str())
+            .collect();
         assert_eq!(ids, vec![quiet.as_str()], "{backend}");
-        let swept = ketnoi::connections::pipeline::sweep_unanswered(&mut connection, policy, now + chrono::Duration::days(31))?;
+        let swept = ketnoi::connections::pipeline::sweep_unanswered(
+            &mut connection,
+            policy,
+            now + chrono::Duration::days(31),
+        )?;
         assert_eq!(swept.closed, 1, "{backend}");
-        let closed = app.get(&format!("/api/v1/referrals/{quiet}"), Some(&staff))?.body;
+        let closed = app
+            .get(&format!("/api/v1/referrals/{quiet}"), Some(&staff))?
+            .body;
         assert_eq!(closed["status"], "withdrawn");
         assert_eq!(closed["closed_unanswered"], true);
-        let kept = app.get(&format!("/api/v1/referrals/{answered}"), Some(&staff))?.body;
-        assert_eq!(kept["status"], "interview", "{backend}: an answered referral stays open");
-        assert!(app.get("/api/v1/referrals?stale=true", Some(&staff))?.body.as_array().is_some_and(Vec::is_empty));
+        let kept = app
+            .get(&format!("/api/v1/referrals/{answered}"), Some(&staff))?
+            .body;
+        assert_eq!(
+            kept["status"], "interview",
+            "{backend}: an answered referral stays open"
+        );
+        assert!(
+            app.get("/api/v1/referrals?stale=true", Some(&staff))?
+                .body
+                .as_array()
+                .is_some_and(Vec::is_empty)
+        );
     }
     Ok(())
 }

@@ -423,7 +423,8 @@ fn matches_keep_the_hard_filters_and_explain_every_score() -> TestResult {
         assert_eq!(
             found.first(),
             Some(&fits),
-            "{backend}: same commune ranks first: {found:?}"
+            "{backend}: same commune ranks first: {found:?} {}",
+            matches.body
         );
         for kept in [&fits, &elsewhere, &abroad] {
             assert!(

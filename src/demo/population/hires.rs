@@ -103,7 +103,10 @@ impl Population<'_> {
         if slot.country.is_some() {
             // Overseas: language training before the contract, departure on the start date.
             let stages = [
-                ("training", days_after(referral_on, rng.between(1, 20)).min(confirmed_on)),
+                (
+                    "training",
+                    days_after(referral_on, rng.between(1, 20)).min(confirmed_on),
+                ),
                 ("contract", confirmed_on),
                 ("departure", start),
                 ("working", days_after(start, rng.between(3, 14))),
