@@ -836,3 +836,165 @@ fn unanswered_referrals_are_flagged_then_closed() -> TestResult {
     }
     Ok(())
 }
+
+/// The demo's figures, recounted here in plain queries independent of the progress facts.
+#[test]
+fn demo_figures_agree_with_a_plain_recount() -> TestResult {
+    use std::collections::{HashMap, HashSet};
+
+    use chrono::NaiveDate;
+    use diesel::prelude::*;
+    use ketnoi::db::schema::{admin_units, enrollments, overseas_stages, placements, referrals};
+    use ketnoi::i18n::Lang;
+    use ketnoi::progress::figures::{self, Selection};
+
+    for db in test_dbs() {
+        let backend = db.backend_name();
+        let mut connection = db.migrated()?;
+        ketnoi::demo::generate(
+            &mut connection,
+            ketnoi::demo::DemoOptions {
+                workers: 1_500,
+                seed: 4,
+                show_progress: false,
+            },
+        )?;
+        let (from, to) = (
+            NaiveDate::from_ymd_opt(2021, 1, 1).ok_or("day")?,
+            NaiveDate::from_ymd_opt(2025, 12, 31).ok_or("day")?,
+        );
+        let active: Vec<(
+            String,
+            String,
+            NaiveDate,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        )> = placements::table
+            .filter(placements::status.eq("active"))
+            .filter(placements::start_date.between(from, to))
+            .select((
+                placements::id,
+                placements::worker_id,
+                placements::start_date,
+                placements::household_status_snapshot,
+                placements::country,
+                placements::referral_id,
+            ))
+            .load(&mut connection)?;
+        let mut first: HashMap<&str, (NaiveDate, &str, Option<&str>)> = HashMap::new();
+        for (id, worker, start, snapshot, _, _) in &active {
+            let entry = first
+                .entry(worker)
+                .or_insert((*start, id, snapshot.as_deref()));
+            if (*start, id.as_str()) < (entry.0, entry.1) {
+                *entry = (*start, id, snapshot.as_deref());
+            }
+        }
+        let connected = first.len() as f64;
+        let target = first
+            .values()
+            .filter(|(_, _, status)| matches!(status, Some("poor" | "near_poor" | "newly_escaped")))
+            .count() as f64;
+        let departed: HashSet<String> = overseas_stages::table
+            .filter(overseas_stages::stage.eq("departure"))
+            .filter(overseas_stages::reached_on.between(from, to))
+            .select(overseas_stages::referral_id)
+            .load::<String>(&mut connection)?
+            .into_iter()
+            .collect();
+        let all_active: Vec<(String, Option<String>, Option<String>)> = placements::table
+            .filter(placements::status.eq("active"))
+            .select((
+                placements::worker_id,
+                placements::country,
+                placements::referral_id,
+            ))
+            .load(&mut connection)?;
+        let overseas = all_active
+            .iter()
+            .filter(|(_, country, referral)| {
+                country.is_some() && referral.as_ref().is_some_and(|r| departed.contains(r))
+            })
+            .map(|(worker, _, _)| worker)
+            .collect::<HashSet<_>>()
+            .len() as f64;
+        let units: Vec<(String, bool, Option<String>)> = admin_units::table
+            .select((
+                admin_units::id,
+                admin_units::poor_area,
+                admin_units::parent_id,
+            ))
+            .load(&mut connection)?;
+        let flagged: HashSet<&str> = units.iter().filter(|u| u.1).map(|u| u.0.as_str()).collect();
+        let poor: HashSet<&str> = units
+            .iter()
+            .filter(|u| {
+                flagged.contains(u.0.as_str())
+                    || u.2.as_deref().is_some_and(|p| flagged.contains(p))
+            })
+            .map(|u| u.0.as_str())
+            .collect();
+        let completed: Vec<(String, String)> = enrollments::table
+            .filter(enrollments::completed_on.between(from, to))
+            .select((enrollments::worker_id, enrollments::commune_id_at_enrolment))
+            .load(&mut connection)?;
+        let trained = completed
+            .iter()
+            .filter(|(_, commune)| poor.contains(commune.as_str()))
+            .map(|(worker, _)| worker)
+            .collect::<HashSet<_>>()
+            .len() as f64;
+        let _ = referrals::table;
+
+        let selection = Selection {
+            period: "2021-2025".into(),
+            label: "2021-2025".into(),
+            ..Selection::default()
+        };
+        let today = chrono::Utc::now().date_naive();
+        let progress = figures::compute(&mut connection, &selection, Lang::Vi, today)
+            .map_err(|error| error.describe(Lang::En))?;
+        let actual = |key: &str| {
+            progress
+                .targets
+                .iter()
+                .find(|figure| figure.key == key)
+                .map_or(-1.0, |figure| figure.actual)
+        };
+        assert!(
+            connected > 100.0,
+            "{backend}: the demo places people ({connected})"
+        );
+        assert!(
+            overseas > 0.0 && trained > 0.0,
+            "{backend}: {overseas} abroad, {trained} trained"
+        );
+        assert_eq!(actual("connected_workers"), connected, "{backend}");
+        let share = (target * 100.0 / connected * 100.0).round() / 100.0;
+        assert_eq!(actual("connected_target_share"), share, "{backend}");
+        assert_eq!(actual("overseas_contract"), overseas, "{backend}");
+        assert_eq!(actual("trained_poor_districts"), trained, "{backend}");
+        let by_year: i64 = progress
+            .breakdowns
+            .year
+            .iter()
+            .map(|row| row.connected_workers)
+            .sum();
+        assert_eq!(
+            by_year as f64, connected,
+            "{backend}: years add up to the period"
+        );
+        let by_district: i64 = progress
+            .breakdowns
+            .district
+            .iter()
+            .map(|row| row.trained_poor_districts)
+            .sum();
+        assert_eq!(
+            by_district as f64, trained,
+            "{backend}: districts add up too"
+        );
+    }
+    Ok(())
+}
