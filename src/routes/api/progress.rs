@@ -9,6 +9,7 @@ use crate::error::{AppError, Problem};
 use crate::i18n::Lang;
 use crate::progress::figures::Progress;
 use crate::progress::lists::{OutreachPage, RecordPage};
+use crate::progress::report::Report;
 use crate::progress::service::{
     self, ChartQuery, OutreachQuery, ProgressQuery, RecordsQuery, ReportQuery,
 };
@@ -134,7 +135,11 @@ pub async fn chart(
     ),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The report: targets against actuals in the period and cumulatively, the breakdowns and the lists", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>),
+        (status = 200, description = "The report: targets against actuals in the period and cumulatively, the breakdowns and the lists", content(
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (String = "text/csv"),
+            (Report = "application/json"),
+        )),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Only admins and staff", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Unknown period or format", body = Problem, content_type = "application/problem+json"),
