@@ -87,6 +87,15 @@ type FactRow = (
     String,
 );
 
+/// Narrows a list to one row of a breakdown.
+#[derive(Debug, Clone, Default)]
+pub struct Dimensions {
+    pub household_status: Option<String>,
+    pub minority: Option<bool>,
+    pub gender: Option<String>,
+    pub country: Option<String>,
+}
+
 /// One page of the records behind a figure, in counting order.
 #[allow(clippy::too_many_arguments)]
 pub fn records(
@@ -95,6 +104,7 @@ pub fn records(
     target_key: &str,
     window: &Window,
     communes: Option<&HashSet<String>>,
+    dimensions: &Dimensions,
     units: &HashMap<String, Unit>,
     limit: i64,
     offset: i64,
@@ -112,6 +122,18 @@ pub fn records(
         }
         if target_only {
             query = query.filter(progress_facts::household_status.eq_any(TARGET_STATUSES));
+        }
+        if let Some(status) = &dimensions.household_status {
+            query = query.filter(progress_facts::household_status.eq(status.clone()));
+        }
+        if let Some(minority) = dimensions.minority {
+            query = query.filter(progress_facts::minority.eq(minority));
+        }
+        if let Some(gender) = &dimensions.gender {
+            query = query.filter(progress_facts::gender.eq(gender.clone()));
+        }
+        if let Some(country) = &dimensions.country {
+            query = query.filter(progress_facts::country.eq(country.clone()));
         }
         if let Some(communes) = communes {
             query = query.filter(

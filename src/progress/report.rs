@@ -55,6 +55,7 @@ pub fn build(
             key,
             &window,
             selection.communes.as_ref(),
+            &lists::Dimensions::default(),
             &units,
             i64::MAX,
             0,

@@ -43,6 +43,14 @@ pub struct RecordsQuery {
     pub year: Option<String>,
     pub district: Option<String>,
     pub commune: Option<String>,
+    /// A breakdown row: `poor`, `near_poor`, `newly_escaped`, `not_poor` or `none`.
+    pub household_status: Option<String>,
+    /// A breakdown row: `minority` or `kinh`.
+    pub ethnicity: Option<String>,
+    /// A breakdown row: `male` or `female`.
+    pub gender: Option<String>,
+    /// A breakdown row: a country code (`KR`).
+    pub country: Option<String>,
     /// 1–500, default 100.
     pub limit: Option<String>,
     pub offset: Option<String>,
@@ -229,6 +237,31 @@ pub fn records(
         0,
         i64::from(i32::MAX),
     );
+    let dimensions = lists::Dimensions {
+        household_status: query.household_status.as_deref().and_then(|raw| {
+            checks.choice(
+                "household_status",
+                raw,
+                &["poor", "near_poor", "newly_escaped", "not_poor", "none"],
+            )
+        }),
+        minority: query
+            .ethnicity
+            .as_deref()
+            .and_then(|raw| checks.choice("ethnicity", raw, &["minority", "kinh"]))
+            .map(|value| value == "minority"),
+        gender: query
+            .gender
+            .as_deref()
+            .and_then(|raw| checks.choice("gender", raw, &["male", "female"])),
+        country: query.country.as_deref().and_then(|raw| {
+            let valid = raw.len() == 2 && raw.bytes().all(|byte| byte.is_ascii_uppercase());
+            if !valid {
+                checks.fail("country", "invalid_country");
+            }
+            valid.then(|| raw.to_owned())
+        }),
+    };
     checks.finish()?;
     let key = key.unwrap_or_default();
     let selection = selection(
@@ -248,6 +281,7 @@ pub fn records(
         &key,
         &window,
         selection.communes.as_ref(),
+        &dimensions,
         &units,
         limit,
         offset,
