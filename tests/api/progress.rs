@@ -837,6 +837,16 @@ fn unanswered_referrals_are_flagged_then_closed() -> TestResult {
     Ok(())
 }
 
+/// id, worker, start, household snapshot, country, referral.
+type PlacementFacts = (
+    String,
+    String,
+    chrono::NaiveDate,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
 /// The demo's figures, recounted here in plain queries independent of the progress facts.
 #[test]
 fn demo_figures_agree_with_a_plain_recount() -> TestResult {
@@ -863,14 +873,7 @@ fn demo_figures_agree_with_a_plain_recount() -> TestResult {
             NaiveDate::from_ymd_opt(2021, 1, 1).ok_or("day")?,
             NaiveDate::from_ymd_opt(2025, 12, 31).ok_or("day")?,
         );
-        let active: Vec<(
-            String,
-            String,
-            NaiveDate,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-        )> = placements::table
+        let active: Vec<PlacementFacts> = placements::table
             .filter(placements::status.eq("active"))
             .filter(placements::start_date.between(from, to))
             .select((
