@@ -469,6 +469,26 @@ fn placement_columns() -> (
     )
 }
 
+/// Follow-ups ≥ 6 months that confirmed these placements still employed.
+fn confirmations_of(
+    connection: &mut DbConn,
+    placement_ids: &[&str],
+) -> QueryResult<Vec<(String, String, NaiveDate)>> {
+    if placement_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    follow_ups::table
+        .filter(follow_ups::placement_id.eq_any(placement_ids))
+        .filter(follow_ups::months_after_start.ge(6))
+        .filter(follow_ups::outcome.eq("still_employed"))
+        .select((
+            follow_ups::id,
+            follow_ups::placement_id,
+            follow_ups::recorded_on.assume_not_null(),
+        ))
+        .load(connection)
+}
+
 /// Reads one worker's inputs.
 fn load_worker(connection: &mut DbConn, worker_id: &str) -> QueryResult<Option<WorkerIn>> {
     let Some(row): Option<WorkerRow> = workers::table
@@ -499,17 +519,12 @@ fn load_worker(connection: &mut DbConn, worker_id: &str) -> QueryResult<Option<W
         .filter(overseas_stages::stage.eq("departure"))
         .select((overseas_stages::referral_id, overseas_stages::reached_on))
         .load(connection)?;
-    let confirmations = follow_ups::table
-        .inner_join(placements::table)
-        .filter(placements::worker_id.eq(&id))
-        .filter(follow_ups::months_after_start.ge(6))
-        .filter(follow_ups::outcome.eq("still_employed"))
-        .select((
-            follow_ups::id,
-            follow_ups::placement_id,
-            follow_ups::recorded_on.assume_not_null(),
-        ))
-        .load(connection)?;
+    // By placement id, so the (placement, months) index is used whatever the planner knows.
+    let placement_ids: Vec<&str> = placements.iter().map(|p: &PlacementIn| p.id.as_str()).collect();
+    let confirmations = confirmations_of(connection, &placement_ids)?
+        .into_iter()
+        .map(|(id, placement, day)| (id, placement, day))
+        .collect();
     let completed: Vec<(String, Option<NaiveDate>, String)> = enrollments::table
         .filter(enrollments::worker_id.eq(&id))
         .filter(enrollments::completed_on.is_not_null())
@@ -952,11 +967,6 @@ fn worker_chunk(
         .filter(placements::worker_id.le(last))
         .select((placements::worker_id, placement_columns()))
         .load(connection)?;
-    for (worker, placement) in placed {
-        if let Some(entry) = by_worker.get_mut(&worker) {
-            entry.placements.push(placement);
-        }
-    }
     let departures: Vec<(String, String, NaiveDate)> = overseas_stages::table
         .inner_join(referrals::table)
         .filter(referrals::worker_id.gt(after))
@@ -973,22 +983,30 @@ fn worker_chunk(
             entry.departures.push((referral, day));
         }
     }
-    let confirmations: Vec<(String, String, String, NaiveDate)> = follow_ups::table
-        .inner_join(placements::table)
-        .filter(placements::worker_id.gt(after))
-        .filter(placements::worker_id.le(last))
-        .filter(follow_ups::months_after_start.ge(6))
-        .filter(follow_ups::outcome.eq("still_employed"))
-        .select((
-            placements::worker_id,
-            follow_ups::id,
-            follow_ups::placement_id,
-            follow_ups::recorded_on.assume_not_null(),
-        ))
-        .load(connection)?;
-    for (worker, id, placement, day) in confirmations {
+    let owner: HashMap<&str, &str> = placed
+        .iter()
+        .map(|(worker, placement)| (placement.id.as_str(), worker.as_str()))
+        .collect();
+    let placement_ids: Vec<&str> = owner.keys().copied().collect();
+    let mut confirmations = Vec::new();
+    for chunk in placement_ids.chunks(10_000) {
+        confirmations.extend(confirmations_of(connection, chunk)?);
+    }
+    let mut confirmed_by_worker: Vec<(String, (String, String, NaiveDate))> = confirmations
+        .into_iter()
+        .filter_map(|(id, placement, day)| {
+            let worker = owner.get(placement.as_str())?.to_string();
+            Some((worker, (id, placement, day)))
+        })
+        .collect();
+    for (worker, placement) in placed {
         if let Some(entry) = by_worker.get_mut(&worker) {
-            entry.confirmations.push((id, placement, day));
+            entry.placements.push(placement);
+        }
+    }
+    for (worker, confirmation) in confirmed_by_worker.drain(..) {
+        if let Some(entry) = by_worker.get_mut(&worker) {
+            entry.confirmations.push(confirmation);
         }
     }
     let completed: Vec<(String, String, NaiveDate, String)> = enrollments::table
@@ -1048,26 +1066,35 @@ fn household_chunk(
     minorities: &HashSet<String>,
     periods: &[Period],
 ) -> QueryResult<(u64, Vec<Fact>)> {
-    let sustained: Vec<(Option<String>, String, NaiveDate, String)> = progress_facts::table
-        .inner_join(workers::table.on(workers::id.eq(progress_facts::subject_id)))
+    let members: Vec<(String, Option<String>)> = workers::table
         .filter(workers::household_id.gt(after))
         .filter(workers::household_id.le(last))
         .filter(workers::archived_at.is_null())
-        .filter(progress_facts::key.eq(key::SUSTAINED))
-        .select((
-            workers::household_id,
-            progress_facts::period_code,
-            progress_facts::counted_on,
-            progress_facts::subject_id,
-        ))
+        .select((workers::id, workers::household_id))
         .load(connection)?;
+    let household_of: HashMap<&str, &str> = members
+        .iter()
+        .filter_map(|(worker, household)| Some((worker.as_str(), household.as_deref()?)))
+        .collect();
+    let member_ids: Vec<&str> = household_of.keys().copied().collect();
     let mut by_household: HashMap<String, Vec<(String, NaiveDate, String)>> = HashMap::new();
-    for (household, period, day, member) in sustained {
-        if let Some(household) = household {
-            by_household
-                .entry(household)
-                .or_default()
-                .push((period, day, member));
+    for chunk in member_ids.chunks(10_000) {
+        let sustained: Vec<(String, NaiveDate, String)> = progress_facts::table
+            .filter(progress_facts::subject_id.eq_any(chunk))
+            .filter(progress_facts::key.eq(key::SUSTAINED))
+            .select((
+                progress_facts::period_code,
+                progress_facts::counted_on,
+                progress_facts::subject_id,
+            ))
+            .load(connection)?;
+        for (period, day, member) in sustained {
+            if let Some(household) = household_of.get(member.as_str()) {
+                by_household
+                    .entry((*household).to_owned())
+                    .or_default()
+                    .push((period, day, member));
+            }
         }
     }
     let count = rows.len() as u64;
