@@ -117,9 +117,18 @@ fn progress_rebuild(settings: &Settings) -> anyhow::Result<()> {
     } else {
         indicatif::ProgressBar::hidden()
     };
+    let mut reported = 0;
     let done = crate::progress::facts::rebuild(&mut connection, &mut |subjects| {
         bar.set_message(format!("{subjects} workers and households"));
         bar.tick();
+        if bar.is_hidden() && subjects >= reported + 100_000 {
+            reported = subjects;
+            tracing::info!(
+                subjects,
+                seconds = started.elapsed().as_secs_f64(),
+                "progress facts"
+            );
+        }
     })?;
     bar.finish_and_clear();
     println!(

@@ -211,10 +211,9 @@ where
 
 /// The facts one worker contributes to each period (DESIGN §2).
 pub fn worker_facts(worker: &WorkerIn, periods: &[Period]) -> Vec<Fact> {
+    // An archived record keeps what it achieved: a confirmed placement stays counted. It only
+    // leaves the stocks of people to serve (target workers, counselled).
     let mut facts = Vec::new();
-    if worker.archived {
-        return facts;
-    }
     let fact = |period: &Period,
                 key: &str,
                 day: NaiveDate,
@@ -317,7 +316,7 @@ pub fn worker_facts(worker: &WorkerIn, periods: &[Period]) -> Vec<Fact> {
             .household_status
             .as_deref()
             .is_some_and(|status| TARGET_STATUSES.contains(&status));
-        if target {
+        if target && !worker.archived {
             let served = first(
                 worker
                     .services
@@ -477,16 +476,24 @@ fn confirmations_of(
     if placement_ids.is_empty() {
         return Ok(Vec::new());
     }
-    follow_ups::table
+    // Only the placement filter in SQL: given an outcome, SQLite (without statistics) would
+    // rather scan every confirmed follow-up of the province through the `(outcome, due_on)`
+    // index than look up these placements' three follow-ups each.
+    let rows: Vec<(String, String, i32, String, Option<NaiveDate>)> = follow_ups::table
         .filter(follow_ups::placement_id.eq_any(placement_ids))
-        .filter(follow_ups::months_after_start.ge(6))
-        .filter(follow_ups::outcome.eq("still_employed"))
         .select((
             follow_ups::id,
             follow_ups::placement_id,
-            follow_ups::recorded_on.assume_not_null(),
+            follow_ups::months_after_start,
+            follow_ups::outcome,
+            follow_ups::recorded_on,
         ))
-        .load(connection)
+        .load(connection)?;
+    Ok(rows
+        .into_iter()
+        .filter(|(_, _, months, outcome, _)| *months >= 6 && outcome == "still_employed")
+        .filter_map(|(id, placement, _, _, day)| Some((id, placement, day?)))
+        .collect())
 }
 
 /// Reads one worker's inputs.
@@ -520,7 +527,10 @@ fn load_worker(connection: &mut DbConn, worker_id: &str) -> QueryResult<Option<W
         .select((overseas_stages::referral_id, overseas_stages::reached_on))
         .load(connection)?;
     // By placement id, so the (placement, months) index is used whatever the planner knows.
-    let placement_ids: Vec<&str> = placements.iter().map(|p: &PlacementIn| p.id.as_str()).collect();
+    let placement_ids: Vec<&str> = placements
+        .iter()
+        .map(|p: &PlacementIn| p.id.as_str())
+        .collect();
     let confirmations = confirmations_of(connection, &placement_ids)?
         .into_iter()
         .map(|(id, placement, day)| (id, placement, day))
@@ -817,6 +827,16 @@ const CHUNK: i64 = 5_000;
 /// Derives every fact from scratch, replacing both tables in one transaction. `progress` is
 /// told how many subjects are done.
 pub fn rebuild(connection: &mut DbConn, progress: &mut dyn FnMut(u64)) -> QueryResult<Rebuilt> {
+    // The chunks read rows by worker through indexes, all over the file: map it rather than
+    // copy every page through read calls.
+    match connection {
+        DbConn::Sqlite(sqlite) => diesel::connection::SimpleConnection::batch_execute(
+            sqlite,
+            "PRAGMA mmap_size = 2147418112;",
+        )?,
+        #[cfg(feature = "postgres")]
+        DbConn::Pg(_) => {}
+    }
     connection.transaction(|connection| {
         diesel::delete(progress_counts::table).execute(connection)?;
         diesel::delete(progress_facts::table).execute(connection)?;
@@ -1214,6 +1234,23 @@ mod tests {
         let facts = worker_facts(&target, &period());
         assert!(keys(&facts).contains(&("counselled", day(2023, 1, 1), "s")));
         assert!(keys(&facts).contains(&("target_worker", day(2022, 1, 1), "w")));
+    }
+
+    #[test]
+    fn an_archived_record_keeps_its_placement_but_leaves_the_people_to_serve() {
+        let worker = WorkerIn {
+            id: "w".into(),
+            archived: true,
+            registered_on: day(2022, 1, 1),
+            household_status: Some("poor".into()),
+            placements: vec![placement("p", day(2023, 2, 1), true, "poor")],
+            services: vec![("s".into(), day(2023, 1, 1))],
+            ..WorkerIn::default()
+        };
+        assert_eq!(
+            keys(&worker_facts(&worker, &period())),
+            vec![("connected", day(2023, 2, 1), "p")]
+        );
     }
 
     #[test]
