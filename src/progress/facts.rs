@@ -531,10 +531,7 @@ fn load_worker(connection: &mut DbConn, worker_id: &str) -> QueryResult<Option<W
         .iter()
         .map(|p: &PlacementIn| p.id.as_str())
         .collect();
-    let confirmations = confirmations_of(connection, &placement_ids)?
-        .into_iter()
-        .map(|(id, placement, day)| (id, placement, day))
-        .collect();
+    let confirmations = confirmations_of(connection, &placement_ids)?;
     let completed: Vec<(String, Option<NaiveDate>, String)> = enrollments::table
         .filter(enrollments::worker_id.eq(&id))
         .filter(enrollments::completed_on.is_not_null())
