@@ -339,11 +339,11 @@ diesel::table! {
 }
 
 diesel::table! {
-    progress_counts (period_code, key, half_year, commune_id, household_status, minority, gender, country) {
+    progress_counts (period_code, key, half_year, district_id, household_status, minority, gender, country) {
         period_code -> Text,
         key -> Text,
         half_year -> Integer,
-        commune_id -> Text,
+        district_id -> Text,
         household_status -> Text,
         minority -> Bool,
         gender -> Text,

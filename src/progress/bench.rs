@@ -77,9 +77,11 @@ pub fn run(settings: &Settings, workers: u64, iterations: usize) -> anyhow::Resu
         .filter(|unit| unit.kind == "district")
         .min_by_key(|unit| unit.id.clone())
         .map(|unit| unit.code.clone());
+    let district = district.ok_or_else(|| anyhow::anyhow!("no district"))?;
+    let describe = |error: crate::error::AppError| anyhow::anyhow!("{}", error.describe(Lang::En));
     let one_district = Selection {
-        communes: figures::communes_for(&units, district.as_deref(), None, None)
-            .map_err(|error| anyhow::anyhow!("{}", error.describe(Lang::En)))?,
+        communes: figures::communes_for(&units, Some(&district), None, None).map_err(describe)?,
+        districts: Some(figures::districts_for(&units, &district).map_err(describe)?),
         halves: Some(figures::year_halves(chrono::Datelike::year(
             &period.ends_on,
         ))),

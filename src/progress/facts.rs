@@ -68,7 +68,8 @@ pub struct Bucket {
     pub key: String,
     /// `year * 10 + half` (1: January–June, 2: July–December).
     pub half_year: i32,
-    pub commune_id: String,
+    /// The commune's district (`""`: none, as for communes after the 2025 reform).
+    pub district_id: String,
     pub household_status: String,
     pub minority: bool,
     pub gender: String,
@@ -81,12 +82,12 @@ pub fn half_year(day: NaiveDate) -> i32 {
 }
 
 impl Bucket {
-    fn of(fact: &Fact) -> Bucket {
+    fn of(fact: &Fact, district_id: &str) -> Bucket {
         Bucket {
             period_code: fact.period_code.clone(),
             key: fact.key.clone(),
             half_year: half_year(fact.counted_on),
-            commune_id: fact.commune_id.clone(),
+            district_id: district_id.to_owned(),
             household_status: fact.household_status.clone(),
             minority: fact.minority,
             gender: fact.gender.clone(),
@@ -102,7 +103,7 @@ pub struct CountRow {
     pub key: String,
     /// `year * 10 + half` (1: January–June, 2: July–December).
     pub half_year: i32,
-    pub commune_id: String,
+    pub district_id: String,
     pub household_status: String,
     pub minority: bool,
     pub gender: String,
@@ -116,7 +117,7 @@ impl CountRow {
             period_code: bucket.period_code,
             key: bucket.key,
             half_year: bucket.half_year,
-            commune_id: bucket.commune_id,
+            district_id: bucket.district_id,
             household_status: bucket.household_status,
             minority: bucket.minority,
             gender: bucket.gender,
@@ -409,6 +410,50 @@ pub fn poor_area(connection: &mut DbConn, commune_id: &str) -> QueryResult<bool>
         })
 }
 
+/// The district a commune belongs to, or `""` when its parent is not a district.
+fn district_id_of(connection: &mut DbConn, commune_id: &str) -> QueryResult<String> {
+    let parent: Option<String> = admin_units::table
+        .find(commune_id)
+        .select(admin_units::parent_id)
+        .first(connection)
+        .optional()?
+        .flatten();
+    let Some(parent) = parent else {
+        return Ok(String::new());
+    };
+    let kind: String = admin_units::table
+        .find(&parent)
+        .select(admin_units::kind)
+        .first(connection)?;
+    Ok(if kind == "district" {
+        parent
+    } else {
+        String::new()
+    })
+}
+
+/// Every commune's district (`""` for none).
+pub fn districts_by_commune(connection: &mut DbConn) -> QueryResult<HashMap<String, String>> {
+    let units: Vec<(String, String, Option<String>)> = admin_units::table
+        .select((admin_units::id, admin_units::kind, admin_units::parent_id))
+        .load(connection)?;
+    let districts: HashSet<&str> = units
+        .iter()
+        .filter(|(_, kind, _)| kind == "district")
+        .map(|(id, _, _)| id.as_str())
+        .collect();
+    Ok(units
+        .iter()
+        .map(|(id, _, parent)| {
+            let district = parent
+                .as_deref()
+                .filter(|parent| districts.contains(parent))
+                .unwrap_or_default();
+            (id.clone(), district.to_owned())
+        })
+        .collect())
+}
+
 fn is_minority(connection: &mut DbConn, ethnicity: &str) -> QueryResult<bool> {
     Ok(ethnic_groups::table
         .find(ethnicity)
@@ -660,12 +705,20 @@ fn apply(connection: &mut DbConn, subject_id: &str, mut new: Vec<Fact>) -> Query
     if !new.is_empty() {
         insert_rows!(connection, progress_facts::table, &new)?;
     }
+    let mut districts: HashMap<String, String> = HashMap::new();
+    for fact in old.iter().chain(&new) {
+        if !districts.contains_key(&fact.commune_id) {
+            let district = district_id_of(connection, &fact.commune_id)?;
+            districts.insert(fact.commune_id.clone(), district);
+        }
+    }
+    let district = |fact: &Fact| districts.get(&fact.commune_id).cloned().unwrap_or_default();
     let mut deltas: BTreeMap<Bucket, i64> = BTreeMap::new();
     for fact in &old {
-        *deltas.entry(Bucket::of(fact)).or_default() -= 1;
+        *deltas.entry(Bucket::of(fact, &district(fact))).or_default() -= 1;
     }
     for fact in &new {
-        *deltas.entry(Bucket::of(fact)).or_default() += 1;
+        *deltas.entry(Bucket::of(fact, &district(fact))).or_default() += 1;
     }
     // In key order, so two transactions never take bucket locks in opposite orders.
     for (bucket, delta) in deltas {
@@ -685,7 +738,7 @@ fn bump(connection: &mut DbConn, bucket: Bucket, delta: i64) -> QueryResult<()> 
                 .filter(c::period_code.eq(&bucket.period_code))
                 .filter(c::key.eq(&bucket.key))
                 .filter(c::half_year.eq(bucket.half_year))
-                .filter(c::commune_id.eq(&bucket.commune_id))
+                .filter(c::district_id.eq(&bucket.district_id))
                 .filter(c::household_status.eq(&bucket.household_status))
                 .filter(c::minority.eq(bucket.minority))
                 .filter(c::gender.eq(&bucket.gender))
@@ -700,7 +753,7 @@ fn bump(connection: &mut DbConn, bucket: Bucket, delta: i64) -> QueryResult<()> 
         c::period_code,
         c::key,
         c::half_year,
-        c::commune_id,
+        c::district_id,
         c::household_status,
         c::minority,
         c::gender,
@@ -845,6 +898,7 @@ pub fn rebuild(connection: &mut DbConn, progress: &mut dyn FnMut(u64)) -> QueryR
             .into_iter()
             .collect();
         let poor_communes = poor_communes(connection)?;
+        let districts = districts_by_commune(connection)?;
         let mut counts: HashMap<Bucket, i64> = HashMap::new();
         let mut done = Rebuilt::default();
         let mut after = String::new();
@@ -867,7 +921,7 @@ pub fn rebuild(connection: &mut DbConn, progress: &mut dyn FnMut(u64)) -> QueryR
                 &periods,
             )?;
             done.workers += facts.0;
-            write_facts(connection, facts.1, &mut counts, &mut done)?;
+            write_facts(connection, facts.1, &districts, &mut counts, &mut done)?;
             progress(done.workers);
             after = last;
         }
@@ -883,7 +937,7 @@ pub fn rebuild(connection: &mut DbConn, progress: &mut dyn FnMut(u64)) -> QueryR
             let last = last.0.clone();
             let facts = household_chunk(connection, rows, &after, &last, &minorities, &periods)?;
             done.households += facts.0;
-            write_facts(connection, facts.1, &mut counts, &mut done)?;
+            write_facts(connection, facts.1, &districts, &mut counts, &mut done)?;
             progress(done.workers + done.households);
             after = last;
         }
@@ -904,11 +958,13 @@ pub fn rebuild(connection: &mut DbConn, progress: &mut dyn FnMut(u64)) -> QueryR
 fn write_facts(
     connection: &mut DbConn,
     facts: Vec<Fact>,
+    districts: &HashMap<String, String>,
     counts: &mut HashMap<Bucket, i64>,
     done: &mut Rebuilt,
 ) -> QueryResult<()> {
     for fact in &facts {
-        *counts.entry(Bucket::of(fact)).or_default() += 1;
+        let district = districts.get(&fact.commune_id).map_or("", String::as_str);
+        *counts.entry(Bucket::of(fact, district)).or_default() += 1;
     }
     done.facts += facts.len() as u64;
     // Ten columns a row: well under SQLite's limit of bound parameters per statement.

@@ -14,7 +14,9 @@ use utoipa::ToSchema;
 
 use super::facts::{CountRow, TARGET_STATUSES, half_year, key};
 use crate::db::DbConn;
-use crate::db::schema::{admin_units, programme_periods, programme_targets, progress_counts};
+use crate::db::schema::{
+    admin_units, programme_periods, programme_targets, progress_counts, progress_facts,
+};
 use crate::error::AppError;
 use crate::i18n::Lang;
 
@@ -38,6 +40,9 @@ pub struct Selection {
     pub halves: Option<(i32, i32)>,
     /// Only these communes (ids), from a district, commune or the officer's area.
     pub communes: Option<HashSet<String>>,
+    /// When `communes` are exactly the communes of these districts (a district filter, no area),
+    /// the figures are summed from the district counts instead of the communes' facts.
+    pub districts: Option<HashSet<String>>,
     /// The filters as query parameters (`&district=116&year=2024`), for the drill-down links.
     pub params: String,
 }
@@ -150,6 +155,22 @@ pub fn district_of<'a>(units: &'a HashMap<String, Unit>, commune_id: &str) -> Op
         .and_then(|unit| unit.parent_id.as_ref())
         .and_then(|parent| units.get(parent))
         .filter(|parent| parent.kind == "district")
+}
+
+/// The ids of the districts a code names (every generation that used it).
+pub fn districts_for(
+    units: &HashMap<String, Unit>,
+    code: &str,
+) -> Result<HashSet<String>, AppError> {
+    let districts: HashSet<String> = units
+        .values()
+        .filter(|unit| unit.kind == "district" && unit.code == code)
+        .map(|unit| unit.id.clone())
+        .collect();
+    if districts.is_empty() {
+        return Err(AppError::field("district", "unknown_area"));
+    }
+    Ok(districts)
 }
 
 /// The communes a `district` or `commune` code names (every generation that used the code),
@@ -280,6 +301,52 @@ fn status_label(status: &str, lang: Lang) -> &'static str {
     }
 }
 
+/// A few communes' figures, from their facts: one row per fact.
+fn rows_from_facts(
+    connection: &mut DbConn,
+    period: &str,
+    communes: &HashSet<String>,
+    units: &HashMap<String, Unit>,
+) -> QueryResult<Vec<CountRow>> {
+    let communes: Vec<&String> = communes.iter().collect();
+    let mut rows = Vec::new();
+    for chunk in communes.chunks(500) {
+        let facts: Vec<(String, NaiveDate, String, String, bool, String, String)> =
+            progress_facts::table
+                .filter(progress_facts::commune_id.eq_any(chunk))
+                .filter(progress_facts::period_code.eq(period))
+                .filter(progress_facts::key.ne(key::SUSTAINED))
+                .select((
+                    progress_facts::key,
+                    progress_facts::counted_on,
+                    progress_facts::commune_id,
+                    progress_facts::household_status,
+                    progress_facts::minority,
+                    progress_facts::gender,
+                    progress_facts::country,
+                ))
+                .load(connection)?;
+        rows.extend(facts.into_iter().map(
+            |(key, day, commune, household_status, minority, gender, country)| {
+                CountRow {
+                    period_code: period.to_owned(),
+                    key,
+                    half_year: half_year(day),
+                    district_id: district_of(units, &commune)
+                        .map(|unit| unit.id.clone())
+                        .unwrap_or_default(),
+                    household_status,
+                    minority,
+                    gender,
+                    country,
+                    n: 1,
+                }
+            },
+        ));
+    }
+    Ok(rows)
+}
+
 /// Sums the counts of a selection into every figure and breakdown.
 pub fn compute(
     connection: &mut DbConn,
@@ -289,10 +356,24 @@ pub fn compute(
 ) -> Result<Progress, AppError> {
     let period = period(connection, &selection.period)?;
     let units = units(connection)?;
-    let rows: Vec<CountRow> = progress_counts::table
-        .filter(progress_counts::period_code.eq(&period.code))
-        .filter(progress_counts::n.gt(0))
-        .load(connection)?;
+    let rows: Vec<CountRow> = match (&selection.districts, &selection.communes) {
+        (None, Some(communes)) => rows_from_facts(connection, &period.code, communes, &units)?,
+        (districts, _) => {
+            let mut query = progress_counts::table
+                .filter(progress_counts::period_code.eq(&period.code))
+                .filter(progress_counts::n.gt(0))
+                // Sustained employment only feeds household coverage, counted on its own.
+                .filter(progress_counts::key.ne(key::SUSTAINED))
+                .into_boxed();
+            if let Some(districts) = districts {
+                query = query.filter(
+                    progress_counts::district_id
+                        .eq_any(districts.iter().cloned().collect::<Vec<_>>()),
+                );
+            }
+            query.load(connection)?
+        }
+    };
     let window = window(&period, selection.halves);
     let (first, last) = (half_year(window.from), half_year(window.to));
     let mut sums = Sums::default();
@@ -300,7 +381,7 @@ pub fn compute(
         let CountRow {
             key: fact_key,
             half_year: half,
-            commune_id: commune,
+            district_id,
             household_status: status,
             minority,
             gender,
@@ -308,13 +389,6 @@ pub fn compute(
             n,
             ..
         } = row;
-        if selection
-            .communes
-            .as_ref()
-            .is_some_and(|communes| !communes.contains(&commune))
-        {
-            continue;
-        }
         let stock_or_state = matches!(
             fact_key.as_str(),
             key::TARGET_WORKER | key::COUNSELLED | key::TARGET_HOUSEHOLD | key::COVERED_HOUSEHOLD
@@ -346,7 +420,7 @@ pub fn compute(
         if counted == key::CONNECTED && target {
             sums.connected_target += n;
         }
-        let district = district_of(&units, &commune);
+        let district = units.get(&district_id);
         let dimensions: [(String, String); 6] = [
             ((half / 10).to_string(), (half / 10).to_string()),
             match district {

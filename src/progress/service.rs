@@ -165,6 +165,11 @@ pub fn selection(
     let district = district.map(str::trim).filter(|raw| !raw.is_empty());
     let commune = commune.map(str::trim).filter(|raw| !raw.is_empty());
     let communes = figures::communes_for(&units, district, commune, area)?;
+    // A whole district (no commune, no area narrowing it) is summed from the district counts.
+    let districts = match (district, commune, area) {
+        (Some(code), None, None) => Some(figures::districts_for(&units, code)?),
+        _ => None,
+    };
     if let Some(code) = district {
         params.push_str(&format!("&district={code}"));
     }
@@ -176,6 +181,7 @@ pub fn selection(
         label: raw_period,
         halves,
         communes,
+        districts,
         params,
     })
 }

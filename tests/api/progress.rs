@@ -550,6 +550,30 @@ fn a_known_world_is_counted_exactly() -> TestResult {
             "{backend}"
         );
         assert_eq!(figure(&district, "trained_poor_districts")["actual"], 1.0);
+        // One commune is summed from its facts, a district from the district counts: same rules.
+        let commune = app
+            .get(
+                "/api/v1/progress?period=2021-2025&commune=03700",
+                Some(&staff),
+            )?
+            .body;
+        assert_eq!(
+            figure(&commune, "connected_workers")["actual"],
+            1.0,
+            "{backend}: {commune}"
+        );
+        assert_eq!(figure(&commune, "trained_poor_districts")["actual"], 1.0);
+        assert_eq!(figure(&commune, "household_employment")["denominator"], 1);
+        let officer = app.sign_in_as("huyen@example.vn", "staff", Link::Area("116".into()))?;
+        let area = app
+            .get("/api/v1/progress?period=2021-2025", Some(&officer))?
+            .body;
+        assert_eq!(
+            figure(&area, "connected_workers")["actual"],
+            4.0,
+            "{backend}: {area}"
+        );
+        assert_eq!(figure(&area, "trained_poor_districts")["actual"], 0.0);
         let half = app
             .get("/api/v1/progress?period=2025-H1", Some(&staff))?
             .body;

@@ -37,19 +37,22 @@ CREATE TABLE progress_facts (
 );
 CREATE INDEX progress_facts_subject ON progress_facts (subject_id);
 CREATE INDEX progress_facts_list ON progress_facts (period_code, key, counted_on);
+CREATE INDEX progress_facts_commune ON progress_facts (commune_id, period_code);
 
--- The facts counted by every dimension at once: the progress figures are sums over these rows.
+-- The facts counted by every dimension at once, by district (`''`: communes of no district, as
+-- after the 2025 reform): the province's and a district's figures are sums over these few
+-- thousand rows; a single commune's are summed from its facts.
 CREATE TABLE progress_counts (
     period_code TEXT NOT NULL REFERENCES programme_periods (code),
     key TEXT NOT NULL,
     -- The half-year the facts were counted in, as year * 10 + half (20251: January to June 2025),
     -- so 6-monthly reports sum buckets exactly.
     half_year INTEGER NOT NULL CHECK (half_year % 10 IN (1, 2)),
-    commune_id TEXT NOT NULL REFERENCES admin_units (id),
+    district_id TEXT NOT NULL,
     household_status TEXT NOT NULL,
     minority BOOLEAN NOT NULL,
     gender TEXT NOT NULL,
     country TEXT NOT NULL,
     n BIGINT NOT NULL CHECK (n >= 0),
-    PRIMARY KEY (period_code, key, half_year, commune_id, household_status, minority, gender, country)
+    PRIMARY KEY (period_code, key, half_year, district_id, household_status, minority, gender, country)
 );
