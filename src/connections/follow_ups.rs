@@ -101,20 +101,7 @@ pub fn record(
         .and_then(|raw| checks.text("note", raw, 2000, false))
         .unwrap_or_default();
     let today = accounts::now().date();
-    let recorded_on = match change.recorded_on.as_deref() {
-        Some(raw) => match crate::domain::values::date(raw) {
-            Ok(day) if day > today => {
-                checks.fail("recorded_on", "future_date");
-                None
-            }
-            Ok(day) => Some(day),
-            Err(code) => {
-                checks.fail("recorded_on", code);
-                None
-            }
-        },
-        None => Some(today),
-    };
+    let recorded_on = checks.past_day("recorded_on", change.recorded_on.as_deref(), today);
     checks.finish()?;
     let now = accounts::now();
     connection.transaction(|connection| {

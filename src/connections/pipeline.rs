@@ -46,20 +46,7 @@ pub fn record_stage(
     let mut checks = Checks::default();
     let stage = checks.choice("stage", input.stage.trim(), STAGES);
     let today = accounts::now().date();
-    let reached_on = match input.reached_on.as_deref() {
-        None => Some(today),
-        Some(raw) => match crate::domain::values::date(raw) {
-            Ok(day) if day > today => {
-                checks.fail("reached_on", "future_date");
-                None
-            }
-            Ok(day) => Some(day),
-            Err(code) => {
-                checks.fail("reached_on", code);
-                None
-            }
-        },
-    };
+    let reached_on = checks.past_day("reached_on", input.reached_on.as_deref(), today);
     let note = input
         .note
         .as_deref()

@@ -656,8 +656,3 @@ pub fn parse_report_period(
 pub fn year_halves(year: i32) -> (i32, i32) {
     (year * 10 + 1, year * 10 + 2)
 }
-
-/// The half-year `day` falls in.
-pub fn half_of_day(day: NaiveDate) -> i32 {
-    half_year(day)
-}

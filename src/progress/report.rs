@@ -41,7 +41,7 @@ pub fn build(
     let cumulative_selection = Selection {
         halves: selection
             .halves
-            .map(|(_, last)| (figures::half_of_day(progress.starts_on), last)),
+            .map(|(_, last)| (super::facts::half_year(progress.starts_on), last)),
         ..selection.clone()
     };
     let cumulative = figures::compute(connection, &cumulative_selection, lang, as_of)?;

@@ -211,6 +211,29 @@ impl Checks {
         }
     }
 
+    /// A day that has already come (`YYYY-MM-DD`), `today` when none is sent.
+    pub fn past_day(
+        &mut self,
+        field: &str,
+        raw: Option<&str>,
+        today: chrono::NaiveDate,
+    ) -> Option<chrono::NaiveDate> {
+        let Some(raw) = raw else {
+            return Some(today);
+        };
+        match crate::domain::values::date(raw) {
+            Ok(day) if day > today => {
+                self.fail(field, "future_date");
+                None
+            }
+            Ok(day) => Some(day),
+            Err(code) => {
+                self.fail(field, code);
+                None
+            }
+        }
+    }
+
     /// One of a fixed list of values.
     pub fn choice(&mut self, field: &str, raw: &str, choices: &[&str]) -> Option<String> {
         if choices.contains(&raw) {

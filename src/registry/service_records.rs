@@ -9,7 +9,6 @@ use crate::accounts::{self, Principal};
 use crate::authz::{Action, Resource, Scope, allowed};
 use crate::db::DbConn;
 use crate::db::ids::new_id;
-use crate::domain::values;
 use crate::error::AppError;
 use crate::models::service_records::{self as rows, NewServiceRecord, ServiceRecord};
 use crate::models::{audit, workers as worker_rows};
@@ -106,20 +105,7 @@ pub fn create(
         None => checks.required("kind", None),
     };
     let today = accounts::now().date();
-    let provided_on = match &input.provided_on {
-        Some(raw) => match values::date(raw) {
-            Ok(day) if day > today => {
-                checks.fail("provided_on", "future_date");
-                None
-            }
-            Ok(day) => Some(day),
-            Err(code) => {
-                checks.fail("provided_on", code);
-                None
-            }
-        },
-        None => Some(today),
-    };
+    let provided_on = checks.past_day("provided_on", input.provided_on.as_deref(), today);
     let note = match &input.note {
         Some(raw) => checks.text("note", raw, 2000, true),
         None => Some(String::new()),
