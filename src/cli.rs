@@ -44,8 +44,63 @@ pub enum Command {
     Report(ReportArgs),
     /// The progress facts the targets are counted from.
     Progress(ProgressArgs),
+    /// The e-mail outbox: deliver what is due now, queue the weekly digests, retry a message.
+    Mail(MailArgs),
     /// Measure Ketnoi against alternatives on generated data.
     Bench(BenchArgs),
+}
+
+/// Where and how mail goes; `serve` and `mail` share them.
+#[derive(Debug, Clone, Args)]
+pub struct MailOptions {
+    /// SMTP relay, `smtp://user:pass@host:587` (STARTTLS) or `smtps://user:pass@host:465`;
+    /// unset: messages are written as `.eml` files into `--mail-dir`.
+    #[arg(long, env = "KETNOI_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// Folder of the `.eml` files when no SMTP relay is set.
+    #[arg(long, env = "KETNOI_MAIL_DIR", default_value = "data/outbox")]
+    pub mail_dir: PathBuf,
+    /// The sender, `Name <address>`.
+    #[arg(
+        long,
+        env = "KETNOI_MAIL_FROM",
+        default_value = "Kết nối việc làm <khong-tra-loi@ketnoi.local>"
+    )]
+    pub mail_from: String,
+    /// Attempts before a message is marked failed.
+    #[arg(long, env = "KETNOI_MAIL_MAX_ATTEMPTS", default_value_t = 8)]
+    pub mail_max_attempts: i32,
+    /// Seconds before the first retry; each later retry waits twice as long (at most 6 h).
+    #[arg(long, env = "KETNOI_MAIL_RETRY_SECONDS", default_value_t = 60)]
+    pub mail_retry_seconds: i64,
+    /// How often the sender looks for due messages, in seconds.
+    #[arg(long, env = "KETNOI_MAIL_POLL_SECONDS", default_value_t = 5)]
+    pub mail_poll_seconds: u64,
+    /// The address users reach Ketnoi at; links in messages start with it.
+    #[arg(
+        long,
+        env = "KETNOI_PUBLIC_URL",
+        default_value = "http://localhost:8080"
+    )]
+    pub public_url: String,
+}
+
+#[derive(Debug, Args)]
+pub struct MailArgs {
+    #[command(subcommand)]
+    pub command: MailCommand,
+    #[command(flatten)]
+    pub options: MailOptions,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MailCommand {
+    /// Send every message that is due, once, and say what happened.
+    Deliver,
+    /// Queue this week's staff digests now (each is queued once per week).
+    Digest,
+    /// Send a failed message again.
+    Retry { id: String },
 }
 
 #[derive(Debug, Args)]
@@ -171,6 +226,8 @@ pub struct ServeArgs {
     /// distance, training, priority, congestion).
     #[arg(long, env = "KETNOI_MATCH_WEIGHTS", default_value = "")]
     pub match_weights: String,
+    #[command(flatten)]
+    pub mail: MailOptions,
 }
 
 #[derive(Debug, Args)]

@@ -37,4 +37,5 @@ pub struct ServeSettings {
     pub demo_workers: Option<u64>,
     pub workers: Option<usize>,
     pub match_weights: crate::search::matching::Weights,
+    pub mail: crate::mail::MailSettings,
 }

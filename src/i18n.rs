@@ -249,6 +249,23 @@ pub fn field_message(code: &str, lang: Lang, params: &[(&'static str, String)]) 
             "Vị trí tuyển dụng đã tuyển đủ người.",
             "Every position of this vacancy is already filled.",
         ),
+        "only_when_interview" => (
+            "Chỉ ghi thời gian phỏng vấn khi mời phỏng vấn.",
+            "An interview time goes only with an interview.",
+        ),
+        "invalid_datetime" => (
+            "Thời điểm phải có dạng YYYY-MM-DDTHH:MM (giờ Việt Nam).",
+            "A time must look like YYYY-MM-DDTHH:MM (Vietnam time).",
+        ),
+        "too_many" => ("Tối đa {max} giá trị.", "At most {max} values."),
+        "already_sent" => (
+            "Thư này đã được gửi đi.",
+            "This message has already been sent.",
+        ),
+        "report_too_large" => (
+            "Báo cáo quá lớn để gửi kèm thư (trên 20 MB): hãy chọn một huyện hoặc một xã, hoặc tải báo cáo về.",
+            "The report is too large to attach (over 20 MB): choose a district or a commune, or download it.",
+        ),
         "invalid_search_limit" => (
             "Số kết quả mỗi trang phải từ 1 đến 100.",
             "A page holds 1 to 100 results.",
@@ -269,9 +286,52 @@ pub fn field_message(code: &str, lang: Lang, params: &[(&'static str, String)]) 
     text
 }
 
+/// `1234567` as `1.234.567` (Vietnamese) or `1,234,567`.
+pub fn group_thousands(value: i64, lang: Lang) -> String {
+    let separator = match lang {
+        Lang::Vi => '.',
+        Lang::En => ',',
+    };
+    let digits = value.unsigned_abs().to_string();
+    let mut grouped = String::new();
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
+            grouped.push(separator);
+        }
+        grouped.push(digit);
+    }
+    if value < 0 {
+        grouped.insert(0, '-');
+    }
+    grouped
+}
+
+/// An amount of đồng: `1.234.567 ₫`, or `1,234,567 VND` in English.
+pub fn money(value: i64, lang: Lang) -> String {
+    match lang {
+        Lang::Vi => format!("{} ₫", group_thousands(value, lang)),
+        Lang::En => format!("{} VND", group_thousands(value, lang)),
+    }
+}
+
+/// A day as Vietnamese write it, `27/11/2026`, in both languages: the dates on a Vietnamese
+/// form or letter.
+pub fn day(value: chrono::NaiveDate) -> String {
+    value.format("%d/%m/%Y").to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn thousands_are_grouped_the_vietnamese_way_by_default() {
+        assert_eq!(group_thousands(1_234_567, Lang::Vi), "1.234.567");
+        assert_eq!(group_thousands(100_000, Lang::En), "100,000");
+        assert_eq!(group_thousands(999, Lang::Vi), "999");
+        assert_eq!(money(-1_500_000, Lang::Vi), "-1.500.000 ₫");
+        assert_eq!(money(2_000_000, Lang::En), "2,000,000 VND");
+    }
 
     #[test]
     fn vietnamese_unless_english_is_preferred() {

@@ -7,8 +7,8 @@ use std::io::IsTerminal;
 
 use crate::accounts::{self, CreateUser, Role};
 use crate::cli::{
-    AreaCommand, BenchCommand, Cli, Command, DemoArgs, MigrateArgs, ProgressCommand, ReindexArgs,
-    ReportArgs, ServeArgs, UserCommand,
+    AreaCommand, BenchCommand, Cli, Command, DemoArgs, MailArgs, MailCommand, MailOptions,
+    MigrateArgs, ProgressCommand, ReindexArgs, ReportArgs, ServeArgs, UserCommand,
 };
 use crate::config::{ServeSettings, Settings};
 use crate::db::{self, DatabaseUrl, migrations};
@@ -32,6 +32,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User(args) => user(&settings, args.command),
         Command::Reindex(args) => reindex(&settings, &args),
         Command::Report(args) => report(&settings, &args),
+        Command::Mail(args) => mail(&settings, &args),
         Command::Progress(args) => match args.command {
             ProgressCommand::Rebuild => progress_rebuild(&settings),
         },
@@ -62,11 +63,54 @@ fn serve_settings(args: ServeArgs) -> anyhow::Result<ServeSettings> {
     let match_weights = Weights::parse(&args.match_weights)
         .map_err(|message| anyhow::anyhow!("KETNOI_MATCH_WEIGHTS: {message}"))?;
     Ok(ServeSettings {
+        mail: mail_settings(&args.mail)?,
         bind: args.bind,
         demo_workers: args.demo.then_some(args.demo_workers),
         workers: args.http_workers,
         match_weights,
     })
+}
+
+fn mail_settings(options: &MailOptions) -> anyhow::Result<crate::mail::MailSettings> {
+    let transport =
+        crate::mail::Transport::configure(options.smtp_url.as_deref(), &options.mail_dir)?;
+    crate::mail::MailSettings::new(
+        transport,
+        &options.mail_from,
+        options.mail_max_attempts,
+        options.mail_retry_seconds,
+        options.mail_poll_seconds,
+        &options.public_url,
+    )
+}
+
+fn mail(settings: &Settings, args: &MailArgs) -> anyhow::Result<()> {
+    let mail = mail_settings(&args.options)?;
+    let mut connection = startup::open_and_migrate(settings)?;
+    match &args.command {
+        MailCommand::Deliver => {
+            let done = crate::mail::deliver_due(&mut connection, &mail, accounts::now())?;
+            println!(
+                "Mail ({}): {} sent, {} to retry, {} failed.",
+                mail.transport.describe(),
+                done.sent,
+                done.retried,
+                done.failed
+            );
+        }
+        MailCommand::Digest => {
+            let queued = crate::mail::digest::queue_week(&mut connection, accounts::now())?;
+            println!("{queued} weekly digests queued.");
+        }
+        MailCommand::Retry { id } => {
+            if crate::mail::outbox::retry(&mut connection, id, accounts::now())? {
+                println!("{id} goes out on the next pass.");
+            } else {
+                anyhow::bail!("{id}: no such message waiting or failed (sent already?)");
+            }
+        }
+    }
+    Ok(())
 }
 
 fn report(settings: &Settings, args: &ReportArgs) -> anyhow::Result<()> {
@@ -221,6 +265,8 @@ fn serve(settings: &Settings, serve: ServeSettings) -> anyhow::Result<()> {
 
     crate::connections::pipeline::spawn_sweeper(pool.clone(), unanswered)
         .context("starting the referral sweep")?;
+    crate::mail::sender::spawn(pool.clone(), std::sync::Arc::new(serve.mail))
+        .context("starting the mail sender")?;
     let state = AppState::new(
         pool,
         backend,

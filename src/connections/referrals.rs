@@ -19,6 +19,7 @@ use crate::db::schema::{
 };
 use crate::error::AppError;
 use crate::i18n::Lang;
+use crate::mail;
 use crate::models::follow_ups::NewFollowUp;
 use crate::models::overseas_stages::STAGES;
 use crate::models::placements::NewPlacement;
@@ -87,6 +88,8 @@ pub struct ReferralChange {
     pub start_date: Option<String>,
     /// For `hired`: the agreed monthly wage.
     pub wage_vnd: Option<i64>,
+    /// For `interview`: when, Vietnam time (`2026-12-01T08:30`); the worker's invitation says it.
+    pub interview_at: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -110,6 +113,8 @@ pub struct ReferralView {
     pub closed_unanswered: bool,
     /// Overseas vacancies: the stages reached, in order.
     pub overseas_stages: Vec<StageView>,
+    /// When the interview was set for, Vietnam time.
+    pub interview_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema, Queryable)]
@@ -134,6 +139,7 @@ pub(crate) struct Referral {
     created_at: NaiveDateTime,
     stale_since: Option<NaiveDateTime>,
     closed_unanswered: bool,
+    interview_at: Option<NaiveDateTime>,
 }
 
 pub(crate) fn view(connection: &mut DbConn, referral: Referral) -> QueryResult<ReferralView> {
@@ -171,6 +177,7 @@ pub(crate) fn view(connection: &mut DbConn, referral: Referral) -> QueryResult<R
         stale_since: referral.stale_since,
         closed_unanswered: referral.closed_unanswered,
         overseas_stages,
+        interview_at: referral.interview_at,
     })
 }
 
@@ -197,6 +204,14 @@ pub(crate) fn staff_reach(principal: &Principal, commune_id: &str) -> Result<(),
         Scope::Area => Err(AppError::NotFound),
         _ => Err(AppError::Forbidden),
     }
+}
+
+/// `2026-12-01T08:30` (seconds allowed), Vietnam time.
+fn interview_time(raw: &str) -> Result<NaiveDateTime, &'static str> {
+    let raw = raw.trim();
+    NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M")
+        .or_else(|_| NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M:%S"))
+        .map_err(|_| "invalid_datetime")
 }
 
 fn note(checks: &mut Checks, raw: Option<&str>) -> String {
@@ -316,6 +331,17 @@ pub fn create(
         diesel::insert_into(referrals::table)
             .values(&referral)
             .execute(connection)?;
+        if referral.status == "referred" {
+            mail::events::referred(
+                connection,
+                &referral.id,
+                &vacancy_id,
+                &worker_id,
+                &referral.match_explanation,
+                &referral.status_note,
+                now,
+            )?;
+        }
         // The worker's open referrals damp further matches.
         search_changes::append(connection, "worker", &worker_id, false, now)?;
         progress::facts::refresh_worker(connection, &worker_id, None)?;
@@ -398,6 +424,16 @@ pub fn change(
             .map_err(|code| checks.fail("start_date", code))
             .ok()
     });
+    let interview_at = match (change.status.as_str(), change.interview_at.as_deref()) {
+        ("interview", Some(raw)) => interview_time(raw)
+            .map_err(|code| checks.fail("interview_at", code))
+            .ok(),
+        (_, Some(_)) => {
+            checks.fail("interview_at", "only_when_interview");
+            None
+        }
+        _ => None,
+    };
     if change.wage_vnd.is_some_and(|wage| wage < 0) {
         checks.fail("wage_vnd", "not_negative");
     }
@@ -433,14 +469,57 @@ pub fn change(
             return Err(AppError::Conflict("invalid_status_change"));
         }
         match change.status.as_str() {
-            "hired" => hire(
-                connection,
-                principal,
-                &current,
-                start_date.unwrap_or(now.date()),
-                change.wage_vnd,
-                now,
-            )?,
+            "hired" => {
+                let start_date = start_date.unwrap_or(now.date());
+                hire(
+                    connection,
+                    principal,
+                    &current,
+                    start_date,
+                    change.wage_vnd,
+                    now,
+                )?;
+                mail::events::hired(
+                    connection,
+                    &current.vacancy_id,
+                    &current.worker_id,
+                    start_date,
+                    change.wage_vnd,
+                    now,
+                )?;
+            }
+            "interview" => {
+                diesel::update(referrals::table.find(id))
+                    .set(referrals::interview_at.eq(interview_at))
+                    .execute(connection)?;
+                mail::events::interview(
+                    connection,
+                    &current.vacancy_id,
+                    &current.worker_id,
+                    interview_at,
+                    &status_note,
+                    now,
+                )?;
+            }
+            "referred" => {
+                // A profile reaches an employer only with the worker's consent.
+                let consent: bool = workers::table
+                    .find(&current.worker_id)
+                    .select(workers::consent_to_share)
+                    .first(connection)?;
+                if !consent {
+                    return Err(AppError::field("status", "no_consent"));
+                }
+                mail::events::referred(
+                    connection,
+                    &current.id,
+                    &current.vacancy_id,
+                    &current.worker_id,
+                    &current.match_explanation,
+                    &status_note,
+                    now,
+                )?;
+            }
             "withdrawn" if current.status == "hired" => withdraw_hire(
                 connection,
                 &current,

@@ -308,6 +308,7 @@ diesel::table! {
         updated_at -> Timestamp,
         stale_since -> Nullable<Timestamp>,
         closed_unanswered -> Bool,
+        interview_at -> Nullable<Timestamp>,
     }
 }
 
@@ -418,6 +419,10 @@ diesel::table! {
         last_error -> Nullable<Text>,
         sent_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        dedupe_key -> Nullable<Text>,
+        attachment_name -> Nullable<Text>,
+        attachment -> Nullable<Binary>,
+        attachment_type -> Nullable<Text>,
     }
 }
 

@@ -4,7 +4,7 @@
 use plotters::prelude::*;
 
 use super::figures::Progress;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, group_thousands};
 
 /// The persons targets a chart can show.
 pub const CHART_KEYS: &[&str] = &[
@@ -129,36 +129,4 @@ pub fn svg(progress: &Progress, key: &str, lang: Lang) -> Result<String, String>
         root.present().map_err(|error| error.to_string())?;
     }
     Ok(out)
-}
-
-/// `1234567` as `1.234.567` (Vietnamese) or `1,234,567`.
-pub fn group_thousands(value: i64, lang: Lang) -> String {
-    let separator = match lang {
-        Lang::Vi => '.',
-        Lang::En => ',',
-    };
-    let digits = value.unsigned_abs().to_string();
-    let mut grouped = String::new();
-    for (index, digit) in digits.chars().enumerate() {
-        if index > 0 && (digits.len() - index).is_multiple_of(3) {
-            grouped.push(separator);
-        }
-        grouped.push(digit);
-    }
-    if value < 0 {
-        grouped.insert(0, '-');
-    }
-    grouped
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn thousands_are_grouped_the_vietnamese_way_by_default() {
-        assert_eq!(group_thousands(1_234_567, Lang::Vi), "1.234.567");
-        assert_eq!(group_thousands(100_000, Lang::En), "100,000");
-        assert_eq!(group_thousands(999, Lang::Vi), "999");
-    }
 }

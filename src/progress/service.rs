@@ -423,16 +423,47 @@ pub fn report_file(
     let mut checks = Checks::default();
     let format = checks.choice("format", format, super::report::FORMATS);
     checks.finish()?;
-    let format = format.unwrap_or_default();
-    let selection = selection(
+    let file = build_report_file(
         connection,
         principal,
         Some(period),
+        &format.unwrap_or_default(),
+        query,
+        lang,
+    )?;
+    Ok((file.bytes, file.content_type, file.name))
+}
+
+/// A rendered report, and what a covering letter says of it.
+pub struct ReportFile {
+    pub bytes: Vec<u8>,
+    pub content_type: &'static str,
+    pub name: String,
+    pub period: String,
+    pub as_of: NaiveDate,
+    /// The figures from the programme period's start to the reporting period's end.
+    pub targets: Vec<super::figures::TargetFigure>,
+}
+
+/// Builds and renders a report in the caller's reach; every person it lists is audited as read.
+pub fn build_report_file(
+    connection: &mut DbConn,
+    principal: &Principal,
+    period: Option<&str>,
+    format: &str,
+    query: &ReportQuery,
+    lang: Lang,
+) -> Result<ReportFile, AppError> {
+    let selection = selection(
+        connection,
+        principal,
+        period,
         None,
         query.district.as_deref(),
         query.commune.as_deref(),
     )?;
-    let report = super::report::build(connection, &selection, lang, accounts::now().date())?;
+    let as_of = accounts::now().date();
+    let report = super::report::build(connection, &selection, lang, as_of)?;
     audit_listed(
         connection,
         principal,
@@ -449,10 +480,13 @@ pub fn report_file(
                     .map(|household| ("household", household.household_id.clone())),
             ),
     )?;
-    let (bytes, content_type) = super::report::render(&report, &format, lang)?;
-    Ok((
+    let (bytes, content_type) = super::report::render(&report, format, lang)?;
+    Ok(ReportFile {
         bytes,
         content_type,
-        format!("bao-cao-{}.{format}", selection.label),
-    ))
+        name: format!("bao-cao-{}.{format}", selection.label),
+        period: selection.label.clone(),
+        as_of,
+        targets: report.cumulative.targets,
+    })
 }

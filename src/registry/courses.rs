@@ -526,6 +526,7 @@ pub fn enrol(
         updated_at: now,
     };
     enrolment_rows::insert(connection, &enrollment)?;
+    crate::mail::events::enrolment(connection, &enrollment.id, false, now)?;
     audit::record(
         connection,
         &principal.actor(),
@@ -567,6 +568,7 @@ pub fn change_enrollment(
         }
         let mut checks = Checks::default();
         let mut fields = Vec::new();
+        let mut confirmed = false;
         if let Some(progress) = change.progress_percent {
             fields.push("progress_percent");
             if (0..=100).contains(&progress) {
@@ -604,6 +606,9 @@ pub fn change_enrollment(
                         Some(completed_on.unwrap_or_else(|| accounts::now().date()));
                     enrollment.progress_percent = 100;
                 }
+                if status == "enrolled" {
+                    confirmed = true;
+                }
                 if status == "certified" {
                     match certificate_no.clone() {
                         Some(number) => enrollment.certificate_no = Some(number),
@@ -616,6 +621,14 @@ pub fn change_enrollment(
         checks.finish()?;
         enrollment.updated_at = accounts::now();
         enrolment_rows::update(connection, &enrollment)?;
+        if confirmed {
+            crate::mail::events::enrolment(
+                connection,
+                &enrollment.id,
+                true,
+                enrollment.updated_at,
+            )?;
+        }
         // A completed course is part of the worker's match profile.
         search_changes::append(
             connection,

@@ -8,6 +8,7 @@ mod crud;
 pub mod employers;
 pub mod extract;
 pub mod households;
+pub mod mail;
 pub mod openapi;
 pub mod progress;
 pub mod referrals;
@@ -72,6 +73,9 @@ pub fn configure(config: &mut web::ServiceConfig) {
             .route("/progress/outreach", web::get().to(progress::outreach))
             .route("/progress/chart.svg", web::get().to(progress::chart))
             .route("/reports/{file}", web::get().to(progress::report))
+            .route("/reports/{period}/mail", web::post().to(mail::mail_report))
+            .route("/outbox", web::get().to(mail::list))
+            .route("/outbox/{id}/retry", web::post().to(mail::retry))
             .route("/referrals", web::post().to(referrals::create))
             .route("/referrals", web::get().to(referrals::list))
             .route(

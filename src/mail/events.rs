@@ -1,0 +1,251 @@
+//! The mail that events cause, queued in the event's own transaction. Each reads what its
+//! message says from the database as the transaction sees it; a recipient without an e-mail
+//! address gets nothing (many workers have none: the officer tells them).
+//!
+//! Messages carry what their reader needs and no more: never a CCCD number, and an employer
+//! learns a referred worker's name and commune, the rest stays behind the portal's login.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::messages::{Enrolment, Hire, Interview, Message, ReferralNew};
+use super::outbox::{self, Extras};
+use crate::db::DbConn;
+use crate::db::schema::{admin_units, courses, employers, enrollments, users, vacancies, workers};
+
+fn queue(
+    connection: &mut DbConn,
+    message: Message,
+    recipient: Option<String>,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    let Some(recipient) = recipient
+        .map(|email| email.trim().to_owned())
+        .filter(|email| !email.is_empty())
+    else {
+        return Ok(());
+    };
+    let lang = outbox::language_of(connection, &recipient)?;
+    outbox::enqueue(
+        connection,
+        &message,
+        &recipient,
+        lang,
+        Extras::default(),
+        now,
+    )
+    .map(drop)
+}
+
+fn unit_name(connection: &mut DbConn, id: Option<&str>) -> QueryResult<String> {
+    let Some(id) = id else {
+        return Ok(String::new());
+    };
+    Ok(admin_units::table
+        .find(id)
+        .select(admin_units::name)
+        .first(connection)
+        .optional()?
+        .unwrap_or_default())
+}
+
+struct VacancyFacts {
+    title: String,
+    employer_id: String,
+    employer_name: String,
+    employer_phone: String,
+    contact_email: Option<String>,
+    place: String,
+}
+
+fn vacancy_facts(connection: &mut DbConn, vacancy_id: &str) -> QueryResult<VacancyFacts> {
+    #[allow(clippy::type_complexity)]
+    let row: (
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        String,
+    ) = vacancies::table
+        .inner_join(employers::table)
+        .filter(vacancies::id.eq(vacancy_id))
+        .select((
+            vacancies::title,
+            vacancies::commune_id,
+            vacancies::work_place,
+            vacancies::country,
+            employers::id,
+            employers::name,
+            employers::contact_phone,
+            employers::contact_email,
+            employers::address,
+        ))
+        .first(connection)?;
+    let (title, commune_id, work_place, country, employer_id, employer_name, phone, email, address) =
+        row;
+    let place = match (work_place.filter(|place| !place.trim().is_empty()), country) {
+        (Some(place), _) => place,
+        (None, Some(country)) => country,
+        (None, None) => match unit_name(connection, commune_id.as_deref())? {
+            name if name.is_empty() => address,
+            name => name,
+        },
+    };
+    Ok(VacancyFacts {
+        title,
+        employer_id,
+        employer_name,
+        employer_phone: phone.unwrap_or_default(),
+        contact_email: email,
+        place,
+    })
+}
+
+/// The employer's contact address, or else its oldest active account's.
+fn employer_address(connection: &mut DbConn, facts: &VacancyFacts) -> QueryResult<Option<String>> {
+    if let Some(email) = facts
+        .contact_email
+        .clone()
+        .filter(|email| !email.is_empty())
+    {
+        return Ok(Some(email));
+    }
+    users::table
+        .filter(users::employer_id.eq(&facts.employer_id))
+        .filter(users::active.eq(true))
+        .order(users::created_at)
+        .select(users::email)
+        .first(connection)
+        .optional()
+}
+
+fn worker_facts(
+    connection: &mut DbConn,
+    worker_id: &str,
+) -> QueryResult<(String, Option<String>, String)> {
+    let (name, email, commune_id): (String, Option<String>, String) = workers::table
+        .find(worker_id)
+        .select((workers::full_name, workers::email, workers::commune_id))
+        .first(connection)?;
+    let commune = unit_name(connection, Some(&commune_id))?;
+    Ok((name, email, commune))
+}
+
+/// A worker referred to a vacancy (not a shortlist): its employer hears of it.
+pub fn referred(
+    connection: &mut DbConn,
+    referral_id: &str,
+    vacancy_id: &str,
+    worker_id: &str,
+    match_explanation: &str,
+    note: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    let vacancy = vacancy_facts(connection, vacancy_id)?;
+    let (worker_name, _, commune) = worker_facts(connection, worker_id)?;
+    let recipient = employer_address(connection, &vacancy)?;
+    let message = Message::ReferralNew(ReferralNew {
+        employer_name: vacancy.employer_name,
+        vacancy_title: vacancy.title,
+        worker_name,
+        commune,
+        match_explanation: match_explanation.to_owned(),
+        note: note.to_owned(),
+        referral_id: referral_id.to_owned(),
+    });
+    queue(connection, message, recipient, now)
+}
+
+/// The employer set an interview: the worker is invited.
+pub fn interview(
+    connection: &mut DbConn,
+    vacancy_id: &str,
+    worker_id: &str,
+    interview_at: Option<NaiveDateTime>,
+    note: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    let vacancy = vacancy_facts(connection, vacancy_id)?;
+    let (worker_name, email, _) = worker_facts(connection, worker_id)?;
+    let message = Message::InterviewInvitation(Interview {
+        worker_name,
+        employer_name: vacancy.employer_name,
+        employer_phone: vacancy.employer_phone,
+        vacancy_title: vacancy.title,
+        interview_at,
+        place: vacancy.place,
+        note: note.to_owned(),
+    });
+    queue(connection, message, email, now)
+}
+
+/// A hire is confirmed: the worker gets it in writing.
+pub fn hired(
+    connection: &mut DbConn,
+    vacancy_id: &str,
+    worker_id: &str,
+    start_date: NaiveDate,
+    wage_vnd: Option<i64>,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    let vacancy = vacancy_facts(connection, vacancy_id)?;
+    let (worker_name, email, _) = worker_facts(connection, worker_id)?;
+    let message = Message::HireConfirmation(Hire {
+        worker_name,
+        employer_name: vacancy.employer_name,
+        employer_phone: vacancy.employer_phone,
+        vacancy_title: vacancy.title,
+        start_date,
+        wage_vnd,
+        place: vacancy.place,
+    });
+    queue(connection, message, email, now)
+}
+
+/// An enrolment was received (`applied`) or confirmed (`enrolled`): the trainee hears of it.
+pub fn enrolment(
+    connection: &mut DbConn,
+    enrollment_id: &str,
+    confirmed: bool,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    let (worker_id, title, provider, commune_id, starts_on, ends_on): (
+        String,
+        String,
+        String,
+        Option<String>,
+        NaiveDate,
+        NaiveDate,
+    ) = enrollments::table
+        .inner_join(courses::table)
+        .filter(enrollments::id.eq(enrollment_id))
+        .select((
+            enrollments::worker_id,
+            courses::title,
+            courses::provider,
+            courses::commune_id,
+            courses::starts_on,
+            courses::ends_on,
+        ))
+        .first(connection)?;
+    let (worker_name, email, _) = worker_facts(connection, &worker_id)?;
+    let place = unit_name(connection, commune_id.as_deref())?;
+    let enrolment = Enrolment {
+        worker_name,
+        course_title: title,
+        provider,
+        starts_on: Some(starts_on),
+        ends_on: Some(ends_on),
+        place,
+    };
+    let message = if confirmed {
+        Message::EnrolmentConfirmed(enrolment)
+    } else {
+        Message::EnrolmentReceived(enrolment)
+    };
+    queue(connection, message, email, now)
+}

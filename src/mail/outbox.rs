@@ -1,0 +1,280 @@
+//! The `outbox` table: a message is a row written in the transaction of the event that causes
+//! it, so a rolled-back event leaves no mail behind. The sender claims due rows, sends them
+//! and marks them; see `sender` for the retry rules.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::messages::Message;
+use crate::db::DbConn;
+use crate::db::ids::new_id;
+use crate::db::schema::{outbox, users};
+use crate::i18n::Lang;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = outbox)]
+pub struct OutboxRow {
+    pub id: String,
+    pub template: String,
+    pub recipient: String,
+    pub language: String,
+    pub payload: String,
+    pub status: String,
+    pub attempts: i32,
+    pub next_attempt_at: NaiveDateTime,
+    pub last_error: Option<String>,
+    pub sent_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub dedupe_key: Option<String>,
+    pub attachment_name: Option<String>,
+    pub attachment: Option<Vec<u8>>,
+    pub attachment_type: Option<String>,
+}
+
+impl OutboxRow {
+    pub fn lang(&self) -> Lang {
+        if self.language == "en" {
+            Lang::En
+        } else {
+            Lang::Vi
+        }
+    }
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = outbox)]
+struct NewOutbox<'a> {
+    id: String,
+    template: &'a str,
+    recipient: &'a str,
+    language: &'a str,
+    payload: String,
+    status: &'a str,
+    attempts: i32,
+    next_attempt_at: NaiveDateTime,
+    created_at: NaiveDateTime,
+    dedupe_key: Option<&'a str>,
+    attachment_name: Option<&'a str>,
+    attachment: Option<&'a [u8]>,
+    attachment_type: Option<&'a str>,
+}
+
+/// A file that goes with a message.
+#[derive(Debug, Clone)]
+pub struct Attachment {
+    pub name: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+/// What a message needs besides itself.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Extras<'a> {
+    /// At most one message per key, ever.
+    pub dedupe_key: Option<&'a str>,
+    pub attachment: Option<&'a Attachment>,
+}
+
+/// Queues a message in the caller's transaction. `None` when `dedupe_key` was queued before.
+pub fn enqueue(
+    connection: &mut DbConn,
+    message: &Message,
+    recipient: &str,
+    lang: Lang,
+    extras: Extras<'_>,
+    now: NaiveDateTime,
+) -> QueryResult<Option<String>> {
+    let payload = message
+        .payload()
+        .map_err(|error| diesel::result::Error::SerializationError(Box::new(error)))?;
+    let row = NewOutbox {
+        id: new_id(),
+        template: message.template(),
+        recipient,
+        language: lang.code(),
+        payload,
+        status: "pending",
+        attempts: 0,
+        next_attempt_at: now,
+        created_at: now,
+        dedupe_key: extras.dedupe_key,
+        attachment_name: extras.attachment.map(|file| file.name.as_str()),
+        attachment: extras.attachment.map(|file| file.bytes.as_slice()),
+        attachment_type: extras.attachment.map(|file| file.content_type.as_str()),
+    };
+    let inserted = match connection {
+        DbConn::Sqlite(connection) => diesel::insert_into(outbox::table)
+            .values(&row)
+            .on_conflict_do_nothing()
+            .execute(connection)?,
+        #[cfg(feature = "postgres")]
+        DbConn::Pg(connection) => diesel::insert_into(outbox::table)
+            .values(&row)
+            .on_conflict_do_nothing()
+            .execute(connection)?,
+    };
+    Ok((inserted == 1).then_some(row.id))
+}
+
+/// The language of whoever reads `email`: their account's if they have one, else Vietnamese.
+pub fn language_of(connection: &mut DbConn, email: &str) -> QueryResult<Lang> {
+    let language: Option<String> = users::table
+        .filter(users::email.eq(email.trim().to_lowercase()))
+        .select(users::language)
+        .first(connection)
+        .optional()?;
+    Ok(match language.as_deref() {
+        Some("en") => Lang::En,
+        _ => Lang::Vi,
+    })
+}
+
+pub fn find(connection: &mut DbConn, id: &str) -> QueryResult<Option<OutboxRow>> {
+    outbox::table
+        .find(id)
+        .select(OutboxRow::as_select())
+        .first(connection)
+        .optional()
+}
+
+/// Due messages, oldest due first: `(id, attempts)`.
+pub fn due(
+    connection: &mut DbConn,
+    now: NaiveDateTime,
+    limit: i64,
+) -> QueryResult<Vec<(String, i32)>> {
+    outbox::table
+        .filter(outbox::status.eq("pending"))
+        .filter(outbox::next_attempt_at.le(now))
+        .order((outbox::next_attempt_at, outbox::id))
+        .select((outbox::id, outbox::attempts))
+        .limit(limit)
+        .load(connection)
+}
+
+/// Takes a message for one attempt: counts the attempt and hides the row until `lease_until`,
+/// so another sender (another server) leaves it alone, and a sender that dies mid-send hands
+/// it back when the lease runs out. `false`: someone else took it first.
+pub fn claim(
+    connection: &mut DbConn,
+    id: &str,
+    attempts_seen: i32,
+    lease_until: NaiveDateTime,
+) -> QueryResult<bool> {
+    let updated = diesel::update(
+        outbox::table
+            .find(id)
+            .filter(outbox::status.eq("pending"))
+            .filter(outbox::attempts.eq(attempts_seen)),
+    )
+    .set((
+        outbox::attempts.eq(attempts_seen + 1),
+        outbox::next_attempt_at.eq(lease_until),
+    ))
+    .execute(connection)?;
+    Ok(updated == 1)
+}
+
+pub fn mark_sent(connection: &mut DbConn, id: &str, now: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(outbox::table.find(id))
+        .set((
+            outbox::status.eq("sent"),
+            outbox::sent_at.eq(Some(now)),
+            outbox::last_error.eq(None::<String>),
+        ))
+        .execute(connection)
+        .map(drop)
+}
+
+/// After a failed attempt: again at `retry_at`, or `failed` for good when it is `None`.
+pub fn mark_attempt_failed(
+    connection: &mut DbConn,
+    id: &str,
+    error: &str,
+    retry_at: Option<NaiveDateTime>,
+) -> QueryResult<()> {
+    let error: String = error.chars().take(1000).collect();
+    match retry_at {
+        Some(at) => diesel::update(outbox::table.find(id))
+            .set((
+                outbox::next_attempt_at.eq(at),
+                outbox::last_error.eq(Some(error)),
+            ))
+            .execute(connection),
+        None => diesel::update(outbox::table.find(id))
+            .set((
+                outbox::status.eq("failed"),
+                outbox::last_error.eq(Some(error)),
+            ))
+            .execute(connection),
+    }
+    .map(drop)
+}
+
+/// An admin's retry: a failed (or waiting) message goes out on the next pass with a fresh
+/// count of attempts. `false` when it was sent already.
+pub fn retry(connection: &mut DbConn, id: &str, now: NaiveDateTime) -> QueryResult<bool> {
+    let updated = diesel::update(outbox::table.find(id).filter(outbox::status.ne("sent")))
+        .set((
+            outbox::status.eq("pending"),
+            outbox::attempts.eq(0),
+            outbox::next_attempt_at.eq(now),
+        ))
+        .execute(connection)?;
+    Ok(updated == 1)
+}
+
+/// A message as admins list it (no payload: it may carry personal data).
+#[derive(Debug, Clone, Serialize, ToSchema, Queryable, Selectable)]
+#[diesel(table_name = outbox)]
+pub struct OutboxView {
+    pub id: String,
+    /// referral_new, interview_invitation, hire_confirmation, enrolment_received,
+    /// enrolment_confirmed, staff_digest, progress_report.
+    pub template: String,
+    pub recipient: String,
+    pub language: String,
+    /// pending, sent or failed.
+    pub status: String,
+    pub attempts: i32,
+    pub next_attempt_at: NaiveDateTime,
+    pub last_error: Option<String>,
+    pub sent_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub attachment_name: Option<String>,
+}
+
+/// Newest first; `before` is the id the previous page ended at.
+pub fn list(
+    connection: &mut DbConn,
+    status: Option<&str>,
+    template: Option<&str>,
+    before: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<OutboxView>> {
+    let mut query = outbox::table
+        .select(OutboxView::as_select())
+        .order(outbox::id.desc())
+        .limit(limit)
+        .into_boxed();
+    if let Some(status) = status {
+        query = query.filter(outbox::status.eq(status.to_owned()));
+    }
+    if let Some(template) = template {
+        query = query.filter(outbox::template.eq(template.to_owned()));
+    }
+    if let Some(before) = before {
+        query = query.filter(outbox::id.lt(before.to_owned()));
+    }
+    query.load(connection)
+}
+
+pub fn view(connection: &mut DbConn, id: &str) -> QueryResult<Option<OutboxView>> {
+    outbox::table
+        .find(id)
+        .select(OutboxView::as_select())
+        .first(connection)
+        .optional()
+}

@@ -1,0 +1,293 @@
+//! The background sender: every few seconds it claims the due messages, renders each from its
+//! payload, and hands it to the transport.
+//!
+//! Delivery is at least once. A message is marked sent only after the server accepted it; if
+//! the process dies between the two, the claim's lease runs out and the message goes again —
+//! with the same `Message-ID` (made from the outbox id), so a mail client shows one message.
+//! Failures are retried after 1, 2, 4, 8 … minutes (at most 6 hours apart) until the maximum
+//! number of attempts, then the message is `failed` for an admin to see and retry.
+
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use chrono::NaiveDateTime;
+use lettre::message::header::{ContentType, HeaderName, HeaderValue};
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
+
+use super::digest;
+use super::messages::{self, Message};
+use super::outbox::{self, OutboxRow};
+use super::transport::Transport;
+use crate::accounts;
+use crate::db::DbConn;
+use crate::db::pool::DbPool;
+
+/// A sender's claim on a message lasts this long; after it, another pass may take it again.
+const LEASE_MINUTES: i64 = 10;
+/// Messages claimed per query.
+const BATCH: i64 = 100;
+/// The longest wait between two attempts.
+const MAX_BACKOFF_SECONDS: i64 = 6 * 3600;
+
+#[derive(Clone)]
+pub struct MailSettings {
+    pub transport: Transport,
+    pub from: Mailbox,
+    /// Attempts before a message is `failed`.
+    pub max_attempts: i32,
+    /// The wait after the first failed attempt; it doubles with each one after.
+    pub retry_after_seconds: i64,
+    /// How often the sender looks for due messages.
+    pub poll: Duration,
+    /// Where the links in messages point, `https://vieclam.sonla.gov.vn`.
+    pub public_url: String,
+}
+
+impl std::fmt::Debug for MailSettings {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("MailSettings")
+            .field("transport", &self.transport.describe())
+            .field("from", &self.from.to_string())
+            .field("max_attempts", &self.max_attempts)
+            .field("retry_after_seconds", &self.retry_after_seconds)
+            .field("poll", &self.poll)
+            .field("public_url", &self.public_url)
+            .finish()
+    }
+}
+
+impl MailSettings {
+    /// Checks the settings before the server starts, so a typo stops it at once.
+    pub fn new(
+        transport: Transport,
+        from: &str,
+        max_attempts: i32,
+        retry_after_seconds: i64,
+        poll_seconds: u64,
+        public_url: &str,
+    ) -> anyhow::Result<MailSettings> {
+        let from: Mailbox = from
+            .parse()
+            .map_err(|error| anyhow::anyhow!("KETNOI_MAIL_FROM: {from}: {error}"))?;
+        anyhow::ensure!(
+            (1..=100).contains(&max_attempts),
+            "KETNOI_MAIL_MAX_ATTEMPTS: {max_attempts} is not between 1 and 100"
+        );
+        anyhow::ensure!(
+            (1..=86_400).contains(&retry_after_seconds),
+            "KETNOI_MAIL_RETRY_SECONDS: {retry_after_seconds} is not between 1 and 86400"
+        );
+        anyhow::ensure!(
+            (1..=3600).contains(&poll_seconds),
+            "KETNOI_MAIL_POLL_SECONDS: {poll_seconds} is not between 1 and 3600"
+        );
+        let public_url = url::Url::parse(public_url)
+            .map_err(|error| anyhow::anyhow!("KETNOI_PUBLIC_URL: {public_url}: {error}"))?;
+        Ok(MailSettings {
+            transport,
+            from,
+            max_attempts,
+            retry_after_seconds,
+            poll: Duration::from_secs(poll_seconds),
+            public_url: public_url.as_str().trim_end_matches('/').to_owned(),
+        })
+    }
+
+    /// The wait after `attempts` failed attempts.
+    pub fn backoff(&self, attempts: i32) -> chrono::Duration {
+        let doublings = u32::try_from(attempts.saturating_sub(1))
+            .unwrap_or(0)
+            .min(30);
+        let seconds = self
+            .retry_after_seconds
+            .saturating_mul(1_i64 << doublings)
+            .min(MAX_BACKOFF_SECONDS);
+        chrono::Duration::seconds(seconds)
+    }
+}
+
+/// What one pass did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Delivery {
+    pub sent: usize,
+    /// Failed this time, to be tried again.
+    pub retried: usize,
+    /// Failed for good.
+    pub failed: usize,
+}
+
+/// Sends every message due at `now`.
+pub fn deliver_due(
+    connection: &mut DbConn,
+    settings: &MailSettings,
+    now: NaiveDateTime,
+) -> anyhow::Result<Delivery> {
+    let mut delivery = Delivery::default();
+    loop {
+        let due = outbox::due(connection, now, BATCH)?;
+        let mut claimed_any = false;
+        for (id, attempts) in &due {
+            let lease = now + chrono::Duration::minutes(LEASE_MINUTES);
+            if !outbox::claim(connection, id, *attempts, lease)? {
+                continue;
+            }
+            claimed_any = true;
+            let Some(row) = outbox::find(connection, id)? else {
+                continue;
+            };
+            match deliver(&row, settings) {
+                Ok(()) => {
+                    outbox::mark_sent(connection, id, now)?;
+                    delivery.sent += 1;
+                }
+                Err(Failure { message, hopeless }) => {
+                    let retry_at = (!hopeless && row.attempts < settings.max_attempts)
+                        .then(|| now + settings.backoff(row.attempts));
+                    outbox::mark_attempt_failed(connection, id, &message, retry_at)?;
+                    if retry_at.is_some() {
+                        delivery.retried += 1;
+                    } else {
+                        delivery.failed += 1;
+                    }
+                    tracing::warn!(
+                        outbox_id = %id,
+                        attempts = row.attempts,
+                        error = %message,
+                        "mail not delivered"
+                    );
+                }
+            }
+        }
+        if (due.len() as i64) < BATCH || !claimed_any {
+            return Ok(delivery);
+        }
+    }
+}
+
+struct Failure {
+    message: String,
+    /// A message that cannot be composed never will be: no retries.
+    hopeless: bool,
+}
+
+fn deliver(row: &OutboxRow, settings: &MailSettings) -> Result<(), Failure> {
+    let email = compose(row, settings).map_err(|message| Failure {
+        message,
+        hopeless: true,
+    })?;
+    let bytes = email.formatted();
+    settings
+        .transport
+        .send(&row.id, email.envelope(), &bytes)
+        .map_err(|error| Failure {
+            message: if error.permanent {
+                format!("refused: {}", error.message)
+            } else {
+                error.message
+            },
+            hopeless: false,
+        })
+}
+
+/// The `Message-ID` of an outbox row: the same for every attempt.
+pub fn message_id(row_id: &str, from: &Mailbox) -> String {
+    format!("<{row_id}@{}>", from.email.domain())
+}
+
+/// The e-mail of an outbox row: multipart text and HTML in the recipient's language, the
+/// attachment if any, dated when it was queued.
+pub fn compose(row: &OutboxRow, settings: &MailSettings) -> Result<lettre::Message, String> {
+    let message = Message::from_stored(&row.template, &row.payload)
+        .map_err(|error| format!("payload of {}: {error}", row.template))?;
+    let rendered = messages::render(&message, row.lang(), &settings.public_url)
+        .map_err(|error| format!("template {}: {error}", row.template))?;
+    let to: Mailbox = row
+        .recipient
+        .parse()
+        .map_err(|error| format!("recipient {}: {error}", row.recipient))?;
+    let created = UNIX_EPOCH
+        + Duration::from_secs(u64::try_from(row.created_at.and_utc().timestamp()).unwrap_or(0));
+    let body = MultiPart::alternative()
+        .singlepart(SinglePart::plain(rendered.text))
+        .singlepart(SinglePart::html(rendered.html));
+    let body = match (&row.attachment, &row.attachment_name) {
+        (Some(bytes), Some(name)) => {
+            let content_type = ContentType::parse(
+                row.attachment_type
+                    .as_deref()
+                    .unwrap_or("application/octet-stream"),
+            )
+            .map_err(|error| format!("attachment type: {error}"))?;
+            MultiPart::mixed()
+                .multipart(body)
+                .singlepart(Attachment::new(name.clone()).body(bytes.clone(), content_type))
+        }
+        _ => body,
+    };
+    let mut builder = lettre::Message::builder()
+        .from(settings.from.clone())
+        .to(to)
+        .subject(rendered.subject)
+        .message_id(Some(message_id(&row.id, &settings.from)))
+        .date(SystemTime::from(created));
+    builder = builder.header(ContentLanguage(row.lang().code().to_owned()));
+    builder
+        .multipart(body)
+        .map_err(|error| format!("composing: {error}"))
+}
+
+/// `Content-Language: vi`.
+#[derive(Clone)]
+struct ContentLanguage(String);
+
+impl lettre::message::header::Header for ContentLanguage {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("Content-Language")
+    }
+
+    fn parse(raw: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(ContentLanguage(raw.to_owned()))
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), self.0.clone())
+    }
+}
+
+/// Runs the sender (and the weekly digest's schedule) for as long as the server runs.
+pub fn spawn(pool: DbPool, settings: Arc<MailSettings>) -> std::io::Result<()> {
+    tracing::info!(transport = %settings.transport.describe(), "mail sender started");
+    std::thread::Builder::new()
+        .name("mail-sender".into())
+        .spawn(move || {
+            let mut digests = digest::Schedule::default();
+            loop {
+                match pool.get() {
+                    Ok(mut connection) => {
+                        let now = accounts::now();
+                        match digests.run_if_due(&mut connection, now) {
+                            Ok(0) => {}
+                            Ok(queued) => tracing::info!(queued, "weekly digests queued"),
+                            Err(error) => tracing::warn!(%error, "weekly digests failed"),
+                        }
+                        match deliver_due(&mut connection, &settings, now) {
+                            Ok(done) if done.sent + done.retried + done.failed > 0 => {
+                                tracing::info!(
+                                    sent = done.sent,
+                                    retried = done.retried,
+                                    failed = done.failed,
+                                    "mail delivered"
+                                )
+                            }
+                            Ok(_) => {}
+                            Err(error) => tracing::warn!(%error, "mail delivery failed"),
+                        }
+                    }
+                    Err(error) => tracing::warn!(%error, "no connection for the mail sender"),
+                }
+                std::thread::sleep(settings.poll);
+            }
+        })
+        .map(drop)
+}
