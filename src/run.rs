@@ -265,7 +265,8 @@ fn serve(settings: &Settings, serve: ServeSettings) -> anyhow::Result<()> {
 
     crate::connections::pipeline::spawn_sweeper(pool.clone(), unanswered)
         .context("starting the referral sweep")?;
-    crate::mail::sender::spawn(pool.clone(), std::sync::Arc::new(serve.mail))
+    // Runs as long as the server does.
+    let _mail_sender = crate::mail::sender::spawn(pool.clone(), std::sync::Arc::new(serve.mail))
         .context("starting the mail sender")?;
     let state = AppState::new(
         pool,

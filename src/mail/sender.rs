@@ -8,6 +8,7 @@
 //! number of attempts, then the message is `failed` for an admin to see and retry.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use chrono::NaiveDateTime;
@@ -255,14 +256,29 @@ impl lettre::message::header::Header for ContentLanguage {
     }
 }
 
-/// Runs the sender (and the weekly digest's schedule) for as long as the server runs.
-pub fn spawn(pool: DbPool, settings: Arc<MailSettings>) -> std::io::Result<()> {
+/// Stops the sender thread after its current pass.
+#[derive(Debug, Clone)]
+pub struct SenderHandle {
+    stop: Arc<AtomicBool>,
+}
+
+impl SenderHandle {
+    pub fn stop(&self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Runs the sender (and the weekly digest's schedule) until stopped, or for as long as the
+/// server runs.
+pub fn spawn(pool: DbPool, settings: Arc<MailSettings>) -> std::io::Result<SenderHandle> {
     tracing::info!(transport = %settings.transport.describe(), "mail sender started");
+    let stop = Arc::new(AtomicBool::new(false));
+    let handle = SenderHandle { stop: stop.clone() };
     std::thread::Builder::new()
         .name("mail-sender".into())
         .spawn(move || {
             let mut digests = digest::Schedule::default();
-            loop {
+            while !stop.load(Ordering::Relaxed) {
                 match pool.get() {
                     Ok(mut connection) => {
                         let now = accounts::now();
@@ -286,8 +302,11 @@ pub fn spawn(pool: DbPool, settings: Arc<MailSettings>) -> std::io::Result<()> {
                     }
                     Err(error) => tracing::warn!(%error, "no connection for the mail sender"),
                 }
-                std::thread::sleep(settings.poll);
+                let resume = std::time::Instant::now() + settings.poll;
+                while !stop.load(Ordering::Relaxed) && std::time::Instant::now() < resume {
+                    std::thread::sleep(Duration::from_millis(100));
+                }
             }
         })
-        .map(drop)
+        .map(|_| handle)
 }
