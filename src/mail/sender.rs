@@ -9,7 +9,7 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, UNIX_EPOCH};
 
 use chrono::NaiveDateTime;
 use lettre::message::header::{ContentType, HeaderName, HeaderValue};
@@ -231,7 +231,7 @@ pub fn compose(row: &OutboxRow, settings: &MailSettings) -> Result<lettre::Messa
         .to(to)
         .subject(rendered.subject)
         .message_id(Some(message_id(&row.id, &settings.from)))
-        .date(SystemTime::from(created));
+        .date(created);
     builder = builder.header(ContentLanguage(row.lang().code().to_owned()));
     builder
         .multipart(body)

@@ -12,6 +12,8 @@ fn ketnoi(db: &TestDb) -> Command {
     command
         .env("DATABASE_URL", db.raw_url())
         .env("KETNOI_INDEX_DIR", db.index_dir())
+        .env("KETNOI_MAIL_DIR", db.index_dir().with_extension("outbox"))
+        .env_remove("KETNOI_SMTP_URL")
         .env("RUST_LOG", "warn")
         .env_remove("KETNOI_BIND");
     command
@@ -237,5 +239,64 @@ fn serve_demo_fills_an_empty_database_and_prints_a_login() -> TestResult {
         printed.iter().any(|line| line.starts_with("Demo login:")),
         "{printed:?}"
     );
+    Ok(())
+}
+
+#[test]
+fn a_bad_mail_setting_stops_serve_with_one_clear_line() -> TestResult {
+    let db = sqlite_db();
+    let output = ketnoi(&db)
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .env("KETNOI_SMTP_URL", "http://mail.example.vn")
+        .output()?;
+    assert_one_clear_line(&output, "KETNOI_SMTP_URL");
+    let output = ketnoi(&db)
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .env("KETNOI_MAIL_FROM", "không phải địa chỉ")
+        .output()?;
+    assert_one_clear_line(&output, "KETNOI_MAIL_FROM");
+    Ok(())
+}
+
+#[test]
+fn mail_deliver_writes_the_due_messages_as_eml_files() -> TestResult {
+    use ketnoi::mail::messages::{Message, ReferralNew};
+    let db = sqlite_db();
+    let mut connection = db.migrated()?;
+    let id = ketnoi::mail::outbox::enqueue(
+        &mut connection,
+        &Message::ReferralNew(ReferralNew {
+            employer_name: "Hợp tác xã Chè Tà Xùa".into(),
+            vacancy_title: "Công nhân chế biến chè".into(),
+            worker_name: "Lò Thị Ỏn".into(),
+            commune: "Xã Tà Xùa".into(),
+            match_explanation: String::new(),
+            note: String::new(),
+            referral_id: "r1".into(),
+        }),
+        "htx@chetaxua.vn",
+        ketnoi::i18n::Lang::Vi,
+        Default::default(),
+        ketnoi::accounts::now(),
+    )?
+    .ok_or("not queued")?;
+    let output = ketnoi(&db).args(["mail", "deliver"]).output()?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{output:?}");
+    assert!(stdout.contains("1 sent, 0 to retry, 0 failed"), "{stdout}");
+    let file = db
+        .index_dir()
+        .with_extension("outbox")
+        .join(format!("{id}.eml"));
+    let bytes = std::fs::read(file)?;
+    let message = mail_parser::MessageParser::default()
+        .parse(&bytes)
+        .ok_or("eml")?;
+    assert_eq!(
+        message.subject(),
+        Some("Giới thiệu ứng viên: Lò Thị Ỏn cho vị trí Công nhân chế biến chè")
+    );
+    let again = ketnoi(&db).args(["mail", "deliver"]).output()?;
+    assert!(String::from_utf8_lossy(&again.stdout).contains("0 sent"));
     Ok(())
 }

@@ -298,12 +298,18 @@ fn with_the_server_down_a_message_waits_and_goes_once_it_is_back() -> TestResult
         let mail = smtp_settings(port, 8);
         let start = now();
         let first = deliver_due(&mut connection, &mail, start)?;
-        assert_eq!((first.sent, first.retried), (0, 1), "{backend}: nobody listens");
+        assert_eq!(
+            (first.sent, first.retried),
+            (0, 1),
+            "{backend}: nobody listens"
+        );
         let waiting = rows(&mut connection).remove(0);
         assert_eq!(waiting.status, "pending");
         assert_eq!(waiting.attempts, 1);
         assert!(waiting.last_error.is_some_and(|error| !error.is_empty()));
-        assert_eq!(waiting.next_attempt_at, start + Duration::seconds(60));
+        // A minute later (PostgreSQL keeps microseconds).
+        let retry_at = (start + Duration::seconds(60)).and_utc().timestamp_micros();
+        assert!((waiting.next_attempt_at.and_utc().timestamp_micros() - retry_at).abs() <= 1);
         // Not due before its time.
         assert_eq!(
             deliver_due(&mut connection, &mail, start + Duration::seconds(30))?,
@@ -423,7 +429,10 @@ fn a_rolled_back_event_sends_nothing() -> TestResult {
         )?;
         assert_eq!(failed.status, 500, "{backend}: {:?}", failed.body);
         break_referral_audit(&mut connection, false)?;
-        assert!(rows(&mut connection).is_empty(), "{backend}: nothing queued");
+        assert!(
+            rows(&mut connection).is_empty(),
+            "{backend}: nothing queued"
+        );
         let (mail, sent) = memory_settings();
         assert_eq!(deliver_due(&mut connection, &mail, now())?.sent, 0);
         assert!(sent.lock().map_err(|_| "lock")?.is_empty());
@@ -461,8 +470,8 @@ fn a_rolled_back_event_sends_nothing() -> TestResult {
 }
 
 #[test]
-fn a_refused_recipient_ends_failed_after_the_maximum_attempts_and_an_admin_retries_it()
--> TestResult {
+fn a_refused_recipient_ends_failed_after_the_maximum_attempts_and_an_admin_retries_it() -> TestResult
+{
     let Some(python) = sink_python() else {
         return Ok(());
     };
@@ -515,7 +524,10 @@ fn a_refused_recipient_ends_failed_after_the_maximum_attempts_and_an_admin_retri
             403
         );
         let bad = app.get("/api/v1/outbox?status=lost", Some(&world.staff))?;
-        assert_eq!(bad.field_errors(), vec![("status".into(), "invalid_choice".into())]);
+        assert_eq!(
+            bad.field_errors(),
+            vec![("status".into(), "invalid_choice".into())]
+        );
         let retried = app.post(
             &format!("/api/v1/outbox/{id}/retry"),
             Some(&world.staff),
@@ -629,13 +641,19 @@ fn workers_and_trainees_hear_in_their_language_and_html_is_escaped() -> TestResu
     )?;
     assert_eq!(course.status, 201, "{:?}", course.body);
     let enrolled = app.post(
-        &format!("/api/v1/courses/{}/enrollments", course.body["id"].as_str().ok_or("id")?),
+        &format!(
+            "/api/v1/courses/{}/enrollments",
+            course.body["id"].as_str().ok_or("id")?
+        ),
         Some(&world.staff),
         &serde_json::json!({"worker_id": trainee_id}),
     )?;
     assert_eq!(enrolled.status, 201, "{:?}", enrolled.body);
     let confirmed = app.patch(
-        &format!("/api/v1/enrollments/{}", enrolled.body["id"].as_str().ok_or("id")?),
+        &format!(
+            "/api/v1/enrollments/{}",
+            enrolled.body["id"].as_str().ok_or("id")?
+        ),
         Some(&world.staff),
         &serde_json::json!({"status": "enrolled"}),
     )?;
@@ -676,26 +694,44 @@ fn workers_and_trainees_hear_in_their_language_and_html_is_escaped() -> TestResu
     assert!(text.contains("Mang theo <b>hồ sơ</b> & CCCD"), "{text}");
     assert!(text.contains("Điện thoại liên hệ: 0987654321"), "{text}");
     let html = invitation.body_html(0).ok_or("html")?;
-    assert!(html.contains("Mang theo &#60;b&#62;hồ sơ&#60;/b&#62; &#38; CCCD") || html.contains("Mang theo &lt;b&gt;hồ sơ&lt;/b&gt; &amp; CCCD"), "{html}");
+    assert!(
+        html.contains("Mang theo &#60;b&#62;hồ sơ&#60;/b&#62; &#38; CCCD")
+            || html.contains("Mang theo &lt;b&gt;hồ sơ&lt;/b&gt; &amp; CCCD"),
+        "{html}"
+    );
     assert!(!html.contains("<b>hồ sơ</b>"));
     let hire = by_subject("Xác nhận tuyển dụng").ok_or("no hire")?;
     let text = hire.body_text(0).ok_or("text")?;
     assert!(text.contains("Ngày bắt đầu làm việc: 07/12/2026"), "{text}");
-    assert!(text.contains("Mức lương thỏa thuận: 6.500.000 ₫/tháng"), "{text}");
+    assert!(
+        text.contains("Mức lương thỏa thuận: 6.500.000 ₫/tháng"),
+        "{text}"
+    );
     let received = by_subject("Enrolment received: May công nghiệp sơ cấp").ok_or("no receipt")?;
     let text = received.body_text(0).ok_or("text")?;
     assert!(text.contains("Hello Hà Văn Thắm"), "{text}");
     assert!(text.contains("Starts: 04/01/2027"), "{text}");
-    assert!(received.body_html(0).is_some_and(|html| html.contains("<html lang=\"en\">")));
+    assert!(
+        received
+            .body_html(0)
+            .is_some_and(|html| html.contains("<html lang=\"en\">"))
+    );
     assert!(by_subject("Enrolment confirmed: May công nghiệp sơ cấp").is_some());
     for (_, message) in &messages {
         assert_eq!(
-            message.header("Content-Language").and_then(|value| value.as_text()),
-            Some(if message.subject().is_some_and(|s| s.starts_with("Enrolment")) {
-                "en"
-            } else {
-                "vi"
-            })
+            message
+                .header("Content-Language")
+                .and_then(|value| value.as_text()),
+            Some(
+                if message
+                    .subject()
+                    .is_some_and(|s| s.starts_with("Enrolment"))
+                {
+                    "en"
+                } else {
+                    "vi"
+                }
+            )
         );
         let parts = message.text_body.len() + message.html_body.len();
         assert_eq!(parts, 2, "multipart text and HTML");
@@ -725,7 +761,10 @@ fn the_weekly_digest_lists_overdue_follow_ups_and_stale_referrals_once_per_week(
         let second = app.post("/api/v1/workers", Some(&world.staff), &second)?;
         let second_id = second.body["id"].as_str().ok_or("worker")?.to_owned();
         // A second vacancy: the first is filled.
-        let vacancy = app.get(&format!("/api/v1/vacancies/{}", world.vacancy), Some(&world.staff))?;
+        let vacancy = app.get(
+            &format!("/api/v1/vacancies/{}", world.vacancy),
+            Some(&world.staff),
+        )?;
         let other = app.post(
             "/api/v1/vacancies",
             Some(&world.staff),
@@ -772,8 +811,14 @@ fn the_weekly_digest_lists_overdue_follow_ups_and_stale_referrals_once_per_week(
             "{backend}: {subject}"
         );
         let text = messages[0].1.body_text(0).ok_or("text")?.into_owned();
-        assert!(text.contains("- Lò Thị Ỏn — Công ty May Sơn La, mốc 3 tháng, hạn 10/04/2025"), "{text}");
-        assert!(text.contains("- Hà Văn Thắm — Thợ may mẫu (Công ty May Sơn La)"), "{text}");
+        assert!(
+            text.contains("- Lò Thị Ỏn — Công ty May Sơn La, mốc 3 tháng, hạn 10/04/2025"),
+            "{text}"
+        );
+        assert!(
+            text.contains("- Hà Văn Thắm — Thợ may mẫu (Công ty May Sơn La)"),
+            "{text}"
+        );
 
         // The schedule: nothing before Monday 07:00 in Vietnam, then once.
         let next_monday = {
@@ -784,17 +829,24 @@ fn the_weekly_digest_lists_overdue_follow_ups_and_stale_referrals_once_per_week(
         let monday_7_local_in_utc = next_monday.and_hms_opt(0, 0, 0).ok_or("time")?;
         let mut schedule = digest::Schedule::default();
         assert_eq!(
-            schedule.run_if_due(&mut connection, monday_7_local_in_utc - Duration::minutes(1))?,
+            schedule.run_if_due(
+                &mut connection,
+                monday_7_local_in_utc - Duration::minutes(1)
+            )?,
             0
         );
-        assert_eq!(schedule.run_if_due(&mut connection, monday_7_local_in_utc)?, 1);
+        assert_eq!(
+            schedule.run_if_due(&mut connection, monday_7_local_in_utc)?,
+            1
+        );
         assert_eq!(
             schedule.run_if_due(&mut connection, monday_7_local_in_utc + Duration::hours(3))?,
             0
         );
         let mut another_server = digest::Schedule::default();
         assert_eq!(
-            another_server.run_if_due(&mut connection, monday_7_local_in_utc + Duration::hours(1))?,
+            another_server
+                .run_if_due(&mut connection, monday_7_local_in_utc + Duration::hours(1))?,
             0,
             "{backend}: another server queues no second copy"
         );
@@ -854,7 +906,10 @@ fn the_report_goes_as_an_attachment_to_each_address() -> TestResult {
     assert_eq!(deliver_due(&mut connection, &mail, now())?.sent, 2);
     let messages = parsed(&sent);
     let recipients: Vec<&str> = messages.iter().map(|(to, _)| to.as_str()).collect();
-    assert_eq!(recipients, vec!["vanphong@sonla.gov.vn", "ldtbxh@sonla.gov.vn"]);
+    assert_eq!(
+        recipients,
+        vec!["vanphong@sonla.gov.vn", "ldtbxh@sonla.gov.vn"]
+    );
     let message = &messages[0].1;
     assert_eq!(
         message.subject(),
@@ -913,8 +968,7 @@ fn the_background_sender_delivers_a_referral_within_seconds() -> TestResult {
     let world = world(&app, "tuyendung@maysonla.vn", 2)?;
     let port = free_port();
     let sink = SmtpSink::start(&python, port)?;
-    let sender =
-        ketnoi::mail::sender::spawn(pool, std::sync::Arc::new(smtp_settings(port, 8)))?;
+    let sender = ketnoi::mail::sender::spawn(pool, std::sync::Arc::new(smtp_settings(port, 8)))?;
     refer(&app, &world, &world.worker)?;
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     while sink.received().is_empty() && std::time::Instant::now() < deadline {
