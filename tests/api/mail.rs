@@ -985,3 +985,44 @@ fn the_background_sender_delivers_a_referral_within_seconds() -> TestResult {
     assert_eq!(rows(&mut connection)[0].status, "sent");
     Ok(())
 }
+
+#[test]
+fn a_shortlist_mails_no_one_and_needs_consent_before_it_reaches_the_employer() -> TestResult {
+    let db = sqlite_db();
+    let app = spawn_app(db)?;
+    let world = world(&app, "tuyendung@maysonla.vn", 2)?;
+    let mut connection = app.db.migrated()?;
+    let mut private = worker_body("014195000004", "03649");
+    private["full_name"] = "Hà Văn Thắm".into();
+    private["consent_to_share"] = false.into();
+    let private = app.post("/api/v1/workers", Some(&world.staff), &private)?;
+    app.search.sync()?;
+    let shortlisted = app.post(
+        "/api/v1/referrals",
+        Some(&world.staff),
+        &serde_json::json!({
+            "vacancy_id": world.vacancy,
+            "worker_id": private.body["id"],
+            "status": "shortlisted"
+        }),
+    )?;
+    assert_eq!(shortlisted.status, 201, "{:?}", shortlisted.body);
+    assert!(
+        rows(&mut connection).is_empty(),
+        "a shortlist is staff-only"
+    );
+    let referred = app.patch(
+        &format!(
+            "/api/v1/referrals/{}",
+            shortlisted.body["id"].as_str().ok_or("id")?
+        ),
+        Some(&world.staff),
+        &serde_json::json!({"status": "referred"}),
+    )?;
+    assert_eq!(
+        referred.field_errors(),
+        vec![("status".into(), "no_consent".into())]
+    );
+    assert!(rows(&mut connection).is_empty());
+    Ok(())
+}
