@@ -99,7 +99,7 @@ pub enum MailCommand {
     Deliver,
     /// Queue this week's staff digests now (each is queued once per week).
     Digest,
-    /// Send a failed message again.
+    /// Send a failed message again (on the next delivery pass).
     Retry { id: String },
 }
 

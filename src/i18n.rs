@@ -258,9 +258,9 @@ pub fn field_message(code: &str, lang: Lang, params: &[(&'static str, String)]) 
             "A time must look like YYYY-MM-DDTHH:MM (Vietnam time).",
         ),
         "too_many" => ("Tối đa {max} giá trị.", "At most {max} values."),
-        "already_sent" => (
-            "Thư này đã được gửi đi.",
-            "This message has already been sent.",
+        "not_failed" => (
+            "Chỉ gửi lại được thư đã thất bại; thư này đã gửi đi hoặc đang được gửi.",
+            "Only a failed message can be retried; this one was sent or is still being tried.",
         ),
         "report_too_large" => (
             "Báo cáo quá lớn để gửi kèm thư (trên 20 MB): hãy chọn một huyện hoặc một xã, hoặc tải báo cáo về.",

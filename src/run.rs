@@ -104,9 +104,9 @@ fn mail(settings: &Settings, args: &MailArgs) -> anyhow::Result<()> {
         }
         MailCommand::Retry { id } => {
             if crate::mail::outbox::retry(&mut connection, id, accounts::now())? {
-                println!("{id} goes out on the next pass.");
+                println!("{id} goes out on the server's next pass (or `ketnoi mail deliver`).");
             } else {
-                anyhow::bail!("{id}: no such message waiting or failed (sent already?)");
+                anyhow::bail!("{id}: no failed message has this id");
             }
         }
     }

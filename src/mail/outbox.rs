@@ -213,10 +213,11 @@ pub fn mark_attempt_failed(
     .map(drop)
 }
 
-/// An admin's retry: a failed (or waiting) message goes out on the next pass with a fresh
-/// count of attempts. `false` when it was sent already.
+/// An admin's retry: a failed message goes out on the next pass with a fresh count of
+/// attempts. `false` when it has not failed (sent, or still being tried: retrying that could
+/// race a sender holding it).
 pub fn retry(connection: &mut DbConn, id: &str, now: NaiveDateTime) -> QueryResult<bool> {
-    let updated = diesel::update(outbox::table.find(id).filter(outbox::status.ne("sent")))
+    let updated = diesel::update(outbox::table.find(id).filter(outbox::status.eq("failed")))
         .set((
             outbox::status.eq("pending"),
             outbox::attempts.eq(0),

@@ -83,7 +83,7 @@ pub fn list(
     Ok(OutboxPage { items, next_cursor })
 }
 
-/// `POST /api/v1/outbox/{id}/retry`: out again on the sender's next pass.
+/// `POST /api/v1/outbox/{id}/retry`: a failed message, out again on the sender's next pass.
 pub fn retry(
     connection: &mut DbConn,
     principal: &Principal,
@@ -93,7 +93,7 @@ pub fn retry(
     connection.transaction(|connection| {
         let row = outbox::find(connection, id)?.ok_or(AppError::NotFound)?;
         if !outbox::retry(connection, &row.id, accounts::now())? {
-            return Err(AppError::Conflict("already_sent"));
+            return Err(AppError::Conflict("not_failed"));
         }
         outbox::view(connection, &row.id)?.ok_or(AppError::NotFound)
     })
@@ -134,6 +134,9 @@ pub fn mail_report(
     input: ReportMailInput,
     request_lang: Lang,
 ) -> Result<ReportMailQueued, AppError> {
+    if !matches!(principal.role, Role::Admin | Role::Staff) {
+        return Err(AppError::Forbidden);
+    }
     let mut checks = Checks::default();
     let format = match input.format.as_deref() {
         None => "xlsx".to_owned(),

@@ -538,6 +538,15 @@ fn a_refused_recipient_ends_failed_after_the_maximum_attempts_and_an_admin_retri
         assert_eq!(retried.body["attempts"], 0);
         let done = deliver_due(&mut connection, &mail, now() + Duration::seconds(5))?;
         assert_eq!(done.retried, 1, "{backend}: tried again, refused again");
+        let waiting = app.post(
+            &format!("/api/v1/outbox/{id}/retry"),
+            Some(&world.staff),
+            &serde_json::json!({}),
+        )?;
+        assert_eq!(
+            waiting.status, 409,
+            "{backend}: only a failed message is retried"
+        );
         assert_eq!(
             app.post(
                 "/api/v1/outbox/00000000-0000-0000-0000-000000000000/retry",
@@ -856,7 +865,13 @@ fn the_weekly_digest_lists_overdue_follow_ups_and_stale_referrals_once_per_week(
 
 #[test]
 fn the_report_goes_as_an_attachment_to_each_address() -> TestResult {
-    let db = sqlite_db();
+    for db in test_dbs() {
+        report_mail(db)?;
+    }
+    Ok(())
+}
+
+fn report_mail(db: crate::helpers::TestDb) -> TestResult {
     let app = spawn_app(db)?;
     let admin = app.sign_in_as("so@example.vn", "admin", Link::None)?;
     let mut connection = app.db.migrated()?;

@@ -47,7 +47,7 @@ pub async fn list(
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Only admins", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such message", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Sent already", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not failed: sent, or still being tried", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn retry(
