@@ -205,6 +205,22 @@ fn refer(app: &TestApp, world: &World, worker: &str) -> Result<String, Box<dyn s
     Ok(referred.body["id"].as_str().ok_or("id")?.to_owned())
 }
 
+/// A running app where a referral has just queued its employer's message (`id`).
+fn one_referral(
+    db: crate::helpers::TestDb,
+    contact_email: &str,
+) -> Result<(TestApp, World, DbConn, String), Box<dyn std::error::Error>> {
+    let app = spawn_app(db)?;
+    let world = world(&app, contact_email, 2)?;
+    let mut connection = app.db.migrated()?;
+    refer(&app, &world, &world.worker)?;
+    let id = rows(&mut connection)
+        .first()
+        .map(|row| row.id.clone())
+        .ok_or("nothing queued")?;
+    Ok((app, world, connection, id))
+}
+
 /// Every header line is 7-bit: non-ASCII text travels as RFC 2047 encoded words.
 fn headers_are_ascii(bytes: &[u8]) -> bool {
     let end = bytes
@@ -288,11 +304,7 @@ fn with_the_server_down_a_message_waits_and_goes_once_it_is_back() -> TestResult
     };
     for db in test_dbs() {
         let backend = db.backend_name();
-        let app = spawn_app(db)?;
-        let world = world(&app, "tuyendung@maysonla.vn", 2)?;
-        let mut connection = app.db.migrated()?;
-        refer(&app, &world, &world.worker)?;
-        let id = rows(&mut connection)[0].id.clone();
+        let (_app, _world, mut connection, id) = one_referral(db, "tuyendung@maysonla.vn")?;
 
         let port = free_port();
         let mail = smtp_settings(port, 8);
@@ -477,11 +489,7 @@ fn a_refused_recipient_ends_failed_after_the_maximum_attempts_and_an_admin_retri
     };
     for db in test_dbs() {
         let backend = db.backend_name();
-        let app = spawn_app(db)?;
-        let world = world(&app, "bounce@maysonla.vn", 2)?;
-        let mut connection = app.db.migrated()?;
-        refer(&app, &world, &world.worker)?;
-        let id = rows(&mut connection)[0].id.clone();
+        let (app, world, mut connection, id) = one_referral(db, "bounce@maysonla.vn")?;
 
         let port = free_port();
         let sink = SmtpSink::start(&python, port)?;
