@@ -1049,3 +1049,140 @@ fn a_shortlist_mails_no_one_and_needs_consent_before_it_reaches_the_employer() -
     assert!(rows(&mut connection).is_empty());
     Ok(())
 }
+
+/// Every message in both languages, rendered from a fixed payload and composed as it would be
+/// sent: the decoded subject, text and HTML are kept as snapshots (`tests/api/snapshots/`), so
+/// a change of wording or layout shows in review.
+#[test]
+fn every_message_renders_as_its_snapshot_in_both_languages() -> TestResult {
+    use ketnoi::mail::messages::*;
+    let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).expect("date");
+    let messages = [
+        Message::ReferralNew(ReferralNew {
+            employer_name: "Công ty May Sơn La".into(),
+            vacancy_title: "Công nhân may công nghiệp".into(),
+            worker_name: "Lò Thị Ỏn".into(),
+            commune: "Phường Chiềng Lề".into(),
+            match_explanation: "cùng nghề 8153; cách 3 km; hộ nghèo được ưu tiên".into(),
+            note: "Chị Ỏn đã học may sơ cấp <2025>".into(),
+            referral_id: "0193a5b0-0000-7000-8000-000000000001".into(),
+        }),
+        Message::InterviewInvitation(Interview {
+            worker_name: "Lò Thị Ỏn".into(),
+            employer_name: "Công ty May Sơn La".into(),
+            employer_phone: "0987654321".into(),
+            vacancy_title: "Công nhân may công nghiệp".into(),
+            interview_at: day(2026, 12, 1).and_hms_opt(8, 30, 0),
+            place: "Phường Chiềng Lề".into(),
+            note: "Mang theo hồ sơ & CCCD".into(),
+        }),
+        Message::HireConfirmation(Hire {
+            worker_name: "Lò Thị Ỏn".into(),
+            employer_name: "Công ty May Sơn La".into(),
+            employer_phone: "0987654321".into(),
+            vacancy_title: "Công nhân may công nghiệp".into(),
+            start_date: day(2026, 12, 7),
+            wage_vnd: Some(6_500_000),
+            place: "Phường Chiềng Lề".into(),
+        }),
+        Message::EnrolmentReceived(Enrolment {
+            worker_name: "Hà Văn Thắm".into(),
+            course_title: "May công nghiệp sơ cấp".into(),
+            provider: "Trường Cao đẳng Sơn La".into(),
+            starts_on: Some(day(2027, 1, 4)),
+            ends_on: Some(day(2027, 3, 31)),
+            place: "Phường Chiềng Lề".into(),
+        }),
+        Message::EnrolmentConfirmed(Enrolment {
+            worker_name: "Hà Văn Thắm".into(),
+            course_title: "May công nghiệp sơ cấp".into(),
+            provider: "Trường Cao đẳng Sơn La".into(),
+            starts_on: Some(day(2027, 1, 4)),
+            ends_on: None,
+            place: String::new(),
+        }),
+        Message::StaffDigest(Digest {
+            week: "2026-W48".into(),
+            week_starts_on: day(2026, 11, 23),
+            area: "Thành phố Sơn La".into(),
+            overdue_total: 3,
+            overdue: vec![DigestFollowUp {
+                worker_name: "Lò Thị Ỏn".into(),
+                employer_name: "Công ty May Sơn La".into(),
+                months_after_start: 3,
+                due_on: day(2025, 4, 10),
+            }],
+            stale_total: 1,
+            stale: vec![DigestReferral {
+                worker_name: "Hà Văn Thắm".into(),
+                vacancy_title: "Thợ may mẫu".into(),
+                employer_name: "Công ty May Sơn La".into(),
+                referred_on: day(2026, 11, 2),
+            }],
+        }),
+        Message::ProgressReport(ProgressReport {
+            period: "2025-H1".into(),
+            as_of: day(2025, 7, 15),
+            attachment_name: "bao-cao-2025-H1.xlsx".into(),
+            targets: vec![
+                ReportLine {
+                    description: "Người lao động được kết nối việc làm".into(),
+                    unit: "persons".into(),
+                    target: 100_000.0,
+                    actual: 61_234.0,
+                    percent: 61.234,
+                },
+                ReportLine {
+                    description: "Tỷ lệ thuộc hộ nghèo, cận nghèo".into(),
+                    unit: "percent".into(),
+                    target: 50.0,
+                    actual: 56.25,
+                    percent: 112.5,
+                },
+            ],
+        }),
+    ];
+    let (mail, _) = memory_settings();
+    let created_at = day(2026, 11, 27).and_hms_opt(3, 0, 0).ok_or("time")?;
+    for message in &messages {
+        for lang in [Lang::Vi, Lang::En] {
+            let row = OutboxRow {
+                id: "0193a5b0-0000-7000-8000-0000000000aa".into(),
+                template: message.template().into(),
+                recipient: "nguoinhan@example.vn".into(),
+                language: lang.code().into(),
+                payload: message.payload()?,
+                status: "pending".into(),
+                attempts: 0,
+                next_attempt_at: created_at,
+                last_error: None,
+                sent_at: None,
+                created_at,
+                dedupe_key: None,
+                attachment_name: None,
+                attachment: None,
+                attachment_type: None,
+            };
+            let bytes = ketnoi::mail::sender::compose(&row, &mail)?.formatted();
+            assert!(headers_are_ascii(&bytes));
+            let parsed = MessageParser::default().parse(&bytes).ok_or("parse")?;
+            let shown = format!(
+                "Subject: {}\nDate: {}\nMessage-ID: {}\nContent-Language: {}\n\n{}\n----- html -----\n{}",
+                parsed.subject().unwrap_or_default(),
+                parsed
+                    .date()
+                    .map(|date| date.to_rfc3339())
+                    .unwrap_or_default(),
+                parsed.message_id().unwrap_or_default(),
+                parsed
+                    .header("Content-Language")
+                    .and_then(|value| value.as_text())
+                    .unwrap_or_default(),
+                parsed.body_text(0).unwrap_or_default(),
+                parsed.body_html(0).unwrap_or_default(),
+            );
+            insta::assert_snapshot!(format!("{}_{}", message.template(), lang.code()), shown);
+        }
+    }
+    Ok(())
+}
