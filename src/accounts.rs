@@ -342,9 +342,22 @@ pub struct Principal {
 }
 
 impl Principal {
+    /// The operator at the server's command line: an admin with no login of its own.
+    pub fn operator() -> Principal {
+        Principal {
+            user_id: String::new(),
+            role: Role::Admin,
+            employer_id: None,
+            worker_id: None,
+            area_units: None,
+            client_address: None,
+        }
+    }
+
     pub fn actor(&self) -> Actor {
         Actor {
-            user_id: Some(self.user_id.clone()),
+            // The command-line operator is recorded without a login.
+            user_id: (!self.user_id.is_empty()).then(|| self.user_id.clone()),
             client_address: self.client_address.clone(),
         }
     }

@@ -44,10 +44,34 @@ pub enum Command {
     Report(ReportArgs),
     /// The progress facts the targets are counted from.
     Progress(ProgressArgs),
+    /// Import a commune's list from .xlsx, .ods, .csv or Unicode text (households, workers).
+    Import(ImportArgs),
     /// The e-mail outbox: deliver what is due now, queue the weekly digests, retry a message.
     Mail(MailArgs),
     /// Measure Ketnoi against alternatives on generated data.
     Bench(BenchArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// households or workers.
+    pub kind: String,
+    pub file: PathBuf,
+    /// Check every row and report, keeping nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// all-or-nothing: keep nothing when a row is rejected; valid-rows: keep the good rows.
+    #[arg(long, default_value = "all-or-nothing")]
+    pub mode: String,
+    /// Write the rejected rows, with a reason column, to this .xlsx.
+    #[arg(long)]
+    pub errors_out: Option<PathBuf>,
+    /// Print the result as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// vi or en: the language of the reasons.
+    #[arg(long, default_value = "vi")]
+    pub lang: String,
 }
 
 /// Where and how mail goes; `serve` and `mail` share them.

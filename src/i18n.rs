@@ -249,6 +249,15 @@ pub fn field_message(code: &str, lang: Lang, params: &[(&'static str, String)]) 
             "Vị trí tuyển dụng đã tuyển đủ người.",
             "Every position of this vacancy is already filled.",
         ),
+        "invalid_number" => ("Không phải là số.", "Not a number."),
+        "invalid_boolean" => (
+            "Cần ghi có/không (x, có, 1 hoặc để trống, không, 0).",
+            "Needs yes or no (x, yes, 1, or blank, no, 0).",
+        ),
+        "national_id_conflict" => (
+            "Số CCCD này đã thuộc về một người khác (khác họ tên hoặc ngày sinh): hãy kiểm tra lại.",
+            "This CCCD already belongs to someone else (another name or birth date): check it.",
+        ),
         "only_when_interview" => (
             "Chỉ ghi thời gian phỏng vấn khi mời phỏng vấn.",
             "An interview time goes only with an interview.",

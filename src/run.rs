@@ -7,8 +7,8 @@ use std::io::IsTerminal;
 
 use crate::accounts::{self, CreateUser, Role};
 use crate::cli::{
-    AreaCommand, BenchCommand, Cli, Command, DemoArgs, MailArgs, MailCommand, MailOptions,
-    MigrateArgs, ProgressCommand, ReindexArgs, ReportArgs, ServeArgs, UserCommand,
+    AreaCommand, BenchCommand, Cli, Command, DemoArgs, ImportArgs, MailArgs, MailCommand,
+    MailOptions, MigrateArgs, ProgressCommand, ReindexArgs, ReportArgs, ServeArgs, UserCommand,
 };
 use crate::config::{ServeSettings, Settings};
 use crate::db::{self, DatabaseUrl, migrations};
@@ -33,6 +33,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Reindex(args) => reindex(&settings, &args),
         Command::Report(args) => report(&settings, &args),
         Command::Mail(args) => mail(&settings, &args),
+        Command::Import(args) => import(&settings, &args),
         Command::Progress(args) => match args.command {
             ProgressCommand::Rebuild => progress_rebuild(&settings),
         },
@@ -69,6 +70,94 @@ fn serve_settings(args: ServeArgs) -> anyhow::Result<ServeSettings> {
         workers: args.http_workers,
         match_weights,
     })
+}
+
+fn import(settings: &Settings, args: &ImportArgs) -> anyhow::Result<()> {
+    use crate::import::{self, Kind, Mode, Options};
+    let kind = Kind::parse(&args.kind)
+        .ok_or_else(|| anyhow::anyhow!("KIND: {} is neither households nor workers", args.kind))?;
+    let mode = Mode::parse(&args.mode).ok_or_else(|| {
+        anyhow::anyhow!(
+            "--mode: {} is neither all-or-nothing nor valid-rows",
+            args.mode
+        )
+    })?;
+    let lang = match args.lang.as_str() {
+        "vi" => Lang::Vi,
+        "en" => Lang::En,
+        other => anyhow::bail!("--lang: {other} is neither vi nor en"),
+    };
+    let mut connection = startup::open_and_migrate(settings)?;
+    let started = Instant::now();
+    let bar = if std::io::stderr().is_terminal() {
+        indicatif::ProgressBar::new(0)
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let (report, rows) = import::import_file(
+        &mut connection,
+        &accounts::Principal::operator(),
+        &args.file,
+        &Options {
+            kind,
+            mode,
+            dry_run: args.dry_run,
+            lang,
+        },
+        &mut |done, total| {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+            if bar.is_hidden() && done % 1000 == 0 {
+                tracing::info!(done, total, "rows imported");
+            }
+        },
+    )
+    .map_err(|error| anyhow::anyhow!("{error}"))?;
+    bar.finish_and_clear();
+    if let Some(out) = &args.errors_out
+        && report.rejected > 0
+    {
+        let bytes = import::errors_workbook(&rows, &report, lang)?;
+        std::fs::write(out, bytes)
+            .map_err(|error| anyhow::anyhow!("{}: {error}", out.display()))?;
+    }
+    if args.json {
+        println!("{}", serde_json::to_string(&report)?);
+    } else {
+        for error in &report.errors {
+            println!(
+                "{} {}, {}: {} ({})",
+                match lang {
+                    Lang::Vi => "Dòng",
+                    Lang::En => "Row",
+                },
+                error.row,
+                error.column,
+                error.message,
+                error.value
+            );
+        }
+        println!(
+            "{} rows in {:.1} s: {} created, {} updated, {} unchanged, {} rejected; {}.",
+            report.rows,
+            started.elapsed().as_secs_f64(),
+            report.created,
+            report.updated,
+            report.unchanged,
+            report.rejected,
+            if report.committed {
+                "kept"
+            } else if args.dry_run {
+                "dry run, nothing kept"
+            } else {
+                "nothing kept"
+            }
+        );
+    }
+    if report.rejected > 0 && !report.committed {
+        std::process::exit(2);
+    }
+    Ok(())
 }
 
 fn mail_settings(options: &MailOptions) -> anyhow::Result<crate::mail::MailSettings> {

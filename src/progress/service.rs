@@ -115,15 +115,14 @@ pub fn cli_selection(
     district: Option<&str>,
     commune: Option<&str>,
 ) -> Result<Selection, AppError> {
-    let operator = Principal {
-        user_id: String::new(),
-        role: Role::Admin,
-        employer_id: None,
-        worker_id: None,
-        area_units: None,
-        client_address: None,
-    };
-    selection(connection, &operator, Some(period), None, district, commune)
+    selection(
+        connection,
+        &Principal::operator(),
+        Some(period),
+        None,
+        district,
+        commune,
+    )
 }
 
 /// Turns the query into a selection, naming each bad field.

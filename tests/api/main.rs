@@ -9,6 +9,7 @@ mod demo;
 mod health;
 mod helpers;
 mod households;
+mod imports;
 mod mail;
 mod migrations;
 mod progress;

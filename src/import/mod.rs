@@ -1,0 +1,772 @@
+//! Imports of the lists communes keep in spreadsheets. Each row goes through the registry's own
+//! create or update (the same validation, audit, search changes and progress counts as the
+//! API), upserted by its natural key: a household by its code, a worker by CCCD. A row that
+//! would change nothing is left alone and counted `unchanged`, so importing a file twice
+//! changes nothing the second time.
+//!
+//! `all-or-nothing` (default) runs the file in one transaction and keeps none of it when a row
+//! is rejected; `valid-rows` keeps the good rows. Each row runs in a savepoint, so a rejected
+//! row never leaves half of itself behind; a process killed mid-import leaves nothing, as the
+//! transaction never committed.
+
+pub mod columns;
+pub mod sheet;
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use serde::Serialize;
+
+use self::columns::{Column, Value};
+use self::sheet::{Cell, Row};
+use crate::accounts::{self, Principal};
+use crate::db::DbConn;
+use crate::db::schema::{admin_unit_successors, admin_units, ethnic_groups, households, workers};
+use crate::domain::text;
+use crate::error::AppError;
+use crate::i18n::{self, Lang};
+use crate::registry;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Households,
+    Workers,
+}
+
+impl Kind {
+    pub fn parse(raw: &str) -> Option<Kind> {
+        match raw {
+            "households" => Some(Kind::Households),
+            "workers" => Some(Kind::Workers),
+            _ => None,
+        }
+    }
+
+    fn columns(self) -> &'static [Column] {
+        match self {
+            Kind::Households => columns::HOUSEHOLDS,
+            Kind::Workers => columns::WORKERS,
+        }
+    }
+
+    /// The column a row is found again by.
+    fn key(self) -> &'static str {
+        match self {
+            Kind::Households => "code",
+            Kind::Workers => "national_id",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Mode {
+    AllOrNothing,
+    ValidRows,
+}
+
+impl Mode {
+    pub fn parse(raw: &str) -> Option<Mode> {
+        match raw {
+            "all-or-nothing" => Some(Mode::AllOrNothing),
+            "valid-rows" => Some(Mode::ValidRows),
+            _ => None,
+        }
+    }
+}
+
+/// One rejected row: where, what, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct RowError {
+    pub row: usize,
+    /// The header as the file writes it (empty when the row as a whole is at fault).
+    pub column: String,
+    pub value: String,
+    pub field: String,
+    pub code: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportReport {
+    pub kind: Kind,
+    pub mode: Mode,
+    pub dry_run: bool,
+    /// Whether the rows below were kept.
+    pub committed: bool,
+    /// The header's row number.
+    pub header_row: usize,
+    pub rows: usize,
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    pub rejected: usize,
+    pub errors: Vec<RowError>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error(transparent)]
+    Sheet(#[from] sheet::SheetError),
+    #[error("{0}")]
+    Header(String),
+    #[error(transparent)]
+    Database(#[from] diesel::result::Error),
+    #[error("{0}")]
+    Unexpected(String),
+}
+
+pub struct Options {
+    pub kind: Kind,
+    pub mode: Mode,
+    pub dry_run: bool,
+    pub lang: Lang,
+}
+
+/// Imports a file; `progress` hears how many data rows are done.
+pub fn import_file(
+    connection: &mut DbConn,
+    principal: &Principal,
+    path: &Path,
+    options: &Options,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<(ImportReport, Vec<Row>), ImportError> {
+    let rows = sheet::read(path)?;
+    let report = import_rows(connection, principal, &rows, options, progress)?;
+    Ok((report, rows))
+}
+
+/// Where each known column is, found in the first rows that name at least two of them (title
+/// rows above the header are skipped).
+fn locate_header(rows: &[Row], kind: Kind) -> Option<(usize, Vec<(usize, &'static Column)>)> {
+    rows.iter().enumerate().take(30).find_map(|(index, row)| {
+        let mut found: Vec<(usize, &'static Column)> = Vec::new();
+        for (position, cell) in row.cells.iter().enumerate() {
+            if let Cell::Text(header) = cell
+                && let Some(column) = columns::find(kind.columns(), header)
+                && !found.iter().any(|(_, known)| known.field == column.field)
+            {
+                found.push((position, column));
+            }
+        }
+        (found.len() >= 2 && found.iter().any(|(_, column)| column.field == kind.key()))
+            .then_some((index, found))
+    })
+}
+
+pub fn import_rows(
+    connection: &mut DbConn,
+    principal: &Principal,
+    rows: &[Row],
+    options: &Options,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<ImportReport, ImportError> {
+    let kind = options.kind;
+    let Some((header_index, located)) = locate_header(rows, kind) else {
+        let wanted: Vec<&str> = kind
+            .columns()
+            .iter()
+            .filter(|column| column.field == kind.key())
+            .filter_map(|column| column.names.first().copied())
+            .collect();
+        return Err(ImportError::Header(match options.lang {
+            Lang::Vi => format!(
+                "Không tìm thấy dòng tiêu đề trong 30 dòng đầu: cần cột khóa ({}) và ít nhất một cột khác.",
+                wanted.join(", ")
+            ),
+            Lang::En => format!(
+                "No header row in the first 30 rows: it needs the key column ({}) and at least one other.",
+                wanted.join(", ")
+            ),
+        }));
+    };
+    let headers: HashMap<&str, (String, usize)> = located
+        .iter()
+        .map(|(position, column)| {
+            (
+                column.field,
+                (rows[header_index].cells[*position].display(), *position),
+            )
+        })
+        .collect();
+    let data: Vec<&Row> = rows[header_index + 1..]
+        .iter()
+        .filter(|row| row.cells.iter().any(|cell| !cell.is_empty()))
+        .collect();
+    let mut report = ImportReport {
+        kind,
+        mode: options.mode,
+        dry_run: options.dry_run,
+        committed: false,
+        header_row: rows[header_index].number,
+        rows: data.len(),
+        created: 0,
+        updated: 0,
+        unchanged: 0,
+        rejected: 0,
+        errors: Vec::new(),
+    };
+    let mut lookups = Lookups::load(connection)?;
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let outcome = connection.transaction(|connection| {
+        for (done, row) in data.iter().enumerate() {
+            let mut errors = match convert(connection, &mut lookups, kind, &located, row)? {
+                Err(errors) => errors,
+                Ok(fields) => {
+                    let key = fields
+                        .get(kind.key())
+                        .and_then(|value| value.as_str())
+                        .map(text::fold)
+                        .unwrap_or_default();
+                    match seen.get(&key) {
+                        Some(first) if !key.is_empty() => vec![RowError {
+                            row: row.number,
+                            column: String::new(),
+                            value: String::new(),
+                            field: kind.key().to_owned(),
+                            code: "duplicate_in_file".to_owned(),
+                            message: match options.lang {
+                                Lang::Vi => format!("Trùng với dòng {first} của tệp."),
+                                Lang::En => format!("The same as row {first} of the file."),
+                            },
+                        }],
+                        _ => {
+                            seen.insert(key, row.number);
+                            match upsert(connection, principal, kind, fields)? {
+                                Ok(Outcome::Created) => {
+                                    report.created += 1;
+                                    Vec::new()
+                                }
+                                Ok(Outcome::Updated) => {
+                                    report.updated += 1;
+                                    Vec::new()
+                                }
+                                Ok(Outcome::Unchanged) => {
+                                    report.unchanged += 1;
+                                    Vec::new()
+                                }
+                                Err(error) => describe(&error, row, options.lang),
+                            }
+                        }
+                    }
+                }
+            };
+            if !errors.is_empty() {
+                for error in &mut errors {
+                    if let Some((header, position)) = headers.get(error.field.as_str()) {
+                        error.column.clone_from(header);
+                        if error.value.is_empty() {
+                            error.value = row
+                                .cells
+                                .get(*position)
+                                .map(Cell::display)
+                                .unwrap_or_default();
+                        }
+                    }
+                    if error.message.is_empty() {
+                        error.message = i18n::field_message(&error.code, options.lang, &[]);
+                    }
+                }
+                report.rejected += 1;
+                report.errors.extend(errors);
+            }
+            progress(done + 1, data.len());
+        }
+        let keep = !options.dry_run && (report.rejected == 0 || options.mode == Mode::ValidRows);
+        if keep {
+            Ok(())
+        } else {
+            Err(diesel::result::Error::RollbackTransaction)
+        }
+    });
+    match outcome {
+        Ok(()) => report.committed = true,
+        Err(diesel::result::Error::RollbackTransaction) => report.committed = false,
+        Err(error) => return Err(error.into()),
+    }
+    Ok(report)
+}
+
+enum Outcome {
+    Created,
+    Updated,
+    Unchanged,
+}
+
+/// A registry error of one row; its column, value and message are filled in by the caller.
+fn describe(error: &AppError, row: &Row, lang: Lang) -> Vec<RowError> {
+    let blank = |field: &str, code: &str, message: String| RowError {
+        row: row.number,
+        column: String::new(),
+        value: String::new(),
+        field: field.to_owned(),
+        code: code.to_owned(),
+        message,
+    };
+    match error {
+        AppError::Validation(fields) => fields
+            .iter()
+            .map(|error| {
+                blank(
+                    &error.field,
+                    error.code,
+                    i18n::field_message(error.code, lang, &error.params),
+                )
+            })
+            .collect(),
+        AppError::Duplicate { field, .. } => vec![blank(field, "duplicate", error.describe(lang))],
+        other => vec![blank("", "rejected", other.describe(lang))],
+    }
+}
+
+/// What the registry needs to resolve names to codes, loaded once per import.
+struct Lookups {
+    /// Commune name (lower case, accents kept) → code of the unit in force today, old names
+    /// through the reform.
+    communes: HashMap<String, String>,
+    /// The same without accents, where that is still unambiguous (`Chiềng Ơn` and `Chiềng On`
+    /// are two communes): `None` when two codes share it.
+    communes_folded: HashMap<String, Option<String>>,
+    /// Folded name or alias → ethnicity code.
+    ethnicities: HashMap<String, String>,
+}
+
+impl Lookups {
+    fn load(connection: &mut DbConn) -> QueryResult<Lookups> {
+        let today = accounts::now().date();
+        let units: Vec<(String, String, String, Option<NaiveDate>)> = admin_units::table
+            .filter(admin_units::kind.eq_any(["commune", "ward", "town"]))
+            .select((
+                admin_units::id,
+                admin_units::code,
+                admin_units::name,
+                admin_units::valid_to,
+            ))
+            .load(connection)?;
+        let successors: Vec<(String, String)> = admin_unit_successors::table
+            .select((
+                admin_unit_successors::predecessor_id,
+                admin_unit_successors::successor_id,
+            ))
+            .load(connection)?;
+        let code_of: HashMap<&str, &str> = units
+            .iter()
+            .map(|(id, code, _, _)| (id.as_str(), code.as_str()))
+            .collect();
+        let mut communes = HashMap::new();
+        // Old names first, so a name still in force wins.
+        let (old, current): (Vec<_>, Vec<_>) = units
+            .iter()
+            .partition(|(_, _, _, valid_to)| valid_to.is_some_and(|end| end < today));
+        for (id, _, name, _) in old {
+            if let Some((_, successor)) = successors.iter().find(|(from, _)| from == id)
+                && let Some(code) = code_of.get(successor.as_str())
+            {
+                communes.insert(unit_key(name), (*code).to_owned());
+            }
+        }
+        for (_, code, name, _) in current {
+            communes.insert(unit_key(name), code.clone());
+        }
+        let mut communes_folded: HashMap<String, Option<String>> = HashMap::new();
+        for (name, code) in &communes {
+            communes_folded
+                .entry(text::fold(name))
+                .and_modify(|known| {
+                    if known.as_deref() != Some(code.as_str()) {
+                        *known = None;
+                    }
+                })
+                .or_insert_with(|| Some(code.clone()));
+        }
+        let groups: Vec<(String, String, String)> = ethnic_groups::table
+            .select((
+                ethnic_groups::code,
+                ethnic_groups::name,
+                ethnic_groups::aliases,
+            ))
+            .load(connection)?;
+        let mut ethnicities = HashMap::new();
+        for (code, name, aliases) in groups {
+            for alias in aliases.split(';') {
+                let alias = alias.split('(').next().unwrap_or_default();
+                if !alias.trim().is_empty() {
+                    ethnicities.insert(columns::header_key(alias), code.clone());
+                }
+            }
+            ethnicities.insert(columns::header_key(&name), code);
+        }
+        Ok(Lookups {
+            communes,
+            communes_folded,
+            ethnicities,
+        })
+    }
+}
+
+impl Lookups {
+    /// A commune's code from its name: exactly as written first, then without accents when
+    /// only one commune goes by that.
+    fn commune(&self, name: &str) -> Option<String> {
+        let key = unit_key(name);
+        self.communes.get(&key).cloned().or_else(|| {
+            self.communes_folded
+                .get(&text::fold(&key))
+                .cloned()
+                .flatten()
+        })
+    }
+}
+
+/// `Xã Chiềng Xôm` and `chiềng  xôm` alike: lower case, NFC, without the unit's prefix.
+fn unit_key(name: &str) -> String {
+    let key = text::normalize(name).to_lowercase();
+    for prefix in ["thị trấn ", "xã ", "phường "] {
+        if let Some(rest) = key.strip_prefix(prefix) {
+            return rest.to_owned();
+        }
+    }
+    key
+}
+
+type Fields = serde_json::Map<String, serde_json::Value>;
+
+/// The row as the registry's JSON input; errors for cells that cannot be read at all.
+fn convert(
+    connection: &mut DbConn,
+    lookups: &mut Lookups,
+    kind: Kind,
+    located: &[(usize, &'static Column)],
+    row: &Row,
+) -> QueryResult<Result<Fields, Vec<RowError>>> {
+    let mut fields = Fields::new();
+    let mut errors = Vec::new();
+    for (position, column) in located {
+        let cell = row.cells.get(*position).cloned().unwrap_or(Cell::Empty);
+        if cell.is_empty() {
+            continue;
+        }
+        let shown = cell.display();
+        let fail = |code: &str| RowError {
+            row: row.number,
+            column: String::new(),
+            value: shown.clone(),
+            field: column.field.to_owned(),
+            code: code.to_owned(),
+            message: String::new(),
+        };
+        let value: Result<serde_json::Value, RowError> = match column.value {
+            Value::Text => Ok(shown.clone().into()),
+            Value::Integer => integer(&cell)
+                .map(Into::into)
+                .ok_or_else(|| fail("invalid_number")),
+            Value::Boolean => boolean(&shown)
+                .map(Into::into)
+                .ok_or_else(|| fail("invalid_boolean")),
+            Value::Date => date(&cell)
+                .map(|day| day.format("%Y-%m-%d").to_string().into())
+                .ok_or_else(|| fail("invalid_date")),
+            Value::Gender => Ok(gender(&shown).into()),
+            Value::Ethnicity => Ok(match integer(&cell) {
+                Some(number) => format!("{number:02}"),
+                None => lookups
+                    .ethnicities
+                    .get(&columns::header_key(&shown))
+                    .cloned()
+                    .unwrap_or(shown.clone()),
+            }
+            .into()),
+            Value::Commune => Ok(match integer(&cell) {
+                Some(number) => format!("{number:05}"),
+                None => lookups.commune(&shown).unwrap_or(shown.clone()),
+            }
+            .into()),
+            Value::List => Ok(shown
+                .split([',', ';'])
+                .map(str::trim)
+                .filter(|item| !item.is_empty())
+                .map(|item| serde_json::Value::from(item.to_owned()))
+                .collect::<Vec<_>>()
+                .into()),
+            Value::Household => {
+                let id: Option<String> = households::table
+                    .filter(households::code.eq(&shown))
+                    .filter(households::archived_at.is_null())
+                    .select(households::id)
+                    .first(connection)
+                    .optional()?;
+                id.map(Into::into).ok_or_else(|| fail("unknown_household"))
+            }
+        };
+        match value {
+            Ok(value) => {
+                fields.insert(column.field.to_owned(), value);
+            }
+            Err(error) => errors.push(error),
+        }
+    }
+    if !fields.contains_key(kind.key()) && errors.is_empty() {
+        errors.push(RowError {
+            row: row.number,
+            column: String::new(),
+            value: String::new(),
+            field: kind.key().to_owned(),
+            code: "required".to_owned(),
+            message: String::new(),
+        });
+    }
+    Ok(if errors.is_empty() {
+        Ok(fields)
+    } else {
+        Err(errors)
+    })
+}
+
+fn integer(cell: &Cell) -> Option<i64> {
+    match cell {
+        Cell::Number(number) if number.fract() == 0.0 => Some(*number as i64),
+        // 1.500.000 or 1,500,000 or 1 500 000
+        Cell::Text(raw) => {
+            let digits: String = raw
+                .chars()
+                .filter(|c| !matches!(c, '.' | ',' | ' '))
+                .collect();
+            (!digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()))
+                .then(|| digits.parse().ok())
+                .flatten()
+        }
+        _ => None,
+    }
+}
+
+fn boolean(raw: &str) -> Option<bool> {
+    match text::fold(raw).as_str() {
+        "x" | "co" | "c" | "yes" | "y" | "true" | "1" | "dong y" => Some(true),
+        "khong" | "k" | "no" | "n" | "false" | "0" | "-" => Some(false),
+        _ => None,
+    }
+}
+
+fn gender(raw: &str) -> String {
+    match text::fold(raw).as_str() {
+        "nam" | "male" | "m" => "male".to_owned(),
+        "nu" | "female" | "f" => "female".to_owned(),
+        _ => raw.to_owned(),
+    }
+}
+
+/// An Excel date, a serial, `dd/mm/yyyy` (or with `-` or `.`) or `yyyy-mm-dd`.
+fn date(cell: &Cell) -> Option<NaiveDate> {
+    match cell {
+        Cell::Date(day) => Some(*day),
+        Cell::Number(serial) => sheet::serial_day(*serial),
+        Cell::Text(raw) => {
+            let raw = raw.trim();
+            NaiveDate::parse_from_str(raw, "%Y-%m-%d").ok().or_else(|| {
+                let parts: Vec<&str> = raw.split(['/', '-', '.']).collect();
+                match parts.as_slice() {
+                    [day, month, year] if year.len() == 4 => NaiveDate::from_ymd_opt(
+                        year.parse().ok()?,
+                        month.parse().ok()?,
+                        day.parse().ok()?,
+                    ),
+                    _ => None,
+                }
+            })
+        }
+        Cell::Empty => None,
+    }
+}
+
+/// Creates the record, or updates the one with the same key; an update that changes nothing
+/// is undone and counted unchanged.
+fn upsert(
+    connection: &mut DbConn,
+    principal: &Principal,
+    kind: Kind,
+    fields: Fields,
+) -> QueryResult<Result<Outcome, AppError>> {
+    let key = fields
+        .get(kind.key())
+        .and_then(|value| value.as_str())
+        .unwrap_or_default()
+        .to_owned();
+    let result = connection.transaction(|connection| -> Result<Outcome, AppError> {
+        match kind {
+            Kind::Households => {
+                let input: registry::households::HouseholdInput =
+                    serde_json::from_value(fields.into()).map_err(bad_input)?;
+                let existing: Option<String> = households::table
+                    .filter(households::code.eq(&key))
+                    .filter(households::archived_at.is_null())
+                    .select(households::id)
+                    .first(connection)
+                    .optional()?;
+                match existing {
+                    None => {
+                        registry::households::create(connection, principal, input)?;
+                        Ok(Outcome::Created)
+                    }
+                    Some(id) => {
+                        let before = registry::households::read(connection, principal, &id)?;
+                        let after =
+                            registry::households::update(connection, principal, &id, input)?;
+                        same_or_updated(to_json(&before)?, to_json(&after)?)
+                    }
+                }
+            }
+            Kind::Workers => {
+                let existing: Option<(String, String, NaiveDate)> = workers::table
+                    .filter(workers::national_id.eq(&key))
+                    .select((workers::id, workers::full_name, workers::birth_date))
+                    .first(connection)
+                    .optional()?;
+                if let Some((_, name, born)) = &existing {
+                    let other_name = fields
+                        .get("full_name")
+                        .and_then(|value| value.as_str())
+                        .is_some_and(|sent| text::fold(sent) != text::fold(name));
+                    let other_birth = fields
+                        .get("birth_date")
+                        .and_then(|value| value.as_str())
+                        .is_some_and(|sent| sent != born.format("%Y-%m-%d").to_string());
+                    if other_name || other_birth {
+                        // The CCCD belongs to someone else: never overwrite a person with another.
+                        return Err(AppError::field("national_id", "national_id_conflict"));
+                    }
+                }
+                let input: registry::workers::WorkerInput =
+                    serde_json::from_value(fields.into()).map_err(bad_input)?;
+                match existing {
+                    None => {
+                        registry::workers::create(connection, principal, input)?;
+                        Ok(Outcome::Created)
+                    }
+                    Some((id, _, _)) => {
+                        let before = registry::workers::read(connection, principal, &id)?;
+                        let after = registry::workers::update(connection, principal, &id, input)?;
+                        same_or_updated(before, after)
+                    }
+                }
+            }
+        }
+    });
+    // The row's savepoint is rolled back whatever went wrong: the row is rejected, the rest go on.
+    match result {
+        Ok(outcome) => Ok(Ok(outcome)),
+        Err(AppError::Conflict("import_unchanged")) => Ok(Ok(Outcome::Unchanged)),
+        Err(error) => Ok(Err(error)),
+    }
+}
+
+fn bad_input(error: serde_json::Error) -> AppError {
+    AppError::Unexpected(anyhow::anyhow!("import row: {error}"))
+}
+
+fn to_json<T: Serialize>(value: &T) -> Result<serde_json::Value, AppError> {
+    serde_json::to_value(value).map_err(|error| AppError::Unexpected(error.into()))
+}
+
+/// Unchanged when nothing but the times moved: then the update is rolled back.
+fn same_or_updated(
+    before: serde_json::Value,
+    after: serde_json::Value,
+) -> Result<Outcome, AppError> {
+    let strip = |mut value: serde_json::Value| {
+        if let Some(object) = value.as_object_mut() {
+            object.retain(|key, _| !key.ends_with("_at"));
+        }
+        value
+    };
+    if strip(before) == strip(after) {
+        Err(AppError::Conflict("import_unchanged"))
+    } else {
+        Ok(Outcome::Updated)
+    }
+}
+
+/// The rejected rows as the file had them, under its header, with the reasons in a last
+/// column: the officer fixes them there and imports that file again.
+pub fn errors_workbook(
+    rows: &[Row],
+    report: &ImportReport,
+    lang: Lang,
+) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name(match lang {
+        Lang::Vi => "Dòng bị từ chối",
+        Lang::En => "Rejected rows",
+    })?;
+    let bold = Format::new().set_bold();
+    let header = rows.iter().find(|row| row.number == report.header_row);
+    let width = rows.iter().map(|row| row.cells.len()).max().unwrap_or(0);
+    let write_row = |sheet: &mut rust_xlsxwriter::Worksheet,
+                     at: u32,
+                     row: &Row,
+                     format: Option<&Format>|
+     -> Result<(), rust_xlsxwriter::XlsxError> {
+        for (column, cell) in row.cells.iter().enumerate() {
+            let column = u16::try_from(column).unwrap_or(u16::MAX);
+            match (cell, format) {
+                (Cell::Empty, _) => {}
+                (Cell::Number(number), _) => {
+                    sheet.write_number(at, column, *number)?;
+                }
+                (Cell::Date(day), _) => {
+                    sheet.write_string(at, column, day.format("%d/%m/%Y").to_string())?;
+                }
+                (Cell::Text(text), Some(format)) => {
+                    sheet.write_string_with_format(at, column, text, format)?;
+                }
+                (Cell::Text(text), None) => {
+                    sheet.write_string(at, column, text)?;
+                }
+            }
+        }
+        Ok(())
+    };
+    let reason_column = u16::try_from(width).unwrap_or(u16::MAX);
+    if let Some(header) = header {
+        write_row(sheet, 0, header, Some(&bold))?;
+    }
+    sheet.write_string_with_format(
+        0,
+        reason_column,
+        match lang {
+            Lang::Vi => "Lý do",
+            Lang::En => "Reason",
+        },
+        &bold,
+    )?;
+    let mut at = 1;
+    for row in rows.iter().filter(|row| row.number > report.header_row) {
+        let reasons: Vec<String> = report
+            .errors
+            .iter()
+            .filter(|error| error.row == row.number)
+            .map(|error| match (error.column.is_empty(), lang) {
+                (true, _) => error.message.clone(),
+                (false, Lang::Vi) => format!(
+                    "Dòng {}, cột {}: {}",
+                    row.number, error.column, error.message
+                ),
+                (false, Lang::En) => format!(
+                    "Row {}, column {}: {}",
+                    row.number, error.column, error.message
+                ),
+            })
+            .collect();
+        if reasons.is_empty() {
+            continue;
+        }
+        write_row(sheet, at, row, None)?;
+        sheet.write_string(at, reason_column, reasons.join("; "))?;
+        at += 1;
+    }
+    workbook.save_to_buffer()
+}
