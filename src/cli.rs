@@ -200,6 +200,12 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 50)]
         iterations: usize,
     },
+    /// Writes a household list of this many rows as .xlsx and imports it, twice (the second
+    /// import finds every row unchanged), into the database given (use an empty one).
+    Import {
+        #[arg(long, default_value_t = 100_000)]
+        rows: usize,
+    },
 }
 
 #[derive(Debug, Args)]

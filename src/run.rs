@@ -42,6 +42,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 workers,
                 iterations,
             } => crate::progress::bench::run(&settings, workers, iterations),
+            BenchCommand::Import { rows } => crate::import::bench::run(&settings, rows),
             BenchCommand::Match {
                 workers,
                 postgres,

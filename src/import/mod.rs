@@ -9,6 +9,7 @@
 //! row never leaves half of itself behind; a process killed mid-import leaves nothing, as the
 //! transaction never committed.
 
+pub mod bench;
 pub mod columns;
 pub mod sheet;
 

@@ -14,6 +14,7 @@ use unicode_normalization::UnicodeNormalization;
 
 use crate::helpers::{TestDb, TestResult, sqlite_db, test_dbs};
 
+#[derive(Clone)]
 enum X {
     S(String),
     N(f64),
@@ -420,5 +421,57 @@ fn the_command_writes_the_rejected_rows_with_their_reasons_and_reads_csv_and_uni
         (Some(2), Some(0)),
         "{report}"
     );
+    Ok(())
+}
+
+#[test]
+fn an_import_killed_midway_leaves_no_rows() -> TestResult {
+    use std::io::{BufRead, BufReader};
+    let db = sqlite_db();
+    drop(db.migrated()?);
+    let folder = tempfile::tempdir()?;
+    let path = folder.path().join("ho-ngheo.xlsx");
+    let rows: Vec<Vec<X>> = (0..2500)
+        .map(|n| {
+            vec![
+                X::N(f64::from(n + 1)),
+                s(&format!("KILL-{n:05}")),
+                s("Lò Văn Piếng"),
+                s("03"),
+                s("03649"),
+                X::N(4.0),
+                X::N(900_000.0),
+                s("nutrition, sanitation, telecom"),
+            ]
+        })
+        .collect();
+    workbook(&path, HOUSEHOLD_HEADER, &rows)?;
+    let mut child = ketnoi(&db)
+        .args(["import", "households"])
+        .arg(&path)
+        .env("RUST_LOG", "info")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()?;
+    let stderr = child.stderr.take().ok_or("stderr")?;
+    // Killed once it says it is 1,000 rows in: the rows so far are written, not committed.
+    let mut progressed = false;
+    for line in BufReader::new(stderr).lines() {
+        if line?.contains("rows imported") {
+            progressed = true;
+            break;
+        }
+    }
+    child.kill()?; // SIGKILL
+    child.wait()?;
+    assert!(progressed, "the import never reported progress");
+    let mut connection = db.migrated()?;
+    let count: i64 = households::table.count().get_result(&mut connection)?;
+    assert_eq!(count, 0, "no partial rows");
+    // The database is whole and takes the next import.
+    let small = folder.path().join("nho.xlsx");
+    workbook(&small, HOUSEHOLD_HEADER, &rows[..3])?;
+    let report = run(&db, &small, &options(Kind::Households, Mode::AllOrNothing))?;
+    assert_eq!(report.created, 3);
     Ok(())
 }
