@@ -492,15 +492,9 @@ fn convert(
                 .map(|item| serde_json::Value::from(item.to_owned()))
                 .collect::<Vec<_>>()
                 .into()),
-            Value::Household => {
-                let id: Option<String> = households::table
-                    .filter(households::code.eq(&shown))
-                    .filter(households::archived_at.is_null())
-                    .select(households::id)
-                    .first(connection)
-                    .optional()?;
-                id.map(Into::into).ok_or_else(|| fail("unknown_household"))
-            }
+            Value::Household => household_id(connection, &shown)?
+                .map(Into::into)
+                .ok_or_else(|| fail("unknown_household")),
         };
         match value {
             Ok(value) => {
@@ -524,6 +518,16 @@ fn convert(
     } else {
         Err(errors)
     })
+}
+
+/// The household a code names (archived ones are not found).
+fn household_id(connection: &mut DbConn, code: &str) -> QueryResult<Option<String>> {
+    households::table
+        .filter(households::code.eq(code))
+        .filter(households::archived_at.is_null())
+        .select(households::id)
+        .first(connection)
+        .optional()
 }
 
 fn integer(cell: &Cell) -> Option<i64> {
@@ -598,23 +602,15 @@ fn upsert(
     // A row the registry already holds as written is left alone without writing anything
     // (no savepoint, no update to undo); anything else goes through the update, which decides.
     let current = match kind {
-        Kind::Households => {
-            let id: Option<String> = households::table
-                .filter(households::code.eq(&key))
-                .filter(households::archived_at.is_null())
-                .select(households::id)
-                .first(connection)
-                .optional()?;
-            match id {
-                Some(id) => match registry::households::read(connection, principal, &id)
-                    .and_then(|view| to_json(&view))
-                {
-                    Ok(view) => Some(view),
-                    Err(error) => return Ok(Err(error)),
-                },
-                None => None,
-            }
-        }
+        Kind::Households => match household_id(connection, &key)? {
+            Some(id) => match registry::households::read(connection, principal, &id)
+                .and_then(|view| to_json(&view))
+            {
+                Ok(view) => Some(view),
+                Err(error) => return Ok(Err(error)),
+            },
+            None => None,
+        },
         Kind::Workers => {
             let id: Option<String> = workers::table
                 .filter(workers::national_id.eq(&key))
@@ -638,13 +634,7 @@ fn upsert(
             Kind::Households => {
                 let input: registry::households::HouseholdInput =
                     serde_json::from_value(fields.into()).map_err(bad_input)?;
-                let existing: Option<String> = households::table
-                    .filter(households::code.eq(&key))
-                    .filter(households::archived_at.is_null())
-                    .select(households::id)
-                    .first(connection)
-                    .optional()?;
-                match existing {
+                match household_id(connection, &key)? {
                     None => {
                         registry::households::create(connection, principal, input)?;
                         Ok(Outcome::Created)
