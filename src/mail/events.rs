@@ -11,7 +11,7 @@ use diesel::prelude::*;
 use super::messages::{Enrolment, Hire, Interview, Message, ReferralNew};
 use super::outbox::{self, Extras};
 use crate::db::DbConn;
-use crate::db::schema::{admin_units, courses, employers, enrollments, users, vacancies, workers};
+use crate::db::schema::{courses, employers, enrollments, users, vacancies, workers};
 
 fn queue(
     connection: &mut DbConn,
@@ -41,12 +41,11 @@ fn unit_name(connection: &mut DbConn, id: Option<&str>) -> QueryResult<String> {
     let Some(id) = id else {
         return Ok(String::new());
     };
-    Ok(admin_units::table
-        .find(id)
-        .select(admin_units::name)
-        .first(connection)
-        .optional()?
-        .unwrap_or_default())
+    Ok(
+        crate::models::admin_units::names(connection, vec![id.to_owned()])?
+            .remove(id)
+            .unwrap_or_default(),
+    )
 }
 
 struct VacancyFacts {

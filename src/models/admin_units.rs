@@ -148,3 +148,16 @@ pub fn search(
         .select(AdminUnit::as_select())
         .load(connection)
 }
+
+/// Names of units by id; unknown ids are left out.
+pub fn names(
+    connection: &mut DbConn,
+    ids: Vec<String>,
+) -> QueryResult<std::collections::HashMap<String, String>> {
+    Ok(admin_units::table
+        .filter(admin_units::id.eq_any(ids))
+        .select((admin_units::id, admin_units::name))
+        .load::<(String, String)>(connection)?
+        .into_iter()
+        .collect())
+}

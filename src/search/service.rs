@@ -315,15 +315,6 @@ struct Record {
     facts: serde_json::Value,
 }
 
-fn unit_names(connection: &mut DbConn, ids: Vec<String>) -> QueryResult<HashMap<String, String>> {
-    Ok(admin_units::table
-        .filter(admin_units::id.eq_any(ids))
-        .select((admin_units::id, admin_units::name))
-        .load::<(String, String)>(connection)?
-        .into_iter()
-        .collect())
-}
-
 type WorkerSummary = (
     (String, String, NaiveDate, String, String),
     (String, String, Option<String>, bool, bool),
@@ -359,7 +350,10 @@ fn hydrate(
                     ),
                 ))
                 .load(connection)?;
-            let names = unit_names(connection, rows.iter().map(|row| row.0.3.clone()).collect())?;
+            let names = crate::models::admin_units::names(
+                connection,
+                rows.iter().map(|row| row.0.3.clone()).collect(),
+            )?;
             for (
                 (id, name, born, commune_id, skills),
                 (qualifications, availability, status, overseas, consent),
@@ -417,7 +411,7 @@ fn hydrate(
                     ),
                 ))
                 .load(connection)?;
-            let names = unit_names(
+            let names = crate::models::admin_units::names(
                 connection,
                 rows.iter().filter_map(|row| row.0.3.clone()).collect(),
             )?;
@@ -874,7 +868,7 @@ pub fn worker_matches_for(
             ),
         ))
         .load(connection)?;
-    let names = unit_names(
+    let names = crate::models::admin_units::names(
         connection,
         rows.iter().filter_map(|row| row.0.4.clone()).collect(),
     )?;

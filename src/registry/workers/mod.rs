@@ -1,14 +1,11 @@
 //! Workers: the people the job centre registers.
 
-use std::collections::HashMap;
-
 use diesel::prelude::*;
 
 use super::{Checks, Created, Page, PageRequest, permitted, units_for_codes};
 use crate::accounts::{self, Principal, Role};
 use crate::authz::{Action, Resource, Scope, allowed};
 use crate::db::DbConn;
-use crate::db::schema::admin_units;
 use crate::domain::text::fold;
 use crate::error::AppError;
 use crate::models::workers::{self as rows, NewWorker, Worker, WorkerFilter};
@@ -79,7 +76,7 @@ pub fn list(
     let mut occupations = rows::occupations_of(connection, &ids)?;
     let now = accounts::now();
     let items: Vec<serde_json::Value> = if scope == Scope::ReferredToOwn {
-        let names = commune_names(
+        let names = crate::models::admin_units::names(
             connection,
             rows.iter()
                 .map(|worker| worker.commune_id.clone())
@@ -127,18 +124,6 @@ pub fn list(
     })
 }
 
-fn commune_names(
-    connection: &mut DbConn,
-    ids: Vec<String>,
-) -> QueryResult<HashMap<String, String>> {
-    Ok(admin_units::table
-        .filter(admin_units::id.eq_any(ids))
-        .select((admin_units::id, admin_units::name))
-        .load::<(String, String)>(connection)?
-        .into_iter()
-        .collect())
-}
-
 /// Whether a record in `commune_id` is within the caller's reach for `scope`.
 fn in_scope(
     principal: &Principal,
@@ -179,7 +164,7 @@ pub fn read(
         .unwrap_or_default();
     let now = accounts::now();
     let value = if scope == Scope::ReferredToOwn {
-        let name = commune_names(connection, vec![worker.commune_id.clone()])?
+        let name = crate::models::admin_units::names(connection, vec![worker.commune_id.clone()])?
             .remove(&worker.commune_id)
             .unwrap_or_default();
         audit::record(
