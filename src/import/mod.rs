@@ -212,69 +212,64 @@ pub fn import_rows(
     };
     let mut lookups = Lookups::load(connection)?;
     let mut seen: HashMap<String, usize> = HashMap::new();
+    let context = RowContext {
+        principal,
+        kind,
+        located: &located,
+        headers: &headers,
+        lang: options.lang,
+    };
     let outcome = connection.transaction(|connection| {
-        for (done, row) in data.iter().enumerate() {
-            let mut errors = match convert(connection, &mut lookups, kind, &located, row)? {
-                Err(errors) => errors,
-                Ok(fields) => {
-                    let key = fields
-                        .get(kind.key())
-                        .and_then(|value| value.as_str())
-                        .map(text::fold)
-                        .unwrap_or_default();
-                    match seen.get(&key) {
-                        Some(first) if !key.is_empty() => vec![RowError {
-                            row: row.number,
-                            column: String::new(),
-                            value: String::new(),
-                            field: kind.key().to_owned(),
-                            code: "duplicate_in_file".to_owned(),
-                            message: match options.lang {
-                                Lang::Vi => format!("Trùng với dòng {first} của tệp."),
-                                Lang::En => format!("The same as row {first} of the file."),
-                            },
-                        }],
-                        _ => {
-                            seen.insert(key, row.number);
-                            match upsert(connection, principal, kind, fields)? {
-                                Ok(Outcome::Created) => {
-                                    report.created += 1;
-                                    Vec::new()
-                                }
-                                Ok(Outcome::Updated) => {
-                                    report.updated += 1;
-                                    Vec::new()
-                                }
-                                Ok(Outcome::Unchanged) => {
-                                    report.unchanged += 1;
-                                    Vec::new()
-                                }
-                                Err(error) => describe(&error, row, options.lang),
-                            }
-                        }
+        let mut done = 0;
+        for chunk in data.chunks(CHUNK_ROWS) {
+            // The chunk runs in one savepoint without one per row. A row the registry refuses
+            // may have written part of itself (and on PostgreSQL a failed statement spoils the
+            // transaction), so then the chunk is undone and run again with a savepoint per row.
+            let mut results = Vec::with_capacity(chunk.len());
+            let fast = connection.transaction(|connection| {
+                for row in chunk {
+                    let result =
+                        import_row(connection, &mut lookups, &mut seen, &context, row, false)?;
+                    if matches!(result, RowResult::Refused(_)) {
+                        return Err(diesel::result::Error::RollbackTransaction);
+                    }
+                    results.push(result);
+                }
+                Ok(())
+            });
+            match fast {
+                Ok(()) => {}
+                Err(diesel::result::Error::RollbackTransaction) => {
+                    for row in chunk {
+                        seen.retain(|_, first| *first != row.number);
+                    }
+                    results.clear();
+                    for row in chunk {
+                        results.push(import_row(
+                            connection,
+                            &mut lookups,
+                            &mut seen,
+                            &context,
+                            row,
+                            true,
+                        )?);
                     }
                 }
-            };
-            if !errors.is_empty() {
-                for error in &mut errors {
-                    if let Some((header, position)) = headers.get(error.field.as_str()) {
-                        error.column.clone_from(header);
-                        if error.value.is_empty() {
-                            error.value = row
-                                .cells
-                                .get(*position)
-                                .map(Cell::display)
-                                .unwrap_or_default();
-                        }
-                    }
-                    if error.message.is_empty() {
-                        error.message = i18n::field_message(&error.code, options.lang, &[]);
-                    }
-                }
-                report.rejected += 1;
-                report.errors.extend(errors);
+                Err(error) => return Err(error),
             }
-            progress(done + 1, data.len());
+            for result in results {
+                match result {
+                    RowResult::Created => report.created += 1,
+                    RowResult::Updated => report.updated += 1,
+                    RowResult::Unchanged => report.unchanged += 1,
+                    RowResult::Rejected(errors) | RowResult::Refused(errors) => {
+                        report.rejected += 1;
+                        report.errors.extend(errors);
+                    }
+                }
+                done += 1;
+            }
+            progress(done, data.len());
         }
         let keep = !options.dry_run && (report.rejected == 0 || options.mode == Mode::ValidRows);
         if keep {
@@ -289,6 +284,101 @@ pub fn import_rows(
         Err(error) => return Err(error.into()),
     }
     Ok(report)
+}
+
+/// Rows written between savepoints: enough that SQLite's savepoint journal is not paid per row,
+/// few enough that a refused row costs little to run again.
+const CHUNK_ROWS: usize = 500;
+
+/// What every row of one import shares.
+struct RowContext<'a> {
+    principal: &'a Principal,
+    kind: Kind,
+    located: &'a [(usize, &'static Column)],
+    /// Field → the header as the file writes it, and its position.
+    headers: &'a HashMap<&'static str, (String, usize)>,
+    lang: Lang,
+}
+
+enum RowResult {
+    Created,
+    Updated,
+    Unchanged,
+    /// Refused before anything was written: the row could not be read or repeats an earlier one.
+    Rejected(Vec<RowError>),
+    /// Refused by the registry, which may have written part of the row first.
+    Refused(Vec<RowError>),
+}
+
+/// One data row: read, checked against the file's earlier rows, upserted. With `savepoint`,
+/// a row the registry refuses leaves nothing behind.
+fn import_row(
+    connection: &mut DbConn,
+    lookups: &mut Lookups,
+    seen: &mut HashMap<String, usize>,
+    context: &RowContext,
+    row: &Row,
+    savepoint: bool,
+) -> QueryResult<RowResult> {
+    let kind = context.kind;
+    let lang = context.lang;
+    let result = match convert(connection, lookups, kind, context.located, row)? {
+        Err(errors) => RowResult::Rejected(errors),
+        Ok(fields) => {
+            let key = fields
+                .get(kind.key())
+                .and_then(|value| value.as_str())
+                .map(text::fold)
+                .unwrap_or_default();
+            match seen.get(&key) {
+                Some(first) if !key.is_empty() => RowResult::Rejected(vec![RowError {
+                    row: row.number,
+                    column: String::new(),
+                    value: String::new(),
+                    field: kind.key().to_owned(),
+                    code: "duplicate_in_file".to_owned(),
+                    message: match lang {
+                        Lang::Vi => format!("Trùng với dòng {first} của tệp."),
+                        Lang::En => format!("The same as row {first} of the file."),
+                    },
+                }]),
+                _ => {
+                    seen.insert(key, row.number);
+                    match upsert(connection, context.principal, kind, fields, savepoint)? {
+                        Ok(Outcome::Created) => RowResult::Created,
+                        Ok(Outcome::Updated) => RowResult::Updated,
+                        Ok(Outcome::Unchanged) => RowResult::Unchanged,
+                        Err(error) => RowResult::Refused(describe(&error, row, lang)),
+                    }
+                }
+            }
+        }
+    };
+    Ok(match result {
+        RowResult::Rejected(errors) => RowResult::Rejected(complete(errors, context, row)),
+        RowResult::Refused(errors) => RowResult::Refused(complete(errors, context, row)),
+        other => other,
+    })
+}
+
+/// Names each error's column as the file writes it, its value, and its message.
+fn complete(mut errors: Vec<RowError>, context: &RowContext, row: &Row) -> Vec<RowError> {
+    for error in &mut errors {
+        if let Some((header, position)) = context.headers.get(error.field.as_str()) {
+            error.column.clone_from(header);
+            if error.value.is_empty() {
+                error.value = row
+                    .cells
+                    .get(*position)
+                    .map(Cell::display)
+                    .unwrap_or_default();
+            }
+        }
+        if error.message.is_empty() {
+            error.message = i18n::field_message(&error.code, context.lang, &[]);
+        }
+    }
+    errors
 }
 
 enum Outcome {
@@ -587,108 +677,100 @@ fn date(cell: &Cell) -> Option<NaiveDate> {
 }
 
 /// Creates the record, or updates the one with the same key; an update that changes nothing
-/// is undone and counted unchanged.
+/// is undone and counted unchanged. A create runs in a savepoint only when asked: the caller's
+/// chunk savepoint covers it otherwise.
 fn upsert(
     connection: &mut DbConn,
     principal: &Principal,
     kind: Kind,
     fields: Fields,
+    savepoint: bool,
 ) -> QueryResult<Result<Outcome, AppError>> {
     let key = fields
         .get(kind.key())
         .and_then(|value| value.as_str())
         .unwrap_or_default()
         .to_owned();
-    // A row the registry already holds as written is left alone without writing anything
-    // (no savepoint, no update to undo); anything else goes through the update, which decides.
-    let current = match kind {
-        Kind::Households => match household_id(connection, &key)? {
-            Some(id) => match registry::households::read(connection, principal, &id)
-                .and_then(|view| to_json(&view))
-            {
-                Ok(view) => Some(view),
-                Err(error) => return Ok(Err(error)),
-            },
-            None => None,
-        },
-        Kind::Workers => {
-            let id: Option<String> = workers::table
-                .filter(workers::national_id.eq(&key))
-                .select(workers::id)
-                .first(connection)
-                .optional()?;
-            match id {
-                Some(id) => match registry::workers::read(connection, principal, &id) {
-                    Ok(view) => Some(view),
-                    Err(error) => return Ok(Err(error)),
-                },
-                None => None,
-            }
-        }
+    let existing = match kind {
+        Kind::Households => household_id(connection, &key)?.map(|id| (id, None)),
+        Kind::Workers => workers::table
+            .filter(workers::national_id.eq(&key))
+            .select((workers::id, workers::full_name, workers::birth_date))
+            .first::<(String, String, NaiveDate)>(connection)
+            .optional()?
+            .map(|(id, name, born)| (id, Some((name, born)))),
     };
-    if current.as_ref().is_some_and(|view| holds(view, &fields)) {
-        return Ok(Ok(Outcome::Unchanged));
+    let Some((id, person)) = existing else {
+        let create = |connection: &mut DbConn| -> Result<Outcome, AppError> {
+            match kind {
+                Kind::Households => {
+                    registry::households::create(connection, principal, parse(fields)?)?;
+                }
+                Kind::Workers => {
+                    registry::workers::create(connection, principal, parse(fields)?)?;
+                }
+            }
+            Ok(Outcome::Created)
+        };
+        return Ok(if savepoint {
+            connection.transaction(create)
+        } else {
+            create(connection)
+        });
+    };
+    if let Some((name, born)) = &person {
+        let other_name = fields
+            .get("full_name")
+            .and_then(|value| value.as_str())
+            .is_some_and(|sent| text::fold(sent) != text::fold(name));
+        let other_birth = fields
+            .get("birth_date")
+            .and_then(|value| value.as_str())
+            .is_some_and(|sent| sent != born.format("%Y-%m-%d").to_string());
+        if other_name || other_birth {
+            // The CCCD belongs to someone else: never overwrite a person with another.
+            return Ok(Err(AppError::field("national_id", "national_id_conflict")));
+        }
     }
+    // A row the registry already holds as written is left alone without writing anything;
+    // anything else goes through the update, which decides.
+    let current = match kind {
+        Kind::Households => {
+            registry::households::read(connection, principal, &id).and_then(|view| to_json(&view))
+        }
+        Kind::Workers => registry::workers::read(connection, principal, &id),
+    };
+    match current {
+        Ok(view) if holds(&view, &fields) => return Ok(Ok(Outcome::Unchanged)),
+        Ok(_) => {}
+        Err(error) => return Ok(Err(error)),
+    }
+    // Always in a savepoint: an update that changes nothing is rolled back.
     let result = connection.transaction(|connection| -> Result<Outcome, AppError> {
         match kind {
             Kind::Households => {
-                let input: registry::households::HouseholdInput =
-                    serde_json::from_value(fields.into()).map_err(bad_input)?;
-                match household_id(connection, &key)? {
-                    None => {
-                        registry::households::create(connection, principal, input)?;
-                        Ok(Outcome::Created)
-                    }
-                    Some(id) => {
-                        let before = registry::households::read(connection, principal, &id)?;
-                        let after =
-                            registry::households::update(connection, principal, &id, input)?;
-                        same_or_updated(to_json(&before)?, to_json(&after)?)
-                    }
-                }
+                let before = registry::households::read(connection, principal, &id)?;
+                let after =
+                    registry::households::update(connection, principal, &id, parse(fields)?)?;
+                same_or_updated(to_json(&before)?, to_json(&after)?)
             }
             Kind::Workers => {
-                let existing: Option<(String, String, NaiveDate)> = workers::table
-                    .filter(workers::national_id.eq(&key))
-                    .select((workers::id, workers::full_name, workers::birth_date))
-                    .first(connection)
-                    .optional()?;
-                if let Some((_, name, born)) = &existing {
-                    let other_name = fields
-                        .get("full_name")
-                        .and_then(|value| value.as_str())
-                        .is_some_and(|sent| text::fold(sent) != text::fold(name));
-                    let other_birth = fields
-                        .get("birth_date")
-                        .and_then(|value| value.as_str())
-                        .is_some_and(|sent| sent != born.format("%Y-%m-%d").to_string());
-                    if other_name || other_birth {
-                        // The CCCD belongs to someone else: never overwrite a person with another.
-                        return Err(AppError::field("national_id", "national_id_conflict"));
-                    }
-                }
-                let input: registry::workers::WorkerInput =
-                    serde_json::from_value(fields.into()).map_err(bad_input)?;
-                match existing {
-                    None => {
-                        registry::workers::create(connection, principal, input)?;
-                        Ok(Outcome::Created)
-                    }
-                    Some((id, _, _)) => {
-                        let before = registry::workers::read(connection, principal, &id)?;
-                        let after = registry::workers::update(connection, principal, &id, input)?;
-                        same_or_updated(before, after)
-                    }
-                }
+                let before = registry::workers::read(connection, principal, &id)?;
+                let after = registry::workers::update(connection, principal, &id, parse(fields)?)?;
+                same_or_updated(before, after)
             }
         }
     });
-    // The row's savepoint is rolled back whatever went wrong: the row is rejected, the rest go on.
     match result {
         Ok(outcome) => Ok(Ok(outcome)),
         Err(AppError::Conflict("import_unchanged")) => Ok(Ok(Outcome::Unchanged)),
         Err(error) => Ok(Err(error)),
     }
+}
+
+/// The row as the registry's input type.
+fn parse<T: serde::de::DeserializeOwned>(fields: Fields) -> Result<T, AppError> {
+    serde_json::from_value(fields.into()).map_err(bad_input)
 }
 
 /// Whether every field of the row already has that value in the record's view (lists in any

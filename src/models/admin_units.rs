@@ -107,7 +107,13 @@ pub fn resolve_commune(
 ) -> QueryResult<Option<AdminUnit>> {
     let units: Vec<AdminUnit> = admin_units::table
         .filter(admin_units::code.eq(code))
-        .filter(admin_units::kind.eq_any(["commune", "ward", "town"]))
+        // Not `eq_any`: a statement with an IN list is prepared again on every call.
+        .filter(
+            admin_units::kind
+                .eq("commune")
+                .or(admin_units::kind.eq("ward"))
+                .or(admin_units::kind.eq("town")),
+        )
         .order(admin_units::valid_from.desc())
         .select(AdminUnit::as_select())
         .load(connection)?;

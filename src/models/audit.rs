@@ -47,9 +47,14 @@ pub fn record(
             client_address: actor.client_address.clone(),
         })
         .collect();
-    crate::db::reference::insert_chunks(connection, &entries, |connection, chunk| {
-        crate::insert_rows!(connection, audit_log::table, chunk)
-    })?;
+    // One record (nearly every write) goes in as a single row, a statement the connection keeps
+    // prepared; a batch's statement differs with its length and is prepared each time.
+    match entries.as_slice() {
+        [entry] => crate::insert_rows!(connection, audit_log::table, entry)?,
+        _ => crate::db::reference::insert_chunks(connection, &entries, |connection, chunk| {
+            crate::insert_rows!(connection, audit_log::table, chunk)
+        })?,
+    };
     Ok(())
 }
 

@@ -676,15 +676,19 @@ fn load_household(connection: &mut DbConn, household_id: &str) -> QueryResult<Op
         .filter(workers::archived_at.is_null())
         .select(workers::id)
         .load(connection)?;
-    let sustained = progress_facts::table
-        .filter(progress_facts::key.eq(key::SUSTAINED))
-        .filter(progress_facts::subject_id.eq_any(&members))
-        .select((
-            progress_facts::period_code,
-            progress_facts::counted_on,
-            progress_facts::subject_id,
-        ))
-        .load(connection)?;
+    let sustained = if members.is_empty() {
+        Vec::new()
+    } else {
+        progress_facts::table
+            .filter(progress_facts::key.eq(key::SUSTAINED))
+            .filter(progress_facts::subject_id.eq_any(&members))
+            .select((
+                progress_facts::period_code,
+                progress_facts::counted_on,
+                progress_facts::subject_id,
+            ))
+            .load(connection)?
+    };
     let minority = is_minority(connection, &row.4)?;
     Ok(Some(household_in(row, minority, sustained)))
 }
@@ -702,8 +706,20 @@ fn apply(connection: &mut DbConn, subject_id: &str, mut new: Vec<Fact>) -> Query
     }
     diesel::delete(progress_facts::table.filter(progress_facts::subject_id.eq(subject_id)))
         .execute(connection)?;
-    if !new.is_empty() {
-        insert_rows!(connection, progress_facts::table, &new)?;
+    match connection {
+        // One row at a time on SQLite: a subject has a few facts, and a single row's statement
+        // stays prepared where a batch of varying length is prepared each time.
+        DbConn::Sqlite(_) => {
+            for fact in &new {
+                insert_rows!(connection, progress_facts::table, fact)?;
+            }
+        }
+        #[cfg(feature = "postgres")]
+        DbConn::Pg(_) if !new.is_empty() => {
+            insert_rows!(connection, progress_facts::table, &new)?;
+        }
+        #[cfg(feature = "postgres")]
+        DbConn::Pg(_) => {}
     }
     let mut districts: HashMap<String, String> = HashMap::new();
     for fact in old.iter().chain(&new) {
