@@ -235,7 +235,7 @@ pub fn import_rows(
                     }
                     results.push(result);
                 }
-                Ok(())
+                refresh_created(connection, &results)
             });
             match fast {
                 Ok(()) => {}
@@ -254,12 +254,13 @@ pub fn import_rows(
                             true,
                         )?);
                     }
+                    refresh_created(connection, &results)?;
                 }
                 Err(error) => return Err(error),
             }
             for result in results {
                 match result {
-                    RowResult::Created => report.created += 1,
+                    RowResult::Created(_) => report.created += 1,
                     RowResult::Updated => report.updated += 1,
                     RowResult::Unchanged => report.unchanged += 1,
                     RowResult::Rejected(errors) | RowResult::Refused(errors) => {
@@ -286,6 +287,18 @@ pub fn import_rows(
     Ok(report)
 }
 
+/// Derives the progress facts of the households a chunk created, in one go.
+fn refresh_created(connection: &mut DbConn, results: &[RowResult]) -> QueryResult<()> {
+    let created: Vec<String> = results
+        .iter()
+        .filter_map(|result| match result {
+            RowResult::Created(Some(id)) => Some(id.clone()),
+            _ => None,
+        })
+        .collect();
+    crate::progress::facts::refresh_new_households(connection, &created)
+}
+
 /// Rows written between savepoints: enough that SQLite's savepoint journal is not paid per row,
 /// few enough that a refused row costs little to run again.
 const CHUNK_ROWS: usize = 500;
@@ -301,7 +314,8 @@ struct RowContext<'a> {
 }
 
 enum RowResult {
-    Created,
+    /// With the id of a household whose progress facts are still to be derived.
+    Created(Option<String>),
     Updated,
     Unchanged,
     /// Refused before anything was written: the row could not be read or repeats an earlier one.
@@ -345,7 +359,7 @@ fn import_row(
                 _ => {
                     seen.insert(key, row.number);
                     match upsert(connection, context.principal, kind, fields, savepoint)? {
-                        Ok(Outcome::Created) => RowResult::Created,
+                        Ok(Outcome::Created(pending)) => RowResult::Created(pending),
                         Ok(Outcome::Updated) => RowResult::Updated,
                         Ok(Outcome::Unchanged) => RowResult::Unchanged,
                         Err(error) => RowResult::Refused(describe(&error, row, lang)),
@@ -382,7 +396,8 @@ fn complete(mut errors: Vec<RowError>, context: &RowContext, row: &Row) -> Vec<R
 }
 
 enum Outcome {
-    Created,
+    /// With the id of a household whose progress facts are still to be derived.
+    Created(Option<String>),
     Updated,
     Unchanged,
 }
@@ -703,14 +718,19 @@ fn upsert(
     let Some((id, person)) = existing else {
         let create = |connection: &mut DbConn| -> Result<Outcome, AppError> {
             match kind {
-                Kind::Households => {
-                    registry::households::create(connection, principal, parse(fields)?)?;
-                }
+                Kind::Households => Ok(Outcome::Created(Some(
+                    registry::households::create_for_import(
+                        connection,
+                        principal,
+                        parse(fields)?,
+                        registry::households::Facts::Later,
+                    )?,
+                ))),
                 Kind::Workers => {
                     registry::workers::create(connection, principal, parse(fields)?)?;
+                    Ok(Outcome::Created(None))
                 }
             }
-            Ok(Outcome::Created)
         };
         return Ok(if savepoint {
             connection.transaction(create)

@@ -155,11 +155,29 @@ pub fn insert(
     household: &NewHousehold,
     deprivations: &[String],
 ) -> QueryResult<()> {
+    insert_unrefreshed(connection, household, deprivations)?;
+    crate::progress::facts::refresh_household(connection, &household.id)
+}
+
+/// Inserts a new household without deriving its progress facts: the caller passes its id to
+/// [`crate::progress::facts::refresh_new_households`] before the transaction ends.
+pub fn insert_unrefreshed(
+    connection: &mut DbConn,
+    household: &NewHousehold,
+    deprivations: &[String],
+) -> QueryResult<()> {
     diesel::insert_into(households::table)
         .values(household)
         .execute(connection)?;
-    replace_deprivations(connection, &household.id, deprivations)?;
-    crate::progress::facts::refresh_household(connection, &household.id)
+    for key in deprivations {
+        diesel::insert_into(household_deprivations::table)
+            .values(&NewHouseholdDeprivation {
+                household_id: household.id.clone(),
+                indicator_key: key.clone(),
+            })
+            .execute(connection)?;
+    }
+    Ok(())
 }
 
 pub fn replace_deprivations(

@@ -503,12 +503,52 @@ pub fn create(
     principal: &Principal,
     input: HouseholdInput,
 ) -> Result<Created, AppError> {
+    let (household, deprivations) = insert(connection, principal, input, Facts::Now)?;
+    let stored = rows::find(connection, &household.id)?.ok_or(AppError::NotFound)?;
+    let body = serde_json::to_value(view(stored, deprivations))
+        .map_err(|error| AppError::Unexpected(error.into()))?;
+    Ok(Created {
+        status: 201,
+        location: Some(format!("/api/v1/households/{}", household.id)),
+        body,
+    })
+}
+
+/// Whether a new household's progress facts are derived with it or by the caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Facts {
+    Now,
+    /// The caller hands the id to [`crate::progress::facts::refresh_new_households`] before
+    /// its transaction ends (an import, for many rows at once).
+    Later,
+}
+
+/// Validates and writes a new household, audited; returns its id. Nothing is written when
+/// the input is refused.
+pub fn create_for_import(
+    connection: &mut DbConn,
+    principal: &Principal,
+    input: HouseholdInput,
+    facts: Facts,
+) -> Result<String, AppError> {
+    insert(connection, principal, input, facts).map(|(household, _)| household.id)
+}
+
+fn insert(
+    connection: &mut DbConn,
+    principal: &Principal,
+    input: HouseholdInput,
+    facts: Facts,
+) -> Result<(NewHousehold, Vec<String>), AppError> {
     permitted(principal, Resource::Households, Action::Create)?;
     let sent = input.sent_fields();
     let (household, deprivations) =
         validate(connection, principal, input, None, accounts::now().date())?;
     duplicate_code(connection, &household)?;
-    rows::insert(connection, &household, &deprivations)?;
+    match facts {
+        Facts::Now => rows::insert(connection, &household, &deprivations)?,
+        Facts::Later => rows::insert_unrefreshed(connection, &household, &deprivations)?,
+    }
     audit::record(
         connection,
         &principal.actor(),
@@ -518,14 +558,7 @@ pub fn create(
         &sent,
         household.updated_at,
     )?;
-    let stored = rows::find(connection, &household.id)?.ok_or(AppError::NotFound)?;
-    let body = serde_json::to_value(view(stored, deprivations))
-        .map_err(|error| AppError::Unexpected(error.into()))?;
-    Ok(Created {
-        status: 201,
-        location: Some(format!("/api/v1/households/{}", household.id)),
-        body,
-    })
+    Ok((household, deprivations))
 }
 
 pub fn update(
