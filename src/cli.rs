@@ -44,8 +44,11 @@ pub enum Command {
     Report(ReportArgs),
     /// The progress facts the targets are counted from.
     Progress(ProgressArgs),
-    /// Import a commune's list from .xlsx, .ods, .csv or Unicode text (households, workers).
+    /// Import a list from .xlsx, .ods, .csv or Unicode text (households, workers, employers,
+    /// vacancies, courses).
     Import(ImportArgs),
+    /// Export a registry as .xlsx or .csv under the headers `import` reads.
+    Export(ExportArgs),
     /// The e-mail outbox: deliver what is due now, queue the weekly digests, retry a message.
     Mail(MailArgs),
     /// Measure Ketnoi against alternatives on generated data.
@@ -54,7 +57,7 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// households or workers.
+    /// households, workers, employers, vacancies or courses.
     pub kind: String,
     pub file: PathBuf,
     /// Check every row and report, keeping nothing.
@@ -70,6 +73,17 @@ pub struct ImportArgs {
     #[arg(long)]
     pub json: bool,
     /// vi or en: the language of the reasons.
+    #[arg(long, default_value = "vi")]
+    pub lang: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// households, workers, employers, vacancies or courses.
+    pub kind: String,
+    /// The file to write: .xlsx or .csv, by its extension.
+    pub file: PathBuf,
+    /// vi or en: the language of the headers.
     #[arg(long, default_value = "vi")]
     pub lang: String,
 }

@@ -108,6 +108,14 @@ pub fn field_message(code: &str, lang: Lang, params: &[(&'static str, String)]) 
             "No occupation has this code.",
         ),
         "unknown_household" => ("Không có hộ gia đình này.", "There is no such household."),
+        "unknown_record" => (
+            "Không có bản ghi nào mang mã này (hoặc đã lưu trữ).",
+            "No record has this id (or it is archived).",
+        ),
+        "import_ambiguous" => (
+            "Có nhiều bản ghi cùng khóa này; hãy sửa trực tiếp trên hệ thống.",
+            "Several records share this key; change them in the application.",
+        ),
         "unknown_worker" => ("Không có người lao động này.", "There is no such worker."),
         "unknown_employer" => ("Không có doanh nghiệp này.", "There is no such employer."),
         "unknown_area" => (

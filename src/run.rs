@@ -7,8 +7,9 @@ use std::io::IsTerminal;
 
 use crate::accounts::{self, CreateUser, Role};
 use crate::cli::{
-    AreaCommand, BenchCommand, Cli, Command, DemoArgs, ImportArgs, MailArgs, MailCommand,
-    MailOptions, MigrateArgs, ProgressCommand, ReindexArgs, ReportArgs, ServeArgs, UserCommand,
+    AreaCommand, BenchCommand, Cli, Command, DemoArgs, ExportArgs, ImportArgs, MailArgs,
+    MailCommand, MailOptions, MigrateArgs, ProgressCommand, ReindexArgs, ReportArgs, ServeArgs,
+    UserCommand,
 };
 use crate::config::{ServeSettings, Settings};
 use crate::db::{self, DatabaseUrl, migrations};
@@ -34,6 +35,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Report(args) => report(&settings, &args),
         Command::Mail(args) => mail(&settings, &args),
         Command::Import(args) => import(&settings, &args),
+        Command::Export(args) => export(&settings, &args),
         Command::Progress(args) => match args.command {
             ProgressCommand::Rebuild => progress_rebuild(&settings),
         },
@@ -73,21 +75,58 @@ fn serve_settings(args: ServeArgs) -> anyhow::Result<ServeSettings> {
     })
 }
 
+fn parse_kind(raw: &str) -> anyhow::Result<crate::import::Kind> {
+    crate::import::Kind::parse(raw).ok_or_else(|| {
+        anyhow::anyhow!("KIND: {raw} is none of households, workers, employers, vacancies, courses")
+    })
+}
+
+fn parse_lang(raw: &str) -> anyhow::Result<Lang> {
+    match raw {
+        "vi" => Ok(Lang::Vi),
+        "en" => Ok(Lang::En),
+        other => anyhow::bail!("--lang: {other} is neither vi nor en"),
+    }
+}
+
+fn export(settings: &Settings, args: &ExportArgs) -> anyhow::Result<()> {
+    use crate::import::export::{self, Format};
+    let kind = parse_kind(&args.kind)?;
+    let lang = parse_lang(&args.lang)?;
+    let format = args
+        .file
+        .extension()
+        .and_then(|extension| Format::parse(&extension.to_string_lossy().to_lowercase()))
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "{}: the file must end in .xlsx or .csv",
+                args.file.display()
+            )
+        })?;
+    let mut connection = startup::open_and_migrate(settings)?;
+    let bytes = export::export(
+        &mut connection,
+        &accounts::Principal::operator(),
+        kind,
+        format,
+        lang,
+    )
+    .map_err(|error| anyhow::anyhow!("{}", error.describe(lang)))?;
+    std::fs::write(&args.file, bytes)
+        .map_err(|error| anyhow::anyhow!("{}: {error}", args.file.display()))?;
+    Ok(())
+}
+
 fn import(settings: &Settings, args: &ImportArgs) -> anyhow::Result<()> {
-    use crate::import::{self, Kind, Mode, Options};
-    let kind = Kind::parse(&args.kind)
-        .ok_or_else(|| anyhow::anyhow!("KIND: {} is neither households nor workers", args.kind))?;
+    use crate::import::{self, Mode, Options};
+    let kind = parse_kind(&args.kind)?;
     let mode = Mode::parse(&args.mode).ok_or_else(|| {
         anyhow::anyhow!(
             "--mode: {} is neither all-or-nothing nor valid-rows",
             args.mode
         )
     })?;
-    let lang = match args.lang.as_str() {
-        "vi" => Lang::Vi,
-        "en" => Lang::En,
-        other => anyhow::bail!("--lang: {other} is neither vi nor en"),
-    };
+    let lang = parse_lang(&args.lang)?;
     let mut connection = startup::open_and_migrate(settings)?;
     let started = Instant::now();
     let bar = if std::io::stderr().is_terminal() {

@@ -17,6 +17,11 @@ pub enum Value {
     List,
     /// A household code, looked up to the household's id.
     Household,
+    /// An employer's tax code, looked up to the employer's id.
+    Employer,
+    /// Digits kept as text (CCCD, tax code), with the leading zeros a spreadsheet that read them
+    /// as a number dropped put back, up to this many.
+    Digits(usize),
 }
 
 #[derive(Debug)]
@@ -24,14 +29,22 @@ pub struct Column {
     /// The field of the registry's input.
     pub field: &'static str,
     pub value: Value,
-    /// Headers it goes by, folded (see [`header_key`]).
+    /// The header an export writes, in Vietnamese and in English; both are read back.
+    pub header: [&'static str; 2],
+    /// Other headers it goes by, folded (see [`header_key`]).
     pub names: &'static [&'static str],
 }
 
-const fn column(field: &'static str, value: Value, names: &'static [&'static str]) -> Column {
+const fn column(
+    field: &'static str,
+    value: Value,
+    header: [&'static str; 2],
+    names: &'static [&'static str],
+) -> Column {
     Column {
         field,
         value,
+        header,
         names,
     }
 }
@@ -51,12 +64,19 @@ pub const HOUSEHOLDS: &[Column] = &[
     column(
         "code",
         Value::Text,
+        ["Mã hộ", "Household code"],
         &["ma ho", "ma ho gia dinh", "household code", "code"],
     ),
-    column("commune_code", Value::Commune, COMMUNE),
+    column(
+        "commune_code",
+        Value::Commune,
+        ["Mã xã", "Commune code"],
+        COMMUNE,
+    ),
     column(
         "head_name",
         Value::Text,
+        ["Họ và tên chủ hộ", "Head of household"],
         &[
             "ho va ten chu ho",
             "ho ten chu ho",
@@ -66,15 +86,25 @@ pub const HOUSEHOLDS: &[Column] = &[
             "head name",
         ],
     ),
-    column("ethnicity_code", Value::Ethnicity, ETHNICITY),
+    column(
+        "ethnicity_code",
+        Value::Ethnicity,
+        ["Dân tộc", "Ethnicity"],
+        ETHNICITY,
+    ),
     column(
         "members",
         Value::Integer,
+        ["Số nhân khẩu", "Members"],
         &["so nhan khau", "nhan khau", "so thanh vien", "members"],
     ),
     column(
         "income_per_person_vnd",
         Value::Integer,
+        [
+            "Thu nhập bình quân (đồng/người/tháng)",
+            "Income per person (VND a month)",
+        ],
         &[
             "thu nhap binh quan",
             "thu nhap binh quan dau nguoi",
@@ -87,16 +117,19 @@ pub const HOUSEHOLDS: &[Column] = &[
     column(
         "urban",
         Value::Boolean,
+        ["Thành thị", "Urban"],
         &["thanh thi", "khu vuc thanh thi", "urban"],
     ),
     column(
         "deprivations",
         Value::List,
+        ["Chỉ số thiếu hụt", "Deprivations"],
         &["chi so thieu hut", "thieu hut", "deprivations"],
     ),
     column(
         "review_year",
         Value::Integer,
+        ["Năm rà soát", "Review year"],
         &["nam ra soat", "review year"],
     ),
 ];
@@ -105,11 +138,13 @@ pub const WORKERS: &[Column] = &[
     column(
         "full_name",
         Value::Text,
+        ["Họ và tên", "Full name"],
         &["ho va ten", "ho ten", "full name", "name"],
     ),
     column(
         "national_id",
-        Value::Text,
+        Value::Digits(12),
+        ["Số CCCD", "National ID"],
         &[
             "so cccd",
             "cccd",
@@ -122,6 +157,7 @@ pub const WORKERS: &[Column] = &[
     column(
         "birth_date",
         Value::Date,
+        ["Ngày sinh", "Birth date"],
         &[
             "ngay sinh",
             "ngay thang nam sinh",
@@ -129,23 +165,41 @@ pub const WORKERS: &[Column] = &[
             "date of birth",
         ],
     ),
-    column("gender", Value::Gender, &["gioi tinh", "gender"]),
-    column("ethnicity_code", Value::Ethnicity, ETHNICITY),
+    column("gender", Value::Gender, ["Giới tính", "Gender"], &[]),
+    column(
+        "ethnicity_code",
+        Value::Ethnicity,
+        ["Dân tộc", "Ethnicity"],
+        ETHNICITY,
+    ),
     column(
         "phone",
         Value::Text,
+        ["Số điện thoại", "Phone"],
         &["so dien thoai", "dien thoai", "sdt", "phone"],
     ),
-    column("email", Value::Text, &["email", "e mail", "thu dien tu"]),
-    column("commune_code", Value::Commune, COMMUNE),
+    column(
+        "email",
+        Value::Text,
+        ["Email", "Email"],
+        &["e mail", "thu dien tu"],
+    ),
+    column(
+        "commune_code",
+        Value::Commune,
+        ["Mã xã", "Commune code"],
+        COMMUNE,
+    ),
     column(
         "household_id",
         Value::Household,
+        ["Mã hộ", "Household code"],
         &["ma ho", "ma ho gia dinh", "household code"],
     ),
     column(
         "education_level",
         Value::Text,
+        ["Trình độ học vấn", "Education level"],
         &[
             "trinh do hoc van",
             "hoc van",
@@ -153,20 +207,26 @@ pub const WORKERS: &[Column] = &[
             "education",
         ],
     ),
-    column("skills", Value::Text, &["ky nang", "skills"]),
+    column("skills", Value::Text, ["Kỹ năng", "Skills"], &[]),
     column(
         "desired_occupations",
         Value::List,
+        ["Mã nghề mong muốn", "Desired occupations"],
         &["nghe mong muon", "ma nghe mong muon", "desired occupations"],
     ),
     column(
         "willing_to_relocate",
         Value::Boolean,
+        ["Sẵn sàng đi làm xa", "Willing to relocate"],
         &["san sang di lam xa", "willing to relocate"],
     ),
     column(
         "willing_overseas",
         Value::Boolean,
+        [
+            "Sẵn sàng đi làm việc ở nước ngoài",
+            "Willing to work abroad",
+        ],
         &[
             "san sang di nuoc ngoai",
             "san sang lam viec o nuoc ngoai",
@@ -176,6 +236,10 @@ pub const WORKERS: &[Column] = &[
     column(
         "expected_wage_vnd",
         Value::Integer,
+        [
+            "Mức lương mong muốn (đồng/tháng)",
+            "Expected wage (VND a month)",
+        ],
         &[
             "muc luong mong muon",
             "luong mong muon",
@@ -186,13 +250,236 @@ pub const WORKERS: &[Column] = &[
     column(
         "availability",
         Value::Text,
+        ["Tình trạng việc làm", "Availability"],
         &["tinh trang viec lam", "availability"],
     ),
     column(
         "consent_to_share",
         Value::Boolean,
+        ["Đồng ý chia sẻ hồ sơ", "Consent to share"],
         &["dong y chia se", "dong y chia se ho so", "consent to share"],
     ),
+];
+
+pub const EMPLOYERS: &[Column] = &[
+    column(
+        "tax_code",
+        Value::Digits(10),
+        ["Mã số thuế", "Tax code"],
+        &["mst", "ma so doanh nghiep"],
+    ),
+    column(
+        "name",
+        Value::Text,
+        ["Tên đơn vị", "Name"],
+        &["ten doanh nghiep", "ten cong ty", "ten co so", "employer"],
+    ),
+    column("kind", Value::Text, ["Loại hình", "Kind"], &[]),
+    column("sector", Value::Text, ["Ngành nghề", "Sector"], &["nganh"]),
+    column(
+        "commune_code",
+        Value::Commune,
+        ["Mã xã", "Commune code"],
+        COMMUNE,
+    ),
+    column("address", Value::Text, ["Địa chỉ", "Address"], &[]),
+    column(
+        "contact_name",
+        Value::Text,
+        ["Người liên hệ", "Contact name"],
+        &["nguoi lien lac"],
+    ),
+    column(
+        "contact_email",
+        Value::Text,
+        ["Email liên hệ", "Contact email"],
+        &["email"],
+    ),
+    column(
+        "contact_phone",
+        Value::Text,
+        ["Điện thoại liên hệ", "Contact phone"],
+        &["so dien thoai", "dien thoai"],
+    ),
+    column("verified", Value::Boolean, ["Đã xác minh", "Verified"], &[]),
+];
+
+pub const VACANCIES: &[Column] = &[
+    column(
+        "id",
+        Value::Text,
+        ["Mã hệ thống", "Ketnoi ID"],
+        &["id", "ma he thong ketnoi"],
+    ),
+    column(
+        "employer_id",
+        Value::Employer,
+        ["Mã số thuế bên tuyển dụng", "Employer tax code"],
+        &["ma so thue", "mst", "tax code"],
+    ),
+    column(
+        "title",
+        Value::Text,
+        ["Vị trí tuyển dụng", "Title"],
+        &["vi tri", "chuc danh", "ten vi tri"],
+    ),
+    column(
+        "description",
+        Value::Text,
+        ["Mô tả", "Description"],
+        &["mo ta cong viec"],
+    ),
+    column(
+        "occupation_code",
+        Value::Text,
+        ["Mã nghề", "Occupation code"],
+        &["ma nghe nghiep"],
+    ),
+    column(
+        "positions",
+        Value::Integer,
+        ["Số lượng", "Positions"],
+        &["so luong tuyen", "so vi tri"],
+    ),
+    column(
+        "commune_code",
+        Value::Commune,
+        ["Mã xã", "Commune code"],
+        COMMUNE,
+    ),
+    column(
+        "work_place",
+        Value::Text,
+        ["Nơi làm việc", "Work place"],
+        &["dia diem lam viec"],
+    ),
+    column(
+        "is_overseas",
+        Value::Boolean,
+        ["Làm việc ở nước ngoài", "Overseas"],
+        &[],
+    ),
+    column(
+        "country",
+        Value::Text,
+        ["Mã nước", "Country"],
+        &["nuoc", "quoc gia"],
+    ),
+    column(
+        "wage_min_vnd",
+        Value::Integer,
+        ["Lương từ (đồng/tháng)", "Wage from (VND a month)"],
+        &["luong tu", "luong toi thieu"],
+    ),
+    column(
+        "wage_max_vnd",
+        Value::Integer,
+        ["Lương đến (đồng/tháng)", "Wage to (VND a month)"],
+        &["luong den", "luong toi da"],
+    ),
+    column(
+        "min_age",
+        Value::Integer,
+        ["Tuổi từ", "Minimum age"],
+        &["tuoi toi thieu"],
+    ),
+    column(
+        "max_age",
+        Value::Integer,
+        ["Tuổi đến", "Maximum age"],
+        &["tuoi toi da"],
+    ),
+    column(
+        "education_required",
+        Value::Text,
+        ["Trình độ yêu cầu", "Education required"],
+        &["trinh do"],
+    ),
+    column(
+        "skills_required",
+        Value::Text,
+        ["Kỹ năng yêu cầu", "Skills required"],
+        &[],
+    ),
+    column(
+        "certificates_required",
+        Value::Text,
+        ["Chứng chỉ yêu cầu", "Certificates required"],
+        &[],
+    ),
+    column(
+        "deadline",
+        Value::Date,
+        ["Hạn nộp hồ sơ", "Deadline"],
+        &["han nop"],
+    ),
+    column("status", Value::Text, ["Trạng thái", "Status"], &[]),
+];
+
+pub const COURSES: &[Column] = &[
+    column(
+        "id",
+        Value::Text,
+        ["Mã hệ thống", "Ketnoi ID"],
+        &["id", "ma he thong ketnoi"],
+    ),
+    column(
+        "provider",
+        Value::Text,
+        ["Cơ sở đào tạo", "Provider"],
+        &["don vi dao tao", "truong"],
+    ),
+    column(
+        "title",
+        Value::Text,
+        ["Tên khóa học", "Title"],
+        &["ten khoa hoc", "khoa hoc", "ten lop", "course"],
+    ),
+    column("description", Value::Text, ["Mô tả", "Description"], &[]),
+    column(
+        "leads_to",
+        Value::List,
+        ["Mã nghề đào tạo", "Leads to occupations"],
+        &["ma nghe", "nghe dao tao"],
+    ),
+    column(
+        "level",
+        Value::Text,
+        ["Trình độ đào tạo", "Level"],
+        &["trinh do"],
+    ),
+    column(
+        "commune_code",
+        Value::Commune,
+        ["Mã xã", "Commune code"],
+        COMMUNE,
+    ),
+    column(
+        "starts_on",
+        Value::Date,
+        ["Ngày khai giảng", "Starts on"],
+        &["ngay bat dau"],
+    ),
+    column("ends_on", Value::Date, ["Ngày kết thúc", "Ends on"], &[]),
+    column(
+        "capacity",
+        Value::Integer,
+        ["Số chỗ", "Capacity"],
+        &["chi tieu", "so hoc vien"],
+    ),
+    column(
+        "fee_vnd",
+        Value::Integer,
+        ["Học phí (đồng)", "Fee (VND)"],
+        &["hoc phi"],
+    ),
+    column(
+        "support_vnd",
+        Value::Integer,
+        ["Hỗ trợ (đồng)", "Support (VND)"],
+        &["muc ho tro", "ho tro"],
+    ),
+    column("status", Value::Text, ["Trạng thái", "Status"], &[]),
 ];
 
 /// A header as compared: no accents, lower case, words of letters and digits only.
@@ -209,9 +496,10 @@ pub fn header_key(raw: &str) -> String {
 
 pub fn find<'a>(columns: &'a [Column], header: &str) -> Option<&'a Column> {
     let key = header_key(header);
-    columns
-        .iter()
-        .find(|column| column.names.contains(&key.as_str()))
+    columns.iter().find(|column| {
+        column.header.iter().any(|name| header_key(name) == key)
+            || column.names.contains(&key.as_str())
+    })
 }
 
 #[cfg(test)]

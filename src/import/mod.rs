@@ -11,6 +11,7 @@
 
 pub mod bench;
 pub mod columns;
+pub mod export;
 pub mod sheet;
 
 use std::collections::HashMap;
@@ -24,7 +25,10 @@ use self::columns::{Column, Value};
 use self::sheet::{Cell, Row};
 use crate::accounts::{self, Principal};
 use crate::db::DbConn;
-use crate::db::schema::{admin_unit_successors, admin_units, ethnic_groups, households, workers};
+use crate::db::schema::{
+    admin_unit_successors, admin_units, courses, employers, ethnic_groups, households, vacancies,
+    workers,
+};
 use crate::domain::text;
 use crate::error::AppError;
 use crate::i18n::{self, Lang};
@@ -35,30 +39,142 @@ use crate::registry;
 pub enum Kind {
     Households,
     Workers,
+    Employers,
+    Vacancies,
+    Courses,
 }
 
 impl Kind {
+    pub const ALL: [Kind; 5] = [
+        Kind::Households,
+        Kind::Workers,
+        Kind::Employers,
+        Kind::Vacancies,
+        Kind::Courses,
+    ];
+
     pub fn parse(raw: &str) -> Option<Kind> {
-        match raw {
-            "households" => Some(Kind::Households),
-            "workers" => Some(Kind::Workers),
-            _ => None,
+        Kind::ALL.into_iter().find(|kind| kind.name() == raw)
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Households => "households",
+            Kind::Workers => "workers",
+            Kind::Employers => "employers",
+            Kind::Vacancies => "vacancies",
+            Kind::Courses => "courses",
         }
     }
 
-    fn columns(self) -> &'static [Column] {
+    pub fn columns(self) -> &'static [Column] {
         match self {
             Kind::Households => columns::HOUSEHOLDS,
             Kind::Workers => columns::WORKERS,
+            Kind::Employers => columns::EMPLOYERS,
+            Kind::Vacancies => columns::VACANCIES,
+            Kind::Courses => columns::COURSES,
         }
     }
 
-    /// The column a row is found again by.
-    fn key(self) -> &'static str {
+    /// The columns a row is found again by: its natural key. A vacancy has no code of its
+    /// own, so it is its employer's and its title; a course its provider's, title and start.
+    /// Two open vacancies may share those, so their exports also carry the record's id
+    /// (`Mã hệ thống`), which finds the row first when present.
+    fn keys(self) -> &'static [&'static str] {
         match self {
-            Kind::Households => "code",
-            Kind::Workers => "national_id",
+            Kind::Households => &["code"],
+            Kind::Workers => &["national_id"],
+            Kind::Employers => &["tax_code"],
+            Kind::Vacancies => &["employer_id", "title"],
+            Kind::Courses => &["provider", "title", "starts_on"],
         }
+    }
+
+    /// The registry's record as JSON.
+    fn read(
+        self,
+        connection: &mut DbConn,
+        principal: &Principal,
+        id: &str,
+    ) -> Result<serde_json::Value, AppError> {
+        match self {
+            Kind::Households => to_json(&registry::households::read(connection, principal, id)?),
+            Kind::Workers => registry::workers::read(connection, principal, id),
+            Kind::Employers => to_json(&registry::employers::read(connection, principal, id)?),
+            Kind::Vacancies => to_json(&registry::vacancies::read(connection, principal, id)?),
+            Kind::Courses => to_json(&registry::courses::read(connection, Some(principal), id)?),
+        }
+    }
+
+    fn update(
+        self,
+        connection: &mut DbConn,
+        principal: &Principal,
+        id: &str,
+        fields: Fields,
+    ) -> Result<serde_json::Value, AppError> {
+        match self {
+            Kind::Households => to_json(&registry::households::update(
+                connection,
+                principal,
+                id,
+                parse(fields)?,
+            )?),
+            Kind::Workers => registry::workers::update(connection, principal, id, parse(fields)?),
+            Kind::Employers => to_json(&registry::employers::update(
+                connection,
+                principal,
+                id,
+                parse(fields)?,
+            )?),
+            Kind::Vacancies => to_json(&registry::vacancies::update(
+                connection,
+                principal,
+                id,
+                parse(fields)?,
+            )?),
+            Kind::Courses => to_json(&registry::courses::update(
+                connection,
+                principal,
+                id,
+                parse(fields)?,
+            )?),
+        }
+    }
+
+    /// Creates the record; a household's progress facts are left to the caller.
+    fn create(
+        self,
+        connection: &mut DbConn,
+        principal: &Principal,
+        fields: Fields,
+    ) -> Result<Outcome, AppError> {
+        match self {
+            Kind::Households => {
+                return Ok(Outcome::Created(Some(
+                    registry::households::create_for_import(
+                        connection,
+                        principal,
+                        parse(fields)?,
+                        registry::households::Facts::Later,
+                    )?,
+                )));
+            }
+            Kind::Workers => {
+                registry::workers::create(connection, principal, parse(fields)?)?;
+            }
+            Kind::Employers => {
+                registry::employers::create(connection, principal, parse(fields)?)?;
+            }
+            Kind::Vacancies => {
+                registry::vacancies::create(connection, principal, parse(fields)?)?;
+            }
+            Kind::Courses => {
+                registry::courses::create(connection, principal, parse(fields)?)?;
+            }
+        }
+        Ok(Outcome::Created(None))
     }
 }
 
@@ -153,8 +269,11 @@ fn locate_header(rows: &[Row], kind: Kind) -> Option<(usize, Vec<(usize, &'stati
                 found.push((position, column));
             }
         }
-        (found.len() >= 2 && found.iter().any(|(_, column)| column.field == kind.key()))
-            .then_some((index, found))
+        let keyed = kind
+            .keys()
+            .iter()
+            .all(|key| found.iter().any(|(_, column)| column.field == *key));
+        (found.len() >= 2 && keyed).then_some((index, found))
     })
 }
 
@@ -167,19 +286,20 @@ pub fn import_rows(
 ) -> Result<ImportReport, ImportError> {
     let kind = options.kind;
     let Some((header_index, located)) = locate_header(rows, kind) else {
+        let language = usize::from(options.lang == Lang::En);
         let wanted: Vec<&str> = kind
             .columns()
             .iter()
-            .filter(|column| column.field == kind.key())
-            .filter_map(|column| column.names.first().copied())
+            .filter(|column| kind.keys().contains(&column.field))
+            .map(|column| column.header[language])
             .collect();
         return Err(ImportError::Header(match options.lang {
             Lang::Vi => format!(
-                "Không tìm thấy dòng tiêu đề trong 30 dòng đầu: cần cột khóa ({}) và ít nhất một cột khác.",
+                "Không tìm thấy dòng tiêu đề trong 30 dòng đầu: cần (các) cột khóa ({}) và ít nhất một cột khác.",
                 wanted.join(", ")
             ),
             Lang::En => format!(
-                "No header row in the first 30 rows: it needs the key column ({}) and at least one other.",
+                "No header row in the first 30 rows: it needs the key column(s) ({}) and at least one other.",
                 wanted.join(", ")
             ),
         }));
@@ -339,17 +459,25 @@ fn import_row(
     let result = match convert(connection, lookups, kind, context.located, row)? {
         Err(errors) => RowResult::Rejected(errors),
         Ok(fields) => {
-            let key = fields
-                .get(kind.key())
-                .and_then(|value| value.as_str())
-                .map(text::fold)
-                .unwrap_or_default();
+            let key = ["id"]
+                .iter()
+                .filter(|_| fields.contains_key("id"))
+                .chain(kind.keys().iter().filter(|_| !fields.contains_key("id")))
+                .map(|key| {
+                    fields
+                        .get(*key)
+                        .and_then(|value| value.as_str())
+                        .map(text::fold)
+                        .unwrap_or_default()
+                })
+                .collect::<Vec<_>>()
+                .join("\u{1f}");
             match seen.get(&key) {
-                Some(first) if !key.is_empty() => RowResult::Rejected(vec![RowError {
+                Some(first) => RowResult::Rejected(vec![RowError {
                     row: row.number,
                     column: String::new(),
                     value: String::new(),
-                    field: kind.key().to_owned(),
+                    field: kind.keys()[0].to_owned(),
                     code: "duplicate_in_file".to_owned(),
                     message: match lang {
                         Lang::Vi => format!("Trùng với dòng {first} của tệp."),
@@ -600,6 +728,10 @@ fn convert(
             Value::Household => household_id(connection, &shown)?
                 .map(Into::into)
                 .ok_or_else(|| fail("unknown_household")),
+            Value::Digits(width) => Ok(digits(&cell, width).into()),
+            Value::Employer => employer_id(connection, &digits(&cell, 10))?
+                .map(Into::into)
+                .ok_or_else(|| fail("unknown_employer")),
         };
         match value {
             Ok(value) => {
@@ -608,12 +740,14 @@ fn convert(
             Err(error) => errors.push(error),
         }
     }
-    if !fields.contains_key(kind.key()) && errors.is_empty() {
+    if errors.is_empty()
+        && let Some(missing) = kind.keys().iter().find(|key| !fields.contains_key(**key))
+    {
         errors.push(RowError {
             row: row.number,
             column: String::new(),
             value: String::new(),
-            field: kind.key().to_owned(),
+            field: (*missing).to_owned(),
             code: "required".to_owned(),
             message: String::new(),
         });
@@ -623,6 +757,27 @@ fn convert(
     } else {
         Err(errors)
     })
+}
+
+/// A code of digits as written; a spreadsheet that took it for a number dropped its leading
+/// zeros, which are put back up to `width` digits.
+fn digits(cell: &Cell, width: usize) -> String {
+    match cell {
+        Cell::Number(number) if number.fract() == 0.0 && *number >= 0.0 => {
+            format!("{:0width$}", *number as u64)
+        }
+        other => other.display(),
+    }
+}
+
+/// The employer a tax code names (archived ones are not found).
+fn employer_id(connection: &mut DbConn, tax_code: &str) -> QueryResult<Option<String>> {
+    employers::table
+        .filter(employers::tax_code.eq(tax_code))
+        .filter(employers::archived_at.is_null())
+        .select(employers::id)
+        .first(connection)
+        .optional()
 }
 
 /// The household a code names (archived ones are not found).
@@ -698,44 +853,20 @@ fn upsert(
     connection: &mut DbConn,
     principal: &Principal,
     kind: Kind,
-    fields: Fields,
+    mut fields: Fields,
     savepoint: bool,
 ) -> QueryResult<Result<Outcome, AppError>> {
-    let key = fields
-        .get(kind.key())
-        .and_then(|value| value.as_str())
-        .unwrap_or_default()
-        .to_owned();
-    let existing = match kind {
-        Kind::Households => household_id(connection, &key)?.map(|id| (id, None)),
-        Kind::Workers => workers::table
-            .filter(workers::national_id.eq(&key))
-            .select((workers::id, workers::full_name, workers::birth_date))
-            .first::<(String, String, NaiveDate)>(connection)
-            .optional()?
-            .map(|(id, name, born)| (id, Some((name, born)))),
+    let existing = match find(connection, kind, &fields)? {
+        Ok(existing) => existing,
+        Err(error) => return Ok(Err(error)),
     };
+    // The id finds the record; it is not a field the registry takes.
+    fields.remove("id");
     let Some((id, person)) = existing else {
-        let create = |connection: &mut DbConn| -> Result<Outcome, AppError> {
-            match kind {
-                Kind::Households => Ok(Outcome::Created(Some(
-                    registry::households::create_for_import(
-                        connection,
-                        principal,
-                        parse(fields)?,
-                        registry::households::Facts::Later,
-                    )?,
-                ))),
-                Kind::Workers => {
-                    registry::workers::create(connection, principal, parse(fields)?)?;
-                    Ok(Outcome::Created(None))
-                }
-            }
-        };
         return Ok(if savepoint {
-            connection.transaction(create)
+            connection.transaction(|connection| kind.create(connection, principal, fields))
         } else {
-            create(connection)
+            kind.create(connection, principal, fields)
         });
     };
     if let Some((name, born)) = &person {
@@ -754,38 +885,96 @@ fn upsert(
     }
     // A row the registry already holds as written is left alone without writing anything;
     // anything else goes through the update, which decides.
-    let current = match kind {
-        Kind::Households => {
-            registry::households::read(connection, principal, &id).and_then(|view| to_json(&view))
-        }
-        Kind::Workers => registry::workers::read(connection, principal, &id),
-    };
-    match current {
+    match kind.read(connection, principal, &id) {
         Ok(view) if holds(&view, &fields) => return Ok(Ok(Outcome::Unchanged)),
         Ok(_) => {}
         Err(error) => return Ok(Err(error)),
     }
     // Always in a savepoint: an update that changes nothing is rolled back.
     let result = connection.transaction(|connection| -> Result<Outcome, AppError> {
-        match kind {
-            Kind::Households => {
-                let before = registry::households::read(connection, principal, &id)?;
-                let after =
-                    registry::households::update(connection, principal, &id, parse(fields)?)?;
-                same_or_updated(to_json(&before)?, to_json(&after)?)
-            }
-            Kind::Workers => {
-                let before = registry::workers::read(connection, principal, &id)?;
-                let after = registry::workers::update(connection, principal, &id, parse(fields)?)?;
-                same_or_updated(before, after)
-            }
-        }
+        let before = kind.read(connection, principal, &id)?;
+        let after = kind.update(connection, principal, &id, fields)?;
+        same_or_updated(before, after)
     });
     match result {
         Ok(outcome) => Ok(Ok(outcome)),
         Err(AppError::Conflict("import_unchanged")) => Ok(Ok(Outcome::Unchanged)),
         Err(error) => Ok(Err(error)),
     }
+}
+
+/// A worker's name and birth date, to tell the same person from another with that CCCD.
+type Person = Option<(String, NaiveDate)>;
+
+/// The record the row's natural key names, if any. Two open vacancies (or courses) under one
+/// key cannot be told apart: the row is refused rather than written to either.
+fn find(
+    connection: &mut DbConn,
+    kind: Kind,
+    fields: &Fields,
+) -> QueryResult<Result<Option<(String, Person)>, AppError>> {
+    let text = |field: &str| {
+        fields
+            .get(field)
+            .and_then(|value| value.as_str())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let id = text("id");
+    let ids: Vec<String> = match kind {
+        Kind::Vacancies if !id.is_empty() => vacancies::table
+            .filter(vacancies::id.eq(&id))
+            .filter(vacancies::archived_at.is_null())
+            .select(vacancies::id)
+            .load(connection)?,
+        Kind::Courses if !id.is_empty() => courses::table
+            .filter(courses::id.eq(&id))
+            .filter(courses::archived_at.is_null())
+            .select(courses::id)
+            .load(connection)?,
+        Kind::Households => {
+            return Ok(Ok(
+                household_id(connection, &text("code"))?.map(|id| (id, None))
+            ));
+        }
+        Kind::Workers => {
+            return Ok(Ok(workers::table
+                .filter(workers::national_id.eq(text("national_id")))
+                .select((workers::id, workers::full_name, workers::birth_date))
+                .first::<(String, String, NaiveDate)>(connection)
+                .optional()?
+                .map(|(id, name, born)| (id, Some((name, born))))));
+        }
+        Kind::Employers => employers::table
+            .filter(employers::tax_code.eq(text("tax_code")))
+            .filter(employers::archived_at.is_null())
+            .select(employers::id)
+            .load(connection)?,
+        Kind::Vacancies => vacancies::table
+            .filter(vacancies::employer_id.eq(text("employer_id")))
+            .filter(vacancies::title.eq(text::normalize(&text("title"))))
+            .filter(vacancies::archived_at.is_null())
+            .select(vacancies::id)
+            .load(connection)?,
+        Kind::Courses => {
+            let Ok(starts_on) = NaiveDate::parse_from_str(&text("starts_on"), "%Y-%m-%d") else {
+                return Ok(Ok(None));
+            };
+            courses::table
+                .filter(courses::provider.eq(text::normalize(&text("provider"))))
+                .filter(courses::title.eq(text::normalize(&text("title"))))
+                .filter(courses::starts_on.eq(starts_on))
+                .filter(courses::archived_at.is_null())
+                .select(courses::id)
+                .load(connection)?
+        }
+    };
+    Ok(match ids.as_slice() {
+        [] if !id.is_empty() => Err(AppError::field("id", "unknown_record")),
+        [] => Ok(None),
+        [id] => Ok(Some((id.clone(), None))),
+        _ => Err(AppError::field(kind.keys()[0], "import_ambiguous")),
+    })
 }
 
 /// The row as the registry's input type.
