@@ -275,6 +275,10 @@ pub fn field_message(code: &str, lang: Lang, params: &[(&'static str, String)]) 
             "A time must look like YYYY-MM-DDTHH:MM (Vietnam time).",
         ),
         "too_many" => ("Tối đa {max} giá trị.", "At most {max} values."),
+        "import_running" => (
+            "Việc nhập dữ liệu vẫn đang chạy; hãy thử lại khi xong.",
+            "The import is still running; try again when it has finished.",
+        ),
         "not_failed" => (
             "Chỉ gửi lại được thư đã thất bại; thư này đã gửi đi hoặc đang được gửi.",
             "Only a failed message can be retried; this one was sent or is still being tried.",

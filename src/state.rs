@@ -15,6 +15,7 @@ pub struct AppState {
     pub login_throttle: Arc<LoginThrottle>,
     pub search: Arc<SearchIndex>,
     pub match_weights: Weights,
+    pub imports: Arc<crate::import::jobs::Jobs>,
 }
 
 impl AppState {
@@ -30,6 +31,7 @@ impl AppState {
             login_throttle: Arc::new(LoginThrottle::default()),
             search,
             match_weights,
+            imports: Arc::default(),
         }
     }
 }

@@ -136,6 +136,12 @@ pub const HOUSEHOLDS: &[Column] = &[
 
 pub const WORKERS: &[Column] = &[
     column(
+        "id",
+        Value::Text,
+        ["Mã hệ thống", "Ketnoi ID"],
+        &["id", "ma he thong ketnoi"],
+    ),
+    column(
         "full_name",
         Value::Text,
         ["Họ và tên", "Full name"],

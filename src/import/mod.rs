@@ -12,6 +12,7 @@
 pub mod bench;
 pub mod columns;
 pub mod export;
+pub mod jobs;
 pub mod sheet;
 
 use std::collections::HashMap;
@@ -34,7 +35,7 @@ use crate::error::AppError;
 use crate::i18n::{self, Lang};
 use crate::registry;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     Households,
@@ -79,8 +80,9 @@ impl Kind {
 
     /// The columns a row is found again by: its natural key. A vacancy has no code of its
     /// own, so it is its employer's and its title; a course its provider's, title and start.
-    /// Two open vacancies may share those, so their exports also carry the record's id
-    /// (`Mã hệ thống`), which finds the row first when present.
+    /// Two open vacancies may share those and a worker may have no CCCD yet, so exports of
+    /// workers, vacancies and courses also carry the record's id (`Mã hệ thống`), which finds
+    /// the row first when present.
     fn keys(self) -> &'static [&'static str] {
         match self {
             Kind::Households => &["code"],
@@ -178,7 +180,7 @@ impl Kind {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Mode {
     AllOrNothing,
@@ -196,7 +198,7 @@ impl Mode {
 }
 
 /// One rejected row: where, what, and why.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RowError {
     pub row: usize,
     /// The header as the file writes it (empty when the row as a whole is at fault).
@@ -207,7 +209,7 @@ pub struct RowError {
     pub message: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ImportReport {
     pub kind: Kind,
     pub mode: Mode,
@@ -741,6 +743,7 @@ fn convert(
         }
     }
     if errors.is_empty()
+        && !fields.contains_key("id")
         && let Some(missing) = kind.keys().iter().find(|key| !fields.contains_key(**key))
     {
         errors.push(RowError {
@@ -922,6 +925,11 @@ fn find(
     };
     let id = text("id");
     let ids: Vec<String> = match kind {
+        Kind::Workers if !id.is_empty() => workers::table
+            .filter(workers::id.eq(&id))
+            .filter(workers::archived_at.is_null())
+            .select(workers::id)
+            .load(connection)?,
         Kind::Vacancies if !id.is_empty() => vacancies::table
             .filter(vacancies::id.eq(&id))
             .filter(vacancies::archived_at.is_null())

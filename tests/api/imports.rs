@@ -12,7 +12,9 @@ use ketnoi::import::{self, ImportReport, Kind, Mode, Options};
 use rust_xlsxwriter::{Format, Workbook};
 use unicode_normalization::UnicodeNormalization;
 
-use crate::helpers::{TestDb, TestResult, sqlite_db, test_dbs};
+use crate::helpers::{
+    Answer, Link, TestApp, TestDb, TestResult, client, spawn_app, sqlite_db, test_dbs,
+};
 
 #[derive(Clone)]
 enum X {
@@ -473,5 +475,412 @@ fn an_import_killed_midway_leaves_no_rows() -> TestResult {
     workbook(&small, HOUSEHOLD_HEADER, &rows[..3])?;
     let report = run(&db, &small, &options(Kind::Households, Mode::AllOrNothing))?;
     assert_eq!(report.created, 3);
+    Ok(())
+}
+
+/// Employers, a vacancy and a course, as a job centre's lists give them.
+fn catalogue_files(folder: &Path) -> Result<[PathBuf; 3], Box<dyn std::error::Error>> {
+    let employers = folder.join("don-vi.xlsx");
+    workbook(
+        &employers,
+        &[
+            "Mã số thuế",
+            "Tên đơn vị",
+            "Loại hình",
+            "Mã xã",
+            "Người liên hệ",
+            "Điện thoại liên hệ",
+        ],
+        &[
+            vec![
+                // Excel took the tax code for a number and dropped its leading zero.
+                X::N(100_234_567.0),
+                s("Công ty May Sơn La"),
+                s("company"),
+                s("03646"),
+                s("Lò Thị Ỏn"),
+                s("0912345678"),
+            ],
+            vec![
+                s("5500123456"),
+                s("Hợp tác xã chè Tà Xùa"),
+                s("cooperative"),
+                s("Xã Chiềng Ơn"),
+                s("Hà Văn Thắm"),
+                X::E,
+            ],
+        ],
+    )?;
+    let vacancies = folder.join("vi-tri.xlsx");
+    workbook(
+        &vacancies,
+        &[
+            "Mã số thuế",
+            "Vị trí tuyển dụng",
+            "Mã nghề",
+            "Số lượng",
+            "Mã xã",
+            "Lương từ",
+            "Hạn nộp hồ sơ",
+        ],
+        &[vec![
+            s("0100234567"),
+            s("Công nhân may công nghiệp"),
+            s("8153"),
+            X::N(20.0),
+            s("03646"),
+            s("5.500.000"),
+            X::D(46_387.0),
+        ]],
+    )?;
+    let courses = folder.join("khoa-hoc.xlsx");
+    workbook(
+        &courses,
+        &[
+            "Cơ sở đào tạo",
+            "Tên khóa học",
+            "Mã nghề đào tạo",
+            "Trình độ đào tạo",
+            "Mã xã",
+            "Ngày khai giảng",
+            "Ngày kết thúc",
+            "Số chỗ",
+            "Học phí",
+            "Hỗ trợ",
+        ],
+        &[vec![
+            s("Trung tâm Dịch vụ việc làm"),
+            s("May công nghiệp"),
+            s("8153, 7533"),
+            s("under_3_months"),
+            s("03646"),
+            s("07/12/2026"),
+            s("28/02/2027"),
+            X::N(30.0),
+            X::N(2_000_000.0),
+            X::N(2_000_000.0),
+        ]],
+    )?;
+    Ok([employers, vacancies, courses])
+}
+
+/// Uploads a file to `POST /api/v1/imports` and polls its job until it ends.
+fn upload(
+    app: &TestApp,
+    token: &str,
+    kind: &str,
+    name: &str,
+    bytes: Vec<u8>,
+) -> Result<serde_json::Value, Box<dyn std::error::Error>> {
+    let form = reqwest::blocking::multipart::Form::new()
+        .text("kind", kind.to_owned())
+        .part(
+            "file",
+            reqwest::blocking::multipart::Part::bytes(bytes).file_name(name.to_owned()),
+        );
+    let response = client()
+        .post(app.url("/api/v1/imports"))
+        .bearer_auth(token)
+        .multipart(form)
+        .send()?;
+    let answer = Answer::from(response)?;
+    assert_eq!(answer.status, 202, "{kind} {name}: {:?}", answer.body);
+    let location = answer
+        .headers
+        .get("location")
+        .ok_or("no Location")?
+        .to_str()?
+        .to_owned();
+    for _ in 0..600 {
+        let job = app.get(&location, Some(token))?;
+        assert_eq!(job.status, 200, "{:?}", job.body);
+        if job.body["status"] != "running" {
+            return Ok(job.body);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    Err(format!("{kind} {name}: the job did not end in a minute").into())
+}
+
+fn counts(job: &serde_json::Value) -> [u64; 4] {
+    ["created", "updated", "unchanged", "rejected"]
+        .map(|field| job["report"][field].as_u64().unwrap_or(u64::MAX))
+}
+
+#[test]
+fn every_registry_exported_as_xlsx_and_csv_imports_back_unchanged_through_the_api() -> TestResult {
+    for db in test_dbs() {
+        let backend = db.backend_name();
+        let folder = tempfile::tempdir()?;
+        let [employers, vacancies, courses] = catalogue_files(folder.path())?;
+        let households_file = folder.path().join("ho.xlsx");
+        workbook(&households_file, HOUSEHOLD_HEADER, &household_rows())?;
+        let workers_file = folder.path().join("nguoi.xlsx");
+        workbook(
+            &workers_file,
+            WORKER_HEADER,
+            &[
+                worker_row(1, "Lò Thị Ỏn", "Phường Tô Hiệu"),
+                worker_row(2, "Hà Văn Thắm", "Xã Chiềng Ơn"),
+            ],
+        )?;
+        let app = spawn_app(db)?;
+        let staff = app.sign_in_as("canbo@example.vn", "staff", Link::None)?;
+        for (kind, file, created) in [
+            ("households", &households_file, 3),
+            ("workers", &workers_file, 2),
+            ("employers", &employers, 2),
+            ("vacancies", &vacancies, 1),
+            ("courses", &courses, 1),
+        ] {
+            let job = upload(&app, &staff, kind, "danh-sach.xlsx", std::fs::read(file)?)?;
+            assert_eq!(job["status"], "done", "{backend} {kind}: {job}");
+            assert_eq!(counts(&job), [created, 0, 0, 0], "{backend} {kind}: {job}");
+            assert_eq!(job["done"], created, "{backend} {kind}");
+        }
+        // The tax code came back with its leading zero, and the vacancy found its employer.
+        let found = app.get("/api/v1/employers", Some(&staff))?;
+        assert!(
+            found.body.to_string().contains("0100234567"),
+            "{backend}: {}",
+            found.body
+        );
+        // A workers' export carries what was imported, under the same headers.
+        let export = client()
+            .get(app.url("/api/v1/exports/workers?format=csv"))
+            .bearer_auth(&staff)
+            .send()?;
+        assert_eq!(export.status(), 200, "{backend}");
+        let text = String::from_utf8(export.bytes()?.to_vec())?;
+        assert!(
+            text.starts_with("\u{feff}Mã hệ thống,Họ và tên,Số CCCD,Ngày sinh"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Lò Thị Ỏn,014195000001,12/04/1995,Nữ"),
+            "{text}"
+        );
+        for kind in ["households", "workers", "employers", "vacancies", "courses"] {
+            for format in ["xlsx", "csv"] {
+                let export = client()
+                    .get(app.url(&format!("/api/v1/exports/{kind}?format={format}")))
+                    .bearer_auth(&staff)
+                    .send()?;
+                assert_eq!(export.status(), 200, "{backend} {kind} {format}");
+                let bytes = export.bytes()?.to_vec();
+                let job = upload(&app, &staff, kind, &format!("{kind}.{format}"), bytes)?;
+                let rows = job["report"]["rows"].as_u64().unwrap_or(0);
+                assert!(rows > 0, "{backend} {kind} {format}: {job}");
+                assert_eq!(
+                    counts(&job),
+                    [0, 0, rows, 0],
+                    "{backend} {kind} {format}: the round trip changed something: {job}"
+                );
+            }
+        }
+        // Bad requests are named; other roles are refused; a job is its owner's.
+        let trainee = app.sign_in_as("hocvien@example.vn", "trainee", Link::None)?;
+        let refused = client()
+            .post(app.url("/api/v1/imports"))
+            .bearer_auth(&trainee)
+            .multipart(reqwest::blocking::multipart::Form::new().text("kind", "households"))
+            .send()?;
+        assert_eq!(refused.status(), 403, "{backend}");
+        let missing = Answer::from(
+            client()
+                .post(app.url("/api/v1/imports"))
+                .bearer_auth(&staff)
+                .multipart(reqwest::blocking::multipart::Form::new().text("kind", "cows"))
+                .send()?,
+        )?;
+        assert_eq!(missing.status, 422, "{backend}: {:?}", missing.body);
+        let mut named = missing.field_errors();
+        named.sort();
+        assert_eq!(
+            named,
+            [
+                ("file".to_owned(), "required".to_owned()),
+                ("kind".to_owned(), "invalid_choice".to_owned())
+            ],
+            "{backend}"
+        );
+        let bad_format = app.get("/api/v1/exports/workers?format=pdf", Some(&staff))?;
+        assert_eq!(bad_format.status, 422, "{backend}");
+        let other = app.sign_in_as("canbo2@example.vn", "staff", Link::None)?;
+        let job = upload(
+            &app,
+            &staff,
+            "employers",
+            "e.xlsx",
+            std::fs::read(&employers)?,
+        )?;
+        let id = job["id"].as_str().ok_or("id")?;
+        assert_eq!(
+            app.get(&format!("/api/v1/imports/{id}"), Some(&other))?
+                .status,
+            404
+        );
+    }
+    Ok(())
+}
+
+#[test]
+fn an_import_with_the_rejected_rows_workbook_over_the_api() -> TestResult {
+    let db = sqlite_db();
+    let folder = tempfile::tempdir()?;
+    let file = folder.path().join("nguoi.xlsx");
+    let mut rows = vec![
+        worker_row(1, "Lò Thị Ỏn", "Phường Tô Hiệu"),
+        worker_row(2, "Hà Văn Thắm", "Xã Không Có"),
+    ];
+    rows[0][4] = s("12345");
+    workbook(&file, WORKER_HEADER, &rows)?;
+    let app = spawn_app(db)?;
+    let staff = app.sign_in_as("canbo@example.vn", "staff", Link::None)?;
+    let job = upload(&app, &staff, "workers", "nguoi.xlsx", std::fs::read(&file)?)?;
+    assert_eq!(counts(&job), [0, 0, 0, 2], "{job}");
+    assert_eq!(job["report"]["committed"], false);
+    let errors = client()
+        .get(app.url(&format!(
+            "/api/v1/imports/{}/errors.xlsx",
+            job["id"].as_str().ok_or("id")?
+        )))
+        .bearer_auth(&staff)
+        .send()?;
+    assert_eq!(errors.status(), 200);
+    let saved = folder.path().join("loi.xlsx");
+    std::fs::write(&saved, errors.bytes()?)?;
+    let back = ketnoi::import::sheet::read(&saved)?;
+    let text: Vec<String> = back
+        .iter()
+        .map(|row| {
+            row.cells
+                .iter()
+                .map(|cell| cell.display())
+                .collect::<Vec<_>>()
+                .join("|")
+        })
+        .collect();
+    assert_eq!(text.len(), 3, "{text:?}");
+    assert!(text[0].ends_with("Lý do"), "{text:?}");
+    assert!(
+        text[1].contains("Số CCCD phải gồm đúng 12 chữ số."),
+        "{text:?}"
+    );
+    Ok(())
+}
+
+/// A district's list of 9,000 households whose last row names a commune that does not exist.
+fn district_list(path: &Path, rows: usize) -> TestResult {
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet_with_constant_memory();
+    for (column, name) in HOUSEHOLD_HEADER.iter().enumerate() {
+        sheet.write_string(0, column as u16, *name)?;
+    }
+    for index in 0..rows {
+        let at = 1 + index as u32;
+        sheet.write_number(at, 0, (index + 1) as f64)?;
+        sheet.write_string(at, 1, format!("MS-{index:05}"))?;
+        sheet.write_string(at, 2, "Quàng Văn Ún")?;
+        sheet.write_string(at, 3, "Thái")?;
+        let commune = if index + 1 == rows {
+            "Xã Không Có"
+        } else {
+            "03646"
+        };
+        sheet.write_string(at, 4, commune)?;
+        sheet.write_number(at, 5, 4.0)?;
+        sheet.write_number(at, 6, 1_100_000.0)?;
+        sheet.write_string(at, 7, "health_insurance")?;
+    }
+    book.save(path)?;
+    Ok(())
+}
+
+#[test]
+fn an_all_or_nothing_import_failing_on_row_9000_keeps_nothing_and_valid_rows_keeps_the_rest()
+-> TestResult {
+    for db in test_dbs() {
+        let backend = db.backend_name();
+        let folder = tempfile::tempdir()?;
+        let path = folder.path().join("huyen.xlsx");
+        district_list(&path, 9_000)?;
+        let report = run(&db, &path, &options(Kind::Households, Mode::AllOrNothing))?;
+        assert_eq!((report.rows, report.rejected), (9_000, 1), "{backend}");
+        assert_eq!(
+            report.errors[0].row, 9_001,
+            "{backend}: the header is row 1"
+        );
+        assert_eq!(report.errors[0].column, "Xã", "{backend}");
+        assert!(!report.committed, "{backend}");
+        let mut connection = db.migrated()?;
+        let kept: i64 = households::table.count().get_result(&mut connection)?;
+        assert_eq!(kept, 0, "{backend}: all-or-nothing kept rows");
+        let facts: i64 = ketnoi::db::schema::progress_facts::table
+            .count()
+            .get_result(&mut connection)?;
+        assert_eq!(facts, 0, "{backend}: all-or-nothing kept progress facts");
+        let report = run(&db, &path, &options(Kind::Households, Mode::ValidRows))?;
+        assert_eq!((report.created, report.rejected), (8_999, 1), "{backend}");
+        let kept: i64 = households::table.count().get_result(&mut connection)?;
+        assert_eq!(kept, 8_999, "{backend}");
+        // The counts the import kept are those a rebuild derives from the records.
+        let before = progress_counts(&mut connection)?;
+        assert!(!before.is_empty(), "{backend}");
+        ketnoi::progress::facts::rebuild(&mut connection, &mut |_| {})?;
+        assert_eq!(progress_counts(&mut connection)?, before, "{backend}");
+    }
+    Ok(())
+}
+
+/// Period, key, household status and count of each bucket that holds something.
+type Counts = Vec<(String, String, String, i64)>;
+
+fn progress_counts(
+    connection: &mut ketnoi::db::DbConn,
+) -> Result<Counts, Box<dyn std::error::Error>> {
+    use ketnoi::db::schema::progress_counts as c;
+    let mut rows: Counts = c::table
+        .filter(c::n.ne(0))
+        .select((c::period_code, c::key, c::household_status, c::n))
+        .load(connection)?;
+    rows.sort();
+    Ok(rows)
+}
+
+#[test]
+fn a_list_saved_by_libreoffice_as_ods_imports() -> TestResult {
+    let fixture =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ho-ngheo-libreoffice.ods");
+    for db in test_dbs() {
+        let backend = db.backend_name();
+        let report = run(
+            &db,
+            &fixture,
+            &options(Kind::Households, Mode::AllOrNothing),
+        )?;
+        assert_eq!(
+            (report.created, report.rejected),
+            (3, 0),
+            "{backend}: {:?}",
+            report.errors
+        );
+        let mut connection = db.migrated()?;
+        let names: Vec<String> = households::table
+            .order(households::code)
+            .select(households::head_name)
+            .load(&mut connection)?;
+        assert_eq!(
+            names,
+            ["Lò Văn Piếng", "Giàng A Dế", "Hà Thị Xuân"],
+            "{backend}"
+        );
+        let again = run(
+            &db,
+            &fixture,
+            &options(Kind::Households, Mode::AllOrNothing),
+        )?;
+        assert_eq!(again.unchanged, 3, "{backend}");
+    }
     Ok(())
 }

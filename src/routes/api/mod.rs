@@ -8,6 +8,7 @@ mod crud;
 pub mod employers;
 pub mod extract;
 pub mod households;
+pub mod imports;
 pub mod mail;
 pub mod openapi;
 pub mod progress;
@@ -75,6 +76,10 @@ pub fn configure(config: &mut web::ServiceConfig) {
             .route("/reports/{file}", web::get().to(progress::report))
             .route("/reports/{period}/mail", web::post().to(mail::mail_report))
             .route("/outbox", web::get().to(mail::list))
+            .route("/imports", web::post().to(imports::start))
+            .route("/imports/{id}", web::get().to(imports::read))
+            .route("/imports/{id}/errors.xlsx", web::get().to(imports::errors))
+            .route("/exports/{kind}", web::get().to(imports::export))
             .route("/outbox/{id}/retry", web::post().to(mail::retry))
             .route("/referrals", web::post().to(referrals::create))
             .route("/referrals", web::get().to(referrals::list))

@@ -1,0 +1,253 @@
+//! `/api/v1/imports` (an upload answered with a job to poll) and `/api/v1/exports/{kind}`.
+
+use actix_multipart::Multipart;
+use actix_web::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE, LOCATION};
+use actix_web::{HttpRequest, HttpResponse, web};
+use futures_util::StreamExt;
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+
+use super::blocking;
+use super::extract::Principal;
+use crate::error::{AppError, Problem};
+use crate::i18n::Lang;
+use crate::import::export::{self, Format};
+use crate::import::jobs::{self, JobView};
+use crate::import::{Kind, Mode, Options};
+use crate::state::AppState;
+
+/// The largest file taken: a 100,000-row workbook is about 4 MB.
+const MAX_UPLOAD: usize = 50 * 1024 * 1024;
+
+/// The form of `POST /api/v1/imports`.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct ImportForm {
+    /// households, workers, employers, vacancies or courses.
+    kind: String,
+    /// The list: .xlsx, .ods, .csv or Unicode text (.txt), by its file name.
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+    /// all-or-nothing (default) or valid-rows.
+    mode: Option<String>,
+    /// `true`: check and report, keep nothing.
+    dry_run: Option<bool>,
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/imports",
+    tag = "imports",
+    request_body(content = ImportForm, content_type = "multipart/form-data"),
+    security(("bearer" = [])),
+    responses(
+        (status = 202, description = "Running: poll the job at `Location`", body = JobView),
+        (status = 400, description = "Not a multipart form", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only admins and staff", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "File over 50 MB", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is missing or invalid, each named: kind, file, mode, dry_run", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn start(
+    state: web::Data<AppState>,
+    principal: Principal,
+    request: HttpRequest,
+    mut form: Multipart,
+) -> Result<HttpResponse, AppError> {
+    jobs::permitted(&principal)?;
+    let lang = Lang::from_request(&request);
+    let mut kind = None;
+    let mut mode = None;
+    let mut dry_run = None;
+    let mut file: Option<(String, Vec<u8>)> = None;
+    let mut received = 0;
+    while let Some(field) = form.next().await {
+        let mut field = field.map_err(|error| AppError::BadRequest(error.to_string()))?;
+        let name = field.name().unwrap_or_default().to_owned();
+        let file_name = field
+            .content_disposition()
+            .and_then(|disposition| disposition.get_filename())
+            .map(str::to_owned);
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.next().await {
+            let chunk = chunk.map_err(|error| AppError::BadRequest(error.to_string()))?;
+            received += chunk.len();
+            if received > MAX_UPLOAD {
+                return Err(AppError::PayloadTooLarge);
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        let text = || String::from_utf8_lossy(&bytes).trim().to_owned();
+        match name.as_str() {
+            "kind" => kind = Some(text()),
+            "mode" => mode = Some(text()),
+            "dry_run" => dry_run = Some(text()),
+            "file" => file = Some((file_name.unwrap_or_default(), bytes)),
+            _ => {}
+        }
+    }
+    let mut errors = Vec::new();
+    let kind = match kind.as_deref().map(Kind::parse) {
+        Some(Some(kind)) => Some(kind),
+        Some(None) => {
+            errors.push(crate::error::FieldError::new("kind", "invalid_choice"));
+            None
+        }
+        None => {
+            errors.push(crate::error::FieldError::new("kind", "required"));
+            None
+        }
+    };
+    let mode = match mode.as_deref() {
+        None | Some("") => Mode::AllOrNothing,
+        Some(raw) => Mode::parse(raw).unwrap_or_else(|| {
+            errors.push(crate::error::FieldError::new("mode", "invalid_choice"));
+            Mode::AllOrNothing
+        }),
+    };
+    let dry_run = match dry_run.as_deref() {
+        None | Some("" | "false" | "0") => false,
+        Some("true" | "1") => true,
+        Some(_) => {
+            errors.push(crate::error::FieldError::new("dry_run", "invalid_boolean"));
+            false
+        }
+    };
+    match &file {
+        None => errors.push(crate::error::FieldError::new("file", "required")),
+        Some((_, bytes)) if bytes.is_empty() => {
+            errors.push(crate::error::FieldError::new("file", "empty"));
+        }
+        Some(_) => {}
+    }
+    let (Some(kind), Some((file_name, bytes)), true) = (kind, file, errors.is_empty()) else {
+        return Err(AppError::Validation(errors));
+    };
+    let options = Options {
+        kind,
+        mode,
+        dry_run,
+        lang,
+    };
+    let job = state
+        .imports
+        .start(state.pool.clone(), principal, file_name, bytes, options)?;
+    Ok(HttpResponse::Accepted()
+        .insert_header((LOCATION, format!("/api/v1/imports/{}", job.id)))
+        .json(job))
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/imports/{id}",
+    tag = "imports",
+    params(("id" = String, Path)),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The job: rows done of the total, then the result with every rejected row", body = JobView),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only admins and staff", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such job of yours (jobs are kept a day after they end)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn read(
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let job = state.imports.view(&principal, &id)?;
+    Ok(HttpResponse::Ok().json(job))
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/imports/{id}/errors.xlsx",
+    tag = "imports",
+    params(("id" = String, Path)),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The rejected rows as the file had them, with a reason column", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only admins and staff", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such job of yours, or no row was rejected", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Still running", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn errors(
+    state: web::Data<AppState>,
+    principal: Principal,
+    request: HttpRequest,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let lang = Lang::from_request(&request);
+    let bytes = state.imports.errors_workbook(&principal, &id, lang)?;
+    Ok(HttpResponse::Ok()
+        .insert_header((CONTENT_TYPE, Format::Xlsx.content_type()))
+        .insert_header((
+            CONTENT_DISPOSITION,
+            "attachment; filename=\"dong-bi-tu-choi.xlsx\"",
+        ))
+        .body(bytes))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ExportQuery {
+    /// xlsx (default) or csv.
+    pub format: Option<String>,
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/exports/{kind}",
+    tag = "imports",
+    params(
+        ("kind" = String, Path, description = "households, workers, employers, vacancies or courses"),
+        ExportQuery,
+    ),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The open records the caller may see, under the headers an import reads (Vietnamese, or English when asked)", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only admins and staff", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown kind or format, named", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn export(
+    state: web::Data<AppState>,
+    principal: Principal,
+    request: HttpRequest,
+    kind: web::Path<String>,
+    query: web::Query<ExportQuery>,
+) -> Result<HttpResponse, AppError> {
+    jobs::permitted(&principal)?;
+    let lang = Lang::from_request(&request);
+    let mut errors = Vec::new();
+    let kind = Kind::parse(&kind);
+    if kind.is_none() {
+        errors.push(crate::error::FieldError::new("kind", "invalid_choice"));
+    }
+    let format = Format::parse(query.format.as_deref().unwrap_or("xlsx"));
+    if format.is_none() {
+        errors.push(crate::error::FieldError::new("format", "invalid_choice"));
+    }
+    let (Some(kind), Some(format)) = (kind, format) else {
+        return Err(AppError::Validation(errors));
+    };
+    let bytes = blocking(&state, move |connection| {
+        export::export(connection, &principal, kind, format, lang)
+    })
+    .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((CONTENT_TYPE, format.content_type()))
+        .insert_header((
+            CONTENT_DISPOSITION,
+            format!(
+                "attachment; filename=\"{}.{}\"",
+                kind.name(),
+                format.extension()
+            ),
+        ))
+        .body(bytes))
+}
