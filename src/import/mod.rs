@@ -362,9 +362,9 @@ pub fn import_rows(
             match fast {
                 Ok(()) => {}
                 Err(diesel::result::Error::RollbackTransaction) => {
-                    for row in chunk {
-                        seen.retain(|_, first| *first != row.number);
-                    }
+                    let numbers: std::collections::HashSet<usize> =
+                        chunk.iter().map(|row| row.number).collect();
+                    seen.retain(|_, first| !numbers.contains(first));
                     results.clear();
                     for row in chunk {
                         results.push(import_row(

@@ -167,7 +167,9 @@ pub async fn read(
     params(("id" = String, Path)),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The rejected rows as the file had them, with a reason column", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 200, description = "The rejected rows as the file had them, with a reason column", content(
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        )),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Only admins and staff", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such job of yours, or no row was rejected", body = Problem, content_type = "application/problem+json"),
@@ -208,7 +210,10 @@ pub struct ExportQuery {
     ),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The open records the caller may see, under the headers an import reads (Vietnamese, or English when asked)", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 200, description = "The open records the caller may see, under the headers an import reads (Vietnamese, or English when asked)", content(
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (String = "text/csv"),
+        )),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Only admins and staff", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Unknown kind or format, named", body = Problem, content_type = "application/problem+json"),
