@@ -60,6 +60,14 @@ const COMMUNE: &[&str] = &[
 ];
 const ETHNICITY: &[&str] = &["dan toc", "ma dan toc", "ethnicity", "ethnicity code"];
 
+/// The record's own id, which exports of kinds without a reliable natural key carry.
+const ID: Column = column(
+    "id",
+    Value::Text,
+    ["Mã hệ thống", "Ketnoi ID"],
+    &["id", "ma he thong ketnoi"],
+);
+
 pub const HOUSEHOLDS: &[Column] = &[
     column(
         "code",
@@ -135,12 +143,7 @@ pub const HOUSEHOLDS: &[Column] = &[
 ];
 
 pub const WORKERS: &[Column] = &[
-    column(
-        "id",
-        Value::Text,
-        ["Mã hệ thống", "Ketnoi ID"],
-        &["id", "ma he thong ketnoi"],
-    ),
+    ID,
     column(
         "full_name",
         Value::Text,
@@ -311,12 +314,7 @@ pub const EMPLOYERS: &[Column] = &[
 ];
 
 pub const VACANCIES: &[Column] = &[
-    column(
-        "id",
-        Value::Text,
-        ["Mã hệ thống", "Ketnoi ID"],
-        &["id", "ma he thong ketnoi"],
-    ),
+    ID,
     column(
         "employer_id",
         Value::Employer,
@@ -423,12 +421,7 @@ pub const VACANCIES: &[Column] = &[
 ];
 
 pub const COURSES: &[Column] = &[
-    column(
-        "id",
-        Value::Text,
-        ["Mã hệ thống", "Ketnoi ID"],
-        &["id", "ma he thong ketnoi"],
-    ),
+    ID,
     column(
         "provider",
         Value::Text,

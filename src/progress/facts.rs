@@ -889,12 +889,7 @@ pub fn refresh_new_households(connection: &mut DbConn, ids: &[String]) -> QueryR
         return Ok(());
     }
     let periods = periods(connection)?;
-    let minorities: HashSet<String> = ethnic_groups::table
-        .filter(ethnic_groups::is_minority.eq(true))
-        .select(ethnic_groups::code)
-        .load::<String>(connection)?
-        .into_iter()
-        .collect();
+    let minorities = minorities(connection)?;
     let districts = districts_by_commune(connection)?;
     let mut deltas: BTreeMap<Bucket, i64> = BTreeMap::new();
     for chunk in ids.chunks(1_000) {
@@ -950,12 +945,7 @@ pub fn rebuild(connection: &mut DbConn, progress: &mut dyn FnMut(u64)) -> QueryR
         diesel::delete(progress_counts::table).execute(connection)?;
         diesel::delete(progress_facts::table).execute(connection)?;
         let periods = periods(connection)?;
-        let minorities: HashSet<String> = ethnic_groups::table
-            .filter(ethnic_groups::is_minority.eq(true))
-            .select(ethnic_groups::code)
-            .load::<String>(connection)?
-            .into_iter()
-            .collect();
+        let minorities = minorities(connection)?;
         let poor_communes = poor_communes(connection)?;
         let districts = districts_by_commune(connection)?;
         let mut counts: HashMap<Bucket, i64> = HashMap::new();
@@ -1031,6 +1021,16 @@ fn write_facts(
         insert_rows!(connection, progress_facts::table, chunk)?;
     }
     Ok(())
+}
+
+/// The codes of the ethnic minorities.
+fn minorities(connection: &mut DbConn) -> QueryResult<HashSet<String>> {
+    Ok(ethnic_groups::table
+        .filter(ethnic_groups::is_minority.eq(true))
+        .select(ethnic_groups::code)
+        .load::<String>(connection)?
+        .into_iter()
+        .collect())
 }
 
 /// Communes in a poor area (flagged themselves or by their district).
