@@ -49,7 +49,7 @@ const fn column(
     }
 }
 
-const COMMUNE: &[&str] = &[
+const COMMUNE_NAMES: &[&str] = &[
     "xa",
     "ma xa",
     "xa phuong",
@@ -58,7 +58,21 @@ const COMMUNE: &[&str] = &[
     "commune",
     "commune code",
 ];
-const ETHNICITY: &[&str] = &["dan toc", "ma dan toc", "ethnicity", "ethnicity code"];
+const ETHNICITY_NAMES: &[&str] = &["dan toc", "ma dan toc", "ethnicity", "ethnicity code"];
+
+const COMMUNE: Column = column(
+    "commune_code",
+    Value::Commune,
+    ["Mã xã", "Commune code"],
+    COMMUNE_NAMES,
+);
+
+const ETHNICITY: Column = column(
+    "ethnicity_code",
+    Value::Ethnicity,
+    ["Dân tộc", "Ethnicity"],
+    ETHNICITY_NAMES,
+);
 
 /// The record's own id, which exports of kinds without a reliable natural key carry.
 const ID: Column = column(
@@ -75,12 +89,7 @@ pub const HOUSEHOLDS: &[Column] = &[
         ["Mã hộ", "Household code"],
         &["ma ho", "ma ho gia dinh", "household code", "code"],
     ),
-    column(
-        "commune_code",
-        Value::Commune,
-        ["Mã xã", "Commune code"],
-        COMMUNE,
-    ),
+    COMMUNE,
     column(
         "head_name",
         Value::Text,
@@ -94,12 +103,7 @@ pub const HOUSEHOLDS: &[Column] = &[
             "head name",
         ],
     ),
-    column(
-        "ethnicity_code",
-        Value::Ethnicity,
-        ["Dân tộc", "Ethnicity"],
-        ETHNICITY,
-    ),
+    ETHNICITY,
     column(
         "members",
         Value::Integer,
@@ -175,12 +179,7 @@ pub const WORKERS: &[Column] = &[
         ],
     ),
     column("gender", Value::Gender, ["Giới tính", "Gender"], &[]),
-    column(
-        "ethnicity_code",
-        Value::Ethnicity,
-        ["Dân tộc", "Ethnicity"],
-        ETHNICITY,
-    ),
+    ETHNICITY,
     column(
         "phone",
         Value::Text,
@@ -193,12 +192,7 @@ pub const WORKERS: &[Column] = &[
         ["Email", "Email"],
         &["e mail", "thu dien tu"],
     ),
-    column(
-        "commune_code",
-        Value::Commune,
-        ["Mã xã", "Commune code"],
-        COMMUNE,
-    ),
+    COMMUNE,
     column(
         "household_id",
         Value::Household,
@@ -285,12 +279,7 @@ pub const EMPLOYERS: &[Column] = &[
     ),
     column("kind", Value::Text, ["Loại hình", "Kind"], &[]),
     column("sector", Value::Text, ["Ngành nghề", "Sector"], &["nganh"]),
-    column(
-        "commune_code",
-        Value::Commune,
-        ["Mã xã", "Commune code"],
-        COMMUNE,
-    ),
+    COMMUNE,
     column("address", Value::Text, ["Địa chỉ", "Address"], &[]),
     column(
         "contact_name",
@@ -345,12 +334,7 @@ pub const VACANCIES: &[Column] = &[
         ["Số lượng", "Positions"],
         &["so luong tuyen", "so vi tri"],
     ),
-    column(
-        "commune_code",
-        Value::Commune,
-        ["Mã xã", "Commune code"],
-        COMMUNE,
-    ),
+    COMMUNE,
     column(
         "work_place",
         Value::Text,
@@ -447,12 +431,7 @@ pub const COURSES: &[Column] = &[
         ["Trình độ đào tạo", "Level"],
         &["trinh do"],
     ),
-    column(
-        "commune_code",
-        Value::Commune,
-        ["Mã xã", "Commune code"],
-        COMMUNE,
-    ),
+    COMMUNE,
     column(
         "starts_on",
         Value::Date,

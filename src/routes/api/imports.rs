@@ -130,9 +130,9 @@ pub async fn start(
         dry_run,
         lang,
     };
-    let job = state
-        .imports
-        .start(state.pool.clone(), principal, file_name, bytes, options)?;
+    // Writing the upload to disk and spawning its thread stay off the executor.
+    let (jobs, pool) = (state.imports.clone(), state.pool.clone());
+    let job = web::block(move || jobs.start(pool, principal, file_name, bytes, options)).await??;
     Ok(HttpResponse::Accepted()
         .insert_header((LOCATION, format!("/api/v1/imports/{}", job.id)))
         .json(job))
@@ -183,7 +183,10 @@ pub async fn errors(
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let lang = Lang::from_request(&request);
-    let bytes = state.imports.errors_workbook(&principal, &id, lang)?;
+    // Building a workbook of many rows is CPU work: off the executor.
+    let jobs = state.imports.clone();
+    let id = id.into_inner();
+    let bytes = web::block(move || jobs.errors_workbook(&principal, &id, lang)).await??;
     Ok(HttpResponse::Ok()
         .insert_header((CONTENT_TYPE, Format::Xlsx.content_type()))
         .insert_header((
