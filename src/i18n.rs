@@ -81,6 +81,22 @@ pub fn field_message(code: &str, lang: Lang, params: &[(&'static str, String)]) 
             "Not a Vietnamese phone number: 0 and 9 digits, or +84 and 9 digits.",
         ),
         "invalid_email" => ("Địa chỉ e-mail không hợp lệ.", "Not an e-mail address."),
+        "too_short" => (
+            "Quá ngắn: cần ít nhất {min} ký tự.",
+            "Too short: at least {min} characters.",
+        ),
+        "course_closed" => (
+            "Khóa học không còn nhận đăng ký.",
+            "The course no longer takes applications.",
+        ),
+        "already_applied" => (
+            "Người này đã đăng ký khóa học này rồi.",
+            "This person has already applied for this course.",
+        ),
+        "employer_unverified" => (
+            "Doanh nghiệp đang chờ cán bộ xác minh; sau khi được xác minh mới đăng tin tuyển dụng được.",
+            "The employer is awaiting verification by staff; vacancies can be posted once it is verified.",
+        ),
         "invalid_date" => (
             "Ngày không hợp lệ: dùng dạng YYYY-MM-DD.",
             "Not a date: use YYYY-MM-DD.",

@@ -291,6 +291,46 @@ pub fn list(
     Ok(views)
 }
 
+/// A worker's referrals, newest first, for staff who may list the worker (an officer with an
+/// area only within it).
+pub fn list_for_worker(
+    connection: &mut DbConn,
+    principal: &Principal,
+    worker_id: &str,
+) -> Result<Vec<ReferralView>, AppError> {
+    match allowed(Some(principal.role), Resource::Workers, Action::List) {
+        Scope::All => {}
+        Scope::Area => {
+            let commune: Option<String> = workers::table
+                .find(worker_id)
+                .select(workers::commune_id)
+                .first(connection)
+                .optional()?;
+            let inside = commune.is_some_and(|commune| {
+                principal
+                    .area_units
+                    .as_ref()
+                    .is_none_or(|units| units.contains(&commune))
+            });
+            if !inside {
+                return Err(AppError::NotFound);
+            }
+        }
+        _ => return Err(AppError::Forbidden),
+    }
+    let rows: Vec<Referral> = referrals::table
+        .filter(referrals::worker_id.eq(worker_id))
+        .select(Referral::as_select())
+        .order((referrals::status_changed_at.desc(), referrals::id))
+        .limit(100)
+        .load(connection)?;
+    let mut views = Vec::with_capacity(rows.len());
+    for row in rows {
+        views.push(view(connection, row)?);
+    }
+    Ok(views)
+}
+
 /// Sweeps unanswered referrals every 15 minutes for as long as the server runs.
 pub fn spawn_sweeper(
     pool: crate::db::pool::DbPool,

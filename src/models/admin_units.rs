@@ -167,3 +167,14 @@ pub fn names(
         .into_iter()
         .collect())
 }
+
+/// The communes and wards in force today, as `(code, name)` by name: what a commune picker
+/// offers.
+pub fn current_communes(connection: &mut DbConn) -> QueryResult<Vec<(String, String)>> {
+    admin_units::table
+        .filter(admin_units::kind.eq_any(["commune", "ward", "town"]))
+        .filter(admin_units::valid_to.is_null())
+        .order((admin_units::name, admin_units::code))
+        .select((admin_units::code, admin_units::name))
+        .load(connection)
+}

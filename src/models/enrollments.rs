@@ -82,3 +82,17 @@ pub fn update(connection: &mut DbConn, enrollment: &Enrollment) -> QueryResult<u
     crate::progress::facts::refresh_worker(connection, &enrollment.worker_id, None)?;
     Ok(updated)
 }
+
+/// A worker's enrolments, newest first, with each course's title and start date.
+pub fn for_worker(
+    connection: &mut DbConn,
+    worker_id: &str,
+) -> QueryResult<Vec<(Enrollment, String, chrono::NaiveDate)>> {
+    use crate::db::schema::courses;
+    enrollments::table
+        .inner_join(courses::table)
+        .filter(enrollments::worker_id.eq(worker_id))
+        .order(enrollments::created_at.desc())
+        .select((Enrollment::as_select(), courses::title, courses::starts_on))
+        .load(connection)
+}

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod courses;
 pub mod employers;
 pub mod enrollments;
+pub mod ethnic_groups;
 pub mod follow_ups;
 pub mod households;
 pub mod idempotency;

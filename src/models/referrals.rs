@@ -3,6 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::db::DbConn;
 use crate::db::schema::referrals;
 
 /// A worker put forward for a vacancy.
@@ -21,4 +22,26 @@ pub struct NewReferral {
     pub status_changed_at: NaiveDateTime,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+}
+
+/// For each referral id: the worker's name and the vacancy's title, for boards that list
+/// referrals the caller may already see.
+pub fn labels(
+    connection: &mut DbConn,
+    referral_ids: &[String],
+) -> QueryResult<std::collections::HashMap<String, (String, String)>> {
+    use crate::db::schema::{vacancies, workers};
+    let mut labels = std::collections::HashMap::new();
+    for chunk in referral_ids.chunks(200) {
+        let rows: Vec<(String, String, String)> = referrals::table
+            .inner_join(workers::table)
+            .inner_join(vacancies::table)
+            .filter(referrals::id.eq_any(chunk))
+            .select((referrals::id, workers::full_name, vacancies::title))
+            .load(connection)?;
+        for (id, name, title) in rows {
+            labels.insert(id, (name, title));
+        }
+    }
+    Ok(labels)
 }

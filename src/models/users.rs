@@ -50,3 +50,19 @@ pub fn insert(connection: &mut crate::db::DbConn, user: &NewUser) -> QueryResult
         .values(user)
         .execute(connection)
 }
+
+/// Links a trainee's login to the worker record made from its first enrolment; a login that
+/// is linked already keeps its link.
+pub fn link_worker(
+    connection: &mut crate::db::DbConn,
+    user_id: &str,
+    worker_id: &str,
+) -> QueryResult<usize> {
+    diesel::update(
+        users::table
+            .filter(users::id.eq(user_id))
+            .filter(users::worker_id.is_null()),
+    )
+    .set(users::worker_id.eq(worker_id))
+    .execute(connection)
+}

@@ -182,3 +182,23 @@ pub fn archive(connection: &mut DbConn, id: &str, now: NaiveDateTime) -> QueryRe
     ))
     .execute(connection)
 }
+
+/// The most recently posted open vacancies, newest first (optionally one employer's).
+pub fn newest_open(
+    connection: &mut DbConn,
+    employer_id: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<Vacancy>> {
+    let mut query = vacancies::table
+        .filter(vacancies::status.eq("open"))
+        .filter(vacancies::archived_at.is_null())
+        .into_boxed();
+    if let Some(employer_id) = employer_id {
+        query = query.filter(vacancies::employer_id.eq(employer_id.to_owned()));
+    }
+    query
+        .order((vacancies::created_at.desc(), vacancies::id.desc()))
+        .limit(limit)
+        .select(Vacancy::as_select())
+        .load(connection)
+}

@@ -3,6 +3,7 @@
 //! blocking thread.
 
 pub mod courses;
+pub mod enrolment;
 pub mod employers;
 pub mod households;
 pub mod service_records;

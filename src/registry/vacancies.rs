@@ -204,6 +204,20 @@ pub fn list(
     })
 }
 
+/// The newest open vacancies the caller may see, newest first: the dashboard's list.
+pub fn newest_open(
+    connection: &mut DbConn,
+    principal: &Principal,
+    limit: i64,
+) -> Result<Vec<VacancyView>, AppError> {
+    let scope = permitted(principal, Resource::Vacancies, Action::List)?;
+    let employer_id = (scope == Scope::Own).then(|| principal.employer_id.clone().unwrap_or_default());
+    Ok(rows::newest_open(connection, employer_id.as_deref(), limit)?
+        .into_iter()
+        .map(view)
+        .collect())
+}
+
 pub fn read(
     connection: &mut DbConn,
     principal: &Principal,

@@ -1,6 +1,7 @@
 //! HTTP routes.
 
 pub mod api;
+pub mod html;
 pub mod health;
 
 use actix_web::web;
@@ -9,5 +10,6 @@ pub fn configure(config: &mut web::ServiceConfig) {
     config
         .route("/healthz", web::get().to(health::healthz))
         .route("/openapi.json", web::get().to(api::openapi::document))
-        .configure(api::configure);
+        .configure(api::configure)
+        .configure(html::configure);
 }

@@ -148,29 +148,41 @@ impl FromRequest for Principal {
             let pool = state.pool.clone();
             web::block(move || -> Result<Principal, AppError> {
                 let mut connection = pool.get()?;
-                let user = api_tokens::find_user(
-                    &mut connection,
-                    &accounts::token_hash(&token),
-                    accounts::now(),
-                )?
-                .ok_or(AppError::Unauthorized)?;
-                let role = Role::parse(&user.role).ok_or(AppError::Unauthorized)?;
-                let area_units = match &user.area_id {
-                    Some(area_id) => Some(admin_units::units_within(&mut connection, area_id)?),
-                    None => None,
-                };
-                Ok(Principal {
-                    user_id: user.id,
-                    role,
-                    employer_id: user.employer_id,
-                    worker_id: user.worker_id,
-                    area_units,
-                    client_address: address,
-                })
+                principal_for_token(&mut connection, &token, address)?
+                    .ok_or(AppError::Unauthorized)
             })
             .await?
         })
     }
+}
+
+/// The signed-in user behind an API token or a page session (the same tokens), if it is
+/// current.
+pub fn principal_for_token(
+    connection: &mut crate::db::DbConn,
+    token: &str,
+    address: Option<String>,
+) -> Result<Option<Principal>, AppError> {
+    let Some(user) =
+        api_tokens::find_user(connection, &accounts::token_hash(token), accounts::now())?
+    else {
+        return Ok(None);
+    };
+    let Some(role) = Role::parse(&user.role) else {
+        return Ok(None);
+    };
+    let area_units = match &user.area_id {
+        Some(area_id) => Some(admin_units::units_within(connection, area_id)?),
+        None => None,
+    };
+    Ok(Some(Principal {
+        user_id: user.id,
+        role,
+        employer_id: user.employer_id,
+        worker_id: user.worker_id,
+        area_units,
+        client_address: address,
+    }))
 }
 
 /// A caller who may be anonymous: no `Authorization` header means anonymous; a header with

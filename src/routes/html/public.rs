@@ -1,0 +1,265 @@
+//! The public course catalogue, phone first; a course's page; the enrolment form that creates
+//! or links the person and files an `applied` enrolment; a trainee's own enrolments.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use diesel::Connection as _;
+use serde::Deserialize;
+
+use super::forms::{FormState, Posted};
+use super::staff::{Pickers, pickers};
+use super::{Chrome, PageError, Visit, format};
+use crate::accounts::Role;
+use crate::registry::courses::{self, CourseView};
+use crate::registry::enrolment;
+use crate::state::AppState;
+
+pub fn configure(config: &mut web::ServiceConfig) {
+    config
+        .route("/courses", web::get().to(catalogue))
+        .route("/courses/{id}", web::get().to(course))
+        .route("/courses/{id}/enrol", web::get().to(enrol_form))
+        .route("/courses/{id}/enrol", web::post().to(enrol))
+        .route("/my/enrollments", web::get().to(my_enrollments));
+}
+
+#[derive(Deserialize)]
+pub struct CatalogueQuery {
+    q: Option<String>,
+    level: Option<String>,
+    district: Option<String>,
+    cursor: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "pages/public/catalogue.html")]
+struct CataloguePage {
+    page: Chrome,
+    q: String,
+    level: String,
+    levels: &'static [&'static str],
+    total: i64,
+    items: Vec<CourseView>,
+    next: Option<String>,
+}
+
+fn blank_is_none(value: Option<String>) -> Option<String> {
+    value
+        .map(|text| text.trim().to_owned())
+        .filter(|text| !text.is_empty())
+}
+
+async fn catalogue(
+    state: web::Data<AppState>,
+    visit: Visit,
+    query: web::Query<CatalogueQuery>,
+) -> Result<HttpResponse, PageError> {
+    let query = query.into_inner();
+    let q = blank_is_none(query.q);
+    let level = blank_is_none(query.level);
+    let listing = courses::CourseQuery {
+        status: Some("open".to_owned()),
+        level: level.clone(),
+        occupation: None,
+        commune: None,
+        district: blank_is_none(query.district),
+        q: q.clone(),
+        archived: None,
+        limit: Some(20),
+        cursor: blank_is_none(query.cursor),
+    };
+    let principal = visit.principal.clone();
+    let found = visit
+        .blocking(&state, move |connection| {
+            courses::list(connection, principal.as_ref(), listing)
+        })
+        .await?;
+    let q = q.unwrap_or_default();
+    let level = level.unwrap_or_default();
+    let next = found.next_cursor.map(|cursor| {
+        format!(
+            "/courses?q={}&level={}&cursor={cursor}",
+            format::url_encode(&q),
+            format::url_encode(&level)
+        )
+    });
+    let page = CataloguePage {
+        page: visit.chrome(visit.tr().t("catalogue.title")),
+        q,
+        level,
+        levels: courses::LEVELS,
+        total: found.total,
+        items: found.items,
+        next,
+    };
+    visit.render(&page)
+}
+
+#[derive(Template)]
+#[template(path = "pages/public/course.html")]
+struct CoursePage {
+    page: Chrome,
+    course: CourseView,
+    open: bool,
+}
+
+async fn course(
+    state: web::Data<AppState>,
+    visit: Visit,
+    id: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let id = id.into_inner();
+    let principal = visit.principal.clone();
+    let course = visit
+        .blocking(&state, move |connection| {
+            courses::read(connection, principal.as_ref(), &id)
+        })
+        .await?;
+    let page = CoursePage {
+        page: visit.chrome(course.title.clone()),
+        open: enrolment::accepts(&course),
+        course,
+    };
+    visit.render(&page)
+}
+
+#[derive(Template)]
+#[template(path = "pages/public/enrol.html")]
+struct EnrolPage {
+    page: Chrome,
+    course: CourseView,
+    form: FormState,
+    pickers: Pickers,
+    /// A signed-in trainee already linked to a worker applies as themselves.
+    linked: bool,
+    done: bool,
+}
+
+async fn enrol_form(
+    state: web::Data<AppState>,
+    visit: Visit,
+    id: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let id = id.into_inner();
+    let principal = visit.principal.clone();
+    let linked = principal.as_ref().is_some_and(|principal| principal.worker_id.is_some());
+    let (course, pickers) = visit
+        .blocking(&state, move |connection| {
+            Ok((courses::read(connection, principal.as_ref(), &id)?, pickers(connection)?))
+        })
+        .await?;
+    let page = EnrolPage {
+        page: visit.chrome(format!("{} — {}", visit.tr().t("enrol.title"), course.title)),
+        course,
+        form: FormState::default(),
+        pickers,
+        linked,
+        done: false,
+    };
+    visit.render(&page)
+}
+
+async fn enrol(
+    state: web::Data<AppState>,
+    visit: Visit,
+    id: web::Path<String>,
+    form: Posted,
+) -> Result<HttpResponse, PageError> {
+    let lang = visit.lang;
+    let course_id = id.into_inner();
+    let caller = visit.principal.clone();
+    let linked = caller.as_ref().is_some_and(|principal| principal.worker_id.is_some());
+    let application = enrolment::Application {
+        full_name: form.get("full_name"),
+        national_id: form.get("national_id"),
+        birth_date: form.get("birth_date"),
+        gender: form.get("gender"),
+        ethnicity_code: form.get("ethnicity_code"),
+        phone: form.get("phone"),
+        commune_code: form.get("commune_code"),
+    };
+    let values = form.values();
+    let (course, pickers, outcome) = visit
+        .blocking(&state, move |connection| {
+            let course = courses::read(connection, caller.as_ref(), &course_id)?;
+            let pickers = pickers(connection)?;
+            let outcome = connection.transaction(|connection| {
+                enrolment::apply(connection, caller.as_ref(), &course_id, application)
+            });
+            let outcome = match outcome {
+                Ok(()) => Ok(()),
+                Err(error) => {
+                    let mut form_state = FormState::with_values(values);
+                    form_state.absorb(error, lang, enrolment::FIELDS)?;
+                    Err(form_state)
+                }
+            };
+            Ok((course, pickers, outcome))
+        })
+        .await?;
+    let (status, form, done) = match outcome {
+        Ok(()) => (StatusCode::OK, FormState::default(), true),
+        Err(form_state) => (StatusCode::UNPROCESSABLE_ENTITY, form_state, false),
+    };
+    let page = EnrolPage {
+        page: visit.chrome(format!("{} — {}", visit.tr().t("enrol.title"), course.title)),
+        course,
+        form,
+        pickers,
+        linked,
+        done,
+    };
+    visit.render_with(status, &page)
+}
+
+pub struct MyEnrollment {
+    pub course_id: String,
+    pub title: String,
+    pub starts_on: String,
+    pub status: String,
+    pub progress: i32,
+}
+
+#[derive(Template)]
+#[template(path = "pages/public/my_enrollments.html")]
+struct MyEnrollmentsPage {
+    page: Chrome,
+    items: Vec<MyEnrollment>,
+    linked: bool,
+}
+
+async fn my_enrollments(
+    state: web::Data<AppState>,
+    visit: Visit,
+) -> Result<HttpResponse, PageError> {
+    let principal = visit.require(&[Role::Trainee])?;
+    let worker_id = principal.worker_id.clone();
+    let linked = worker_id.is_some();
+    let tr = visit.tr();
+    let items = match worker_id {
+        Some(worker_id) => {
+            visit
+                .blocking(&state, move |connection| {
+                    Ok(crate::models::enrollments::for_worker(connection, &worker_id)?)
+                })
+                .await?
+        }
+        None => Vec::new(),
+    };
+    let page = MyEnrollmentsPage {
+        page: visit.chrome(tr.t("my.title")),
+        items: items
+            .into_iter()
+            .map(|(enrollment, title, starts_on)| MyEnrollment {
+                course_id: enrollment.course_id,
+                title,
+                starts_on: format::date(starts_on),
+                status: tr.t_or(&format!("value.{}", enrollment.status), &enrollment.status).to_owned(),
+                progress: enrollment.progress_percent,
+            })
+            .collect(),
+        linked,
+    };
+    visit.render(&page)
+}

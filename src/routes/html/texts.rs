@@ -1,0 +1,355 @@
+//! The pages' words in Vietnamese and English, and the formatting helpers templates call.
+//! A key missing from the table shows as itself (and a test checks that none is missing).
+
+use chrono::NaiveDate;
+
+use super::format;
+use crate::i18n::Lang;
+
+/// A copyable value, or a reference to one, as templates hand them over.
+pub trait Plain<T> {
+    fn plain(self) -> T;
+}
+
+impl<T: Copy> Plain<T> for T {
+    fn plain(self) -> T {
+        self
+    }
+}
+
+impl<T: Copy> Plain<T> for &T {
+    fn plain(self) -> T {
+        *self
+    }
+}
+
+impl<T: Copy> Plain<T> for &&T {
+    fn plain(self) -> T {
+        **self
+    }
+}
+
+/// Translator handed to every template.
+#[derive(Debug, Clone, Copy)]
+pub struct Tr {
+    pub lang: Lang,
+}
+
+impl Tr {
+    /// The text of `key`, or the key itself when the table lacks it.
+    pub fn t<'a>(&self, key: &'a str) -> &'a str {
+        self.lookup(key).unwrap_or(key)
+    }
+
+    /// The text of `key`, or `fallback` (a value shown as stored).
+    pub fn t_or<'a>(&self, key: &str, fallback: &'a str) -> &'a str {
+        self.lookup(key).unwrap_or(fallback)
+    }
+
+    /// The label of a stored value under `prefix` (`value`, `level` …), or the value itself.
+    pub fn of<'a>(&self, prefix: &str, value: &'a str) -> &'a str {
+        self.lookup(&format!("{prefix}.{value}")).unwrap_or(value)
+    }
+
+    fn lookup(&self, key: &str) -> Option<&'static str> {
+        let index = TEXTS.binary_search_by(|(entry, _, _)| entry.cmp(&key)).ok()?;
+        let (_, vi, en) = TEXTS[index];
+        Some(match self.lang {
+            Lang::Vi => vi,
+            Lang::En => en,
+        })
+    }
+
+    pub fn num(&self, value: impl Plain<i64>) -> String {
+        format::integer(value.plain(), self.lang)
+    }
+
+    pub fn dec(&self, value: impl Plain<f64>) -> String {
+        format::decimal(value.plain(), self.lang)
+    }
+
+    pub fn vnd(&self, value: impl Plain<i64>) -> String {
+        format::money(value.plain(), self.lang)
+    }
+
+    pub fn date(&self, value: impl Plain<NaiveDate>) -> String {
+        format::date(value.plain())
+    }
+
+    pub fn vacancy_statuses(&self) -> Vec<(String, String)> {
+        self.options("value", &["draft", "open"])
+    }
+
+    pub fn genders(&self) -> Vec<(String, String)> {
+        self.options("value", &["female", "male"])
+    }
+
+    pub fn availabilities(&self) -> Vec<(String, String)> {
+        self.options("value", crate::registry::workers::AVAILABILITIES)
+    }
+
+    pub fn education_levels(&self) -> Vec<(String, String)> {
+        self.options("education", crate::registry::workers::EDUCATION_LEVELS)
+    }
+
+    pub fn options(&self, prefix: &str, values: &[&str]) -> Vec<(String, String)> {
+        values
+            .iter()
+            .map(|value| {
+                let key = format!("{prefix}.{value}");
+                ((*value).to_owned(), self.lookup(&key).unwrap_or(value).to_owned())
+            })
+            .collect()
+    }
+}
+
+/// `(key, Vietnamese, English)`, sorted by key for binary search.
+const TEXTS: &[(&str, &str, &str)] = &[
+    ("audit.archive", "Lưu trữ", "Archived"),
+    ("audit.create", "Tạo mới", "Created"),
+    ("audit.read", "Xem hồ sơ", "Record read"),
+    ("audit.update", "Cập nhật", "Updated"),
+    ("catalogue.found", "khóa học đang mở", "open courses"),
+    ("catalogue.search", "Tìm khóa học", "Search courses"),
+    ("catalogue.search_hint", "ví dụ: may công nghiệp", "e.g. industrial sewing"),
+    ("catalogue.title", "Khóa học nghề", "Vocational courses"),
+    ("common.actions", "Thao tác", "Actions"),
+    ("common.edit", "Sửa", "Edit"),
+    ("common.next", "Trang sau", "Next"),
+    ("common.no", "Không", "No"),
+    ("common.none", "Không có mục nào.", "Nothing here."),
+    ("common.page", "Trang", "Page"),
+    ("common.pages", "Phân trang", "Pages"),
+    ("common.previous", "Trang trước", "Previous"),
+    ("common.save", "Lưu", "Save"),
+    ("common.search", "Tìm", "Search"),
+    ("common.years", "tuổi", "years old"),
+    ("common.yes", "Có", "Yes"),
+    ("course.closed", "Khóa học không còn nhận đăng ký.", "This course no longer takes applications."),
+    ("course.dates", "Thời gian", "Dates"),
+    ("course.free", "Miễn phí", "Free"),
+    ("dashboard.as_of", "số liệu đến ngày", "figures as of"),
+    ("dashboard.chart_alt", "Biểu đồ số người được kết nối việc làm theo nửa năm so với mục tiêu", "Chart of workers connected to a job by half-year against the target"),
+    ("dashboard.chart_caption", "Người lao động được kết nối việc làm, cộng dồn theo nửa năm.", "Workers connected to a job, cumulative by half-year."),
+    ("dashboard.met", "đã đạt", "met"),
+    ("dashboard.newest", "Vị trí tuyển dụng mới nhất", "Newest vacancies"),
+    ("dashboard.not_met", "chưa đạt", "not yet met"),
+    ("dashboard.overdue", "Theo dõi sau tuyển quá hạn", "Overdue follow-ups"),
+    ("dashboard.period", "Giai đoạn", "Period"),
+    ("dashboard.projection", "Dự báo cuối giai đoạn theo tốc độ hiện tại", "Projected at the period's end at the current pace"),
+    ("dashboard.stale", "Giới thiệu chưa được doanh nghiệp trả lời", "Referrals the employer has not answered"),
+    ("dashboard.targets", "Tiến độ so với mục tiêu", "Progress toward the targets"),
+    ("dashboard.title", "Tổng quan", "Dashboard"),
+    ("education.college", "Cao đẳng", "College"),
+    ("education.lower_secondary", "Trung học cơ sở", "Lower secondary"),
+    ("education.none", "Chưa qua đào tạo", "None"),
+    ("education.primary", "Tiểu học", "Primary"),
+    ("education.university", "Đại học", "University"),
+    ("education.upper_secondary", "Trung học phổ thông", "Upper secondary"),
+    ("education.vocational_elementary", "Sơ cấp nghề", "Elementary vocational"),
+    ("education.vocational_intermediate", "Trung cấp nghề", "Intermediate vocational"),
+    ("employer.candidates", "Ứng viên được giới thiệu", "Referred candidates"),
+    ("employer.close", "Đóng tin", "Close"),
+    ("employer.mark_hired", "Đã tuyển", "Hired"),
+    ("employer.mark_interview", "Mời phỏng vấn", "Interview"),
+    ("employer.mark_rejected", "Không tuyển", "Rejected"),
+    ("employer.pending", "Tài khoản doanh nghiệp đang chờ cán bộ Trung tâm xác minh. Sau khi được xác minh, doanh nghiệp có thể đăng tin tuyển dụng.", "The employer account is awaiting verification by the job centre. Once verified, it can post vacancies."),
+    ("employer.vacancies", "Tin tuyển dụng của doanh nghiệp", "Your vacancies"),
+    ("employers.title", "Doanh nghiệp", "Employers"),
+    ("employers.verify", "Xác minh", "Verify"),
+    ("enrol.done", "Đã nhận đăng ký của bạn. Cán bộ sẽ liên hệ để xác nhận.", "Your application is received. Staff will contact you to confirm it."),
+    ("enrol.intro", "Điền thông tin để đăng ký học. Số CCCD giúp không đăng ký một người hai lần.", "Fill in your details to apply. The CCCD number keeps a person from being registered twice."),
+    ("enrol.submit", "Gửi đăng ký", "Apply"),
+    ("enrol.title", "Đăng ký học", "Apply"),
+    ("error.forbidden", "Bạn không có quyền xem trang này.", "You may not see this page."),
+    ("error.home", "Về trang chủ", "Home"),
+    ("error.not_found", "Không tìm thấy trang hoặc hồ sơ.", "No such page or record."),
+    ("error.title", "Có lỗi", "Something went wrong"),
+    ("error.unexpected", "Đã có lỗi ngoài ý muốn; xin thử lại sau.", "An unexpected error occurred; please try again later."),
+    ("field.address", "Địa chỉ", "Address"),
+    ("field.age", "Tuổi", "Age"),
+    ("field.availability", "Tình trạng việc làm", "Availability"),
+    ("field.birth_date", "Ngày sinh", "Date of birth"),
+    ("field.capacity", "Số chỗ", "Capacity"),
+    ("field.code", "Mã hộ", "Household code"),
+    ("field.commune_code", "Xã, phường", "Commune"),
+    ("field.consent_to_share", "Đồng ý chia sẻ hồ sơ với doanh nghiệp", "Consents to share the profile with employers"),
+    ("field.contact_email", "E-mail liên hệ (dùng để đăng nhập)", "Contact e-mail (used to sign in)"),
+    ("field.contact_name", "Người liên hệ", "Contact person"),
+    ("field.contact_phone", "Điện thoại liên hệ", "Contact phone"),
+    ("field.country", "Nước (mã 2 chữ, ví dụ KR)", "Country (2-letter code, e.g. KR)"),
+    ("field.deadline", "Hạn nộp hồ sơ", "Deadline"),
+    ("field.deprivations", "Chỉ số thiếu hụt", "Deprivations"),
+    ("field.description", "Mô tả", "Description"),
+    ("field.desired_occupations", "Nghề mong muốn (mã nghề, cách nhau bằng dấu phẩy)", "Desired occupations (codes, comma-separated)"),
+    ("field.disability", "Khuyết tật", "Disability"),
+    ("field.education_level", "Trình độ học vấn", "Education"),
+    ("field.email", "E-mail", "E-mail"),
+    ("field.ethnicity_code", "Dân tộc", "Ethnic group"),
+    ("field.expected_wage_vnd", "Mức lương mong muốn (₫/tháng)", "Expected wage (₫/month)"),
+    ("field.fee_vnd", "Học phí", "Fee"),
+    ("field.full_name", "Họ và tên", "Full name"),
+    ("field.gender", "Giới tính", "Gender"),
+    ("field.head_name", "Chủ hộ", "Head of household"),
+    ("field.household_id", "Hộ gia đình", "Household"),
+    ("field.household_status", "Diện hộ", "Household status"),
+    ("field.income_per_person_vnd", "Thu nhập bình quân (₫/người/tháng)", "Income per person (₫/month)"),
+    ("field.is_overseas", "Làm việc ở nước ngoài", "Work abroad"),
+    ("field.kind", "Loại hình", "Kind"),
+    ("field.left_reason", "Lý do nghỉ việc (nếu đã nghỉ)", "Why the worker left (if so)"),
+    ("field.level", "Trình độ đào tạo", "Level"),
+    ("field.max_age", "Tuổi tối đa", "Maximum age"),
+    ("field.members", "Số nhân khẩu", "Members"),
+    ("field.min_age", "Tuổi tối thiểu", "Minimum age"),
+    ("field.name", "Tên doanh nghiệp", "Employer name"),
+    ("field.national_id", "Số CCCD", "CCCD number"),
+    ("field.note", "Ghi chú", "Note"),
+    ("field.occupation_code", "Mã nghề (4 chữ số)", "Occupation code (4 digits)"),
+    ("field.outcome", "Kết quả", "Outcome"),
+    ("field.password", "Mật khẩu", "Password"),
+    ("field.phone", "Số điện thoại", "Phone"),
+    ("field.positions", "Số lượng cần tuyển", "Positions"),
+    ("field.previous_status", "Diện hộ kỳ trước", "Previous status"),
+    ("field.qualifications", "Bằng cấp, chứng chỉ", "Qualifications"),
+    ("field.rejection_reason", "Lý do", "Reason"),
+    ("field.review_year", "Năm rà soát", "Review year"),
+    ("field.sector", "Ngành nghề", "Sector"),
+    ("field.skills", "Kỹ năng", "Skills"),
+    ("field.skills_required", "Kỹ năng yêu cầu", "Skills required"),
+    ("field.start_date", "Ngày bắt đầu làm", "Start date"),
+    ("field.status", "Trạng thái", "Status"),
+    ("field.support_vnd", "Hỗ trợ", "Support"),
+    ("field.tax_code", "Mã số thuế", "Tax code"),
+    ("field.title", "Vị trí", "Title"),
+    ("field.urban", "Thành thị", "Urban"),
+    ("field.verified", "Đã xác minh", "Verified"),
+    ("field.wage", "Lương từ", "Wage from"),
+    ("field.wage_max_vnd", "Lương tối đa (₫/tháng)", "Maximum wage (₫/month)"),
+    ("field.wage_min_vnd", "Lương tối thiểu (₫/tháng)", "Minimum wage (₫/month)"),
+    ("field.willing_overseas", "Sẵn sàng đi làm việc ở nước ngoài", "Willing to work abroad"),
+    ("field.willing_to_relocate", "Sẵn sàng đi làm xa", "Willing to relocate"),
+    ("field.work_place", "Nơi làm việc ngoài tỉnh", "Place of work outside the province"),
+    ("follow_ups.months", "tháng sau khi bắt đầu", "months after the start"),
+    ("follow_ups.record", "Ghi kết quả", "Record"),
+    ("follow_ups.show_all", "Xem tất cả", "Show all"),
+    ("follow_ups.show_overdue", "Chỉ xem quá hạn", "Overdue only"),
+    ("follow_ups.title", "Theo dõi sau tuyển dụng", "Follow-ups"),
+    ("footer.text", "Ketnoi — kết nối việc làm cho hộ nghèo, hộ cận nghèo.", "Ketnoi — job connection for poor and near-poor households."),
+    ("household.members_link", "Thành viên đã đăng ký", "Registered members"),
+    ("households.found", "hộ", "households"),
+    ("households.search", "Tìm theo tên chủ hộ hoặc mã hộ", "Search by head's name or code"),
+    ("households.title", "Hộ gia đình", "Households"),
+    ("kind.company", "Doanh nghiệp", "Company"),
+    ("kind.cooperative", "Hợp tác xã", "Cooperative"),
+    ("kind.fdi", "Doanh nghiệp FDI", "Foreign-invested company"),
+    ("kind.household_business", "Hộ kinh doanh", "Household business"),
+    ("kind.overseas_agency", "Doanh nghiệp đưa người lao động đi làm việc ở nước ngoài", "Overseas-labour agency"),
+    ("lang.other", "English", "Tiếng Việt"),
+    ("lang.other_code", "en", "vi"),
+    ("level.college", "Cao đẳng", "College"),
+    ("level.elementary", "Sơ cấp", "Elementary"),
+    ("level.intermediate", "Trung cấp", "Intermediate"),
+    ("level.under_3_months", "Dưới 3 tháng", "Under 3 months"),
+    ("login.failed", "Sai e-mail hoặc mật khẩu.", "Wrong e-mail or password."),
+    ("login.submit", "Đăng nhập", "Sign in"),
+    ("login.throttled", "Đăng nhập sai quá nhiều lần; thử lại sau {seconds} giây.", "Too many failed attempts; try again in {seconds} seconds."),
+    ("login.title", "Đăng nhập", "Sign in"),
+    ("my.not_linked", "Tài khoản chưa gắn với hồ sơ người lao động; hãy đăng ký một khóa học để tạo hồ sơ.", "This login is not linked to a worker record yet; apply for a course to create one."),
+    ("my.title", "Khóa học đã đăng ký", "My enrolments"),
+    ("nav.courses", "Khóa học", "Courses"),
+    ("nav.dashboard", "Tổng quan", "Dashboard"),
+    ("nav.employer", "Cổng doanh nghiệp", "Employer portal"),
+    ("nav.employer_signup", "Doanh nghiệp đăng ký", "Employer sign-up"),
+    ("nav.employers", "Doanh nghiệp", "Employers"),
+    ("nav.follow_ups", "Theo dõi", "Follow-ups"),
+    ("nav.households", "Hộ gia đình", "Households"),
+    ("nav.label", "Điều hướng chính", "Main navigation"),
+    ("nav.login", "Đăng nhập", "Sign in"),
+    ("nav.logout", "Đăng xuất", "Sign out"),
+    ("nav.my_enrollments", "Khóa học của tôi", "My enrolments"),
+    ("nav.new_vacancy", "Đăng tin tuyển dụng", "Post a vacancy"),
+    ("nav.outreach", "Tiếp cận hộ", "Outreach"),
+    ("nav.referrals", "Giới thiệu", "Referrals"),
+    ("nav.reports", "Báo cáo", "Reports"),
+    ("nav.skip", "Bỏ qua, đến nội dung chính", "Skip to the content"),
+    ("nav.vacancies", "Tuyển dụng", "Vacancies"),
+    ("nav.workers", "Người lao động", "Workers"),
+    ("outreach.found", "hộ chưa có thành viên có việc làm bền vững", "households without a member in sustainable work"),
+    ("outreach.not_confirmed", "Có việc, chưa xác nhận sau 6 tháng", "Placed, not confirmed at 6 months"),
+    ("outreach.not_placed", "Đã đăng ký, chưa có việc", "Registered, not placed"),
+    ("outreach.not_registered", "Chưa có thành viên đăng ký", "No member registered"),
+    ("outreach.reason", "Lý do", "Why"),
+    ("outreach.title", "Danh sách hộ cần tiếp cận", "Outreach list"),
+    ("reason.distance", "Khoảng cách", "Distance"),
+    ("reason.no_show", "Không đến", "No show"),
+    ("reason.other", "Lý do khác", "Other"),
+    ("reason.position_filled", "Đã đủ người", "Position filled"),
+    ("reason.skills", "Chưa đủ kỹ năng", "Skills"),
+    ("reason.wage", "Không thống nhất lương", "Wage"),
+    ("referrals.title", "Giới thiệu việc làm", "Referrals"),
+    ("reports.half", "6 tháng", "Half-year"),
+    ("reports.intro", "Báo cáo định kỳ 6 tháng và cả giai đoạn, tải về dạng Excel hoặc CSV.", "The 6-monthly and whole-period reports, as Excel or CSV."),
+    ("reports.period", "Kỳ báo cáo", "Reporting period"),
+    ("reports.title", "Báo cáo", "Reports"),
+    ("reports.whole_period", "Cả giai đoạn", "Whole period"),
+    ("score.congestion", "Giảm do nhiều giới thiệu đang mở", "Damping for many open referrals"),
+    ("score.distance", "Khoảng cách", "Distance"),
+    ("score.occupation", "Nghề phù hợp", "Occupation"),
+    ("score.policy_priority", "Ưu tiên chính sách", "Policy priority"),
+    ("score.text_relevance", "Kỹ năng, mô tả phù hợp", "Text relevance"),
+    ("score.training", "Đã học khóa phù hợp", "Relevant course"),
+    ("signup.intro", "Doanh nghiệp đăng ký tài khoản; cán bộ Trung tâm sẽ xác minh trước khi doanh nghiệp đăng tin.", "Employers sign up here; the job centre verifies the employer before it posts vacancies."),
+    ("signup.submit", "Đăng ký", "Sign up"),
+    ("signup.title", "Doanh nghiệp đăng ký", "Employer sign-up"),
+    ("vacancies.found", "vị trí", "vacancies"),
+    ("vacancies.search", "Tìm theo tên vị trí", "Search by title"),
+    ("vacancies.title", "Vị trí tuyển dụng", "Vacancies"),
+    ("vacancy.components", "Các thành phần điểm", "Score components"),
+    ("vacancy.edit", "Sửa tin tuyển dụng", "Edit the vacancy"),
+    ("vacancy.matches", "Ứng viên phù hợp", "Matching candidates"),
+    ("vacancy.new", "Đăng tin tuyển dụng", "Post a vacancy"),
+    ("vacancy.no_matches", "Chưa có ứng viên phù hợp.", "No matching candidates yet."),
+    ("vacancy.positions_short", "chỗ", "positions"),
+    ("vacancy.refer", "Giới thiệu", "Refer"),
+    ("vacancy.referred", "Đã giới thiệu", "Referred"),
+    ("vacancy.referred_notice", "Đã giới thiệu người lao động tới doanh nghiệp.", "The worker has been referred to the employer."),
+    ("vacancy.score", "Điểm phù hợp", "Match score"),
+    ("value.applied", "Đã đăng ký", "Applied"),
+    ("value.attending", "Đang học", "Attending"),
+    ("value.certified", "Đã cấp chứng chỉ", "Certified"),
+    ("value.closed", "Đã đóng", "Closed"),
+    ("value.completed", "Đã hoàn thành", "Completed"),
+    ("value.draft", "Bản nháp", "Draft"),
+    ("value.dropped", "Bỏ học", "Dropped"),
+    ("value.employed", "Đang có việc", "Employed"),
+    ("value.enrolled", "Đã nhập học", "Enrolled"),
+    ("value.female", "Nữ", "Female"),
+    ("value.filled", "Đã tuyển đủ", "Filled"),
+    ("value.hired", "Đã tuyển", "Hired"),
+    ("value.in_training", "Đang học nghề", "In training"),
+    ("value.interview", "Phỏng vấn", "Interview"),
+    ("value.left", "Đã nghỉ việc", "Left"),
+    ("value.male", "Nam", "Male"),
+    ("value.near_poor", "Hộ cận nghèo", "Near-poor"),
+    ("value.newly_escaped", "Hộ mới thoát nghèo", "Newly escaped poverty"),
+    ("value.not_poor", "Không thuộc diện", "Not poor"),
+    ("value.not_seeking", "Không tìm việc", "Not seeking"),
+    ("value.open", "Đang tuyển", "Open"),
+    ("value.pending", "Chưa đến hạn", "Pending"),
+    ("value.poor", "Hộ nghèo", "Poor"),
+    ("value.referred", "Đã giới thiệu", "Referred"),
+    ("value.rejected", "Không tuyển", "Rejected"),
+    ("value.seeking", "Đang tìm việc", "Seeking work"),
+    ("value.shortlisted", "Trong danh sách chọn", "Shortlisted"),
+    ("value.still_employed", "Vẫn đang làm việc", "Still employed"),
+    ("value.withdrawn", "Đã rút", "Withdrawn"),
+    ("worker.enrollments", "Khóa học", "Courses"),
+    ("worker.history", "Lịch sử hồ sơ", "Record history"),
+    ("worker.referrals", "Giới thiệu việc làm", "Referrals"),
+    ("workers.edit", "Sửa hồ sơ người lao động", "Edit the worker"),
+    ("workers.found", "người", "people"),
+    ("workers.new", "Đăng ký người lao động", "Register a worker"),
+    ("workers.search", "Tìm theo tên, kỹ năng (gõ có dấu hoặc không dấu)", "Search by name or skills (with or without accents)"),
+    ("workers.search_hint", "ví dụ: lo thi on", "e.g. lo thi on"),
+    ("workers.title", "Người lao động", "Workers"),
+];
