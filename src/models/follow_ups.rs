@@ -3,6 +3,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
+use crate::db::DbConn;
 use crate::db::schema::follow_ups;
 
 /// A check, 3, 6 or 12 months after a placement started, that the worker is still employed.
@@ -20,4 +21,26 @@ pub struct NewFollowUp {
     pub recorded_by: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+}
+
+/// For each placement id: the worker's id and name and the vacancy's title, for follow-up
+/// lists the caller may already see.
+pub fn placement_labels(
+    connection: &mut DbConn,
+    placement_ids: &[String],
+) -> QueryResult<std::collections::HashMap<String, (String, String, String)>> {
+    use crate::db::schema::{placements, vacancies, workers};
+    let mut labels = std::collections::HashMap::new();
+    for chunk in placement_ids.chunks(200) {
+        let rows: Vec<(String, String, String, String)> = placements::table
+            .inner_join(workers::table)
+            .inner_join(vacancies::table)
+            .filter(placements::id.eq_any(chunk))
+            .select((placements::id, workers::id, workers::full_name, vacancies::title))
+            .load(connection)?;
+        for (id, worker_id, name, title) in rows {
+            labels.insert(id, (worker_id, name, title));
+        }
+    }
+    Ok(labels)
 }

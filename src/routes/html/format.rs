@@ -41,6 +41,15 @@ pub fn decimal(value: f64, lang: Lang) -> String {
     format!("{sign}{whole}{mark}{tenth}")
 }
 
+/// `value` with `places` decimals, the decimal mark of the language: `0,85` (vi).
+pub fn fixed(value: f64, places: usize, lang: Lang) -> String {
+    let text = format!("{value:.places$}");
+    match lang {
+        Lang::Vi => text.replace('.', ","),
+        Lang::En => text,
+    }
+}
+
 pub fn money(value: i64, lang: Lang) -> String {
     format!("{} ₫", integer(value, lang))
 }
@@ -69,6 +78,8 @@ mod tests {
         assert_eq!(integer(999, Lang::Vi), "999");
         assert_eq!(integer(-1000, Lang::Vi), "-1.000");
         assert_eq!(money(1_500_000, Lang::Vi), "1.500.000 ₫");
+        assert_eq!(fixed(0.853, 2, Lang::Vi), "0,85");
+        assert_eq!(fixed(0.853, 2, Lang::En), "0.85");
         assert_eq!(decimal(45.26, Lang::Vi), "45,3");
         assert_eq!(decimal(45.26, Lang::En), "45.3");
         assert_eq!(decimal(12_000.0, Lang::Vi), "12.000");

@@ -23,11 +23,14 @@ use crate::state::AppState;
 
 const STAFF: &[Role] = &[Role::Admin, Role::Staff];
 const PAGE_SIZE: i64 = 20;
+/// Follow-ups carry a form each: a page of them stays light.
+const FOLLOW_UP_PAGE: i64 = 25;
 
 pub fn configure(config: &mut web::ServiceConfig) {
     config
         .route("/dashboard", web::get().to(dashboard))
         .route("/dashboard/chart.svg", web::get().to(chart))
+        .route("/dashboard/records", web::get().to(records))
         .route("/workers", web::get().to(worker_list))
         .route("/workers/new", web::get().to(worker_new))
         .route("/workers/new", web::post().to(worker_create))
@@ -106,7 +109,7 @@ struct DashboardPage {
     period: String,
     as_of: String,
     targets: Vec<TargetFigure>,
-    overdue: Vec<follow_ups::FollowUpView>,
+    overdue: Vec<FollowUpRow>,
     stale: Vec<ReferralRow>,
     newest: Vec<vacancies::VacancyView>,
 }
@@ -159,14 +162,7 @@ async fn dashboard(
                 },
                 lang,
             )?;
-            let overdue = follow_ups::list(
-                connection,
-                &principal,
-                follow_ups::FollowUpQuery {
-                    overdue: Some(true),
-                    limit: Some(10),
-                },
-            )?;
+            let overdue = follow_up_rows(connection, &principal, true, 10)?;
             let stale = pipeline::list(
                 connection,
                 &principal,
@@ -228,6 +224,66 @@ async fn chart(
         .content_type("image/svg+xml")
         .insert_header(("Cache-Control", "private, max-age=60"))
         .body(svg))
+}
+
+#[derive(Deserialize)]
+pub struct RecordsParams {
+    period: Option<String>,
+    key: Option<String>,
+    offset: Option<i64>,
+}
+
+#[derive(Template)]
+#[template(path = "pages/staff/records.html")]
+struct RecordsPage {
+    page: Chrome,
+    total: i64,
+    records: Vec<crate::progress::lists::Record>,
+    next: Option<String>,
+}
+
+/// The records behind a dashboard figure.
+async fn records(
+    state: web::Data<AppState>,
+    visit: Visit,
+    query: web::Query<RecordsParams>,
+) -> Result<HttpResponse, PageError> {
+    let principal = visit.require(STAFF)?;
+    let RecordsParams { period, key, offset } = query.into_inner();
+    let offset = offset.unwrap_or(0).clamp(0, 1_000_000);
+    let lookup = progress::RecordsQuery {
+        period: period.clone(),
+        key: key.clone(),
+        year: None,
+        district: None,
+        commune: None,
+        household_status: None,
+        ethnicity: None,
+        gender: None,
+        country: None,
+        limit: Some("50".to_owned()),
+        offset: Some(offset.to_string()),
+    };
+    let found = visit
+        .blocking(&state, move |connection| progress::records(connection, &principal, &lookup))
+        .await?;
+    let key = key.unwrap_or_default();
+    let next = (found.offset + found.limit < found.total).then(|| {
+        format!(
+            "/dashboard/records?period={}&key={}&offset={}",
+            format::url_encode(period.as_deref().unwrap_or_default()),
+            format::url_encode(&key),
+            found.offset + found.limit
+        )
+    });
+    let title = format!("{} — {}", visit.tr().t("records.title"), visit.tr().of("target", &key));
+    let page = RecordsPage {
+        page: visit.chrome(title),
+        total: found.total,
+        records: found.records,
+        next,
+    };
+    visit.render(&page)
 }
 
 // ---- workers ---------------------------------------------------------------------------
@@ -805,7 +861,7 @@ struct VacancyPage {
 
 impl VacancyPage {
     fn score(&self, value: impl super::texts::Plain<f64>) -> String {
-        format::decimal(value.plain(), self.page.tr.lang)
+        format::fixed(value.plain(), 2, self.page.tr.lang)
     }
 }
 
@@ -947,11 +1003,48 @@ async fn referral_board(state: web::Data<AppState>, visit: Visit) -> Result<Http
 
 // ---- follow-ups ------------------------------------------------------------------------
 
+pub struct FollowUpRow {
+    pub item: follow_ups::FollowUpView,
+    pub worker_id: String,
+    pub worker: String,
+    pub vacancy: String,
+}
+
+fn follow_up_rows(
+    connection: &mut crate::db::DbConn,
+    principal: &Principal,
+    overdue_only: bool,
+    limit: i64,
+) -> Result<Vec<FollowUpRow>, AppError> {
+    let items = follow_ups::list(
+        connection,
+        principal,
+        follow_ups::FollowUpQuery {
+            overdue: overdue_only.then_some(true),
+            limit: Some(limit),
+        },
+    )?;
+    let ids: Vec<String> = items.iter().map(|item| item.placement_id.clone()).collect();
+    let labels = models::follow_ups::placement_labels(connection, &ids)?;
+    Ok(items
+        .into_iter()
+        .map(|item| {
+            let (worker_id, worker, vacancy) = labels.get(&item.placement_id).cloned().unwrap_or_default();
+            FollowUpRow {
+                item,
+                worker_id,
+                worker,
+                vacancy,
+            }
+        })
+        .collect())
+}
+
 #[derive(Template)]
 #[template(path = "pages/staff/follow_ups.html")]
 struct FollowUpPage {
     page: Chrome,
-    items: Vec<follow_ups::FollowUpView>,
+    items: Vec<FollowUpRow>,
     overdue_only: bool,
     error: Option<String>,
 }
@@ -970,14 +1063,7 @@ async fn follow_up_list(
     let overdue_only = query.all.is_none();
     let items = visit
         .blocking(&state, move |connection| {
-            follow_ups::list(
-                connection,
-                &principal,
-                follow_ups::FollowUpQuery {
-                    overdue: overdue_only.then_some(true),
-                    limit: Some(100),
-                },
-            )
+            follow_up_rows(connection, &principal, overdue_only, FOLLOW_UP_PAGE)
         })
         .await?;
     let page = FollowUpPage {
@@ -1019,14 +1105,7 @@ async fn follow_up_record(
             let principal = visit.require(STAFF)?;
             let items = visit
                 .blocking(&state, move |connection| {
-                    follow_ups::list(
-                        connection,
-                        &principal,
-                        follow_ups::FollowUpQuery {
-                            overdue: Some(true),
-                            limit: Some(100),
-                        },
-                    )
+                    follow_up_rows(connection, &principal, true, FOLLOW_UP_PAGE)
                 })
                 .await?;
             let page = FollowUpPage {

@@ -137,6 +137,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("dashboard.overdue", "Theo dõi sau tuyển quá hạn", "Overdue follow-ups"),
     ("dashboard.period", "Giai đoạn", "Period"),
     ("dashboard.projection", "Dự báo cuối giai đoạn theo tốc độ hiện tại", "Projected at the period's end at the current pace"),
+    ("dashboard.share_done", "Tỷ lệ hoàn thành", "Share done"),
     ("dashboard.stale", "Giới thiệu chưa được doanh nghiệp trả lời", "Referrals the employer has not answered"),
     ("dashboard.targets", "Tiến độ so với mục tiêu", "Progress toward the targets"),
     ("dashboard.title", "Tổng quan", "Dashboard"),
@@ -286,6 +287,9 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("reason.position_filled", "Đã đủ người", "Position filled"),
     ("reason.skills", "Chưa đủ kỹ năng", "Skills"),
     ("reason.wage", "Không thống nhất lương", "Wage"),
+    ("records.counted_on", "Ngày tính", "Counted on"),
+    ("records.found", "bản ghi", "records"),
+    ("records.title", "Danh sách", "Records"),
     ("referrals.title", "Giới thiệu việc làm", "Referrals"),
     ("reports.half", "6 tháng", "Half-year"),
     ("reports.intro", "Báo cáo định kỳ 6 tháng và cả giai đoạn, tải về dạng Excel hoặc CSV.", "The 6-monthly and whole-period reports, as Excel or CSV."),
@@ -301,6 +305,12 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("signup.intro", "Doanh nghiệp đăng ký tài khoản; cán bộ Trung tâm sẽ xác minh trước khi doanh nghiệp đăng tin.", "Employers sign up here; the job centre verifies the employer before it posts vacancies."),
     ("signup.submit", "Đăng ký", "Sign up"),
     ("signup.title", "Doanh nghiệp đăng ký", "Employer sign-up"),
+    ("target.connected_target_share", "Tỷ lệ thuộc hộ nghèo, cận nghèo, mới thoát nghèo", "Share from target households"),
+    ("target.connected_workers", "Lao động được kết nối việc làm", "Workers connected to a job"),
+    ("target.counselled", "Được tư vấn, hỗ trợ tìm việc", "Counselled"),
+    ("target.household_employment", "Hộ có thành viên việc làm bền vững", "Households with sustainable work"),
+    ("target.overseas_contract", "Đi làm việc ở nước ngoài theo hợp đồng", "Overseas contracts"),
+    ("target.trained_poor_districts", "Lao động vùng nghèo được đào tạo", "Trained from poor areas"),
     ("vacancies.found", "vị trí", "vacancies"),
     ("vacancies.search", "Tìm theo tên vị trí", "Search by title"),
     ("vacancies.title", "Vị trí tuyển dụng", "Vacancies"),
@@ -353,3 +363,65 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("workers.search_hint", "ví dụ: lo thi on", "e.g. lo thi on"),
     ("workers.title", "Người lao động", "Workers"),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_is_sorted_and_unique_so_lookups_find_every_key() {
+        for pair in TEXTS.windows(2) {
+            assert!(pair[0].0 < pair[1].0, "{} then {}", pair[0].0, pair[1].0);
+        }
+        let tr = Tr { lang: Lang::Vi };
+        for (key, vi, en) in TEXTS {
+            assert_eq!(tr.t(key), *vi);
+            assert_eq!(Tr { lang: Lang::En }.t(key), *en);
+        }
+        assert_eq!(tr.t("missing_key"), "missing_key");
+        assert_eq!(tr.of("value", "poor"), "Hộ nghèo");
+        assert_eq!(tr.of("value", "unlisted"), "unlisted");
+    }
+
+    /// Every literal key the templates and page handlers ask for is in the table.
+    #[test]
+    fn every_key_the_pages_use_is_translated() -> Result<(), Box<dyn std::error::Error>> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        let mut folders = vec![root.join("templates"), root.join("src/routes/html")];
+        while let Some(folder) = folders.pop() {
+            for entry in std::fs::read_dir(folder)? {
+                let path = entry?.path();
+                if path.is_dir() {
+                    folders.push(path);
+                } else if path.extension().is_some_and(|ext| ext == "html" || ext == "rs") {
+                    files.push(path);
+                }
+            }
+        }
+        let mut missing = Vec::new();
+        let mut seen = 0;
+        for file in files {
+            let text = std::fs::read_to_string(&file)?;
+            for (index, _) in text.match_indices("t(\"") {
+                let preceded = text[..index].chars().last();
+                if !matches!(preceded, Some('.')) {
+                    continue;
+                }
+                let rest = &text[index + 3..];
+                let Some(end) = rest.find('"') else { continue };
+                let key = &rest[..end];
+                if key.contains('{') || !key.contains('.') {
+                    continue;
+                }
+                seen += 1;
+                if TEXTS.binary_search_by(|(entry, _, _)| entry.cmp(&key)).is_err() {
+                    missing.push(format!("{}: {key}", file.display()));
+                }
+            }
+        }
+        assert!(seen > 100, "the scan found only {seen} keys");
+        assert!(missing.is_empty(), "untranslated keys: {missing:#?}");
+        Ok(())
+    }
+}
