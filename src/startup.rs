@@ -123,6 +123,9 @@ pub fn server(
                 let lang = Lang::from_request(request.request());
                 REQUEST_LANG.scope(lang, service.call(request))
             })
+            // Rural connections are slow: pages, styles and JSON go compressed to clients
+            // that accept it.
+            .wrap(actix_web::middleware::Compress::default())
     });
     if let Some(workers) = http_workers {
         server = server.workers(workers.max(1));

@@ -154,9 +154,13 @@ async fn wait_for_new_page(client: &Client) -> TestResult {
 }
 
 async fn sign_in(client: &Client, app: &TestApp, email: &str) -> TestResult {
+    sign_in_with(client, app, email, PASSWORD).await
+}
+
+async fn sign_in_with(client: &Client, app: &TestApp, email: &str, password: &str) -> TestResult {
     client.goto(&app.url("/login")).await?;
     client.find(Locator::Id("email")).await?.send_keys(email).await?;
-    client.find(Locator::Id("password")).await?.send_keys(PASSWORD).await?;
+    client.find(Locator::Id("password")).await?.send_keys(password).await?;
     let submit = client.find(Locator::Css("form.card button[type=submit]")).await?;
     click_and_load(client, submit).await
 }
@@ -424,5 +428,145 @@ async fn trainee_on_a_phone(client: &Client, app: &TestApp, seeded: &Seeded) -> 
     click_and_load(client, submit).await?;
     let done = client.find(Locator::Id("enrolled")).await?.text().await?;
     assert_eq!(done, "Đã nhận đăng ký của bạn. Cán bộ sẽ liên hệ để xác nhận.");
+    Ok(())
+}
+
+/// Bytes the page took over the wire: the document and what it loaded, images aside.
+const TRANSFERRED: &str = "const page = performance.getEntriesByType('navigation')[0];\
+    return page.transferSize + performance.getEntriesByType('resource')\
+      .filter(entry => entry.initiatorType !== 'img')\
+      .reduce((sum, entry) => sum + entry.transferSize, 0);";
+
+/// Form controls no label names.
+const UNLABELLED: &str = "return [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]\
+    .filter(control => control.labels.length === 0 && !control.getAttribute('aria-label'))\
+    .map(control => control.name || control.id);";
+
+/// Text whose contrast with its background is under WCAG AA (4.5:1, or 3:1 for large text).
+const LOW_CONTRAST: &str = r#"
+const channel = value => { value /= 255; return value <= 0.03928 ? value / 12.92 : ((value + 0.055) / 1.055) ** 2.4; };
+const parse = text => (text.match(/[\d.]+/g) || []).map(Number);
+const luminance = ([r, g, b]) => 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+const background = element => {
+  for (let node = element; node; node = node.parentElement) {
+    const colour = parse(getComputedStyle(node).backgroundColor);
+    if (colour.length === 3 || (colour.length === 4 && colour[3] > 0.5)) return colour.slice(0, 3);
+  }
+  return [255, 255, 255];
+};
+const failures = [];
+for (const element of document.body.querySelectorAll('*')) {
+  const text = [...element.childNodes].filter(node => node.nodeType === 3).map(node => node.textContent.trim()).join('');
+  if (!text || element.offsetParent === null && getComputedStyle(element).position !== 'fixed') continue;
+  const style = getComputedStyle(element);
+  const fore = luminance(parse(style.color).slice(0, 3));
+  const back = luminance(background(element));
+  const ratio = (Math.max(fore, back) + 0.05) / (Math.min(fore, back) + 0.05);
+  const size = parseFloat(style.fontSize);
+  const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
+  if (ratio < (large ? 3 : 4.5)) failures.push(element.tagName + ' ' + text.slice(0, 30) + ' ' + ratio.toFixed(2));
+}
+return failures;
+"#;
+
+/// Loads `path`, then checks what every page owes its users: Vietnamese, light, labelled,
+/// readable.
+async fn check_page(client: &Client, app: &TestApp, path: &str) -> Result<i64, Box<dyn std::error::Error>> {
+    client.goto(&app.url(path)).await?;
+    let lang = client.execute("return document.documentElement.lang", vec![]).await?;
+    assert_eq!(lang, "vi", "{path}");
+    let bytes = client
+        .execute(TRANSFERRED, vec![])
+        .await?
+        .as_i64()
+        .ok_or("transfer size")?;
+    assert!(bytes > 0 && bytes < 100_000, "{path} took {bytes} bytes");
+    let unlabelled = client.execute(UNLABELLED, vec![]).await?;
+    assert_eq!(unlabelled, serde_json::json!([]), "{path}: fields without a label");
+    let low = client.execute(LOW_CONTRAST, vec![]).await?;
+    assert_eq!(low, serde_json::json!([]), "{path}: text under WCAG AA contrast");
+    Ok(bytes)
+}
+
+#[test]
+fn the_demo_province_pages_are_light_labelled_readable_and_pictured() -> TestResult {
+    let Some(driver) = start_driver()? else {
+        return Ok(());
+    };
+    let db = sqlite_db();
+    {
+        let mut connection = db.migrated()?;
+        ketnoi::demo::generate(
+            &mut connection,
+            ketnoi::demo::DemoOptions {
+                workers: 3000,
+                seed: 1,
+                show_progress: false,
+            },
+        )?;
+    }
+    let app = spawn_app(db)?;
+    app.search.sync()?;
+    let admin = app.login(ketnoi::demo::DEMO_ADMIN_EMAIL, ketnoi::demo::DEMO_PASSWORD)?;
+    let open = app.get("/api/v1/vacancies?status=open&limit=100", Some(&admin))?;
+    let vacancy_id = open.body["items"]
+        .as_array()
+        .and_then(|items| items.iter().find(|item| item["is_overseas"] == false))
+        .and_then(|item| item["id"].as_str())
+        .ok_or("an open vacancy")?
+        .to_owned();
+    let courses = app.get("/api/v1/courses?status=open&limit=1", None)?;
+    let course_id = courses.body["items"][0]["id"]
+        .as_str()
+        .ok_or("an open course")?
+        .to_owned();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let weights = runtime.block_on(async {
+        let desk = browser(&driver, false).await?;
+        let outcome = async {
+            sign_in_with(&desk, &app, ketnoi::demo::DEMO_ADMIN_EMAIL, ketnoi::demo::DEMO_PASSWORD).await?;
+            let mut weights = Vec::new();
+            for path in [
+                "/dashboard".to_owned(),
+                "/workers?q=lo+thi".to_owned(),
+                "/households".to_owned(),
+                format!("/vacancies/{vacancy_id}"),
+                "/referrals".to_owned(),
+                "/follow-ups".to_owned(),
+                "/outreach".to_owned(),
+                "/workers/new".to_owned(),
+            ] {
+                weights.push((path.clone(), check_page(&desk, &app, &path).await?));
+            }
+            desk.set_window_size(1280, 1900).await?;
+            desk.goto(&app.url("/dashboard")).await?;
+            save_screenshot(&desk, "demo-dashboard.png").await?;
+            desk.set_window_size(1280, 1300).await?;
+            desk.goto(&app.url(&format!("/vacancies/{vacancy_id}"))).await?;
+            save_screenshot(&desk, "demo-matches.png").await?;
+            Ok::<_, Box<dyn std::error::Error>>(weights)
+        }
+        .await;
+        desk.close().await?;
+        let mut weights = outcome?;
+        let phone = browser(&driver, true).await?;
+        let outcome = async {
+            for path in ["/courses".to_owned(), format!("/courses/{course_id}/enrol")] {
+                weights.push((format!("{path} (phone)"), check_page(&phone, &app, &path).await?));
+            }
+            phone.goto(&app.url("/courses")).await?;
+            save_screenshot(&phone, "demo-catalogue-phone.png").await?;
+            Ok::<_, Box<dyn std::error::Error>>(())
+        }
+        .await;
+        phone.close().await?;
+        outcome?;
+        Ok::<_, Box<dyn std::error::Error>>(weights)
+    })?;
+    for (path, bytes) in weights {
+        println!("{path}: {bytes} bytes transferred");
+    }
     Ok(())
 }
