@@ -13,6 +13,7 @@ mod households;
 mod imports;
 mod mail;
 mod migrations;
+mod pages;
 mod progress;
 mod referrals;
 mod roles;

@@ -13,6 +13,7 @@ use super::{Chrome, PageError, Visit, format};
 use crate::accounts::Role;
 use crate::registry::courses::{self, CourseView};
 use crate::registry::enrolment;
+use crate::search::service::{self as search, SearchParams};
 use crate::state::AppState;
 
 pub fn configure(config: &mut web::ServiceConfig) {
@@ -30,7 +31,10 @@ pub struct CatalogueQuery {
     level: Option<String>,
     district: Option<String>,
     cursor: Option<String>,
+    page: Option<i64>,
 }
+
+const CATALOGUE_PAGE: i64 = 20;
 
 #[derive(Template)]
 #[template(path = "pages/public/catalogue.html")]
@@ -58,39 +62,92 @@ async fn catalogue(
     let query = query.into_inner();
     let q = blank_is_none(query.q);
     let level = blank_is_none(query.level);
-    let listing = courses::CourseQuery {
-        status: Some("open".to_owned()),
-        level: level.clone(),
-        occupation: None,
-        commune: None,
-        district: blank_is_none(query.district),
-        q: q.clone(),
-        archived: None,
-        limit: Some(20),
-        cursor: blank_is_none(query.cursor),
-    };
+    let district = blank_is_none(query.district);
     let principal = visit.principal.clone();
-    let found = visit
-        .blocking(&state, move |connection| {
-            courses::list(connection, principal.as_ref(), listing)
-        })
-        .await?;
-    let q = q.unwrap_or_default();
-    let level = level.unwrap_or_default();
-    let next = found.next_cursor.map(|cursor| {
-        format!(
-            "/courses?q={}&level={}&cursor={cursor}",
-            format::url_encode(&q),
-            format::url_encode(&level)
-        )
-    });
+    let index = state.search.clone();
+    let page_number = query.page.unwrap_or(1).clamp(1, 500);
+    let (total, items, next) = match q.clone() {
+        // Words are searched in the index: accent-proof, ranked; the page shows the courses
+        // as the registry reads them.
+        Some(words) => {
+            let level_filter = level.clone();
+            let (total, items) = visit
+                .blocking(&state, move |connection| {
+                    let found = search::search(
+                        connection,
+                        &index,
+                        principal.as_ref(),
+                        SearchParams {
+                            kind: Some("courses".to_owned()),
+                            q: Some(words),
+                            commune: None,
+                            district,
+                            household_status: None,
+                            availability: None,
+                            overseas: None,
+                            occupation: None,
+                            limit: Some(CATALOGUE_PAGE),
+                            offset: Some((page_number - 1) * CATALOGUE_PAGE),
+                        },
+                    )?;
+                    let mut items = Vec::with_capacity(found.items.len());
+                    for hit in found.items {
+                        match courses::read(connection, principal.as_ref(), &hit.id) {
+                            Ok(course) if enrolment::accepts(&course) => {
+                                if level_filter.as_ref().is_none_or(|level| *level == course.level) {
+                                    items.push(course);
+                                }
+                            }
+                            Ok(_) | Err(crate::error::AppError::NotFound) => {}
+                            Err(other) => return Err(other),
+                        }
+                    }
+                    Ok((found.total as i64, items))
+                })
+                .await?;
+            let next = (page_number * CATALOGUE_PAGE < total).then(|| {
+                format!(
+                    "/courses?q={}&level={}&page={}",
+                    format::url_encode(q.as_deref().unwrap_or_default()),
+                    format::url_encode(level.as_deref().unwrap_or_default()),
+                    page_number + 1
+                )
+            });
+            (total, items, next)
+        }
+        None => {
+            let listing = courses::CourseQuery {
+                status: Some("open".to_owned()),
+                level: level.clone(),
+                occupation: None,
+                commune: None,
+                district,
+                q: None,
+                archived: None,
+                limit: Some(CATALOGUE_PAGE),
+                cursor: blank_is_none(query.cursor),
+            };
+            let found = visit
+                .blocking(&state, move |connection| {
+                    courses::list(connection, principal.as_ref(), listing)
+                })
+                .await?;
+            let next = found.next_cursor.map(|cursor| {
+                format!(
+                    "/courses?level={}&cursor={cursor}",
+                    format::url_encode(level.as_deref().unwrap_or_default())
+                )
+            });
+            (found.total, found.items, next)
+        }
+    };
     let page = CataloguePage {
         page: visit.chrome(visit.tr().t("catalogue.title")),
-        q,
-        level,
+        q: q.unwrap_or_default(),
+        level: level.unwrap_or_default(),
         levels: courses::LEVELS,
-        total: found.total,
-        items: found.items,
+        total,
+        items,
         next,
     };
     visit.render(&page)

@@ -1,0 +1,504 @@
+//! The HTML pages over plain HTTP, on every backend: session cookies and their flags, CSRF on
+//! every form, the language switch, who may open which page, forms that show each error
+//! beside its field and write nothing half-done, employer sign-up and verification, a
+//! trainee's application and enrolments.
+
+use reqwest::blocking::Client;
+use reqwest::header::{LOCATION, SET_COOKIE};
+
+use crate::helpers::{Link, PASSWORD, TestApp, test_dbs, worker_body};
+
+type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+/// A browser-like visitor: keeps cookies, does not follow redirects (tests read them), and
+/// remembers the CSRF token of the last page it read.
+struct Visitor<'a> {
+    app: &'a TestApp,
+    client: Client,
+    csrf: String,
+}
+
+/// A page as read: status, `Location`, `Set-Cookie` lines, the HTML.
+struct Page {
+    status: u16,
+    location: String,
+    cookies: Vec<String>,
+    html: String,
+}
+
+impl<'a> Visitor<'a> {
+    fn new(app: &'a TestApp) -> Result<Visitor<'a>, Box<dyn std::error::Error>> {
+        Ok(Visitor {
+            app,
+            client: Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()?,
+            csrf: String::new(),
+        })
+    }
+
+    fn read(&mut self, response: reqwest::blocking::Response) -> Result<Page, Box<dyn std::error::Error>> {
+        let status = response.status().as_u16();
+        let location = response
+            .headers()
+            .get(LOCATION)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let cookies = response
+            .headers()
+            .get_all(SET_COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok().map(str::to_owned))
+            .collect();
+        let html = response.text()?;
+        if let Some(start) = html.find("name=\"csrf_token\" value=\"") {
+            let rest = &html[start + 25..];
+            self.csrf = rest[..rest.find('"').unwrap_or(0)].to_owned();
+        }
+        Ok(Page {
+            status,
+            location,
+            cookies,
+            html,
+        })
+    }
+
+    fn get(&mut self, path: &str) -> Result<Page, Box<dyn std::error::Error>> {
+        let response = self.client.get(self.app.url(path)).send()?;
+        self.read(response)
+    }
+
+    /// Posts a form with the visitor's CSRF token.
+    fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Result<Page, Box<dyn std::error::Error>> {
+        let mut form: Vec<(&str, &str)> = vec![("csrf_token", &self.csrf)];
+        form.extend_from_slice(fields);
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(form)
+            .finish();
+        self.post_raw(path, body)
+    }
+
+    fn post_raw(&mut self, path: &str, body: String) -> Result<Page, Box<dyn std::error::Error>> {
+        let response = self
+            .client
+            .post(self.app.url(path))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()?;
+        self.read(response)
+    }
+
+    fn sign_in(&mut self, email: &str) -> Result<Page, Box<dyn std::error::Error>> {
+        self.get("/login")?;
+        self.post("/login", &[("email", email), ("password", PASSWORD)])
+    }
+}
+
+/// The text of the error shown beside `field`.
+fn error_beside(html: &str, field: &str) -> Option<String> {
+    let marker = format!("id=\"{field}-error\">");
+    let start = html.find(&marker)? + marker.len();
+    let end = html[start..].find('<')?;
+    Some(html[start..start + end].to_owned())
+}
+
+#[test]
+fn sessions_are_httponly_cookies_and_every_form_needs_its_csrf_token() -> TestResult {
+    for db in test_dbs() {
+        let backend = db.backend_name();
+        let app = crate::helpers::spawn_app(db)?;
+        let staff_token = app.sign_in_as("canbo@example.vn", "staff", Link::None)?;
+        let mut visitor = Visitor::new(&app)?;
+
+        let login = visitor.get("/login")?;
+        assert_eq!(login.status, 200, "{backend}");
+        assert!(login.html.starts_with("<!doctype html>\n<html lang=\"vi\">"));
+        let csrf_cookie = login
+            .cookies
+            .iter()
+            .find(|cookie| cookie.starts_with("ketnoi_csrf="))
+            .ok_or("no CSRF cookie")?;
+        assert!(csrf_cookie.contains("HttpOnly") && csrf_cookie.contains("SameSite=Strict"));
+
+        // Without the token, or with another one, the form is refused and no session starts.
+        let form = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs([("email", "canbo@example.vn"), ("password", PASSWORD)])
+            .finish();
+        let refused = visitor.post_raw("/login", form)?;
+        assert_eq!(refused.status, 403, "{backend}");
+        assert!(refused.html.contains("Bạn không có quyền xem trang này."));
+        assert!(!refused.cookies.iter().any(|cookie| cookie.starts_with("ketnoi_session=")));
+        let forged = format!(
+            "csrf_token={}&email=canbo%40example.vn&password=x",
+            "0".repeat(64)
+        );
+        assert_eq!(visitor.post_raw("/login", forged)?.status, 403);
+
+        let wrong = visitor.post("/login", &[("email", "canbo@example.vn"), ("password", "sai mật khẩu rồi")])?;
+        assert_eq!(wrong.status, 401, "{backend}");
+        assert!(wrong.html.contains("Sai e-mail hoặc mật khẩu."));
+
+        let signed_in = visitor.post("/login", &[("email", "canbo@example.vn"), ("password", PASSWORD)])?;
+        assert_eq!(signed_in.status, 303, "{backend}");
+        assert_eq!(signed_in.location, "/dashboard");
+        let session = signed_in
+            .cookies
+            .iter()
+            .find(|cookie| cookie.starts_with("ketnoi_session="))
+            .ok_or("no session cookie")?;
+        assert!(session.contains("HttpOnly") && session.contains("SameSite=Lax") && session.contains("Path=/"));
+        assert!(!session.contains("Secure"), "plain HTTP cannot carry a Secure cookie");
+        assert_eq!(visitor.get("/dashboard")?.status, 200);
+
+        // Behind a TLS proxy the cookie is Secure.
+        let behind_tls = visitor
+            .client
+            .post(app.url("/login"))
+            .header("x-forwarded-proto", "https")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(format!(
+                "csrf_token={}&email=canbo%40example.vn&password={}",
+                visitor.csrf,
+                url::form_urlencoded::byte_serialize(PASSWORD.as_bytes()).collect::<String>()
+            ))
+            .send()?;
+        let secure = visitor.read(behind_tls)?;
+        assert!(
+            secure
+                .cookies
+                .iter()
+                .any(|cookie| cookie.starts_with("ketnoi_session=") && cookie.contains("Secure")),
+            "{backend}: {:?}",
+            secure.cookies
+        );
+
+        // A referral posted without the token is refused and nothing is written.
+        let employer = app.post(
+            "/api/v1/employers",
+            Some(&staff_token),
+            &serde_json::json!({"name": "HTX Chè Tà Xùa", "tax_code": "5500111222", "kind": "cooperative", "contact_name": "Mùa A Chư"}),
+        )?;
+        let employer_id = employer.body["id"].as_str().ok_or("employer")?;
+        let vacancy = app.post(
+            "/api/v1/vacancies",
+            Some(&staff_token),
+            &serde_json::json!({"employer_id": employer_id, "title": "Công nhân hái chè", "occupation_code": "6112", "positions": 3, "commune_code": "03646", "status": "open"}),
+        )?;
+        let vacancy_id = vacancy.body["id"].as_str().ok_or("vacancy")?;
+        let worker = app.post("/api/v1/workers", Some(&staff_token), &worker_body("014195000777", "03646"))?;
+        let worker_id = worker.body["id"].as_str().ok_or("worker")?;
+        let no_token = visitor.post_raw(
+            &format!("/vacancies/{vacancy_id}/refer"),
+            format!("worker_id={worker_id}"),
+        )?;
+        assert_eq!(no_token.status, 403, "{backend}");
+        let referrals = app.get(&format!("/api/v1/referrals?vacancy_id={vacancy_id}"), Some(&staff_token))?;
+        assert_eq!(referrals.body, serde_json::json!([]), "{backend}");
+        // With the token it goes through.
+        visitor.get(&format!("/vacancies/{vacancy_id}"))?;
+        let referred = visitor.post(&format!("/vacancies/{vacancy_id}/refer"), &[("worker_id", worker_id)])?;
+        assert_eq!(referred.status, 303, "{backend}: {}", referred.html);
+        let referrals = app.get(&format!("/api/v1/referrals?vacancy_id={vacancy_id}"), Some(&staff_token))?;
+        assert_eq!(referrals.body[0]["status"], "referred", "{backend}: {:?}", referrals.body);
+
+        // The language switch is remembered, and goes back only within the site.
+        let english = visitor.get("/lang/en?next=/dashboard")?;
+        assert_eq!(english.status, 303);
+        assert_eq!(english.location, "/dashboard");
+        assert!(english.cookies.iter().any(|cookie| cookie.starts_with("ketnoi_lang=en")));
+        let dashboard = visitor.get("/dashboard")?;
+        assert!(dashboard.html.contains("<html lang=\"en\">") && dashboard.html.contains("<h1>Dashboard</h1>"));
+        assert_eq!(visitor.get("/lang/vi?next=//evil.example/")?.location, "/");
+        assert!(visitor.get("/dashboard")?.html.contains("<h1>Tổng quan</h1>"));
+
+        // Signing out ends the session everywhere it was used.
+        let out = visitor.post("/logout", &[])?;
+        assert_eq!((out.status, out.location.as_str()), (303, "/login"));
+        let after = visitor.get("/dashboard")?;
+        assert_eq!(after.status, 303, "{backend}");
+        assert_eq!(after.location, "/login?next=%2Fdashboard");
+    }
+    Ok(())
+}
+
+#[test]
+fn each_role_opens_only_its_own_pages() -> TestResult {
+    for db in test_dbs() {
+        let backend = db.backend_name();
+        let app = crate::helpers::spawn_app(db)?;
+        let staff_token = app.sign_in_as("canbo@example.vn", "staff", Link::None)?;
+        let employer = app.post(
+            "/api/v1/employers",
+            Some(&staff_token),
+            &serde_json::json!({"name": "Công ty Giày da", "tax_code": "5500333444", "kind": "company", "contact_name": "Lê Văn Tám"}),
+        )?;
+        let employer_id = employer.body["id"].as_str().ok_or("employer")?.to_owned();
+        app.sign_in_as("dn@example.vn", "employer", Link::Employer(employer_id))?;
+        app.sign_in_as("hv@example.vn", "trainee", Link::None)?;
+
+        let mut anonymous = Visitor::new(&app)?;
+        for path in ["/dashboard", "/workers", "/employer", "/my/enrollments"] {
+            let page = anonymous.get(path)?;
+            assert_eq!(page.status, 303, "{backend} {path}");
+            assert!(page.location.starts_with("/login?next="), "{path}");
+        }
+        assert_eq!(anonymous.get("/courses")?.status, 200);
+        assert_eq!(anonymous.get("/")?.location, "/courses");
+
+        let mut trainee = Visitor::new(&app)?;
+        assert_eq!(trainee.sign_in("hv@example.vn")?.location, "/my/enrollments");
+        for path in ["/dashboard", "/workers", "/households", "/employer", "/reports"] {
+            let page = trainee.get(path)?;
+            assert_eq!(page.status, 403, "{backend} trainee {path}");
+            assert!(page.html.contains("Bạn không có quyền xem trang này."));
+        }
+        let mut employer = Visitor::new(&app)?;
+        assert_eq!(employer.sign_in("dn@example.vn")?.location, "/employer");
+        for path in ["/dashboard", "/workers", "/outreach", "/my/enrollments"] {
+            assert_eq!(employer.get(path)?.status, 403, "{backend} employer {path}");
+        }
+        let mut staff = Visitor::new(&app)?;
+        staff.sign_in("canbo@example.vn")?;
+        assert_eq!(staff.get("/employer")?.status, 403, "{backend}");
+        let missing = staff.get("/workers/0190aaaa-0000-7000-8000-000000000000")?;
+        assert_eq!(missing.status, 404, "{backend}");
+        assert!(missing.html.contains("Không tìm thấy trang hoặc hồ sơ."));
+    }
+    Ok(())
+}
+
+#[test]
+fn the_worker_form_shows_each_error_beside_its_field_and_saves_nfc() -> TestResult {
+    for db in test_dbs() {
+        let backend = db.backend_name();
+        let app = crate::helpers::spawn_app(db)?;
+        let staff_token = app.sign_in_as("canbo@example.vn", "staff", Link::None)?;
+        let mut staff = Visitor::new(&app)?;
+        staff.sign_in("canbo@example.vn")?;
+        let form = staff.get("/workers/new")?;
+        assert!(form.html.contains("<label for=\"national_id\">Số CCCD"));
+
+        let bad = staff.post(
+            "/workers/new",
+            &[
+                ("full_name", ""),
+                ("national_id", "0141950001"),
+                ("birth_date", "2001-02-03"),
+                ("gender", "male"),
+                ("ethnicity_code", "03"),
+                ("phone", "12345"),
+                ("commune_code", "03646"),
+                ("availability", "seeking"),
+                ("skills", "trồng chè"),
+            ],
+        )?;
+        assert_eq!(bad.status, 422, "{backend}");
+        assert_eq!(
+            error_beside(&bad.html, "national_id").as_deref(),
+            Some("Số CCCD phải gồm đúng 12 chữ số."),
+            "{backend}"
+        );
+        assert_eq!(error_beside(&bad.html, "full_name").as_deref(), Some("Trường này là bắt buộc."));
+        assert!(error_beside(&bad.html, "phone").is_some_and(|message| message.starts_with("Số điện thoại không hợp lệ")));
+        assert!(bad.html.contains("value=\"trồng chè\""), "what was typed is kept");
+        let none = app.get("/api/v1/workers", Some(&staff_token))?;
+        assert_eq!(none.body["total"], 0, "{backend}: nothing half-written");
+
+        // Decomposed input is stored composed.
+        let saved = staff.post(
+            "/workers/new",
+            &[
+                ("full_name", "Ha\u{300} Va\u{306}n Tha\u{306}\u{301}m"),
+                ("national_id", "014195000888"),
+                ("birth_date", "1990-05-06"),
+                ("gender", "male"),
+                ("ethnicity_code", "03"),
+                ("phone", "0912345670"),
+                ("commune_code", "03646"),
+                ("availability", "seeking"),
+                ("expected_wage_vnd", "6.500.000"),
+                ("consent_to_share", "true"),
+            ],
+        )?;
+        assert_eq!(saved.status, 303, "{backend}: {}", saved.html);
+        let worker_path = saved.location.clone();
+        let worker_id = worker_path.trim_start_matches("/workers/").to_owned();
+        let stored = app.get(&format!("/api/v1/workers/{worker_id}"), Some(&staff_token))?;
+        assert_eq!(stored.body["full_name"], "Hà Văn Thắm", "{backend}");
+        assert_eq!(stored.body["expected_wage_vnd"], 6_500_000);
+        assert_eq!(stored.body["consent_to_share"], true);
+        let detail = staff.get(&worker_path)?;
+        assert!(detail.html.contains("<h1>Hà Văn Thắm</h1>"));
+        assert!(detail.html.contains("6.500.000 ₫"), "money in Vietnamese format");
+        assert!(detail.html.contains("06/05/1990"), "dates in Vietnamese format");
+
+        // Editing keeps the record and adds to its history.
+        staff.get(&format!("{worker_path}/edit"))?;
+        let edited = staff.post(
+            &format!("{worker_path}/edit"),
+            &[
+                ("full_name", "Hà Văn Thắm"),
+                ("national_id", "014195000888"),
+                ("birth_date", "1990-05-06"),
+                ("gender", "male"),
+                ("ethnicity_code", "03"),
+                ("phone", "0987000111"),
+                ("commune_code", "03646"),
+                ("availability", "seeking"),
+                ("consent_to_share", "true"),
+            ],
+        )?;
+        assert_eq!(edited.status, 303, "{backend}: {}", edited.html);
+        let detail = staff.get(&worker_path)?;
+        assert!(detail.html.contains("0987000111"));
+        assert!(detail.html.contains("Cập nhật"), "{backend}: the history shows the edit");
+
+        // Found again without accents on the list page.
+        app.search.sync()?;
+        let list = staff.get("/workers?q=ha+van+tham")?;
+        assert!(list.html.contains(&format!("href=\"{worker_path}\">Hà Văn Thắm</a>")), "{backend}");
+    }
+    Ok(())
+}
+
+#[test]
+fn an_employer_signs_up_waits_for_verification_then_posts_and_closes_a_vacancy() -> TestResult {
+    for db in test_dbs() {
+        let backend = db.backend_name();
+        let app = crate::helpers::spawn_app(db)?;
+        let staff_token = app.sign_in_as("canbo@example.vn", "staff", Link::None)?;
+        let mut employer = Visitor::new(&app)?;
+        employer.get("/employer/signup")?;
+        let company = [
+            ("name", "Công ty TNHH May Mộc Châu"),
+            ("tax_code", "55001"),
+            ("kind", "company"),
+            ("contact_name", "Đinh Thị Hạnh"),
+            ("contact_email", "hanh@maymocchau.vn"),
+            ("contact_phone", "0912000111"),
+            ("password", PASSWORD),
+        ];
+        let bad = employer.post("/employer/signup", &company)?;
+        assert_eq!(bad.status, 422, "{backend}");
+        assert!(error_beside(&bad.html, "tax_code").is_some(), "{backend}: {}", bad.html);
+        assert!(!bad.html.contains(PASSWORD), "the password is not sent back");
+        let mut good = company;
+        good[1] = ("tax_code", "5500999888");
+        let signed_up = employer.post("/employer/signup", &good)?;
+        assert_eq!((signed_up.status, signed_up.location.as_str()), (303, "/employer"), "{backend}: {}", signed_up.html);
+        let portal = employer.get("/employer")?;
+        assert!(portal.html.contains("đang chờ cán bộ Trung tâm xác minh"), "{backend}");
+
+        let vacancy = [
+            ("title", "Công nhân may"),
+            ("occupation_code", "8153"),
+            ("positions", "12"),
+            ("commune_code", "03646"),
+            ("wage_min_vnd", "6.000.000"),
+            ("status", "open"),
+        ];
+        employer.get("/employer/vacancies/new")?;
+        let early = employer.post("/employer/vacancies/new", &vacancy)?;
+        assert_eq!(early.status, 422, "{backend}");
+        assert!(early.html.contains("đang chờ cán bộ xác minh"));
+
+        let listed = app.get("/api/v1/employers?limit=10", Some(&staff_token))?;
+        let employer_id = listed.body["items"]
+            .as_array()
+            .and_then(|items| items.iter().find(|item| item["tax_code"] == "5500999888"))
+            .and_then(|item| item["id"].as_str())
+            .ok_or("the signed-up employer")?
+            .to_owned();
+        assert_eq!(
+            app.get(&format!("/api/v1/employers/{employer_id}"), Some(&staff_token))?.body["verified"],
+            false
+        );
+        let mut staff = Visitor::new(&app)?;
+        staff.sign_in("canbo@example.vn")?;
+        assert!(staff.get("/employers")?.html.contains("Công ty TNHH May Mộc Châu"));
+        let verified = staff.post(&format!("/employers/{employer_id}/verify"), &[])?;
+        assert_eq!(verified.status, 303, "{backend}");
+
+        employer.get("/employer/vacancies/new")?;
+        let posted = employer.post("/employer/vacancies/new", &vacancy)?;
+        assert_eq!(posted.status, 303, "{backend}: {}", posted.html);
+        let portal = employer.get("/employer")?;
+        assert!(portal.html.contains("Công nhân may") && portal.html.contains("Đang tuyển"));
+        let vacancies = app.get(&format!("/api/v1/vacancies?employer_id={employer_id}"), Some(&staff_token))?;
+        let vacancy_id = vacancies.body["items"][0]["id"].as_str().ok_or("vacancy")?.to_owned();
+        assert_eq!(vacancies.body["items"][0]["wage_min_vnd"], 6_000_000);
+        let closed = employer.post(&format!("/employer/vacancies/{vacancy_id}/close"), &[])?;
+        assert_eq!(closed.status, 303, "{backend}");
+        assert_eq!(
+            app.get(&format!("/api/v1/vacancies/{vacancy_id}"), Some(&staff_token))?.body["status"],
+            "closed"
+        );
+    }
+    Ok(())
+}
+
+#[test]
+fn a_trainee_applies_once_and_sees_the_enrolment() -> TestResult {
+    for db in test_dbs() {
+        let backend = db.backend_name();
+        let app = crate::helpers::spawn_app(db)?;
+        let staff_token = app.sign_in_as("canbo@example.vn", "staff", Link::None)?;
+        let course = app.post(
+            "/api/v1/courses",
+            Some(&staff_token),
+            &serde_json::json!({
+                "provider": "Trường Cao đẳng Sơn La",
+                "title": "Kỹ thuật chế biến chè",
+                "leads_to": ["8153"],
+                "level": "under_3_months",
+                "commune_code": "03646",
+                "starts_on": "2026-12-14",
+                "ends_on": "2027-02-14",
+                "capacity": 25
+            }),
+        )?;
+        assert_eq!(course.status, 201, "{backend}: {:?}", course.body);
+        let course_id = course.body["id"].as_str().ok_or("course")?.to_owned();
+        app.sign_in_as("hocvien@example.vn", "trainee", Link::None)?;
+        let mut trainee = Visitor::new(&app)?;
+        trainee.sign_in("hocvien@example.vn")?;
+        let before = trainee.get("/my/enrollments")?;
+        assert!(before.html.contains("chưa gắn với hồ sơ người lao động"));
+        app.search.sync()?;
+        let catalogue = trainee.get("/courses?q=che+bien+che")?;
+        assert!(catalogue.html.contains("Kỹ thuật chế biến chè"), "{backend}: accent-proof catalogue");
+
+        let application = [
+            ("full_name", "Lò Thị Ỏn"),
+            ("national_id", "014301000456"),
+            ("birth_date", "2003-08-09"),
+            ("gender", "female"),
+            ("ethnicity_code", "03"),
+            ("phone", "0966111222"),
+            ("commune_code", "03646"),
+        ];
+        trainee.get(&format!("/courses/{course_id}/enrol"))?;
+        let applied = trainee.post(&format!("/courses/{course_id}/enrol"), &application)?;
+        assert_eq!(applied.status, 200, "{backend}: {}", applied.html);
+        assert!(applied.html.contains("id=\"enrolled\""));
+        let mine = trainee.get("/my/enrollments")?;
+        assert!(mine.html.contains("Kỹ thuật chế biến chè") && mine.html.contains("Đã đăng ký"), "{backend}");
+
+        // Now linked, the trainee applies as themself: a second time is refused.
+        trainee.get(&format!("/courses/{course_id}/enrol"))?;
+        let again = trainee.post(&format!("/courses/{course_id}/enrol"), &[])?;
+        assert_eq!(again.status, 422, "{backend}");
+        assert!(again.html.contains("đã đăng ký khóa học này rồi"));
+
+        // A visitor typing a CCCD already registered is linked, not registered twice.
+        let mut visitor = Visitor::new(&app)?;
+        visitor.get(&format!("/courses/{course_id}/enrol"))?;
+        let duplicate = visitor.post(&format!("/courses/{course_id}/enrol"), &application)?;
+        assert_eq!(duplicate.status, 422, "{backend}");
+        let workers = app.get("/api/v1/workers", Some(&staff_token))?;
+        assert_eq!(workers.body["total"], 1, "{backend}");
+    }
+    Ok(())
+}
