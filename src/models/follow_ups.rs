@@ -36,7 +36,12 @@ pub fn placement_labels(
             .inner_join(workers::table)
             .inner_join(vacancies::table)
             .filter(placements::id.eq_any(chunk))
-            .select((placements::id, workers::id, workers::full_name, vacancies::title))
+            .select((
+                placements::id,
+                workers::id,
+                workers::full_name,
+                vacancies::title,
+            ))
             .load(connection)?;
         for (id, worker_id, name, title) in rows {
             labels.insert(id, (worker_id, name, title));

@@ -58,30 +58,35 @@ pub fn apply(
     }
     let national_id = match application.national_id.as_deref() {
         None => return Err(AppError::field("national_id", "required")),
-        Some(raw) => values::national_id(raw).map_err(|code| AppError::field("national_id", code))?,
-    };
-    let service = Principal::operator();
-    let (worker_id, created) = match models::workers::find_id_by_national_id(connection, &national_id)? {
-        Some(existing) => (existing, false),
-        None => {
-            let input = WorkerInput {
-                full_name: application.full_name,
-                national_id: Some(Some(national_id)),
-                birth_date: application.birth_date,
-                gender: application.gender,
-                ethnicity_code: application.ethnicity_code,
-                phone: Some(application.phone),
-                commune_code: application.commune_code,
-                ..WorkerInput::default()
-            };
-            let created = workers::create(connection, &service, input)?;
-            let id = created.body["id"]
-                .as_str()
-                .ok_or_else(|| AppError::Unexpected(anyhow::anyhow!("created worker without an id")))?
-                .to_owned();
-            (id, true)
+        Some(raw) => {
+            values::national_id(raw).map_err(|code| AppError::field("national_id", code))?
         }
     };
+    let service = Principal::operator();
+    let (worker_id, created) =
+        match models::workers::find_id_by_national_id(connection, &national_id)? {
+            Some(existing) => (existing, false),
+            None => {
+                let input = WorkerInput {
+                    full_name: application.full_name,
+                    national_id: Some(Some(national_id)),
+                    birth_date: application.birth_date,
+                    gender: application.gender,
+                    ethnicity_code: application.ethnicity_code,
+                    phone: Some(application.phone),
+                    commune_code: application.commune_code,
+                    ..WorkerInput::default()
+                };
+                let created = workers::create(connection, &service, input)?;
+                let id = created.body["id"]
+                    .as_str()
+                    .ok_or_else(|| {
+                        AppError::Unexpected(anyhow::anyhow!("created worker without an id"))
+                    })?
+                    .to_owned();
+                (id, true)
+            }
+        };
     if created && let Some(trainee) = caller {
         models::users::link_worker(connection, &trainee.user_id, &worker_id)?;
     }
@@ -98,7 +103,12 @@ fn file(
     if !accepts(&course) {
         return Err(AppError::Conflict("course_closed"));
     }
-    match courses::enrol(connection, principal, course_id, EnrollmentInput { worker_id }) {
+    match courses::enrol(
+        connection,
+        principal,
+        course_id,
+        EnrollmentInput { worker_id },
+    ) {
         Ok(_) => Ok(()),
         Err(AppError::Duplicate { .. }) => Err(AppError::Conflict("already_applied")),
         Err(other) => Err(other),

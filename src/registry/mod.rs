@@ -3,8 +3,8 @@
 //! blocking thread.
 
 pub mod courses;
-pub mod enrolment;
 pub mod employers;
+pub mod enrolment;
 pub mod households;
 pub mod service_records;
 pub mod vacancies;

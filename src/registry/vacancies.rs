@@ -211,11 +211,14 @@ pub fn newest_open(
     limit: i64,
 ) -> Result<Vec<VacancyView>, AppError> {
     let scope = permitted(principal, Resource::Vacancies, Action::List)?;
-    let employer_id = (scope == Scope::Own).then(|| principal.employer_id.clone().unwrap_or_default());
-    Ok(rows::newest_open(connection, employer_id.as_deref(), limit)?
-        .into_iter()
-        .map(view)
-        .collect())
+    let employer_id =
+        (scope == Scope::Own).then(|| principal.employer_id.clone().unwrap_or_default());
+    Ok(
+        rows::newest_open(connection, employer_id.as_deref(), limit)?
+            .into_iter()
+            .map(view)
+            .collect(),
+    )
 }
 
 pub fn read(

@@ -1,8 +1,8 @@
 //! HTTP routes.
 
 pub mod api;
-pub mod html;
 pub mod health;
+pub mod html;
 
 use actix_web::web;
 

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use fantoccini::{Client, ClientBuilder, Locator};
 
-use crate::helpers::{Link, PASSWORD, TestApp, sqlite_db, spawn_app, worker_body};
+use crate::helpers::{Link, PASSWORD, TestApp, spawn_app, sqlite_db, worker_body};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
@@ -37,12 +37,16 @@ impl Drop for Driver {
 fn start_driver() -> Result<Option<Driver>, Box<dyn std::error::Error>> {
     if !Path::new(CHROMEDRIVER).exists() || !Path::new(CHROMIUM).exists() {
         if std::env::var_os("KETNOI_REQUIRE_BROWSER").is_some() {
-            return Err("KETNOI_REQUIRE_BROWSER is set but chromium/chromedriver are missing".into());
+            return Err(
+                "KETNOI_REQUIRE_BROWSER is set but chromium/chromedriver are missing".into(),
+            );
         }
         println!("skipping the browser tests: install Debian's chromium and chromium-driver");
         return Ok(None);
     }
-    let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
     let child = Command::new(CHROMEDRIVER)
         .arg(format!("--port={port}"))
         .stdout(Stdio::null())
@@ -159,19 +163,34 @@ async fn sign_in(client: &Client, app: &TestApp, email: &str) -> TestResult {
 
 async fn sign_in_with(client: &Client, app: &TestApp, email: &str, password: &str) -> TestResult {
     client.goto(&app.url("/login")).await?;
-    client.find(Locator::Id("email")).await?.send_keys(email).await?;
-    client.find(Locator::Id("password")).await?.send_keys(password).await?;
-    let submit = client.find(Locator::Css("form.card button[type=submit]")).await?;
+    client
+        .find(Locator::Id("email"))
+        .await?
+        .send_keys(email)
+        .await?;
+    client
+        .find(Locator::Id("password"))
+        .await?
+        .send_keys(password)
+        .await?;
+    let submit = client
+        .find(Locator::Css("form.card button[type=submit]"))
+        .await?;
     click_and_load(client, submit).await
 }
 
 async fn sign_out(client: &Client) -> TestResult {
-    let button = client.find(Locator::Css("form[action='/logout'] button")).await?;
+    let button = client
+        .find(Locator::Css("form[action='/logout'] button"))
+        .await?;
     click_and_load(client, button).await
 }
 
 /// The connected-workers figure on the dashboard, as a number (`1.234` → 1234).
-async fn connected_workers(client: &Client, app: &TestApp) -> Result<i64, Box<dyn std::error::Error>> {
+async fn connected_workers(
+    client: &Client,
+    app: &TestApp,
+) -> Result<i64, Box<dyn std::error::Error>> {
     client.goto(&app.url("/dashboard")).await?;
     let text = client
         .find(Locator::Css("a.figure[data-key='connected_workers']"))
@@ -206,8 +225,15 @@ fn seed(app: &TestApp) -> Result<Seeded, Box<dyn std::error::Error>> {
         }),
     )?;
     assert_eq!(employer.status, 201, "{:?}", employer.body);
-    let employer_id = employer.body["id"].as_str().ok_or("employer id")?.to_owned();
-    app.sign_in_as("tuyendung@example.vn", "employer", Link::Employer(employer_id.clone()))?;
+    let employer_id = employer.body["id"]
+        .as_str()
+        .ok_or("employer id")?
+        .to_owned();
+    app.sign_in_as(
+        "tuyendung@example.vn",
+        "employer",
+        Link::Employer(employer_id.clone()),
+    )?;
     let vacancy = app.post(
         "/api/v1/vacancies",
         Some(&staff),
@@ -297,8 +323,14 @@ async fn staff_and_employer(client: &Client, app: &TestApp, seeded: &Seeded) -> 
 
     // An unaccented query finds the worker whose name was stored with accents.
     client.goto(&app.url("/workers")).await?;
-    client.find(Locator::Id("q")).await?.send_keys("lo thi on").await?;
-    let search = client.find(Locator::Css("form[role=search] button")).await?;
+    client
+        .find(Locator::Id("q"))
+        .await?
+        .send_keys("lo thi on")
+        .await?;
+    let search = client
+        .find(Locator::Css("form[role=search] button"))
+        .await?;
     click_and_load(client, search).await?;
     let link = client.find(Locator::LinkText("Lò Thị Ỏn")).await?;
     click_and_load(client, link).await?;
@@ -310,16 +342,28 @@ async fn staff_and_employer(client: &Client, app: &TestApp, seeded: &Seeded) -> 
         .goto(&app.url(&format!("/vacancies/{}", seeded.vacancy_id)))
         .await?;
     let first = client.find(Locator::Css("ol.matches li.match")).await?;
-    assert_eq!(first.find(Locator::Css("a.name")).await?.text().await?, "Lò Thị Ỏn");
+    assert_eq!(
+        first.find(Locator::Css("a.name")).await?.text().await?,
+        "Lò Thị Ỏn"
+    );
     let why = first.find(Locator::Css("p.why")).await?.text().await?;
     assert!(!why.is_empty(), "a match without its explanation");
     save_screenshot(client, "matches.png").await?;
-    let refer = first.find(Locator::Css("form[action$='/refer'] button")).await?;
+    let refer = first
+        .find(Locator::Css("form[action$='/refer'] button"))
+        .await?;
     click_and_load(client, refer).await?;
     let notice = client.find(Locator::Css("p.notice")).await?.text().await?;
     assert_eq!(notice, "Đã giới thiệu người lao động tới doanh nghiệp.");
-    let referred = client.find(Locator::Css("ul.referred li")).await?.text().await?;
-    assert!(referred.contains("Lò Thị Ỏn") && referred.contains("Đã giới thiệu"), "{referred}");
+    let referred = client
+        .find(Locator::Css("ul.referred li"))
+        .await?
+        .text()
+        .await?;
+    assert!(
+        referred.contains("Lò Thị Ỏn") && referred.contains("Đã giới thiệu"),
+        "{referred}"
+    );
     sign_out(client).await?;
 
     // The employer sees the candidate (without CCCD) and marks the hire; the start date is
@@ -329,7 +373,10 @@ async fn staff_and_employer(client: &Client, app: &TestApp, seeded: &Seeded) -> 
     let card = client.find(Locator::Css("li.candidate")).await?;
     let card_text = card.text().await?;
     assert!(card_text.contains("Lò Thị Ỏn"), "{card_text}");
-    assert!(!card_text.contains("014195000123"), "the employer saw a CCCD");
+    assert!(
+        !card_text.contains("014195000123"),
+        "the employer saw a CCCD"
+    );
     client
         .execute(
             "document.querySelector('li.candidate input[name=start_date]').value = '2025-11-03'",
@@ -360,7 +407,11 @@ async fn staff_and_employer(client: &Client, app: &TestApp, seeded: &Seeded) -> 
          form.querySelector('input[name=csrf_token]').remove(); form.submit();",
     )
     .await?;
-    let refused = client.find(Locator::Css("main p.alert")).await?.text().await?;
+    let refused = client
+        .find(Locator::Css("main p.alert"))
+        .await?
+        .text()
+        .await?;
     assert_eq!(refused, "Bạn không có quyền xem trang này.");
     // The session survived: the refused sign-out did not sign out.
     client.goto(&app.url("/dashboard")).await?;
@@ -378,7 +429,10 @@ async fn trainee_on_a_phone(client: &Client, app: &TestApp, seeded: &Seeded) -> 
     let course = client.find(Locator::LinkText("May công nghiệp")).await?;
     click_and_load(client, course).await?;
     let apply = client
-        .find(Locator::Css(&format!("a[href='/courses/{}/enrol']", seeded.course_id)))
+        .find(Locator::Css(&format!(
+            "a[href='/courses/{}/enrol']",
+            seeded.course_id
+        )))
         .await?;
     click_and_load(client, apply).await?;
 
@@ -400,7 +454,9 @@ async fn trainee_on_a_phone(client: &Client, app: &TestApp, seeded: &Seeded) -> 
             vec![],
         )
         .await?;
-    let submit = client.find(Locator::Css("form.card button[type=submit]")).await?;
+    let submit = client
+        .find(Locator::Css("form.card button[type=submit]"))
+        .await?;
     click_and_load(client, submit).await?;
     // The error sits right after its field, in Vietnamese, and the field points to it.
     let error = client.find(Locator::Css("#national_id + p.error")).await?;
@@ -412,7 +468,11 @@ async fn trainee_on_a_phone(client: &Client, app: &TestApp, seeded: &Seeded) -> 
         .await?;
     assert_eq!(described.as_deref(), Some("national_id-error"));
     // What was typed is kept.
-    let kept = client.find(Locator::Id("full_name")).await?.prop("value").await?;
+    let kept = client
+        .find(Locator::Id("full_name"))
+        .await?
+        .prop("value")
+        .await?;
     assert_eq!(kept.as_deref(), Some("Hà Văn Thắm"));
     let overflow = client
         .execute(
@@ -424,10 +484,15 @@ async fn trainee_on_a_phone(client: &Client, app: &TestApp, seeded: &Seeded) -> 
     save_screenshot(client, "enrol-error-phone.png").await?;
 
     fill("national_id", "014201000321").await?;
-    let submit = client.find(Locator::Css("form.card button[type=submit]")).await?;
+    let submit = client
+        .find(Locator::Css("form.card button[type=submit]"))
+        .await?;
     click_and_load(client, submit).await?;
     let done = client.find(Locator::Id("enrolled")).await?.text().await?;
-    assert_eq!(done, "Đã nhận đăng ký của bạn. Cán bộ sẽ liên hệ để xác nhận.");
+    assert_eq!(
+        done,
+        "Đã nhận đăng ký của bạn. Cán bộ sẽ liên hệ để xác nhận."
+    );
     Ok(())
 }
 
@@ -471,9 +536,15 @@ return failures;
 
 /// Loads `path`, then checks what every page owes its users: Vietnamese, light, labelled,
 /// readable.
-async fn check_page(client: &Client, app: &TestApp, path: &str) -> Result<i64, Box<dyn std::error::Error>> {
+async fn check_page(
+    client: &Client,
+    app: &TestApp,
+    path: &str,
+) -> Result<i64, Box<dyn std::error::Error>> {
     client.goto(&app.url(path)).await?;
-    let lang = client.execute("return document.documentElement.lang", vec![]).await?;
+    let lang = client
+        .execute("return document.documentElement.lang", vec![])
+        .await?;
     assert_eq!(lang, "vi", "{path}");
     let bytes = client
         .execute(TRANSFERRED, vec![])
@@ -482,9 +553,17 @@ async fn check_page(client: &Client, app: &TestApp, path: &str) -> Result<i64, B
         .ok_or("transfer size")?;
     assert!(bytes > 0 && bytes < 100_000, "{path} took {bytes} bytes");
     let unlabelled = client.execute(UNLABELLED, vec![]).await?;
-    assert_eq!(unlabelled, serde_json::json!([]), "{path}: fields without a label");
+    assert_eq!(
+        unlabelled,
+        serde_json::json!([]),
+        "{path}: fields without a label"
+    );
     let low = client.execute(LOW_CONTRAST, vec![]).await?;
-    assert_eq!(low, serde_json::json!([]), "{path}: text under WCAG AA contrast");
+    assert_eq!(
+        low,
+        serde_json::json!([]),
+        "{path}: text under WCAG AA contrast"
+    );
     Ok(bytes)
 }
 
@@ -526,7 +605,13 @@ fn the_demo_province_pages_are_light_labelled_readable_and_pictured() -> TestRes
     let weights = runtime.block_on(async {
         let desk = browser(&driver, false).await?;
         let outcome = async {
-            sign_in_with(&desk, &app, ketnoi::demo::DEMO_ADMIN_EMAIL, ketnoi::demo::DEMO_PASSWORD).await?;
+            sign_in_with(
+                &desk,
+                &app,
+                ketnoi::demo::DEMO_ADMIN_EMAIL,
+                ketnoi::demo::DEMO_PASSWORD,
+            )
+            .await?;
             let mut weights = Vec::new();
             for path in [
                 "/dashboard".to_owned(),
@@ -544,7 +629,8 @@ fn the_demo_province_pages_are_light_labelled_readable_and_pictured() -> TestRes
             desk.goto(&app.url("/dashboard")).await?;
             save_screenshot(&desk, "demo-dashboard.png").await?;
             desk.set_window_size(1280, 1300).await?;
-            desk.goto(&app.url(&format!("/vacancies/{vacancy_id}"))).await?;
+            desk.goto(&app.url(&format!("/vacancies/{vacancy_id}")))
+                .await?;
             save_screenshot(&desk, "demo-matches.png").await?;
             Ok::<_, Box<dyn std::error::Error>>(weights)
         }
@@ -554,7 +640,10 @@ fn the_demo_province_pages_are_light_labelled_readable_and_pictured() -> TestRes
         let phone = browser(&driver, true).await?;
         let outcome = async {
             for path in ["/courses".to_owned(), format!("/courses/{course_id}/enrol")] {
-                weights.push((format!("{path} (phone)"), check_page(&phone, &app, &path).await?));
+                weights.push((
+                    format!("{path} (phone)"),
+                    check_page(&phone, &app, &path).await?,
+                ));
             }
             phone.goto(&app.url("/courses")).await?;
             save_screenshot(&phone, "demo-catalogue-phone.png").await?;

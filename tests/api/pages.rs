@@ -38,7 +38,10 @@ impl<'a> Visitor<'a> {
         })
     }
 
-    fn read(&mut self, response: reqwest::blocking::Response) -> Result<Page, Box<dyn std::error::Error>> {
+    fn read(
+        &mut self,
+        response: reqwest::blocking::Response,
+    ) -> Result<Page, Box<dyn std::error::Error>> {
         let status = response.status().as_u16();
         let location = response
             .headers()
@@ -71,7 +74,11 @@ impl<'a> Visitor<'a> {
     }
 
     /// Posts a form with the visitor's CSRF token.
-    fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Result<Page, Box<dyn std::error::Error>> {
+    fn post(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> Result<Page, Box<dyn std::error::Error>> {
         let mut form: Vec<(&str, &str)> = vec![("csrf_token", &self.csrf)];
         form.extend_from_slice(fields);
         let body = url::form_urlencoded::Serializer::new(String::new())
@@ -114,7 +121,11 @@ fn sessions_are_httponly_cookies_and_every_form_needs_its_csrf_token() -> TestRe
 
         let login = visitor.get("/login")?;
         assert_eq!(login.status, 200, "{backend}");
-        assert!(login.html.starts_with("<!doctype html>\n<html lang=\"vi\">"));
+        assert!(
+            login
+                .html
+                .starts_with("<!doctype html>\n<html lang=\"vi\">")
+        );
         let csrf_cookie = login
             .cookies
             .iter()
@@ -129,18 +140,32 @@ fn sessions_are_httponly_cookies_and_every_form_needs_its_csrf_token() -> TestRe
         let refused = visitor.post_raw("/login", form)?;
         assert_eq!(refused.status, 403, "{backend}");
         assert!(refused.html.contains("Bạn không có quyền xem trang này."));
-        assert!(!refused.cookies.iter().any(|cookie| cookie.starts_with("ketnoi_session=")));
+        assert!(
+            !refused
+                .cookies
+                .iter()
+                .any(|cookie| cookie.starts_with("ketnoi_session="))
+        );
         let forged = format!(
             "csrf_token={}&email=canbo%40example.vn&password=x",
             "0".repeat(64)
         );
         assert_eq!(visitor.post_raw("/login", forged)?.status, 403);
 
-        let wrong = visitor.post("/login", &[("email", "canbo@example.vn"), ("password", "sai mật khẩu rồi")])?;
+        let wrong = visitor.post(
+            "/login",
+            &[
+                ("email", "canbo@example.vn"),
+                ("password", "sai mật khẩu rồi"),
+            ],
+        )?;
         assert_eq!(wrong.status, 401, "{backend}");
         assert!(wrong.html.contains("Sai e-mail hoặc mật khẩu."));
 
-        let signed_in = visitor.post("/login", &[("email", "canbo@example.vn"), ("password", PASSWORD)])?;
+        let signed_in = visitor.post(
+            "/login",
+            &[("email", "canbo@example.vn"), ("password", PASSWORD)],
+        )?;
         assert_eq!(signed_in.status, 303, "{backend}");
         assert_eq!(signed_in.location, "/dashboard");
         let session = signed_in
@@ -148,8 +173,15 @@ fn sessions_are_httponly_cookies_and_every_form_needs_its_csrf_token() -> TestRe
             .iter()
             .find(|cookie| cookie.starts_with("ketnoi_session="))
             .ok_or("no session cookie")?;
-        assert!(session.contains("HttpOnly") && session.contains("SameSite=Lax") && session.contains("Path=/"));
-        assert!(!session.contains("Secure"), "plain HTTP cannot carry a Secure cookie");
+        assert!(
+            session.contains("HttpOnly")
+                && session.contains("SameSite=Lax")
+                && session.contains("Path=/")
+        );
+        assert!(
+            !session.contains("Secure"),
+            "plain HTTP cannot carry a Secure cookie"
+        );
         assert_eq!(visitor.get("/dashboard")?.status, 200);
 
         // Behind a TLS proxy the cookie is Secure.
@@ -187,31 +219,61 @@ fn sessions_are_httponly_cookies_and_every_form_needs_its_csrf_token() -> TestRe
             &serde_json::json!({"employer_id": employer_id, "title": "Công nhân hái chè", "occupation_code": "6112", "positions": 3, "commune_code": "03646", "status": "open"}),
         )?;
         let vacancy_id = vacancy.body["id"].as_str().ok_or("vacancy")?;
-        let worker = app.post("/api/v1/workers", Some(&staff_token), &worker_body("014195000777", "03646"))?;
+        let worker = app.post(
+            "/api/v1/workers",
+            Some(&staff_token),
+            &worker_body("014195000777", "03646"),
+        )?;
         let worker_id = worker.body["id"].as_str().ok_or("worker")?;
         let no_token = visitor.post_raw(
             &format!("/vacancies/{vacancy_id}/refer"),
             format!("worker_id={worker_id}"),
         )?;
         assert_eq!(no_token.status, 403, "{backend}");
-        let referrals = app.get(&format!("/api/v1/referrals?vacancy_id={vacancy_id}"), Some(&staff_token))?;
+        let referrals = app.get(
+            &format!("/api/v1/referrals?vacancy_id={vacancy_id}"),
+            Some(&staff_token),
+        )?;
         assert_eq!(referrals.body, serde_json::json!([]), "{backend}");
         // With the token it goes through.
         visitor.get(&format!("/vacancies/{vacancy_id}"))?;
-        let referred = visitor.post(&format!("/vacancies/{vacancy_id}/refer"), &[("worker_id", worker_id)])?;
+        let referred = visitor.post(
+            &format!("/vacancies/{vacancy_id}/refer"),
+            &[("worker_id", worker_id)],
+        )?;
         assert_eq!(referred.status, 303, "{backend}: {}", referred.html);
-        let referrals = app.get(&format!("/api/v1/referrals?vacancy_id={vacancy_id}"), Some(&staff_token))?;
-        assert_eq!(referrals.body[0]["status"], "referred", "{backend}: {:?}", referrals.body);
+        let referrals = app.get(
+            &format!("/api/v1/referrals?vacancy_id={vacancy_id}"),
+            Some(&staff_token),
+        )?;
+        assert_eq!(
+            referrals.body[0]["status"], "referred",
+            "{backend}: {:?}",
+            referrals.body
+        );
 
         // The language switch is remembered, and goes back only within the site.
         let english = visitor.get("/lang/en?next=/dashboard")?;
         assert_eq!(english.status, 303);
         assert_eq!(english.location, "/dashboard");
-        assert!(english.cookies.iter().any(|cookie| cookie.starts_with("ketnoi_lang=en")));
+        assert!(
+            english
+                .cookies
+                .iter()
+                .any(|cookie| cookie.starts_with("ketnoi_lang=en"))
+        );
         let dashboard = visitor.get("/dashboard")?;
-        assert!(dashboard.html.contains("<html lang=\"en\">") && dashboard.html.contains("<h1>Dashboard</h1>"));
+        assert!(
+            dashboard.html.contains("<html lang=\"en\">")
+                && dashboard.html.contains("<h1>Dashboard</h1>")
+        );
         assert_eq!(visitor.get("/lang/vi?next=//evil.example/")?.location, "/");
-        assert!(visitor.get("/dashboard")?.html.contains("<h1>Tổng quan</h1>"));
+        assert!(
+            visitor
+                .get("/dashboard")?
+                .html
+                .contains("<h1>Tổng quan</h1>")
+        );
 
         // Signing out ends the session everywhere it was used.
         let out = visitor.post("/logout", &[])?;
@@ -248,8 +310,17 @@ fn each_role_opens_only_its_own_pages() -> TestResult {
         assert_eq!(anonymous.get("/")?.location, "/courses");
 
         let mut trainee = Visitor::new(&app)?;
-        assert_eq!(trainee.sign_in("hv@example.vn")?.location, "/my/enrollments");
-        for path in ["/dashboard", "/workers", "/households", "/employer", "/reports"] {
+        assert_eq!(
+            trainee.sign_in("hv@example.vn")?.location,
+            "/my/enrollments"
+        );
+        for path in [
+            "/dashboard",
+            "/workers",
+            "/households",
+            "/employer",
+            "/reports",
+        ] {
             let page = trainee.get(path)?;
             assert_eq!(page.status, 403, "{backend} trainee {path}");
             assert!(page.html.contains("Bạn không có quyền xem trang này."));
@@ -300,9 +371,18 @@ fn the_worker_form_shows_each_error_beside_its_field_and_saves_nfc() -> TestResu
             Some("Số CCCD phải gồm đúng 12 chữ số."),
             "{backend}"
         );
-        assert_eq!(error_beside(&bad.html, "full_name").as_deref(), Some("Trường này là bắt buộc."));
-        assert!(error_beside(&bad.html, "phone").is_some_and(|message| message.starts_with("Số điện thoại không hợp lệ")));
-        assert!(bad.html.contains("value=\"trồng chè\""), "what was typed is kept");
+        assert_eq!(
+            error_beside(&bad.html, "full_name").as_deref(),
+            Some("Trường này là bắt buộc.")
+        );
+        assert!(
+            error_beside(&bad.html, "phone")
+                .is_some_and(|message| message.starts_with("Số điện thoại không hợp lệ"))
+        );
+        assert!(
+            bad.html.contains("value=\"trồng chè\""),
+            "what was typed is kept"
+        );
         let none = app.get("/api/v1/workers", Some(&staff_token))?;
         assert_eq!(none.body["total"], 0, "{backend}: nothing half-written");
 
@@ -331,8 +411,14 @@ fn the_worker_form_shows_each_error_beside_its_field_and_saves_nfc() -> TestResu
         assert_eq!(stored.body["consent_to_share"], true);
         let detail = staff.get(&worker_path)?;
         assert!(detail.html.contains("<h1>Hà Văn Thắm</h1>"));
-        assert!(detail.html.contains("6.500.000 ₫"), "money in Vietnamese format");
-        assert!(detail.html.contains("06/05/1990"), "dates in Vietnamese format");
+        assert!(
+            detail.html.contains("6.500.000 ₫"),
+            "money in Vietnamese format"
+        );
+        assert!(
+            detail.html.contains("06/05/1990"),
+            "dates in Vietnamese format"
+        );
 
         // Editing keeps the record and adds to its history.
         staff.get(&format!("{worker_path}/edit"))?;
@@ -353,12 +439,19 @@ fn the_worker_form_shows_each_error_beside_its_field_and_saves_nfc() -> TestResu
         assert_eq!(edited.status, 303, "{backend}: {}", edited.html);
         let detail = staff.get(&worker_path)?;
         assert!(detail.html.contains("0987000111"));
-        assert!(detail.html.contains("Cập nhật"), "{backend}: the history shows the edit");
+        assert!(
+            detail.html.contains("Cập nhật"),
+            "{backend}: the history shows the edit"
+        );
 
         // Found again without accents on the list page.
         app.search.sync()?;
         let list = staff.get("/workers?q=ha+van+tham")?;
-        assert!(list.html.contains(&format!("href=\"{worker_path}\">Hà Văn Thắm</a>")), "{backend}");
+        assert!(
+            list.html
+                .contains(&format!("href=\"{worker_path}\">Hà Văn Thắm</a>")),
+            "{backend}"
+        );
     }
     Ok(())
 }
@@ -382,14 +475,29 @@ fn an_employer_signs_up_waits_for_verification_then_posts_and_closes_a_vacancy()
         ];
         let bad = employer.post("/employer/signup", &company)?;
         assert_eq!(bad.status, 422, "{backend}");
-        assert!(error_beside(&bad.html, "tax_code").is_some(), "{backend}: {}", bad.html);
-        assert!(!bad.html.contains(PASSWORD), "the password is not sent back");
+        assert!(
+            error_beside(&bad.html, "tax_code").is_some(),
+            "{backend}: {}",
+            bad.html
+        );
+        assert!(
+            !bad.html.contains(PASSWORD),
+            "the password is not sent back"
+        );
         let mut good = company;
         good[1] = ("tax_code", "5500999888");
         let signed_up = employer.post("/employer/signup", &good)?;
-        assert_eq!((signed_up.status, signed_up.location.as_str()), (303, "/employer"), "{backend}: {}", signed_up.html);
+        assert_eq!(
+            (signed_up.status, signed_up.location.as_str()),
+            (303, "/employer"),
+            "{backend}: {}",
+            signed_up.html
+        );
         let portal = employer.get("/employer")?;
-        assert!(portal.html.contains("đang chờ cán bộ Trung tâm xác minh"), "{backend}");
+        assert!(
+            portal.html.contains("đang chờ cán bộ Trung tâm xác minh"),
+            "{backend}"
+        );
 
         let vacancy = [
             ("title", "Công nhân may"),
@@ -412,12 +520,21 @@ fn an_employer_signs_up_waits_for_verification_then_posts_and_closes_a_vacancy()
             .ok_or("the signed-up employer")?
             .to_owned();
         assert_eq!(
-            app.get(&format!("/api/v1/employers/{employer_id}"), Some(&staff_token))?.body["verified"],
+            app.get(
+                &format!("/api/v1/employers/{employer_id}"),
+                Some(&staff_token)
+            )?
+            .body["verified"],
             false
         );
         let mut staff = Visitor::new(&app)?;
         staff.sign_in("canbo@example.vn")?;
-        assert!(staff.get("/employers")?.html.contains("Công ty TNHH May Mộc Châu"));
+        assert!(
+            staff
+                .get("/employers")?
+                .html
+                .contains("Công ty TNHH May Mộc Châu")
+        );
         let verified = staff.post(&format!("/employers/{employer_id}/verify"), &[])?;
         assert_eq!(verified.status, 303, "{backend}");
 
@@ -426,13 +543,23 @@ fn an_employer_signs_up_waits_for_verification_then_posts_and_closes_a_vacancy()
         assert_eq!(posted.status, 303, "{backend}: {}", posted.html);
         let portal = employer.get("/employer")?;
         assert!(portal.html.contains("Công nhân may") && portal.html.contains("Đang tuyển"));
-        let vacancies = app.get(&format!("/api/v1/vacancies?employer_id={employer_id}"), Some(&staff_token))?;
-        let vacancy_id = vacancies.body["items"][0]["id"].as_str().ok_or("vacancy")?.to_owned();
+        let vacancies = app.get(
+            &format!("/api/v1/vacancies?employer_id={employer_id}"),
+            Some(&staff_token),
+        )?;
+        let vacancy_id = vacancies.body["items"][0]["id"]
+            .as_str()
+            .ok_or("vacancy")?
+            .to_owned();
         assert_eq!(vacancies.body["items"][0]["wage_min_vnd"], 6_000_000);
         let closed = employer.post(&format!("/employer/vacancies/{vacancy_id}/close"), &[])?;
         assert_eq!(closed.status, 303, "{backend}");
         assert_eq!(
-            app.get(&format!("/api/v1/vacancies/{vacancy_id}"), Some(&staff_token))?.body["status"],
+            app.get(
+                &format!("/api/v1/vacancies/{vacancy_id}"),
+                Some(&staff_token)
+            )?
+            .body["status"],
             "closed"
         );
     }
@@ -468,7 +595,10 @@ fn a_trainee_applies_once_and_sees_the_enrolment() -> TestResult {
         assert!(before.html.contains("chưa gắn với hồ sơ người lao động"));
         app.search.sync()?;
         let catalogue = trainee.get("/courses?q=che+bien+che")?;
-        assert!(catalogue.html.contains("Kỹ thuật chế biến chè"), "{backend}: accent-proof catalogue");
+        assert!(
+            catalogue.html.contains("Kỹ thuật chế biến chè"),
+            "{backend}: accent-proof catalogue"
+        );
 
         let application = [
             ("full_name", "Lò Thị Ỏn"),
@@ -484,7 +614,10 @@ fn a_trainee_applies_once_and_sees_the_enrolment() -> TestResult {
         assert_eq!(applied.status, 200, "{backend}: {}", applied.html);
         assert!(applied.html.contains("id=\"enrolled\""));
         let mine = trainee.get("/my/enrollments")?;
-        assert!(mine.html.contains("Kỹ thuật chế biến chè") && mine.html.contains("Đã đăng ký"), "{backend}");
+        assert!(
+            mine.html.contains("Kỹ thuật chế biến chè") && mine.html.contains("Đã đăng ký"),
+            "{backend}"
+        );
 
         // Now linked, the trainee applies as themself: a second time is refused.
         trainee.get(&format!("/courses/{course_id}/enrol"))?;

@@ -148,8 +148,7 @@ impl FromRequest for Principal {
             let pool = state.pool.clone();
             web::block(move || -> Result<Principal, AppError> {
                 let mut connection = pool.get()?;
-                principal_for_token(&mut connection, &token, address)?
-                    .ok_or(AppError::Unauthorized)
+                principal_for_token(&mut connection, &token, address)?.ok_or(AppError::Unauthorized)
             })
             .await?
         })

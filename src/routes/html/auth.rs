@@ -82,7 +82,9 @@ pub async fn login(
         visit.render_with(status, &page)
     };
     if let Some(seconds) = state.login_throttle.retry_after(&email, &address) {
-        let message = tr.t("login.throttled").replace("{seconds}", &seconds.to_string());
+        let message = tr
+            .t("login.throttled")
+            .replace("{seconds}", &seconds.to_string());
         return refuse(
             state_of_form,
             message,

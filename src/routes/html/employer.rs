@@ -28,8 +28,14 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .route("/employer/vacancies/new", web::get().to(vacancy_new))
         .route("/employer/vacancies/new", web::post().to(vacancy_create))
         .route("/employer/vacancies/{id}/edit", web::get().to(vacancy_edit))
-        .route("/employer/vacancies/{id}/edit", web::post().to(vacancy_update))
-        .route("/employer/vacancies/{id}/close", web::post().to(vacancy_close))
+        .route(
+            "/employer/vacancies/{id}/edit",
+            web::post().to(vacancy_update),
+        )
+        .route(
+            "/employer/vacancies/{id}/close",
+            web::post().to(vacancy_close),
+        )
         .route("/employer/referrals/{id}", web::post().to(answer));
 }
 
@@ -106,7 +112,14 @@ async fn render_portal(
                 // The worker as the employer role sees them: no CCCD, no household data.
                 let person = workers::read(connection, &principal, &referral.worker_id)?;
                 let mut facts = Vec::new();
-                for key in ["birth_date", "gender", "commune_code", "phone", "skills", "education_level"] {
+                for key in [
+                    "birth_date",
+                    "gender",
+                    "commune_code",
+                    "phone",
+                    "skills",
+                    "education_level",
+                ] {
                     if let Some(value) = person.get(key).and_then(|value| value.as_str()) {
                         let shown = if key == "birth_date" {
                             chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d")
@@ -120,7 +133,10 @@ async fn render_portal(
                 }
                 candidates.push(Candidate {
                     open: matches!(referral.status.as_str(), "referred" | "interview"),
-                    vacancy: titles.get(&referral.vacancy_id).cloned().unwrap_or_default(),
+                    vacancy: titles
+                        .get(&referral.vacancy_id)
+                        .cloned()
+                        .unwrap_or_default(),
                     status: referral.status,
                     referral_id: referral.id,
                     name: person["full_name"].as_str().unwrap_or_default().to_owned(),
@@ -168,7 +184,9 @@ async fn answer(
     let acting = principal.clone();
     let outcome = visit
         .blocking(&state, move |connection| {
-            match connection.transaction(|connection| referrals::change(connection, &acting, &id, change)) {
+            match connection
+                .transaction(|connection| referrals::change(connection, &acting, &id, change))
+            {
                 Ok(_) => Ok(None),
                 Err(error @ (AppError::Validation(_) | AppError::Conflict(_))) => {
                     Ok(Some(error.describe(lang)))
@@ -195,7 +213,14 @@ struct SignupPage {
 }
 
 const SIGNUP_SHAPE: Shape<'static> = Shape {
-    text: &["name", "tax_code", "kind", "sector", "address", "contact_name"],
+    text: &[
+        "name",
+        "tax_code",
+        "kind",
+        "sector",
+        "address",
+        "contact_name",
+    ],
     nullable: &["commune_code", "contact_email", "contact_phone"],
     integers: &[],
     flags: &[],
@@ -247,8 +272,12 @@ async fn signup(
                     },
                 )
                 .map_err(|error| match error {
-                    AccountError::InvalidEmail(_) => AppError::field("contact_email", "invalid_email"),
-                    AccountError::DuplicateEmail(_) => AppError::field("contact_email", "duplicate"),
+                    AccountError::InvalidEmail(_) => {
+                        AppError::field("contact_email", "invalid_email")
+                    }
+                    AccountError::DuplicateEmail(_) => {
+                        AppError::field("contact_email", "duplicate")
+                    }
                     AccountError::WeakPassword => AppError::Validation(vec![
                         crate::error::FieldError::new("password", "too_short")
                             .with("min", accounts::MIN_PASSWORD_CHARS.to_string()),
@@ -266,7 +295,18 @@ async fn signup(
                     form_state.absorb(
                         error,
                         lang,
-                        &["name", "tax_code", "kind", "sector", "address", "contact_name", "commune_code", "contact_email", "contact_phone", "password"],
+                        &[
+                            "name",
+                            "tax_code",
+                            "kind",
+                            "sector",
+                            "address",
+                            "contact_name",
+                            "commune_code",
+                            "contact_email",
+                            "contact_phone",
+                            "password",
+                        ],
                     )?;
                     Ok(Err((form_state, pickers)))
                 }
@@ -306,9 +346,21 @@ struct VacancyFormPage {
 }
 
 const VACANCY_SHAPE: Shape<'static> = Shape {
-    text: &["title", "description", "occupation_code", "skills_required", "status"],
+    text: &[
+        "title",
+        "description",
+        "occupation_code",
+        "skills_required",
+        "status",
+    ],
     nullable: &["commune_code", "work_place", "country", "deadline"],
-    integers: &["positions", "wage_min_vnd", "wage_max_vnd", "min_age", "max_age"],
+    integers: &[
+        "positions",
+        "wage_min_vnd",
+        "wage_max_vnd",
+        "min_age",
+        "max_age",
+    ],
     flags: &["is_overseas"],
 };
 
@@ -330,9 +382,18 @@ const VACANCY_FIELDS: &[&str] = &[
     "is_overseas",
 ];
 
-fn vacancy_page(visit: &Visit, id: Option<&str>, form: FormState, pickers: Pickers) -> VacancyFormPage {
+fn vacancy_page(
+    visit: &Visit,
+    id: Option<&str>,
+    form: FormState,
+    pickers: Pickers,
+) -> VacancyFormPage {
     VacancyFormPage {
-        page: visit.chrome(visit.tr().t(if id.is_some() { "vacancy.edit" } else { "vacancy.new" })),
+        page: visit.chrome(visit.tr().t(if id.is_some() {
+            "vacancy.edit"
+        } else {
+            "vacancy.new"
+        })),
         action: match id {
             Some(id) => format!("/employer/vacancies/{id}/edit"),
             None => "/employer/vacancies/new".to_owned(),
@@ -361,7 +422,10 @@ async fn vacancy_edit(
     let read_id = id.clone();
     let (vacancy, pickers) = visit
         .blocking(&state, move |connection| {
-            Ok((vacancies::read(connection, &principal, &read_id)?, pickers(connection)?))
+            Ok((
+                vacancies::read(connection, &principal, &read_id)?,
+                pickers(connection)?,
+            ))
         })
         .await?;
     let record = serde_json::to_value(&vacancy)

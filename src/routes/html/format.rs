@@ -17,7 +17,7 @@ pub fn integer(value: i64, lang: Lang) -> String {
         grouped.push('-');
     }
     for (index, digit) in digits.chars().enumerate() {
-        if index > 0 && (digits.len() - index) % 3 == 0 {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
             grouped.push(separator);
         }
         grouped.push(digit);
@@ -37,7 +37,11 @@ pub fn decimal(value: f64, lang: Lang) -> String {
         Lang::Vi => ',',
         Lang::En => '.',
     };
-    let sign = if rounded < 0.0 && rounded.trunc() == 0.0 { "-" } else { "" };
+    let sign = if rounded < 0.0 && rounded.trunc() == 0.0 {
+        "-"
+    } else {
+        ""
+    };
     format!("{sign}{whole}{mark}{tenth}")
 }
 
@@ -87,6 +91,9 @@ mod tests {
             date(NaiveDate::from_ymd_opt(2026, 11, 27).unwrap_or_default()),
             "27/11/2026"
         );
-        assert_eq!(url_encode("/workers?q=lò thị"), "%2Fworkers%3Fq%3Dl%C3%B2+th%E1%BB%8B");
+        assert_eq!(
+            url_encode("/workers?q=lò thị"),
+            "%2Fworkers%3Fq%3Dl%C3%B2+th%E1%BB%8B"
+        );
     }
 }

@@ -159,7 +159,11 @@ impl FormState {
                 } in fields
                 {
                     let message = field_message(code, lang, &params);
-                    let name = field.split(['.', '[']).next().unwrap_or_default().to_owned();
+                    let name = field
+                        .split(['.', '['])
+                        .next()
+                        .unwrap_or_default()
+                        .to_owned();
                     if shown.contains(&name.as_str()) {
                         self.errors.entry(name).or_insert(message);
                     } else {

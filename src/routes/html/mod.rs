@@ -7,8 +7,8 @@
 
 pub mod auth;
 pub mod employer;
-pub mod forms;
 pub mod format;
+pub mod forms;
 pub mod public;
 pub mod staff;
 pub mod texts;
@@ -150,7 +150,12 @@ impl Visit {
         response.finish()
     }
 
-    pub fn cookie(&self, name: &'static str, value: String, same_site: SameSite) -> Cookie<'static> {
+    pub fn cookie(
+        &self,
+        name: &'static str,
+        value: String,
+        same_site: SameSite,
+    ) -> Cookie<'static> {
         Cookie::build(name, value)
             .path("/")
             .http_only(true)
@@ -298,7 +303,9 @@ impl Chrome {
     }
 
     pub fn current(&self, href: &str) -> bool {
-        self.here == href || self.here.starts_with(&format!("{href}/")) || self.here.starts_with(&format!("{href}?"))
+        self.here == href
+            || self.here.starts_with(&format!("{href}/"))
+            || self.here.starts_with(&format!("{href}?"))
     }
 
     /// The link that switches to the other language and comes back here.
@@ -358,7 +365,9 @@ impl ResponseError for PageError {
         let tr = Tr { lang: self.lang };
         let status = self.status_code();
         let detail = match &self.error {
-            AppError::Unexpected(_) | AppError::Unavailable(_) => tr.t("error.unexpected").to_owned(),
+            AppError::Unexpected(_) | AppError::Unavailable(_) => {
+                tr.t("error.unexpected").to_owned()
+            }
             AppError::Forbidden => tr.t("error.forbidden").to_owned(),
             AppError::NotFound => tr.t("error.not_found").to_owned(),
             other => other.describe(self.lang),
@@ -378,7 +387,9 @@ impl ResponseError for PageError {
         page_headers(&mut response);
         match page.render() {
             Ok(body) => response.content_type("text/html; charset=utf-8").body(body),
-            Err(_) => response.content_type("text/plain; charset=utf-8").body(page.detail),
+            Err(_) => response
+                .content_type("text/plain; charset=utf-8")
+                .body(page.detail),
         }
     }
 }

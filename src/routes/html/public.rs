@@ -94,7 +94,10 @@ async fn catalogue(
                     for hit in found.items {
                         match courses::read(connection, principal.as_ref(), &hit.id) {
                             Ok(course) if enrolment::accepts(&course) => {
-                                if level_filter.as_ref().is_none_or(|level| *level == course.level) {
+                                if level_filter
+                                    .as_ref()
+                                    .is_none_or(|level| *level == course.level)
+                                {
                                     items.push(course);
                                 }
                             }
@@ -200,14 +203,23 @@ async fn enrol_form(
 ) -> Result<HttpResponse, PageError> {
     let id = id.into_inner();
     let principal = visit.principal.clone();
-    let linked = principal.as_ref().is_some_and(|principal| principal.worker_id.is_some());
+    let linked = principal
+        .as_ref()
+        .is_some_and(|principal| principal.worker_id.is_some());
     let (course, pickers) = visit
         .blocking(&state, move |connection| {
-            Ok((courses::read(connection, principal.as_ref(), &id)?, pickers(connection)?))
+            Ok((
+                courses::read(connection, principal.as_ref(), &id)?,
+                pickers(connection)?,
+            ))
         })
         .await?;
     let page = EnrolPage {
-        page: visit.chrome(format!("{} — {}", visit.tr().t("enrol.title"), course.title)),
+        page: visit.chrome(format!(
+            "{} — {}",
+            visit.tr().t("enrol.title"),
+            course.title
+        )),
         course,
         form: FormState::default(),
         pickers,
@@ -226,7 +238,9 @@ async fn enrol(
     let lang = visit.lang;
     let course_id = id.into_inner();
     let caller = visit.principal.clone();
-    let linked = caller.as_ref().is_some_and(|principal| principal.worker_id.is_some());
+    let linked = caller
+        .as_ref()
+        .is_some_and(|principal| principal.worker_id.is_some());
     let application = enrolment::Application {
         full_name: form.get("full_name"),
         national_id: form.get("national_id"),
@@ -260,7 +274,11 @@ async fn enrol(
         Err(form_state) => (StatusCode::UNPROCESSABLE_ENTITY, form_state, false),
     };
     let page = EnrolPage {
-        page: visit.chrome(format!("{} — {}", visit.tr().t("enrol.title"), course.title)),
+        page: visit.chrome(format!(
+            "{} — {}",
+            visit.tr().t("enrol.title"),
+            course.title
+        )),
         course,
         form,
         pickers,
@@ -298,7 +316,9 @@ async fn my_enrollments(
         Some(worker_id) => {
             visit
                 .blocking(&state, move |connection| {
-                    Ok(crate::models::enrollments::for_worker(connection, &worker_id)?)
+                    Ok(crate::models::enrollments::for_worker(
+                        connection, &worker_id,
+                    )?)
                 })
                 .await?
         }
@@ -312,7 +332,9 @@ async fn my_enrollments(
                 course_id: enrollment.course_id,
                 title,
                 starts_on: format::date(starts_on),
-                status: tr.t_or(&format!("value.{}", enrollment.status), &enrollment.status).to_owned(),
+                status: tr
+                    .t_or(&format!("value.{}", enrollment.status), &enrollment.status)
+                    .to_owned(),
                 progress: enrollment.progress_percent,
             })
             .collect(),

@@ -7,8 +7,8 @@ use askama::Template;
 use diesel::Connection as _;
 use serde::Deserialize;
 
-use super::forms::{FormState, Posted};
 use super::format;
+use super::forms::{FormState, Posted};
 use super::{Chrome, PageError, Tr, Visit};
 use crate::accounts::{Principal, Role};
 use crate::connections::{follow_ups, pipeline, referrals};
@@ -16,7 +16,9 @@ use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::models;
 use crate::progress::figures::TargetFigure;
-use crate::progress::service::{self as progress, ChartQuery, OutreachQuery, ProgressQuery, ReportQuery};
+use crate::progress::service::{
+    self as progress, ChartQuery, OutreachQuery, ProgressQuery, ReportQuery,
+};
 use crate::registry::{employers, households, vacancies, workers};
 use crate::search::service::{self as search, MatchParams, SearchParams, WorkerMatch};
 use crate::state::AppState;
@@ -89,7 +91,9 @@ fn referral_rows(
         .map(|referral| {
             let (worker, vacancy) = labels.get(&referral.id).cloned().unwrap_or_default();
             ReferralRow {
-                since: format::date_time(referral.stale_since.unwrap_or(referral.status_changed_at)),
+                since: format::date_time(
+                    referral.stale_since.unwrap_or(referral.status_changed_at),
+                ),
                 id: referral.id,
                 worker_id: referral.worker_id,
                 worker,
@@ -249,7 +253,11 @@ async fn records(
     query: web::Query<RecordsParams>,
 ) -> Result<HttpResponse, PageError> {
     let principal = visit.require(STAFF)?;
-    let RecordsParams { period, key, offset } = query.into_inner();
+    let RecordsParams {
+        period,
+        key,
+        offset,
+    } = query.into_inner();
     let offset = offset.unwrap_or(0).clamp(0, 1_000_000);
     let lookup = progress::RecordsQuery {
         period: period.clone(),
@@ -265,7 +273,9 @@ async fn records(
         offset: Some(offset.to_string()),
     };
     let found = visit
-        .blocking(&state, move |connection| progress::records(connection, &principal, &lookup))
+        .blocking(&state, move |connection| {
+            progress::records(connection, &principal, &lookup)
+        })
         .await?;
     let key = key.unwrap_or_default();
     let next = (found.offset + found.limit < found.total).then(|| {
@@ -276,7 +286,11 @@ async fn records(
             found.offset + found.limit
         )
     });
-    let title = format!("{} — {}", visit.tr().t("records.title"), visit.tr().of("target", &key));
+    let title = format!(
+        "{} — {}",
+        visit.tr().t("records.title"),
+        visit.tr().of("target", &key)
+    );
     let page = RecordsPage {
         page: visit.chrome(title),
         total: found.total,
@@ -324,7 +338,9 @@ struct WorkerListPage {
 impl WorkerListPage {
     fn fact(&self, hit: &search::SearchHit, key: &str) -> String {
         match hit.facts.get(key) {
-            Some(serde_json::Value::String(text)) => self.page.tr.t(&format!("value.{text}")).to_owned(),
+            Some(serde_json::Value::String(text)) => {
+                self.page.tr.t(&format!("value.{text}")).to_owned()
+            }
             Some(serde_json::Value::Number(number)) => number.to_string(),
             _ => String::new(),
         }
@@ -401,7 +417,9 @@ fn details(tr: Tr, record: &serde_json::Value, keys: &[&str]) -> Vec<Detail> {
                     Some(whole) => format::integer(whole, tr.lang),
                     None => number.to_string(),
                 },
-                serde_json::Value::String(text) if key.ends_with("date") || key.ends_with("_on") => {
+                serde_json::Value::String(text)
+                    if key.ends_with("date") || key.ends_with("_on") =>
+                {
                     chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
                         .map(format::date)
                         .unwrap_or_else(|_| text.clone())
@@ -409,7 +427,12 @@ fn details(tr: Tr, record: &serde_json::Value, keys: &[&str]) -> Vec<Detail> {
                 serde_json::Value::String(text) => tr.of("value", text).to_owned(),
                 serde_json::Value::Array(items) => items
                     .iter()
-                    .map(|item| item.as_str().map_or_else(|| item.to_string(), |text| tr.of("value", text).to_owned()))
+                    .map(|item| {
+                        item.as_str().map_or_else(
+                            || item.to_string(),
+                            |text| tr.of("value", text).to_owned(),
+                        )
+                    })
                     .collect::<Vec<_>>()
                     .join(", "),
                 serde_json::Value::Object(_) => return None,
@@ -491,7 +514,13 @@ async fn worker_detail(
         referrals: referral_list,
         enrollments: enrollments
             .into_iter()
-            .map(|(title, starts, status)| (title, starts, tr.t_or(&format!("value.{status}"), &status).to_owned()))
+            .map(|(title, starts, status)| {
+                (
+                    title,
+                    starts,
+                    tr.t_or(&format!("value.{status}"), &status).to_owned(),
+                )
+            })
             .collect(),
         history: history
             .into_iter()
@@ -541,7 +570,16 @@ const WORKER_FORM_FIELDS: &[&str] = &[
 /// null on an edit (clearing them) and left out on a create.
 fn worker_input(form: &Posted, editing: bool) -> Result<workers::WorkerInput, FormState> {
     let mut body = serde_json::Map::new();
-    for key in ["full_name", "birth_date", "gender", "ethnicity_code", "commune_code", "availability", "education_level", "skills"] {
+    for key in [
+        "full_name",
+        "birth_date",
+        "gender",
+        "ethnicity_code",
+        "commune_code",
+        "availability",
+        "education_level",
+        "skills",
+    ] {
         if let Some(value) = form.get(key) {
             body.insert(key.to_owned(), value.into());
         }
@@ -560,7 +598,10 @@ fn worker_input(form: &Posted, editing: bool) -> Result<workers::WorkerInput, Fo
     let mut state = FormState::with_values(form.values());
     match form.get("expected_wage_vnd") {
         Some(text) => {
-            let digits: String = text.chars().filter(|c| !matches!(c, '.' | ',' | ' ')).collect();
+            let digits: String = text
+                .chars()
+                .filter(|c| !matches!(c, '.' | ',' | ' '))
+                .collect();
             match digits.parse::<i64>() {
                 Ok(wage) => {
                     body.insert("expected_wage_vnd".to_owned(), wage.into());
@@ -586,7 +627,11 @@ fn worker_input(form: &Posted, editing: bool) -> Result<workers::WorkerInput, Fo
         .map(|code| code.to_owned().into())
         .collect();
     body.insert("desired_occupations".to_owned(), occupations.into());
-    for key in ["willing_to_relocate", "willing_overseas", "consent_to_share"] {
+    for key in [
+        "willing_to_relocate",
+        "willing_overseas",
+        "consent_to_share",
+    ] {
         body.insert(key.to_owned(), form.checked(key).into());
     }
     if !state.errors.is_empty() {
@@ -599,7 +644,8 @@ async fn worker_new(state: web::Data<AppState>, visit: Visit) -> Result<HttpResp
     visit.require(STAFF)?;
     let pickers = visit.blocking(&state, pickers).await?;
     let mut form = FormState::default();
-    form.values.insert("availability".to_owned(), "seeking".to_owned());
+    form.values
+        .insert("availability".to_owned(), "seeking".to_owned());
     let page = WorkerFormPage {
         page: visit.chrome(visit.tr().t("workers.new")),
         action: "/workers/new".to_owned(),
@@ -655,7 +701,11 @@ async fn save_worker(
         Err((form_state, pickers)) => {
             let form_state = form_state.unwrap_or_default();
             let page = WorkerFormPage {
-                page: visit.chrome(visit.tr().t(if id.is_some() { "workers.edit" } else { "workers.new" })),
+                page: visit.chrome(visit.tr().t(if id.is_some() {
+                    "workers.edit"
+                } else {
+                    "workers.new"
+                })),
                 action: match &id {
                     Some(id) => format!("/workers/{id}/edit"),
                     None => "/workers/new".to_owned(),
@@ -678,7 +728,10 @@ async fn worker_edit(
     let read_id = id.clone();
     let (record, pickers) = visit
         .blocking(&state, move |connection| {
-            Ok((workers::read(connection, &principal, &read_id)?, pickers(connection)?))
+            Ok((
+                workers::read(connection, &principal, &read_id)?,
+                pickers(connection)?,
+            ))
         })
         .await?;
     let mut form = FormState::default();
@@ -745,7 +798,9 @@ async fn household_list(
         cursor: ListQuery::text(&query.cursor),
     };
     let found = visit
-        .blocking(&state, move |connection| households::list(connection, &principal, listing))
+        .blocking(&state, move |connection| {
+            households::list(connection, &principal, listing)
+        })
         .await?;
     let q = query.q.unwrap_or_default();
     let status = query.status.unwrap_or_default();
@@ -783,14 +838,28 @@ async fn household_detail(
     let principal = visit.require(STAFF)?;
     let id = id.into_inner();
     let household = visit
-        .blocking(&state, move |connection| households::read(connection, &principal, &id))
+        .blocking(&state, move |connection| {
+            households::read(connection, &principal, &id)
+        })
         .await?;
     let record = serde_json::to_value(&household)
         .map_err(|error| visit.fail(AppError::Unexpected(error.into())))?;
     let details = details(
         visit.tr(),
         &record,
-        &["code", "head_name", "commune_code", "ethnicity_code", "members", "income_per_person_vnd", "urban", "deprivations", "status", "previous_status", "review_year"],
+        &[
+            "code",
+            "head_name",
+            "commune_code",
+            "ethnicity_code",
+            "members",
+            "income_per_person_vnd",
+            "urban",
+            "deprivations",
+            "status",
+            "previous_status",
+            "review_year",
+        ],
     );
     let page = HouseholdPage {
         page: visit.chrome(format!("{} — {}", household.code, household.head_name)),
@@ -832,7 +901,9 @@ async fn vacancy_list(
         cursor: ListQuery::text(&query.cursor),
     };
     let found = visit
-        .blocking(&state, move |connection| vacancies::list(connection, &principal, listing))
+        .blocking(&state, move |connection| {
+            vacancies::list(connection, &principal, listing)
+        })
         .await?;
     let q = query.q.unwrap_or_default();
     let next = found
@@ -904,7 +975,12 @@ async fn vacancy_detail(
                     limit: Some(100),
                 },
             )?;
-            Ok((vacancy, employer, matches.items, referral_rows(connection, listed)?))
+            Ok((
+                vacancy,
+                employer,
+                matches.items,
+                referral_rows(connection, listed)?,
+            ))
         })
         .await?;
     let notice = match query.done.as_deref() {
@@ -970,7 +1046,10 @@ struct ReferralBoardPage {
     columns: Vec<Column>,
 }
 
-async fn referral_board(state: web::Data<AppState>, visit: Visit) -> Result<HttpResponse, PageError> {
+async fn referral_board(
+    state: web::Data<AppState>,
+    visit: Visit,
+) -> Result<HttpResponse, PageError> {
     let principal = visit.require(STAFF)?;
     let columns = visit
         .blocking(&state, move |connection| {
@@ -1029,7 +1108,8 @@ fn follow_up_rows(
     Ok(items
         .into_iter()
         .map(|item| {
-            let (worker_id, worker, vacancy) = labels.get(&item.placement_id).cloned().unwrap_or_default();
+            let (worker_id, worker, vacancy) =
+                labels.get(&item.placement_id).cloned().unwrap_or_default();
             FollowUpRow {
                 item,
                 worker_id,
@@ -1186,7 +1266,9 @@ async fn reports(state: web::Data<AppState>, visit: Visit) -> Result<HttpRespons
     visit.require(STAFF)?;
     let tr = visit.tr();
     let periods = visit
-        .blocking(&state, |connection| Ok(crate::progress::facts::periods(connection)?))
+        .blocking(&state, |connection| {
+            Ok(crate::progress::facts::periods(connection)?)
+        })
         .await?;
     let mut links = Vec::new();
     for period in periods.iter().rev() {
@@ -1254,7 +1336,10 @@ struct EmployerListPage {
     items: Vec<employers::EmployerView>,
 }
 
-async fn employer_list(state: web::Data<AppState>, visit: Visit) -> Result<HttpResponse, PageError> {
+async fn employer_list(
+    state: web::Data<AppState>,
+    visit: Visit,
+) -> Result<HttpResponse, PageError> {
     let principal = visit.require(STAFF)?;
     let items = visit
         .blocking(&state, move |connection| {
