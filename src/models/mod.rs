@@ -12,6 +12,7 @@ pub mod households;
 pub mod idempotency;
 pub mod overseas_stages;
 pub mod placements;
+pub mod poverty_indicators;
 pub mod referrals;
 pub mod search_changes;
 pub mod service_records;

@@ -635,3 +635,50 @@ fn a_trainee_applies_once_and_sees_the_enrolment() -> TestResult {
     }
     Ok(())
 }
+
+#[test]
+fn the_household_form_derives_the_status_and_names_bad_fields() -> TestResult {
+    for db in test_dbs() {
+        let backend = db.backend_name();
+        let app = crate::helpers::spawn_app(db)?;
+        app.sign_in_as("canbo@example.vn", "staff", Link::None)?;
+        let mut staff = Visitor::new(&app)?;
+        staff.sign_in("canbo@example.vn")?;
+        let form = staff.get("/households/new")?;
+        assert!(
+            form.html.contains("Nhà tiêu hợp vệ sinh"),
+            "{backend}: indicators from the reference data"
+        );
+        let fields = |income: &'static str| {
+            vec![
+                ("code", "SL-2026-000123"),
+                ("head_name", "Lò Văn Ỏn"),
+                ("commune_code", "03646"),
+                ("ethnicity_code", "03"),
+                ("members", "5"),
+                ("income_per_person_vnd", income),
+                ("deprivations", "nutrition"),
+                ("deprivations", "housing_quality"),
+                ("deprivations", "sanitation"),
+            ]
+        };
+        let bad = staff.post("/households/new", &fields("một triệu"))?;
+        assert_eq!(bad.status, 422, "{backend}");
+        assert!(
+            error_beside(&bad.html, "income_per_person_vnd").is_some(),
+            "{backend}"
+        );
+        assert!(bad.html.contains(
+            "id=\"deprivation-sanitation\" name=\"deprivations\" value=\"sanitation\" checked"
+        ));
+        let saved = staff.post("/households/new", &fields("1.000.000"))?;
+        assert_eq!(saved.status, 303, "{backend}: {}", saved.html);
+        let detail = staff.get(&saved.location)?;
+        assert!(
+            detail.html.contains("Hộ nghèo"),
+            "{backend}: under the line with 3 deprivations"
+        );
+        assert!(detail.html.contains("1.000.000 ₫"));
+    }
+    Ok(())
+}

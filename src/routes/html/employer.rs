@@ -224,6 +224,7 @@ const SIGNUP_SHAPE: Shape<'static> = Shape {
     nullable: &["commune_code", "contact_email", "contact_phone"],
     integers: &[],
     flags: &[],
+    lists: &[],
 };
 
 async fn signup_form(state: web::Data<AppState>, visit: Visit) -> Result<HttpResponse, PageError> {
@@ -362,6 +363,7 @@ const VACANCY_SHAPE: Shape<'static> = Shape {
         "max_age",
     ],
     flags: &["is_overseas"],
+    lists: &[],
 };
 
 const VACANCY_FIELDS: &[&str] = &[

@@ -200,6 +200,8 @@ pub struct Shape<'a> {
     pub integers: &'a [&'a str],
     /// Checkboxes: always sent, `false` when unticked.
     pub flags: &'a [&'a str],
+    /// Groups of checkboxes: the ticked values as a list.
+    pub lists: &'a [&'a str],
 }
 
 /// The form as JSON, then parsed into `T` like an API body, so a field of the wrong type is
@@ -255,6 +257,9 @@ pub fn parse_into<T: serde::de::DeserializeOwned>(
     for key in shape.flags {
         body.insert((*key).to_owned(), form.checked(key).into());
     }
+    for key in shape.lists {
+        body.insert((*key).to_owned(), form.all(key).into());
+    }
     if !state.errors.is_empty() {
         return Err(state);
     }
@@ -266,6 +271,7 @@ pub fn parse_into<T: serde::de::DeserializeOwned>(
             .chain(shape.nullable)
             .chain(shape.integers)
             .chain(shape.flags)
+            .chain(shape.lists)
             .copied()
             .collect();
         if let Err(other) = state.absorb(error, lang, &shown) {

@@ -8,7 +8,7 @@ use diesel::Connection as _;
 use serde::Deserialize;
 
 use super::format;
-use super::forms::{FormState, Posted};
+use super::forms::{FormState, Posted, Shape, parse_into};
 use super::{Chrome, PageError, Tr, Visit};
 use crate::accounts::{Principal, Role};
 use crate::connections::{follow_ups, pipeline, referrals};
@@ -40,7 +40,11 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .route("/workers/{id}/edit", web::get().to(worker_edit))
         .route("/workers/{id}/edit", web::post().to(worker_update))
         .route("/households", web::get().to(household_list))
+        .route("/households/new", web::get().to(household_new))
+        .route("/households/new", web::post().to(household_create))
         .route("/households/{id}", web::get().to(household_detail))
+        .route("/households/{id}/edit", web::get().to(household_edit))
+        .route("/households/{id}/edit", web::post().to(household_update))
         .route("/vacancies", web::get().to(vacancy_list))
         .route("/vacancies/{id}", web::get().to(vacancy_detail))
         .route("/vacancies/{id}/refer", web::post().to(refer))
@@ -867,6 +871,185 @@ async fn household_detail(
         details,
     };
     visit.render(&page)
+}
+
+#[derive(Template)]
+#[template(path = "pages/staff/household_form.html")]
+struct HouseholdFormPage {
+    page: Chrome,
+    action: String,
+    form: FormState,
+    pickers: Pickers,
+    /// `(key, name)` of the indicators of the standard in force.
+    indicators: Vec<(String, String)>,
+}
+
+const HOUSEHOLD_SHAPE: Shape<'static> = Shape {
+    text: &["code", "commune_code", "head_name", "ethnicity_code"],
+    nullable: &[],
+    integers: &["members", "income_per_person_vnd", "review_year"],
+    flags: &["urban"],
+    lists: &["deprivations"],
+};
+
+const HOUSEHOLD_FIELDS: &[&str] = &[
+    "code",
+    "commune_code",
+    "head_name",
+    "ethnicity_code",
+    "members",
+    "income_per_person_vnd",
+    "review_year",
+    "urban",
+    "deprivations",
+];
+
+fn household_page(
+    visit: &Visit,
+    id: Option<&str>,
+    form: FormState,
+    (pickers, indicators): (Pickers, Vec<(String, String, String)>),
+) -> HouseholdFormPage {
+    let lang = visit.lang;
+    HouseholdFormPage {
+        page: visit.chrome(visit.tr().t(if id.is_some() {
+            "households.edit"
+        } else {
+            "households.new"
+        })),
+        action: match id {
+            Some(id) => format!("/households/{id}/edit"),
+            None => "/households/new".to_owned(),
+        },
+        form,
+        pickers,
+        indicators: indicators
+            .into_iter()
+            .map(|(key, vi, en)| (key, if lang == Lang::En { en } else { vi }))
+            .collect(),
+    }
+}
+
+/// The pickers of the household form: communes, ethnic groups, and the indicators.
+fn household_pickers(
+    connection: &mut crate::db::DbConn,
+) -> Result<(Pickers, Vec<(String, String, String)>), AppError> {
+    let today = crate::accounts::now().date();
+    Ok((
+        pickers(connection)?,
+        models::poverty_indicators::in_force(connection, today)?,
+    ))
+}
+
+async fn household_new(
+    state: web::Data<AppState>,
+    visit: Visit,
+) -> Result<HttpResponse, PageError> {
+    visit.require(STAFF)?;
+    let pickers = visit.blocking(&state, household_pickers).await?;
+    visit.render(&household_page(&visit, None, FormState::default(), pickers))
+}
+
+async fn household_edit(
+    state: web::Data<AppState>,
+    visit: Visit,
+    id: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let principal = visit.require(STAFF)?;
+    let id = id.into_inner();
+    let read_id = id.clone();
+    let (household, pickers) = visit
+        .blocking(&state, move |connection| {
+            Ok((
+                households::read(connection, &principal, &read_id)?,
+                household_pickers(connection)?,
+            ))
+        })
+        .await?;
+    let mut form = FormState::default();
+    for (key, value) in [
+        ("code", household.code.clone()),
+        ("commune_code", household.commune_code.clone()),
+        ("head_name", household.head_name.clone()),
+        ("ethnicity_code", household.ethnicity_code.clone()),
+        ("members", household.members.to_string()),
+        (
+            "income_per_person_vnd",
+            household.income_per_person_vnd.to_string(),
+        ),
+        ("review_year", household.review_year.to_string()),
+        ("deprivations", household.deprivations.join(",")),
+    ] {
+        form.values.insert(key.to_owned(), value);
+    }
+    if household.urban {
+        form.values.insert("urban".to_owned(), "true".to_owned());
+    }
+    visit.render(&household_page(&visit, Some(&id), form, pickers))
+}
+
+async fn household_create(
+    state: web::Data<AppState>,
+    visit: Visit,
+    form: Posted,
+) -> Result<HttpResponse, PageError> {
+    let principal = visit.require(STAFF)?;
+    save_household(state, visit, principal, form, None).await
+}
+
+async fn household_update(
+    state: web::Data<AppState>,
+    visit: Visit,
+    id: web::Path<String>,
+    form: Posted,
+) -> Result<HttpResponse, PageError> {
+    let principal = visit.require(STAFF)?;
+    save_household(state, visit, principal, form, Some(id.into_inner())).await
+}
+
+async fn save_household(
+    state: web::Data<AppState>,
+    visit: Visit,
+    principal: Principal,
+    form: Posted,
+    id: Option<String>,
+) -> Result<HttpResponse, PageError> {
+    let lang = visit.lang;
+    let parsed =
+        parse_into::<households::HouseholdInput>(&form, &HOUSEHOLD_SHAPE, id.is_some(), lang);
+    let values = form.values();
+    let editing = id.clone();
+    let outcome = visit
+        .blocking(&state, move |connection| {
+            let pickers = household_pickers(connection)?;
+            let input = match parsed {
+                Ok(input) => input,
+                Err(form_state) => return Ok(Err((form_state, pickers))),
+            };
+            let saved = connection.transaction(|connection| match &editing {
+                Some(id) => {
+                    households::update(connection, &principal, id, input).map(|view| view.id)
+                }
+                None => households::create(connection, &principal, input)
+                    .map(|created| created.body["id"].as_str().unwrap_or_default().to_owned()),
+            });
+            match saved {
+                Ok(saved_id) => Ok(Ok(saved_id)),
+                Err(error) => {
+                    let mut form_state = FormState::with_values(values);
+                    form_state.absorb(error, lang, HOUSEHOLD_FIELDS)?;
+                    Ok(Err((form_state, pickers)))
+                }
+            }
+        })
+        .await?;
+    match outcome {
+        Ok(saved_id) => Ok(visit.redirect(&format!("/households/{saved_id}"))),
+        Err((form_state, pickers)) => visit.render_with(
+            actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
+            &household_page(&visit, id.as_deref(), form_state, pickers),
+        ),
+    }
 }
 
 // ---- vacancies, matches, referring -----------------------------------------------------

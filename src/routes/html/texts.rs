@@ -402,11 +402,18 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "Thành viên đã đăng ký",
         "Registered members",
     ),
+    ("households.edit", "Sửa thông tin hộ", "Edit the household"),
     ("households.found", "hộ", "households"),
+    ("households.new", "Thêm hộ gia đình", "Add a household"),
     (
         "households.search",
         "Tìm theo tên chủ hộ hoặc mã hộ",
         "Search by head's name or code",
+    ),
+    (
+        "households.status_derived",
+        "Diện hộ (nghèo, cận nghèo) được tính từ thu nhập và các chỉ số thiếu hụt theo chuẩn nghèo của giai đoạn.",
+        "The status (poor, near-poor) is derived from income and deprivations by the period's poverty standard.",
     ),
     ("households.title", "Hộ gia đình", "Households"),
     ("kind.company", "Doanh nghiệp", "Company"),

@@ -1,0 +1,46 @@
+//! The `poverty_indicators` reference table, through the standard in force.
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+
+use crate::db::DbConn;
+use crate::db::schema::{poverty_indicators, poverty_standard_indicators, poverty_standards};
+
+/// The indicators of the poverty standard in force on `day`, in the standard's order, as
+/// `(key, Vietnamese name, English name)`; the latest standard's when none covers the day.
+pub fn in_force(
+    connection: &mut DbConn,
+    day: NaiveDate,
+) -> QueryResult<Vec<(String, String, String)>> {
+    let covering: Option<String> = poverty_standards::table
+        .filter(poverty_standards::valid_from.le(day))
+        .filter(
+            poverty_standards::valid_to
+                .is_null()
+                .or(poverty_standards::valid_to.ge(day)),
+        )
+        .order(poverty_standards::valid_from.desc())
+        .select(poverty_standards::id)
+        .first(connection)
+        .optional()?;
+    let standard = match covering {
+        Some(id) => id,
+        None => poverty_standards::table
+            .order(poverty_standards::valid_from.desc())
+            .select(poverty_standards::id)
+            .first(connection)?,
+    };
+    poverty_standard_indicators::table
+        .inner_join(
+            poverty_indicators::table
+                .on(poverty_indicators::key.eq(poverty_standard_indicators::indicator_key)),
+        )
+        .filter(poverty_standard_indicators::standard_id.eq(standard))
+        .order(poverty_standard_indicators::position)
+        .select((
+            poverty_indicators::key,
+            poverty_indicators::name_vi,
+            poverty_indicators::name_en,
+        ))
+        .load(connection)
+}
