@@ -96,3 +96,21 @@ pub fn for_worker(
         .select((Enrollment::as_select(), courses::title, courses::starts_on))
         .load(connection)
 }
+
+/// A course's enrolments with each worker's name, in order of application.
+pub fn for_course(
+    connection: &mut DbConn,
+    course_id: &str,
+) -> QueryResult<Vec<(Enrollment, String, String)>> {
+    use crate::db::schema::workers;
+    enrollments::table
+        .inner_join(workers::table)
+        .filter(enrollments::course_id.eq(course_id))
+        .order((enrollments::created_at, enrollments::id))
+        .select((
+            Enrollment::as_select(),
+            workers::full_name,
+            workers::commune_id,
+        ))
+        .load(connection)
+}

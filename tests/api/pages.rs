@@ -632,6 +632,38 @@ fn a_trainee_applies_once_and_sees_the_enrolment() -> TestResult {
         assert_eq!(duplicate.status, 422, "{backend}");
         let workers = app.get("/api/v1/workers", Some(&staff_token))?;
         assert_eq!(workers.body["total"], 1, "{backend}");
+
+        // Staff see the application on the course page and confirm it.
+        let mut staff = Visitor::new(&app)?;
+        staff.sign_in("canbo@example.vn")?;
+        let page = staff.get(&format!("/courses/{course_id}"))?;
+        assert!(
+            page.html.contains(">Lò Thị Ỏn</a></td><td>Đã đăng ký</td>"),
+            "{backend}: {}",
+            page.html
+        );
+        let enrollment_id = page
+            .html
+            .split("action=\"/enrollments/")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .ok_or("an enrolment form")?
+            .to_owned();
+        let confirmed = staff.post(
+            &format!("/enrollments/{enrollment_id}"),
+            &[("course_id", course_id.as_str()), ("status", "enrolled")],
+        )?;
+        assert_eq!(confirmed.status, 303, "{backend}: {}", confirmed.html);
+        assert!(
+            trainee.get("/my/enrollments")?.html.contains("Đã nhập học"),
+            "{backend}"
+        );
+        // A CCCD nobody has is named beside the enrol form's message.
+        let unknown = staff.post(
+            &format!("/courses/{course_id}/enrollments"),
+            &[("national_id", "014999999999")],
+        )?;
+        assert_eq!(unknown.status, 422, "{backend}");
     }
     Ok(())
 }

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use super::forms::{FormState, Posted};
 use super::staff::{Pickers, pickers};
 use super::{Chrome, PageError, Visit, format};
-use crate::accounts::Role;
+use crate::accounts::{Principal, Role};
 use crate::registry::courses::{self, CourseView};
 use crate::registry::enrolment;
 use crate::search::service::{self as search, SearchParams};
@@ -22,7 +22,9 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .route("/courses/{id}", web::get().to(course))
         .route("/courses/{id}/enrol", web::get().to(enrol_form))
         .route("/courses/{id}/enrol", web::post().to(enrol))
-        .route("/my/enrollments", web::get().to(my_enrollments));
+        .route("/my/enrollments", web::get().to(my_enrollments))
+        .route("/courses/{id}/enrollments", web::post().to(staff_enrol))
+        .route("/enrollments/{id}", web::post().to(change_enrollment));
 }
 
 #[derive(Deserialize)]
@@ -156,12 +158,172 @@ async fn catalogue(
     visit.render(&page)
 }
 
+/// An enrolment as staff manage it on the course page.
+pub struct EnrollmentRow {
+    pub id: String,
+    pub worker_id: String,
+    pub name: String,
+    pub status: String,
+    pub progress: i32,
+}
+
 #[derive(Template)]
 #[template(path = "pages/public/course.html")]
 struct CoursePage {
     page: Chrome,
     course: CourseView,
     open: bool,
+    /// Staff only: the enrolments, and the statuses they may be moved to.
+    enrollments: Option<Vec<EnrollmentRow>>,
+    statuses: &'static [&'static str],
+    error: Option<String>,
+}
+
+fn is_staff(principal: Option<&Principal>) -> bool {
+    principal.is_some_and(|principal| matches!(principal.role, Role::Admin | Role::Staff))
+}
+
+/// The course page; staff also see and manage its enrolments (within their area).
+async fn course_page(
+    state: &web::Data<AppState>,
+    visit: &Visit,
+    id: String,
+    error: Option<String>,
+) -> Result<HttpResponse, PageError> {
+    let principal = visit.principal.clone();
+    let (course, enrollments) = visit
+        .blocking(state, move |connection| {
+            let course = courses::read(connection, principal.as_ref(), &id)?;
+            let enrollments = match principal
+                .as_ref()
+                .filter(|principal| is_staff(Some(principal)))
+            {
+                Some(staff) => Some(
+                    crate::models::enrollments::for_course(connection, &id)?
+                        .into_iter()
+                        .filter(|(_, _, commune)| {
+                            staff
+                                .area_units
+                                .as_ref()
+                                .is_none_or(|units| units.contains(commune))
+                        })
+                        .map(|(enrollment, name, _)| EnrollmentRow {
+                            id: enrollment.id,
+                            worker_id: enrollment.worker_id,
+                            name,
+                            status: enrollment.status,
+                            progress: enrollment.progress_percent,
+                        })
+                        .collect(),
+                ),
+                None => None,
+            };
+            Ok((course, enrollments))
+        })
+        .await?;
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let page = CoursePage {
+        page: visit.chrome(course.title.clone()),
+        open: enrolment::accepts(&course),
+        course,
+        enrollments,
+        statuses: courses::ENROLLMENT_STATUSES,
+        error,
+    };
+    visit.render_with(status, &page)
+}
+
+/// Staff enrol a registered worker, found by CCCD.
+async fn staff_enrol(
+    state: web::Data<AppState>,
+    visit: Visit,
+    id: web::Path<String>,
+    form: Posted,
+) -> Result<HttpResponse, PageError> {
+    let principal = visit.require(&[Role::Admin, Role::Staff])?;
+    let course_id = id.into_inner();
+    let national_id = form.get("national_id").unwrap_or_default();
+    let lang = visit.lang;
+    let target = course_id.clone();
+    let outcome = visit
+        .blocking(&state, move |connection| {
+            let attempt = (|| {
+                let national_id = crate::domain::values::national_id(&national_id)
+                    .map_err(|code| crate::error::AppError::field("national_id", code))?;
+                let worker_id =
+                    crate::models::workers::find_id_by_national_id(connection, &national_id)?
+                        .ok_or_else(|| {
+                            crate::error::AppError::field("national_id", "unknown_worker")
+                        })?;
+                connection.transaction(|connection| {
+                    courses::enrol(
+                        connection,
+                        &principal,
+                        &target,
+                        courses::EnrollmentInput {
+                            worker_id: Some(worker_id),
+                        },
+                    )
+                })
+            })();
+            match attempt {
+                Ok(_) => Ok(None),
+                Err(
+                    error @ (crate::error::AppError::Validation(_)
+                    | crate::error::AppError::Conflict(_)
+                    | crate::error::AppError::Duplicate { .. }),
+                ) => Ok(Some(error.describe(lang))),
+                Err(other) => Err(other),
+            }
+        })
+        .await?;
+    match outcome {
+        None => Ok(visit.redirect(&format!("/courses/{course_id}"))),
+        Some(message) => course_page(&state, &visit, course_id, Some(message)).await,
+    }
+}
+
+/// Staff move an enrolment along (enrolled, attending, completed …).
+async fn change_enrollment(
+    state: web::Data<AppState>,
+    visit: Visit,
+    id: web::Path<String>,
+    form: Posted,
+) -> Result<HttpResponse, PageError> {
+    let principal = visit.require(&[Role::Admin, Role::Staff])?;
+    let id = id.into_inner();
+    let course_id = form.get("course_id").unwrap_or_default();
+    let change = courses::EnrollmentChange {
+        status: form.get("status"),
+        progress_percent: form
+            .get("progress_percent")
+            .and_then(|text| text.parse().ok()),
+        completed_on: form.get("completed_on"),
+        certificate_no: form.get("certificate_no"),
+    };
+    let lang = visit.lang;
+    let outcome = visit
+        .blocking(&state, move |connection| {
+            match connection.transaction(|connection| {
+                courses::change_enrollment(connection, &principal, &id, change)
+            }) {
+                Ok(view) => Ok(Ok(view.course_id)),
+                Err(
+                    error @ (crate::error::AppError::Validation(_)
+                    | crate::error::AppError::Conflict(_)),
+                ) => Ok(Err(error.describe(lang))),
+                Err(other) => Err(other),
+            }
+        })
+        .await?;
+    match outcome {
+        Ok(course_id) => Ok(visit.redirect(&format!("/courses/{course_id}"))),
+        Err(message) => course_page(&state, &visit, course_id, Some(message)).await,
+    }
 }
 
 async fn course(
@@ -169,19 +331,7 @@ async fn course(
     visit: Visit,
     id: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    let id = id.into_inner();
-    let principal = visit.principal.clone();
-    let course = visit
-        .blocking(&state, move |connection| {
-            courses::read(connection, principal.as_ref(), &id)
-        })
-        .await?;
-    let page = CoursePage {
-        page: visit.chrome(course.title.clone()),
-        open: enrolment::accepts(&course),
-        course,
-    };
-    visit.render(&page)
+    course_page(&state, &visit, id.into_inner(), None).await
 }
 
 #[derive(Template)]

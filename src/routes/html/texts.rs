@@ -140,7 +140,15 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "This course no longer takes applications.",
     ),
     ("course.dates", "Thời gian", "Dates"),
+    (
+        "course.enrol_by_cccd",
+        "Số CCCD của người lao động đã đăng ký",
+        "CCCD of a registered worker",
+    ),
+    ("course.enrol_worker", "Ghi danh", "Enrol"),
+    ("course.enrollments", "Học viên đăng ký", "Enrolments"),
     ("course.free", "Miễn phí", "Free"),
+    ("course.progress", "Tiến độ", "Progress"),
     ("dashboard.as_of", "số liệu đến ngày", "figures as of"),
     (
         "dashboard.chart_alt",
