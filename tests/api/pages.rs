@@ -714,3 +714,83 @@ fn the_household_form_derives_the_status_and_names_bad_fields() -> TestResult {
     }
     Ok(())
 }
+
+#[test]
+fn staff_upload_a_commune_list_and_read_every_rejected_row() -> TestResult {
+    for db in test_dbs() {
+        let backend = db.backend_name();
+        let app = crate::helpers::spawn_app(db)?;
+        let staff_token = app.sign_in_as("canbo@example.vn", "staff", Link::None)?;
+        let mut staff = Visitor::new(&app)?;
+        staff.sign_in("canbo@example.vn")?;
+        let form = staff.get("/imports")?;
+        assert!(form.html.contains("enctype=\"multipart/form-data\""));
+        let list = "\u{feff}DANH SÁCH HỘ NGHÈO NĂM 2026\n\
+            Mã hộ,Họ và tên chủ hộ,Xã,Dân tộc,Số nhân khẩu,Thu nhập bình quân,Thiếu hụt\n\
+            SL-001,Lò Văn Ỏn,03646,Thái,5,1.000.000,\"nutrition, housing_quality, sanitation\"\n\
+            SL-002,Hà Thị Thắm,Xã Không Có,Thái,4,900.000,\n";
+        let multipart = |csrf: &str| -> Result<
+            reqwest::blocking::multipart::Form,
+            Box<dyn std::error::Error>,
+        > {
+            Ok(reqwest::blocking::multipart::Form::new()
+                .text("csrf_token", csrf.to_owned())
+                .text("kind", "households")
+                .text("mode", "valid-rows")
+                .part(
+                    "file",
+                    reqwest::blocking::multipart::Part::bytes(list.as_bytes().to_vec())
+                        .file_name("ho-ngheo.csv")
+                        .mime_str("text/csv")?,
+                ))
+        };
+        // Without the token the upload is refused and nothing is imported.
+        let refused = staff
+            .client
+            .post(app.url("/imports"))
+            .multipart(multipart("")?)
+            .send()?;
+        assert_eq!(refused.status().as_u16(), 403, "{backend}");
+        let posted = staff
+            .client
+            .post(app.url("/imports"))
+            .multipart(multipart(&staff.csrf.clone())?)
+            .send()?;
+        let posted = staff.read(posted)?;
+        assert_eq!(posted.status, 303, "{backend}: {}", posted.html);
+        assert!(posted.location.starts_with("/imports/"));
+        let mut page = staff.get(&posted.location)?;
+        for _ in 0..600 {
+            if !page.html.contains("http-equiv=\"refresh\"") {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            page = staff.get(&posted.location)?;
+        }
+        assert!(
+            page.html.contains("<dd id=\"created\">1</dd>"),
+            "{backend}: {}",
+            page.html
+        );
+        assert!(page.html.contains("<dd id=\"rejected\">1</dd>"));
+        assert!(
+            page.html.contains("Xã Không Có"),
+            "the rejected value is shown"
+        );
+        let workbook = staff
+            .client
+            .get(app.url(&format!("{}/errors.xlsx", posted.location)))
+            .send()?;
+        assert_eq!(workbook.status().as_u16(), 200, "{backend}");
+        assert!(workbook.bytes()?.starts_with(b"PK"), "an .xlsx is a zip");
+        let households = app.get("/api/v1/households", Some(&staff_token))?;
+        assert_eq!(households.body["total"], 1, "{backend}");
+        let export = staff
+            .client
+            .get(app.url("/exports/households?format=csv"))
+            .send()?;
+        assert_eq!(export.status().as_u16(), 200);
+        assert!(export.text()?.contains("SL-001"));
+    }
+    Ok(())
+}

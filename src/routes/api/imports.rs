@@ -57,10 +57,29 @@ pub async fn start(
 ) -> Result<HttpResponse, AppError> {
     jobs::permitted(&principal)?;
     let lang = Lang::from_request(&request);
-    let mut kind = None;
-    let mut mode = None;
-    let mut dry_run = None;
-    let mut file: Option<(String, Vec<u8>)> = None;
+    let (options, file_name, bytes) = read_upload(&mut form).await?.options(lang)?;
+    // Writing the upload to disk and spawning its thread stay off the executor.
+    let (jobs, pool) = (state.imports.clone(), state.pool.clone());
+    let job = web::block(move || jobs.start(pool, principal, file_name, bytes, options)).await??;
+    Ok(HttpResponse::Accepted()
+        .insert_header((LOCATION, format!("/api/v1/imports/{}", job.id)))
+        .json(job))
+}
+
+/// The fields of an import form as posted (over the API, or from the staff page, which also
+/// sends its CSRF token).
+#[derive(Default)]
+pub struct Upload {
+    pub kind: Option<String>,
+    pub mode: Option<String>,
+    pub dry_run: Option<String>,
+    pub file: Option<(String, Vec<u8>)>,
+    pub csrf_token: Option<String>,
+}
+
+/// Reads a multipart import form, refusing more than 50 MB.
+pub async fn read_upload(form: &mut Multipart) -> Result<Upload, AppError> {
+    let mut upload = Upload::default();
     let mut received = 0;
     while let Some(field) = form.next().await {
         let mut field = field.map_err(|error| AppError::BadRequest(error.to_string()))?;
@@ -80,62 +99,70 @@ pub async fn start(
         }
         let text = || String::from_utf8_lossy(&bytes).trim().to_owned();
         match name.as_str() {
-            "kind" => kind = Some(text()),
-            "mode" => mode = Some(text()),
-            "dry_run" => dry_run = Some(text()),
-            "file" => file = Some((file_name.unwrap_or_default(), bytes)),
+            "kind" => upload.kind = Some(text()),
+            "mode" => upload.mode = Some(text()),
+            "dry_run" => upload.dry_run = Some(text()),
+            "csrf_token" => upload.csrf_token = Some(text()),
+            "file" => upload.file = Some((file_name.unwrap_or_default(), bytes)),
             _ => {}
         }
     }
-    let mut errors = Vec::new();
-    let kind = match kind.as_deref().map(Kind::parse) {
-        Some(Some(kind)) => Some(kind),
-        Some(None) => {
-            errors.push(crate::error::FieldError::new("kind", "invalid_choice"));
-            None
+    Ok(upload)
+}
+
+impl Upload {
+    /// The import's options, the file's name and bytes; every bad field named.
+    pub fn options(self, lang: Lang) -> Result<(Options, String, Vec<u8>), AppError> {
+        let mut errors = Vec::new();
+        let kind = match self.kind.as_deref().map(Kind::parse) {
+            Some(Some(kind)) => Some(kind),
+            Some(None) => {
+                errors.push(crate::error::FieldError::new("kind", "invalid_choice"));
+                None
+            }
+            None => {
+                errors.push(crate::error::FieldError::new("kind", "required"));
+                None
+            }
+        };
+        let mode = match self.mode.as_deref() {
+            None | Some("") => Mode::AllOrNothing,
+            Some(raw) => Mode::parse(raw).unwrap_or_else(|| {
+                errors.push(crate::error::FieldError::new("mode", "invalid_choice"));
+                Mode::AllOrNothing
+            }),
+        };
+        let dry_run = match self.dry_run.as_deref() {
+            None | Some("" | "false" | "0") => false,
+            Some("true" | "1") => true,
+            Some(_) => {
+                errors.push(crate::error::FieldError::new("dry_run", "invalid_boolean"));
+                false
+            }
+        };
+        match &self.file {
+            // A file input left empty still sends a part, with no name and no bytes.
+            None => errors.push(crate::error::FieldError::new("file", "required")),
+            Some((name, bytes)) if bytes.is_empty() && name.is_empty() => {
+                errors.push(crate::error::FieldError::new("file", "required"));
+            }
+            Some((_, bytes)) if bytes.is_empty() => {
+                errors.push(crate::error::FieldError::new("file", "empty"));
+            }
+            Some(_) => {}
         }
-        None => {
-            errors.push(crate::error::FieldError::new("kind", "required"));
-            None
-        }
-    };
-    let mode = match mode.as_deref() {
-        None | Some("") => Mode::AllOrNothing,
-        Some(raw) => Mode::parse(raw).unwrap_or_else(|| {
-            errors.push(crate::error::FieldError::new("mode", "invalid_choice"));
-            Mode::AllOrNothing
-        }),
-    };
-    let dry_run = match dry_run.as_deref() {
-        None | Some("" | "false" | "0") => false,
-        Some("true" | "1") => true,
-        Some(_) => {
-            errors.push(crate::error::FieldError::new("dry_run", "invalid_boolean"));
-            false
-        }
-    };
-    match &file {
-        None => errors.push(crate::error::FieldError::new("file", "required")),
-        Some((_, bytes)) if bytes.is_empty() => {
-            errors.push(crate::error::FieldError::new("file", "empty"));
-        }
-        Some(_) => {}
+        let (Some(kind), Some((file_name, bytes)), true) = (kind, self.file, errors.is_empty())
+        else {
+            return Err(AppError::Validation(errors));
+        };
+        let options = Options {
+            kind,
+            mode,
+            dry_run,
+            lang,
+        };
+        Ok((options, file_name, bytes))
     }
-    let (Some(kind), Some((file_name, bytes)), true) = (kind, file, errors.is_empty()) else {
-        return Err(AppError::Validation(errors));
-    };
-    let options = Options {
-        kind,
-        mode,
-        dry_run,
-        lang,
-    };
-    // Writing the upload to disk and spawning its thread stay off the executor.
-    let (jobs, pool) = (state.imports.clone(), state.pool.clone());
-    let job = web::block(move || jobs.start(pool, principal, file_name, bytes, options)).await??;
-    Ok(HttpResponse::Accepted()
-        .insert_header((LOCATION, format!("/api/v1/imports/{}", job.id)))
-        .json(job))
 }
 
 #[utoipa::path(

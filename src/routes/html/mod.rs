@@ -9,6 +9,7 @@ pub mod auth;
 pub mod employer;
 pub mod format;
 pub mod forms;
+pub mod imports;
 pub mod public;
 pub mod staff;
 pub mod texts;
@@ -48,6 +49,7 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .route("/logout", web::post().to(auth::logout))
         .route("/lang/{code}", web::get().to(auth::switch_language))
         .configure(staff::configure)
+        .configure(imports::configure)
         .configure(employer::configure)
         .configure(public::configure);
 }
@@ -279,6 +281,7 @@ impl Chrome {
                 ("/outreach", "nav.outreach"),
                 ("/reports", "nav.reports"),
                 ("/employers", "nav.employers"),
+                ("/imports", "nav.imports"),
             ],
             Some(Role::Employer) => &[
                 ("/employer", "nav.employer"),
