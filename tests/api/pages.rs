@@ -794,3 +794,54 @@ fn staff_upload_a_commune_list_and_read_every_rejected_row() -> TestResult {
     }
     Ok(())
 }
+
+#[test]
+fn the_admin_reads_the_outbox_and_staff_may_not() -> TestResult {
+    for db in test_dbs() {
+        let backend = db.backend_name();
+        let app = crate::helpers::spawn_app(db)?;
+        let admin_token = app.sign_in_as("quantri@example.vn", "admin", Link::None)?;
+        app.sign_in_as("canbo@example.vn", "staff", Link::None)?;
+        let employer = app.post(
+            "/api/v1/employers",
+            Some(&admin_token),
+            &serde_json::json!({"name": "Công ty Giày da", "tax_code": "5500333555", "kind": "company", "contact_name": "Lê Văn Tám", "contact_email": "tuyendung@giayda.vn"}),
+        )?;
+        let employer_id = employer.body["id"].as_str().ok_or("employer")?;
+        let vacancy = app.post(
+            "/api/v1/vacancies",
+            Some(&admin_token),
+            &serde_json::json!({"employer_id": employer_id, "title": "Công nhân may", "occupation_code": "8153", "positions": 3, "commune_code": "03646", "status": "open"}),
+        )?;
+        let worker = app.post(
+            "/api/v1/workers",
+            Some(&admin_token),
+            &worker_body("014195000999", "03646"),
+        )?;
+        let referral = app.post(
+            "/api/v1/referrals",
+            Some(&admin_token),
+            &serde_json::json!({"vacancy_id": vacancy.body["id"], "worker_id": worker.body["id"], "status": "referred"}),
+        )?;
+        assert_eq!(referral.status, 201, "{backend}: {:?}", referral.body);
+
+        let mut admin = Visitor::new(&app)?;
+        admin.sign_in("quantri@example.vn")?;
+        let outbox = admin.get("/admin/outbox")?;
+        assert_eq!(outbox.status, 200, "{backend}");
+        assert!(
+            outbox.html.contains("Giới thiệu ứng viên mới")
+                && outbox.html.contains("tuyendung@giayda.vn"),
+            "{backend}: {}",
+            outbox.html
+        );
+        assert!(
+            outbox.html.contains("href=\"/admin/outbox\""),
+            "the admin's navigation has the outbox"
+        );
+        let mut staff = Visitor::new(&app)?;
+        staff.sign_in("canbo@example.vn")?;
+        assert_eq!(staff.get("/admin/outbox")?.status, 403, "{backend}");
+    }
+    Ok(())
+}

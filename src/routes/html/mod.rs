@@ -5,6 +5,7 @@
 //! carries a CSRF token that must equal the visitor's CSRF cookie (double submit; the cookie is
 //! HttpOnly and SameSite=Strict, so another site can neither read nor send it).
 
+pub mod admin;
 pub mod auth;
 pub mod employer;
 pub mod format;
@@ -50,6 +51,7 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .route("/lang/{code}", web::get().to(auth::switch_language))
         .configure(staff::configure)
         .configure(imports::configure)
+        .configure(admin::configure)
         .configure(employer::configure)
         .configure(public::configure);
 }
@@ -270,7 +272,21 @@ impl Chrome {
     /// The navigation of the visitor's role.
     pub fn nav(&self) -> Vec<NavItem> {
         let links: &[(&'static str, &'static str)] = match self.role {
-            Some(Role::Admin | Role::Staff) => &[
+            Some(Role::Admin) => &[
+                ("/dashboard", "nav.dashboard"),
+                ("/households", "nav.households"),
+                ("/workers", "nav.workers"),
+                ("/vacancies", "nav.vacancies"),
+                ("/referrals", "nav.referrals"),
+                ("/follow-ups", "nav.follow_ups"),
+                ("/courses", "nav.courses"),
+                ("/outreach", "nav.outreach"),
+                ("/reports", "nav.reports"),
+                ("/employers", "nav.employers"),
+                ("/imports", "nav.imports"),
+                ("/admin/outbox", "nav.outbox"),
+            ],
+            Some(Role::Staff) => &[
                 ("/dashboard", "nav.dashboard"),
                 ("/households", "nav.households"),
                 ("/workers", "nav.workers"),
