@@ -1,0 +1,77 @@
+//! The staff workspace: dashboard, registries, matching and referrals, follow-ups, outreach,
+//! reports and employer verification. Every page calls the same registry and service functions
+//! as the API, so permissions, validation and auditing are the API's own.
+
+mod employer_pages;
+mod follow_up_pages;
+mod household_pages;
+mod overview;
+mod reports;
+mod vacancy_pages;
+mod worker_pages;
+
+use actix_web::web;
+
+use crate::accounts::Role;
+use crate::error::AppError;
+use crate::models;
+use employer_pages::{employer_list, employer_verify};
+use follow_up_pages::{follow_up_list, follow_up_record};
+use household_pages::{
+    household_create, household_detail, household_edit, household_list, household_new,
+    household_update,
+};
+use overview::{chart, dashboard, records};
+use reports::{outreach, report_download, reports};
+use vacancy_pages::{refer, referral_board, vacancy_detail, vacancy_list};
+use worker_pages::{
+    worker_create, worker_detail, worker_edit, worker_list, worker_new, worker_update,
+};
+
+pub(super) const STAFF: &[Role] = &[Role::Admin, Role::Staff];
+pub(super) const PAGE_SIZE: i64 = 20;
+/// Follow-ups carry a form each: a page of them stays light.
+pub(super) const FOLLOW_UP_PAGE: i64 = 25;
+
+pub fn configure(config: &mut web::ServiceConfig) {
+    config
+        .route("/dashboard", web::get().to(dashboard))
+        .route("/dashboard/chart.svg", web::get().to(chart))
+        .route("/dashboard/records", web::get().to(records))
+        .route("/workers", web::get().to(worker_list))
+        .route("/workers/new", web::get().to(worker_new))
+        .route("/workers/new", web::post().to(worker_create))
+        .route("/workers/{id}", web::get().to(worker_detail))
+        .route("/workers/{id}/edit", web::get().to(worker_edit))
+        .route("/workers/{id}/edit", web::post().to(worker_update))
+        .route("/households", web::get().to(household_list))
+        .route("/households/new", web::get().to(household_new))
+        .route("/households/new", web::post().to(household_create))
+        .route("/households/{id}", web::get().to(household_detail))
+        .route("/households/{id}/edit", web::get().to(household_edit))
+        .route("/households/{id}/edit", web::post().to(household_update))
+        .route("/vacancies", web::get().to(vacancy_list))
+        .route("/vacancies/{id}", web::get().to(vacancy_detail))
+        .route("/vacancies/{id}/refer", web::post().to(refer))
+        .route("/referrals", web::get().to(referral_board))
+        .route("/follow-ups", web::get().to(follow_up_list))
+        .route("/follow-ups/{id}", web::post().to(follow_up_record))
+        .route("/outreach", web::get().to(outreach))
+        .route("/reports", web::get().to(reports))
+        .route("/reports/{file}", web::get().to(report_download))
+        .route("/employers", web::get().to(employer_list))
+        .route("/employers/{id}/verify", web::post().to(employer_verify));
+}
+
+/// The pickers of the registry forms.
+pub struct Pickers {
+    pub communes: Vec<(String, String)>,
+    pub ethnicities: Vec<(String, String)>,
+}
+
+pub fn pickers(connection: &mut crate::db::DbConn) -> Result<Pickers, AppError> {
+    Ok(Pickers {
+        communes: models::admin_units::current_communes(connection)?,
+        ethnicities: models::ethnic_groups::all(connection)?,
+    })
+}

@@ -1,0 +1,247 @@
+//! The staff dashboard: each target's progress, its chart and pace, the records behind each
+//! figure, overdue follow-ups, unanswered referrals, the newest vacancies.
+
+use super::follow_up_pages::{FollowUpRow, follow_up_rows};
+
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::connections::{pipeline, referrals};
+use crate::error::AppError;
+use crate::models;
+use crate::progress::figures::TargetFigure;
+use crate::progress::service::{self as progress, ChartQuery, ProgressQuery};
+use crate::registry::vacancies;
+use crate::routes::html::format;
+use crate::routes::html::{Chrome, PageError, Visit};
+use crate::state::AppState;
+
+use super::*;
+
+pub struct ReferralRow {
+    pub worker_id: String,
+    pub worker: String,
+    pub vacancy_id: String,
+    pub vacancy: String,
+    pub status: String,
+    pub since: String,
+}
+
+pub(super) fn referral_rows(
+    connection: &mut crate::db::DbConn,
+    listed: Vec<referrals::ReferralView>,
+) -> Result<Vec<ReferralRow>, AppError> {
+    let ids: Vec<String> = listed.iter().map(|referral| referral.id.clone()).collect();
+    let labels = models::referrals::labels(connection, &ids)?;
+    Ok(listed
+        .into_iter()
+        .map(|referral| {
+            let (worker, vacancy) = labels.get(&referral.id).cloned().unwrap_or_default();
+            ReferralRow {
+                since: format::date_time(
+                    referral.stale_since.unwrap_or(referral.status_changed_at),
+                ),
+                worker_id: referral.worker_id,
+                worker,
+                vacancy_id: referral.vacancy_id,
+                vacancy,
+                status: referral.status,
+            }
+        })
+        .collect())
+}
+
+#[derive(Template)]
+#[template(path = "pages/staff/dashboard.html")]
+pub(super) struct DashboardPage {
+    page: Chrome,
+    period: String,
+    as_of: String,
+    targets: Vec<TargetFigure>,
+    overdue: Vec<FollowUpRow>,
+    stale: Vec<ReferralRow>,
+    newest: Vec<vacancies::VacancyView>,
+}
+
+impl DashboardPage {
+    fn figure(&self, target: &TargetFigure) -> String {
+        if target.unit == "percent" {
+            format!("{} %", format::decimal(target.actual, self.page.tr.lang))
+        } else {
+            format::integer(target.actual.round() as i64, self.page.tr.lang)
+        }
+    }
+
+    fn goal(&self, target: &TargetFigure) -> String {
+        if target.unit == "percent" {
+            format!("{} %", format::decimal(target.target, self.page.tr.lang))
+        } else {
+            format::integer(target.target.round() as i64, self.page.tr.lang)
+        }
+    }
+
+    fn bar(&self, target: &TargetFigure) -> i64 {
+        target.percent.clamp(0.0, 100.0).round() as i64
+    }
+}
+
+#[derive(Deserialize)]
+pub struct PeriodQuery {
+    period: Option<String>,
+}
+
+pub(super) async fn dashboard(
+    state: web::Data<AppState>,
+    visit: Visit,
+    query: web::Query<PeriodQuery>,
+) -> Result<HttpResponse, PageError> {
+    let principal = visit.require(STAFF)?;
+    let lang = visit.lang;
+    let period = query.into_inner().period;
+    let (progress, overdue, stale, newest) = visit
+        .blocking(&state, move |connection| {
+            let progress = progress::progress(
+                connection,
+                &principal,
+                &ProgressQuery {
+                    period,
+                    year: None,
+                    district: None,
+                    commune: None,
+                },
+                lang,
+            )?;
+            let overdue = follow_up_rows(connection, &principal, true, 10)?;
+            let stale = pipeline::list(
+                connection,
+                &principal,
+                pipeline::ReferralQuery {
+                    status: None,
+                    stale: Some(true),
+                    vacancy_id: None,
+                    limit: Some(10),
+                },
+            )?;
+            let stale = referral_rows(connection, stale)?;
+            let newest = vacancies::newest_open(connection, &principal, 5)?;
+            Ok((progress, overdue, stale, newest))
+        })
+        .await?;
+    let page = DashboardPage {
+        page: visit.chrome(visit.tr().t("dashboard.title")),
+        period: progress.period.clone(),
+        as_of: format::date(progress.as_of),
+        targets: progress.targets,
+        overdue,
+        stale,
+        newest,
+    };
+    visit.render(&page)
+}
+
+#[derive(Deserialize)]
+pub struct ChartParams {
+    period: Option<String>,
+    key: Option<String>,
+}
+
+pub(super) async fn chart(
+    state: web::Data<AppState>,
+    visit: Visit,
+    query: web::Query<ChartParams>,
+) -> Result<HttpResponse, PageError> {
+    let principal = visit.require(STAFF)?;
+    let lang = visit.lang;
+    let ChartParams { period, key } = query.into_inner();
+    let svg = visit
+        .blocking(&state, move |connection| {
+            progress::chart(
+                connection,
+                &principal,
+                &ChartQuery {
+                    period,
+                    year: None,
+                    district: None,
+                    commune: None,
+                    key,
+                },
+                lang,
+            )
+        })
+        .await?;
+    Ok(HttpResponse::Ok()
+        .content_type("image/svg+xml")
+        .insert_header(("Cache-Control", "private, max-age=60"))
+        .body(svg))
+}
+
+#[derive(Deserialize)]
+pub struct RecordsParams {
+    period: Option<String>,
+    key: Option<String>,
+    offset: Option<i64>,
+}
+
+#[derive(Template)]
+#[template(path = "pages/staff/records.html")]
+pub(super) struct RecordsPage {
+    page: Chrome,
+    total: i64,
+    records: Vec<crate::progress::lists::Record>,
+    next: Option<String>,
+}
+
+/// The records behind a dashboard figure.
+pub(super) async fn records(
+    state: web::Data<AppState>,
+    visit: Visit,
+    query: web::Query<RecordsParams>,
+) -> Result<HttpResponse, PageError> {
+    let principal = visit.require(STAFF)?;
+    let RecordsParams {
+        period,
+        key,
+        offset,
+    } = query.into_inner();
+    let offset = offset.unwrap_or(0).clamp(0, 1_000_000);
+    let lookup = progress::RecordsQuery {
+        period: period.clone(),
+        key: key.clone(),
+        year: None,
+        district: None,
+        commune: None,
+        household_status: None,
+        ethnicity: None,
+        gender: None,
+        country: None,
+        limit: Some("50".to_owned()),
+        offset: Some(offset.to_string()),
+    };
+    let found = visit
+        .blocking(&state, move |connection| {
+            progress::records(connection, &principal, &lookup)
+        })
+        .await?;
+    let key = key.unwrap_or_default();
+    let next = (found.offset + found.limit < found.total).then(|| {
+        format!(
+            "/dashboard/records?period={}&key={}&offset={}",
+            format::url_encode(period.as_deref().unwrap_or_default()),
+            format::url_encode(&key),
+            found.offset + found.limit
+        )
+    });
+    let title = format!(
+        "{} — {}",
+        visit.tr().t("records.title"),
+        visit.tr().of("target", &key)
+    );
+    let page = RecordsPage {
+        page: visit.chrome(title),
+        total: found.total,
+        records: found.records,
+        next,
+    };
+    visit.render(&page)
+}

@@ -1,0 +1,493 @@
+//! The worker registry pages: accent-proof search, detail with history, create and edit.
+
+use super::overview::{ReferralRow, referral_rows};
+
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use diesel::Connection as _;
+use serde::Deserialize;
+
+use crate::accounts::Principal;
+use crate::connections::pipeline;
+use crate::i18n::Lang;
+use crate::models;
+use crate::registry::workers;
+use crate::routes::html::format;
+use crate::routes::html::forms::{FormState, Posted};
+use crate::routes::html::{Chrome, PageError, Tr, Visit};
+use crate::search::service::{self as search, SearchParams};
+use crate::state::AppState;
+
+use super::*;
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    pub q: Option<String>,
+    pub status: Option<String>,
+    pub availability: Option<String>,
+    pub district: Option<String>,
+    pub page: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+impl ListQuery {
+    pub(super) fn text(value: &Option<String>) -> Option<String> {
+        value
+            .as_deref()
+            .map(str::trim)
+            .filter(|value| !value.is_empty())
+            .map(str::to_owned)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "pages/staff/workers.html")]
+pub(super) struct WorkerListPage {
+    page: Chrome,
+    q: String,
+    status: String,
+    availability: String,
+    total: usize,
+    items: Vec<search::SearchHit>,
+    page_number: i64,
+    has_next: bool,
+}
+
+impl WorkerListPage {
+    fn fact(&self, hit: &search::SearchHit, key: &str) -> String {
+        match hit.facts.get(key) {
+            Some(serde_json::Value::String(text)) => {
+                self.page.tr.t(&format!("value.{text}")).to_owned()
+            }
+            Some(serde_json::Value::Number(number)) => number.to_string(),
+            _ => String::new(),
+        }
+    }
+
+    fn link(&self, page_number: i64) -> String {
+        format!(
+            "/workers?q={}&status={}&availability={}&page={page_number}",
+            format::url_encode(&self.q),
+            format::url_encode(&self.status),
+            format::url_encode(&self.availability)
+        )
+    }
+}
+
+pub(super) async fn worker_list(
+    state: web::Data<AppState>,
+    visit: Visit,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, PageError> {
+    let principal = visit.require(STAFF)?;
+    let query = query.into_inner();
+    let page_number = query.page.unwrap_or(1).clamp(1, 500);
+    let params = SearchParams {
+        kind: Some("workers".to_owned()),
+        q: ListQuery::text(&query.q),
+        commune: None,
+        district: ListQuery::text(&query.district),
+        household_status: ListQuery::text(&query.status),
+        availability: ListQuery::text(&query.availability),
+        overseas: None,
+        occupation: None,
+        limit: Some(PAGE_SIZE),
+        offset: Some((page_number - 1) * PAGE_SIZE),
+    };
+    let index = state.search.clone();
+    let found = visit
+        .blocking(&state, move |connection| {
+            search::search(connection, &index, Some(&principal), params)
+        })
+        .await?;
+    let has_next = (page_number * PAGE_SIZE) < found.total as i64;
+    let page = WorkerListPage {
+        page: visit.chrome(visit.tr().t("workers.title")),
+        q: query.q.unwrap_or_default(),
+        status: query.status.unwrap_or_default(),
+        availability: query.availability.unwrap_or_default(),
+        total: found.total,
+        items: found.items,
+        page_number,
+        has_next,
+    };
+    visit.render(&page)
+}
+
+/// One labelled value of a record's detail page.
+pub struct Detail {
+    pub label: String,
+    pub value: String,
+}
+
+/// The fields of a record's JSON view, labelled and formatted; fields the role may not see
+/// are absent from the view and so from the page.
+pub(super) fn details(tr: Tr, record: &serde_json::Value, keys: &[&str]) -> Vec<Detail> {
+    keys.iter()
+        .filter_map(|key| {
+            let value = record.get(*key)?;
+            let shown = match value {
+                serde_json::Value::Null => return None,
+                serde_json::Value::Bool(true) => tr.t("common.yes").to_owned(),
+                serde_json::Value::Bool(false) => tr.t("common.no").to_owned(),
+                serde_json::Value::Number(number) => match number.as_i64() {
+                    Some(whole) if key.ends_with("_vnd") => format::money(whole, tr.lang),
+                    Some(whole) => format::integer(whole, tr.lang),
+                    None => number.to_string(),
+                },
+                serde_json::Value::String(text)
+                    if key.ends_with("date") || key.ends_with("_on") =>
+                {
+                    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                        .map(format::date)
+                        .unwrap_or_else(|_| text.clone())
+                }
+                serde_json::Value::String(text) => tr.of("value", text).to_owned(),
+                serde_json::Value::Array(items) => items
+                    .iter()
+                    .map(|item| {
+                        item.as_str().map_or_else(
+                            || item.to_string(),
+                            |text| tr.of("value", text).to_owned(),
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                serde_json::Value::Object(_) => return None,
+            };
+            Some(Detail {
+                label: tr.t(&format!("field.{key}")).to_owned(),
+                value: shown,
+            })
+        })
+        .collect()
+}
+
+pub(super) const WORKER_FIELDS: &[&str] = &[
+    "full_name",
+    "national_id",
+    "birth_date",
+    "gender",
+    "ethnicity_code",
+    "phone",
+    "email",
+    "commune_code",
+    "household_id",
+    "household_status",
+    "education_level",
+    "qualifications",
+    "disability",
+    "skills",
+    "desired_occupations",
+    "willing_to_relocate",
+    "willing_overseas",
+    "expected_wage_vnd",
+    "availability",
+    "consent_to_share",
+];
+
+pub struct HistoryRow {
+    pub action: String,
+    pub fields: String,
+}
+
+#[derive(Template)]
+#[template(path = "pages/staff/worker.html")]
+pub(super) struct WorkerPage {
+    page: Chrome,
+    id: String,
+    details: Vec<Detail>,
+    referrals: Vec<ReferralRow>,
+    enrollments: Vec<(String, String, String)>,
+    history: Vec<HistoryRow>,
+}
+
+pub(super) async fn worker_detail(
+    state: web::Data<AppState>,
+    visit: Visit,
+    id: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let principal = visit.require(STAFF)?;
+    let id = id.into_inner();
+    let tr = visit.tr();
+    let (record, referral_list, enrollments, history) = visit
+        .blocking(&state, move |connection| {
+            let record = workers::read(connection, &principal, &id)?;
+            let listed = pipeline::list_for_worker(connection, &principal, &id)?;
+            let referral_list = referral_rows(connection, listed)?;
+            let enrollments = models::enrollments::for_worker(connection, &id)?
+                .into_iter()
+                .map(|(enrollment, title, starts_on)| {
+                    (title, format::date(starts_on), enrollment.status)
+                })
+                .collect::<Vec<_>>();
+            let history = models::audit::for_record(connection, "worker", &id)?;
+            Ok((record, referral_list, enrollments, history))
+        })
+        .await?;
+    let page = WorkerPage {
+        page: visit.chrome(record["full_name"].as_str().unwrap_or_default().to_owned()),
+        id: record["id"].as_str().unwrap_or_default().to_owned(),
+        details: details(tr, &record, WORKER_FIELDS),
+        referrals: referral_list,
+        enrollments: enrollments
+            .into_iter()
+            .map(|(title, starts, status)| {
+                (
+                    title,
+                    starts,
+                    tr.t_or(&format!("value.{status}"), &status).to_owned(),
+                )
+            })
+            .collect(),
+        history: history
+            .into_iter()
+            .map(|(action, _, fields)| HistoryRow {
+                action: tr.t_or(&format!("audit.{action}"), &action).to_owned(),
+                fields: fields
+                    .split(',')
+                    .filter(|field| !field.is_empty())
+                    .map(|field| tr.t_or(&format!("field.{field}"), field).to_owned())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })
+            .collect(),
+    };
+    visit.render(&page)
+}
+
+#[derive(Template)]
+#[template(path = "pages/staff/worker_form.html")]
+pub(super) struct WorkerFormPage {
+    page: Chrome,
+    action: String,
+    form: FormState,
+    pickers: Pickers,
+}
+
+pub(super) const WORKER_FORM_FIELDS: &[&str] = &[
+    "full_name",
+    "national_id",
+    "birth_date",
+    "gender",
+    "ethnicity_code",
+    "phone",
+    "email",
+    "commune_code",
+    "education_level",
+    "skills",
+    "desired_occupations",
+    "expected_wage_vnd",
+    "availability",
+    "willing_to_relocate",
+    "willing_overseas",
+    "consent_to_share",
+];
+
+/// The worker form as the JSON body the registry takes. Blank optional fields are sent as
+/// null on an edit (clearing them) and left out on a create.
+pub(super) fn worker_input(
+    form: &Posted,
+    editing: bool,
+) -> Result<workers::WorkerInput, FormState> {
+    let mut body = serde_json::Map::new();
+    for key in [
+        "full_name",
+        "birth_date",
+        "gender",
+        "ethnicity_code",
+        "commune_code",
+        "availability",
+        "education_level",
+        "skills",
+    ] {
+        if let Some(value) = form.get(key) {
+            body.insert(key.to_owned(), value.into());
+        }
+    }
+    for key in ["national_id", "phone", "email"] {
+        match form.get(key) {
+            Some(value) => {
+                body.insert(key.to_owned(), value.into());
+            }
+            None if editing => {
+                body.insert(key.to_owned(), serde_json::Value::Null);
+            }
+            None => {}
+        }
+    }
+    let mut state = FormState::with_values(form.values());
+    match form.get("expected_wage_vnd") {
+        Some(text) => {
+            let digits: String = text
+                .chars()
+                .filter(|c| !matches!(c, '.' | ',' | ' '))
+                .collect();
+            match digits.parse::<i64>() {
+                Ok(wage) => {
+                    body.insert("expected_wage_vnd".to_owned(), wage.into());
+                }
+                Err(_) => {
+                    state.errors.insert(
+                        "expected_wage_vnd".to_owned(),
+                        crate::i18n::field_message("invalid_type", Lang::Vi, &[]),
+                    );
+                }
+            }
+        }
+        None if editing => {
+            body.insert("expected_wage_vnd".to_owned(), serde_json::Value::Null);
+        }
+        None => {}
+    }
+    let occupations: Vec<serde_json::Value> = form
+        .get("desired_occupations")
+        .unwrap_or_default()
+        .split([',', ' ', ';'])
+        .filter(|code| !code.is_empty())
+        .map(|code| code.to_owned().into())
+        .collect();
+    body.insert("desired_occupations".to_owned(), occupations.into());
+    for key in [
+        "willing_to_relocate",
+        "willing_overseas",
+        "consent_to_share",
+    ] {
+        body.insert(key.to_owned(), form.checked(key).into());
+    }
+    if !state.errors.is_empty() {
+        return Err(state);
+    }
+    serde_json::from_value(serde_json::Value::Object(body)).map_err(|_| state)
+}
+
+pub(super) async fn worker_new(
+    state: web::Data<AppState>,
+    visit: Visit,
+) -> Result<HttpResponse, PageError> {
+    visit.require(STAFF)?;
+    let pickers = visit.blocking(&state, pickers).await?;
+    let mut form = FormState::default();
+    form.values
+        .insert("availability".to_owned(), "seeking".to_owned());
+    let page = WorkerFormPage {
+        page: visit.chrome(visit.tr().t("workers.new")),
+        action: "/workers/new".to_owned(),
+        form,
+        pickers,
+    };
+    visit.render(&page)
+}
+
+pub(super) async fn worker_create(
+    state: web::Data<AppState>,
+    visit: Visit,
+    form: Posted,
+) -> Result<HttpResponse, PageError> {
+    let principal = visit.require(STAFF)?;
+    save_worker(state, visit, principal, form, None).await
+}
+
+pub(super) async fn save_worker(
+    state: web::Data<AppState>,
+    visit: Visit,
+    principal: Principal,
+    form: Posted,
+    id: Option<String>,
+) -> Result<HttpResponse, PageError> {
+    let lang = visit.lang;
+    let input = worker_input(&form, id.is_some());
+    let editing = id.clone();
+    let outcome = visit
+        .blocking(&state, move |connection| {
+            let pickers = pickers(connection)?;
+            let Ok(input) = input else {
+                return Ok(Err((input.err(), pickers)));
+            };
+            let saved = connection.transaction(|connection| match &editing {
+                Some(id) => workers::update(connection, &principal, id, input)
+                    .map(|view| view["id"].as_str().unwrap_or_default().to_owned()),
+                None => workers::create(connection, &principal, input)
+                    .map(|created| created.body["id"].as_str().unwrap_or_default().to_owned()),
+            });
+            match saved {
+                Ok(id) => Ok(Ok(id)),
+                Err(error) => {
+                    let mut state = FormState::with_values(form.values());
+                    state.absorb(error, lang, WORKER_FORM_FIELDS)?;
+                    Ok(Err((Some(state), pickers)))
+                }
+            }
+        })
+        .await?;
+    match outcome {
+        Ok(saved_id) => Ok(visit.redirect(&format!("/workers/{saved_id}"))),
+        Err((form_state, pickers)) => {
+            let form_state = form_state.unwrap_or_default();
+            let page = WorkerFormPage {
+                page: visit.chrome(visit.tr().t(if id.is_some() {
+                    "workers.edit"
+                } else {
+                    "workers.new"
+                })),
+                action: match &id {
+                    Some(id) => format!("/workers/{id}/edit"),
+                    None => "/workers/new".to_owned(),
+                },
+                form: form_state,
+                pickers,
+            };
+            visit.render_with(actix_web::http::StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+    }
+}
+
+pub(super) async fn worker_edit(
+    state: web::Data<AppState>,
+    visit: Visit,
+    id: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let principal = visit.require(STAFF)?;
+    let id = id.into_inner();
+    let read_id = id.clone();
+    let (record, pickers) = visit
+        .blocking(&state, move |connection| {
+            Ok((
+                workers::read(connection, &principal, &read_id)?,
+                pickers(connection)?,
+            ))
+        })
+        .await?;
+    let mut form = FormState::default();
+    for key in WORKER_FORM_FIELDS {
+        let value = match &record[*key] {
+            serde_json::Value::String(text) => text.clone(),
+            serde_json::Value::Number(number) => number.to_string(),
+            serde_json::Value::Bool(true) => "true".to_owned(),
+            serde_json::Value::Array(items) => items
+                .iter()
+                .filter_map(|item| item.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            _ => continue,
+        };
+        form.values.insert((*key).to_owned(), value);
+    }
+    let page = WorkerFormPage {
+        page: visit.chrome(visit.tr().t("workers.edit")),
+        action: format!("/workers/{id}/edit"),
+        form,
+        pickers,
+    };
+    visit.render(&page)
+}
+
+pub(super) async fn worker_update(
+    state: web::Data<AppState>,
+    visit: Visit,
+    id: web::Path<String>,
+    form: Posted,
+) -> Result<HttpResponse, PageError> {
+    let principal = visit.require(STAFF)?;
+    save_worker(state, visit, principal, form, Some(id.into_inner())).await
+}
