@@ -6,7 +6,7 @@ use std::path::Path;
 
 use actix_web::dev::Server;
 use actix_web::dev::Service;
-use actix_web::{App, HttpResponse, HttpServer, web};
+use actix_web::{App, HttpServer, web};
 use anyhow::Context as _;
 use diesel::prelude::*;
 
@@ -15,7 +15,6 @@ use crate::db::pool::{self, DbPool};
 use crate::db::schema::users;
 use crate::db::{self, Backend, DbConn, migrations, reference};
 use crate::demo::{self, DemoOptions};
-use crate::error::AppError;
 use crate::i18n::{Lang, REQUEST_LANG};
 use crate::routes;
 use crate::state::AppState;
@@ -115,9 +114,7 @@ pub fn server(
         App::new()
             .app_data(data.clone())
             .configure(routes::configure)
-            .default_service(web::to(|| async {
-                Err::<HttpResponse, AppError>(AppError::NotFound)
-            }))
+            .default_service(web::to(routes::not_found))
             // Errors render in the request's language: see `i18n::REQUEST_LANG`.
             .wrap_fn(|request, service| {
                 let lang = Lang::from_request(request.request());

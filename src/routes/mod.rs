@@ -13,3 +13,28 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .configure(api::configure)
         .configure(html::configure);
 }
+
+/// An unknown address: a problem document for the API, a page for a browser.
+pub async fn not_found(request: actix_web::HttpRequest) -> actix_web::HttpResponse {
+    use actix_web::ResponseError as _;
+    let wants_page = !request.path().starts_with("/api/")
+        && request
+            .headers()
+            .get(actix_web::http::header::ACCEPT)
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/html"));
+    if wants_page {
+        let lang = match request.cookie(html::LANG_COOKIE) {
+            Some(cookie) if cookie.value() == "en" => crate::i18n::Lang::En,
+            _ => crate::i18n::Lang::Vi,
+        };
+        html::PageError {
+            error: crate::error::AppError::NotFound,
+            lang,
+            next: None,
+        }
+        .error_response()
+    } else {
+        crate::error::AppError::NotFound.error_response()
+    }
+}

@@ -307,6 +307,26 @@ fn each_role_opens_only_its_own_pages() -> TestResult {
             assert!(page.location.starts_with("/login?next="), "{path}");
         }
         assert_eq!(anonymous.get("/courses")?.status, 200);
+        // An unknown address is a page for a browser, a problem document for the API.
+        let lost = anonymous
+            .client
+            .get(app.url("/khong-co-trang-nay"))
+            .header("accept", "text/html,application/xhtml+xml")
+            .send()?;
+        assert_eq!(lost.status().as_u16(), 404, "{backend}");
+        assert!(lost.text()?.contains("Không tìm thấy trang hoặc hồ sơ."));
+        let api_lost = anonymous
+            .client
+            .get(app.url("/api/v1/khong-co"))
+            .header("accept", "text/html")
+            .send()?;
+        assert_eq!(
+            api_lost
+                .headers()
+                .get("content-type")
+                .and_then(|value| value.to_str().ok()),
+            Some("application/problem+json")
+        );
         assert_eq!(anonymous.get("/")?.location, "/courses");
 
         let mut trainee = Visitor::new(&app)?;

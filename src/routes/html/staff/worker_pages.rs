@@ -289,6 +289,7 @@ pub(super) const WORKER_FORM_FIELDS: &[&str] = &[
 pub(super) fn worker_input(
     form: &Posted,
     editing: bool,
+    lang: Lang,
 ) -> Result<workers::WorkerInput, FormState> {
     let mut body = serde_json::Map::new();
     for key in [
@@ -330,7 +331,7 @@ pub(super) fn worker_input(
                 Err(_) => {
                     state.errors.insert(
                         "expected_wage_vnd".to_owned(),
-                        crate::i18n::field_message("invalid_type", Lang::Vi, &[]),
+                        crate::i18n::field_message("invalid_type", lang, &[]),
                     );
                 }
             }
@@ -396,7 +397,7 @@ pub(super) async fn save_worker(
     id: Option<String>,
 ) -> Result<HttpResponse, PageError> {
     let lang = visit.lang;
-    let input = worker_input(&form, id.is_some());
+    let input = worker_input(&form, id.is_some(), lang);
     let editing = id.clone();
     let outcome = visit
         .blocking(&state, move |connection| {
