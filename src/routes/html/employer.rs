@@ -432,16 +432,7 @@ async fn vacancy_edit(
         .await?;
     let record = serde_json::to_value(&vacancy)
         .map_err(|error| visit.fail(AppError::Unexpected(error.into())))?;
-    let mut form = FormState::default();
-    for key in VACANCY_FIELDS {
-        let value = match &record[*key] {
-            serde_json::Value::String(text) => text.clone(),
-            serde_json::Value::Number(number) => number.to_string(),
-            serde_json::Value::Bool(true) => "true".to_owned(),
-            _ => continue,
-        };
-        form.values.insert((*key).to_owned(), value);
-    }
+    let form = FormState::from_record(&record, VACANCY_FIELDS);
     visit.render(&vacancy_page(&visit, Some(&id), form, pickers))
 }
 

@@ -129,6 +129,27 @@ impl FormState {
         }
     }
 
+    /// A form filled from a record's JSON view: text and numbers as they are, a ticked box
+    /// for `true`, lists comma-joined.
+    pub fn from_record(record: &serde_json::Value, keys: &[&str]) -> FormState {
+        let mut form = FormState::default();
+        for key in keys {
+            let value = match &record[*key] {
+                serde_json::Value::String(text) => text.clone(),
+                serde_json::Value::Number(number) => number.to_string(),
+                serde_json::Value::Bool(true) => "true".to_owned(),
+                serde_json::Value::Array(items) => items
+                    .iter()
+                    .filter_map(|item| item.as_str())
+                    .collect::<Vec<_>>()
+                    .join(","),
+                _ => continue,
+            };
+            form.values.insert((*key).to_owned(), value);
+        }
+        form
+    }
+
     pub fn v(&self, name: &str) -> &str {
         self.values.get(name).map_or("", String::as_str)
     }

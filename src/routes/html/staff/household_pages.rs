@@ -214,25 +214,9 @@ pub(super) async fn household_edit(
             ))
         })
         .await?;
-    let mut form = FormState::default();
-    for (key, value) in [
-        ("code", household.code.clone()),
-        ("commune_code", household.commune_code.clone()),
-        ("head_name", household.head_name.clone()),
-        ("ethnicity_code", household.ethnicity_code.clone()),
-        ("members", household.members.to_string()),
-        (
-            "income_per_person_vnd",
-            household.income_per_person_vnd.to_string(),
-        ),
-        ("review_year", household.review_year.to_string()),
-        ("deprivations", household.deprivations.join(",")),
-    ] {
-        form.values.insert(key.to_owned(), value);
-    }
-    if household.urban {
-        form.values.insert("urban".to_owned(), "true".to_owned());
-    }
+    let record = serde_json::to_value(&household)
+        .map_err(|error| visit.fail(AppError::Unexpected(error.into())))?;
+    let form = FormState::from_record(&record, HOUSEHOLD_FIELDS);
     visit.render(&household_page(&visit, Some(&id), form, pickers))
 }
 

@@ -459,21 +459,7 @@ pub(super) async fn worker_edit(
             ))
         })
         .await?;
-    let mut form = FormState::default();
-    for key in WORKER_FORM_FIELDS {
-        let value = match &record[*key] {
-            serde_json::Value::String(text) => text.clone(),
-            serde_json::Value::Number(number) => number.to_string(),
-            serde_json::Value::Bool(true) => "true".to_owned(),
-            serde_json::Value::Array(items) => items
-                .iter()
-                .filter_map(|item| item.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
-            _ => continue,
-        };
-        form.values.insert((*key).to_owned(), value);
-    }
+    let form = FormState::from_record(&record, WORKER_FORM_FIELDS);
     let page = WorkerFormPage {
         page: visit.chrome(visit.tr().t("workers.edit")),
         action: format!("/workers/{id}/edit"),
