@@ -862,6 +862,49 @@ fn the_admin_reads_the_outbox_and_staff_may_not() -> TestResult {
         let mut staff = Visitor::new(&app)?;
         staff.sign_in("canbo@example.vn")?;
         assert_eq!(staff.get("/admin/outbox")?.status, 403, "{backend}");
+
+        // The reports page offers each half-year; a download is the workbook itself.
+        let reports = staff.get("/reports")?;
+        assert!(
+            reports.html.contains("href=\"/reports/2025-H2.xlsx\""),
+            "{backend}"
+        );
+        let workbook = staff.client.get(app.url("/reports/2025-H2.xlsx")).send()?;
+        assert_eq!(workbook.status().as_u16(), 200, "{backend}");
+        assert!(workbook.bytes()?.starts_with(b"PK"));
+
+        // The employer turns the candidate down with a structured reason.
+        app.sign_in_as(
+            "tuyendung@giayda.vn",
+            "employer",
+            Link::Employer(employer_id.to_owned()),
+        )?;
+        let mut employer = Visitor::new(&app)?;
+        employer.sign_in("tuyendung@giayda.vn")?;
+        let portal = employer.get("/employer")?;
+        assert!(
+            !portal.html.contains("014195000999"),
+            "{backend}: no CCCD for employers"
+        );
+        let referral_id = referral.body["id"].as_str().ok_or("referral")?;
+        let answered = employer.post(
+            &format!("/employer/referrals/{referral_id}"),
+            &[("status", "rejected"), ("rejection_reason", "wage")],
+        )?;
+        assert_eq!(answered.status, 303, "{backend}: {}", answered.html);
+        let stored = app.get(
+            &format!("/api/v1/referrals/{referral_id}"),
+            Some(&admin_token),
+        )?;
+        assert_eq!(stored.body["status"], "rejected", "{backend}");
+        assert_eq!(stored.body["rejection_reason"], "wage");
+        // Answering again is refused on the page, in Vietnamese, with a 422.
+        let again = employer.post(
+            &format!("/employer/referrals/{referral_id}"),
+            &[("status", "hired")],
+        )?;
+        assert_eq!(again.status, 422, "{backend}");
+        assert!(again.html.contains("class=\"alert\""));
     }
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! The household registry pages: list, detail, create and edit with the indicators of the
 //! standard in force.
 
-use super::worker_pages::{Detail, ListQuery, details};
+use super::worker_pages::{Detail, HistoryRow, ListQuery, details, history_rows};
 
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -77,6 +77,7 @@ pub(super) struct HouseholdPage {
     page: Chrome,
     household: households::HouseholdView,
     details: Vec<Detail>,
+    history: Vec<HistoryRow>,
 }
 
 pub(super) async fn household_detail(
@@ -86,9 +87,11 @@ pub(super) async fn household_detail(
 ) -> Result<HttpResponse, PageError> {
     let principal = visit.require(STAFF)?;
     let id = id.into_inner();
-    let household = visit
+    let (household, trail) = visit
         .blocking(&state, move |connection| {
-            households::read(connection, &principal, &id)
+            let household = households::read(connection, &principal, &id)?;
+            let trail = models::audit::for_record(connection, "household", &id)?;
+            Ok((household, trail))
         })
         .await?;
     let record = serde_json::to_value(&household)
@@ -114,6 +117,7 @@ pub(super) async fn household_detail(
         page: visit.chrome(format!("{} — {}", household.code, household.head_name)),
         household,
         details,
+        history: history_rows(visit.tr(), trail),
     };
     visit.render(&page)
 }

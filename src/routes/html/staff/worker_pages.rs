@@ -186,6 +186,26 @@ pub(super) const WORKER_FIELDS: &[&str] = &[
     "consent_to_share",
 ];
 
+/// The changes of a record from its audit trail (reads are left out), in order.
+pub(super) fn history_rows(
+    tr: Tr,
+    trail: Vec<(String, Option<String>, String)>,
+) -> Vec<HistoryRow> {
+    trail
+        .into_iter()
+        .filter(|(action, _, _)| action != "read")
+        .map(|(action, _, fields)| HistoryRow {
+            action: tr.t_or(&format!("audit.{action}"), &action).to_owned(),
+            fields: fields
+                .split(',')
+                .filter(|field| !field.is_empty())
+                .map(|field| tr.t_or(&format!("field.{field}"), field).to_owned())
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
+        .collect()
+}
+
 pub struct HistoryRow {
     pub action: String,
     pub fields: String,
@@ -240,18 +260,7 @@ pub(super) async fn worker_detail(
                 )
             })
             .collect(),
-        history: history
-            .into_iter()
-            .map(|(action, _, fields)| HistoryRow {
-                action: tr.t_or(&format!("audit.{action}"), &action).to_owned(),
-                fields: fields
-                    .split(',')
-                    .filter(|field| !field.is_empty())
-                    .map(|field| tr.t_or(&format!("field.{field}"), field).to_owned())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            })
-            .collect(),
+        history: history_rows(tr, history),
     };
     visit.render(&page)
 }
