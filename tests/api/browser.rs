@@ -24,7 +24,6 @@ const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 struct Driver {
     child: Child,
     url: String,
-    _profile: tempfile::TempDir,
 }
 
 impl Drop for Driver {
@@ -58,19 +57,19 @@ fn start_driver() -> Result<Option<Driver>, Box<dyn std::error::Error>> {
     let status = format!("{url}/status");
     for _ in 0..200 {
         if reqwest::blocking::get(&status).is_ok_and(|response| response.status().is_success()) {
-            return Ok(Some(Driver {
-                child,
-                url,
-                _profile: tempfile::tempdir()?,
-            }));
+            return Ok(Some(Driver { child, url }));
         }
         std::thread::sleep(Duration::from_millis(50));
     }
     Err("chromedriver did not start".into())
 }
 
-/// A headless Chromium session; `phone` emulates a 360-pixel-wide screen.
-async fn browser(driver: &Driver, phone: bool) -> Result<Client, Box<dyn std::error::Error>> {
+/// A headless Chromium session; `phone` emulates a 360-pixel-wide screen. The profile folder
+/// is removed when the returned guard is dropped, after the session is closed.
+async fn browser(
+    driver: &Driver,
+    phone: bool,
+) -> Result<(Client, tempfile::TempDir), Box<dyn std::error::Error>> {
     let profile = tempfile::tempdir()?;
     let mut options = serde_json::json!({
         "binary": CHROMIUM,
@@ -94,15 +93,13 @@ async fn browser(driver: &Driver, phone: bool) -> Result<Client, Box<dyn std::er
             "deviceMetrics": { "width": 360, "height": 780, "pixelRatio": 2.0 }
         });
     }
-    // The profile folder must outlive the session; it is removed with the test's temp root.
-    std::mem::forget(profile);
     let mut capabilities = serde_json::Map::new();
     capabilities.insert("goog:chromeOptions".to_owned(), options);
     let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
         .capabilities(capabilities)
         .connect(&driver.url)
         .await?;
-    Ok(client)
+    Ok((client, profile))
 }
 
 fn screenshot_dir() -> Result<PathBuf, Box<dyn std::error::Error>> {
@@ -292,11 +289,11 @@ fn staff_refer_employer_hires_dashboard_counts_and_a_trainee_enrols_by_phone() -
         .enable_all()
         .build()?;
     runtime.block_on(async {
-        let staff = browser(&driver, false).await?;
+        let (staff, _staff_profile) = browser(&driver, false).await?;
         let outcome = staff_and_employer(&staff, &app, &seeded).await;
         staff.close().await?;
         outcome?;
-        let phone = browser(&driver, true).await?;
+        let (phone, _phone_profile) = browser(&driver, true).await?;
         let outcome = trainee_on_a_phone(&phone, &app, &seeded).await;
         phone.close().await?;
         outcome
@@ -603,7 +600,7 @@ fn the_demo_province_pages_are_light_labelled_readable_and_pictured() -> TestRes
         .enable_all()
         .build()?;
     let weights = runtime.block_on(async {
-        let desk = browser(&driver, false).await?;
+        let (desk, _desk_profile) = browser(&driver, false).await?;
         let outcome = async {
             sign_in_with(
                 &desk,
@@ -637,7 +634,7 @@ fn the_demo_province_pages_are_light_labelled_readable_and_pictured() -> TestRes
         .await;
         desk.close().await?;
         let mut weights = outcome?;
-        let phone = browser(&driver, true).await?;
+        let (phone, _phone_profile) = browser(&driver, true).await?;
         let outcome = async {
             for path in ["/courses".to_owned(), format!("/courses/{course_id}/enrol")] {
                 weights.push((
