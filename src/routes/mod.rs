@@ -24,10 +24,7 @@ pub async fn not_found(request: actix_web::HttpRequest) -> actix_web::HttpRespon
             .and_then(|value| value.to_str().ok())
             .is_some_and(|accept| accept.contains("text/html"));
     if wants_page {
-        let lang = match request.cookie(html::LANG_COOKIE) {
-            Some(cookie) if cookie.value() == "en" => crate::i18n::Lang::En,
-            _ => crate::i18n::Lang::Vi,
-        };
+        let lang = html::page_lang(&request);
         html::PageError {
             error: crate::error::AppError::NotFound,
             lang,

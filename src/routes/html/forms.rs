@@ -63,19 +63,12 @@ impl Posted {
     }
 }
 
-fn lang_of(request: &HttpRequest) -> Lang {
-    match request.cookie(super::LANG_COOKIE) {
-        Some(cookie) if cookie.value() == "en" => Lang::En,
-        _ => Lang::Vi,
-    }
-}
-
 impl FromRequest for Posted {
     type Error = PageError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, PageError>>>>;
 
     fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let lang = lang_of(request);
+        let lang = super::page_lang(request);
         let cookie = request
             .cookie(CSRF_COOKIE)
             .map(|cookie| cookie.value().to_owned());

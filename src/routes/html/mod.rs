@@ -63,6 +63,14 @@ async fn stylesheet() -> HttpResponse {
         .body(include_str!("../../../templates/static/app.css"))
 }
 
+/// The pages' language: English when the visitor's cookie says so, otherwise Vietnamese.
+pub fn page_lang(request: &HttpRequest) -> Lang {
+    match request.cookie(LANG_COOKIE) {
+        Some(cookie) if cookie.value() == "en" => Lang::En,
+        _ => Lang::Vi,
+    }
+}
+
 /// Who is asking, in which language, with which CSRF token.
 pub struct Visit {
     pub principal: Option<Principal>,
@@ -206,10 +214,7 @@ impl FromRequest for Visit {
     type Future = Pin<Box<dyn Future<Output = Result<Self, PageError>>>>;
 
     fn from_request(request: &HttpRequest, _payload: &mut Payload) -> Self::Future {
-        let lang = match request.cookie(LANG_COOKIE) {
-            Some(cookie) if cookie.value() == "en" => Lang::En,
-            _ => Lang::Vi,
-        };
+        let lang = page_lang(request);
         let (csrf, new_csrf) = match request.cookie(CSRF_COOKIE) {
             Some(cookie) if valid_token(cookie.value()) => (cookie.value().to_owned(), false),
             _ => (fresh_token(), true),
