@@ -101,6 +101,10 @@ pub fn field_message(code: &str, lang: Lang, params: &[(&'static str, String)]) 
             "Ngày không hợp lệ: dùng dạng YYYY-MM-DD.",
             "Not a date: use YYYY-MM-DD.",
         ),
+        "invalid_sheet_date" => (
+            "Không đọc được ngày: ghi dạng dd/mm/yyyy hoặc dùng ô kiểu ngày.",
+            "Not a date: write dd/mm/yyyy or use a date cell.",
+        ),
         "invalid_choice" => (
             "Giá trị không hợp lệ. Chọn một trong: {choices}.",
             "Not allowed. Choose one of: {choices}.",
@@ -114,6 +118,14 @@ pub fn field_message(code: &str, lang: Lang, params: &[(&'static str, String)]) 
         "unknown_commune" => (
             "Không có xã, phường, thị trấn nào mang mã này.",
             "No commune, ward or town has this code.",
+        ),
+        "unknown_commune_name" => (
+            "Không có xã, phường, thị trấn nào mang mã hoặc tên này (kể cả tên trước khi sắp xếp năm 2025).",
+            "No commune, ward or town has this code or name (names before the 2025 reform included).",
+        ),
+        "unknown_ethnicity_name" => (
+            "Không có dân tộc nào mang mã hoặc tên này.",
+            "No ethnic group has this code or name.",
         ),
         "unknown_ethnicity" => (
             "Không có dân tộc nào mang mã này.",

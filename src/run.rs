@@ -177,22 +177,25 @@ fn import(settings: &Settings, args: &ImportArgs) -> anyhow::Result<()> {
                 error.value
             );
         }
-        println!(
-            "{} rows in {:.1} s: {} created, {} updated, {} unchanged, {} rejected; {}.",
-            report.rows,
-            started.elapsed().as_secs_f64(),
-            report.created,
-            report.updated,
-            report.unchanged,
-            report.rejected,
-            if report.committed {
-                "kept"
-            } else if args.dry_run {
-                "dry run, nothing kept"
-            } else {
-                "nothing kept"
-            }
-        );
+        let kept = match (report.committed, args.dry_run, lang) {
+            (true, _, Lang::Vi) => "đã lưu",
+            (true, _, Lang::En) => "kept",
+            (false, true, Lang::Vi) => "chạy thử, không lưu gì",
+            (false, true, Lang::En) => "dry run, nothing kept",
+            (false, false, Lang::Vi) => "không lưu gì",
+            (false, false, Lang::En) => "nothing kept",
+        };
+        let seconds = started.elapsed().as_secs_f64();
+        match lang {
+            Lang::Vi => println!(
+                "{} dòng trong {seconds:.1} giây: {} tạo mới, {} cập nhật, {} không đổi, {} bị từ chối; {kept}.",
+                report.rows, report.created, report.updated, report.unchanged, report.rejected,
+            ),
+            Lang::En => println!(
+                "{} rows in {seconds:.1} s: {} created, {} updated, {} unchanged, {} rejected; {kept}.",
+                report.rows, report.created, report.updated, report.unchanged, report.rejected,
+            ),
+        }
     }
     if report.rejected > 0 && !report.committed {
         std::process::exit(2);

@@ -22,6 +22,101 @@ pub enum Value {
     /// Digits kept as text (CCCD, tax code), with the leading zeros a spreadsheet that read them
     /// as a number dropped put back, up to this many.
     Digits(usize),
+    /// One value of a fixed list, by its code or by name.
+    Choice(&'static Choice),
+}
+
+/// A value out of a fixed list, read as its stored code, as its label in either language as the
+/// pages show it (`Trung học cơ sở`, `Lower secondary`) or as one of the short forms communes
+/// write (`THCS`); an export writes the label.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Choice {
+    /// The labels' key prefix among the pages' words (`education` → `education.primary`).
+    pub prefix: &'static str,
+    pub codes: &'static [&'static str],
+    /// Folded short form → code.
+    pub aliases: &'static [(&'static str, &'static str)],
+    /// Whether the grade finished out of twelve (`9/12`), as school records write it, is read
+    /// as the level it completes.
+    pub grades: bool,
+}
+
+const EDUCATION: Choice = Choice {
+    prefix: "education",
+    codes: crate::registry::workers::EDUCATION_LEVELS,
+    aliases: &[
+        ("thcs", "lower_secondary"),
+        ("thpt", "upper_secondary"),
+        ("cap 1", "primary"),
+        ("cap 2", "lower_secondary"),
+        ("cap 3", "upper_secondary"),
+        ("so cap", "vocational_elementary"),
+        ("trung cap", "vocational_intermediate"),
+        ("chua di hoc", "none"),
+        ("khong", "none"),
+    ],
+    grades: true,
+};
+
+const AVAILABILITY: Choice = Choice {
+    prefix: "value",
+    codes: crate::registry::workers::AVAILABILITIES,
+    aliases: &[],
+    grades: false,
+};
+
+const COURSE_LEVEL: Choice = Choice {
+    prefix: "level",
+    codes: crate::registry::courses::LEVELS,
+    aliases: &[],
+    grades: false,
+};
+
+impl Choice {
+    /// The code `written` names, if any.
+    pub fn read(&self, written: &str) -> Option<&'static str> {
+        use crate::i18n::Lang;
+        use crate::routes::html::Tr;
+        let key = header_key(written);
+        let labels = |code: &&&str| {
+            [Lang::Vi, Lang::En]
+                .into_iter()
+                .any(|lang| header_key(Tr { lang }.of(self.prefix, code)) == key)
+        };
+        self.codes
+            .iter()
+            .find(|code| header_key(code) == key)
+            .or_else(|| self.codes.iter().find(labels))
+            .copied()
+            .or_else(|| {
+                self.aliases
+                    .iter()
+                    .find(|(alias, _)| *alias == key)
+                    .map(|(_, code)| *code)
+            })
+            .or_else(|| {
+                if self.grades {
+                    finished_grade(&key)
+                } else {
+                    None
+                }
+            })
+    }
+}
+
+/// `9/12` (folded `9 12`): the grade finished out of twelve, as the level it completes.
+fn finished_grade(key: &str) -> Option<&'static str> {
+    let (grade, of) = key.split_once(' ')?;
+    if of != "12" {
+        return None;
+    }
+    Some(match grade.parse::<u8>().ok()? {
+        12 => "upper_secondary",
+        9..=11 => "lower_secondary",
+        5..=8 => "primary",
+        0..=4 => "none",
+        _ => return None,
+    })
 }
 
 #[derive(Debug)]
@@ -201,11 +296,12 @@ pub const WORKERS: &[Column] = &[
     ),
     column(
         "education_level",
-        Value::Text,
+        Value::Choice(&EDUCATION),
         ["Trình độ học vấn", "Education level"],
         &[
             "trinh do hoc van",
             "hoc van",
+            "trinh do van hoa",
             "education level",
             "education",
         ],
@@ -252,7 +348,7 @@ pub const WORKERS: &[Column] = &[
     ),
     column(
         "availability",
-        Value::Text,
+        Value::Choice(&AVAILABILITY),
         ["Tình trạng việc làm", "Availability"],
         &["tinh trang viec lam", "availability"],
     ),
@@ -379,7 +475,7 @@ pub const VACANCIES: &[Column] = &[
     ),
     column(
         "education_required",
-        Value::Text,
+        Value::Choice(&EDUCATION),
         ["Trình độ yêu cầu", "Education required"],
         &["trinh do"],
     ),
@@ -427,7 +523,7 @@ pub const COURSES: &[Column] = &[
     ),
     column(
         "level",
-        Value::Text,
+        Value::Choice(&COURSE_LEVEL),
         ["Trình độ đào tạo", "Level"],
         &["trinh do"],
     ),
@@ -501,5 +597,39 @@ mod tests {
             Some("birth_date")
         );
         assert!(find(WORKERS, "Ghi chú").is_none());
+    }
+
+    #[test]
+    fn levels_read_as_code_label_short_form_or_grade() {
+        use unicode_normalization::UnicodeNormalization;
+        let decomposed: String = "Trung học cơ sở".nfd().collect();
+        for written in [
+            "lower_secondary",
+            "THCS",
+            decomposed.as_str(),
+            "trung hoc co so",
+            "Lower secondary",
+            "9/12",
+            "Cấp 2",
+        ] {
+            assert_eq!(
+                EDUCATION.read(written),
+                Some("lower_secondary"),
+                "{written}"
+            );
+        }
+        assert_eq!(EDUCATION.read("12/12"), Some("upper_secondary"));
+        assert_eq!(EDUCATION.read("7/12"), Some("primary"));
+        assert_eq!(EDUCATION.read("Cao đẳng"), Some("college"));
+        assert_eq!(EDUCATION.read("Thạc sĩ"), None);
+        assert_eq!(EDUCATION.read("13/12"), None);
+        assert_eq!(COURSE_LEVEL.read("Dưới 3 tháng"), Some("under_3_months"));
+        assert_eq!(
+            COURSE_LEVEL.read("9/12"),
+            None,
+            "grades are read for schooling only"
+        );
+        assert_eq!(AVAILABILITY.read("seeking"), Some("seeking"));
+        assert_eq!(AVAILABILITY.read("Đang tìm việc"), Some("seeking"));
     }
 }

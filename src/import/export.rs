@@ -180,6 +180,11 @@ fn cell(column: &Column, value: Option<&serde_json::Value>, codes: &Codes, lang:
             }
             .to_owned(),
         ),
+        (Value::Choice(choice), Json::String(code)) => Out::Text(
+            crate::routes::html::Tr { lang }
+                .of(choice.prefix, code)
+                .to_owned(),
+        ),
         (Value::List, Json::Array(items)) => Out::Text(
             items
                 .iter()

@@ -78,6 +78,11 @@ impl Kind {
         }
     }
 
+    /// The column that reads `field`.
+    fn column(self, field: &str) -> Option<&'static Column> {
+        self.columns().iter().find(|column| column.field == field)
+    }
+
     /// The columns a row is found again by: its natural key. A vacancy has no code of its
     /// own, so it is its employer's and its title; a course its provider's, title and start.
     /// Two open vacancies may share those and a worker may have no CCCD yet, so exports of
@@ -492,7 +497,7 @@ fn import_row(
                         Ok(Outcome::Created(pending)) => RowResult::Created(pending),
                         Ok(Outcome::Updated) => RowResult::Updated,
                         Ok(Outcome::Unchanged) => RowResult::Unchanged,
-                        Err(error) => RowResult::Refused(describe(&error, row, lang)),
+                        Err(error) => RowResult::Refused(describe(&error, row, kind, lang)),
                     }
                 }
             }
@@ -519,10 +524,43 @@ fn complete(mut errors: Vec<RowError>, context: &RowContext, row: &Row) -> Vec<R
             }
         }
         if error.message.is_empty() {
-            error.message = i18n::field_message(&error.code, context.lang, &[]);
+            error.message = sheet_message(
+                &error.code,
+                context.lang,
+                &[],
+                context.kind.column(&error.field),
+            );
         }
     }
     errors
+}
+
+/// A field's message as the reader of a spreadsheet needs it: dates as cells hold them, names
+/// beside codes, a fixed list's values by their labels.
+fn sheet_message(
+    code: &str,
+    lang: Lang,
+    params: &[(&'static str, String)],
+    column: Option<&Column>,
+) -> String {
+    let key = match code {
+        "invalid_date" => "invalid_sheet_date",
+        "unknown_commune" => "unknown_commune_name",
+        "unknown_ethnicity" => "unknown_ethnicity_name",
+        other => other,
+    };
+    match column.map(|column| column.value) {
+        Some(Value::Choice(choice)) if code == "invalid_choice" => {
+            let tr = crate::routes::html::Tr { lang };
+            let labels: Vec<&str> = choice
+                .codes
+                .iter()
+                .map(|code| tr.of(choice.prefix, code))
+                .collect();
+            i18n::field_message(key, lang, &[("choices", labels.join(", "))])
+        }
+        _ => i18n::field_message(key, lang, params),
+    }
 }
 
 enum Outcome {
@@ -533,7 +571,7 @@ enum Outcome {
 }
 
 /// A registry error of one row; its column, value and message are filled in by the caller.
-fn describe(error: &AppError, row: &Row, lang: Lang) -> Vec<RowError> {
+fn describe(error: &AppError, row: &Row, kind: Kind, lang: Lang) -> Vec<RowError> {
     let blank = |field: &str, code: &str, message: String| RowError {
         row: row.number,
         column: String::new(),
@@ -549,7 +587,7 @@ fn describe(error: &AppError, row: &Row, lang: Lang) -> Vec<RowError> {
                 blank(
                     &error.field,
                     error.code,
-                    i18n::field_message(error.code, lang, &error.params),
+                    sheet_message(error.code, lang, &error.params, kind.column(&error.field)),
                 )
             })
             .collect(),
@@ -706,6 +744,11 @@ fn convert(
                 .map(|day| day.format("%Y-%m-%d").to_string().into())
                 .ok_or_else(|| fail("invalid_date")),
             Value::Gender => Ok(gender(&shown).into()),
+            // A value it cannot name goes on as written, for the registry to refuse by field.
+            Value::Choice(choice) => Ok(choice
+                .read(&shown)
+                .map_or(shown.clone(), str::to_owned)
+                .into()),
             Value::Ethnicity => Ok(match integer(&cell) {
                 Some(number) => format!("{number:02}"),
                 None => lookups
@@ -1114,4 +1157,27 @@ pub fn errors_workbook(
         at += 1;
     }
     workbook.save_to_buffer()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sheets_reasons_speak_of_cells_names_and_labels() {
+        let education = Kind::Workers.column("education_level");
+        let codes = [("choices", "none, primary".to_owned())];
+        let vi = sheet_message("invalid_choice", Lang::Vi, &codes, education);
+        assert!(vi.contains("Trung học cơ sở"), "{vi}");
+        assert!(!vi.contains("lower_secondary"), "{vi}");
+        let en = sheet_message("invalid_choice", Lang::En, &codes, education);
+        assert!(en.contains("Lower secondary"), "{en}");
+        // A column of free text keeps the registry's own list.
+        let plain = sheet_message("invalid_choice", Lang::Vi, &codes, None);
+        assert!(plain.ends_with("none, primary."), "{plain}");
+        assert!(
+            sheet_message("invalid_date", Lang::Vi, &[], None).contains("dd/mm/yyyy"),
+            "a date as a spreadsheet writes it"
+        );
+    }
 }

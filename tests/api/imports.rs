@@ -371,8 +371,23 @@ fn the_command_writes_the_rejected_rows_with_their_reasons_and_reads_csv_and_uni
         .output()?;
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert_eq!(output.status.code(), Some(2), "{stdout}");
-    assert!(stdout.contains("Dòng 6, Ngày sinh"), "{stdout}");
-    assert!(stdout.contains("nothing kept"), "{stdout}");
+    assert!(
+        stdout.contains(
+            "Dòng 6, Ngày sinh: Không đọc được ngày: ghi dạng dd/mm/yyyy hoặc dùng ô kiểu ngày."
+        ),
+        "{stdout}"
+    );
+    assert!(stdout.contains("1 bị từ chối; không lưu gì."), "{stdout}");
+    let english = ketnoi(&db)
+        .args(["import", "workers", "--lang", "en"])
+        .arg(&path)
+        .output()?;
+    let stdout = String::from_utf8_lossy(&english.stdout);
+    assert!(
+        stdout.contains("Row 6, Ngày sinh: Not a date: write dd/mm/yyyy or use a date cell."),
+        "{stdout}"
+    );
+    assert!(stdout.contains("1 rejected; nothing kept."), "{stdout}");
     let mut book: calamine::Xlsx<_> = calamine::open_workbook(&errors_out)?;
     let range = calamine::Reader::worksheet_range_at(&mut book, 0).ok_or("no sheet")??;
     let cells: Vec<Vec<String>> = range
@@ -881,6 +896,123 @@ fn a_list_saved_by_libreoffice_as_ods_imports() -> TestResult {
             &options(Kind::Households, Mode::AllOrNothing),
         )?;
         assert_eq!(again.unchanged, 3, "{backend}");
+    }
+    Ok(())
+}
+
+/// A worker list as a commune sends it, saved by LibreOffice Calc as .xlsx from
+/// `tests/fixtures/lao-dong-libreoffice.fods`: a merged two-row title, headers in capitals and
+/// with commas, a name in decomposed Unicode, date cells beside a typed date, a CCCD that lost
+/// its leading zero as a number, a name with trailing spaces, an ethnic group without accents, a
+/// commune by its pre-2025 name, schooling written `9/12`, `THCS`, `Tiểu học`; row 8 repeats the
+/// CCCD of row 5 and row 9 names a commune that does not exist.
+#[test]
+fn a_worker_list_saved_by_libreoffice_as_xlsx_imports() -> TestResult {
+    use ketnoi::db::schema::admin_units;
+    let fixture =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lao-dong-libreoffice.xlsx");
+    for db in test_dbs() {
+        let backend = db.backend_name();
+        let refused = run(&db, &fixture, &options(Kind::Workers, Mode::AllOrNothing))?;
+        let mut errors: Vec<(usize, &str, &str, &str)> = refused
+            .errors
+            .iter()
+            .map(|error| {
+                (
+                    error.row,
+                    error.column.as_str(),
+                    error.value.as_str(),
+                    error.code.as_str(),
+                )
+            })
+            .collect();
+        errors.sort();
+        assert_eq!(
+            errors,
+            [
+                (8, "Số CCCD", "014195000101", "duplicate_in_file"),
+                (9, "Xã, phường", "Xã Mường Không Có", "unknown_commune"),
+            ],
+            "{backend}"
+        );
+        assert!(
+            refused.errors.iter().any(|error| error.message
+                == "Không có xã, phường, thị trấn nào mang mã hoặc tên này \
+                    (kể cả tên trước khi sắp xếp năm 2025)."),
+            "{backend}: {:?}",
+            refused.errors
+        );
+        let mut connection = db.migrated()?;
+        let count: i64 = workers::table.count().get_result(&mut connection)?;
+        assert_eq!(count, 0, "{backend}: all or nothing");
+
+        let kept = run(&db, &fixture, &options(Kind::Workers, Mode::ValidRows))?;
+        assert_eq!((kept.created, kept.rejected), (3, 2), "{backend}");
+        let stored: Vec<(String, String, chrono::NaiveDate, String, String, String)> =
+            workers::table
+                .inner_join(admin_units::table.on(admin_units::id.eq(workers::commune_id)))
+                .order(workers::national_id)
+                .select((
+                    workers::national_id.assume_not_null(),
+                    workers::full_name,
+                    workers::birth_date,
+                    workers::ethnicity_code,
+                    admin_units::code,
+                    workers::education_level,
+                ))
+                .load(&mut connection)?;
+        let expected = [
+            (
+                "014188000102",
+                "Hà Văn Thắm",
+                "1988-07-03".to_owned(),
+                "03",
+                "03703",
+                "lower_secondary",
+            ),
+            (
+                "014195000101",
+                "Lò Thị Ỏn",
+                "1995-04-12".to_owned(),
+                "03",
+                "03703",
+                "lower_secondary",
+            ),
+            (
+                "014201000103",
+                "Giàng A Dế",
+                "2001-01-20".to_owned(),
+                "08",
+                "03703",
+                "primary",
+            ),
+        ];
+        let stored: Vec<(&str, &str, String, &str, &str, &str)> = stored
+            .iter()
+            .map(|(id, name, born, ethnicity, commune, schooling)| {
+                (
+                    id.as_str(),
+                    name.as_str(),
+                    born.to_string(),
+                    ethnicity.as_str(),
+                    commune.as_str(),
+                    schooling.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(stored, expected, "{backend}");
+
+        let again = run(&db, &fixture, &options(Kind::Workers, Mode::ValidRows))?;
+        assert_eq!(
+            (
+                again.created,
+                again.updated,
+                again.unchanged,
+                again.rejected
+            ),
+            (0, 0, 3, 2),
+            "{backend}"
+        );
     }
     Ok(())
 }
