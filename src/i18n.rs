@@ -101,6 +101,10 @@ pub fn field_message(code: &str, lang: Lang, params: &[(&'static str, String)]) 
             "Ngày không hợp lệ: dùng dạng YYYY-MM-DD.",
             "Not a date: use YYYY-MM-DD.",
         ),
+        "override_reason_required" => (
+            "Người này không nằm trong {depth} người được xếp hạng cao nhất cho vị trí này: ghi lý do giới thiệu.",
+            "This person is not among the {depth} best-ranked candidates for this vacancy: give the reason for referring them.",
+        ),
         "invalid_sheet_date" => (
             "Không đọc được ngày: ghi dạng dd/mm/yyyy hoặc dùng ô kiểu ngày.",
             "Not a date: write dd/mm/yyyy or use a date cell.",

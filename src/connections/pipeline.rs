@@ -117,7 +117,7 @@ pub fn record_stage(
             now,
         )?;
         let stored = find(connection, id)?.ok_or(AppError::NotFound)?;
-        Ok(view(connection, stored)?)
+        Ok(view(connection, principal, stored)?)
     })
 }
 
@@ -286,7 +286,7 @@ pub fn list(
     let rows: Vec<Referral> = listed.load(connection)?;
     let mut views = Vec::with_capacity(rows.len());
     for row in rows {
-        views.push(view(connection, row)?);
+        views.push(view(connection, principal, row)?);
     }
     Ok(views)
 }
@@ -326,7 +326,7 @@ pub fn list_for_worker(
         .load(connection)?;
     let mut views = Vec::with_capacity(rows.len());
     for row in rows {
-        views.push(view(connection, row)?);
+        views.push(view(connection, principal, row)?);
     }
     Ok(views)
 }

@@ -17,7 +17,7 @@ use crate::db::ids::new_id;
 use crate::db::schema::{
     follow_ups, households, overseas_stages, placements, referrals, vacancies, workers,
 };
-use crate::error::AppError;
+use crate::error::{AppError, FieldError};
 use crate::i18n::Lang;
 use crate::mail;
 use crate::models::follow_ups::NewFollowUp;
@@ -29,7 +29,9 @@ use crate::progress;
 use crate::registry::Checks;
 use crate::search::SearchIndex;
 use crate::search::matching::{self, VacancyProbe, Weights};
-use crate::search::service::{referred_to_vacancy, vacancy_probe_parts};
+use crate::search::service::{
+    SHORTLIST_DEPTH, ranked_workers, referred_to_vacancy, vacancy_probe_parts,
+};
 
 pub const STATUSES: &[&str] = &[
     "shortlisted",
@@ -73,6 +75,9 @@ pub struct ReferralInput {
     /// `referred` (default: the employer sees the profile) or `shortlisted` (staff only).
     pub status: Option<String>,
     pub note: Option<String>,
+    /// Required when the worker is not on the ranked list the officer is shown for the vacancy
+    /// (the first 20, within the officer's area): why staff chose them over the ranking.
+    pub override_reason: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -98,9 +103,14 @@ pub struct ReferralView {
     pub vacancy_id: String,
     pub worker_id: String,
     pub status: String,
-    /// The match as staff saw it when referring.
+    /// The match as staff saw it when referring. An employer reads only how the person fits
+    /// the work: no household, ethnicity or disability priority, no other referrals.
     pub match_score: Option<f64>,
     pub match_explanation: String,
+    /// The worker's place on the ranked list the referring officer was shown (staff only).
+    pub match_rank: Option<i32>,
+    /// Why staff referred a worker who was not on that list (staff only).
+    pub override_reason: Option<String>,
     pub rejection_reason: Option<String>,
     pub status_note: String,
     pub status_changed_at: NaiveDateTime,
@@ -133,6 +143,9 @@ pub(crate) struct Referral {
     pub(crate) status: String,
     match_score: Option<f64>,
     match_explanation: String,
+    employer_explanation: String,
+    match_rank: Option<i32>,
+    override_reason: Option<String>,
     rejection_reason: Option<String>,
     status_note: String,
     status_changed_at: NaiveDateTime,
@@ -142,7 +155,14 @@ pub(crate) struct Referral {
     interview_at: Option<NaiveDateTime>,
 }
 
-pub(crate) fn view(connection: &mut DbConn, referral: Referral) -> QueryResult<ReferralView> {
+/// The referral as `principal` may read it: an employer gets the employer's explanation and
+/// none of staff's reasons.
+pub(crate) fn view(
+    connection: &mut DbConn,
+    principal: &Principal,
+    referral: Referral,
+) -> QueryResult<ReferralView> {
+    let for_employer = principal.employer_id.is_some();
     let placement_id = placements::table
         .filter(placements::referral_id.eq(&referral.id))
         .select(placements::id)
@@ -168,7 +188,13 @@ pub(crate) fn view(connection: &mut DbConn, referral: Referral) -> QueryResult<R
         worker_id: referral.worker_id,
         status: referral.status,
         match_score: referral.match_score,
-        match_explanation: referral.match_explanation,
+        match_explanation: if for_employer {
+            referral.employer_explanation
+        } else {
+            referral.match_explanation
+        },
+        match_rank: referral.match_rank.filter(|_| !for_employer),
+        override_reason: referral.override_reason.filter(|_| !for_employer),
         rejection_reason: referral.rejection_reason,
         status_note: referral.status_note,
         status_changed_at: referral.status_changed_at,
@@ -252,6 +278,10 @@ pub fn create(
             .unwrap_or_default(),
     };
     let status_note = note(&mut checks, input.note.as_deref());
+    let override_reason = input
+        .override_reason
+        .as_deref()
+        .and_then(|raw| checks.text("override_reason", raw, 500, false));
     let vacancy: Option<(String, String)> = vacancies::table
         .filter(vacancies::id.eq(&vacancy_id))
         .filter(vacancies::archived_at.is_null())
@@ -297,6 +327,28 @@ pub fn create(
     )?
     .pop()
     .flatten();
+    not_referred_yet(connection, &vacancy_id, &worker_id)?;
+    // Where the worker stands on the list the officer is shown; referring an indexed worker who
+    // is not on it overrides the ranking, which takes a reason.
+    let shortlist = ranked_workers(
+        connection,
+        index,
+        weights,
+        principal,
+        &vacancy_id,
+        SHORTLIST_DEPTH,
+        lang,
+    )?;
+    let match_rank = shortlist
+        .iter()
+        .position(|item| item.worker_id == worker_id)
+        .and_then(|at| i32::try_from(at + 1).ok());
+    if ranked.is_some() && match_rank.is_none() && override_reason.is_none() {
+        return Err(AppError::Validation(vec![
+            FieldError::new("override_reason", "override_reason_required")
+                .with("depth", SHORTLIST_DEPTH.to_string()),
+        ]));
+    }
     let now = accounts::now();
     let referral = NewReferral {
         id: new_id(),
@@ -308,6 +360,12 @@ pub fn create(
             .as_ref()
             .map(|rank| matching::explain(&rank.reasons, lang))
             .unwrap_or_default(),
+        employer_explanation: ranked
+            .as_ref()
+            .map(|rank| matching::explain_for_employer(&rank.reasons, lang))
+            .unwrap_or_default(),
+        match_rank,
+        override_reason,
         rejection_reason: None,
         status_note,
         created_by: Some(principal.user_id.clone()),
@@ -316,18 +374,8 @@ pub fn create(
         updated_at: now,
     };
     connection.transaction(|connection| {
-        let existing: Option<String> = referrals::table
-            .filter(referrals::vacancy_id.eq(&vacancy_id))
-            .filter(referrals::worker_id.eq(&worker_id))
-            .select(referrals::id)
-            .first(connection)
-            .optional()?;
-        if let Some(existing) = existing {
-            return Err(AppError::Duplicate {
-                field: "worker_id",
-                existing: format!("/api/v1/referrals/{existing}"),
-            });
-        }
+        // Again inside the transaction: another officer may have referred them meanwhile.
+        not_referred_yet(connection, &vacancy_id, &worker_id)?;
         diesel::insert_into(referrals::table)
             .values(&referral)
             .execute(connection)?;
@@ -337,7 +385,7 @@ pub fn create(
                 &referral.id,
                 &vacancy_id,
                 &worker_id,
-                &referral.match_explanation,
+                &referral.employer_explanation,
                 &referral.status_note,
                 now,
             )?;
@@ -351,12 +399,37 @@ pub fn create(
             "create",
             "referral",
             std::slice::from_ref(&referral.id),
-            &["vacancy_id", "worker_id", "status"],
+            if referral.override_reason.is_some() {
+                &["vacancy_id", "worker_id", "status", "override_reason"]
+            } else {
+                &["vacancy_id", "worker_id", "status"]
+            },
             now,
         )?;
         let stored = find(connection, &referral.id)?.ok_or(AppError::NotFound)?;
-        Ok(view(connection, stored)?)
+        Ok(view(connection, principal, stored)?)
     })
+}
+
+/// A worker is referred to a vacancy once: a second referral points to the first.
+fn not_referred_yet(
+    connection: &mut DbConn,
+    vacancy_id: &str,
+    worker_id: &str,
+) -> Result<(), AppError> {
+    let existing: Option<String> = referrals::table
+        .filter(referrals::vacancy_id.eq(vacancy_id))
+        .filter(referrals::worker_id.eq(worker_id))
+        .select(referrals::id)
+        .first(connection)
+        .optional()?;
+    match existing {
+        Some(existing) => Err(AppError::Duplicate {
+            field: "worker_id",
+            existing: format!("/api/v1/referrals/{existing}"),
+        }),
+        None => Ok(()),
+    }
 }
 
 /// `GET /api/v1/referrals/{id}`.
@@ -367,7 +440,7 @@ pub fn read(
 ) -> Result<ReferralView, AppError> {
     let referral = find(connection, id)?.ok_or(AppError::NotFound)?;
     check_reach(connection, principal, &referral)?;
-    Ok(view(connection, referral)?)
+    Ok(view(connection, principal, referral)?)
 }
 
 /// Staff in reach of the worker; an employer for its own vacancy's referrals (not shortlists).
@@ -515,7 +588,7 @@ pub fn change(
                     &current.id,
                     &current.vacancy_id,
                     &current.worker_id,
-                    &current.match_explanation,
+                    &current.employer_explanation,
                     &status_note,
                     now,
                 )?;
@@ -550,7 +623,7 @@ pub fn change(
             now,
         )?;
         let stored = find(connection, id)?.ok_or(AppError::NotFound)?;
-        Ok(view(connection, stored)?)
+        Ok(view(connection, principal, stored)?)
     })
 }
 

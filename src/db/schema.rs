@@ -309,6 +309,9 @@ diesel::table! {
         stale_since -> Nullable<Timestamp>,
         closed_unanswered -> Bool,
         interview_at -> Nullable<Timestamp>,
+        employer_explanation -> Text,
+        match_rank -> Nullable<Integer>,
+        override_reason -> Nullable<Text>,
     }
 }
 

@@ -1,6 +1,7 @@
 //! Exports of each registry as .xlsx or .csv under the headers an import reads, with values
 //! written the way an import reads them back (communes and ethnic groups by code, dates
-//! dd/mm/yyyy, yes/no in words, lists comma-separated): export → import changes nothing.
+//! dd/mm/yyyy, yes/no in words, fixed lists by their labels, lists comma-separated): export →
+//! import changes nothing.
 //!
 //! Records are read through the registry, so an export shows only what the caller may see
 //! and reading a person's record is audited as any other read.

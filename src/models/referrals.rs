@@ -16,6 +16,12 @@ pub struct NewReferral {
     pub status: String,
     pub match_score: Option<f64>,
     pub match_explanation: String,
+    /// The explanation without what an employer may not read.
+    pub employer_explanation: String,
+    /// The worker's place in the ranked list the referring officer saw, if on it.
+    pub match_rank: Option<i32>,
+    /// Why staff referred a worker who was not on that list.
+    pub override_reason: Option<String>,
     pub rejection_reason: Option<String>,
     pub status_note: String,
     pub created_by: Option<String>,

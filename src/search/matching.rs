@@ -256,6 +256,21 @@ pub fn score(
 }
 
 /// One sentence for staff.
+/// The explanation an employer may read: how the person fits the work, without what the
+/// programme knows of them (household, ethnicity, disability) or of their other referrals.
+pub fn explain_for_employer(reasons: &Reasons, lang: Lang) -> String {
+    explain(
+        &Reasons {
+            target_household: None,
+            minority: false,
+            disabled: false,
+            open_referrals: 0,
+            ..*reasons
+        },
+        lang,
+    )
+}
+
 pub fn explain(reasons: &Reasons, lang: Lang) -> String {
     let vi = lang == Lang::Vi;
     let mut parts: Vec<String> = Vec::new();

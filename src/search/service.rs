@@ -615,6 +615,10 @@ pub fn referred_to_vacancy(connection: &mut DbConn, vacancy_id: &str) -> QueryRe
         .load(connection)
 }
 
+/// How many ranked candidates a vacancy's page shows: referring anyone else is an override
+/// of the ranking, recorded with its reason.
+pub const SHORTLIST_DEPTH: usize = 20;
+
 /// Vacancy → the best workers, explained (`GET /api/v1/vacancies/{id}/matches`).
 pub fn vacancy_matches(
     connection: &mut DbConn,
@@ -625,10 +629,35 @@ pub fn vacancy_matches(
     params: MatchParams,
     lang: Lang,
 ) -> Result<VacancyMatches, AppError> {
-    let scope = staff_scope(principal)?;
+    staff_scope(principal)?;
     let mut checks = Checks::default();
-    let limit = parse_limit(params.limit, 20, &mut checks);
+    let limit = parse_limit(params.limit, SHORTLIST_DEPTH as i64, &mut checks);
     checks.finish()?;
+    let items = ranked_workers(
+        connection, index, weights, principal, vacancy_id, limit, lang,
+    )?;
+    let ids: Vec<String> = items.iter().map(|item| item.worker_id.clone()).collect();
+    audit_reads(connection, principal, &ids, MATCH_VIEW_FIELDS)?;
+    Ok(VacancyMatches {
+        vacancy_id: vacancy_id.to_owned(),
+        weights: *weights,
+        items,
+    })
+}
+
+/// The best `limit` workers for a vacancy as the principal sees them (an officer with an area:
+/// its workers only), not yet referred to it. Reads no record for the audit log: callers that
+/// show the list record that.
+pub fn ranked_workers(
+    connection: &mut DbConn,
+    index: &SearchIndex,
+    weights: &Weights,
+    principal: &Principal,
+    vacancy_id: &str,
+    limit: usize,
+    lang: Lang,
+) -> Result<Vec<WorkerMatch>, AppError> {
+    let scope = staff_scope(principal)?;
     let (facts, text) = vacancy_probe_parts(connection, index.reference(), vacancy_id)?;
     let referred = referred_to_vacancy(connection, vacancy_id)?;
     let probe = VacancyProbe {
@@ -645,14 +674,13 @@ pub fn vacancy_matches(
     let wanted = if area.is_some() { limit * 5 } else { limit };
     let ranked =
         matching::workers_for_vacancy(&index.searcher(), index.fields(), weights, &probe, wanted)?;
-    let items = worker_matches(connection, ranked, area.as_deref(), limit, lang)?;
-    let ids: Vec<String> = items.iter().map(|item| item.worker_id.clone()).collect();
-    audit_reads(connection, principal, &ids, MATCH_VIEW_FIELDS)?;
-    Ok(VacancyMatches {
-        vacancy_id: vacancy_id.to_owned(),
-        weights: *weights,
-        items,
-    })
+    Ok(worker_matches(
+        connection,
+        ranked,
+        area.as_deref(),
+        limit,
+        lang,
+    )?)
 }
 
 fn worker_matches(

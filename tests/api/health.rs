@@ -10,7 +10,7 @@ fn healthz_reports_backend_schema_and_counts() -> TestResult {
         let body: serde_json::Value = response.json()?;
         assert_eq!(body["status"], "ok");
         assert_eq!(body["backend"], backend);
-        assert_eq!(body["schema_version"], "20261127000007");
+        assert_eq!(body["schema_version"], "20261128000008");
         assert_eq!(body["counts"]["workers"], 0);
         assert_eq!(body["counts"]["placements"], 0);
     }

@@ -1026,7 +1026,9 @@ fn a_shortlist_mails_no_one_and_needs_consent_before_it_reaches_the_employer() -
         &serde_json::json!({
             "vacancy_id": world.vacancy,
             "worker_id": private.body["id"],
-            "status": "shortlisted"
+            "status": "shortlisted",
+            // Without consent they are on no ranked list: choosing them is an override.
+            "override_reason": "Chờ người lao động đồng ý chia sẻ hồ sơ"
         }),
     )?;
     assert_eq!(shortlisted.status, 201, "{:?}", shortlisted.body);

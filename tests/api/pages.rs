@@ -908,3 +908,86 @@ fn the_admin_reads_the_outbox_and_staff_may_not() -> TestResult {
     }
     Ok(())
 }
+
+#[test]
+fn staff_refer_someone_off_the_ranked_list_only_with_the_reason() -> TestResult {
+    for db in test_dbs() {
+        let backend = db.backend_name();
+        let app = crate::helpers::spawn_app(db)?;
+        let staff_token = app.sign_in_as("canbo@example.vn", "staff", Link::None)?;
+        let employer = app.post(
+            "/api/v1/employers",
+            Some(&staff_token),
+            &serde_json::json!({"name": "HTX Chè Tà Xùa", "tax_code": "5500111222", "kind": "cooperative", "contact_name": "Mùa A Chư"}),
+        )?;
+        let employer_id = employer.body["id"].as_str().ok_or("employer")?;
+        let vacancy = app.post(
+            "/api/v1/vacancies",
+            Some(&staff_token),
+            &serde_json::json!({"employer_id": employer_id, "title": "Công nhân hái chè", "occupation_code": "6112", "positions": 3, "commune_code": "03646", "min_age": 18, "max_age": 40, "status": "open"}),
+        )?;
+        let vacancy_id = vacancy.body["id"].as_str().ok_or("vacancy")?;
+        // Fifty-six: past the vacancy's ages, so not among the ranked candidates.
+        let mut body = worker_body("014170000888", "03646");
+        body["full_name"] = "Hà Văn Thắm".into();
+        body["birth_date"] = "1970-01-15".into();
+        app.post("/api/v1/workers", Some(&staff_token), &body)?;
+        app.search.sync()?;
+
+        let mut visitor = Visitor::new(&app)?;
+        visitor.sign_in("canbo@example.vn")?;
+        let page = visitor.get(&format!("/vacancies/{vacancy_id}"))?;
+        assert!(
+            page.html
+                .contains("Giới thiệu người ngoài danh sách xếp hạng"),
+            "{backend}"
+        );
+        assert!(!page.html.contains("Hà Văn Thắm"), "{backend}: not ranked");
+
+        let without = visitor.post(
+            &format!("/vacancies/{vacancy_id}/refer"),
+            &[("national_id", "014170000888")],
+        )?;
+        assert_eq!(without.status, 422, "{backend}");
+        assert!(
+            without
+                .html
+                .contains("Người này không nằm trong 20 người được xếp hạng cao nhất"),
+            "{backend}: {}",
+            without.html
+        );
+        let unknown = visitor.post(
+            &format!("/vacancies/{vacancy_id}/refer"),
+            &[
+                ("national_id", "014170000999"),
+                ("override_reason", "Tự đến"),
+            ],
+        )?;
+        assert_eq!(unknown.status, 422, "{backend}");
+        let referrals = app.get(
+            &format!("/api/v1/referrals?vacancy_id={vacancy_id}"),
+            Some(&staff_token),
+        )?;
+        assert_eq!(
+            referrals.body,
+            serde_json::json!([]),
+            "{backend}: nothing written"
+        );
+
+        let with = visitor.post(
+            &format!("/vacancies/{vacancy_id}/refer"),
+            &[
+                ("national_id", "014170000888"),
+                ("override_reason", "Hái chè lâu năm, chủ hợp tác xã đề nghị"),
+            ],
+        )?;
+        assert_eq!(with.status, 303, "{backend}: {}", with.html);
+        let page = visitor.get(&format!("/vacancies/{vacancy_id}"))?;
+        assert!(
+            page.html
+                .contains("Ngoài danh sách, lý do: Hái chè lâu năm, chủ hợp tác xã đề nghị"),
+            "{backend}"
+        );
+    }
+    Ok(())
+}

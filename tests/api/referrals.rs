@@ -418,3 +418,155 @@ fn follow_ups_are_due_after_the_start_and_recorded_by_staff() -> TestResult {
     );
     Ok(())
 }
+
+/// Staff keep the match as they saw it — the worker's place on the ranked list and every reason,
+/// priorities included — and referring someone off that list takes the reason for the choice.
+/// An employer reads how the person fits the work and nothing of the programme's priorities
+/// (household, ethnic minority) or of staff's reasons, in the API and in its e-mail alike.
+#[test]
+fn the_ranking_is_kept_with_a_referral_and_an_employer_never_reads_the_priorities() -> TestResult {
+    use ketnoi::db::schema::{audit_log, outbox};
+    for db in test_dbs() {
+        let backend = db.backend_name();
+        let app = spawn_app(db)?;
+        let staff = app.sign_in_as("canbo@example.vn", "staff", Link::None)?;
+        let employer = app.post(
+            "/api/v1/employers",
+            Some(&staff),
+            &serde_json::json!({
+                "name": "Công ty May Sơn La",
+                "tax_code": "5500777666",
+                "kind": "company",
+                "commune_code": "03649",
+                "contact_name": "Nguyễn Thị Hoa",
+                "contact_email": "tuyendung@maysonla.vn"
+            }),
+        )?;
+        let employer_id = employer.body["id"].as_str().ok_or("employer")?.to_owned();
+        let vacancy = app.post(
+            "/api/v1/vacancies",
+            Some(&staff),
+            &serde_json::json!({
+                "employer_id": employer_id,
+                "title": "Công nhân may công nghiệp",
+                "occupation_code": "8153",
+                "positions": 2,
+                "commune_code": "03649",
+                "min_age": 18,
+                "max_age": 45
+            }),
+        )?;
+        let vacancy = vacancy.body["id"].as_str().ok_or("vacancy")?.to_owned();
+        let household = app.post(
+            "/api/v1/households",
+            Some(&staff),
+            &serde_json::json!({
+                "code": "SL-03649-0001",
+                "commune_code": "03649",
+                "head_name": "Lò Văn Piếng",
+                "ethnicity_code": "03",
+                "members": 5,
+                "income_per_person_vnd": 900_000,
+                "urban": false,
+                "deprivations": ["health_insurance", "housing_quality", "sanitation"],
+                "review_year": 2025
+            }),
+        )?;
+        assert_eq!(household.body["status"], "poor", "{backend}");
+        let mut body = worker_body("014195000301", "03649");
+        body["household_id"] = household.body["id"].clone();
+        let listed = app.post("/api/v1/workers", Some(&staff), &body)?;
+        let listed = listed.body["id"].as_str().ok_or("worker")?.to_owned();
+        // Born 1950: outside the vacancy's ages, so on no ranked list.
+        let mut body = worker_body("014150000302", "03649");
+        body["full_name"] = "Hà Văn Thắm".into();
+        body["birth_date"] = "1950-03-02".into();
+        let older = app.post("/api/v1/workers", Some(&staff), &body)?;
+        let older = older.body["id"].as_str().ok_or("worker")?.to_owned();
+        app.search.sync()?;
+
+        let id = refer(&app, &staff, &vacancy, &listed)?;
+        let path = format!("/api/v1/referrals/{id}");
+        let for_staff = app.get(&path, Some(&staff))?;
+        assert_eq!(for_staff.body["match_rank"], 1, "{backend}");
+        let staff_text = for_staff.body["match_explanation"]
+            .as_str()
+            .ok_or("explanation")?;
+        assert!(
+            staff_text.contains("ưu tiên: hộ nghèo")
+                && staff_text.contains("ưu tiên: dân tộc thiểu số"),
+            "{backend}: {staff_text}"
+        );
+        let hr = app.sign_in_as(
+            "tuyendung@maysonla.vn",
+            "employer",
+            Link::Employer(employer_id.clone()),
+        )?;
+        let for_employer = app.get(&path, Some(&hr))?;
+        assert_eq!(for_employer.status, 200, "{backend}");
+        let employer_text = for_employer.body["match_explanation"]
+            .as_str()
+            .ok_or("explanation")?;
+        assert!(
+            employer_text.contains("cùng xã")
+                && !employer_text.contains("ưu tiên")
+                && !employer_text.contains("nghèo")
+                && !employer_text.contains("thiểu số"),
+            "{backend}: {employer_text}"
+        );
+        assert!(for_employer.body["match_rank"].is_null(), "{backend}");
+        let mut connection = app.db.migrated()?;
+        let mails: Vec<String> = outbox::table
+            .filter(outbox::template.eq("referral_new"))
+            .select(outbox::payload)
+            .load(&mut connection)?;
+        assert_eq!(mails.len(), 1, "{backend}");
+        assert!(
+            mails[0].contains("cùng xã") && !mails[0].contains("ưu tiên"),
+            "{backend}: {}",
+            mails[0]
+        );
+
+        // Off the list: refused without a reason, nothing written; kept with it.
+        let off_list = serde_json::json!({"vacancy_id": vacancy, "worker_id": older});
+        let refused = app.post("/api/v1/referrals", Some(&staff), &off_list)?;
+        assert_eq!(refused.status, 422, "{backend}");
+        assert!(
+            refused
+                .field_errors()
+                .contains(&("override_reason".into(), "override_reason_required".into())),
+            "{backend}: {:?}",
+            refused.body
+        );
+        let listed_now = app.get(
+            &format!("/api/v1/referrals?vacancy_id={vacancy}"),
+            Some(&staff),
+        )?;
+        assert_eq!(listed_now.body.as_array().map(Vec::len), Some(1));
+        let reason = "Hai mươi năm làm thợ may, sức khỏe tốt, chủ động xin việc";
+        let mut with_reason = off_list.clone();
+        with_reason["override_reason"] = reason.into();
+        let overridden = app.post("/api/v1/referrals", Some(&staff), &with_reason)?;
+        assert_eq!(overridden.status, 201, "{backend}: {:?}", overridden.body);
+        assert_eq!(overridden.body["override_reason"], reason);
+        assert!(overridden.body["match_rank"].is_null());
+        let overridden = overridden.body["id"].as_str().ok_or("id")?.to_owned();
+        let for_employer = app.get(&format!("/api/v1/referrals/{overridden}"), Some(&hr))?;
+        assert!(
+            for_employer.body["override_reason"].is_null(),
+            "{backend}: staff's reasons are staff's"
+        );
+        let audited: Vec<String> = audit_log::table
+            .filter(audit_log::entity.eq("referral"))
+            .filter(audit_log::entity_id.eq(&overridden))
+            .select(audit_log::fields)
+            .load(&mut connection)?;
+        assert!(
+            audited
+                .iter()
+                .any(|fields| fields.contains("override_reason")),
+            "{backend}: {audited:?}"
+        );
+    }
+    Ok(())
+}

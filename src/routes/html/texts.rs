@@ -336,6 +336,11 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "Occupation code (4 digits)",
     ),
     ("field.outcome", "Kết quả", "Outcome"),
+    (
+        "field.override_reason",
+        "Lý do chọn người ngoài danh sách",
+        "Why this person, off the list",
+    ),
     ("field.password", "Mật khẩu", "Password"),
     ("field.phone", "Số điện thoại", "Phone"),
     ("field.positions", "Số lượng cần tuyển", "Positions"),
@@ -716,7 +721,23 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "Chưa có ứng viên phù hợp.",
         "No matching candidates yet.",
     ),
+    (
+        "vacancy.off_list",
+        "Giới thiệu người ngoài danh sách xếp hạng",
+        "Refer someone not on the ranked list",
+    ),
+    (
+        "vacancy.off_list_hint",
+        "Việc giới thiệu người ngoài danh sách xếp hạng được ghi lại cùng lý do.",
+        "A referral of someone off the ranked list is recorded with its reason.",
+    ),
+    (
+        "vacancy.off_list_reason",
+        "Ngoài danh sách, lý do",
+        "Off the list, because",
+    ),
     ("vacancy.positions_short", "chỗ", "positions"),
+    ("vacancy.rank", "Hạng", "Rank"),
     ("vacancy.refer", "Giới thiệu", "Refer"),
     ("vacancy.referred", "Đã giới thiệu", "Referred"),
     (

@@ -26,6 +26,10 @@ pub struct ReferralRow {
     pub vacancy: String,
     pub status: String,
     pub since: String,
+    /// Place on the ranked list when referred, if on it.
+    pub rank: Option<i32>,
+    /// Why someone off the list was referred.
+    pub override_reason: Option<String>,
 }
 
 pub(super) fn referral_rows(
@@ -47,6 +51,8 @@ pub(super) fn referral_rows(
                 vacancy_id: referral.vacancy_id,
                 vacancy,
                 status: referral.status,
+                rank: referral.match_rank,
+                override_reason: referral.override_reason,
             }
         })
         .collect())

@@ -9,6 +9,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::connections::{pipeline, referrals};
+use crate::error::AppError;
 use crate::registry::{employers, vacancies};
 use crate::routes::html::format;
 use crate::routes::html::forms::Posted;
@@ -109,7 +110,7 @@ pub(super) async fn vacancy_detail(
                 &weights,
                 &principal,
                 &id,
-                MatchParams { limit: Some(20) },
+                MatchParams { limit: None },
                 lang,
             )?;
             let listed = pipeline::list(
@@ -153,7 +154,10 @@ pub(super) async fn refer(
 ) -> Result<HttpResponse, PageError> {
     let principal = visit.require(STAFF)?;
     let vacancy_id = id.into_inner();
+    // A candidate from the ranked list, or anyone else by CCCD with the reason for the choice.
     let worker_id = form.get("worker_id");
+    let national_id = form.get("national_id");
+    let override_reason = form.get("override_reason");
     let note = form.get("note");
     let lang = visit.lang;
     let index = state.search.clone();
@@ -161,6 +165,18 @@ pub(super) async fn refer(
     let target = vacancy_id.clone();
     visit
         .blocking(&state, move |connection| {
+            let worker_id = match (worker_id, national_id) {
+                (Some(id), _) => Some(id),
+                (None, Some(cccd)) => {
+                    let cccd = crate::domain::values::national_id(&cccd)
+                        .map_err(|code| AppError::field("national_id", code))?;
+                    Some(
+                        crate::models::workers::find_id_by_national_id(connection, &cccd)?
+                            .ok_or_else(|| AppError::field("national_id", "unknown_worker"))?,
+                    )
+                }
+                (None, None) => None,
+            };
             referrals::create(
                 connection,
                 &index,
@@ -171,6 +187,7 @@ pub(super) async fn refer(
                     worker_id,
                     status: Some("referred".to_owned()),
                     note,
+                    override_reason,
                 },
                 lang,
             )
