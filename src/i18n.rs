@@ -101,6 +101,10 @@ pub fn field_message(code: &str, lang: Lang, params: &[(&'static str, String)]) 
             "Ngày không hợp lệ: dùng dạng YYYY-MM-DD.",
             "Not a date: use YYYY-MM-DD.",
         ),
+        "identity_mismatch" => (
+            "Số CCCD và ngày sinh không khớp với hồ sơ đã đăng ký. Kiểm tra lại, hoặc liên hệ trung tâm dịch vụ việc làm.",
+            "The CCCD number and the birth date do not match the registered record. Check them, or contact the employment service centre.",
+        ),
         "override_reason_required" => (
             "Người này không nằm trong {depth} người được xếp hạng cao nhất cho vị trí này: ghi lý do giới thiệu.",
             "This person is not among the {depth} best-ranked candidates for this vacancy: give the reason for referring them.",

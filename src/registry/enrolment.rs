@@ -2,8 +2,9 @@
 //! registered as a worker, and an `applied` enrolment is filed for staff to confirm.
 //!
 //! The public may not read or create workers, so the application acts for the service (like
-//! an officer taking a paper form): an existing person is linked without changing or
-//! revealing their record, and a new one is registered with the registry's own validation.
+//! an officer taking a paper form): an existing person — the CCCD and the birth date agreeing
+//! with their record — is linked without changing or revealing it, and a new one is registered
+//! with the registry's own validation.
 
 use super::courses::{self, CourseView, EnrollmentInput};
 use super::workers::{self, WorkerInput};
@@ -65,7 +66,22 @@ pub fn apply(
     let service = Principal::operator();
     let (worker_id, created) =
         match models::workers::find_id_by_national_id(connection, &national_id)? {
-            Some(existing) => (existing, false),
+            // A CCCD alone is no proof of being its holder: the birth date must agree too.
+            Some(existing) => {
+                let born = application
+                    .birth_date
+                    .as_deref()
+                    .ok_or_else(|| AppError::field("birth_date", "required"))
+                    .and_then(|raw| {
+                        values::date(raw).map_err(|code| AppError::field("birth_date", code))
+                    })?;
+                let registered =
+                    models::workers::find(connection, &existing)?.map(|worker| worker.birth_date);
+                if registered != Some(born) {
+                    return Err(AppError::field("national_id", "identity_mismatch"));
+                }
+                (existing, false)
+            }
             None => {
                 let input = WorkerInput {
                     full_name: application.full_name,

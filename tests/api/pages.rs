@@ -645,11 +645,27 @@ fn a_trainee_applies_once_and_sees_the_enrolment() -> TestResult {
         assert_eq!(again.status, 422, "{backend}");
         assert!(again.html.contains("đã đăng ký khóa học này rồi"));
 
-        // A visitor typing a CCCD already registered is linked, not registered twice.
+        // A visitor typing a CCCD already registered is linked, not registered twice — only
+        // when the birth date agrees with the record.
         let mut visitor = Visitor::new(&app)?;
         visitor.get(&format!("/courses/{course_id}/enrol"))?;
+        let mut someone_else = application;
+        someone_else[2] = ("birth_date", "1990-01-01");
+        let mismatch = visitor.post(&format!("/courses/{course_id}/enrol"), &someone_else)?;
+        assert_eq!(mismatch.status, 422, "{backend}");
+        assert_eq!(
+            error_beside(&mismatch.html, "national_id").as_deref(),
+            Some(
+                "Số CCCD và ngày sinh không khớp với hồ sơ đã đăng ký. Kiểm tra lại, hoặc liên hệ trung tâm dịch vụ việc làm."
+            ),
+            "{backend}"
+        );
         let duplicate = visitor.post(&format!("/courses/{course_id}/enrol"), &application)?;
         assert_eq!(duplicate.status, 422, "{backend}");
+        assert!(
+            duplicate.html.contains("đã đăng ký khóa học này rồi"),
+            "{backend}: linked to the one registered, who has applied already"
+        );
         let workers = app.get("/api/v1/workers", Some(&staff_token))?;
         assert_eq!(workers.body["total"], 1, "{backend}");
 
