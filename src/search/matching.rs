@@ -255,7 +255,6 @@ pub fn score(
     (components, reasons)
 }
 
-/// One sentence for staff.
 /// The explanation an employer may read: how the person fits the work, without what the
 /// programme knows of them (household, ethnicity, disability) or of their other referrals.
 pub fn explain_for_employer(reasons: &Reasons, lang: Lang) -> String {
@@ -271,6 +270,7 @@ pub fn explain_for_employer(reasons: &Reasons, lang: Lang) -> String {
     )
 }
 
+/// One sentence for staff.
 pub fn explain(reasons: &Reasons, lang: Lang) -> String {
     let vi = lang == Lang::Vi;
     let mut parts: Vec<String> = Vec::new();
