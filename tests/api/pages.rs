@@ -103,6 +103,26 @@ impl<'a> Visitor<'a> {
     }
 }
 
+/// A cooperative's open tea-picking vacancy in Tô Hiệu, for workers of some ages or any.
+fn tea_picking_vacancy(
+    app: &TestApp,
+    staff_token: &str,
+    ages: Option<(i64, i64)>,
+) -> Result<String, Box<dyn std::error::Error>> {
+    let employer = app.post(
+        "/api/v1/employers",
+        Some(staff_token),
+        &serde_json::json!({"name": "HTX Chè Tà Xùa", "tax_code": "5500111222", "kind": "cooperative", "contact_name": "Mùa A Chư"}),
+    )?;
+    let mut vacancy = serde_json::json!({"employer_id": employer.body["id"], "title": "Công nhân hái chè", "occupation_code": "6112", "positions": 3, "commune_code": "03646", "status": "open"});
+    if let Some((from, to)) = ages {
+        vacancy["min_age"] = from.into();
+        vacancy["max_age"] = to.into();
+    }
+    let vacancy = app.post("/api/v1/vacancies", Some(staff_token), &vacancy)?;
+    Ok(vacancy.body["id"].as_str().ok_or("vacancy")?.to_owned())
+}
+
 /// The text of the error shown beside `field`.
 fn error_beside(html: &str, field: &str) -> Option<String> {
     let marker = format!("id=\"{field}-error\">");
@@ -207,18 +227,7 @@ fn sessions_are_httponly_cookies_and_every_form_needs_its_csrf_token() -> TestRe
         );
 
         // A referral posted without the token is refused and nothing is written.
-        let employer = app.post(
-            "/api/v1/employers",
-            Some(&staff_token),
-            &serde_json::json!({"name": "HTX Chè Tà Xùa", "tax_code": "5500111222", "kind": "cooperative", "contact_name": "Mùa A Chư"}),
-        )?;
-        let employer_id = employer.body["id"].as_str().ok_or("employer")?;
-        let vacancy = app.post(
-            "/api/v1/vacancies",
-            Some(&staff_token),
-            &serde_json::json!({"employer_id": employer_id, "title": "Công nhân hái chè", "occupation_code": "6112", "positions": 3, "commune_code": "03646", "status": "open"}),
-        )?;
-        let vacancy_id = vacancy.body["id"].as_str().ok_or("vacancy")?;
+        let vacancy_id = &tea_picking_vacancy(&app, &staff_token, None)?;
         let worker = app.post(
             "/api/v1/workers",
             Some(&staff_token),
@@ -931,18 +940,7 @@ fn staff_refer_someone_off_the_ranked_list_only_with_the_reason() -> TestResult 
         let backend = db.backend_name();
         let app = crate::helpers::spawn_app(db)?;
         let staff_token = app.sign_in_as("canbo@example.vn", "staff", Link::None)?;
-        let employer = app.post(
-            "/api/v1/employers",
-            Some(&staff_token),
-            &serde_json::json!({"name": "HTX Chè Tà Xùa", "tax_code": "5500111222", "kind": "cooperative", "contact_name": "Mùa A Chư"}),
-        )?;
-        let employer_id = employer.body["id"].as_str().ok_or("employer")?;
-        let vacancy = app.post(
-            "/api/v1/vacancies",
-            Some(&staff_token),
-            &serde_json::json!({"employer_id": employer_id, "title": "Công nhân hái chè", "occupation_code": "6112", "positions": 3, "commune_code": "03646", "min_age": 18, "max_age": 40, "status": "open"}),
-        )?;
-        let vacancy_id = vacancy.body["id"].as_str().ok_or("vacancy")?;
+        let vacancy_id = &tea_picking_vacancy(&app, &staff_token, Some((18, 40)))?;
         // Fifty-six: past the vacancy's ages, so not among the ranked candidates.
         let mut body = worker_body("014170000888", "03646");
         body["full_name"] = "Hà Văn Thắm".into();

@@ -34,7 +34,8 @@ fn employer_and_vacancy(
             "commune_code": "03649",
             "address": "Tổ 3",
             "contact_name": "Nguyễn Thị Hoa",
-            "contact_phone": "0987654321"
+            "contact_phone": "0987654321",
+            "contact_email": "tuyendung@maysonla.vn"
         }),
     )?;
     let employer_id = employer.body["id"].as_str().ok_or("employer")?.to_owned();
@@ -430,33 +431,7 @@ fn the_ranking_is_kept_with_a_referral_and_an_employer_never_reads_the_prioritie
         let backend = db.backend_name();
         let app = spawn_app(db)?;
         let staff = app.sign_in_as("canbo@example.vn", "staff", Link::None)?;
-        let employer = app.post(
-            "/api/v1/employers",
-            Some(&staff),
-            &serde_json::json!({
-                "name": "Công ty May Sơn La",
-                "tax_code": "5500777666",
-                "kind": "company",
-                "commune_code": "03649",
-                "contact_name": "Nguyễn Thị Hoa",
-                "contact_email": "tuyendung@maysonla.vn"
-            }),
-        )?;
-        let employer_id = employer.body["id"].as_str().ok_or("employer")?.to_owned();
-        let vacancy = app.post(
-            "/api/v1/vacancies",
-            Some(&staff),
-            &serde_json::json!({
-                "employer_id": employer_id,
-                "title": "Công nhân may công nghiệp",
-                "occupation_code": "8153",
-                "positions": 2,
-                "commune_code": "03649",
-                "min_age": 18,
-                "max_age": 45
-            }),
-        )?;
-        let vacancy = vacancy.body["id"].as_str().ok_or("vacancy")?.to_owned();
+        let (employer_id, vacancy) = employer_and_vacancy(&app, &staff, 2)?;
         let household = app.post(
             "/api/v1/households",
             Some(&staff),
