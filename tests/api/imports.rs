@@ -438,6 +438,24 @@ fn the_command_writes_the_rejected_rows_with_their_reasons_and_reads_csv_and_uni
         (Some(2), Some(0)),
         "{report}"
     );
+
+    // Once more as UTF-8 without a BOM, `;`-separated, names decomposed: still the same people.
+    let plain_path = folder.path().join("lao-dong-khong-bom.csv");
+    let plain: String = String::from_utf8(csv[3..].to_vec())?
+        .replace(',', ";")
+        .nfd()
+        .collect();
+    std::fs::write(&plain_path, plain)?;
+    let plain = ketnoi(&db)
+        .args(["import", "workers", "--json"])
+        .arg(&plain_path)
+        .output()?;
+    let report: serde_json::Value = serde_json::from_slice(&plain.stdout)?;
+    assert_eq!(
+        (report["unchanged"].as_u64(), report["created"].as_u64()),
+        (Some(2), Some(0)),
+        "{report}"
+    );
     Ok(())
 }
 
