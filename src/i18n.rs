@@ -1,4 +1,8 @@
-//! Vietnamese first, English on request: the language of a request and the texts of errors.
+//! Vietnamese first, English on request: the language of a request, the texts of errors, the
+//! words of pages and files ([`texts`]) and how numbers, money and dates are written ([`format`]).
+
+pub mod format;
+pub mod texts;
 
 use actix_web::HttpRequest;
 use actix_web::http::header::ACCEPT_LANGUAGE;

@@ -76,7 +76,7 @@ impl Choice {
     /// The code `written` names, if any.
     pub fn read(&self, written: &str) -> Option<&'static str> {
         use crate::i18n::Lang;
-        use crate::routes::html::Tr;
+        use crate::i18n::texts::Tr;
         let key = header_key(written);
         let labels = |code: &&&str| {
             [Lang::Vi, Lang::En]

@@ -182,7 +182,7 @@ fn cell(column: &Column, value: Option<&serde_json::Value>, codes: &Codes, lang:
             .to_owned(),
         ),
         (Value::Choice(choice), Json::String(code)) => Out::Text(
-            crate::routes::html::Tr { lang }
+            crate::i18n::texts::Tr { lang }
                 .of(choice.prefix, code)
                 .to_owned(),
         ),

@@ -551,7 +551,7 @@ fn sheet_message(
     };
     match column.map(|column| column.value) {
         Some(Value::Choice(choice)) if code == "invalid_choice" => {
-            let tr = crate::routes::html::Tr { lang };
+            let tr = crate::i18n::texts::Tr { lang };
             let labels: Vec<&str> = choice
                 .codes
                 .iter()

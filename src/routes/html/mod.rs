@@ -8,12 +8,11 @@
 pub mod admin;
 pub mod auth;
 pub mod employer;
-pub mod format;
 pub mod forms;
 pub mod imports;
 pub mod public;
 pub mod staff;
-pub mod texts;
+pub use crate::i18n::{format, texts};
 
 use std::future::Future;
 use std::pin::Pin;

@@ -1,5 +1,6 @@
-//! The pages' words in Vietnamese and English, and the formatting helpers templates call.
-//! A key missing from the table shows as itself (and a test checks that none is missing).
+//! The words pages, exports and import reasons show, in Vietnamese and English, and the formatting
+//! helpers templates call. A key missing from the table shows as itself (a test checks that none
+//! the pages use is missing).
 
 use chrono::NaiveDate;
 
