@@ -24,6 +24,9 @@ pub enum Value {
     Digits(usize),
     /// One value of a fixed list, by its code or by name.
     Choice(&'static Choice),
+    /// Indicators of the poverty standard, separated by `,` or `;`, each by its key or by its
+    /// name in either language (`Bảo hiểm y tế`, `Health insurance`).
+    Indicators,
 }
 
 /// A value out of a fixed list, read as its stored code, as its label in either language as the
@@ -229,7 +232,7 @@ pub const HOUSEHOLDS: &[Column] = &[
     ),
     column(
         "deprivations",
-        Value::List,
+        Value::Indicators,
         ["Chỉ số thiếu hụt", "Deprivations"],
         &["chi so thieu hut", "thieu hut", "deprivations"],
     ),

@@ -1,7 +1,7 @@
 //! Exports of each registry as .xlsx or .csv under the headers an import reads, with values
 //! written the way an import reads them back (communes and ethnic groups by code, dates
-//! dd/mm/yyyy, yes/no in words, fixed lists by their labels, lists comma-separated): export →
-//! import changes nothing.
+//! dd/mm/yyyy, yes/no in words, fixed lists and poverty indicators by their names, lists
+//! comma-separated): export → import changes nothing.
 //!
 //! Records are read through the registry, so an export shows only what the caller may see
 //! and reading a person's record is audited as any other read.
@@ -15,7 +15,7 @@ use super::Kind;
 use super::columns::{Column, Value};
 use crate::accounts::Principal;
 use crate::db::DbConn;
-use crate::db::schema::{courses, employers, households, vacancies, workers};
+use crate::db::schema::{courses, employers, households, poverty_indicators, vacancies, workers};
 use crate::error::AppError;
 use crate::i18n::Lang;
 
@@ -127,6 +127,8 @@ pub fn export(
 struct Codes {
     households: HashMap<String, String>,
     employers: HashMap<String, String>,
+    /// Poverty indicator key → its name in Vietnamese and in English.
+    indicators: HashMap<String, [String; 2]>,
 }
 
 impl Codes {
@@ -137,6 +139,18 @@ impl Codes {
                 .select((households::id, households::code))
                 .load::<(String, String)>(connection)?
                 .into_iter()
+                .collect();
+        }
+        if kind == Kind::Households {
+            codes.indicators = poverty_indicators::table
+                .select((
+                    poverty_indicators::key,
+                    poverty_indicators::name_vi,
+                    poverty_indicators::name_en,
+                ))
+                .load::<(String, String, String)>(connection)?
+                .into_iter()
+                .map(|(key, vi, en)| (key, [vi, en]))
                 .collect();
         }
         if kind == Kind::Vacancies {
@@ -185,6 +199,19 @@ fn cell(column: &Column, value: Option<&serde_json::Value>, codes: &Codes, lang:
             crate::i18n::texts::Tr { lang }
                 .of(choice.prefix, code)
                 .to_owned(),
+        ),
+        (Value::Indicators, Json::Array(items)) => Out::Text(
+            items
+                .iter()
+                .filter_map(|item| item.as_str())
+                .map(|key| {
+                    codes
+                        .indicators
+                        .get(key)
+                        .map_or(key, |names| names[usize::from(lang == Lang::En)].as_str())
+                })
+                .collect::<Vec<_>>()
+                .join(", "),
         ),
         (Value::List, Json::Array(items)) => Out::Text(
             items

@@ -27,8 +27,8 @@ use self::sheet::{Cell, Row};
 use crate::accounts::{self, Principal};
 use crate::db::DbConn;
 use crate::db::schema::{
-    admin_unit_successors, admin_units, courses, employers, ethnic_groups, households, vacancies,
-    workers,
+    admin_unit_successors, admin_units, courses, employers, ethnic_groups, households,
+    poverty_indicators, vacancies, workers,
 };
 use crate::domain::text;
 use crate::error::AppError;
@@ -606,6 +606,8 @@ struct Lookups {
     communes_folded: HashMap<String, Option<String>>,
     /// Folded name or alias → ethnicity code.
     ethnicities: HashMap<String, String>,
+    /// Folded key or name of a poverty indicator (either language) → its key.
+    indicators: HashMap<String, String>,
 }
 
 impl Lookups {
@@ -673,10 +675,24 @@ impl Lookups {
             }
             ethnicities.insert(columns::header_key(&name), code);
         }
+        let mut indicators = HashMap::new();
+        let named: Vec<(String, String, String)> = poverty_indicators::table
+            .select((
+                poverty_indicators::key,
+                poverty_indicators::name_vi,
+                poverty_indicators::name_en,
+            ))
+            .load(connection)?;
+        for (key, vi, en) in named {
+            for name in [&key, &vi, &en] {
+                indicators.insert(columns::header_key(name), key.clone());
+            }
+        }
         Ok(Lookups {
             communes,
             communes_folded,
             ethnicities,
+            indicators,
         })
     }
 }
@@ -769,6 +785,21 @@ fn convert(
                 .filter(|item| !item.is_empty())
                 .map(|item| serde_json::Value::from(item.to_owned()))
                 .collect::<Vec<_>>()
+                .into()),
+            // A name it does not know goes on as written, for the registry to refuse.
+            Value::Indicators => Ok(shown
+                .split([',', ';'])
+                .map(str::trim)
+                .filter(|item| !item.is_empty())
+                .map(|item| {
+                    lookups
+                        .indicators
+                        .get(&columns::header_key(item))
+                        .map_or(item, String::as_str)
+                        .to_owned()
+                        .into()
+                })
+                .collect::<Vec<serde_json::Value>>()
                 .into()),
             Value::Household => household_id(connection, &shown)?
                 .map(Into::into)

@@ -6,7 +6,7 @@ use std::process::Command;
 
 use diesel::prelude::*;
 use ketnoi::accounts::Principal;
-use ketnoi::db::schema::{households, workers};
+use ketnoi::db::schema::{household_deprivations, households, workers};
 use ketnoi::i18n::Lang;
 use ketnoi::import::{self, ImportReport, Kind, Mode, Options};
 use rust_xlsxwriter::{Format, Workbook};
@@ -126,7 +126,10 @@ fn household_rows() -> Vec<Vec<X>> {
             s("Xã Chiềng Ơn"),
             X::N(7.0),
             X::N(900_000.0),
-            s("nutrition;sanitation;telecom;child_schooling"),
+            // Indicators by name, as the review's forms write them, one typed in lower case.
+            s(
+                "Dinh dưỡng; Nhà tiêu hợp vệ sinh; sử dụng dịch vụ viễn thông; Tình trạng đi học của trẻ em",
+            ),
         ],
         vec![
             X::N(3.0),
@@ -187,6 +190,17 @@ fn a_household_list_with_a_title_block_imports_and_a_second_import_changes_nothi
             "{backend}: the ward in force goes by that name"
         );
         assert_eq!(stored[1].3, "poor");
+        let mut indicators: Vec<String> = household_deprivations::table
+            .inner_join(households::table)
+            .filter(households::code.eq("SL-002"))
+            .select(household_deprivations::indicator_key)
+            .load(&mut connection)?;
+        indicators.sort();
+        assert_eq!(
+            indicators,
+            ["child_schooling", "nutrition", "sanitation", "telecom"],
+            "{backend}: indicators by name"
+        );
 
         let second = run(&db, &path, &options(Kind::Households, Mode::AllOrNothing))?;
         assert_eq!(
