@@ -335,7 +335,7 @@ pub fn create(
         index,
         weights,
         principal,
-        &vacancy_id,
+        &probe,
         SHORTLIST_DEPTH,
         lang,
     )?;

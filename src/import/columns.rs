@@ -1,6 +1,8 @@
 //! The columns of each kind of list, under the headers communes write: Vietnamese or English,
 //! matched without accents, case, punctuation or extra spaces.
 
+use std::collections::HashMap;
+
 use crate::domain::text;
 
 /// How a cell becomes a field of the registry's input.
@@ -76,34 +78,41 @@ const COURSE_LEVEL: Choice = Choice {
 };
 
 impl Choice {
-    /// The code `written` names, if any.
-    pub fn read(&self, written: &str) -> Option<&'static str> {
+    /// Every way of writing a value, folded (see [`header_key`]) → its code: the short forms,
+    /// the labels in both languages, the codes (a code wins over a label written the same).
+    pub fn spellings(&self) -> HashMap<String, &'static str> {
         use crate::i18n::Lang;
         use crate::i18n::texts::Tr;
-        let key = header_key(written);
-        let labels = |code: &&&str| {
-            [Lang::Vi, Lang::En]
-                .into_iter()
-                .any(|lang| header_key(Tr { lang }.of(self.prefix, code)) == key)
-        };
-        self.codes
+        let mut spellings: HashMap<String, &'static str> = self
+            .aliases
             .iter()
-            .find(|code| header_key(code) == key)
-            .or_else(|| self.codes.iter().find(labels))
-            .copied()
-            .or_else(|| {
-                self.aliases
-                    .iter()
-                    .find(|(alias, _)| *alias == key)
-                    .map(|(_, code)| *code)
-            })
-            .or_else(|| {
-                if self.grades {
-                    finished_grade(&key)
-                } else {
-                    None
-                }
-            })
+            .map(|(alias, code)| ((*alias).to_owned(), *code))
+            .collect();
+        for code in self.codes {
+            for lang in [Lang::Vi, Lang::En] {
+                spellings.insert(header_key(Tr { lang }.of(self.prefix, code)), code);
+            }
+        }
+        for code in self.codes {
+            spellings.insert(header_key(code), code);
+        }
+        spellings
+    }
+
+    /// The code `written` names, given this choice's [`Choice::spellings`].
+    pub fn read(
+        &self,
+        spellings: &HashMap<String, &'static str>,
+        written: &str,
+    ) -> Option<&'static str> {
+        let key = header_key(written);
+        spellings.get(&key).copied().or_else(|| {
+            if self.grades {
+                finished_grade(&key)
+            } else {
+                None
+            }
+        })
     }
 }
 
@@ -605,6 +614,9 @@ mod tests {
     #[test]
     fn levels_read_as_code_label_short_form_or_grade() {
         use unicode_normalization::UnicodeNormalization;
+        let education = EDUCATION.spellings();
+        let levels = COURSE_LEVEL.spellings();
+        let availability = AVAILABILITY.spellings();
         let decomposed: String = "Trung học cơ sở".nfd().collect();
         for written in [
             "lower_secondary",
@@ -616,23 +628,29 @@ mod tests {
             "Cấp 2",
         ] {
             assert_eq!(
-                EDUCATION.read(written),
+                EDUCATION.read(&education, written),
                 Some("lower_secondary"),
                 "{written}"
             );
         }
-        assert_eq!(EDUCATION.read("12/12"), Some("upper_secondary"));
-        assert_eq!(EDUCATION.read("7/12"), Some("primary"));
-        assert_eq!(EDUCATION.read("Cao đẳng"), Some("college"));
-        assert_eq!(EDUCATION.read("Thạc sĩ"), None);
-        assert_eq!(EDUCATION.read("13/12"), None);
-        assert_eq!(COURSE_LEVEL.read("Dưới 3 tháng"), Some("under_3_months"));
+        assert_eq!(EDUCATION.read(&education, "12/12"), Some("upper_secondary"));
+        assert_eq!(EDUCATION.read(&education, "7/12"), Some("primary"));
+        assert_eq!(EDUCATION.read(&education, "Cao đẳng"), Some("college"));
+        assert_eq!(EDUCATION.read(&education, "Thạc sĩ"), None);
+        assert_eq!(EDUCATION.read(&education, "13/12"), None);
         assert_eq!(
-            COURSE_LEVEL.read("9/12"),
+            COURSE_LEVEL.read(&levels, "Dưới 3 tháng"),
+            Some("under_3_months")
+        );
+        assert_eq!(
+            COURSE_LEVEL.read(&levels, "9/12"),
             None,
             "grades are read for schooling only"
         );
-        assert_eq!(AVAILABILITY.read("seeking"), Some("seeking"));
-        assert_eq!(AVAILABILITY.read("Đang tìm việc"), Some("seeking"));
+        assert_eq!(AVAILABILITY.read(&availability, "seeking"), Some("seeking"));
+        assert_eq!(
+            AVAILABILITY.read(&availability, "Đang tìm việc"),
+            Some("seeking")
+        );
     }
 }

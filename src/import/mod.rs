@@ -22,7 +22,7 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 use serde::Serialize;
 
-use self::columns::{Column, Value};
+use self::columns::{Choice, Column, Value};
 use self::sheet::{Cell, Row};
 use crate::accounts::{self, Principal};
 use crate::db::DbConn;
@@ -608,6 +608,8 @@ struct Lookups {
     ethnicities: HashMap<String, String>,
     /// Folded key or name of a poverty indicator (either language) → its key.
     indicators: HashMap<String, String>,
+    /// Each fixed list's spellings, by its labels' prefix, made when first needed.
+    choices: HashMap<&'static str, HashMap<String, &'static str>>,
 }
 
 impl Lookups {
@@ -693,11 +695,21 @@ impl Lookups {
             communes_folded,
             ethnicities,
             indicators,
+            choices: HashMap::new(),
         })
     }
 }
 
 impl Lookups {
+    /// The code of a fixed list's value as written.
+    fn choice(&mut self, choice: &'static Choice, written: &str) -> Option<&'static str> {
+        let spellings = self
+            .choices
+            .entry(choice.prefix)
+            .or_insert_with(|| choice.spellings());
+        choice.read(spellings, written)
+    }
+
     /// A commune's code from its name: exactly as written first, then without accents when
     /// only one commune goes by that.
     fn commune(&self, name: &str) -> Option<String> {
@@ -709,6 +721,13 @@ impl Lookups {
                 .flatten()
         })
     }
+}
+
+/// The items of a list cell: separated by `,` or `;`, blanks left out.
+fn items(cell: &str) -> impl Iterator<Item = &str> {
+    cell.split([',', ';'])
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
 }
 
 /// `Xã Chiềng Xôm` and `chiềng  xôm` alike: lower case, NFC, without the unit's prefix.
@@ -761,8 +780,8 @@ fn convert(
                 .ok_or_else(|| fail("invalid_date")),
             Value::Gender => Ok(gender(&shown).into()),
             // A value it cannot name goes on as written, for the registry to refuse by field.
-            Value::Choice(choice) => Ok(choice
-                .read(&shown)
+            Value::Choice(choice) => Ok(lookups
+                .choice(choice, &shown)
                 .map_or(shown.clone(), str::to_owned)
                 .into()),
             Value::Ethnicity => Ok(match integer(&cell) {
@@ -779,18 +798,12 @@ fn convert(
                 None => lookups.commune(&shown).unwrap_or(shown.clone()),
             }
             .into()),
-            Value::List => Ok(shown
-                .split([',', ';'])
-                .map(str::trim)
-                .filter(|item| !item.is_empty())
+            Value::List => Ok(items(&shown)
                 .map(|item| serde_json::Value::from(item.to_owned()))
                 .collect::<Vec<_>>()
                 .into()),
             // A name it does not know goes on as written, for the registry to refuse.
-            Value::Indicators => Ok(shown
-                .split([',', ';'])
-                .map(str::trim)
-                .filter(|item| !item.is_empty())
+            Value::Indicators => Ok(items(&shown)
                 .map(|item| {
                     lookups
                         .indicators

@@ -633,9 +633,15 @@ pub fn vacancy_matches(
     let mut checks = Checks::default();
     let limit = parse_limit(params.limit, SHORTLIST_DEPTH as i64, &mut checks);
     checks.finish()?;
-    let items = ranked_workers(
-        connection, index, weights, principal, vacancy_id, limit, lang,
-    )?;
+    let (facts, text) = vacancy_probe_parts(connection, index.reference(), vacancy_id)?;
+    let referred = referred_to_vacancy(connection, vacancy_id)?;
+    let probe = VacancyProbe {
+        facts,
+        text: &text,
+        referred: &referred,
+        today: accounts::now().date(),
+    };
+    let items = ranked_workers(connection, index, weights, principal, &probe, limit, lang)?;
     let ids: Vec<String> = items.iter().map(|item| item.worker_id.clone()).collect();
     audit_reads(connection, principal, &ids, MATCH_VIEW_FIELDS)?;
     Ok(VacancyMatches {
@@ -645,27 +651,19 @@ pub fn vacancy_matches(
     })
 }
 
-/// The best `limit` workers for a vacancy as the principal sees them (an officer with an area:
-/// its workers only), not yet referred to it. Reads no record for the audit log: callers that
-/// show the list record that.
+/// The best `limit` workers for a vacancy (its `probe`) as the principal sees them (an officer
+/// with an area: its workers only), not yet referred to it. Reads no record for the audit log:
+/// callers that show the list record that.
 pub fn ranked_workers(
     connection: &mut DbConn,
     index: &SearchIndex,
     weights: &Weights,
     principal: &Principal,
-    vacancy_id: &str,
+    probe: &VacancyProbe<'_>,
     limit: usize,
     lang: Lang,
 ) -> Result<Vec<WorkerMatch>, AppError> {
     let scope = staff_scope(principal)?;
-    let (facts, text) = vacancy_probe_parts(connection, index.reference(), vacancy_id)?;
-    let referred = referred_to_vacancy(connection, vacancy_id)?;
-    let probe = VacancyProbe {
-        facts,
-        text: &text,
-        referred: &referred,
-        today: accounts::now().date(),
-    };
     // An officer with an area sees only its workers: rank more, keep those.
     let area = match scope {
         Scope::Area => principal.area_units.clone(),
@@ -673,7 +671,7 @@ pub fn ranked_workers(
     };
     let wanted = if area.is_some() { limit * 5 } else { limit };
     let ranked =
-        matching::workers_for_vacancy(&index.searcher(), index.fields(), weights, &probe, wanted)?;
+        matching::workers_for_vacancy(&index.searcher(), index.fields(), weights, probe, wanted)?;
     Ok(worker_matches(
         connection,
         ranked,

@@ -148,6 +148,15 @@ fn in_scope(
     })
 }
 
+/// The worker a CCCD typed on a form names: checked as a CCCD, then looked up; an error on
+/// `national_id` when it is not one or no one holds it. Reading the record stays the caller's.
+pub fn id_by_national_id(connection: &mut DbConn, typed: &str) -> Result<String, AppError> {
+    let national_id = crate::domain::values::national_id(typed)
+        .map_err(|code| AppError::field("national_id", code))?;
+    rows::find_id_by_national_id(connection, &national_id)?
+        .ok_or_else(|| AppError::field("national_id", "unknown_worker"))
+}
+
 /// One worker in the caller's view; the read is audited.
 pub fn read(
     connection: &mut DbConn,

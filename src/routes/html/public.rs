@@ -252,13 +252,8 @@ async fn staff_enrol(
     let outcome = visit
         .blocking(&state, move |connection| {
             let attempt = (|| {
-                let national_id = crate::domain::values::national_id(&national_id)
-                    .map_err(|code| crate::error::AppError::field("national_id", code))?;
                 let worker_id =
-                    crate::models::workers::find_id_by_national_id(connection, &national_id)?
-                        .ok_or_else(|| {
-                            crate::error::AppError::field("national_id", "unknown_worker")
-                        })?;
+                    crate::registry::workers::id_by_national_id(connection, &national_id)?;
                 connection.transaction(|connection| {
                     courses::enrol(
                         connection,

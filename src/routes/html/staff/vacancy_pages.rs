@@ -9,8 +9,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::connections::{pipeline, referrals};
-use crate::error::AppError;
-use crate::registry::{employers, vacancies};
+use crate::registry::{self, employers, vacancies};
 use crate::routes::html::format;
 use crate::routes::html::forms::Posted;
 use crate::routes::html::{Chrome, PageError, Visit};
@@ -168,12 +167,7 @@ pub(super) async fn refer(
             let worker_id = match (worker_id, national_id) {
                 (Some(id), _) => Some(id),
                 (None, Some(cccd)) => {
-                    let cccd = crate::domain::values::national_id(&cccd)
-                        .map_err(|code| AppError::field("national_id", code))?;
-                    Some(
-                        crate::models::workers::find_id_by_national_id(connection, &cccd)?
-                            .ok_or_else(|| AppError::field("national_id", "unknown_worker"))?,
-                    )
+                    Some(registry::workers::id_by_national_id(connection, &cccd)?)
                 }
                 (None, None) => None,
             };
