@@ -1,8 +1,6 @@
 //! Accounts: creating logins, signing in with throttling, and bearer tokens.
 
-use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock};
-use std::time::{Duration, Instant};
+use std::sync::OnceLock;
 
 use chrono::{NaiveDateTime, TimeDelta, Utc};
 use diesel::prelude::*;
@@ -118,7 +116,7 @@ pub fn create_user(connection: &mut DbConn, request: CreateUser) -> Result<User,
         return Err(AccountError::AreaForNonStaff);
     }
     let password_hash = hash_password(&request.password)?;
-    connection.transaction(|connection| {
+    connection.write_transaction(|connection| {
         if let Some(employer_id) = &request.employer_id {
             let known: i64 = employers::table
                 .filter(employers::id.eq(employer_id))
@@ -214,101 +212,57 @@ pub fn check_password(user: Option<&User>, password: &str) -> bool {
     }
 }
 
-/// Failed sign-ins per account and per client address: after [`LoginThrottle::MAX_FAILURES`]
-/// in the window, further attempts are refused until the oldest failure leaves it. Held in
-/// memory: each application server throttles on its own.
-pub struct LoginThrottle {
-    failures: Mutex<HashMap<String, Vec<Instant>>>,
-    window: Duration,
+/// What a sign-in came to.
+pub enum SignIn {
+    Issued {
+        token: String,
+        expires_at: NaiveDateTime,
+        role: Role,
+    },
+    /// Wrong e-mail or password (which, the answer does not say).
+    Refused,
+    /// Too many failures: try again after this long.
+    Throttled { retry_after_seconds: u64 },
 }
 
-impl Default for LoginThrottle {
-    fn default() -> Self {
-        LoginThrottle {
-            failures: Mutex::new(HashMap::new()),
-            window: Duration::from_secs(15 * 60),
-        }
-    }
-}
-
-impl LoginThrottle {
-    pub const MAX_FAILURES: usize = 5;
-
-    fn keys(email: &str, address: &str) -> [String; 2] {
-        [format!("account:{email}"), format!("address:{address}")]
-    }
-
-    /// Seconds to wait before another attempt, if either key is locked.
-    pub fn retry_after(&self, email: &str, address: &str) -> Option<u64> {
-        let now = Instant::now();
-        let mut failures = self
-            .failures
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let mut wait = None;
-        for key in Self::keys(email, address) {
-            if let Some(times) = failures.get_mut(&key) {
-                times.retain(|time| now.duration_since(*time) < self.window);
-                if times.len() >= Self::MAX_FAILURES {
-                    let oldest = times.first().copied().unwrap_or(now);
-                    let seconds = self
-                        .window
-                        .saturating_sub(now.duration_since(oldest))
-                        .as_secs()
-                        .max(1);
-                    wait = Some(wait.map_or(seconds, |other: u64| other.max(seconds)));
-                }
-            }
-        }
-        wait
-    }
-
-    pub fn record_failure(&self, email: &str, address: &str) {
-        let now = Instant::now();
-        let mut failures = self
-            .failures
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        // Forget failures that left the window, so the map does not grow without bound.
-        failures.retain(|_, times| {
-            times.retain(|time| now.duration_since(*time) < self.window);
-            !times.is_empty()
+/// Signs in with an e-mail as typed and a password, from `address`: throttled (see
+/// [`crate::throttle::sign_in`]), the failure counted and the success recorded in the database.
+pub fn sign_in(
+    connection: &mut DbConn,
+    email: &str,
+    password: &str,
+    address: &str,
+) -> QueryResult<SignIn> {
+    use crate::throttle::sign_in as throttle;
+    let email = normalize_email(email).unwrap_or_else(|| email.trim().to_lowercase());
+    let at = now();
+    if let Some(retry_after_seconds) = throttle::retry_after(connection, &email, address, at)? {
+        return Ok(SignIn::Throttled {
+            retry_after_seconds,
         });
-        for key in Self::keys(email, address) {
-            failures.entry(key).or_default().push(now);
-        }
     }
-
-    pub fn record_success(&self, email: &str) {
-        let mut failures = self
-            .failures
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        failures.remove(&format!("account:{email}"));
+    let user = users::find_by_email(connection, &email)?;
+    let role = user.as_ref().and_then(|user| Role::parse(&user.role));
+    match (check_password(user.as_ref(), password), user, role) {
+        (true, Some(user), Some(role)) => {
+            throttle::record_success(connection, &email, address, at)?;
+            let (token, expires_at) = issue_token(connection, &user.id)?;
+            Ok(SignIn::Issued {
+                token,
+                expires_at,
+                role,
+            })
+        }
+        _ => {
+            throttle::record_failure(connection, &email, address, at)?;
+            Ok(SignIn::Refused)
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn throttles_an_account_after_five_failures() {
-        let throttle = LoginThrottle::default();
-        for _ in 0..LoginThrottle::MAX_FAILURES {
-            assert_eq!(throttle.retry_after("a@example.vn", "10.0.0.1"), None);
-            throttle.record_failure("a@example.vn", "10.0.0.1");
-        }
-        assert!(
-            throttle.retry_after("a@example.vn", "10.0.0.9").is_some(),
-            "the account is locked from anywhere"
-        );
-        assert!(
-            throttle.retry_after("b@example.vn", "10.0.0.1").is_some(),
-            "the address is locked for any account"
-        );
-        assert_eq!(throttle.retry_after("b@example.vn", "10.0.0.2"), None);
-    }
 
     #[test]
     fn normalizes_e_mail_addresses() {

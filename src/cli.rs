@@ -51,8 +51,19 @@ pub enum Command {
     Export(ExportArgs),
     /// The e-mail outbox: deliver what is due now, queue the weekly digests, retry a message.
     Mail(MailArgs),
+    /// Copy a running SQLite database, as of one moment, into a new file.
+    Backup(BackupArgs),
+    /// Replace the SQLite database with a backup (the server stopped), migrate it and rebuild
+    /// the search index.
+    Restore(BackupArgs),
     /// Measure Ketnoi against alternatives on generated data.
     Bench(BenchArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// The backup file.
+    pub file: std::path::PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -220,6 +231,18 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 100_000)]
         rows: usize,
     },
+    /// The real server under clients that register, search, match, refer and hire for minutes
+    /// on end, against the database given (a demo is generated into an empty one): requests per
+    /// second, p50/p99, 5xx answers and acknowledged writes lost.
+    Soak {
+        /// Demo size; the demo is generated into an empty database, an existing one is reused.
+        #[arg(long, default_value_t = 120_000)]
+        workers: u64,
+        #[arg(long, default_value_t = 16)]
+        clients: usize,
+        #[arg(long, default_value_t = 300)]
+        seconds: u64,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -270,6 +293,14 @@ pub struct ServeArgs {
     /// distance, training, priority, congestion).
     #[arg(long, env = "KETNOI_MATCH_WEIGHTS", default_value = "")]
     pub match_weights: String,
+    /// Reverse proxies whose `X-Forwarded-For` names the client: addresses or networks,
+    /// comma-separated (`127.0.0.1,10.0.0.0/8`). Without it the header is ignored.
+    #[arg(long, env = "KETNOI_TRUSTED_PROXIES", default_value = "")]
+    pub trusted_proxies: String,
+    /// A token Prometheus sends (`Authorization: Bearer TOKEN`) to scrape `/metrics`; without
+    /// it only admins read them.
+    #[arg(long, env = "KETNOI_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
     #[command(flatten)]
     pub mail: MailOptions,
 }

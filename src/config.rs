@@ -37,5 +37,7 @@ pub struct ServeSettings {
     pub demo_workers: Option<u64>,
     pub workers: Option<usize>,
     pub match_weights: crate::search::matching::Weights,
+    pub trusted_proxies: crate::proxies::TrustedProxies,
+    pub metrics_token: Option<String>,
     pub mail: crate::mail::MailSettings,
 }

@@ -117,6 +117,34 @@ pub fn field_message(code: &str, lang: Lang, params: &[(&'static str, String)]) 
             "Không đọc được ngày: ghi dạng dd/mm/yyyy hoặc dùng ô kiểu ngày.",
             "Not a date: write dd/mm/yyyy or use a date cell.",
         ),
+        "control_character" => (
+            "Có ký tự không hợp lệ (ký tự điều khiển như NUL, hoặc ký tự đảo chiều văn bản): hãy gõ lại nội dung.",
+            "Holds a character that is not allowed (a control character such as NUL, or a text-direction override): type the text again.",
+        ),
+        "unreadable_sheet" => (
+            "Không đọc được tệp bảng tính: dùng .xlsx, .ods, .csv (UTF-8) hoặc Unicode text.",
+            "The spreadsheet cannot be read: use .xlsx, .ods, .csv (UTF-8) or Unicode text.",
+        ),
+        "sheet_rows" => (
+            "Bảng tính quá lớn: tối đa {max} dòng. Hãy chia danh sách thành nhiều tệp.",
+            "The spreadsheet is too large: at most {max} rows. Split the list into several files.",
+        ),
+        "sheet_columns" => (
+            "Bảng tính quá rộng: tối đa {max} cột có dữ liệu.",
+            "The spreadsheet is too wide: at most {max} columns with data.",
+        ),
+        "sheet_cells" => (
+            "Bảng tính quá lớn: tối đa {max} ô trong vùng có dữ liệu.",
+            "The spreadsheet is too large: at most {max} cells in the area holding data.",
+        ),
+        "sheet_unpacked_bytes" => (
+            "Tệp quá lớn khi giải nén: tối đa {max} byte.",
+            "The file is too large once unpacked: at most {max} bytes.",
+        ),
+        "sheet_ratio" => (
+            "Tệp bị nén bất thường (giải nén lớn hơn {max} lần): không đọc tệp này.",
+            "The file is packed abnormally (it unpacks to more than {max} times its size): it is not read.",
+        ),
         "invalid_choice" => (
             "Giá trị không hợp lệ. Chọn một trong: {choices}.",
             "Not allowed. Choose one of: {choices}.",
@@ -292,6 +320,10 @@ pub fn field_message(code: &str, lang: Lang, params: &[(&'static str, String)]) 
         "only_when_rejected" => (
             "Chỉ ghi lý do từ chối khi từ chối.",
             "A rejection reason goes only with a rejection.",
+        ),
+        "course_full" => (
+            "Khóa học đã đủ chỗ: không xác nhận thêm học viên được.",
+            "The course is full: no more trainees can be confirmed.",
         ),
         "vacancy_full" => (
             "Vị trí tuyển dụng đã tuyển đủ người.",

@@ -7,9 +7,9 @@ use std::io::IsTerminal;
 
 use crate::accounts::{self, CreateUser, Role};
 use crate::cli::{
-    AreaCommand, BenchCommand, Cli, Command, DemoArgs, ExportArgs, ImportArgs, MailArgs,
-    MailCommand, MailOptions, MigrateArgs, ProgressCommand, ReindexArgs, ReportArgs, ServeArgs,
-    UserCommand,
+    AreaCommand, BackupArgs, BenchCommand, Cli, Command, DemoArgs, ExportArgs, ImportArgs,
+    MailArgs, MailCommand, MailOptions, MigrateArgs, ProgressCommand, ReindexArgs, ReportArgs,
+    ServeArgs, UserCommand,
 };
 use crate::config::{ServeSettings, Settings};
 use crate::db::{self, DatabaseUrl, migrations};
@@ -36,6 +36,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Mail(args) => mail(&settings, &args),
         Command::Import(args) => import(&settings, &args),
         Command::Export(args) => export(&settings, &args),
+        Command::Backup(args) => backup(&settings, &args),
+        Command::Restore(args) => restore(&settings, &args),
         Command::Progress(args) => match args.command {
             ProgressCommand::Rebuild => progress_rebuild(&settings),
         },
@@ -45,6 +47,18 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 iterations,
             } => crate::progress::bench::run(&settings, workers, iterations),
             BenchCommand::Import { rows } => crate::import::bench::run(&settings, rows),
+            BenchCommand::Soak {
+                workers,
+                clients,
+                seconds,
+            } => crate::soak::run(
+                &settings,
+                &crate::soak::SoakBench {
+                    workers,
+                    clients,
+                    seconds,
+                },
+            ),
             BenchCommand::Match {
                 workers,
                 postgres,
@@ -72,6 +86,9 @@ fn serve_settings(args: ServeArgs) -> anyhow::Result<ServeSettings> {
         demo_workers: args.demo.then_some(args.demo_workers),
         workers: args.http_workers,
         match_weights,
+        trusted_proxies: crate::proxies::TrustedProxies::parse(&args.trusted_proxies)
+            .map_err(anyhow::Error::msg)?,
+        metrics_token: args.metrics_token,
     })
 }
 
@@ -347,6 +364,43 @@ fn reindex(settings: &Settings, args: &ReindexArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+fn backup(settings: &Settings, args: &BackupArgs) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let version = db::backup::backup(&settings.database_url, &args.file)?;
+    let size = std::fs::metadata(&args.file)
+        .map(|meta| meta.len())
+        .unwrap_or(0);
+    println!(
+        "Backed up to {} in {:.1} s: {} MB, schema {}.",
+        args.file.display(),
+        started.elapsed().as_secs_f64(),
+        size / 1_000_000,
+        version.unwrap_or_default()
+    );
+    Ok(())
+}
+
+fn restore(settings: &Settings, args: &BackupArgs) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let version = db::backup::restore(&settings.database_url, &args.file)?;
+    // A backup from an older release is brought up to this one; the index is made anew from
+    // what was restored, since the one on disk has seen changes the backup never had.
+    let mut connection = startup::open_and_migrate(settings)?;
+    let summary = index::rebuild(
+        &settings.index_dir,
+        &mut connection,
+        std::io::stderr().is_terminal(),
+    )?;
+    println!(
+        "Restored {} (schema {}) in {:.1} s; search index rebuilt: {} documents.",
+        args.file.display(),
+        version.unwrap_or_default(),
+        started.elapsed().as_secs_f64(),
+        summary.documents
+    );
+    Ok(())
+}
+
 fn serve(settings: &Settings, serve: ServeSettings) -> anyhow::Result<()> {
     // Cheap checks first, so a bad setting fails before minutes of demo loading.
     startup::check_index_dir(&settings.index_dir)?;
@@ -405,7 +459,9 @@ fn serve(settings: &Settings, serve: ServeSettings) -> anyhow::Result<()> {
         backend,
         std::sync::Arc::new(search),
         serve.match_weights,
-    );
+    )
+    .with_trusted_proxies(serve.trusted_proxies)
+    .with_metrics_token(serve.metrics_token.as_deref());
     actix_web::rt::System::new().block_on(async move {
         startup::server(listener, state, serve.workers)?
             .await

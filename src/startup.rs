@@ -9,14 +9,17 @@ use actix_web::dev::Service;
 use actix_web::{App, HttpServer, web};
 use anyhow::Context as _;
 use diesel::prelude::*;
+use futures_util::future::Either;
 
 use crate::config::Settings;
 use crate::db::pool::{self, DbPool};
 use crate::db::schema::users;
 use crate::db::{self, Backend, DbConn, migrations, reference};
 use crate::demo::{self, DemoOptions};
+use crate::error::{AppError, FieldError};
 use crate::i18n::{Lang, REQUEST_LANG};
 use crate::routes;
+use crate::routes::api::extract::ForbiddenInUri;
 use crate::state::AppState;
 
 /// Opens the database named by the settings, applies pending migrations and loads missing
@@ -111,10 +114,55 @@ pub fn server(
 ) -> std::io::Result<Server> {
     let data = web::Data::new(state);
     let mut server = HttpServer::new(move || {
+        let metrics = data.metrics.clone();
         App::new()
             .app_data(data.clone())
             .configure(routes::configure)
             .default_service(web::to(routes::not_found))
+            // A NUL or a direction override in the address is refused before any handler
+            // reads it (PostgreSQL cannot even compare with a NUL).
+            .wrap_fn(|request, service| {
+                match routes::api::extract::forbidden_in_uri(request.uri()) {
+                    None => Either::Left(service.call(request)),
+                    Some(found) => Either::Right(async move {
+                        let error = match found {
+                            ForbiddenInUri::Path => AppError::NotFound,
+                            ForbiddenInUri::Query(name) => {
+                                AppError::Validation(vec![FieldError::new(
+                                    name,
+                                    "control_character",
+                                )])
+                            }
+                        };
+                        Ok(request.error_response(error))
+                    }),
+                }
+            })
+            // Every answer is counted for `/metrics` by its route's pattern, and logged
+            // without its query string.
+            .wrap_fn(move |request, service| {
+                let started = std::time::Instant::now();
+                let method = request.method().to_string();
+                let path = request.path().to_owned();
+                let metrics = metrics.clone();
+                let answer = service.call(request);
+                async move {
+                    let response = answer.await?;
+                    let seconds = started.elapsed().as_secs_f64();
+                    let status = response.status().as_u16();
+                    let route = response
+                        .request()
+                        .match_pattern()
+                        .unwrap_or_else(|| "(unmatched)".to_owned());
+                    metrics.observe(&route, &method, status, seconds);
+                    tracing::info!(
+                        target: "ketnoi::access",
+                        "{}",
+                        crate::metrics::access_line(&method, &path, status, seconds)
+                    );
+                    Ok(response)
+                }
+            })
             // Errors render in the request's language: see `i18n::REQUEST_LANG`.
             .wrap_fn(|request, service| {
                 let lang = Lang::from_request(request.request());

@@ -2,9 +2,10 @@
 
 use std::sync::Arc;
 
-use crate::accounts::LoginThrottle;
 use crate::db::Backend;
 use crate::db::pool::DbPool;
+use crate::metrics::Metrics;
+use crate::proxies::TrustedProxies;
 use crate::search::SearchIndex;
 use crate::search::matching::Weights;
 
@@ -12,7 +13,13 @@ use crate::search::matching::Weights;
 pub struct AppState {
     pub pool: DbPool,
     pub backend: Backend,
-    pub login_throttle: Arc<LoginThrottle>,
+    /// The proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Arc<TrustedProxies>,
+    /// This server's request figures, for `/metrics`.
+    pub metrics: Arc<Metrics>,
+    /// A token a scraper may send instead of an admin's (`KETNOI_METRICS_TOKEN`), kept as its
+    /// SHA-256.
+    pub metrics_token_hash: Option<String>,
     pub search: Arc<SearchIndex>,
     pub match_weights: Weights,
     pub imports: Arc<crate::import::jobs::Jobs>,
@@ -28,10 +35,26 @@ impl AppState {
         AppState {
             pool,
             backend,
-            login_throttle: Arc::new(LoginThrottle::default()),
+            trusted_proxies: Arc::default(),
+            metrics: Arc::default(),
+            metrics_token_hash: None,
             search,
             match_weights,
             imports: Arc::default(),
         }
+    }
+}
+
+impl AppState {
+    pub fn with_trusted_proxies(mut self, proxies: TrustedProxies) -> AppState {
+        self.trusted_proxies = Arc::new(proxies);
+        self
+    }
+
+    pub fn with_metrics_token(mut self, token: Option<&str>) -> AppState {
+        self.metrics_token_hash = token
+            .filter(|token| !token.is_empty())
+            .map(crate::accounts::token_hash);
+        self
     }
 }

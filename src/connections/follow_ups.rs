@@ -104,7 +104,7 @@ pub fn record(
     let recorded_on = checks.past_day("recorded_on", change.recorded_on.as_deref(), today);
     checks.finish()?;
     let now = accounts::now();
-    connection.transaction(|connection| {
+    connection.write_transaction(|connection| {
         let follow_up = in_reach(connection, principal, id)?;
         let (placement_status, worker_id): (String, String) = placements::table
             .find(&follow_up.placement_id)

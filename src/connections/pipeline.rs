@@ -66,7 +66,7 @@ pub fn record_stage(
         return Err(AppError::field("stage", "not_overseas"));
     }
     let now = accounts::now();
-    connection.transaction(|connection| {
+    connection.write_transaction(|connection| {
         // Serialises with hires and withdrawals of the same vacancy.
         diesel::update(vacancies::table.find(&referral.vacancy_id))
             .set(vacancies::updated_at.eq(now))
@@ -181,7 +181,7 @@ pub fn sweep_unanswered(
     policy: UnansweredPolicy,
     now: NaiveDateTime,
 ) -> QueryResult<Swept> {
-    connection.transaction(|connection| {
+    connection.write_transaction(|connection| {
         let flag_before = now - Duration::days(policy.flag_after_days);
         let flagged = diesel::update(
             referrals::table
@@ -260,7 +260,7 @@ pub fn list(
     if let Some(employer) = &principal.employer_id {
         listed = listed
             .filter(vacancies::employer_id.eq(employer.clone()))
-            .filter(referrals::status.ne("shortlisted"));
+            .filter(referrals::shared_at.is_not_null());
     } else {
         match allowed(Some(principal.role), Resource::Workers, Action::List) {
             Scope::All => {}

@@ -153,7 +153,11 @@ pub(crate) struct Referral {
     stale_since: Option<NaiveDateTime>,
     closed_unanswered: bool,
     interview_at: Option<NaiveDateTime>,
+    shared_at: Option<NaiveDateTime>,
 }
+
+/// The statuses an employer sets (and whose notes it wrote).
+const EMPLOYER_STEPS: [&str; 3] = ["interview", "hired", "rejected"];
 
 /// The referral as `principal` may read it: an employer gets the employer's explanation and
 /// none of staff's reasons.
@@ -182,12 +186,20 @@ pub(crate) fn view(
             .position(|known| *known == stage.stage)
             .unwrap_or(STAGES.len())
     });
+    // Staff's notes on referring or withdrawing are theirs; an employer reads the notes of the
+    // steps it takes itself.
+    let status_note = if for_employer && !EMPLOYER_STEPS.contains(&referral.status.as_str()) {
+        String::new()
+    } else {
+        referral.status_note
+    };
     Ok(ReferralView {
         id: referral.id,
         vacancy_id: referral.vacancy_id,
         worker_id: referral.worker_id,
         status: referral.status,
-        match_score: referral.match_score,
+        // The score adds household, ethnicity and disability priority: staff only.
+        match_score: referral.match_score.filter(|_| !for_employer),
         match_explanation: if for_employer {
             referral.employer_explanation
         } else {
@@ -196,7 +208,7 @@ pub(crate) fn view(
         match_rank: referral.match_rank.filter(|_| !for_employer),
         override_reason: referral.override_reason.filter(|_| !for_employer),
         rejection_reason: referral.rejection_reason,
-        status_note: referral.status_note,
+        status_note,
         status_changed_at: referral.status_changed_at,
         created_at: referral.created_at,
         placement_id,
@@ -350,6 +362,7 @@ pub fn create(
         ]));
     }
     let now = accounts::now();
+    let status_is_shared = status != "shortlisted";
     let referral = NewReferral {
         id: new_id(),
         vacancy_id: vacancy_id.clone(),
@@ -372,8 +385,9 @@ pub fn create(
         status_changed_at: now,
         created_at: now,
         updated_at: now,
+        shared_at: (status_is_shared).then_some(now),
     };
-    connection.transaction(|connection| {
+    connection.write_transaction(|connection| {
         // Again inside the transaction: another officer may have referred them meanwhile.
         not_referred_yet(connection, &vacancy_id, &worker_id)?;
         diesel::insert_into(referrals::table)
@@ -455,8 +469,7 @@ pub(crate) fn check_reach(
             .find(&referral.vacancy_id)
             .select(vacancies::employer_id)
             .first(connection)?;
-        if principal.employer_id.as_deref() != Some(owner.as_str())
-            || referral.status == "shortlisted"
+        if principal.employer_id.as_deref() != Some(owner.as_str()) || referral.shared_at.is_none()
         {
             return Err(AppError::NotFound);
         }
@@ -507,8 +520,8 @@ pub fn change(
         }
         _ => None,
     };
-    if change.wage_vnd.is_some_and(|wage| wage < 0) {
-        checks.fail("wage_vnd", "not_negative");
+    if let Some(wage) = change.wage_vnd {
+        checks.amount("wage_vnd", wage);
     }
     let reason = change
         .reason
@@ -531,7 +544,7 @@ pub fn change(
         return Err(AppError::field("reason", "required"));
     }
     let now = accounts::now();
-    connection.transaction(|connection| {
+    connection.write_transaction(|connection| {
         // Written first: serialises every hire and withdrawal of this vacancy.
         diesel::update(vacancies::table.find(&referral.vacancy_id))
             .set(vacancies::updated_at.eq(now))
@@ -600,6 +613,11 @@ pub fn change(
                 now,
             )?,
             _ => {}
+        }
+        if current.status == "shortlisted" && change.status == "referred" {
+            diesel::update(referrals::table.find(id))
+                .set(referrals::shared_at.eq(now))
+                .execute(connection)?;
         }
         diesel::update(referrals::table.find(id))
             .set((

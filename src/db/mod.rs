@@ -1,6 +1,7 @@
 //! The database: one connection type over SQLite and PostgreSQL, its pool, migrations and
 //! reference data.
 
+pub mod backup;
 pub mod ids;
 pub mod migrations;
 pub mod pool;
@@ -228,6 +229,48 @@ pub fn one_line(message: &str) -> String {
 }
 
 impl DbConn {
+    /// Runs `work` in a transaction that writes. On SQLite it begins `IMMEDIATE`: a deferred
+    /// transaction that reads before it writes cannot take the write lock once another writer
+    /// has committed past its snapshot, and SQLite then answers "database is locked" at once,
+    /// without waiting out the busy timeout. Taking the lock first makes concurrent writers wait
+    /// their turn. Inside an open transaction it is a savepoint, as `transaction` is.
+    pub fn write_transaction<T, E, F>(&mut self, work: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, E>,
+        E: From<diesel::result::Error>,
+    {
+        use diesel::connection::{AnsiTransactionManager, TransactionManager};
+        let outermost_sqlite = match self {
+            DbConn::Sqlite(sqlite) => {
+                AnsiTransactionManager::transaction_manager_status_mut(sqlite)
+                    .transaction_depth()?
+                    .is_none()
+            }
+            #[cfg(feature = "postgres")]
+            DbConn::Pg(_) => false,
+        };
+        if !outermost_sqlite {
+            return self.transaction(work);
+        }
+        if let DbConn::Sqlite(sqlite) = self {
+            AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
+        }
+        // From here on the multi-connection's manager sees the open transaction: it delegates
+        // commit and rollback to the SQLite connection's own manager.
+        match work(self) {
+            Ok(value) => {
+                <DbConn as Connection>::TransactionManager::commit_transaction(self)?;
+                Ok(value)
+            }
+            Err(error) => {
+                match <DbConn as Connection>::TransactionManager::rollback_transaction(self) {
+                    Ok(()) | Err(diesel::result::Error::BrokenTransactionManager) => Err(error),
+                    Err(rollback_error) => Err(rollback_error.into()),
+                }
+            }
+        }
+    }
+
     pub fn backend(&self) -> Backend {
         match self {
             DbConn::Sqlite(_) => Backend::Sqlite,

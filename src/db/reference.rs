@@ -608,7 +608,7 @@ pub fn load(connection: &mut DbConn) -> Result<Loaded, ReferenceError> {
         })
         .collect();
 
-    connection.transaction(|connection| {
+    connection.write_transaction(|connection| {
         // Parents before children: each list is already in that order.
         let inserted = insert_missing!(connection, admin_units::table, admin_units::id => String, units, |unit| unit.id)
             + insert_missing!(

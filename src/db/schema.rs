@@ -161,6 +161,7 @@ diesel::table! {
         updated_at -> Timestamp,
         archived_at -> Nullable<Timestamp>,
         search_name -> Text,
+        consent_withdrawn_at -> Nullable<Timestamp>,
     }
 }
 
@@ -261,6 +262,7 @@ diesel::table! {
         certificate_no -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        identity_unconfirmed -> Bool,
     }
 }
 
@@ -312,6 +314,7 @@ diesel::table! {
         employer_explanation -> Text,
         match_rank -> Nullable<Integer>,
         override_reason -> Nullable<Text>,
+        shared_at -> Nullable<Timestamp>,
     }
 }
 
@@ -467,6 +470,32 @@ diesel::joinable!(admin_unit_successors -> admin_units (predecessor_id));
 diesel::joinable!(occupations -> occupation_groups (group_code));
 diesel::joinable!(households -> admin_units (commune_id));
 diesel::joinable!(households -> ethnic_groups (ethnicity_code));
+diesel::table! {
+    throttle_events (id) {
+        id -> Text,
+        bucket -> Text,
+        happened_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    import_jobs (id) {
+        id -> Text,
+        owner_id -> Text,
+        kind -> Text,
+        file_name -> Text,
+        status -> Text,
+        done -> Integer,
+        total -> Integer,
+        report -> Nullable<Text>,
+        error -> Nullable<Text>,
+        errors_workbook -> Nullable<Binary>,
+        started_at -> Timestamp,
+        heartbeat_at -> Timestamp,
+        ended_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(households -> poverty_standards (standard_id));
 diesel::joinable!(household_deprivations -> households (household_id));
 diesel::joinable!(household_deprivations -> poverty_indicators (indicator_key));
@@ -523,4 +552,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     search_changes,
     api_tokens,
     idempotency_keys,
+    throttle_events,
+    import_jobs,
 );

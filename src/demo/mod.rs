@@ -253,7 +253,7 @@ pub fn generate(connection: &mut DbConn, options: DemoOptions) -> Result<DemoSum
 
     // Vacancies whose positions were all taken are filled; those past their deadline closed.
     let filled = supply.filled_vacancy_ids();
-    connection.transaction(|connection| {
+    connection.write_transaction(|connection| {
         for chunk in filled.chunks(500) {
             diesel::update(vacancies::table.filter(vacancies::id.eq_any(chunk)))
                 .set(vacancies::status.eq("filled"))

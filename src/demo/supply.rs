@@ -449,7 +449,7 @@ impl Supply {
             });
         }
 
-        connection.transaction(|connection| {
+        connection.write_transaction(|connection| {
             insert_chunks(connection, &new_employers, |connection, chunk| {
                 crate::insert_rows!(connection, employers::table, chunk)
             })?;

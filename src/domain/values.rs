@@ -54,6 +54,9 @@ pub fn date(raw: &str) -> Result<NaiveDate, &'static str> {
 
 /// Free text: trimmed, whitespace collapsed, NFC, at most `max` characters.
 pub fn text_field(raw: &str, max: usize) -> Result<String, (&'static str, usize)> {
+    if text::has_forbidden(raw) {
+        return Err(("control_character", max));
+    }
     let value = text::normalize(raw);
     if value.chars().count() > max {
         Err(("too_long", max))
@@ -61,6 +64,27 @@ pub fn text_field(raw: &str, max: usize) -> Result<String, (&'static str, usize)
         Ok(value)
     }
 }
+
+/// A country as its ISO 3166-1 alpha-2 code (`KR`, `JP`, `TW`), upper case.
+pub fn country(raw: &str) -> Result<String, &'static str> {
+    let code = raw.trim().to_ascii_uppercase();
+    match isocountry::CountryCode::for_alpha2(&code) {
+        Ok(_) => Ok(code),
+        Err(_) => Err("invalid_country"),
+    }
+}
+
+/// An amount of money a month in đồng: a wage or an income, never negative, and under a
+/// billion (no monthly wage in this programme comes near; a typing slip does).
+pub fn monthly_vnd(value: i64) -> Result<i64, &'static str> {
+    if (0..MAX_MONTHLY_VND).contains(&value) {
+        Ok(value)
+    } else {
+        Err("out_of_range")
+    }
+}
+
+pub const MAX_MONTHLY_VND: i64 = 1_000_000_000;
 
 /// Age in whole years on `on`.
 pub fn age_on(birth_date: NaiveDate, on: NaiveDate) -> i32 {
@@ -106,5 +130,13 @@ mod tests {
         assert_eq!(age_on(born, date("2026-11-27")?), 14);
         assert_eq!(age_on(born, date("2026-11-28")?), 15);
         Ok(())
+    }
+
+    #[test]
+    fn countries_are_iso_codes_that_exist() {
+        assert_eq!(country("kr"), Ok("KR".into()));
+        assert_eq!(country("JP"), Ok("JP".into()));
+        assert_eq!(country("XX"), Err("invalid_country"));
+        assert_eq!(country("KOR"), Err("invalid_country"));
     }
 }

@@ -149,6 +149,11 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("course.enrol_worker", "Ghi danh", "Enrol"),
     ("course.enrollments", "Học viên đăng ký", "Enrolments"),
     ("course.free", "Miễn phí", "Free"),
+    (
+        "course.identity_unconfirmed",
+        "Ngày sinh không khớp hồ sơ: kiểm tra giấy tờ trước khi xác nhận",
+        "Birth date does not match the record: check the papers before confirming",
+    ),
     ("course.progress", "Tiến độ", "Progress"),
     ("dashboard.as_of", "số liệu đến ngày", "figures as of"),
     (
@@ -247,6 +252,11 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "Fill in your details to apply. The CCCD number keeps a person from being registered twice.",
     ),
     ("enrol.submit", "Gửi đăng ký", "Apply"),
+    (
+        "enrol.throttled",
+        "Đã có quá nhiều lượt đăng ký từ đây. Vui lòng thử lại sau {minutes} phút, hoặc đến trung tâm dịch vụ việc làm.",
+        "Too many applications have been sent from here. Try again in {minutes} minutes, or visit the employment service centre.",
+    ),
     ("enrol.title", "Đăng ký học", "Apply"),
     (
         "error.forbidden",
@@ -639,6 +649,12 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "Doanh nghiệp đăng ký tài khoản; cán bộ Trung tâm sẽ xác minh trước khi doanh nghiệp đăng tin.",
         "Employers sign up here; the job centre verifies the employer before it posts vacancies.",
     ),
+    (
+        "signup.received",
+        "Đã nhận đăng ký. Đăng nhập bằng e-mail và mật khẩu vừa đặt; doanh nghiệp đăng được tin tuyển dụng sau khi cán bộ Trung tâm xác minh.",
+        "Your sign-up is received. Sign in with the e-mail and password you chose; vacancies can be posted once staff have verified the business.",
+    ),
+    ("signup.sign_in", "Đăng nhập", "Sign in"),
     ("signup.submit", "Đăng ký", "Sign up"),
     ("signup.title", "Doanh nghiệp đăng ký", "Employer sign-up"),
     (
@@ -784,9 +800,25 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "Still employed",
     ),
     ("value.withdrawn", "Đã rút", "Withdrawn"),
+    (
+        "worker.consent_withdrawn",
+        "Người này đã rút lại sự đồng ý: hồ sơ không được chia sẻ, không được ghép việc và không gửi tin nhắn nào cho họ.",
+        "This person withdrew their consent: the profile is not shared or matched, and nothing is sent to them.",
+    ),
     ("worker.enrollments", "Khóa học", "Courses"),
     ("worker.history", "Lịch sử hồ sơ", "Record history"),
+    ("worker.personal_data", "Dữ liệu cá nhân", "Personal data"),
+    (
+        "worker.personal_data_download",
+        "Tải toàn bộ dữ liệu đang lưu về người này (một tệp, có ghi nhật ký)",
+        "Download everything held about this person (one file, logged)",
+    ),
     ("worker.referrals", "Giới thiệu việc làm", "Referrals"),
+    (
+        "worker.withdraw_consent",
+        "Ghi nhận người này rút lại sự đồng ý",
+        "Record that this person withdrew consent",
+    ),
     (
         "workers.edit",
         "Sửa hồ sơ người lao động",

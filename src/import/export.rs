@@ -290,7 +290,7 @@ fn csv(headers: &[&str], rows: &[Vec<Out>]) -> Result<Vec<u8>, csv::Error> {
     writer.write_record(headers)?;
     for row in rows {
         writer.write_record(row.iter().map(|value| match value {
-            Out::Text(text) => text.clone(),
+            Out::Text(text) => crate::domain::text::csv_cell(text).into_owned(),
             Out::Number(number) => format!("{number}"),
         }))?;
     }

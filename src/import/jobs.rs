@@ -1,26 +1,36 @@
 //! Imports sent over HTTP run as jobs: the upload is answered at once with a job whose
 //! progress is polled, while a thread of its own runs the import as `ketnoi import` does.
 //!
-//! Jobs live in the memory of the server that took the upload, for a day after they end; a
-//! server that stops mid-import loses the job and keeps none of its rows, as the import's
-//! transaction never committed.
+//! Jobs live in the database, so a job started on one server is polled on any other, and are
+//! kept for a day after they end. The server running a job keeps its progress in memory and,
+//! on PostgreSQL, writes it to the job's row as it goes (SQLite has one writer, the import
+//! itself, until it commits). A server that stops mid-import keeps none of its rows, as the
+//! import's transaction never committed; the job is then failed by the next poll once it has
+//! given no sign of life for [`SILENT_FOR`].
 
 use std::collections::HashMap;
 use std::io::Write;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+use chrono::TimeDelta;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::sheet::Row;
 use super::{ImportReport, Kind, Options};
-use crate::accounts::{Principal, Role};
+use crate::accounts::{self, Principal, Role};
+use crate::db::Backend;
 use crate::db::pool::DbPool;
-use crate::error::AppError;
+use crate::error::{AppError, FieldError};
+use crate::i18n::Lang;
+use crate::models::import_jobs::{self as rows, ImportJob};
 
 /// How long an ended job can still be polled.
-const KEPT_FOR: Duration = Duration::from_secs(24 * 60 * 60);
+const KEPT_FOR: TimeDelta = TimeDelta::hours(24);
+/// A running job silent this long lost its server.
+const SILENT_FOR: TimeDelta = TimeDelta::minutes(15);
+/// How often a running job's progress is written to its row.
+const PROGRESS_EVERY: Duration = Duration::from_secs(1);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -28,6 +38,24 @@ pub enum JobStatus {
     Running,
     Done,
     Failed,
+}
+
+impl JobStatus {
+    fn as_str(self) -> &'static str {
+        match self {
+            JobStatus::Running => "running",
+            JobStatus::Done => "done",
+            JobStatus::Failed => "failed",
+        }
+    }
+
+    fn parse(raw: &str) -> JobStatus {
+        match raw {
+            "running" => JobStatus::Running,
+            "done" => JobStatus::Done,
+            _ => JobStatus::Failed,
+        }
+    }
 }
 
 /// A job as polled.
@@ -42,22 +70,15 @@ pub struct JobView {
     pub total: usize,
     /// When done: what was created, updated, unchanged and rejected, with every rejected row.
     pub report: Option<ImportReport>,
-    /// When failed: why the file could not be imported at all.
+    /// When failed: why the file could not be imported at all, in the language of the upload.
     pub error: Option<String>,
     pub started_at: chrono::DateTime<chrono::Utc>,
 }
 
-struct Job {
-    owner: String,
-    view: JobView,
-    /// The file's rows, kept when some were rejected, for the workbook of rejected rows.
-    rows: Vec<Row>,
-    ended: Option<Instant>,
-}
-
+/// The jobs this server is running: their progress, ahead of what their rows say.
 #[derive(Default)]
 pub struct Jobs {
-    jobs: Mutex<HashMap<String, Arc<Mutex<Job>>>>,
+    running: Mutex<HashMap<String, (usize, usize)>>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -73,10 +94,15 @@ pub fn permitted(principal: &Principal) -> Result<(), AppError> {
     }
 }
 
+fn count(value: usize) -> i32 {
+    i32::try_from(value).unwrap_or(i32::MAX)
+}
+
 impl Jobs {
     /// Starts importing `bytes` (a file called `file_name`, whose extension says its format).
+    /// A file that unpacks past the spreadsheet limits is refused now, naming the limit.
     pub fn start(
-        &self,
+        self: &Arc<Self>,
         pool: DbPool,
         principal: Principal,
         file_name: String,
@@ -95,119 +121,220 @@ impl Jobs {
             .map_err(|error| AppError::Unexpected(error.into()))?;
         file.write_all(&bytes)
             .map_err(|error| AppError::Unexpected(error.into()))?;
-        let id = uuid::Uuid::now_v7().to_string();
-        let view = JobView {
-            id: id.clone(),
-            kind: options.kind,
+        super::sheet::check(file.path()).map_err(|error| match error.limit() {
+            Some(limit) => AppError::Validation(vec![
+                FieldError::new("file", super::sheet::limit_code(limit))
+                    .with("max", limit.max(&super::sheet::LIMITS).to_string()),
+            ]),
+            None => AppError::field("file", "unreadable_sheet"),
+        })?;
+        let now = accounts::now();
+        let job = ImportJob {
+            id: uuid::Uuid::now_v7().to_string(),
+            owner_id: principal.user_id.clone(),
+            kind: options.kind.name().to_owned(),
             file_name,
-            status: JobStatus::Running,
+            status: JobStatus::Running.as_str().to_owned(),
             done: 0,
             total: 0,
             report: None,
             error: None,
-            started_at: chrono::Utc::now(),
+            errors_workbook: None,
+            started_at: now,
+            heartbeat_at: now,
+            ended_at: None,
         };
-        let job = Arc::new(Mutex::new(Job {
-            owner: principal.user_id.clone(),
-            view: view.clone(),
-            rows: Vec::new(),
-            ended: None,
-        }));
         {
-            let mut jobs = lock(&self.jobs);
-            jobs.retain(|_, job| {
-                lock(job)
-                    .ended
-                    .is_none_or(|ended| ended.elapsed() < KEPT_FOR)
-            });
-            jobs.insert(id, Arc::clone(&job));
+            let mut connection = pool.get()?;
+            rows::forget_ended_before(&mut connection, now - KEPT_FOR)?;
+            rows::insert(&mut connection, &job)?;
         }
+        lock(&self.running).insert(job.id.clone(), (0, 0));
+        let view = self.view_of(job.clone())?;
+        let jobs = Arc::clone(self);
         std::thread::Builder::new()
             .name("import".to_owned())
             .spawn(move || {
-                let outcome =
-                    pool.get()
-                        .map_err(|error| error.to_string())
-                        .and_then(|mut connection| {
-                            super::import_file(
-                                &mut connection,
-                                &principal,
-                                file.path(),
-                                &options,
-                                &mut |done, total| {
-                                    let mut job = lock(&job);
-                                    job.view.done = done;
-                                    job.view.total = total;
-                                },
-                            )
-                            .map_err(|error| error.to_string())
-                        });
-                let mut job = lock(&job);
-                match outcome {
-                    Ok((report, rows)) => {
-                        tracing::info!(
-                            job = %job.view.id,
-                            created = report.created,
-                            updated = report.updated,
-                            unchanged = report.unchanged,
-                            rejected = report.rejected,
-                            "import finished"
-                        );
-                        job.view.done = report.rows;
-                        job.view.total = report.rows;
-                        if report.rejected > 0 {
-                            job.rows = rows;
-                        }
-                        job.view.report = Some(report);
-                        job.view.status = JobStatus::Done;
-                    }
-                    Err(error) => {
-                        job.view.error = Some(error);
-                        job.view.status = JobStatus::Failed;
-                    }
-                }
-                job.ended = Some(Instant::now());
-                drop(file);
+                jobs.run(&pool, job, &principal, file, &options);
             })
             .map_err(|error| AppError::Unexpected(error.into()))?;
         Ok(view)
     }
 
-    /// A job as it stands; only its owner and admins see it.
-    pub fn view(&self, principal: &Principal, id: &str) -> Result<JobView, AppError> {
-        self.with(principal, id, |job| Ok(job.view.clone()))
+    /// Runs the import and writes how it ended to the job's row.
+    fn run(
+        &self,
+        pool: &DbPool,
+        mut job: ImportJob,
+        principal: &Principal,
+        file: tempfile::NamedTempFile,
+        options: &Options,
+    ) {
+        let backend = pool
+            .get()
+            .map(|connection| connection.backend())
+            .unwrap_or(Backend::Sqlite);
+        let mut written = Instant::now();
+        let outcome = pool
+            .get()
+            .map_err(|error| {
+                tracing::error!(job = %job.id, error = %error, "import without a connection");
+                failure_message(options.lang)
+            })
+            .and_then(|mut connection| {
+                super::import_file(
+                    &mut connection,
+                    principal,
+                    file.path(),
+                    options,
+                    &mut |done, total| {
+                        lock(&self.running).insert(job.id.clone(), (done, total));
+                        if backend == Backend::Postgres && written.elapsed() >= PROGRESS_EVERY {
+                            written = Instant::now();
+                            if let Ok(mut other) = pool.get() {
+                                let _ = rows::progress(
+                                    &mut other,
+                                    &job.id,
+                                    count(done),
+                                    count(total),
+                                    accounts::now(),
+                                );
+                            }
+                        }
+                    },
+                )
+                .map_err(|error| error.message(options.lang))
+            });
+        drop(file);
+        let now = accounts::now();
+        match outcome {
+            Ok((report, sheet_rows)) => {
+                tracing::info!(
+                    job = %job.id,
+                    created = report.created,
+                    updated = report.updated,
+                    unchanged = report.unchanged,
+                    rejected = report.rejected,
+                    "import finished"
+                );
+                job.done = count(report.rows);
+                job.total = count(report.rows);
+                job.errors_workbook = if report.rejected > 0 {
+                    super::errors_workbook(&sheet_rows, &report, options.lang).ok()
+                } else {
+                    None
+                };
+                job.report = serde_json::to_string(&report).ok();
+                job.status = JobStatus::Done.as_str().to_owned();
+            }
+            Err(message) => {
+                job.error = Some(message);
+                job.status = JobStatus::Failed.as_str().to_owned();
+            }
+        }
+        job.heartbeat_at = now;
+        job.ended_at = Some(now);
+        let saved = pool
+            .get()
+            .map_err(anyhow::Error::from)
+            .and_then(|mut connection| Ok(rows::finish(&mut connection, &job)?));
+        if let Err(error) = saved {
+            tracing::error!(job = %job.id, error = %error, "the import's end was not recorded");
+        }
+        lock(&self.running).remove(&job.id);
     }
 
-    /// The rejected rows with their reasons, as .xlsx.
+    /// A job as it stands; only its owner and admins see it.
+    pub fn view(
+        &self,
+        pool: &DbPool,
+        principal: &Principal,
+        id: &str,
+    ) -> Result<JobView, AppError> {
+        let job = self.owned(pool, principal, id)?;
+        self.view_of(job)
+    }
+
+    /// The rejected rows with their reasons, as .xlsx, in the language of the upload.
     pub fn errors_workbook(
         &self,
+        pool: &DbPool,
         principal: &Principal,
         id: &str,
-        lang: crate::i18n::Lang,
     ) -> Result<Vec<u8>, AppError> {
-        self.with(principal, id, |job| match &job.view.report {
-            Some(report) if report.rejected > 0 => super::errors_workbook(&job.rows, report, lang)
-                .map_err(|error| AppError::Unexpected(error.into())),
-            Some(_) => Err(AppError::NotFound),
-            None => Err(AppError::Conflict("import_running")),
-        })
+        let job = self.owned(pool, principal, id)?;
+        match (JobStatus::parse(&job.status), job.errors_workbook) {
+            (JobStatus::Done, Some(bytes)) => Ok(bytes),
+            (JobStatus::Running, _) if self.is_running(&job.id) => {
+                Err(AppError::Conflict("import_running"))
+            }
+            _ => Err(AppError::NotFound),
+        }
     }
 
-    fn with<T>(
-        &self,
-        principal: &Principal,
-        id: &str,
-        read: impl FnOnce(&Job) -> Result<T, AppError>,
-    ) -> Result<T, AppError> {
+    fn is_running(&self, id: &str) -> bool {
+        lock(&self.running).contains_key(id)
+    }
+
+    fn owned(&self, pool: &DbPool, principal: &Principal, id: &str) -> Result<ImportJob, AppError> {
         permitted(principal)?;
-        let job = lock(&self.jobs)
-            .get(id)
-            .cloned()
-            .ok_or(AppError::NotFound)?;
-        let job = lock(&job);
-        if job.owner != principal.user_id && principal.role != Role::Admin {
+        let mut connection = pool.get()?;
+        let job = rows::find(&mut connection, id)?.ok_or(AppError::NotFound)?;
+        if job.owner_id != principal.user_id && principal.role != Role::Admin {
             return Err(AppError::NotFound);
         }
-        read(&job)
+        Ok(job)
+    }
+
+    fn view_of(&self, job: ImportJob) -> Result<JobView, AppError> {
+        let kind = Kind::parse(&job.kind)
+            .ok_or_else(|| AppError::Unexpected(anyhow::anyhow!("job of kind {}", job.kind)))?;
+        let mut status = JobStatus::parse(&job.status);
+        let (mut done, mut total) = (
+            usize::try_from(job.done).unwrap_or(0),
+            usize::try_from(job.total).unwrap_or(0),
+        );
+        let mut error = job.error;
+        if status == JobStatus::Running {
+            match lock(&self.running).get(&job.id) {
+                Some(progress) => (done, total) = *progress,
+                None if accounts::now() - job.heartbeat_at > SILENT_FOR => {
+                    status = JobStatus::Failed;
+                    error = Some(stopped_message(crate::i18n::current()));
+                }
+                None => {}
+            }
+        }
+        let report = match &job.report {
+            Some(raw) => Some(
+                serde_json::from_str(raw).map_err(|error| AppError::Unexpected(error.into()))?,
+            ),
+            None => None,
+        };
+        Ok(JobView {
+            id: job.id,
+            kind,
+            file_name: job.file_name,
+            status,
+            done,
+            total,
+            report,
+            error,
+            started_at: job.started_at.and_utc(),
+        })
+    }
+}
+
+pub(super) fn failure_message(lang: Lang) -> String {
+    match lang {
+        Lang::Vi => "Lỗi hệ thống khi nhập danh sách; không dòng nào được lưu.".to_owned(),
+        Lang::En => "The import failed on the server; no row was kept.".to_owned(),
+    }
+}
+
+fn stopped_message(lang: Lang) -> String {
+    match lang {
+        Lang::Vi => "Máy chủ chạy việc nhập này đã dừng giữa chừng; không dòng nào được lưu. Hãy tải tệp lên lại.".to_owned(),
+        Lang::En => "The server running this import stopped part-way; no row was kept. Upload the file again.".to_owned(),
     }
 }

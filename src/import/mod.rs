@@ -20,7 +20,7 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use self::columns::{Choice, Column, Value};
 use self::sheet::{Cell, Row};
@@ -35,7 +35,7 @@ use crate::error::AppError;
 use crate::i18n::{self, Lang};
 use crate::registry;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     Households,
@@ -185,7 +185,7 @@ impl Kind {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Mode {
     AllOrNothing,
@@ -203,7 +203,7 @@ impl Mode {
 }
 
 /// One rejected row: where, what, and why.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct RowError {
     pub row: usize,
     /// The header as the file writes it (empty when the row as a whole is at fault).
@@ -214,7 +214,7 @@ pub struct RowError {
     pub message: String,
 }
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ImportReport {
     pub kind: Kind,
     pub mode: Mode,
@@ -241,6 +241,21 @@ pub enum ImportError {
     Database(#[from] diesel::result::Error),
     #[error("{0}")]
     Unexpected(String),
+}
+
+impl ImportError {
+    /// Why the import failed, in `lang`, for the person who started it: no server path, no
+    /// database internals.
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            ImportError::Sheet(error) => error.message(lang),
+            ImportError::Header(message) => message.clone(),
+            ImportError::Database(_) | ImportError::Unexpected(_) => {
+                tracing::error!(error = %self, "import failed");
+                jobs::failure_message(lang)
+            }
+        }
+    }
 }
 
 pub struct Options {
@@ -346,14 +361,14 @@ pub fn import_rows(
         headers: &headers,
         lang: options.lang,
     };
-    let outcome = connection.transaction(|connection| {
+    let outcome = connection.write_transaction(|connection| {
         let mut done = 0;
         for chunk in data.chunks(CHUNK_ROWS) {
             // The chunk runs in one savepoint without one per row. A row the registry refuses
             // may have written part of itself (and on PostgreSQL a failed statement spoils the
             // transaction), so then the chunk is undone and run again with a savepoint per row.
             let mut results = Vec::with_capacity(chunk.len());
-            let fast = connection.transaction(|connection| {
+            let fast = connection.write_transaction(|connection| {
                 for row in chunk {
                     let result =
                         import_row(connection, &mut lookups, &mut seen, &context, row, false)?;
@@ -954,7 +969,7 @@ fn upsert(
     fields.remove("id");
     let Some((id, person)) = existing else {
         return Ok(if savepoint {
-            connection.transaction(|connection| kind.create(connection, principal, fields))
+            connection.write_transaction(|connection| kind.create(connection, principal, fields))
         } else {
             kind.create(connection, principal, fields)
         });
@@ -981,7 +996,7 @@ fn upsert(
         Err(error) => return Ok(Err(error)),
     }
     // Always in a savepoint: an update that changes nothing is rolled back.
-    let result = connection.transaction(|connection| -> Result<Outcome, AppError> {
+    let result = connection.write_transaction(|connection| -> Result<Outcome, AppError> {
         let before = kind.read(connection, principal, &id)?;
         let after = kind.update(connection, principal, &id, fields)?;
         same_or_updated(before, after)

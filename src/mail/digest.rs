@@ -92,7 +92,7 @@ pub fn queue_week(connection: &mut DbConn, now_utc: NaiveDateTime) -> anyhow::Re
             continue;
         }
         let key = format!("staff_digest:{user_id}:{week}");
-        let done = connection.transaction(|connection| {
+        let done = connection.write_transaction(|connection| {
             outbox::enqueue(
                 connection,
                 &Message::StaffDigest(digest),

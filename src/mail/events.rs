@@ -126,10 +126,22 @@ fn worker_facts(
     connection: &mut DbConn,
     worker_id: &str,
 ) -> QueryResult<(String, Option<String>, String)> {
-    let (name, email, commune_id): (String, Option<String>, String) = workers::table
+    let (name, email, commune_id, withdrawn): (
+        String,
+        Option<String>,
+        String,
+        Option<NaiveDateTime>,
+    ) = workers::table
         .find(worker_id)
-        .select((workers::full_name, workers::email, workers::commune_id))
+        .select((
+            workers::full_name,
+            workers::email,
+            workers::commune_id,
+            workers::consent_withdrawn_at,
+        ))
         .first(connection)?;
+    // A person who withdrew their consent is written to no more.
+    let email = email.filter(|_| withdrawn.is_none());
     let commune = unit_name(connection, Some(&commune_id))?;
     Ok((name, email, commune))
 }

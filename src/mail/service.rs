@@ -1,7 +1,6 @@
 //! What the API offers around mail: the outbox for admins (list, retry) and the progress
 //! report sent on demand.
 
-use diesel::Connection;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -90,7 +89,7 @@ pub fn retry(
     id: &str,
 ) -> Result<OutboxView, AppError> {
     admin_only(principal)?;
-    connection.transaction(|connection| {
+    connection.write_transaction(|connection| {
         let row = outbox::find(connection, id)?.ok_or(AppError::NotFound)?;
         if !outbox::retry(connection, &row.id, accounts::now())? {
             return Err(AppError::Conflict("not_failed"));
@@ -201,7 +200,7 @@ pub fn mail_report(
         bytes: file.bytes,
     };
     let now = accounts::now();
-    let messages = connection.transaction(|connection| {
+    let messages = connection.write_transaction(|connection| {
         let mut queued = Vec::with_capacity(recipients.len());
         for recipient in &recipients {
             let id = outbox::enqueue(

@@ -42,7 +42,7 @@ pub fn set_poor_area(
     codes: &[String],
     poor_area: bool,
 ) -> Result<Vec<AdminUnit>, SetPoorError> {
-    connection.transaction(|connection| {
+    connection.write_transaction(|connection| {
         let mut changed = Vec::new();
         for code in codes {
             let units: Vec<AdminUnit> = admin_units::table

@@ -38,6 +38,8 @@ pub struct Enrollment {
     pub certificate_no: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Filed from the public form for a registered CCCD whose birth date did not agree.
+    pub identity_unconfirmed: bool,
 }
 
 pub fn find(connection: &mut DbConn, id: &str) -> QueryResult<Option<Enrollment>> {
@@ -113,4 +115,12 @@ pub fn for_course(
             workers::commune_id,
         ))
         .load(connection)
+}
+
+/// Marks an application filed for a registered CCCD whose birth date did not agree.
+pub fn mark_identity_unconfirmed(connection: &mut DbConn, id: &str) -> QueryResult<()> {
+    diesel::update(enrollments::table.find(id))
+        .set(enrollments::identity_unconfirmed.eq(true))
+        .execute(connection)
+        .map(drop)
 }

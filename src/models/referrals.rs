@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::DbConn;
-use crate::db::schema::referrals;
+use crate::db::schema::{referrals, vacancies};
 
 /// A worker put forward for a vacancy.
 #[derive(Debug, Clone, PartialEq, Insertable)]
@@ -28,6 +28,21 @@ pub struct NewReferral {
     pub status_changed_at: NaiveDateTime,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Set when staff share the referral with the employer (anything past a shortlist).
+    pub shared_at: Option<NaiveDateTime>,
+}
+
+/// The referrals an employer may see: those on its own vacancies that staff shared with it. A
+/// shortlist never is, even once withdrawn. Every employer-facing read of referrals, and of the
+/// workers behind them, starts here.
+#[diesel::dsl::auto_type]
+pub fn shared_with_employer(employer_id: String) -> _ {
+    let own: diesel::dsl::Eq<vacancies::employer_id, String> =
+        vacancies::employer_id.eq(employer_id);
+    referrals::table
+        .inner_join(vacancies::table)
+        .filter(own)
+        .filter(referrals::shared_at.is_not_null())
 }
 
 /// For each referral id: the worker's name and the vacancy's title, for boards that list
@@ -36,7 +51,7 @@ pub fn labels(
     connection: &mut DbConn,
     referral_ids: &[String],
 ) -> QueryResult<std::collections::HashMap<String, (String, String)>> {
-    use crate::db::schema::{vacancies, workers};
+    use crate::db::schema::workers;
     let mut labels = std::collections::HashMap::new();
     for chunk in referral_ids.chunks(200) {
         let rows: Vec<(String, String, String)> = referrals::table

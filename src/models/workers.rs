@@ -46,7 +46,7 @@ pub struct NewWorkerOccupation {
 use std::collections::HashMap;
 
 use crate::db::DbConn;
-use crate::db::schema::{households, referrals, vacancies};
+use crate::db::schema::{households, referrals};
 
 /// The backend type of [`DbConn`], for boxed queries.
 pub type Db = <DbConn as diesel::Connection>::Backend;
@@ -77,6 +77,8 @@ pub struct Worker {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub archived_at: Option<NaiveDateTime>,
+    /// When the person withdrew their consent to share and be written to, if they did.
+    pub consent_withdrawn_at: Option<NaiveDateTime>,
 }
 
 /// What a worker list is narrowed to. Unit lists are ids of `admin_units` (already expanded
@@ -137,11 +139,11 @@ fn filtered(filter: &WorkerFilter) -> workers::BoxedQuery<'static, Db> {
         query = query.filter(workers::archived_at.is_null());
     }
     if let Some(employer_id) = &filter.referred_to_employer {
-        let referred = referrals::table
-            .inner_join(vacancies::table)
-            .filter(vacancies::employer_id.eq(employer_id.clone()))
+        let referred = crate::models::referrals::shared_with_employer(employer_id.clone())
             .select(referrals::worker_id);
-        query = query.filter(workers::id.eq_any(referred));
+        query = query
+            .filter(workers::id.eq_any(referred))
+            .filter(workers::consent_withdrawn_at.is_null());
     }
     if let Some(id) = &filter.only_id {
         query = query.filter(workers::id.eq(id.clone()));
@@ -299,17 +301,23 @@ pub fn archive(connection: &mut DbConn, id: &str, now: NaiveDateTime) -> QueryRe
     .execute(connection)
 }
 
-/// Whether the worker was referred to one of the employer's vacancies.
+/// Whether staff shared the worker with the employer through a referral to one of its
+/// vacancies.
 pub fn is_referred_to_employer(
     connection: &mut DbConn,
     worker_id: &str,
     employer_id: &str,
 ) -> QueryResult<bool> {
-    let count: i64 = referrals::table
-        .inner_join(vacancies::table)
+    let count: i64 = crate::models::referrals::shared_with_employer(employer_id.to_owned())
         .filter(referrals::worker_id.eq(worker_id))
-        .filter(vacancies::employer_id.eq(employer_id))
         .count()
         .get_result(connection)?;
     Ok(count > 0)
+}
+
+pub fn clear_consent_withdrawal(connection: &mut DbConn, id: &str) -> QueryResult<()> {
+    diesel::update(workers::table.find(id))
+        .set(workers::consent_withdrawn_at.eq(None::<chrono::NaiveDateTime>))
+        .execute(connection)
+        .map(drop)
 }

@@ -941,7 +941,7 @@ pub fn rebuild(connection: &mut DbConn, progress: &mut dyn FnMut(u64)) -> QueryR
         #[cfg(feature = "postgres")]
         DbConn::Pg(_) => {}
     }
-    connection.transaction(|connection| {
+    connection.write_transaction(|connection| {
         diesel::delete(progress_counts::table).execute(connection)?;
         diesel::delete(progress_facts::table).execute(connection)?;
         let periods = periods(connection)?;

@@ -10,6 +10,7 @@ use utoipa::ToSchema;
 use super::figures::{self, BreakdownRow, Progress, Selection};
 use super::lists::{self, OutreachHousehold, Record};
 use crate::db::DbConn;
+use crate::domain::text::csv_cell;
 use crate::error::AppError;
 use crate::i18n::Lang;
 
@@ -413,7 +414,7 @@ pub fn csv(report: &Report, lang: Lang) -> Result<Vec<u8>, csv::Error> {
             writer.write_record([
                 targets_name,
                 &figure.key,
-                &figure.description,
+                &csv_cell(&figure.description),
                 measure,
                 &value.to_string(),
             ])?;
@@ -438,7 +439,13 @@ pub fn csv(report: &Report, lang: Lang) -> Result<Vec<u8>, csv::Error> {
                 row.target_households,
                 row.covered_households,
             ]) {
-                writer.write_record([name, &row.value, &row.label, measure, &value.to_string()])?;
+                writer.write_record([
+                    name,
+                    &csv_cell(&row.value),
+                    &csv_cell(&row.label),
+                    measure,
+                    &value.to_string(),
+                ])?;
             }
         }
     }

@@ -1,7 +1,6 @@
 //! Vocational courses (the public catalogue) and enrolments in them.
 
 use chrono::NaiveDate;
-use diesel::Connection;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -280,11 +279,7 @@ fn validate(
     };
     let amount =
         |checks: &mut Checks, field: &str, sent: Option<i64>, stored: Option<i64>| match sent {
-            Some(value) if value < 0 => {
-                checks.fail(field, "not_negative");
-                None
-            }
-            Some(value) => Some(value),
+            Some(value) => checks.amount(field, value),
             None => Some(stored.unwrap_or(0)),
         };
     let fee = amount(
@@ -372,7 +367,7 @@ pub fn update(
     input: CourseInput,
 ) -> Result<CourseView, AppError> {
     require(principal, Action::Update)?;
-    connection.transaction(|connection| {
+    connection.write_transaction(|connection| {
         let stored = rows::find(connection, id)?.ok_or(AppError::NotFound)?;
         let codes = rows::leads_to(connection, std::slice::from_ref(&stored.id))?
             .remove(&stored.id)
@@ -400,7 +395,7 @@ pub fn archive(
     id: &str,
 ) -> Result<CourseView, AppError> {
     require(principal, Action::Archive)?;
-    connection.transaction(|connection| {
+    connection.write_transaction(|connection| {
         rows::find(connection, id)?.ok_or(AppError::NotFound)?;
         let now = accounts::now();
         rows::archive(connection, id, now)?;
@@ -444,6 +439,9 @@ pub struct EnrollmentView {
     pub applied_on: NaiveDate,
     pub completed_on: Option<NaiveDate>,
     pub certificate_no: Option<String>,
+    /// Applied from the public form with a registered CCCD but a birth date that does not
+    /// agree with the record: staff check the person's papers before confirming.
+    pub identity_unconfirmed: bool,
 }
 
 fn enrollment_view(enrollment: Enrollment) -> EnrollmentView {
@@ -457,6 +455,7 @@ fn enrollment_view(enrollment: Enrollment) -> EnrollmentView {
         applied_on: enrollment.applied_on,
         completed_on: enrollment.completed_on,
         certificate_no: enrollment.certificate_no,
+        identity_unconfirmed: enrollment.identity_unconfirmed,
     }
 }
 
@@ -546,6 +545,28 @@ pub fn enrol(
     })
 }
 
+/// Whether every place of the course is taken by an enrolment that was confirmed and not
+/// dropped. The course row is written first: on PostgreSQL that lock makes two officers
+/// confirming the last place at once take turns (SQLite has one writer anyway), as a hire does
+/// with its vacancy.
+fn course_is_full(connection: &mut DbConn, course_id: &str) -> diesel::QueryResult<bool> {
+    use crate::db::schema::{courses, enrollments};
+    use diesel::prelude::*;
+    diesel::update(courses::table.find(course_id))
+        .set(courses::updated_at.eq(courses::updated_at))
+        .execute(connection)?;
+    let capacity: i32 = courses::table
+        .find(course_id)
+        .select(courses::capacity)
+        .first(connection)?;
+    let taken: i64 = enrollments::table
+        .filter(enrollments::course_id.eq(course_id))
+        .filter(enrollments::status.eq_any(["enrolled", "attending", "completed", "certified"]))
+        .count()
+        .get_result(connection)?;
+    Ok(taken >= i64::from(capacity))
+}
+
 pub fn change_enrollment(
     connection: &mut DbConn,
     principal: &Principal,
@@ -556,7 +577,7 @@ pub fn change_enrollment(
     if !matches!(scope, Scope::All | Scope::Area) {
         return Err(AppError::Forbidden);
     }
-    connection.transaction(|connection| {
+    connection.write_transaction(|connection| {
         let mut enrollment = enrolment_rows::find(connection, id)?.ok_or(AppError::NotFound)?;
         if scope == Scope::Area
             && principal
@@ -607,6 +628,9 @@ pub fn change_enrollment(
                     enrollment.progress_percent = 100;
                 }
                 if status == "enrolled" {
+                    if course_is_full(connection, &enrollment.course_id)? {
+                        return Err(AppError::Conflict("course_full"));
+                    }
                     confirmed = true;
                 }
                 if status == "certified" {

@@ -1,7 +1,6 @@
 //! Employers: companies, FDI plants, cooperatives, household businesses and overseas-labour
 //! agencies.
 
-use diesel::Connection;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -266,6 +265,15 @@ fn validate(
         )));
     };
     let now = accounts::now();
+    // What staff verified is a business by its name and tax code: an employer that changes
+    // either waits for staff again.
+    let identity_changed =
+        base.is_some_and(|employer| employer.name != name || employer.tax_code != tax);
+    let verified = match input.verified {
+        Some(set_by_staff) => set_by_staff,
+        None if identity_changed && principal.role == Role::Employer => false,
+        None => base.is_some_and(|employer| employer.verified),
+    };
     Ok(NewEmployer {
         id: base.map_or_else(new_id, |employer| employer.id.clone()),
         search_name: fold(&name),
@@ -278,10 +286,7 @@ fn validate(
         contact_name: contact_name.unwrap_or_default(),
         contact_email,
         contact_phone,
-        verified: input
-            .verified
-            .or(base.map(|employer| employer.verified))
-            .unwrap_or(false),
+        verified,
         created_at: base.map_or(now, |employer| employer.created_at),
         updated_at: now,
     })
@@ -325,7 +330,7 @@ pub fn update(
     input: EmployerInput,
 ) -> Result<EmployerView, AppError> {
     let scope = permitted(principal, Resource::Employers, Action::Update)?;
-    connection.transaction(|connection| {
+    connection.write_transaction(|connection| {
         let stored = rows::find(connection, id)?.ok_or(AppError::NotFound)?;
         if !in_scope(principal, scope, &stored) {
             return Err(AppError::NotFound);
@@ -343,7 +348,7 @@ pub fn archive(
     id: &str,
 ) -> Result<EmployerView, AppError> {
     let scope = permitted(principal, Resource::Employers, Action::Archive)?;
-    connection.transaction(|connection| {
+    connection.write_transaction(|connection| {
         let stored = rows::find(connection, id)?.ok_or(AppError::NotFound)?;
         if !in_scope(principal, scope, &stored) {
             return Err(AppError::NotFound);

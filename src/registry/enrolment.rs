@@ -2,17 +2,17 @@
 //! registered as a worker, and an `applied` enrolment is filed for staff to confirm.
 //!
 //! The public may not read or create workers, so the application acts for the service (like
-//! an officer taking a paper form): an existing person — the CCCD and the birth date agreeing
-//! with their record — is linked without changing or revealing it, and a new one is registered
-//! with the registry's own validation.
+//! an officer taking a paper form): an existing person is linked without changing or revealing
+//! the record, and a new one is registered with the registry's own validation.
 
 use super::courses::{self, CourseView, EnrollmentInput};
 use super::workers::{self, WorkerInput};
-use crate::accounts::{Principal, Role};
+use crate::accounts::{self, Principal, Role};
 use crate::db::DbConn;
 use crate::domain::values;
 use crate::error::AppError;
 use crate::models;
+use crate::throttle;
 
 /// The form's fields, for errors shown beside them.
 pub const FIELDS: &[&str] = &[
@@ -44,9 +44,17 @@ pub fn accepts(course: &CourseView) -> bool {
 
 /// Files the application. `caller` is the signed-in visitor, if any: a trainee linked to a
 /// worker applies as that worker; a trainee without one is linked to the worker made now.
+/// `address` is where the form came from, for the throttle.
+///
+/// To anyone else the answer is the same whether or not the CCCD is registered, whether the
+/// birth date agrees and whether the person had applied already: every field is checked as
+/// for a new person, and an application on a registered CCCD is filed quietly, marked for
+/// staff to check the person's papers when the birth date does not agree. The form is
+/// throttled by address and by CCCD, so it cannot be used to search the registry.
 pub fn apply(
     connection: &mut DbConn,
     caller: Option<&Principal>,
+    address: &str,
     course_id: &str,
     application: Application,
 ) -> Result<(), AppError> {
@@ -63,50 +71,96 @@ pub fn apply(
             values::national_id(raw).map_err(|code| AppError::field("national_id", code))?
         }
     };
+    let now = accounts::now();
+    if let Some(retry_after_seconds) =
+        throttle::public_form::retry_after(connection, address, &national_id, now)?
+    {
+        return Err(AppError::TooManyRequests {
+            retry_after_seconds,
+        });
+    }
+    // Counted in a transaction of its own: a refused sending counts too.
+    connection.write_transaction(|connection| {
+        throttle::public_form::record(connection, address, &national_id, now)
+    })?;
     let service = Principal::operator();
-    let (worker_id, created) =
+    let input = WorkerInput {
+        full_name: application.full_name,
+        national_id: Some(Some(national_id.clone())),
+        birth_date: application.birth_date,
+        gender: application.gender,
+        ethnicity_code: application.ethnicity_code,
+        phone: Some(application.phone),
+        commune_code: application.commune_code,
+        ..WorkerInput::default()
+    };
+    let born = input
+        .birth_date
+        .as_deref()
+        .and_then(|raw| values::date(raw).ok());
+    workers::check_new(connection, &service, &input)?;
+    connection.write_transaction(|connection| {
         match models::workers::find_id_by_national_id(connection, &national_id)? {
-            // A CCCD alone is no proof of being its holder: the birth date must agree too.
             Some(existing) => {
-                let born = application
-                    .birth_date
-                    .as_deref()
-                    .ok_or_else(|| AppError::field("birth_date", "required"))
-                    .and_then(|raw| {
-                        values::date(raw).map_err(|code| AppError::field("birth_date", code))
-                    })?;
+                // A CCCD alone is no proof of being its holder: the birth date must agree too,
+                // or staff see the mark and check.
                 let registered =
                     models::workers::find(connection, &existing)?.map(|worker| worker.birth_date);
-                if registered != Some(born) {
-                    return Err(AppError::field("national_id", "identity_mismatch"));
-                }
-                (existing, false)
+                file_quietly(
+                    connection,
+                    &service,
+                    course_id,
+                    existing,
+                    registered != born,
+                )
             }
             None => {
-                let input = WorkerInput {
-                    full_name: application.full_name,
-                    national_id: Some(Some(national_id)),
-                    birth_date: application.birth_date,
-                    gender: application.gender,
-                    ethnicity_code: application.ethnicity_code,
-                    phone: Some(application.phone),
-                    commune_code: application.commune_code,
-                    ..WorkerInput::default()
-                };
                 let created = workers::create(connection, &service, input)?;
-                let id = created.body["id"]
+                let worker_id = created.body["id"]
                     .as_str()
                     .ok_or_else(|| {
                         AppError::Unexpected(anyhow::anyhow!("created worker without an id"))
                     })?
                     .to_owned();
-                (id, true)
+                if let Some(trainee) = caller {
+                    models::users::link_worker(connection, &trainee.user_id, &worker_id)?;
+                }
+                file(connection, &service, course_id, Some(worker_id))
             }
-        };
-    if created && let Some(trainee) = caller {
-        models::users::link_worker(connection, &trainee.user_id, &worker_id)?;
+        }
+    })
+}
+
+/// Files an application on a registered person's record, answering as for anyone: an
+/// application already filed is left as it is.
+fn file_quietly(
+    connection: &mut DbConn,
+    service: &Principal,
+    course_id: &str,
+    worker_id: String,
+    identity_unconfirmed: bool,
+) -> Result<(), AppError> {
+    let course = courses::read(connection, Some(service), course_id)?;
+    if !accepts(&course) {
+        return Err(AppError::Conflict("course_closed"));
     }
-    file(connection, &service, course_id, Some(worker_id))
+    match courses::enrol(
+        connection,
+        service,
+        course_id,
+        EnrollmentInput {
+            worker_id: Some(worker_id),
+        },
+    ) {
+        Ok(created) => {
+            if identity_unconfirmed && let Some(id) = created.body["id"].as_str() {
+                models::enrollments::mark_identity_unconfirmed(connection, id)?;
+            }
+            Ok(())
+        }
+        Err(AppError::Duplicate { .. }) => Ok(()),
+        Err(other) => Err(other),
+    }
 }
 
 fn file(

@@ -347,11 +347,7 @@ fn validate(
         None => checks.required("members", base.map(|household| household.members)),
     };
     let income = match input.income_per_person_vnd {
-        Some(income) if income < 0 => {
-            checks.fail("income_per_person_vnd", "not_negative");
-            None
-        }
-        Some(income) => Some(income),
+        Some(income) => checks.amount("income_per_person_vnd", income),
         None => checks.required(
             "income_per_person_vnd",
             base.map(|household| household.income_per_person_vnd),
@@ -569,7 +565,7 @@ pub fn update(
 ) -> Result<HouseholdView, AppError> {
     let scope = permitted(principal, Resource::Households, Action::Update)?;
     let sent = input.sent_fields();
-    connection.transaction(|connection| {
+    connection.write_transaction(|connection| {
         let stored = rows::find(connection, id)?.ok_or(AppError::NotFound)?;
         if !in_scope(principal, scope, &stored) {
             return Err(AppError::NotFound);
@@ -612,7 +608,7 @@ pub fn archive(
     id: &str,
 ) -> Result<HouseholdView, AppError> {
     let scope = permitted(principal, Resource::Households, Action::Archive)?;
-    connection.transaction(|connection| {
+    connection.write_transaction(|connection| {
         let stored = rows::find(connection, id)?.ok_or(AppError::NotFound)?;
         if !in_scope(principal, scope, &stored) {
             return Err(AppError::NotFound);

@@ -183,6 +183,26 @@ impl Checks {
         self.errors.push(error);
     }
 
+    /// An amount of đồng: not negative, and under [`values::MAX_MONTHLY_VND`].
+    ///
+    /// [`values::MAX_MONTHLY_VND`]: crate::domain::values::MAX_MONTHLY_VND
+    pub fn amount(&mut self, field: &str, value: i64) -> Option<i64> {
+        match crate::domain::values::monthly_vnd(value) {
+            Ok(value) => Some(value),
+            Err(_) if value < 0 => {
+                self.fail(field, "not_negative");
+                None
+            }
+            Err(code) => {
+                self.fail_with(FieldError::new(field, code).with("min", "0").with(
+                    "max",
+                    (crate::domain::values::MAX_MONTHLY_VND - 1).to_string(),
+                ));
+                None
+            }
+        }
+    }
+
     /// A required value: the one sent, else the stored one, else an error.
     pub fn required<T>(&mut self, field: &str, value: Option<T>) -> Option<T> {
         if value.is_none() {
@@ -281,7 +301,7 @@ pub fn idempotent_create(
     create: impl FnOnce(&mut DbConn) -> Result<Created, AppError>,
 ) -> Result<Created, AppError> {
     let Some(key) = key else {
-        return connection.transaction(create);
+        return connection.write_transaction(create);
     };
     let request_hash = body_hash(body);
     let replay = |stored: StoredResponse| -> Result<Created, AppError> {
@@ -303,7 +323,7 @@ pub fn idempotent_create(
     if let Some(stored) = idempotency::find(connection, user_id, key)? {
         return replay(stored);
     }
-    let result = connection.transaction(|connection| {
+    let result = connection.write_transaction(|connection| {
         let created = create(connection)?;
         idempotency::insert(
             connection,

@@ -330,15 +330,9 @@ fn validate(
         .or(base.map(|vacancy| vacancy.is_overseas))
         .unwrap_or(false);
     let country = match &input.country {
-        Some(Some(raw)) => {
-            let code = raw.trim().to_owned();
-            if code.len() == 2 && code.chars().all(|c| c.is_ascii_uppercase()) {
-                Some(code)
-            } else {
-                checks.fail("country", "invalid_country");
-                None
-            }
-        }
+        Some(Some(raw)) => values::country(raw)
+            .map_err(|code| checks.fail("country", code))
+            .ok(),
         Some(None) => None,
         None => base.and_then(|vacancy| vacancy.country.clone()),
     };
@@ -365,11 +359,8 @@ fn validate(
                  field: &str,
                  sent: Option<Option<i64>>,
                  stored: Option<i64>| match sent {
-        Some(Some(value)) if value < 0 => {
-            checks.fail(field, "not_negative");
-            None
-        }
-        Some(value) => value,
+        Some(Some(value)) => checks.amount(field, value),
+        Some(None) => None,
         None => stored,
     };
     let wage_min = money(
@@ -514,7 +505,7 @@ pub fn update(
     input: VacancyInput,
 ) -> Result<VacancyView, AppError> {
     let scope = permitted(principal, Resource::Vacancies, Action::Update)?;
-    connection.transaction(|connection| {
+    connection.write_transaction(|connection| {
         let stored = rows::find(connection, id)?.ok_or(AppError::NotFound)?;
         if !in_scope(principal, scope, &stored) {
             return Err(AppError::NotFound);
@@ -538,7 +529,7 @@ pub fn archive(
     id: &str,
 ) -> Result<VacancyView, AppError> {
     let scope = permitted(principal, Resource::Vacancies, Action::Archive)?;
-    connection.transaction(|connection| {
+    connection.write_transaction(|connection| {
         let stored = rows::find(connection, id)?.ok_or(AppError::NotFound)?;
         if !in_scope(principal, scope, &stored) {
             return Err(AppError::NotFound);

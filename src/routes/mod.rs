@@ -9,6 +9,8 @@ use actix_web::web;
 pub fn configure(config: &mut web::ServiceConfig) {
     config
         .route("/healthz", web::get().to(health::healthz))
+        .route("/metrics", web::get().to(health::metrics))
+        .route("/api/v1/stats", web::get().to(health::stats))
         .route("/openapi.json", web::get().to(api::openapi::document))
         .configure(api::configure)
         .configure(html::configure);

@@ -175,6 +175,12 @@ impl SearchIndex {
             .map_err(|message| anyhow::anyhow!(message))
     }
 
+    /// The last change of the log the searchable commit holds, for the index's lag.
+    pub fn applied_change(&self) -> anyhow::Result<i64> {
+        let searcher = self.searcher();
+        Ok(read_payload(searcher.index())?.last_change)
+    }
+
     /// Stops the indexer thread and releases the writer; searches keep reading the last
     /// commit.
     pub fn shutdown(&self) {

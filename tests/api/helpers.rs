@@ -6,6 +6,7 @@ use std::sync::Once;
 
 use ketnoi::config::Settings;
 use ketnoi::db::{DatabaseUrl, DbConn};
+use ketnoi::proxies::TrustedProxies;
 use ketnoi::startup;
 use ketnoi::state::AppState;
 use tempfile::TempDir;
@@ -154,10 +155,31 @@ pub struct TestApp {
 
 /// Migrates `db` and runs the real HTTP app on a free port, on a thread of its own.
 pub fn spawn_app(db: TestDb) -> Result<TestApp, Box<dyn std::error::Error>> {
+    spawn_app_with(db, TrustedProxies::default())
+}
+
+/// [`spawn_app`] behind reverse proxies: `X-Forwarded-For` from `proxies` names the client.
+pub fn spawn_app_with(
+    db: TestDb,
+    proxies: TrustedProxies,
+) -> Result<TestApp, Box<dyn std::error::Error>> {
     let settings = db.settings();
-    startup::check_index_dir(&settings.index_dir)?;
     drop(startup::open_and_migrate(&settings)?);
-    let (pool, backend) = startup::build_pool(&settings)?;
+    let (address, search) = serve(&settings, proxies)?;
+    Ok(TestApp {
+        address,
+        search,
+        db,
+    })
+}
+
+/// A server of its own (its own pool and index folder) on the database `settings` name.
+fn serve(
+    settings: &Settings,
+    proxies: TrustedProxies,
+) -> Result<(String, std::sync::Arc<ketnoi::search::SearchIndex>), Box<dyn std::error::Error>> {
+    startup::check_index_dir(&settings.index_dir)?;
+    let (pool, backend) = startup::build_pool(settings)?;
     let search = std::sync::Arc::new(ketnoi::search::SearchIndex::open(
         &settings.index_dir,
         pool.clone(),
@@ -167,7 +189,8 @@ pub fn spawn_app(db: TestDb) -> Result<TestApp, Box<dyn std::error::Error>> {
     let address = format!("http://{}", listener.local_addr()?);
     let shared = search.clone();
     std::thread::spawn(move || {
-        let state = AppState::new(pool, backend, shared, Default::default());
+        let state =
+            AppState::new(pool, backend, shared, Default::default()).with_trusted_proxies(proxies);
         let system = actix_web::rt::System::new();
         let _ = system.block_on(async move {
             match startup::server(listener, state, Some(1)) {
@@ -176,11 +199,34 @@ pub fn spawn_app(db: TestDb) -> Result<TestApp, Box<dyn std::error::Error>> {
             }
         });
     });
-    Ok(TestApp {
-        address,
-        search,
-        db,
-    })
+    Ok((address, search))
+}
+
+impl TestApp {
+    /// `path` on the server at `address` (a sibling's).
+    pub fn url_on(address: &str, path: &str) -> String {
+        format!("{address}{path}")
+    }
+
+    /// A second server on the same database, as a province runs several behind a balancer.
+    /// Returns its address.
+    pub fn sibling(&self) -> Result<String, Box<dyn std::error::Error>> {
+        self.sibling_with(TrustedProxies::default())
+    }
+
+    /// [`TestApp::sibling`] behind reverse proxies.
+    pub fn sibling_with(
+        &self,
+        proxies: TrustedProxies,
+    ) -> Result<String, Box<dyn std::error::Error>> {
+        let mut settings = self.db.settings();
+        settings.index_dir = self
+            .db
+            .folder
+            .path()
+            .join(format!("search_index_{}", uuid::Uuid::now_v7().simple()));
+        Ok(serve(&settings, proxies)?.0)
+    }
 }
 
 #[test]

@@ -3,10 +3,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod accounts;
+mod backup;
 mod browser;
 mod catalogue;
 mod cli;
 mod demo;
+mod hardening;
 mod health;
 mod helpers;
 mod households;

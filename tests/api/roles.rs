@@ -140,6 +140,7 @@ fn world(app: TestApp) -> Result<World, Box<dyn std::error::Error>> {
                 status_changed_at: now,
                 created_at: now,
                 updated_at: now,
+                shared_at: Some(now),
             }
         )?;
     }

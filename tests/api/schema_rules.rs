@@ -176,6 +176,7 @@ fn fixture() -> Fixture {
             status_changed_at: at,
             created_at: at,
             updated_at: at,
+            shared_at: Some(at),
         },
         placement: NewPlacement {
             id: "p1".into(),

@@ -52,6 +52,7 @@ impl Population<'_> {
             status_changed_at: confirmed_at,
             created_at: referral_at,
             updated_at: confirmed_at,
+            shared_at: Some(referral_at),
         });
         let placement_id = rng.next_id();
         let withdrawn_at = withdrawn

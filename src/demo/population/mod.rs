@@ -93,7 +93,7 @@ struct Batch {
 impl Batch {
     /// Writes the batch in one transaction, parents before children.
     fn flush(&mut self, connection: &mut DbConn, summary: &mut DemoSummary) -> QueryResult<()> {
-        connection.transaction(|connection| {
+        connection.write_transaction(|connection| {
             insert_chunks(connection, &self.households, |c, rows| {
                 crate::insert_rows!(c, households::table, rows)
             })?;
@@ -710,6 +710,7 @@ impl<'a> Population<'a> {
                     status_changed_at: changed_at,
                     created_at,
                     updated_at: changed_at,
+                    shared_at: (status != "shortlisted").then_some(created_at),
                 });
             }
         }
@@ -751,6 +752,7 @@ impl<'a> Population<'a> {
                     status_changed_at: created_at,
                     created_at,
                     updated_at: created_at,
+                    shared_at: Some(created_at),
                 });
             } else {
                 let (still_employed, first_start) =

@@ -11,8 +11,11 @@ use crate::error::AppError;
 use crate::models::workers::{self as rows, NewWorker, Worker, WorkerFilter};
 use crate::models::{audit, search_changes};
 
+mod personal_data;
 mod shape;
 mod validate;
+
+pub use personal_data::{export as export_personal_data, withdraw_consent};
 
 pub use shape::{
     AVAILABILITIES, EDUCATION_LEVELS, GENDERS, HOUSEHOLD_STATUSES, WorkerForEmployer, WorkerInput,
@@ -138,11 +141,12 @@ fn in_scope(
             .as_ref()
             .is_none_or(|units| units.contains(&worker.commune_id)),
         Scope::Own => principal.worker_id.as_deref() == Some(worker.id.as_str()),
+        // A person who withdrew their consent is shared with no employer any more.
         Scope::ReferredToOwn => match &principal.employer_id {
-            Some(employer_id) => {
+            Some(employer_id) if worker.consent_withdrawn_at.is_none() => {
                 rows::is_referred_to_employer(connection, &worker.id, employer_id)?
             }
-            None => false,
+            _ => false,
         },
         Scope::Public | Scope::None => false,
     })
@@ -215,6 +219,22 @@ fn duplicate_national_id(connection: &mut DbConn, worker: &NewWorker) -> Result<
 }
 
 /// Registers a worker, in the caller's transaction.
+/// Checks `input` as [`create`] would, writing nothing.
+pub fn check_new(
+    connection: &mut DbConn,
+    principal: &Principal,
+    input: &WorkerInput,
+) -> Result<(), AppError> {
+    validate(
+        connection,
+        principal,
+        input.clone(),
+        None,
+        accounts::now().date(),
+    )
+    .map(drop)
+}
+
 pub fn create(
     connection: &mut DbConn,
     principal: &Principal,
@@ -270,7 +290,7 @@ pub fn update(
             ));
         }
     }
-    connection.transaction(|connection| {
+    connection.write_transaction(|connection| {
         let stored = rows::find(connection, id)?.ok_or(AppError::NotFound)?;
         if !in_scope(principal, scope, &stored, connection)? {
             return Err(AppError::NotFound);
@@ -288,6 +308,10 @@ pub fn update(
         )?;
         duplicate_national_id(connection, &worker)?;
         rows::update(connection, &worker)?;
+        if worker.consent_to_share && stored.consent_withdrawn_at.is_some() {
+            // The person consents again: their contact details may be used again too.
+            rows::clear_consent_withdrawal(connection, &worker.id)?;
+        }
         rows::replace_occupations(connection, &worker.id, &occupations)?;
         let now = worker.updated_at;
         search_changes::append(
@@ -319,7 +343,7 @@ pub fn archive(
     id: &str,
 ) -> Result<serde_json::Value, AppError> {
     let scope = permitted(principal, Resource::Workers, Action::Archive)?;
-    connection.transaction(|connection| {
+    connection.write_transaction(|connection| {
         let stored = rows::find(connection, id)?.ok_or(AppError::NotFound)?;
         if !in_scope(principal, scope, &stored, connection)? {
             return Err(AppError::NotFound);

@@ -37,7 +37,7 @@ pub(super) const TRAINEE_FIELDS: &[&str] = &[
 
 /// A worker as sent by a client: every field optional, so one shape serves create (where
 /// the required ones are checked) and PATCH (where absent fields keep their values).
-#[derive(Debug, Default, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WorkerInput {
     pub full_name: Option<String>,
@@ -134,6 +134,10 @@ pub struct WorkerView {
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
     pub archived_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// When the person withdrew their consent (Decree 13/2023): since then the profile is not
+    /// shared or matched and nothing is sent to them. Read-only; a PATCH setting
+    /// `consent_to_share` to true records consent given again.
+    pub consent_withdrawn_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// A worker as an employer sees one referred to its vacancies: never the CCCD, the household
@@ -208,6 +212,7 @@ pub(super) fn full_view(worker: Worker, occupations: Vec<String>) -> WorkerView 
         created_at: worker.created_at.and_utc(),
         updated_at: worker.updated_at.and_utc(),
         archived_at: worker.archived_at.map(|at| at.and_utc()),
+        consent_withdrawn_at: worker.consent_withdrawn_at.map(|at| at.and_utc()),
     }
 }
 

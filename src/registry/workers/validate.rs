@@ -117,12 +117,17 @@ pub(super) fn validate(
     };
     let household_id = match &input.household_id {
         Some(Some(id)) => {
-            let exists: i64 = households::table
+            // A household outside the officer's area answers as one that does not exist: the
+            // answer must not tell whether an id is in someone else's registry.
+            let mut reachable = households::table
                 .filter(households::id.eq(id))
                 .filter(households::archived_at.is_null())
-                .count()
-                .get_result(connection)?;
-            if exists == 0 {
+                .into_boxed();
+            if let Some(area) = &principal.area_units {
+                reachable = reachable.filter(households::commune_id.eq_any(area.clone()));
+            }
+            let found: i64 = reachable.count().get_result(connection)?;
+            if found == 0 {
                 checks.fail("household_id", "unknown_household");
             }
             Some(id.clone())
@@ -177,11 +182,8 @@ pub(super) fn validate(
             .unwrap_or_default(),
     };
     let expected_wage_vnd = match input.expected_wage_vnd {
-        Some(Some(wage)) if wage < 0 => {
-            checks.fail("expected_wage_vnd", "not_negative");
-            None
-        }
-        Some(value) => value,
+        Some(Some(wage)) => checks.amount("expected_wage_vnd", wage),
+        Some(None) => None,
         None => base.and_then(|worker| worker.expected_wage_vnd),
     };
     let availability = match &input.availability {

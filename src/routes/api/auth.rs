@@ -7,9 +7,9 @@ use utoipa::ToSchema;
 
 use super::blocking;
 use super::extract::{JsonBody, Principal, bearer_token, client_address};
-use crate::accounts::{self, normalize_email};
+use crate::accounts::{self, SignIn};
 use crate::error::{AppError, Problem};
-use crate::models::{api_tokens, users};
+use crate::models::api_tokens;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -47,33 +47,25 @@ pub async fn login(
     body: JsonBody<LoginRequest>,
 ) -> Result<HttpResponse, AppError> {
     let LoginRequest { email, password } = body.value;
-    let email = normalize_email(&email).unwrap_or_else(|| email.trim().to_lowercase());
     let address = client_address(&request).unwrap_or_default();
-    if let Some(retry_after_seconds) = state.login_throttle.retry_after(&email, &address) {
-        return Err(AppError::TooManyRequests {
-            retry_after_seconds,
-        });
-    }
-    let lookup_email = email.clone();
+    let client = address.clone();
     let issued = blocking(&state, move |connection| {
-        let user = users::find_by_email(connection, &lookup_email)?;
-        if !accounts::check_password(user.as_ref(), &password) {
-            return Ok(None);
-        }
-        let Some(user) = user else { return Ok(None) };
-        Ok(Some(accounts::issue_token(connection, &user.id)?))
+        Ok(accounts::sign_in(connection, &email, &password, &client)?)
     })
     .await?;
     match issued {
-        Some((token, expires_at)) => {
-            state.login_throttle.record_success(&email);
-            Ok(HttpResponse::Ok().json(LoginResponse {
-                token,
-                expires_at: expires_at.and_utc(),
-            }))
-        }
-        None => {
-            state.login_throttle.record_failure(&email, &address);
+        SignIn::Issued {
+            token, expires_at, ..
+        } => Ok(HttpResponse::Ok().json(LoginResponse {
+            token,
+            expires_at: expires_at.and_utc(),
+        })),
+        SignIn::Throttled {
+            retry_after_seconds,
+        } => Err(AppError::TooManyRequests {
+            retry_after_seconds,
+        }),
+        SignIn::Refused => {
             tracing::info!(client = %address, "failed sign-in");
             Err(AppError::Unauthorized)
         }

@@ -12,6 +12,7 @@ use serde::de::DeserializeOwned;
 
 pub use crate::accounts::Principal;
 use crate::accounts::{self, Role};
+use crate::domain::text;
 use crate::error::{AppError, FieldError};
 use crate::models::{admin_units, api_tokens};
 use crate::state::AppState;
@@ -28,14 +29,27 @@ pub struct JsonBody<T> {
 }
 
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
-        Ok(value) => {
-            deserializer
-                .end()
-                .map_err(|error| AppError::BadRequest(error.to_string()))?;
-            Ok(value)
-        }
+    let document: serde_json::Value =
+        serde_json::from_slice(bytes).map_err(|error| match error.classify() {
+            serde_json::error::Category::Data => {
+                AppError::Validation(vec![FieldError::new("", "invalid_type")])
+            }
+            _ => AppError::BadRequest(error.to_string()),
+        })?;
+    // Every string of every request is checked here, so no field can let a NUL or a direction
+    // override through by being forgotten.
+    let mut forbidden = Vec::new();
+    forbidden_strings(&document, "", &mut forbidden);
+    if !forbidden.is_empty() {
+        return Err(AppError::Validation(
+            forbidden
+                .into_iter()
+                .map(|field| FieldError::new(field, "control_character"))
+                .collect(),
+        ));
+    }
+    match serde_path_to_error::deserialize::<_, T>(document) {
+        Ok(value) => Ok(value),
         Err(error) => {
             let path = error.path().to_string();
             let inner = error.into_inner();
@@ -65,6 +79,51 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
                 _ => Err(AppError::BadRequest(inner.to_string())),
             }
         }
+    }
+}
+
+/// What in a request's address holds a forbidden character: the path, or a named query
+/// parameter.
+#[derive(Debug, PartialEq, Eq)]
+pub enum ForbiddenInUri {
+    Path,
+    Query(String),
+}
+
+/// Checks the decoded path and every decoded query parameter of `uri` (see
+/// [`text::is_forbidden`]).
+pub fn forbidden_in_uri(uri: &actix_web::http::Uri) -> Option<ForbiddenInUri> {
+    let path_decoded = url::form_urlencoded::parse(uri.path().as_bytes())
+        .any(|(key, value)| text::has_forbidden(&key) || text::has_forbidden(&value));
+    if path_decoded {
+        return Some(ForbiddenInUri::Path);
+    }
+    url::form_urlencoded::parse(uri.query().unwrap_or_default().as_bytes())
+        .find(|(key, value)| text::has_forbidden(key) || text::has_forbidden(value))
+        .map(|(key, _)| {
+            ForbiddenInUri::Query(key.chars().filter(|c| !text::is_forbidden(*c)).collect())
+        })
+}
+
+/// The paths of the strings (and keys) in `value` that hold a forbidden character.
+fn forbidden_strings(value: &serde_json::Value, path: &str, found: &mut Vec<String>) {
+    match value {
+        serde_json::Value::String(text) if text::has_forbidden(text) => found.push(path.to_owned()),
+        serde_json::Value::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                forbidden_strings(item, &format!("{path}[{index}]"), found);
+            }
+        }
+        serde_json::Value::Object(fields) => {
+            for (key, item) in fields {
+                let child = join_path(path, key);
+                if text::has_forbidden(key) {
+                    found.push(child.clone());
+                }
+                forbidden_strings(item, &child, found);
+            }
+        }
+        _ => {}
     }
 }
 
@@ -117,8 +176,19 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
     }
 }
 
+/// The client's address: the peer's, or, when the peer is a trusted proxy, the one its
+/// `X-Forwarded-For` names (see [`crate::proxies`]).
 pub fn client_address(request: &HttpRequest) -> Option<String> {
-    request.peer_addr().map(|address| address.ip().to_string())
+    let peer = request.peer_addr()?.ip();
+    let Some(state) = request.app_data::<web::Data<AppState>>() else {
+        return Some(peer.to_string());
+    };
+    let forwarded: Vec<&str> = request
+        .headers()
+        .get_all("x-forwarded-for")
+        .filter_map(|value| value.to_str().ok())
+        .collect();
+    Some(state.trusted_proxies.client(peer, &forwarded).to_string())
 }
 
 pub fn bearer_token(request: &HttpRequest) -> Option<String> {

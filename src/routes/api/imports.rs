@@ -183,7 +183,8 @@ pub async fn read(
     principal: Principal,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let job = state.imports.view(&principal, &id)?;
+    let (jobs, pool) = (state.imports.clone(), state.pool.clone());
+    let job = web::block(move || jobs.view(&pool, &principal, &id)).await??;
     Ok(HttpResponse::Ok().json(job))
 }
 
@@ -206,14 +207,12 @@ pub async fn read(
 pub async fn errors(
     state: web::Data<AppState>,
     principal: Principal,
-    request: HttpRequest,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let lang = Lang::from_request(&request);
     // Building a workbook of many rows is CPU work: off the executor.
-    let jobs = state.imports.clone();
+    let (jobs, pool) = (state.imports.clone(), state.pool.clone());
     let id = id.into_inner();
-    let bytes = web::block(move || jobs.errors_workbook(&principal, &id, lang)).await??;
+    let bytes = web::block(move || jobs.errors_workbook(&pool, &principal, &id)).await??;
     Ok(HttpResponse::Ok()
         .insert_header((CONTENT_TYPE, Format::Xlsx.content_type()))
         .insert_header((

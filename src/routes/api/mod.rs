@@ -111,6 +111,14 @@ pub fn configure(config: &mut web::ServiceConfig) {
             .route("/workers/{id}", web::get().to(workers::read))
             .route("/workers/{id}", web::patch().to(workers::update))
             .route("/workers/{id}", web::delete().to(workers::archive))
+            .route(
+                "/workers/{id}/personal-data",
+                web::get().to(workers::personal_data),
+            )
+            .route(
+                "/workers/{id}/consent-withdrawal",
+                web::post().to(workers::withdraw_consent),
+            )
             .route("/households", web::get().to(households::list))
             .route("/households", web::post().to(households::create))
             .route("/households/{id}", web::get().to(households::read))

@@ -16,6 +16,7 @@ use crate::registry::workers::{WorkerForEmployer, WorkerInput, WorkerView};
     ),
     paths(
         crate::routes::health::healthz,
+        crate::routes::health::stats,
         super::auth::login,
         super::auth::logout,
         super::admin_units::list,
@@ -31,6 +32,8 @@ use crate::registry::workers::{WorkerForEmployer, WorkerInput, WorkerView};
         super::households::archive,
         super::workers::service_records,
         super::workers::record_service,
+        super::workers::personal_data,
+        super::workers::withdraw_consent,
         super::employers::list,
         super::employers::create,
         super::employers::read,

@@ -68,10 +68,68 @@ pub async fn record_service(
     let id = id.into_inner();
     let input = body.value;
     let result = blocking(&state, move |connection| {
-        diesel::Connection::transaction(connection, |connection| {
+        connection.write_transaction(|connection| {
             registry::service_records::create(connection, &principal, &id, input)
         })
     })
     .await?;
     Ok(created(result))
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/workers/{id}/personal-data",
+    tag = "workers",
+    params(("id" = String, Path)),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Everything held about the person, as one JSON file (Decree 13/2023); the export is audited"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Staff and admins only", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such worker within the caller's reach", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn personal_data(
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let file_name = format!("ketnoi-du-lieu-ca-nhan-{id}.json");
+    let document = blocking(&state, move |connection| {
+        registry::workers::export_personal_data(connection, &principal, &id)
+    })
+    .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{file_name}\""),
+        ))
+        .json(document))
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/workers/{id}/consent-withdrawal",
+    tag = "workers",
+    params(("id" = String, Path)),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Recorded: the profile is no longer shared or matched, and no message goes to the person", body = WorkerView),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Staff and admins only", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such worker within the caller's reach", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn withdraw_consent(
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let view = blocking(&state, move |connection| {
+        registry::workers::withdraw_consent(connection, &principal, &id)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(view))
 }

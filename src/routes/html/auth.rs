@@ -8,9 +8,9 @@ use serde::Deserialize;
 
 use super::forms::{FormState, Posted};
 use super::{Chrome, LANG_COOKIE, PageError, SESSION_COOKIE, Visit, local_path};
-use crate::accounts::{self, Role, normalize_email};
+use crate::accounts::{self, Role, SignIn};
 use crate::error::AppError;
-use crate::models::{api_tokens, users};
+use crate::models::api_tokens;
 use crate::routes::api::extract::client_address;
 use crate::state::AppState;
 
@@ -66,7 +66,7 @@ pub async fn login(
     let email_sent = form.get("email").unwrap_or_default();
     let password = form.get("password").unwrap_or_default();
     let next = local_path(form.get("next").as_deref());
-    let email = normalize_email(&email_sent).unwrap_or_else(|| email_sent.to_lowercase());
+    let email = email_sent.clone();
     let address = client_address(&request).unwrap_or_default();
     let mut state_of_form = FormState::default();
     state_of_form
@@ -81,38 +81,33 @@ pub async fn login(
         };
         visit.render_with(status, &page)
     };
-    if let Some(seconds) = state.login_throttle.retry_after(&email, &address) {
-        let message = tr
-            .t("login.throttled")
-            .replace("{seconds}", &seconds.to_string());
-        return refuse(
-            state_of_form,
-            message,
-            actix_web::http::StatusCode::TOO_MANY_REQUESTS,
-        );
-    }
-    let lookup = email.clone();
     let issued = visit
         .blocking(&state, move |connection| {
-            let user = users::find_by_email(connection, &lookup)?;
-            if !accounts::check_password(user.as_ref(), &password) {
-                return Ok(None);
-            }
-            let Some(user) = user else { return Ok(None) };
-            let role = Role::parse(&user.role).ok_or(AppError::Unauthorized)?;
-            let (token, _) = accounts::issue_token(connection, &user.id)?;
-            Ok(Some((token, role)))
+            Ok(accounts::sign_in(connection, &email, &password, &address)?)
         })
         .await?;
-    let Some((token, role)) = issued else {
-        state.login_throttle.record_failure(&email, &address);
-        return refuse(
-            state_of_form,
-            tr.t("login.failed").to_owned(),
-            actix_web::http::StatusCode::UNAUTHORIZED,
-        );
+    let (token, role) = match issued {
+        SignIn::Issued { token, role, .. } => (token, role),
+        SignIn::Throttled {
+            retry_after_seconds,
+        } => {
+            let message = tr
+                .t("login.throttled")
+                .replace("{seconds}", &retry_after_seconds.to_string());
+            return refuse(
+                state_of_form,
+                message,
+                actix_web::http::StatusCode::TOO_MANY_REQUESTS,
+            );
+        }
+        SignIn::Refused => {
+            return refuse(
+                state_of_form,
+                tr.t("login.failed").to_owned(),
+                actix_web::http::StatusCode::UNAUTHORIZED,
+            );
+        }
     };
-    state.login_throttle.record_success(&email);
     let target = next.unwrap_or_else(|| start_page(role).to_owned());
     let mut response = visit.redirect(&target);
     response

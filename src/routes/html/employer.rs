@@ -2,15 +2,13 @@
 //! candidates staff referred to it (only what the employer role may see), and the answer to
 //! each referral.
 
-use actix_web::cookie::SameSite;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use diesel::Connection as _;
 
 use super::forms::{FormState, Posted, Shape, parse_into};
 use super::staff::{Pickers, pickers};
-use super::{Chrome, PageError, SESSION_COOKIE, Visit, format};
+use super::{Chrome, PageError, Visit, format};
 use crate::accounts::{self, AccountError, CreateUser, Principal, Role};
 use crate::connections::{pipeline, referrals};
 use crate::error::AppError;
@@ -25,6 +23,7 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .route("/employer", web::get().to(portal))
         .route("/employer/signup", web::get().to(signup_form))
         .route("/employer/signup", web::post().to(signup))
+        .route("/employer/signup/received", web::get().to(signup_received))
         .route("/employer/vacancies/new", web::get().to(vacancy_new))
         .route("/employer/vacancies/new", web::post().to(vacancy_create))
         .route("/employer/vacancies/{id}/edit", web::get().to(vacancy_edit))
@@ -185,7 +184,7 @@ async fn answer(
     let outcome = visit
         .blocking(&state, move |connection| {
             match connection
-                .transaction(|connection| referrals::change(connection, &acting, &id, change))
+                .write_transaction(|connection| referrals::change(connection, &acting, &id, change))
             {
                 Ok(_) => Ok(None),
                 Err(error @ (AppError::Validation(_) | AppError::Conflict(_))) => {
@@ -256,7 +255,7 @@ async fn signup(
                 Err(form_state) => return Ok(Err((form_state, pickers))),
             };
             input.verified = Some(false);
-            let created = connection.transaction(|connection| {
+            let created = connection.write_transaction(|connection| {
                 // The public may not create employers: the sign-up acts for the service, and
                 // the employer stays unverified until staff check it.
                 let created = employers::create(connection, &Principal::operator(), input)?;
@@ -276,9 +275,9 @@ async fn signup(
                     AccountError::InvalidEmail(_) => {
                         AppError::field("contact_email", "invalid_email")
                     }
-                    AccountError::DuplicateEmail(_) => {
-                        AppError::field("contact_email", "duplicate")
-                    }
+                    // Answered as a sign-up received, with nothing kept: the form must not
+                    // tell who has a login.
+                    AccountError::DuplicateEmail(_) => AppError::Conflict(EMAIL_TAKEN),
                     AccountError::WeakPassword => AppError::Validation(vec![
                         crate::error::FieldError::new("password", "too_short")
                             .with("min", accounts::MIN_PASSWORD_CHARS.to_string()),
@@ -286,11 +285,11 @@ async fn signup(
                     AccountError::Database(error) => AppError::from(error),
                     other => AppError::Unexpected(other.into()),
                 })?;
-                let (token, _) = accounts::issue_token(connection, &user.id)?;
-                Ok::<_, AppError>(token)
+                tracing::info!(user = %user.id, "employer signed up");
+                Ok::<_, AppError>(())
             });
             match created {
-                Ok(token) => Ok(Ok(token)),
+                Ok(()) | Err(AppError::Conflict(EMAIL_TAKEN)) => Ok(Ok(())),
                 Err(error) => {
                     let mut form_state = FormState::with_values(values);
                     form_state.absorb(
@@ -315,13 +314,9 @@ async fn signup(
         })
         .await?;
     match outcome {
-        Ok(token) => {
-            let mut response = visit.redirect("/employer");
-            response
-                .add_cookie(&visit.cookie(SESSION_COOKIE, token, SameSite::Lax))
-                .map_err(|error| visit.fail(AppError::Unexpected(error.into())))?;
-            Ok(response)
-        }
+        // The same answer whether a login was made or the e-mail had one already; the new
+        // login signs in as any other.
+        Ok(()) => Ok(visit.redirect("/employer/signup/received")),
         Err((mut form_state, pickers)) => {
             form_state.values.remove("password");
             let page = SignupPage {
@@ -333,6 +328,22 @@ async fn signup(
             visit.render_with(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
     }
+}
+
+/// What a sign-up that passed its checks is answered with, whatever became of it.
+const EMAIL_TAKEN: &str = "email_taken";
+
+#[derive(Template)]
+#[template(path = "pages/employer/signup_received.html")]
+struct SignupReceivedPage {
+    page: Chrome,
+}
+
+async fn signup_received(visit: Visit) -> Result<HttpResponse, PageError> {
+    let page = SignupReceivedPage {
+        page: visit.chrome(visit.tr().t("signup.title")),
+    };
+    visit.render(&page)
 }
 
 // ---- vacancies -------------------------------------------------------------------------
@@ -480,7 +491,7 @@ async fn save_vacancy(
                 form_state.general = Some(field_message("employer_unverified", lang, &[]));
                 return Ok(Err((form_state, pickers)));
             }
-            let saved = connection.transaction(|connection| match &editing {
+            let saved = connection.write_transaction(|connection| match &editing {
                 Some(id) => vacancies::update(connection, &principal, id, input).map(|_| ()),
                 None => vacancies::create(connection, &principal, input).map(|_| ()),
             });
@@ -513,7 +524,7 @@ async fn vacancy_close(
     let id = id.into_inner();
     visit
         .blocking(&state, move |connection| {
-            connection.transaction(|connection| {
+            connection.write_transaction(|connection| {
                 vacancies::update(
                     connection,
                     &principal,

@@ -11,6 +11,7 @@ use futures_util::StreamExt as _;
 use unicode_normalization::UnicodeNormalization as _;
 
 use super::{CSRF_COOKIE, CSRF_FIELD, PageError};
+use crate::domain::text;
 use crate::error::{AppError, FieldError};
 use crate::i18n::{Lang, field_message};
 
@@ -96,11 +97,18 @@ impl FromRequest for Posted {
                 .map(|(_, value)| value.as_str());
             // Compared whole; both are random and a mismatch reveals nothing to time.
             match (cookie.as_deref(), sent) {
-                (Some(expected), Some(sent)) if !expected.is_empty() && expected == sent => {
-                    Ok(Posted { pairs })
-                }
-                _ => Err(fail(AppError::Forbidden)),
+                (Some(expected), Some(sent)) if !expected.is_empty() && expected == sent => {}
+                _ => return Err(fail(AppError::Forbidden)),
             }
+            let forbidden: Vec<FieldError> = pairs
+                .iter()
+                .filter(|(key, value)| text::has_forbidden(key) || text::has_forbidden(value))
+                .map(|(key, _)| FieldError::new(key.clone(), "control_character"))
+                .collect();
+            if !forbidden.is_empty() {
+                return Err(fail(AppError::Validation(forbidden)));
+            }
+            Ok(Posted { pairs })
         })
     }
 }

@@ -120,9 +120,10 @@ async fn job(
     id: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let principal = visit.require(STAFF)?;
-    let job = state
-        .imports
-        .view(&principal, &id)
+    let (jobs, pool) = (state.imports.clone(), state.pool.clone());
+    let job = web::block(move || jobs.view(&pool, &principal, &id))
+        .await
+        .map_err(|error| visit.fail(error.into()))?
         .map_err(|error| visit.fail(error))?;
     let page = JobPage {
         page: visit.chrome(format!(
@@ -143,10 +144,9 @@ async fn rejected_rows(
     id: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let principal = visit.require(STAFF)?;
-    let lang = visit.lang;
-    let jobs = state.imports.clone();
+    let (jobs, pool) = (state.imports.clone(), state.pool.clone());
     let id = id.into_inner();
-    let bytes = web::block(move || jobs.errors_workbook(&principal, &id, lang))
+    let bytes = web::block(move || jobs.errors_workbook(&pool, &principal, &id))
         .await
         .map_err(|error| visit.fail(error.into()))?
         .map_err(|error| visit.fail(error))?;

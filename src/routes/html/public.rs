@@ -2,17 +2,19 @@
 //! or links the person and files an `applied` enrolment; a trainee's own enrolments.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use diesel::Connection as _;
 use serde::Deserialize;
 
 use super::forms::{FormState, Posted};
 use super::staff::{Pickers, pickers};
 use super::{Chrome, PageError, Visit, format};
 use crate::accounts::{Principal, Role};
+use crate::error::AppError;
+use crate::i18n::texts::Tr;
 use crate::registry::courses::{self, CourseView};
 use crate::registry::enrolment;
+use crate::routes::api::extract::client_address;
 use crate::search::service::{self as search, SearchParams};
 use crate::state::AppState;
 
@@ -165,6 +167,8 @@ pub struct EnrollmentRow {
     pub name: String,
     pub status: String,
     pub progress: i32,
+    /// Applied with a registered CCCD whose birth date did not agree: check the papers.
+    pub identity_unconfirmed: bool,
 }
 
 #[derive(Template)]
@@ -213,6 +217,7 @@ async fn course_page(
                             name,
                             status: enrollment.status,
                             progress: enrollment.progress_percent,
+                            identity_unconfirmed: enrollment.identity_unconfirmed,
                         })
                         .collect(),
                 ),
@@ -254,7 +259,7 @@ async fn staff_enrol(
             let attempt = (|| {
                 let worker_id =
                     crate::registry::workers::id_by_national_id(connection, &national_id)?;
-                connection.transaction(|connection| {
+                connection.write_transaction(|connection| {
                     courses::enrol(
                         connection,
                         &principal,
@@ -303,7 +308,7 @@ async fn change_enrollment(
     let lang = visit.lang;
     let outcome = visit
         .blocking(&state, move |connection| {
-            match connection.transaction(|connection| {
+            match connection.write_transaction(|connection| {
                 courses::change_enrollment(connection, &principal, &id, change)
             }) {
                 Ok(view) => Ok(Ok(view.course_id)),
@@ -376,6 +381,7 @@ async fn enrol_form(
 
 async fn enrol(
     state: web::Data<AppState>,
+    request: HttpRequest,
     visit: Visit,
     id: web::Path<String>,
     form: Posted,
@@ -383,6 +389,7 @@ async fn enrol(
     let lang = visit.lang;
     let course_id = id.into_inner();
     let caller = visit.principal.clone();
+    let address = client_address(&request).unwrap_or_default();
     let linked = caller
         .as_ref()
         .is_some_and(|principal| principal.worker_id.is_some());
@@ -400,15 +407,30 @@ async fn enrol(
         .blocking(&state, move |connection| {
             let course = courses::read(connection, caller.as_ref(), &course_id)?;
             let pickers = pickers(connection)?;
-            let outcome = connection.transaction(|connection| {
-                enrolment::apply(connection, caller.as_ref(), &course_id, application)
-            });
+            let outcome = enrolment::apply(
+                connection,
+                caller.as_ref(),
+                &address,
+                &course_id,
+                application,
+            );
             let outcome = match outcome {
                 Ok(()) => Ok(()),
+                Err(AppError::TooManyRequests {
+                    retry_after_seconds,
+                }) => {
+                    let mut form_state = FormState::with_values(values);
+                    form_state.general = Some(
+                        Tr { lang }
+                            .t("enrol.throttled")
+                            .replace("{minutes}", &retry_after_seconds.div_ceil(60).to_string()),
+                    );
+                    Err((StatusCode::TOO_MANY_REQUESTS, form_state))
+                }
                 Err(error) => {
                     let mut form_state = FormState::with_values(values);
                     form_state.absorb(error, lang, enrolment::FIELDS)?;
-                    Err(form_state)
+                    Err((StatusCode::UNPROCESSABLE_ENTITY, form_state))
                 }
             };
             Ok((course, pickers, outcome))
@@ -416,7 +438,7 @@ async fn enrol(
         .await?;
     let (status, form, done) = match outcome {
         Ok(()) => (StatusCode::OK, FormState::default(), true),
-        Err(form_state) => (StatusCode::UNPROCESSABLE_ENTITY, form_state, false),
+        Err((status, form_state)) => (status, form_state, false),
     };
     let page = EnrolPage {
         page: visit.chrome(format!(

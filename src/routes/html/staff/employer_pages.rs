@@ -2,7 +2,6 @@
 
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use diesel::Connection as _;
 
 use crate::registry::employers;
 use crate::routes::html::forms::Posted;
@@ -55,7 +54,7 @@ pub(super) async fn employer_verify(
     let id = id.into_inner();
     visit
         .blocking(&state, move |connection| {
-            connection.transaction(|connection| {
+            connection.write_transaction(|connection| {
                 employers::update(
                     connection,
                     &principal,

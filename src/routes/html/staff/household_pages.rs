@@ -5,7 +5,6 @@ use super::worker_pages::{Detail, HistoryRow, ListQuery, details, history_rows};
 
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use diesel::Connection as _;
 
 use crate::accounts::Principal;
 use crate::error::AppError;
@@ -262,7 +261,7 @@ pub(super) async fn save_household(
                 Ok(input) => input,
                 Err(form_state) => return Ok(Err((form_state, pickers))),
             };
-            let saved = connection.transaction(|connection| match &editing {
+            let saved = connection.write_transaction(|connection| match &editing {
                 Some(id) => {
                     households::update(connection, &principal, id, input).map(|view| view.id)
                 }

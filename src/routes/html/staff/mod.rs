@@ -25,7 +25,8 @@ use overview::{chart, dashboard, records};
 use reports::{outreach, report_download, reports};
 use vacancy_pages::{refer, referral_board, vacancy_detail, vacancy_list};
 use worker_pages::{
-    worker_create, worker_detail, worker_edit, worker_list, worker_new, worker_update,
+    worker_create, worker_detail, worker_edit, worker_list, worker_new, worker_personal_data,
+    worker_update, worker_withdraw_consent,
 };
 
 pub(super) const STAFF: &[Role] = &[Role::Admin, Role::Staff];
@@ -44,6 +45,14 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .route("/workers/{id}", web::get().to(worker_detail))
         .route("/workers/{id}/edit", web::get().to(worker_edit))
         .route("/workers/{id}/edit", web::post().to(worker_update))
+        .route(
+            "/workers/{id}/personal-data",
+            web::get().to(worker_personal_data),
+        )
+        .route(
+            "/workers/{id}/consent-withdrawal",
+            web::post().to(worker_withdraw_consent),
+        )
         .route("/households", web::get().to(household_list))
         .route("/households/new", web::get().to(household_new))
         .route("/households/new", web::post().to(household_create))

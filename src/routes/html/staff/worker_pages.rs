@@ -4,7 +4,6 @@ use super::overview::{ReferralRow, referral_rows};
 
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use diesel::Connection as _;
 use serde::Deserialize;
 
 use crate::accounts::Principal;
@@ -220,6 +219,7 @@ pub(super) struct WorkerPage {
     referrals: Vec<ReferralRow>,
     enrollments: Vec<(String, String, String)>,
     history: Vec<HistoryRow>,
+    consent_withdrawn: bool,
 }
 
 pub(super) async fn worker_detail(
@@ -248,6 +248,7 @@ pub(super) async fn worker_detail(
     let page = WorkerPage {
         page: visit.chrome(record["full_name"].as_str().unwrap_or_default().to_owned()),
         id: record["id"].as_str().unwrap_or_default().to_owned(),
+        consent_withdrawn: !record["consent_withdrawn_at"].is_null(),
         details: details(tr, &record, WORKER_FIELDS),
         referrals: referral_list,
         enrollments: enrollments
@@ -414,7 +415,7 @@ pub(super) async fn save_worker(
             let Ok(input) = input else {
                 return Ok(Err((input.err(), pickers)));
             };
-            let saved = connection.transaction(|connection| match &editing {
+            let saved = connection.write_transaction(|connection| match &editing {
                 Some(id) => workers::update(connection, &principal, id, input)
                     .map(|view| view["id"].as_str().unwrap_or_default().to_owned()),
                 None => workers::create(connection, &principal, input)
@@ -486,4 +487,44 @@ pub(super) async fn worker_update(
 ) -> Result<HttpResponse, PageError> {
     let principal = visit.require(STAFF)?;
     save_worker(state, visit, principal, form, Some(id.into_inner())).await
+}
+
+/// Everything held about the person, as one file (Decree 13/2023); audited.
+pub(super) async fn worker_personal_data(
+    state: web::Data<AppState>,
+    visit: Visit,
+    id: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let principal = visit.require(STAFF)?;
+    let id = id.into_inner();
+    let file_name = format!("ketnoi-du-lieu-ca-nhan-{id}.json");
+    let document = visit
+        .blocking(&state, move |connection| {
+            workers::export_personal_data(connection, &principal, &id)
+        })
+        .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{file_name}\""),
+        ))
+        .json(document))
+}
+
+/// Records that the person withdrew their consent, from the worker's page.
+pub(super) async fn worker_withdraw_consent(
+    state: web::Data<AppState>,
+    visit: Visit,
+    id: web::Path<String>,
+    _form: Posted,
+) -> Result<HttpResponse, PageError> {
+    let principal = visit.require(STAFF)?;
+    let id = id.into_inner();
+    let target = format!("/workers/{id}");
+    visit
+        .blocking(&state, move |connection| {
+            workers::withdraw_consent(connection, &principal, &id)
+        })
+        .await?;
+    Ok(visit.redirect(&target))
 }
