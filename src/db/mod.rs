@@ -240,20 +240,21 @@ impl DbConn {
         E: From<diesel::result::Error>,
     {
         use diesel::connection::{AnsiTransactionManager, TransactionManager};
-        let outermost_sqlite = match self {
+        let began_immediate = match self {
             DbConn::Sqlite(sqlite) => {
-                AnsiTransactionManager::transaction_manager_status_mut(sqlite)
+                let outermost = AnsiTransactionManager::transaction_manager_status_mut(sqlite)
                     .transaction_depth()?
-                    .is_none()
+                    .is_none();
+                if outermost {
+                    AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
+                }
+                outermost
             }
             #[cfg(feature = "postgres")]
             DbConn::Pg(_) => false,
         };
-        if !outermost_sqlite {
+        if !began_immediate {
             return self.transaction(work);
-        }
-        if let DbConn::Sqlite(sqlite) = self {
-            AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
         }
         // From here on the multi-connection's manager sees the open transaction: it delegates
         // commit and rollback to the SQLite connection's own manager.

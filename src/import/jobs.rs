@@ -123,8 +123,8 @@ impl Jobs {
             .map_err(|error| AppError::Unexpected(error.into()))?;
         super::sheet::check(file.path()).map_err(|error| match error.limit() {
             Some(limit) => AppError::Validation(vec![
-                FieldError::new("file", super::sheet::limit_code(limit))
-                    .with("max", limit.max(&super::sheet::LIMITS).to_string()),
+                FieldError::new("file", super::limits::limit_code(limit))
+                    .with("max", limit.max(&super::limits::LIMITS).to_string()),
             ]),
             None => AppError::field("file", "unreadable_sheet"),
         })?;

@@ -13,6 +13,7 @@ pub mod bench;
 pub mod columns;
 pub mod export;
 pub mod jobs;
+pub mod limits;
 pub mod sheet;
 
 use std::collections::HashMap;

@@ -7,8 +7,7 @@ use std::path::Path;
 use calamine::{Data, Reader};
 use chrono::NaiveDate;
 
-use std::io::Read;
-
+use super::limits::{self, LIMITS, Limit, Limits, Refusal};
 use crate::domain::text;
 use crate::i18n::{self, Lang};
 
@@ -47,69 +46,6 @@ pub struct Row {
     pub cells: Vec<Cell>,
 }
 
-/// How much of a spreadsheet Ketnoi reads before refusing it. A commune's list is a few thousand
-/// rows of a few dozen columns and a province-wide one a few hundred thousand rows; past these a
-/// file is a mistake or an attack, and reading it would take the server's memory.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limits {
-    /// Rows from the first used one to the last.
-    pub rows: u32,
-    /// Columns from A to the last used one.
-    pub columns: u32,
-    /// Cells held at once, empty ones between used ones included.
-    pub cells: u64,
-    /// Bytes of all the parts of an .xlsx or .ods once unpacked, or of a text file.
-    pub unpacked_bytes: u64,
-    /// How many times larger than its packed size a part may unpack to (checked on parts over
-    /// [`Limits::RATIO_FROM`] bytes; sheets of ordinary data unpack to 5–30 times their size).
-    pub ratio: u64,
-}
-
-impl Limits {
-    pub const RATIO_FROM: u64 = 1024 * 1024;
-}
-
-pub const LIMITS: Limits = Limits {
-    rows: 300_000,
-    columns: 256,
-    cells: 6_000_000,
-    unpacked_bytes: 256 * 1024 * 1024,
-    ratio: 200,
-};
-
-/// Which of the [`Limits`] a file went over.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Limit {
-    Rows,
-    Columns,
-    Cells,
-    UnpackedBytes,
-    Ratio,
-}
-
-impl Limit {
-    /// The limit's key, as a problem document names it.
-    pub fn key(self) -> &'static str {
-        match self {
-            Limit::Rows => "rows",
-            Limit::Columns => "columns",
-            Limit::Cells => "cells",
-            Limit::UnpackedBytes => "unpacked_bytes",
-            Limit::Ratio => "ratio",
-        }
-    }
-
-    pub fn max(self, limits: &Limits) -> u64 {
-        match self {
-            Limit::Rows => u64::from(limits.rows),
-            Limit::Columns => u64::from(limits.columns),
-            Limit::Cells => limits.cells,
-            Limit::UnpackedBytes => limits.unpacked_bytes,
-            Limit::Ratio => limits.ratio,
-        }
-    }
-}
-
 #[derive(Debug, thiserror::Error)]
 pub enum SheetError {
     #[error("{0}: cannot read the file: {1}")]
@@ -135,7 +71,7 @@ impl SheetError {
             SheetError::Empty(..) => ("Tệp không có trang tính nào.", "The file has no sheet."),
             SheetError::TooLarge(_, limit) => {
                 return i18n::field_message(
-                    limit_code(*limit),
+                    limits::limit_code(*limit),
                     lang,
                     &[("max", limit.max(&LIMITS).to_string())],
                 );
@@ -156,17 +92,6 @@ impl SheetError {
     }
 }
 
-/// The translated error code of each limit (see `i18n::field_message`).
-pub fn limit_code(limit: Limit) -> &'static str {
-    match limit {
-        Limit::Rows => "sheet_rows",
-        Limit::Columns => "sheet_columns",
-        Limit::Cells => "sheet_cells",
-        Limit::UnpackedBytes => "sheet_unpacked_bytes",
-        Limit::Ratio => "sheet_ratio",
-    }
-}
-
 /// The first sheet's rows, or the limit the file goes over.
 pub fn read(path: &Path) -> Result<Vec<Row>, SheetError> {
     let name = path.display().to_string();
@@ -177,12 +102,11 @@ pub fn read(path: &Path) -> Result<Vec<Row>, SheetError> {
         .to_ascii_lowercase();
     match extension.as_str() {
         "xlsx" | "xlsm" => {
-            check_package(path, &name, &LIMITS)?;
+            check(path)?;
             xlsx(path, &name, &LIMITS)
         }
         "ods" => {
-            check_package(path, &name, &LIMITS)?;
-            check_ods_grid(path, &name, &LIMITS)?;
+            check(path)?;
             ods(path, &name)
         }
         // The old binary formats are read whole and spread over their full grid before a limit
@@ -217,44 +141,18 @@ pub fn check(path: &Path) -> Result<(), SheetError> {
         .and_then(|ext| ext.to_str())
         .unwrap_or_default()
         .to_ascii_lowercase();
+    let refused = |refusal| match refusal {
+        Refusal::Over(limit) => SheetError::TooLarge(name.clone(), limit),
+        Refusal::Unreadable(message) => SheetError::Format(name.clone(), message),
+    };
     match extension.as_str() {
-        "xlsx" | "xlsm" => check_package(path, &name, &LIMITS),
+        "xlsx" | "xlsm" => limits::check_package(path, &LIMITS).map_err(refused),
         "ods" => {
-            check_package(path, &name, &LIMITS)?;
-            check_ods_grid(path, &name, &LIMITS)
+            limits::check_package(path, &LIMITS).map_err(refused)?;
+            limits::check_ods_grid(path, &LIMITS).map_err(refused)
         }
         _ => Ok(()),
     }
-}
-
-/// Unpacks every part of a zip package (.xlsx, .ods) to count its real size, without keeping
-/// it: a part's declared size can lie, so the bytes are counted as they come, and the count
-/// stops at the limit.
-pub fn check_package(path: &Path, name: &str, limits: &Limits) -> Result<(), SheetError> {
-    let file = std::fs::File::open(path).map_err(|error| SheetError::Io(name.to_owned(), error))?;
-    let mut archive = zip::ZipArchive::new(std::io::BufReader::new(file))
-        .map_err(|error| SheetError::Format(name.to_owned(), error.to_string()))?;
-    let mut unpacked_total: u64 = 0;
-    for index in 0..archive.len() {
-        let mut part = archive
-            .by_index(index)
-            .map_err(|error| SheetError::Format(name.to_owned(), error.to_string()))?;
-        let packed = part.compressed_size().max(1);
-        let room = limits.unpacked_bytes.saturating_sub(unpacked_total);
-        if part.size() > room {
-            return Err(SheetError::TooLarge(name.to_owned(), Limit::UnpackedBytes));
-        }
-        let unpacked = std::io::copy(&mut (&mut part).take(room + 1), &mut std::io::sink())
-            .map_err(|error| SheetError::Format(name.to_owned(), error.to_string()))?;
-        if unpacked > room {
-            return Err(SheetError::TooLarge(name.to_owned(), Limit::UnpackedBytes));
-        }
-        if unpacked > Limits::RATIO_FROM && unpacked / packed > limits.ratio {
-            return Err(SheetError::TooLarge(name.to_owned(), Limit::Ratio));
-        }
-        unpacked_total += unpacked;
-    }
-    Ok(())
 }
 
 /// Reads an .xlsx sheet cell by cell, so that a sheet whose few cells lie far apart (A1 and
@@ -375,129 +273,6 @@ fn ods(path: &Path, name: &str) -> Result<Vec<Row>, SheetError> {
             }
         })
         .collect())
-}
-
-/// An OpenDocument sheet says "this row, 1,048,576 times" and "this cell, 16,384 times" in a
-/// few bytes, and the reader spreads what it says over a full grid. This walks the first
-/// table's XML without keeping it and measures the grid its used cells span (repeated empty
-/// rows and cells at the end, which LibreOffice always writes, span nothing).
-fn check_ods_grid(path: &Path, name: &str, limits: &Limits) -> Result<(), SheetError> {
-    use quick_xml::events::Event;
-    let format = |message: String| SheetError::Format(name.to_owned(), message);
-    let too_large = |limit| SheetError::TooLarge(name.to_owned(), limit);
-    let file = std::fs::File::open(path).map_err(|error| SheetError::Io(name.to_owned(), error))?;
-    let mut archive = zip::ZipArchive::new(std::io::BufReader::new(file))
-        .map_err(|error| format(error.to_string()))?;
-    let content = archive
-        .by_name("content.xml")
-        .map_err(|error| format(error.to_string()))?;
-    let mut reader = quick_xml::Reader::from_reader(std::io::BufReader::new(content));
-    let repeated = |element: &quick_xml::events::BytesStart, key: &str| -> u64 {
-        element
-            .try_get_attribute(key)
-            .ok()
-            .flatten()
-            .and_then(|attribute| attribute.value.parse().ok())
-            .unwrap_or(1)
-    };
-    let mut buffer = Vec::new();
-    // Position of the next row and cell; the extent of used cells in this row and overall.
-    let (mut row_at, mut column_at) = (0_u64, 0_u64);
-    let (mut row_repeats, mut row_width) = (1_u64, 0_u64);
-    let (mut last_row, mut width, mut materialised) = (None::<u64>, 0_u64, 0_u64);
-    let mut in_table = false;
-    // The open cell: its repeat count and whether it holds a value.
-    let mut open_cell: Option<(u64, bool)> = None;
-    loop {
-        let event = reader
-            .read_event_into(&mut buffer)
-            .map_err(|error| format(error.to_string()))?;
-        match event {
-            Event::Start(element) | Event::Empty(element)
-                if element.name().as_ref() == "table:table" =>
-            {
-                in_table = true;
-            }
-            Event::End(element) if element.name().as_ref() == "table:table" => break,
-            Event::Eof => break,
-            Event::Start(element) if in_table && element.name().as_ref() == "table:table-row" => {
-                row_repeats = repeated(&element, "table:number-rows-repeated");
-                column_at = 0;
-                row_width = 0;
-            }
-            Event::End(element) if in_table && element.name().as_ref() == "table:table-row" => {
-                if row_width > 0 {
-                    last_row = Some(row_at + row_repeats - 1);
-                    width = width.max(row_width);
-                    materialised += row_width;
-                }
-                row_at = row_at.saturating_add(row_repeats);
-            }
-            Event::Start(element)
-                if in_table
-                    && matches!(
-                        element.name().as_ref(),
-                        "table:table-cell" | "table:covered-table-cell"
-                    ) =>
-            {
-                let valued = element
-                    .try_get_attribute("office:value-type")
-                    .ok()
-                    .flatten()
-                    .is_some();
-                open_cell = Some((repeated(&element, "table:number-columns-repeated"), valued));
-            }
-            Event::Empty(element)
-                if in_table
-                    && matches!(
-                        element.name().as_ref(),
-                        "table:table-cell" | "table:covered-table-cell"
-                    ) =>
-            {
-                let count = repeated(&element, "table:number-columns-repeated");
-                let valued = element
-                    .try_get_attribute("office:value-type")
-                    .ok()
-                    .flatten()
-                    .is_some();
-                column_at = column_at.saturating_add(count);
-                if valued {
-                    row_width = column_at;
-                }
-            }
-            Event::Text(_) if open_cell.is_some() => {
-                if let Some((_, valued)) = open_cell.as_mut() {
-                    *valued = true;
-                }
-            }
-            Event::End(element)
-                if matches!(
-                    element.name().as_ref(),
-                    "table:table-cell" | "table:covered-table-cell"
-                ) =>
-            {
-                if let Some((count, valued)) = open_cell.take() {
-                    column_at = column_at.saturating_add(count);
-                    if valued {
-                        row_width = column_at;
-                    }
-                }
-            }
-            _ => {}
-        }
-        if row_width > u64::from(limits.columns) {
-            return Err(too_large(Limit::Columns));
-        }
-        if last_row.is_some_and(|last| last >= u64::from(limits.rows)) {
-            return Err(too_large(Limit::Rows));
-        }
-        let spanned = last_row.map_or(0, |last| (last + 1).saturating_mul(width));
-        if materialised > limits.cells || spanned > limits.cells {
-            return Err(too_large(Limit::Cells));
-        }
-        buffer.clear();
-    }
-    Ok(())
 }
 
 fn cell(data: &Data) -> Cell {

@@ -103,7 +103,15 @@ pub async fn read_upload(form: &mut Multipart) -> Result<Upload, AppError> {
             "mode" => upload.mode = Some(text()),
             "dry_run" => upload.dry_run = Some(text()),
             "csrf_token" => upload.csrf_token = Some(text()),
-            "file" => upload.file = Some((file_name.unwrap_or_default(), bytes)),
+            // The name is shown back on the job: what must not enter text is left out of it.
+            "file" => {
+                let name = file_name
+                    .unwrap_or_default()
+                    .chars()
+                    .filter(|c| !crate::domain::text::is_forbidden(*c))
+                    .collect();
+                upload.file = Some((name, bytes));
+            }
             _ => {}
         }
     }
@@ -243,6 +251,7 @@ pub struct ExportQuery {
             (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
             (String = "text/csv"),
         )),
+        (status = 404, description = "The address names nothing (it holds a control character)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Only admins and staff", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Unknown kind or format, named", body = Problem, content_type = "application/problem+json"),

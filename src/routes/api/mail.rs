@@ -73,6 +73,7 @@ pub async fn retry(
     responses(
         (status = 202, description = "The report, as it stands now, queued as an attachment to each address", body = ReportMailQueued),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "The address names nothing (it holds a control character)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Only admins and staff", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body over 1 MiB", body = Problem, content_type = "application/problem+json"),

@@ -140,6 +140,7 @@ pub async fn chart(
             (String = "text/csv"),
             (Report = "application/json"),
         )),
+        (status = 404, description = "The address names nothing (it holds a control character)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Only admins and staff", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Unknown period or format", body = Problem, content_type = "application/problem+json"),
