@@ -46,8 +46,9 @@ fn concurrent_writers_wait_their_turn_and_every_create_lands() -> TestResult {
             .collect();
         assert!(
             failed.is_empty(),
-            "{backend}: {} creates failed: {failed:?}",
-            failed.len()
+            "{backend}: {} creates failed, the first: {:?}",
+            failed.len(),
+            failed.first()
         );
         let mut connection = app.db.migrated()?;
         use diesel::prelude::*;
