@@ -93,7 +93,16 @@ impl AppError {
 
 impl From<diesel::result::Error> for AppError {
     fn from(error: diesel::result::Error) -> Self {
-        AppError::Unexpected(error.into())
+        use diesel::result::{DatabaseErrorKind, Error};
+        match error {
+            // Two requests writing the same unique value at once: the check each made before
+            // writing passed (on PostgreSQL neither sees the other's uncommitted row), and the
+            // database refused the second. A conflict to retry, not a fault.
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
+                AppError::Conflict("concurrent_duplicate")
+            }
+            other => AppError::Unexpected(other.into()),
+        }
     }
 }
 

@@ -105,10 +105,6 @@ pub fn field_message(code: &str, lang: Lang, params: &[(&'static str, String)]) 
             "Ngày không hợp lệ: dùng dạng YYYY-MM-DD.",
             "Not a date: use YYYY-MM-DD.",
         ),
-        "identity_mismatch" => (
-            "Số CCCD và ngày sinh không khớp với hồ sơ đã đăng ký. Kiểm tra lại, hoặc liên hệ trung tâm dịch vụ việc làm.",
-            "The CCCD number and the birth date do not match the registered record. Check them, or contact the employment service centre.",
-        ),
         "override_reason_required" => (
             "Người này không nằm trong {depth} người được xếp hạng cao nhất cho vị trí này: ghi lý do giới thiệu.",
             "This person is not among the {depth} best-ranked candidates for this vacancy: give the reason for referring them.",
@@ -320,6 +316,10 @@ pub fn field_message(code: &str, lang: Lang, params: &[(&'static str, String)]) 
         "only_when_rejected" => (
             "Chỉ ghi lý do từ chối khi từ chối.",
             "A rejection reason goes only with a rejection.",
+        ),
+        "concurrent_duplicate" => (
+            "Một yêu cầu khác vừa ghi cùng dữ liệu này; tải lại để xem bản ghi đã có.",
+            "Another request has just written the same record; reload to see it.",
         ),
         "course_full" => (
             "Khóa học đã đủ chỗ: không xác nhận thêm học viên được.",

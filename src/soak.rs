@@ -56,7 +56,8 @@ struct Seen {
     statuses: BTreeMap<u16, u64>,
     /// Workers whose creation was answered 201.
     acknowledged: Vec<String>,
-    /// Referrals answered 201, and hires answered 200.
+    /// Referrals answered 201 (all of them, and those not hired yet), and hires answered 200.
+    referrals_made: Vec<String>,
     referred: Vec<String>,
     hired: Vec<String>,
     failures: u64,
@@ -85,6 +86,7 @@ struct SoakLine {
     statuses: BTreeMap<u16, u64>,
     operations: BTreeMap<Operation, OperationLine>,
     acknowledged_creates: usize,
+    acknowledged_referrals: usize,
     acknowledged_hires: usize,
     lost_acknowledged_writes: usize,
 }
@@ -166,6 +168,7 @@ pub fn run(settings: &Settings, options: &SoakBench) -> anyhow::Result<()> {
             *seen.statuses.entry(status).or_default() += count;
         }
         seen.acknowledged.extend(one.acknowledged);
+        seen.referrals_made.extend(one.referrals_made);
         seen.referred.extend(one.referred);
         seen.hired.extend(one.hired);
         seen.failures += one.failures;
@@ -180,6 +183,15 @@ pub fn run(settings: &Settings, options: &SoakBench) -> anyhow::Result<()> {
             .count()
             .get_result(&mut connection)?;
         found += usize::try_from(present).unwrap_or(0);
+    }
+    let mut referrals_found = 0_usize;
+    for chunk in seen.referrals_made.chunks(500) {
+        use crate::db::schema::referrals;
+        let present: i64 = referrals::table
+            .filter(referrals::id.eq_any(chunk))
+            .count()
+            .get_result(&mut connection)?;
+        referrals_found += usize::try_from(present).unwrap_or(0);
     }
     let mut hires_found = 0_usize;
     for chunk in seen.hired.chunks(500) {
@@ -228,8 +240,10 @@ pub fn run(settings: &Settings, options: &SoakBench) -> anyhow::Result<()> {
         statuses: seen.statuses,
         operations,
         acknowledged_creates: seen.acknowledged.len(),
+        acknowledged_referrals: seen.referrals_made.len(),
         acknowledged_hires: seen.hired.len(),
         lost_acknowledged_writes: (seen.acknowledged.len() - found.min(seen.acknowledged.len()))
+            + (seen.referrals_made.len() - referrals_found.min(seen.referrals_made.len()))
             + (seen.hired.len() - hires_found.min(seen.hired.len())),
     };
     println!("{}", serde_json::to_string(&line)?);
@@ -308,11 +322,13 @@ fn soak_client(
                 .append_pair("q", query)
                 .append_pair("limit", "20")
                 .finish();
-            send(
-                &mut seen,
-                Operation::Search,
-                client.get(format!("{address}/api/v1/workers?{query}")),
-            );
+            // The registry's name search and the index's full-text search, in turn.
+            let path = if roll % 2 == 0 {
+                format!("{address}/api/v1/workers?{query}")
+            } else {
+                format!("{address}/api/v1/search?kind=workers&{query}")
+            };
+            send(&mut seen, Operation::Search, client.get(path));
         } else if roll < 75 {
             send(
                 &mut seen,
@@ -336,6 +352,7 @@ fn soak_client(
                 )
                 && let Some(id) = answer["id"].as_str()
             {
+                seen.referrals_made.push(id.to_owned());
                 seen.referred.push(id.to_owned());
             }
         } else if let Some(referral) = seen.referred.pop()

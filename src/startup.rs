@@ -134,7 +134,8 @@ pub fn server(
                                 )])
                             }
                         };
-                        Ok(request.error_response(error))
+                        let response = routes::error_for(request.request(), error);
+                        Ok(request.into_response(response))
                     }),
                 }
             })

@@ -265,15 +265,9 @@ impl Jobs {
         let job = self.owned(pool, principal, id)?;
         match (JobStatus::parse(&job.status), job.errors_workbook) {
             (JobStatus::Done, Some(bytes)) => Ok(bytes),
-            (JobStatus::Running, _) if self.is_running(&job.id) => {
-                Err(AppError::Conflict("import_running"))
-            }
+            (JobStatus::Running, _) => Err(AppError::Conflict("import_running")),
             _ => Err(AppError::NotFound),
         }
-    }
-
-    fn is_running(&self, id: &str) -> bool {
-        lock(&self.running).contains_key(id)
     }
 
     fn owned(&self, pool: &DbPool, principal: &Principal, id: &str) -> Result<ImportJob, AppError> {

@@ -92,14 +92,18 @@ impl SheetError {
     }
 }
 
+/// A file's extension, lower case: it says the format.
+fn extension(path: &Path) -> String {
+    path.extension()
+        .and_then(|ext| ext.to_str())
+        .unwrap_or_default()
+        .to_ascii_lowercase()
+}
+
 /// The first sheet's rows, or the limit the file goes over.
 pub fn read(path: &Path) -> Result<Vec<Row>, SheetError> {
     let name = path.display().to_string();
-    let extension = path
-        .extension()
-        .and_then(|ext| ext.to_str())
-        .unwrap_or_default()
-        .to_ascii_lowercase();
+    let extension = extension(path);
     match extension.as_str() {
         "xlsx" | "xlsm" => {
             check(path)?;
@@ -136,11 +140,7 @@ pub fn read(path: &Path) -> Result<Vec<Row>, SheetError> {
 /// enough to run when a file is uploaded, before it is queued.
 pub fn check(path: &Path) -> Result<(), SheetError> {
     let name = path.display().to_string();
-    let extension = path
-        .extension()
-        .and_then(|ext| ext.to_str())
-        .unwrap_or_default()
-        .to_ascii_lowercase();
+    let extension = extension(path);
     let refused = |refusal| match refusal {
         Refusal::Over(limit) => SheetError::TooLarge(name.clone(), limit),
         Refusal::Unreadable(message) => SheetError::Format(name.clone(), message),

@@ -59,7 +59,8 @@ pub fn apply(
     application: Application,
 ) -> Result<(), AppError> {
     if let Some(principal) = caller.filter(|principal| principal.worker_id.is_some()) {
-        return file(connection, principal, course_id, None);
+        return connection
+            .write_transaction(|connection| file(connection, principal, course_id, None));
     }
     if caller.is_some_and(|principal| principal.role != Role::Trainee) {
         // Staff enrol people from the worker's page; employers do not enrol.

@@ -18,6 +18,15 @@ pub fn configure(config: &mut web::ServiceConfig) {
 
 /// An unknown address: a problem document for the API, a page for a browser.
 pub async fn not_found(request: actix_web::HttpRequest) -> actix_web::HttpResponse {
+    error_for(&request, crate::error::AppError::NotFound)
+}
+
+/// `error` answered as a problem document for the API and other clients, or as a page for a
+/// browser outside `/api/`.
+pub fn error_for(
+    request: &actix_web::HttpRequest,
+    error: crate::error::AppError,
+) -> actix_web::HttpResponse {
     use actix_web::ResponseError as _;
     let wants_page = !request.path().starts_with("/api/")
         && request
@@ -26,14 +35,14 @@ pub async fn not_found(request: actix_web::HttpRequest) -> actix_web::HttpRespon
             .and_then(|value| value.to_str().ok())
             .is_some_and(|accept| accept.contains("text/html"));
     if wants_page {
-        let lang = html::page_lang(&request);
+        let lang = html::page_lang(request);
         html::PageError {
-            error: crate::error::AppError::NotFound,
+            error,
             lang,
             next: None,
         }
         .error_response()
     } else {
-        crate::error::AppError::NotFound.error_response()
+        error.error_response()
     }
 }

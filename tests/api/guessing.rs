@@ -1,7 +1,9 @@
 //! Guessing: passwords across servers and behind proxies, and the public form as an oracle for
 //! who is registered.
 
-use crate::helpers::{Link, PASSWORD, TestResult, client, spawn_app, test_dbs, worker_body};
+use crate::helpers::{
+    Link, PASSWORD, TestResult, client, spawn_app, tea_course, test_dbs, worker_body,
+};
 
 fn login_from(
     address: &str,
@@ -88,16 +90,7 @@ fn the_public_form_answers_alike_for_any_cccd_and_is_throttled() -> TestResult {
         let backend = db.backend_name();
         let app = spawn_app(db)?;
         let staff = app.sign_in_as("canbo@example.vn", "staff", Link::None)?;
-        let course = app.post(
-            "/api/v1/courses",
-            Some(&staff),
-            &serde_json::json!({
-                "provider": "Trường Cao đẳng Sơn La", "title": "Kỹ thuật chế biến chè",
-                "leads_to": ["8153"], "level": "under_3_months", "commune_code": "03646",
-                "starts_on": "2027-01-04", "ends_on": "2027-03-04", "capacity": 30
-            }),
-        )?;
-        let course = course.body["id"].as_str().ok_or("course")?.to_owned();
+        let course = tea_course(&app, &staff, 30)?;
         // Registered, born 1995-04-12.
         app.post(
             "/api/v1/workers",

@@ -3,7 +3,7 @@
 //! once. Hostile uploads are in `uploads.rs`, the walls between roles in `walls.rs`, guessing in
 //! `guessing.rs`.
 
-use crate::helpers::{Link, TestResult, client, spawn_app, test_dbs, worker_body};
+use crate::helpers::{Link, TestResult, client, spawn_app, tea_course, test_dbs, worker_body};
 use crate::walls::employer_with_vacancy;
 
 #[test]
@@ -80,6 +80,20 @@ fn nul_controls_and_direction_overrides_are_refused_wherever_text_enters() -> Te
             404,
             "{backend}"
         );
+        // A browser asking for a page gets a page.
+        let page = client()
+            .get(app.url("/courses?q=c%C3%B4ng%00"))
+            .header("accept", "text/html")
+            .send()?;
+        assert_eq!(page.status(), 422, "{backend}");
+        assert!(
+            page.headers()
+                .get("content-type")
+                .and_then(|value| value.to_str().ok())
+                .is_some_and(|value| value.starts_with("text/html")),
+            "{backend}"
+        );
+        assert!(page.text()?.contains("ký tự điều khiển"), "{backend}");
         for name in ["Lò\u{0}Thị Ỏn", "Lò Thị\u{1b}[31m Ỏn", "\u{202e}nỎ ịhT òL"] {
             let mut body = worker_body("014195000021", "03646");
             body["full_name"] = name.into();
@@ -213,16 +227,7 @@ fn a_course_is_never_confirmed_past_its_capacity() -> TestResult {
         let backend = db.backend_name();
         let app = spawn_app(db)?;
         let staff = app.sign_in_as("canbo@example.vn", "staff", Link::None)?;
-        let course = app.post(
-            "/api/v1/courses",
-            Some(&staff),
-            &serde_json::json!({
-                "provider": "Trường Cao đẳng Sơn La", "title": "Kỹ thuật chế biến chè",
-                "leads_to": ["8153"], "level": "under_3_months", "commune_code": "03646",
-                "starts_on": "2027-01-04", "ends_on": "2027-03-04", "capacity": 1
-            }),
-        )?;
-        let course = course.body["id"].as_str().ok_or("course")?.to_owned();
+        let course = tea_course(&app, &staff, 1)?;
         let mut enrollments = Vec::new();
         for national_id in ["014195000041", "014195000042"] {
             let worker = app.post(
@@ -254,6 +259,49 @@ fn a_course_is_never_confirmed_past_its_capacity() -> TestResult {
                 .is_some_and(|detail| detail.contains("đủ chỗ")),
             "{backend}: {:?}",
             full.body
+        );
+    }
+    Ok(())
+}
+
+/// Officers referring the same person to the same vacancy at the same moment: one referral,
+/// every other answer a 409, none a 500 (on PostgreSQL neither check sees the other's row).
+#[test]
+fn simultaneous_referrals_of_one_person_make_one_and_conflict_the_rest() -> TestResult {
+    for db in test_dbs() {
+        let backend = db.backend_name();
+        let app = std::sync::Arc::new(spawn_app(db)?);
+        let staff = app.sign_in_as("canbo@example.vn", "staff", Link::None)?;
+        let (_, vacancy) = employer_with_vacancy(&app, &staff)?;
+        let worker = app.post(
+            "/api/v1/workers",
+            Some(&staff),
+            &worker_body("014195000091", "03646"),
+        )?;
+        let worker = worker.body["id"].as_str().ok_or("worker")?.to_owned();
+        app.search.sync()?;
+        let barrier = std::sync::Arc::new(std::sync::Barrier::new(8));
+        let handles: Vec<_> = (0..8)
+            .map(|_| {
+                let (app, staff, barrier) = (app.clone(), staff.clone(), barrier.clone());
+                let body = serde_json::json!({"vacancy_id": vacancy, "worker_id": worker});
+                std::thread::spawn(move || {
+                    barrier.wait();
+                    app.post("/api/v1/referrals", Some(&staff), &body)
+                        .map(|answer| answer.status)
+                        .unwrap_or(0)
+                })
+            })
+            .collect();
+        let mut statuses: Vec<u16> = Vec::new();
+        for handle in handles {
+            statuses.push(handle.join().map_err(|_| "client panicked")?);
+        }
+        statuses.sort();
+        assert_eq!(
+            statuses,
+            [201, 409, 409, 409, 409, 409, 409, 409],
+            "{backend}"
         );
     }
     Ok(())

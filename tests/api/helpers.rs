@@ -429,3 +429,24 @@ pub fn worker_body(national_id: &str, commune_code: &str) -> serde_json::Value {
         "consent_to_share": true
     })
 }
+
+/// A tea-processing course starting in January 2027 with `capacity` seats; its id.
+pub fn tea_course(
+    app: &TestApp,
+    staff: &str,
+    capacity: i64,
+) -> Result<String, Box<dyn std::error::Error>> {
+    let course = app.post(
+        "/api/v1/courses",
+        Some(staff),
+        &serde_json::json!({
+            "provider": "Trường Cao đẳng Sơn La", "title": "Kỹ thuật chế biến chè",
+            "leads_to": ["8153"], "level": "under_3_months", "commune_code": "03646",
+            "starts_on": "2027-01-04", "ends_on": "2027-03-04", "capacity": capacity
+        }),
+    )?;
+    if course.status != 201 {
+        return Err(format!("course: {} {:?}", course.status, course.body).into());
+    }
+    Ok(course.body["id"].as_str().ok_or("course id")?.to_owned())
+}
