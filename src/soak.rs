@@ -323,7 +323,7 @@ fn soak_client(
                 .append_pair("limit", "20")
                 .finish();
             // The registry's name search and the index's full-text search, in turn.
-            let path = if roll % 2 == 0 {
+            let path = if roll.is_multiple_of(2) {
                 format!("{address}/api/v1/workers?{query}")
             } else {
                 format!("{address}/api/v1/search?kind=workers&{query}")
