@@ -2,6 +2,7 @@
 //! words of pages and files ([`texts`]) and how numbers, money and dates are written ([`format`]).
 
 pub mod format;
+mod text_table;
 pub mod texts;
 
 use actix_web::HttpRequest;

@@ -152,6 +152,22 @@ fn in_scope(
     })
 }
 
+/// The worker `id` if the caller may take `action` on them, with the scope it was allowed in;
+/// 404 for one outside it, as for one that does not exist.
+fn reachable(
+    connection: &mut DbConn,
+    principal: &Principal,
+    id: &str,
+    action: Action,
+) -> Result<(Worker, Scope), AppError> {
+    let scope = permitted(principal, Resource::Workers, action)?;
+    let worker = rows::find(connection, id)?.ok_or(AppError::NotFound)?;
+    if !in_scope(principal, scope, &worker, connection)? {
+        return Err(AppError::NotFound);
+    }
+    Ok((worker, scope))
+}
+
 /// The worker a CCCD typed on a form names: checked as a CCCD, then looked up; an error on
 /// `national_id` when it is not one or no one holds it. Reading the record stays the caller's.
 pub fn id_by_national_id(connection: &mut DbConn, typed: &str) -> Result<String, AppError> {
@@ -167,11 +183,7 @@ pub fn read(
     principal: &Principal,
     id: &str,
 ) -> Result<serde_json::Value, AppError> {
-    let scope = permitted(principal, Resource::Workers, Action::Read)?;
-    let worker = rows::find(connection, id)?.ok_or(AppError::NotFound)?;
-    if !in_scope(principal, scope, &worker, connection)? {
-        return Err(AppError::NotFound);
-    }
+    let (worker, scope) = reachable(connection, principal, id, Action::Read)?;
     let occupations = rows::occupations_of(connection, std::slice::from_ref(&worker.id))?
         .remove(&worker.id)
         .unwrap_or_default();

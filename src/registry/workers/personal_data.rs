@@ -9,9 +9,9 @@ use diesel::prelude::*;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::{in_scope, permitted};
+use super::reachable;
 use crate::accounts::{self, Principal};
-use crate::authz::{Action, Resource};
+use crate::authz::Action;
 use crate::db::DbConn;
 use crate::db::schema::{
     audit_log, enrollments, follow_ups, outbox, placements, referrals, service_records, users,
@@ -23,11 +23,7 @@ use crate::models::{audit, search_changes};
 
 /// Everything held about the worker `id`, as one JSON document; the export is audited.
 pub fn export(connection: &mut DbConn, principal: &Principal, id: &str) -> Result<Value, AppError> {
-    let scope = permitted(principal, Resource::Workers, Action::Update)?;
-    let worker = rows::find(connection, id)?.ok_or(AppError::NotFound)?;
-    if !in_scope(principal, scope, &worker, connection)? {
-        return Err(AppError::NotFound);
-    }
+    let (worker, _) = reachable(connection, principal, id, Action::Update)?;
     let occupations = rows::occupations_of(connection, std::slice::from_ref(&worker.id))?
         .remove(&worker.id)
         .unwrap_or_default();
@@ -113,12 +109,8 @@ pub fn withdraw_consent(
     principal: &Principal,
     id: &str,
 ) -> Result<Value, AppError> {
-    let scope = permitted(principal, Resource::Workers, Action::Update)?;
     connection.write_transaction(|connection| {
-        let worker = rows::find(connection, id)?.ok_or(AppError::NotFound)?;
-        if !in_scope(principal, scope, &worker, connection)? {
-            return Err(AppError::NotFound);
-        }
+        let (worker, _) = reachable(connection, principal, id, Action::Update)?;
         let now = accounts::now();
         diesel::update(workers::table.find(id))
             .set((
