@@ -2,7 +2,7 @@
 
 use std::sync::OnceLock;
 
-use chrono::{NaiveDateTime, TimeDelta, Utc};
+use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
 use rand::Rng;
 use sha2::{Digest, Sha256};
@@ -165,9 +165,9 @@ pub fn create_user(connection: &mut DbConn, request: CreateUser) -> Result<User,
     })
 }
 
-/// The current time in UTC, as stored.
+/// The current time in UTC, as stored (see [`crate::domain::clock`]).
 pub fn now() -> NaiveDateTime {
-    Utc::now().naive_utc()
+    crate::domain::clock::now()
 }
 
 /// SHA-256 of a bearer token, hex: what the database keeps.

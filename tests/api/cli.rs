@@ -7,7 +7,7 @@ use std::process::{Child, Command, Output, Stdio};
 
 use crate::helpers::{TestDb, TestResult, sqlite_db, test_dbs};
 
-fn ketnoi(db: &TestDb) -> Command {
+pub(crate) fn ketnoi(db: &TestDb) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_ketnoi"));
     command
         .env("DATABASE_URL", db.raw_url())
@@ -116,7 +116,15 @@ type Served = (Child, String, Vec<String>);
 /// Starts `ketnoi serve` and reads what it prints before serving: the address line and, with
 /// `--demo`, the demo lines that follow it.
 fn serve_with_output(db: &TestDb, extra: &[&str]) -> Result<Served, Box<dyn std::error::Error>> {
-    let mut child = ketnoi(db)
+    serve_from(ketnoi(db), extra)
+}
+
+/// Starts `command` as `ketnoi serve` with `extra` arguments; see [`serve_with_output`].
+pub(crate) fn serve_from(
+    mut command: Command,
+    extra: &[&str],
+) -> Result<Served, Box<dyn std::error::Error>> {
+    let mut child = command
         .args(["serve", "--bind", "127.0.0.1:0"])
         .args(extra)
         .stdout(Stdio::piped())
