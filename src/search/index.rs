@@ -462,10 +462,7 @@ pub fn rebuild(
     let (schema, fields): (Schema, Fields) = schema::build();
     let index = Index::create_in_dir(&path, schema)?;
     analysis::register(&index);
-    let threads = std::thread::available_parallelism()
-        .map(usize::from)
-        .unwrap_or(1)
-        .clamp(1, 4);
+    let threads = build_threads();
     let mut writer: IndexWriter =
         index.writer_with_num_threads(threads, threads * 128 * 1024 * 1024)?;
     let reference = Reference::load(connection)?;
@@ -541,4 +538,20 @@ fn prune(root: &Path, keep: &str) {
             remove_generation(root, &name);
         }
     }
+}
+
+/// Threads a full build indexes with: `KETNOI_INDEX_THREADS` (1–16) when set, else the cores,
+/// at most 4. With one thread the documents land in the same segments in the same order on
+/// every build, so results with equal scores come back alike (the API's snapshot relies on it).
+fn build_threads() -> usize {
+    std::env::var("KETNOI_INDEX_THREADS")
+        .ok()
+        .and_then(|raw| raw.trim().parse::<usize>().ok())
+        .filter(|threads| (1..=16).contains(threads))
+        .unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map(usize::from)
+                .unwrap_or(1)
+                .clamp(1, 4)
+        })
 }
