@@ -8,28 +8,8 @@ use serde::Serialize;
 
 use crate::i18n::{self, Lang};
 
-/// One field that failed validation.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FieldError {
-    pub field: String,
-    pub code: &'static str,
-    pub params: Vec<(&'static str, String)>,
-}
-
-impl FieldError {
-    pub fn new(field: impl Into<String>, code: &'static str) -> Self {
-        FieldError {
-            field: field.into(),
-            code,
-            params: Vec::new(),
-        }
-    }
-
-    pub fn with(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.params.push((name, value.into()));
-        self
-    }
-}
+pub use crate::domain::checks::FieldError;
+use crate::domain::checks::Invalid;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -88,6 +68,12 @@ impl AppError {
             AppError::Conflict(code) => i18n::field_message(code, lang, &[]),
             other => format!("{other:#}"),
         }
+    }
+}
+
+impl From<Invalid> for AppError {
+    fn from(invalid: Invalid) -> Self {
+        AppError::Validation(invalid.0)
     }
 }
 

@@ -16,7 +16,6 @@ use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 
 use crate::db::DbConn;
-use crate::db::schema::{import_jobs, outbox, search_changes};
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RequestLabels {
@@ -71,22 +70,11 @@ pub struct Snapshot {
 
 /// Reads the [`Snapshot`]; `applied_change` is the index's, read by the caller.
 pub fn snapshot(connection: &mut DbConn, applied_change: i64) -> QueryResult<Snapshot> {
-    let outbox = outbox::table
-        .group_by(outbox::status)
-        .select((outbox::status, diesel::dsl::count_star()))
-        .load(connection)?;
-    let newest_change: Option<i64> = search_changes::table
-        .select(diesel::dsl::max(search_changes::id))
-        .first(connection)?;
-    let import_jobs = import_jobs::table
-        .group_by(import_jobs::status)
-        .select((import_jobs::status, diesel::dsl::count_star()))
-        .load(connection)?;
     Ok(Snapshot {
-        outbox,
-        newest_change: newest_change.unwrap_or(0),
+        outbox: crate::mail::outbox::count_by_status(connection)?,
+        newest_change: crate::models::search_changes::newest_id(connection)?,
         applied_change,
-        import_jobs,
+        import_jobs: crate::models::import_jobs::count_by_status(connection)?,
     })
 }
 

@@ -303,7 +303,7 @@ fn demo_user(rng: &mut DemoRng, email: &str, role: &str) -> Result<NewUser, Demo
     Ok(NewUser {
         id: rng.next_id(),
         email: email.to_owned(),
-        password_hash: crate::auth::hash_password_with_salt(DEMO_PASSWORD, &salt)
+        password_hash: crate::accounts::password::hash_password_with_salt(DEMO_PASSWORD, &salt)
             .map_err(|error| DemoError::Password(error.to_string()))?,
         role: role.to_owned(),
         employer_id: None,

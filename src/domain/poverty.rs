@@ -2,37 +2,9 @@
 //! Decree 07/2021/NĐ-CP). The thresholds are data ([`PovertyStandard`] comes from the
 //! `poverty_standards` table); this module only holds the rule.
 
-use std::fmt;
-use std::str::FromStr;
-
-/// The status of a household at a poverty review. The first three are the programme's
-/// *target* statuses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum HouseholdStatus {
-    Poor,
-    NearPoor,
-    NewlyEscaped,
-    NotPoor,
-}
+pub use super::statuses::HouseholdStatus;
 
 impl HouseholdStatus {
-    pub const ALL: [HouseholdStatus; 4] = [
-        HouseholdStatus::Poor,
-        HouseholdStatus::NearPoor,
-        HouseholdStatus::NewlyEscaped,
-        HouseholdStatus::NotPoor,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            HouseholdStatus::Poor => "poor",
-            HouseholdStatus::NearPoor => "near_poor",
-            HouseholdStatus::NewlyEscaped => "newly_escaped",
-            HouseholdStatus::NotPoor => "not_poor",
-        }
-    }
-
     /// Poor, near-poor and newly-escaped households are what the programme's targets count.
     pub fn is_target(self) -> bool {
         self != HouseholdStatus::NotPoor
@@ -47,27 +19,6 @@ impl HouseholdStatus {
         }
     }
 }
-
-impl fmt::Display for HouseholdStatus {
-    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        formatter.write_str(self.as_str())
-    }
-}
-
-impl FromStr for HouseholdStatus {
-    type Err = UnknownStatus;
-
-    fn from_str(text: &str) -> Result<Self, UnknownStatus> {
-        HouseholdStatus::ALL
-            .into_iter()
-            .find(|status| status.as_str() == text)
-            .ok_or_else(|| UnknownStatus(text.to_owned()))
-    }
-}
-
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
-#[error("unknown household status `{0}`")]
-pub struct UnknownStatus(pub String);
 
 /// The numbers of one standard, as stored in `poverty_standards`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -229,7 +180,7 @@ mod tests {
 
     #[test]
     fn statuses_round_trip_through_their_names() {
-        for status in HouseholdStatus::ALL {
+        for &status in HouseholdStatus::ALL {
             assert_eq!(status.as_str().parse(), Ok(status));
         }
         assert!("nghèo".parse::<HouseholdStatus>().is_err());

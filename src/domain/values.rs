@@ -44,7 +44,7 @@ pub fn phone(raw: &str) -> Result<String, &'static str> {
 }
 
 pub fn email(raw: &str) -> Result<String, &'static str> {
-    crate::accounts::normalize_email(raw).ok_or("invalid_email")
+    normalize_email(raw).ok_or("invalid_email")
 }
 
 /// `YYYY-MM-DD`.
@@ -93,6 +93,19 @@ pub fn age_on(birth_date: NaiveDate, on: NaiveDate) -> i32 {
         age -= 1;
     }
     age
+}
+
+/// An e-mail address in its one stored form (NFC, lower case), or `None` when it is not one.
+pub fn normalize_email(email: &str) -> Option<String> {
+    let email = text::normalize(email).to_lowercase();
+    let (local, domain) = email.split_once('@')?;
+    let valid = !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !email.contains(' ')
+        && email.len() <= 254;
+    valid.then_some(email)
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 
 use super::format;
-use super::text_table::TEXTS;
+use super::text_table::texts;
 use crate::i18n::Lang;
 
 /// A copyable value, or a reference to one, as templates hand them over.
@@ -54,10 +54,10 @@ impl Tr {
     }
 
     fn lookup(&self, key: &str) -> Option<&'static str> {
-        let index = TEXTS
+        let index = texts()
             .binary_search_by(|(entry, _, _)| entry.cmp(&key))
             .ok()?;
-        let (_, vi, en) = TEXTS[index];
+        let (_, vi, en) = texts()[index];
         Some(match self.lang {
             Lang::Vi => vi,
             Lang::En => en,
@@ -89,11 +89,11 @@ impl Tr {
     }
 
     pub fn availabilities(&self) -> Vec<(String, String)> {
-        self.options("value", crate::registry::workers::AVAILABILITIES)
+        self.options("value", crate::domain::statuses::Availability::NAMES)
     }
 
     pub fn education_levels(&self) -> Vec<(String, String)> {
-        self.options("education", crate::registry::workers::EDUCATION_LEVELS)
+        self.options("education", crate::domain::statuses::EducationLevel::NAMES)
     }
 
     pub fn options(&self, prefix: &str, values: &[&str]) -> Vec<(String, String)> {
@@ -116,11 +116,12 @@ mod tests {
 
     #[test]
     fn the_table_is_sorted_and_unique_so_lookups_find_every_key() {
-        for pair in TEXTS.windows(2) {
+        for pair in texts().windows(2) {
             assert!(pair[0].0 < pair[1].0, "{} then {}", pair[0].0, pair[1].0);
         }
         let tr = Tr { lang: Lang::Vi };
-        for (key, vi, en) in TEXTS {
+        for (key, vi, en) in texts() {
+            assert!(!vi.is_empty() && !en.is_empty(), "{key} lacks a language");
             assert_eq!(tr.t(key), *vi);
             assert_eq!(Tr { lang: Lang::En }.t(key), *en);
         }
@@ -164,7 +165,7 @@ mod tests {
                     continue;
                 }
                 seen += 1;
-                if TEXTS
+                if texts()
                     .binary_search_by(|(entry, _, _)| entry.cmp(&key))
                     .is_err()
                 {

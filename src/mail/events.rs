@@ -8,7 +8,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::messages::{Enrolment, Hire, Interview, Message, ReferralNew};
+use super::messages::{Enrollment, Hire, Interview, Message, ReferralNew};
 use super::outbox::{self, Extras};
 use crate::db::DbConn;
 use crate::db::schema::{courses, employers, enrollments, users, vacancies, workers};
@@ -218,7 +218,7 @@ pub fn hired(
 }
 
 /// An enrolment was received (`applied`) or confirmed (`enrolled`): the trainee hears of it.
-pub fn enrolment(
+pub fn enrollment(
     connection: &mut DbConn,
     enrollment_id: &str,
     confirmed: bool,
@@ -245,7 +245,7 @@ pub fn enrolment(
         .first(connection)?;
     let (worker_name, email, _) = worker_facts(connection, &worker_id)?;
     let place = unit_name(connection, commune_id.as_deref())?;
-    let enrolment = Enrolment {
+    let enrollment = Enrollment {
         worker_name,
         course_title: title,
         provider,
@@ -254,9 +254,9 @@ pub fn enrolment(
         place,
     };
     let message = if confirmed {
-        Message::EnrolmentConfirmed(enrolment)
+        Message::EnrollmentConfirmed(enrollment)
     } else {
-        Message::EnrolmentReceived(enrolment)
+        Message::EnrollmentReceived(enrollment)
     };
     queue(connection, message, email, now)
 }

@@ -48,7 +48,7 @@ pub struct Hire {
 
 /// An enrolment received (`applied`) or confirmed (`enrolled`), to the trainee.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Enrolment {
+pub struct Enrollment {
     pub worker_name: String,
     pub course_title: String,
     pub provider: String,
@@ -114,8 +114,8 @@ pub enum Message {
     ReferralNew(ReferralNew),
     InterviewInvitation(Interview),
     HireConfirmation(Hire),
-    EnrolmentReceived(Enrolment),
-    EnrolmentConfirmed(Enrolment),
+    EnrollmentReceived(Enrollment),
+    EnrollmentConfirmed(Enrollment),
     StaffDigest(Digest),
     ProgressReport(ProgressReport),
 }
@@ -136,8 +136,8 @@ impl Message {
             Message::ReferralNew(_) => "referral_new",
             Message::InterviewInvitation(_) => "interview_invitation",
             Message::HireConfirmation(_) => "hire_confirmation",
-            Message::EnrolmentReceived(_) => "enrolment_received",
-            Message::EnrolmentConfirmed(_) => "enrolment_confirmed",
+            Message::EnrollmentReceived(_) => "enrolment_received",
+            Message::EnrollmentConfirmed(_) => "enrolment_confirmed",
             Message::StaffDigest(_) => "staff_digest",
             Message::ProgressReport(_) => "progress_report",
         }
@@ -295,10 +295,10 @@ templates! {
     interview_en: Interview, "mail/interview_invitation.en.txt", "mail/interview_invitation.en.html";
     hire_vi: Hire, "mail/hire_confirmation.vi.txt", "mail/hire_confirmation.vi.html";
     hire_en: Hire, "mail/hire_confirmation.en.txt", "mail/hire_confirmation.en.html";
-    received_vi: Enrolment, "mail/enrolment_received.vi.txt", "mail/enrolment_received.vi.html";
-    received_en: Enrolment, "mail/enrolment_received.en.txt", "mail/enrolment_received.en.html";
-    confirmed_vi: Enrolment, "mail/enrolment_confirmed.vi.txt", "mail/enrolment_confirmed.vi.html";
-    confirmed_en: Enrolment, "mail/enrolment_confirmed.en.txt", "mail/enrolment_confirmed.en.html";
+    received_vi: Enrollment, "mail/enrolment_received.vi.txt", "mail/enrolment_received.vi.html";
+    received_en: Enrollment, "mail/enrolment_received.en.txt", "mail/enrolment_received.en.html";
+    confirmed_vi: Enrollment, "mail/enrolment_confirmed.vi.txt", "mail/enrolment_confirmed.vi.html";
+    confirmed_en: Enrollment, "mail/enrolment_confirmed.en.txt", "mail/enrolment_confirmed.en.html";
     digest_vi: Digest, "mail/staff_digest.vi.txt", "mail/staff_digest.vi.html";
     digest_en: Digest, "mail/staff_digest.en.txt", "mail/staff_digest.en.html";
     report_vi: ProgressReport, "mail/progress_report.vi.txt", "mail/progress_report.vi.html";
@@ -315,10 +315,10 @@ pub fn render(message: &Message, lang: Lang, public_url: &str) -> askama::Result
         (Message::InterviewInvitation(m), Lang::En) => interview_en::render(m, f),
         (Message::HireConfirmation(m), Lang::Vi) => hire_vi::render(m, f),
         (Message::HireConfirmation(m), Lang::En) => hire_en::render(m, f),
-        (Message::EnrolmentReceived(m), Lang::Vi) => received_vi::render(m, f),
-        (Message::EnrolmentReceived(m), Lang::En) => received_en::render(m, f),
-        (Message::EnrolmentConfirmed(m), Lang::Vi) => confirmed_vi::render(m, f),
-        (Message::EnrolmentConfirmed(m), Lang::En) => confirmed_en::render(m, f),
+        (Message::EnrollmentReceived(m), Lang::Vi) => received_vi::render(m, f),
+        (Message::EnrollmentReceived(m), Lang::En) => received_en::render(m, f),
+        (Message::EnrollmentConfirmed(m), Lang::Vi) => confirmed_vi::render(m, f),
+        (Message::EnrollmentConfirmed(m), Lang::En) => confirmed_en::render(m, f),
         (Message::StaffDigest(m), Lang::Vi) => digest_vi::render(m, f),
         (Message::StaffDigest(m), Lang::En) => digest_en::render(m, f),
         (Message::ProgressReport(m), Lang::Vi) => report_vi::render(m, f),

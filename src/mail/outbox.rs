@@ -118,6 +118,24 @@ pub fn enqueue(
     Ok((inserted == 1).then_some(row.id))
 }
 
+/// How many messages stand in each status (`pending`, `sent`, `failed` …).
+pub fn count_by_status(connection: &mut DbConn) -> QueryResult<Vec<(String, i64)>> {
+    outbox::table
+        .group_by(outbox::status)
+        .select((outbox::status, diesel::dsl::count_star()))
+        .load(connection)
+}
+
+/// Drops the messages to `recipient` still waiting to be sent (the person withdrew consent).
+pub fn drop_pending_for(connection: &mut DbConn, recipient: &str) -> QueryResult<usize> {
+    diesel::delete(
+        outbox::table
+            .filter(outbox::recipient.eq(recipient))
+            .filter(outbox::status.eq("pending")),
+    )
+    .execute(connection)
+}
+
 /// The language of whoever reads `email`: their account's if they have one, else Vietnamese.
 pub fn language_of(connection: &mut DbConn, email: &str) -> QueryResult<Lang> {
     let language: Option<String> = users::table

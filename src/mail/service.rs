@@ -11,7 +11,7 @@ use crate::db::DbConn;
 use crate::error::{AppError, FieldError};
 use crate::i18n::Lang;
 use crate::progress::service::{ReportQuery, build_report_file};
-use crate::registry::Checks;
+use crate::domain::checks::Checks;
 
 /// Reports bigger than this are refused by many mail servers: download those instead.
 pub const MAX_ATTACHMENT_BYTES: usize = 20 * 1024 * 1024;

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::db::DbConn;
+use crate::domain::checks::Checks;
 use crate::db::schema::admin_units;
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Serialize)]
@@ -177,4 +178,47 @@ pub fn current_communes(connection: &mut DbConn) -> QueryResult<Vec<(String, Str
         .order((admin_units::name, admin_units::code))
         .select((admin_units::code, admin_units::name))
         .load(connection)
+}
+
+/// Unit ids a commune or district code covers.
+pub fn units_for_codes(
+    connection: &mut DbConn,
+    commune: Option<&str>,
+    district: Option<&str>,
+    checks: &mut Checks,
+) -> QueryResult<Option<Vec<String>>> {
+    let mut units: Option<Vec<String>> = None;
+    if let Some(code) = commune {
+        let ids: Vec<String> = admin_units::table
+            .filter(admin_units::code.eq(code))
+            .filter(admin_units::kind.eq_any(["commune", "ward", "town"]))
+            .select(admin_units::id)
+            .load(connection)?;
+        if ids.is_empty() {
+            checks.fail("commune", "unknown_commune");
+        }
+        units = Some(ids);
+    }
+    if let Some(code) = district {
+        let district_id: Option<String> = admin_units::table
+            .filter(admin_units::code.eq(code))
+            .filter(admin_units::kind.eq("district"))
+            .select(admin_units::id)
+            .first(connection)
+            .optional()?;
+        match district_id {
+            Some(id) => {
+                let within = units_within(connection, &id)?;
+                units = Some(match units {
+                    Some(existing) => existing
+                        .into_iter()
+                        .filter(|unit| within.contains(unit))
+                        .collect(),
+                    None => within,
+                });
+            }
+            None => checks.fail("district", "unknown_area"),
+        }
+    }
+    Ok(units)
 }

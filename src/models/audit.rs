@@ -58,6 +58,31 @@ pub fn record(
     Ok(())
 }
 
+/// One entry of a record's history, as a person's data export shows it.
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
+#[diesel(table_name = audit_log)]
+pub struct HistoryEntry {
+    pub occurred_at: NaiveDateTime,
+    pub action: String,
+    #[serde(rename = "by_user_id")]
+    pub actor_user_id: Option<String>,
+    pub fields: String,
+}
+
+/// Every entry about one record, oldest first.
+pub fn history_of(
+    connection: &mut DbConn,
+    entity: &str,
+    entity_id: &str,
+) -> QueryResult<Vec<HistoryEntry>> {
+    audit_log::table
+        .filter(audit_log::entity.eq(entity))
+        .filter(audit_log::entity_id.eq(entity_id))
+        .order(audit_log::id)
+        .select(HistoryEntry::as_select())
+        .load(connection)
+}
+
 /// Entries about one record, oldest first.
 pub fn for_record(
     connection: &mut DbConn,

@@ -64,15 +64,13 @@ pub fn find_id(
 }
 
 pub fn insert(connection: &mut DbConn, enrollment: &NewEnrollment) -> QueryResult<usize> {
-    let inserted = diesel::insert_into(enrollments::table)
+    diesel::insert_into(enrollments::table)
         .values(enrollment)
-        .execute(connection)?;
-    crate::progress::facts::refresh_worker(connection, &enrollment.worker_id, None)?;
-    Ok(inserted)
+        .execute(connection)
 }
 
 pub fn update(connection: &mut DbConn, enrollment: &Enrollment) -> QueryResult<usize> {
-    let updated = diesel::update(enrollments::table.find(&enrollment.id))
+    diesel::update(enrollments::table.find(&enrollment.id))
         .set((
             enrollments::status.eq(&enrollment.status),
             enrollments::progress_percent.eq(enrollment.progress_percent),
@@ -80,9 +78,7 @@ pub fn update(connection: &mut DbConn, enrollment: &Enrollment) -> QueryResult<u
             enrollments::certificate_no.eq(&enrollment.certificate_no),
             enrollments::updated_at.eq(enrollment.updated_at),
         ))
-        .execute(connection)?;
-    crate::progress::facts::refresh_worker(connection, &enrollment.worker_id, None)?;
-    Ok(updated)
+        .execute(connection)
 }
 
 /// A worker's enrolments, newest first, with each course's title and start date.

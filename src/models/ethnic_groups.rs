@@ -12,3 +12,12 @@ pub fn all(connection: &mut DbConn) -> QueryResult<Vec<(String, String)>> {
         .select((ethnic_groups::code, ethnic_groups::name))
         .load(connection)
 }
+
+/// Whether a code is on the list.
+pub fn exists(connection: &mut DbConn, code: &str) -> QueryResult<bool> {
+    let count: i64 = ethnic_groups::table
+        .filter(ethnic_groups::code.eq(code))
+        .count()
+        .get_result(connection)?;
+    Ok(count > 0)
+}

@@ -4,6 +4,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::db::DbConn;
+use crate::domain::statuses::FollowUpOutcome;
 use crate::db::schema::follow_ups;
 
 /// A check, 3, 6 or 12 months after a placement started, that the worker is still employed.
@@ -14,7 +15,7 @@ pub struct NewFollowUp {
     pub placement_id: String,
     pub months_after_start: i32,
     pub due_on: NaiveDate,
-    pub outcome: String,
+    pub outcome: FollowUpOutcome,
     pub left_reason: Option<String>,
     pub note: String,
     pub recorded_on: Option<NaiveDate>,

@@ -155,17 +155,6 @@ pub fn insert(
     household: &NewHousehold,
     deprivations: &[String],
 ) -> QueryResult<()> {
-    insert_unrefreshed(connection, household, deprivations)?;
-    crate::progress::facts::refresh_household(connection, &household.id)
-}
-
-/// Inserts a new household without deriving its progress facts: the caller passes its id to
-/// [`crate::progress::facts::refresh_new_households`] before the transaction ends.
-pub fn insert_unrefreshed(
-    connection: &mut DbConn,
-    household: &NewHousehold,
-    deprivations: &[String],
-) -> QueryResult<()> {
     diesel::insert_into(households::table)
         .values(household)
         .execute(connection)?;
@@ -200,11 +189,8 @@ pub fn replace_deprivations(
     Ok(())
 }
 
-/// The progress facts of the household and its members follow its status.
 pub fn update(connection: &mut DbConn, household: &NewHousehold) -> QueryResult<usize> {
-    // Members first: locks are taken worker before household everywhere.
-    crate::progress::facts::lock_members(connection, &household.id)?;
-    let updated = diesel::update(households::table.find(&household.id))
+     diesel::update(households::table.find(&household.id))
         .set((
             households::code.eq(&household.code),
             households::commune_id.eq(&household.commune_id),
@@ -220,9 +206,7 @@ pub fn update(connection: &mut DbConn, household: &NewHousehold) -> QueryResult<
             households::updated_at.eq(household.updated_at),
             households::search_name.eq(&household.search_name),
         ))
-        .execute(connection)?;
-    crate::progress::facts::refresh_household(connection, &household.id)?;
-    Ok(updated)
+        .execute(connection)
 }
 
 pub fn archive(connection: &mut DbConn, id: &str, now: NaiveDateTime) -> QueryResult<usize> {

@@ -79,3 +79,11 @@ pub fn finish(connection: &mut DbConn, job: &ImportJob) -> QueryResult<()> {
 pub fn forget_ended_before(connection: &mut DbConn, before: NaiveDateTime) -> QueryResult<usize> {
     diesel::delete(import_jobs::table.filter(import_jobs::ended_at.lt(before))).execute(connection)
 }
+
+/// How many jobs stand in each status.
+pub fn count_by_status(connection: &mut DbConn) -> QueryResult<Vec<(String, i64)>> {
+    import_jobs::table
+        .group_by(import_jobs::status)
+        .select((import_jobs::status, diesel::dsl::count_star()))
+        .load(connection)
+}

@@ -11,6 +11,7 @@ pub mod follow_ups;
 pub mod households;
 pub mod idempotency;
 pub mod import_jobs;
+pub mod occupations;
 pub mod overseas_stages;
 pub mod placements;
 pub mod poverty_indicators;

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use crate::db::schema::overseas_stages;
 
 /// The stages of overseas contract work, in order.
-pub const STAGES: &[&str] = &["training", "contract", "departure", "working", "returned"];
+pub const STAGES: &[&str] = crate::domain::statuses::OverseasStage::NAMES;
 
 /// One stage an overseas referral reached.
 #[derive(Debug, Clone, PartialEq, Insertable, Queryable, Selectable)]

@@ -4,6 +4,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::db::schema::placements;
+use crate::domain::statuses::{HouseholdStatus, PlacementStatus};
 
 /// A confirmed hire, with the snapshots the targets are counted from.
 #[derive(Debug, Clone, PartialEq, Insertable)]
@@ -18,10 +19,10 @@ pub struct NewPlacement {
     pub wage_vnd: Option<i64>,
     pub is_overseas: bool,
     pub country: Option<String>,
-    pub household_status_snapshot: Option<String>,
+    pub household_status_snapshot: Option<HouseholdStatus>,
     pub poor_area_snapshot: bool,
     pub commune_id_snapshot: String,
-    pub status: String,
+    pub status: PlacementStatus,
     pub withdrawn_reason: Option<String>,
     pub withdrawn_at: Option<NaiveDateTime>,
     pub confirmed_by: Option<String>,

@@ -4,6 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::DbConn;
+use crate::domain::statuses::{RejectionReason, ReferralStatus};
 use crate::db::schema::{referrals, vacancies};
 
 /// A worker put forward for a vacancy.
@@ -13,7 +14,7 @@ pub struct NewReferral {
     pub id: String,
     pub vacancy_id: String,
     pub worker_id: String,
-    pub status: String,
+    pub status: ReferralStatus,
     pub match_score: Option<f64>,
     pub match_explanation: String,
     /// The explanation without what an employer may not read.
@@ -22,7 +23,7 @@ pub struct NewReferral {
     pub match_rank: Option<i32>,
     /// Why staff referred a worker who was not on that list.
     pub override_reason: Option<String>,
-    pub rejection_reason: Option<String>,
+    pub rejection_reason: Option<RejectionReason>,
     pub status_note: String,
     pub created_by: Option<String>,
     pub status_changed_at: NaiveDateTime,

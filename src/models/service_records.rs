@@ -41,9 +41,7 @@ pub fn for_worker(connection: &mut DbConn, worker_id: &str) -> QueryResult<Vec<S
 }
 
 pub fn insert(connection: &mut DbConn, record: &NewServiceRecord) -> QueryResult<usize> {
-    let inserted = diesel::insert_into(service_records::table)
+    diesel::insert_into(service_records::table)
         .values(record)
-        .execute(connection)?;
-    crate::progress::facts::refresh_worker(connection, &record.worker_id, None)?;
-    Ok(inserted)
+        .execute(connection)
 }

@@ -222,8 +222,7 @@ pub fn insert(
     diesel::insert_into(workers::table)
         .values(worker)
         .execute(connection)?;
-    replace_occupations(connection, &worker.id, occupations)?;
-    crate::progress::facts::refresh_worker(connection, &worker.id, None)
+    replace_occupations(connection, &worker.id, occupations)
 }
 
 pub fn replace_occupations(
@@ -246,15 +245,8 @@ pub fn replace_occupations(
 }
 
 /// Writes every column of an existing worker from `worker` (ids and creation time excepted).
-/// The progress facts follow (of the worker and of the household they left, if any).
 pub fn update(connection: &mut DbConn, worker: &NewWorker) -> QueryResult<usize> {
-    let previous_household: Option<String> = workers::table
-        .find(&worker.id)
-        .select(workers::household_id)
-        .first(connection)
-        .optional()?
-        .flatten();
-    let updated = diesel::update(workers::table.find(&worker.id))
+     diesel::update(workers::table.find(&worker.id))
         .set((
             workers::national_id.eq(&worker.national_id),
             workers::full_name.eq(&worker.full_name),
@@ -277,15 +269,7 @@ pub fn update(connection: &mut DbConn, worker: &NewWorker) -> QueryResult<usize>
             workers::updated_at.eq(worker.updated_at),
             workers::search_name.eq(&worker.search_name),
         ))
-        .execute(connection)?;
-    crate::progress::facts::refresh_worker(
-        connection,
-        &worker.id,
-        previous_household
-            .as_deref()
-            .filter(|previous| worker.household_id.as_deref() != Some(previous)),
-    )?;
-    Ok(updated)
+        .execute(connection)
 }
 
 pub fn archive(connection: &mut DbConn, id: &str, now: NaiveDateTime) -> QueryResult<usize> {

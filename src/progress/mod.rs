@@ -1,6 +1,5 @@
-//! Progress toward the programme's targets (DESIGN §2), counted exactly from `progress_facts`.
+//! Progress toward the programme's targets, counted exactly from `progress_facts`.
 
-pub mod bench;
 pub mod chart;
 pub mod facts;
 pub mod figures;

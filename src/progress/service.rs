@@ -14,7 +14,7 @@ use crate::db::DbConn;
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::models::audit;
-use crate::registry::Checks;
+use crate::domain::checks::Checks;
 
 #[derive(Debug, Default, Clone, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]

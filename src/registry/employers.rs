@@ -6,7 +6,7 @@ use utoipa::ToSchema;
 
 use super::{Checks, Created, Page, PageRequest, nullable, permitted, unit_code, units_for_codes};
 use crate::accounts::{self, Principal, Role};
-use crate::authz::{Action, Resource, Scope};
+use crate::domain::access::{Action, Resource, Scope};
 use crate::db::DbConn;
 use crate::db::ids::new_id;
 use crate::domain::text::fold;

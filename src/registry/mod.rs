@@ -4,23 +4,24 @@
 
 pub mod courses;
 pub mod employers;
-pub mod enrolment;
+pub mod course_application;
 pub mod households;
 pub mod service_records;
 pub mod vacancies;
 pub mod workers;
 
-use diesel::prelude::*;
 use serde::{Deserialize, Deserializer, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::accounts;
-use crate::authz::{Action, Resource, Scope, allowed};
+use crate::domain::access::{Action, Resource, Scope, allowed};
 use crate::db::DbConn;
 use crate::db::ids::to_hex;
-use crate::db::schema::{admin_units, ethnic_groups, occupations};
-use crate::error::{AppError, FieldError};
-use crate::models::admin_units as units;
+use crate::error::AppError;
+pub use crate::domain::checks::Checks;
+pub use crate::models::admin_units::units_for_codes;
+pub use crate::models::ethnic_groups::exists as ethnicity_exists;
+pub use crate::models::occupations::exists as occupation_exists;
 use crate::models::idempotency::{self, StoredResponse};
 
 /// The caller's scope for an action on a resource, or 403 when the role table has none.
@@ -107,173 +108,6 @@ where
 /// The statistics-office code of a unit id (`03646@2021` → `03646`).
 pub fn unit_code(unit_id: &str) -> &str {
     unit_id.split('@').next().unwrap_or(unit_id)
-}
-
-pub fn ethnicity_exists(connection: &mut DbConn, code: &str) -> QueryResult<bool> {
-    let count: i64 = ethnic_groups::table
-        .filter(ethnic_groups::code.eq(code))
-        .count()
-        .get_result(connection)?;
-    Ok(count > 0)
-}
-
-pub fn occupation_exists(connection: &mut DbConn, code: &str) -> QueryResult<bool> {
-    let count: i64 = occupations::table
-        .filter(occupations::code.eq(code))
-        .count()
-        .get_result(connection)?;
-    Ok(count > 0)
-}
-
-/// Unit ids a commune or district code covers.
-pub fn units_for_codes(
-    connection: &mut DbConn,
-    commune: Option<&str>,
-    district: Option<&str>,
-    checks: &mut Checks,
-) -> QueryResult<Option<Vec<String>>> {
-    let mut units: Option<Vec<String>> = None;
-    if let Some(code) = commune {
-        let ids: Vec<String> = admin_units::table
-            .filter(admin_units::code.eq(code))
-            .filter(admin_units::kind.eq_any(["commune", "ward", "town"]))
-            .select(admin_units::id)
-            .load(connection)?;
-        if ids.is_empty() {
-            checks.fail("commune", "unknown_commune");
-        }
-        units = Some(ids);
-    }
-    if let Some(code) = district {
-        let district_id: Option<String> = admin_units::table
-            .filter(admin_units::code.eq(code))
-            .filter(admin_units::kind.eq("district"))
-            .select(admin_units::id)
-            .first(connection)
-            .optional()?;
-        match district_id {
-            Some(id) => {
-                let within = units::units_within(connection, &id)?;
-                units = Some(match units {
-                    Some(existing) => existing
-                        .into_iter()
-                        .filter(|unit| within.contains(unit))
-                        .collect(),
-                    None => within,
-                });
-            }
-            None => checks.fail("district", "unknown_area"),
-        }
-    }
-    Ok(units)
-}
-
-/// Collects field errors while a request is checked, then fails with all of them at once.
-#[derive(Default)]
-pub struct Checks {
-    pub errors: Vec<FieldError>,
-}
-
-impl Checks {
-    pub fn fail(&mut self, field: &str, code: &'static str) {
-        self.errors.push(FieldError::new(field, code));
-    }
-
-    pub fn fail_with(&mut self, error: FieldError) {
-        self.errors.push(error);
-    }
-
-    /// An amount of đồng: not negative, and under [`values::MAX_MONTHLY_VND`].
-    ///
-    /// [`values::MAX_MONTHLY_VND`]: crate::domain::values::MAX_MONTHLY_VND
-    pub fn amount(&mut self, field: &str, value: i64) -> Option<i64> {
-        match crate::domain::values::monthly_vnd(value) {
-            Ok(value) => Some(value),
-            Err(_) if value < 0 => {
-                self.fail(field, "not_negative");
-                None
-            }
-            Err(code) => {
-                self.fail_with(FieldError::new(field, code).with("min", "0").with(
-                    "max",
-                    (crate::domain::values::MAX_MONTHLY_VND - 1).to_string(),
-                ));
-                None
-            }
-        }
-    }
-
-    /// A required value: the one sent, else the stored one, else an error.
-    pub fn required<T>(&mut self, field: &str, value: Option<T>) -> Option<T> {
-        if value.is_none() {
-            self.fail(field, "required");
-        }
-        value
-    }
-
-    /// Free text, normalised and length-checked.
-    pub fn text(
-        &mut self,
-        field: &str,
-        raw: &str,
-        max: usize,
-        allow_empty: bool,
-    ) -> Option<String> {
-        match crate::domain::values::text_field(raw, max) {
-            Ok(value) if value.is_empty() && !allow_empty => {
-                self.fail(field, "empty");
-                None
-            }
-            Ok(value) => Some(value),
-            Err((code, max)) => {
-                self.fail_with(FieldError::new(field, code).with("max", max.to_string()));
-                None
-            }
-        }
-    }
-
-    /// A day that has already come (`YYYY-MM-DD`), `today` when none is sent.
-    pub fn past_day(
-        &mut self,
-        field: &str,
-        raw: Option<&str>,
-        today: chrono::NaiveDate,
-    ) -> Option<chrono::NaiveDate> {
-        let Some(raw) = raw else {
-            return Some(today);
-        };
-        match crate::domain::values::date(raw) {
-            Ok(day) if day > today => {
-                self.fail(field, "future_date");
-                None
-            }
-            Ok(day) => Some(day),
-            Err(code) => {
-                self.fail(field, code);
-                None
-            }
-        }
-    }
-
-    /// One of a fixed list of values.
-    pub fn choice(&mut self, field: &str, raw: &str, choices: &[&str]) -> Option<String> {
-        if choices.contains(&raw) {
-            Some(raw.to_owned())
-        } else {
-            self.fail_with(
-                FieldError::new(field, "invalid_choice").with("choices", choices.join(", ")),
-            );
-            None
-        }
-    }
-
-    pub fn finish(self) -> Result<(), AppError> {
-        if self.errors.is_empty() {
-            Ok(())
-        } else {
-            Err(AppError::Validation(self.errors))
-        }
-    }
 }
 
 /// The response of a create: status and JSON body, replayable.

@@ -5,8 +5,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{Checks, Created};
+use crate::effects::{self, Audit};
 use crate::accounts::{self, Principal};
-use crate::authz::{Action, Resource, Scope, allowed};
+use crate::domain::access::{Action, Resource, Scope, allowed};
 use crate::db::DbConn;
 use crate::db::ids::new_id;
 use crate::error::AppError;
@@ -127,14 +128,16 @@ pub fn create(
         created_at: now,
     };
     rows::insert(connection, &record)?;
-    audit::record(
+    effects::service_record(
         connection,
-        &principal.actor(),
-        "create",
-        "service_record",
-        std::slice::from_ref(&record.id),
-        &["kind", "provided_on", "note"],
-        now,
+        &record.id,
+        &record.worker_id,
+        Audit {
+            actor: &principal.actor(),
+            action: "create",
+            fields: &["kind", "provided_on", "note"],
+            at: now,
+        },
     )?;
     let body = serde_json::to_value(ServiceRecordView {
         id: record.id.clone(),

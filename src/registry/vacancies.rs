@@ -11,7 +11,7 @@ use super::{
     units_for_codes,
 };
 use crate::accounts::{self, Principal};
-use crate::authz::{Action, Resource, Scope};
+use crate::domain::access::{Action, Resource, Scope};
 use crate::db::DbConn;
 use crate::db::ids::new_id;
 use crate::db::schema::employers;

@@ -47,15 +47,15 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             BenchCommand::Progress {
                 workers,
                 iterations,
-            } => crate::progress::bench::run(&settings, workers, iterations),
-            BenchCommand::Import { rows } => crate::import::bench::run(&settings, rows),
+            } => crate::bench::progress::run(&settings, workers, iterations),
+            BenchCommand::Import { rows } => crate::bench::import::run(&settings, rows),
             BenchCommand::Soak {
                 workers,
                 clients,
                 seconds,
-            } => crate::soak::run(
+            } => crate::bench::soak::run(
                 &settings,
-                &crate::soak::SoakBench {
+                &crate::bench::soak::SoakBench {
                     workers,
                     clients,
                     seconds,
@@ -66,9 +66,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 postgres,
                 queries,
                 top,
-            } => crate::search::bench::run(
+            } => crate::bench::search::run(
                 &settings,
-                &crate::search::bench::MatchBench {
+                &crate::bench::search::MatchBench {
                     workers,
                     postgres,
                     queries,
@@ -193,7 +193,7 @@ fn report(settings: &Settings, args: &ReportArgs) -> anyhow::Result<()> {
 fn serve(settings: &Settings, serve: ServeSettings) -> anyhow::Result<()> {
     // Cheap checks first, so a bad setting fails before minutes of demo loading.
     startup::check_index_dir(&settings.index_dir)?;
-    let unanswered = crate::connections::pipeline::UnansweredPolicy::from_env()
+    let unanswered = crate::hiring::pipeline::UnansweredPolicy::from_env()
         .map_err(|message| anyhow::anyhow!(message))?;
     let listener = startup::listen(&serve.bind)?;
     let address = listener.local_addr().context("reading the bound address")?;
@@ -238,7 +238,7 @@ fn serve(settings: &Settings, serve: ServeSettings) -> anyhow::Result<()> {
         println!("Demo login: {} / {}", login.email, login.password);
     }
 
-    crate::connections::pipeline::spawn_sweeper(pool.clone(), unanswered)
+    crate::hiring::pipeline::spawn_sweeper(pool.clone(), unanswered)
         .context("starting the referral sweep")?;
     // Runs as long as the server does.
     let _mail_sender = crate::mail::sender::spawn(pool.clone(), std::sync::Arc::new(serve.mail))

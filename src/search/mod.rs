@@ -3,7 +3,6 @@
 //! explained two-sided matching.
 
 pub mod analysis;
-pub mod bench;
 pub mod documents;
 pub mod index;
 pub mod matching;

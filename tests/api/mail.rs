@@ -724,7 +724,7 @@ fn workers_and_trainees_hear_in_their_language_and_html_is_escaped() -> TestResu
         text.contains("Mức lương thỏa thuận: 6.500.000 ₫/tháng"),
         "{text}"
     );
-    let received = by_subject("Enrolment received: May công nghiệp sơ cấp").ok_or("no receipt")?;
+    let received = by_subject("Enrollment received: May công nghiệp sơ cấp").ok_or("no receipt")?;
     let text = received.body_text(0).ok_or("text")?;
     assert!(text.contains("Hello Hà Văn Thắm"), "{text}");
     assert!(text.contains("Starts: 04/01/2027"), "{text}");
@@ -733,7 +733,7 @@ fn workers_and_trainees_hear_in_their_language_and_html_is_escaped() -> TestResu
             .body_html(0)
             .is_some_and(|html| html.contains("<html lang=\"en\">"))
     );
-    assert!(by_subject("Enrolment confirmed: May công nghiệp sơ cấp").is_some());
+    assert!(by_subject("Enrollment confirmed: May công nghiệp sơ cấp").is_some());
     for (_, message) in &messages {
         assert_eq!(
             message
@@ -801,7 +801,7 @@ fn the_weekly_digest_lists_overdue_follow_ups_and_stale_referrals_once_per_week(
         )?;
         assert_eq!(referred.status, 201, "{:?}", referred.body);
         let later = now() + Duration::days(15);
-        ketnoi::connections::pipeline::sweep_unanswered(
+        ketnoi::hiring::pipeline::sweep_unanswered(
             &mut connection,
             Default::default(),
             later,
@@ -1087,7 +1087,7 @@ fn every_message_renders_as_its_snapshot_in_both_languages() -> TestResult {
             wage_vnd: Some(6_500_000),
             place: "Phường Chiềng Lề".into(),
         }),
-        Message::EnrolmentReceived(Enrolment {
+        Message::EnrollmentReceived(Enrollment {
             worker_name: "Hà Văn Thắm".into(),
             course_title: "May công nghiệp sơ cấp".into(),
             provider: "Trường Cao đẳng Sơn La".into(),
@@ -1095,7 +1095,7 @@ fn every_message_renders_as_its_snapshot_in_both_languages() -> TestResult {
             ends_on: Some(day(2027, 3, 31)),
             place: "Phường Chiềng Lề".into(),
         }),
-        Message::EnrolmentConfirmed(Enrolment {
+        Message::EnrollmentConfirmed(Enrollment {
             worker_name: "Hà Văn Thắm".into(),
             course_title: "May công nghiệp sơ cấp".into(),
             provider: "Trường Cao đẳng Sơn La".into(),

@@ -799,12 +799,12 @@ fn unanswered_referrals_are_flagged_then_closed() -> TestResult {
         );
 
         let mut connection = app.db.migrated()?;
-        let policy = ketnoi::connections::pipeline::UnansweredPolicy {
+        let policy = ketnoi::hiring::pipeline::UnansweredPolicy {
             flag_after_days: 14,
             close_after_days: 30,
         };
         let now = chrono::Utc::now().naive_utc();
-        let swept = ketnoi::connections::pipeline::sweep_unanswered(
+        let swept = ketnoi::hiring::pipeline::sweep_unanswered(
             &mut connection,
             policy,
             now + chrono::Duration::days(10),
@@ -814,7 +814,7 @@ fn unanswered_referrals_are_flagged_then_closed() -> TestResult {
             (0, 0),
             "{backend}: too early"
         );
-        let swept = ketnoi::connections::pipeline::sweep_unanswered(
+        let swept = ketnoi::hiring::pipeline::sweep_unanswered(
             &mut connection,
             policy,
             now + chrono::Duration::days(15),
@@ -833,7 +833,7 @@ fn unanswered_referrals_are_flagged_then_closed() -> TestResult {
             .filter_map(|r| r["id"].as_str())
             .collect();
         assert_eq!(ids, vec![quiet.as_str()], "{backend}");
-        let swept = ketnoi::connections::pipeline::sweep_unanswered(
+        let swept = ketnoi::hiring::pipeline::sweep_unanswered(
             &mut connection,
             policy,
             now + chrono::Duration::days(31),

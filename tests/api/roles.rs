@@ -128,7 +128,7 @@ fn world(app: TestApp) -> Result<World, Box<dyn std::error::Error>> {
                 id: format!("referral-{index}"),
                 vacancy_id: "vacancy-1".into(),
                 worker_id: worker_id.clone(),
-                status: "referred".into(),
+                status: ketnoi::domain::statuses::ReferralStatus::Referred,
                 match_score: Some(0.8),
                 match_explanation: String::new(),
                 employer_explanation: String::new(),

@@ -1,6 +1,7 @@
 //! The database itself refuses rows that break the model's rules, on both backends: a bug in
 //! a handler or an import cannot store them.
 
+use ketnoi::domain::statuses::{FollowUpOutcome, HouseholdStatus, PlacementStatus, ReferralStatus};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use ketnoi::db::DbConn;
@@ -164,7 +165,7 @@ fn fixture() -> Fixture {
             id: "r1".into(),
             vacancy_id: "v1".into(),
             worker_id: "w1".into(),
-            status: "hired".into(),
+            status: ReferralStatus::Hired,
             match_score: Some(0.8),
             match_explanation: "Đúng nghề mong muốn.".into(),
             employer_explanation: String::new(),
@@ -188,10 +189,10 @@ fn fixture() -> Fixture {
             wage_vnd: Some(7_000_000),
             is_overseas: false,
             country: None,
-            household_status_snapshot: Some("poor".into()),
+            household_status_snapshot: Some(HouseholdStatus::Poor),
             poor_area_snapshot: false,
             commune_id_snapshot: "03646@2021".into(),
-            status: "active".into(),
+            status: PlacementStatus::Active,
             withdrawn_reason: None,
             withdrawn_at: None,
             confirmed_by: None,
@@ -204,7 +205,7 @@ fn fixture() -> Fixture {
             placement_id: "p1".into(),
             months_after_start: 3,
             due_on: day("2024-06-20"),
-            outcome: "pending".into(),
+            outcome: FollowUpOutcome::Pending,
             left_reason: None,
             note: String::new(),
             recorded_on: None,
@@ -406,7 +407,7 @@ const CASES: &[(&str, DatabaseErrorKind, Attempt)] = &[
     }),
     ("rejection without a reason", Check, |c, mut f| {
         f.referral.id = "r2".into();
-        f.referral.status = "rejected".into();
+        f.referral.status = ReferralStatus::Rejected;
         insert_rows!(c, referrals::table, &f.referral)
     }),
     ("second referral to the same vacancy", Unique, |c, mut f| {
@@ -423,13 +424,18 @@ const CASES: &[(&str, DatabaseErrorKind, Attempt)] = &[
         f.placement.referral_id = None;
         f.placement.vacancy_id = "v1".into();
         f.placement.worker_id = "w1".into();
-        f.placement.household_status_snapshot = Some("middle".into());
-        insert_rows!(c, placements::table, &f.placement)
+        // The row type cannot hold an unknown status; the database must refuse one written
+        // around it.
+        insert_rows!(c, placements::table, &f.placement)?;
+        use diesel::prelude::*;
+        diesel::update(placements::table.find("p2"))
+            .set(placements::household_status_snapshot.eq("middle"))
+            .execute(c)
     }),
     ("withdrawal without a reason", Check, |c, mut f| {
         f.placement.id = "p2".into();
         f.placement.referral_id = None;
-        f.placement.status = "withdrawn".into();
+        f.placement.status = PlacementStatus::Withdrawn;
         f.placement.withdrawn_at = Some(moment());
         insert_rows!(c, placements::table, &f.placement)
     }),

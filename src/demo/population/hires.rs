@@ -5,6 +5,7 @@ use chrono::{Months, NaiveDate};
 
 use super::{Batch, HouseholdFacts, LEFT_REASONS, Population};
 use crate::demo::{AS_OF, at_time, days_after};
+use crate::domain::statuses::{FollowUpOutcome, PlacementStatus, ReferralStatus};
 use crate::models::follow_ups::NewFollowUp;
 use crate::models::overseas_stages::OverseasStage;
 use crate::models::placements::NewPlacement;
@@ -40,7 +41,11 @@ impl Population<'_> {
             id: referral_id.clone(),
             vacancy_id: slot.id.clone(),
             worker_id: worker_id.to_owned(),
-            status: if withdrawn { "withdrawn" } else { "hired" }.to_owned(),
+            status: if withdrawn {
+                ReferralStatus::Withdrawn
+            } else {
+                ReferralStatus::Hired
+            },
             match_score: Some((rng.between(550, 980) as f64) / 1000.0),
             match_explanation: explanation(target_household, minority, true),
             employer_explanation: explanation(false, false, true),
@@ -83,11 +88,14 @@ impl Population<'_> {
             ),
             is_overseas: slot.country.is_some(),
             country: slot.country.clone(),
-            household_status_snapshot: household
-                .map(|facts| facts.status_on(start).as_str().to_owned()),
+            household_status_snapshot: household.map(|facts| facts.status_on(start)),
             poor_area_snapshot: poor_area,
             commune_id_snapshot: commune_id.to_owned(),
-            status: if withdrawn { "withdrawn" } else { "active" }.to_owned(),
+            status: if withdrawn {
+                PlacementStatus::Withdrawn
+            } else {
+                PlacementStatus::Active
+            },
             withdrawn_reason: withdrawn.then(|| {
                 rng.pick(&[
                     "Người lao động không đến nhận việc",
@@ -139,21 +147,21 @@ impl Population<'_> {
                 if still_employed && !rng.chance(keep_probability) {
                     still_employed = false;
                     (
-                        "left",
+                        FollowUpOutcome::Left,
                         Some(rng.pick(LEFT_REASONS).to_owned()),
                         Some(recorded_on),
                     )
                 } else if still_employed {
-                    ("still_employed", None, Some(recorded_on))
+                    (FollowUpOutcome::StillEmployed, None, Some(recorded_on))
                 } else {
                     (
-                        "left",
+                        FollowUpOutcome::Left,
                         Some("Đã nghỉ việc từ lần theo dõi trước".to_owned()),
                         Some(recorded_on),
                     )
                 }
             } else {
-                ("pending", None, None)
+                (FollowUpOutcome::Pending, None, None)
             };
             let updated_at = recorded.map_or(created_at, |day| at_time(day, rng).max(created_at));
             batch.follow_ups.push(NewFollowUp {
@@ -161,7 +169,7 @@ impl Population<'_> {
                 placement_id: placement_id.clone(),
                 months_after_start: months as i32,
                 due_on,
-                outcome: outcome.to_owned(),
+                outcome,
                 left_reason,
                 note: String::new(),
                 recorded_on: recorded,

@@ -1,8 +1,9 @@
 //! Enrolments on a course: filed (by staff, a trainee, or the public form through
-//! `registry::enrolment`), then moved along `applied → enrolled → attending → completed →
+//! `registry::course_application`), then moved along `applied → enrolled → attending → completed →
 //! certified`, never past the course's capacity.
 
 use super::*;
+use crate::effects::{self, Audit, EnrollmentWrite};
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -98,7 +99,7 @@ pub fn enrol(
     if course.archived_at.is_some() || matches!(course.status.as_str(), "finished" | "cancelled") {
         return Err(AppError::Conflict("invalid_status_change"));
     }
-    if let Some(existing) = enrolment_rows::find_id(connection, &course.id, &worker.id)? {
+    if let Some(existing) = enrollment_rows::find_id(connection, &course.id, &worker.id)? {
         return Err(AppError::Duplicate {
             field: "worker_id",
             existing: format!("/api/v1/enrollments/{existing}"),
@@ -118,18 +119,20 @@ pub fn enrol(
         created_at: now,
         updated_at: now,
     };
-    enrolment_rows::insert(connection, &enrollment)?;
-    crate::mail::events::enrolment(connection, &enrollment.id, false, now)?;
-    audit::record(
+    enrollment_rows::insert(connection, &enrollment)?;
+    effects::enrollment(
         connection,
-        &principal.actor(),
-        "create",
-        "enrollment",
-        std::slice::from_ref(&enrollment.id),
-        &["course_id", "worker_id"],
-        now,
+        &enrollment.id,
+        &enrollment.worker_id,
+        EnrollmentWrite::Applied,
+        Audit {
+            actor: &principal.actor(),
+            action: "create",
+            fields: &["course_id", "worker_id"],
+            at: now,
+        },
     )?;
-    let stored = enrolment_rows::find(connection, &enrollment.id)?.ok_or(AppError::NotFound)?;
+    let stored = enrollment_rows::find(connection, &enrollment.id)?.ok_or(AppError::NotFound)?;
     let body = serde_json::to_value(enrollment_view(stored))
         .map_err(|error| AppError::Unexpected(error.into()))?;
     Ok(Created {
@@ -172,7 +175,7 @@ pub fn change_enrollment(
         return Err(AppError::Forbidden);
     }
     connection.write_transaction(|connection| {
-        let mut enrollment = enrolment_rows::find(connection, id)?.ok_or(AppError::NotFound)?;
+        let mut enrollment = enrollment_rows::find(connection, id)?.ok_or(AppError::NotFound)?;
         if scope == Scope::Area
             && principal
                 .area_units
@@ -238,31 +241,18 @@ pub fn change_enrollment(
         }
         checks.finish()?;
         enrollment.updated_at = accounts::now();
-        enrolment_rows::update(connection, &enrollment)?;
-        if confirmed {
-            crate::mail::events::enrolment(
-                connection,
-                &enrollment.id,
-                true,
-                enrollment.updated_at,
-            )?;
-        }
-        // A completed course is part of the worker's match profile.
-        search_changes::append(
+        enrollment_rows::update(connection, &enrollment)?;
+        effects::enrollment(
             connection,
-            "worker",
+            &enrollment.id,
             &enrollment.worker_id,
-            false,
-            enrollment.updated_at,
-        )?;
-        audit::record(
-            connection,
-            &principal.actor(),
-            "update",
-            "enrollment",
-            &[enrollment.id.clone()],
-            &fields,
-            enrollment.updated_at,
+            EnrollmentWrite::Changed { confirmed },
+            Audit {
+                actor: &principal.actor(),
+                action: "update",
+                fields: &fields,
+                at: enrollment.updated_at,
+            },
         )?;
         Ok(enrollment_view(enrollment))
     })

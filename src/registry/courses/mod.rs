@@ -8,7 +8,7 @@ use super::{
     Checks, Created, Page, PageRequest, nullable, occupation_exists, unit_code, units_for_codes,
 };
 use crate::accounts::{self, Principal, Role};
-use crate::authz::{Action, Resource, Scope, allowed};
+use crate::domain::access::{Action, Resource, Scope, allowed};
 use crate::db::DbConn;
 use crate::db::ids::new_id;
 use crate::domain::text::fold;
@@ -16,8 +16,8 @@ use crate::domain::values;
 use crate::error::{AppError, FieldError};
 use crate::models::admin_units as units;
 use crate::models::courses::{self as rows, Course, CourseFilter, NewCourse};
-use crate::models::enrollments::{self as enrolment_rows, Enrollment, NewEnrollment};
-use crate::models::{audit, search_changes, workers as worker_rows};
+use crate::models::enrollments::{self as enrollment_rows, Enrollment, NewEnrollment};
+use crate::models::{search_changes, workers as worker_rows};
 
 mod enrollments;
 pub use enrollments::{
@@ -26,14 +26,7 @@ pub use enrollments::{
 
 pub const LEVELS: &[&str] = &["elementary", "under_3_months", "intermediate", "college"];
 pub const STATUSES: &[&str] = &["planned", "open", "running", "finished", "cancelled"];
-pub const ENROLLMENT_STATUSES: &[&str] = &[
-    "applied",
-    "enrolled",
-    "attending",
-    "completed",
-    "certified",
-    "dropped",
-];
+pub const ENROLLMENT_STATUSES: &[&str] = crate::domain::statuses::EnrollmentStatus::NAMES;
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

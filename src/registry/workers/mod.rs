@@ -3,13 +3,14 @@
 use diesel::prelude::*;
 
 use super::{Checks, Created, Page, PageRequest, permitted, units_for_codes};
+use crate::effects::{self, Audit};
 use crate::accounts::{self, Principal, Role};
-use crate::authz::{Action, Resource, Scope, allowed};
+use crate::domain::access::{Action, Resource, Scope, allowed};
 use crate::db::DbConn;
 use crate::domain::text::fold;
 use crate::error::AppError;
 use crate::models::workers::{self as rows, NewWorker, Worker, WorkerFilter};
-use crate::models::{audit, search_changes};
+use crate::models::audit;
 
 mod personal_data;
 mod shape;
@@ -258,16 +259,17 @@ pub fn create(
     let (worker, occupations) = validate(connection, principal, input, None, today)?;
     duplicate_national_id(connection, &worker)?;
     rows::insert(connection, &worker, &occupations)?;
-    let now = worker.updated_at;
-    search_changes::append(connection, "worker", &worker.id, false, now)?;
-    audit::record(
+    effects::worker(
         connection,
-        &principal.actor(),
-        "create",
-        "worker",
-        std::slice::from_ref(&worker.id),
-        &sent,
-        now,
+        &worker.id,
+        None,
+        false,
+        Audit {
+            actor: &principal.actor(),
+            action: "create",
+            fields: &sent,
+            at: worker.updated_at,
+        },
     )?;
     let stored = rows::find(connection, &worker.id)?.ok_or(AppError::NotFound)?;
     let body = serde_json::to_value(full_view(stored, occupations))
@@ -325,22 +327,21 @@ pub fn update(
             rows::clear_consent_withdrawal(connection, &worker.id)?;
         }
         rows::replace_occupations(connection, &worker.id, &occupations)?;
-        let now = worker.updated_at;
-        search_changes::append(
+        let left_household = stored
+            .household_id
+            .as_deref()
+            .filter(|previous| worker.household_id.as_deref() != Some(previous));
+        effects::worker(
             connection,
-            "worker",
             &worker.id,
+            left_household,
             stored.archived_at.is_some(),
-            now,
-        )?;
-        audit::record(
-            connection,
-            &principal.actor(),
-            "update",
-            "worker",
-            std::slice::from_ref(&worker.id),
-            &sent,
-            now,
+            Audit {
+                actor: &principal.actor(),
+                action: "update",
+                fields: &sent,
+                at: worker.updated_at,
+            },
         )?;
         let updated = rows::find(connection, id)?.ok_or(AppError::NotFound)?;
         serde_json::to_value(full_view(updated, occupations))
@@ -362,15 +363,15 @@ pub fn archive(
         }
         let now = accounts::now();
         rows::archive(connection, id, now)?;
-        search_changes::append(connection, "worker", id, true, now)?;
-        audit::record(
+        effects::worker_archived(
             connection,
-            &principal.actor(),
-            "archive",
-            "worker",
-            &[id.to_owned()],
-            &["archived_at"],
-            now,
+            id,
+            Audit {
+                actor: &principal.actor(),
+                action: "archive",
+                fields: &["archived_at"],
+                at: now,
+            },
         )?;
         let archived = rows::find(connection, id)?.ok_or(AppError::NotFound)?;
         let occupations = rows::occupations_of(connection, std::slice::from_ref(&archived.id))?

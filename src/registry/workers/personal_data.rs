@@ -11,10 +11,10 @@ use serde_json::{Value, json};
 
 use super::reachable;
 use crate::accounts::{self, Principal};
-use crate::authz::Action;
+use crate::domain::access::Action;
 use crate::db::DbConn;
 use crate::db::schema::{
-    audit_log, enrollments, follow_ups, outbox, placements, referrals, service_records, users,
+    enrollments, follow_ups, placements, referrals, service_records, users,
     workers,
 };
 use crate::error::AppError;
@@ -40,10 +40,10 @@ pub fn export(connection: &mut DbConn, principal: &Principal, id: &str) -> Resul
     let consent_withdrawn_at = worker.consent_withdrawn_at;
     let person = serde_json::to_value(super::full_view(worker, occupations)).map_err(unexpected)?;
 
-    let enrolments: Vec<EnrolmentHeld> = enrollments::table
+    let held: Vec<EnrollmentHeld> = enrollments::table
         .filter(enrollments::worker_id.eq(id))
         .order(enrollments::created_at)
-        .select(EnrolmentHeld::as_select())
+        .select(EnrollmentHeld::as_select())
         .load(connection)?;
     let referral_rows: Vec<ReferralHeld> = referrals::table
         .filter(referrals::worker_id.eq(id))
@@ -70,12 +70,7 @@ pub fn export(connection: &mut DbConn, principal: &Principal, id: &str) -> Resul
         .filter(users::worker_id.eq(id))
         .select(LoginHeld::as_select())
         .load(connection)?;
-    let history: Vec<HistoryHeld> = audit_log::table
-        .filter(audit_log::entity.eq("worker"))
-        .filter(audit_log::entity_id.eq(id))
-        .order(audit_log::id)
-        .select(HistoryHeld::as_select())
-        .load(connection)?;
+    let history = audit::history_of(connection, "worker", id)?;
     let now = accounts::now();
     audit::record(
         connection,
@@ -91,7 +86,7 @@ pub fn export(connection: &mut DbConn, principal: &Principal, id: &str) -> Resul
         "person": person,
         "consent_withdrawn_at": consent_withdrawn_at,
         "household": household,
-        "enrollments": enrolments,
+        "enrollments": held,
         "referrals": referral_rows,
         "placements": placement_rows,
         "follow_ups": follow_up_rows,
@@ -120,12 +115,7 @@ pub fn withdraw_consent(
             ))
             .execute(connection)?;
         if let Some(email) = &worker.email {
-            diesel::delete(
-                outbox::table
-                    .filter(outbox::recipient.eq(email))
-                    .filter(outbox::status.eq("pending")),
-            )
-            .execute(connection)?;
+            crate::mail::outbox::drop_pending_for(connection, email)?;
         }
         // The worker's document leaves the matching pool.
         search_changes::append(connection, "worker", id, false, now)?;
@@ -144,7 +134,7 @@ pub fn withdraw_consent(
 
 #[derive(Queryable, Selectable, Serialize)]
 #[diesel(table_name = enrollments)]
-struct EnrolmentHeld {
+struct EnrollmentHeld {
     id: String,
     course_id: String,
     status: String,
@@ -208,16 +198,6 @@ struct LoginHeld {
     email: String,
     role: String,
     created_at: NaiveDateTime,
-}
-
-#[derive(Queryable, Selectable, Serialize)]
-#[diesel(table_name = audit_log)]
-struct HistoryHeld {
-    occurred_at: NaiveDateTime,
-    action: String,
-    #[serde(rename = "by_user_id")]
-    actor_user_id: Option<String>,
-    fields: String,
 }
 
 fn unexpected(error: serde_json::Error) -> AppError {

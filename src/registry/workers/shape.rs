@@ -5,23 +5,16 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::domain::poverty::HouseholdStatus;
+use crate::domain::statuses::{Availability, EducationLevel};
 use crate::domain::values;
 use crate::models::workers::Worker;
 use crate::registry::{nullable, unit_code};
 
 pub const GENDERS: &[&str] = &["male", "female"];
-pub const EDUCATION_LEVELS: &[&str] = &[
-    "none",
-    "primary",
-    "lower_secondary",
-    "upper_secondary",
-    "vocational_elementary",
-    "vocational_intermediate",
-    "college",
-    "university",
-];
-pub const AVAILABILITIES: &[&str] = &["seeking", "in_training", "employed", "not_seeking"];
-pub const HOUSEHOLD_STATUSES: &[&str] = &["poor", "near_poor", "newly_escaped", "not_poor"];
+pub const EDUCATION_LEVELS: &[&str] = EducationLevel::NAMES;
+pub const AVAILABILITIES: &[&str] = Availability::NAMES;
+pub const HOUSEHOLD_STATUSES: &[&str] = HouseholdStatus::NAMES;
 /// Fields a trainee may change on their own record.
 pub(super) const TRAINEE_FIELDS: &[&str] = &[
     "phone",

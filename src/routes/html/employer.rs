@@ -10,7 +10,7 @@ use super::forms::{FormState, Posted, Shape, parse_into};
 use super::staff::{Pickers, pickers};
 use super::{Chrome, PageError, Visit, format};
 use crate::accounts::{self, AccountError, CreateUser, Principal, Role};
-use crate::connections::{pipeline, referrals};
+use crate::hiring::{pipeline, referrals};
 use crate::error::AppError;
 use crate::i18n::field_message;
 use crate::registry::{employers, vacancies, workers};
@@ -136,7 +136,7 @@ async fn render_portal(
                         .get(&referral.vacancy_id)
                         .cloned()
                         .unwrap_or_default(),
-                    status: referral.status,
+                    status: referral.status.to_string(),
                     referral_id: referral.id,
                     name: person["full_name"].as_str().unwrap_or_default().to_owned(),
                     facts,

@@ -13,7 +13,7 @@ use crate::accounts::{Principal, Role};
 use crate::error::AppError;
 use crate::i18n::texts::Tr;
 use crate::registry::courses::{self, CourseView};
-use crate::registry::enrolment;
+use crate::registry::course_application;
 use crate::routes::api::extract::client_address;
 use crate::search::service::{self as search, SearchParams};
 use crate::state::AppState;
@@ -97,7 +97,7 @@ async fn catalogue(
                     let mut items = Vec::with_capacity(found.items.len());
                     for hit in found.items {
                         match courses::read(connection, principal.as_ref(), &hit.id) {
-                            Ok(course) if enrolment::accepts(&course) => {
+                            Ok(course) if course_application::accepts(&course) => {
                                 if level_filter
                                     .as_ref()
                                     .is_none_or(|level| *level == course.level)
@@ -233,7 +233,7 @@ async fn course_page(
     };
     let page = CoursePage {
         page: visit.chrome(course.title.clone()),
-        open: enrolment::accepts(&course),
+        open: course_application::accepts(&course),
         course,
         enrollments,
         statuses: courses::ENROLLMENT_STATUSES,
@@ -393,7 +393,7 @@ async fn enrol(
     let linked = caller
         .as_ref()
         .is_some_and(|principal| principal.worker_id.is_some());
-    let application = enrolment::Application {
+    let application = course_application::Application {
         full_name: form.get("full_name"),
         national_id: form.get("national_id"),
         birth_date: form.get("birth_date"),
@@ -407,7 +407,7 @@ async fn enrol(
         .blocking(&state, move |connection| {
             let course = courses::read(connection, caller.as_ref(), &course_id)?;
             let pickers = pickers(connection)?;
-            let outcome = enrolment::apply(
+            let outcome = course_application::apply(
                 connection,
                 caller.as_ref(),
                 &address,
@@ -429,7 +429,7 @@ async fn enrol(
                 }
                 Err(error) => {
                     let mut form_state = FormState::with_values(values);
-                    form_state.absorb(error, lang, enrolment::FIELDS)?;
+                    form_state.absorb(error, lang, course_application::FIELDS)?;
                     Err((StatusCode::UNPROCESSABLE_ENTITY, form_state))
                 }
             };

@@ -5,7 +5,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::accounts::Principal;
-use crate::connections::follow_ups;
+use crate::hiring::follow_ups;
 use crate::error::AppError;
 use crate::models;
 use crate::routes::html::forms::Posted;

@@ -7,7 +7,7 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::connections::{pipeline, referrals};
+use crate::hiring::{pipeline, referrals};
 use crate::error::AppError;
 use crate::models;
 use crate::progress::figures::TargetFigure;
@@ -50,7 +50,7 @@ pub(super) fn referral_rows(
                 worker,
                 vacancy_id: referral.vacancy_id,
                 vacancy,
-                status: referral.status,
+                status: referral.status.to_string(),
                 rank: referral.match_rank,
                 override_reason: referral.override_reason,
             }

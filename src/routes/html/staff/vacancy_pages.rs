@@ -8,7 +8,7 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::connections::{pipeline, referrals};
+use crate::hiring::{pipeline, referrals};
 use crate::registry::{self, employers, vacancies};
 use crate::routes::html::format;
 use crate::routes::html::forms::Posted;

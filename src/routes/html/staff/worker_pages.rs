@@ -7,7 +7,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::accounts::Principal;
-use crate::connections::pipeline;
+use crate::hiring::pipeline;
 use crate::i18n::Lang;
 use crate::models;
 use crate::registry::workers;

@@ -18,7 +18,7 @@ use crate::accounts::{self, CreateUser, Role};
 use crate::config::Settings;
 use crate::db::schema::{users, vacancies, workers};
 use crate::search::SearchIndex;
-use crate::search::bench::{ensure_demo, percentile, round};
+use super::search::{ensure_demo, percentile, round};
 use crate::startup;
 use crate::state::AppState;
 

@@ -6,7 +6,7 @@ use std::time::Instant;
 use diesel::prelude::*;
 use rust_xlsxwriter::Workbook;
 
-use super::{Kind, Mode, Options};
+use crate::import::{Kind, Mode, Options};
 use crate::accounts::Principal;
 use crate::config::Settings;
 use crate::db::schema::admin_units;
@@ -80,7 +80,7 @@ pub fn run(settings: &Settings, rows: usize) -> anyhow::Result<()> {
     };
     for pass in ["first", "again"] {
         let started = Instant::now();
-        let (report, _) = super::import_file(
+        let (report, _) = crate::import::import_file(
             &mut connection,
             &Principal::operator(),
             &path,

@@ -6,13 +6,13 @@ use std::time::{Duration, Instant};
 use diesel::prelude::*;
 use serde::Serialize;
 
-use super::facts;
-use super::figures::{self, Selection};
+use crate::progress::facts;
+use crate::progress::figures::{self, Selection};
 use crate::accounts;
 use crate::config::Settings;
 use crate::db::schema::{placements, progress_facts};
 use crate::i18n::Lang;
-use crate::search::bench::{ensure_demo, percentile, round};
+use super::search::{ensure_demo, percentile, round};
 use crate::startup;
 
 #[derive(Debug, Serialize)]

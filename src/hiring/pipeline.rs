@@ -7,16 +7,17 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::referrals::{Referral, ReferralView, check_reach, find, view};
+use crate::effects::{self, Audit};
 use crate::accounts::{self, Principal};
-use crate::authz::{Action, Resource, Scope, allowed};
+use crate::domain::access::{Action, Resource, Scope, allowed};
 use crate::db::DbConn;
 use crate::db::ids::new_id;
 use crate::db::schema::{overseas_stages, referrals, vacancies, workers};
 use crate::error::AppError;
 use crate::models::overseas_stages::{OverseasStage, STAGES};
-use crate::models::{audit, search_changes};
-use crate::progress;
-use crate::registry::Checks;
+use crate::models::search_changes;
+use crate::domain::checks::Checks;
+use crate::domain::statuses::ReferralStatus;
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -74,8 +75,10 @@ pub fn record_stage(
         let current: Referral = find(connection, id)?.ok_or(AppError::NotFound)?;
         let position = STAGES.iter().position(|known| *known == stage).unwrap_or(0);
         let needs_hire = position >= 1;
-        if matches!(current.status.as_str(), "rejected" | "withdrawn")
-            || (needs_hire && current.status != "hired")
+        if matches!(
+            current.status,
+            ReferralStatus::Rejected | ReferralStatus::Withdrawn
+        ) || (needs_hire && current.status != ReferralStatus::Hired)
         {
             return Err(AppError::Conflict("contract_needs_hire"));
         }
@@ -106,15 +109,16 @@ pub fn record_stage(
                 created_at: now,
             })
             .execute(connection)?;
-        progress::facts::refresh_worker(connection, &current.worker_id, None)?;
-        audit::record(
+        effects::overseas_stage(
             connection,
-            &principal.actor(),
-            "update",
-            "referral",
-            &[id.to_owned()],
-            &["overseas_stage"],
-            now,
+            id,
+            &current.worker_id,
+            Audit {
+                actor: &principal.actor(),
+                action: "update",
+                fields: &["overseas_stage"],
+                at: now,
+            },
         )?;
         let stored = find(connection, id)?.ok_or(AppError::NotFound)?;
         Ok(view(connection, principal, stored)?)

@@ -1,7 +1,7 @@
 //! Who may do what: the role table, in one place. Handlers ask [`allowed`] and then apply
 //! the scope it returns to their query.
 
-use crate::accounts::Role;
+use super::roles::Role;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Resource {

@@ -10,8 +10,9 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::effects::{self, Audit};
 use crate::accounts::{self, Principal};
-use crate::authz::{Action, Resource, Scope, allowed};
+use crate::domain::access::{Action, Resource, Scope, allowed};
 use crate::db::DbConn;
 use crate::db::ids::new_id;
 use crate::db::schema::{
@@ -24,48 +25,22 @@ use crate::models::follow_ups::NewFollowUp;
 use crate::models::overseas_stages::STAGES;
 use crate::models::placements::NewPlacement;
 use crate::models::referrals::NewReferral;
-use crate::models::{audit, search_changes};
+use crate::models::audit;
 use crate::progress;
-use crate::registry::Checks;
+use crate::domain::checks::Checks;
+use crate::domain::statuses::{RejectionReason, ReferralStatus};
 use crate::search::SearchIndex;
 use crate::search::matching::{self, VacancyProbe, Weights};
 use crate::search::service::{
     SHORTLIST_DEPTH, ranked_workers, referred_to_vacancy, vacancy_probe_parts,
 };
 
-pub const STATUSES: &[&str] = &[
-    "shortlisted",
-    "referred",
-    "interview",
-    "hired",
-    "rejected",
-    "withdrawn",
-];
-pub const REJECTION_REASONS: &[&str] = &[
-    "no_show",
-    "skills",
-    "wage",
-    "distance",
-    "position_filled",
-    "other",
-];
+mod moves;
 
-/// Where a referral may go next, and who may move it there (`true`: an employer may too).
-fn next(status: &str) -> &'static [(&'static str, bool)] {
-    match status {
-        "shortlisted" => &[("referred", false), ("withdrawn", false)],
-        "referred" => &[
-            ("interview", true),
-            ("hired", true),
-            ("rejected", true),
-            ("withdrawn", false),
-        ],
-        "interview" => &[("hired", true), ("rejected", true), ("withdrawn", false)],
-        // Withdrawing a hire reverses the placement.
-        "hired" => &[("withdrawn", false)],
-        _ => &[],
-    }
-}
+pub use moves::change;
+
+pub const STATUSES: &[&str] = ReferralStatus::NAMES;
+pub const REJECTION_REASONS: &[&str] = RejectionReason::NAMES;
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -102,7 +77,8 @@ pub struct ReferralView {
     pub id: String,
     pub vacancy_id: String,
     pub worker_id: String,
-    pub status: String,
+    #[schema(value_type = String)]
+    pub status: ReferralStatus,
     /// The match as staff saw it when referring. An employer reads only how the person fits
     /// the work: no household, ethnicity or disability priority, no other referrals.
     pub match_score: Option<f64>,
@@ -111,7 +87,8 @@ pub struct ReferralView {
     pub match_rank: Option<i32>,
     /// Why staff referred a worker who was not on that list (staff only).
     pub override_reason: Option<String>,
-    pub rejection_reason: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub rejection_reason: Option<RejectionReason>,
     pub status_note: String,
     pub status_changed_at: NaiveDateTime,
     pub created_at: NaiveDateTime,
@@ -140,13 +117,13 @@ pub(crate) struct Referral {
     pub(crate) id: String,
     pub(crate) vacancy_id: String,
     pub(crate) worker_id: String,
-    pub(crate) status: String,
+    pub(crate) status: ReferralStatus,
     match_score: Option<f64>,
     match_explanation: String,
     employer_explanation: String,
     match_rank: Option<i32>,
     override_reason: Option<String>,
-    rejection_reason: Option<String>,
+    rejection_reason: Option<RejectionReason>,
     status_note: String,
     status_changed_at: NaiveDateTime,
     created_at: NaiveDateTime,
@@ -284,10 +261,10 @@ pub fn create(
     let vacancy_id = required("vacancy_id", input.vacancy_id);
     let worker_id = required("worker_id", input.worker_id);
     let status = match input.status.as_deref() {
-        None => "referred".to_owned(),
+        None => ReferralStatus::Referred,
         Some(raw) => checks
-            .choice("status", raw, &["shortlisted", "referred"])
-            .unwrap_or_default(),
+            .one_of("status", raw, &["shortlisted", "referred"])
+            .unwrap_or(ReferralStatus::Referred),
     };
     let status_note = note(&mut checks, input.note.as_deref());
     let override_reason = input
@@ -404,21 +381,21 @@ pub fn create(
                 now,
             )?;
         }
-        // The worker's open referrals damp further matches.
-        search_changes::append(connection, "worker", &worker_id, false, now)?;
-        progress::facts::refresh_worker(connection, &worker_id, None)?;
-        audit::record(
+        effects::referral(
             connection,
-            &principal.actor(),
-            "create",
-            "referral",
-            std::slice::from_ref(&referral.id),
-            if referral.override_reason.is_some() {
-                &["vacancy_id", "worker_id", "status", "override_reason"]
-            } else {
-                &["vacancy_id", "worker_id", "status"]
+            &referral.id,
+            &worker_id,
+            None,
+            Audit {
+                actor: &principal.actor(),
+                action: "create",
+                fields: if referral.override_reason.is_some() {
+                    &["vacancy_id", "worker_id", "status", "override_reason"]
+                } else {
+                    &["vacancy_id", "worker_id", "status"]
+                },
+                at: now,
             },
-            now,
         )?;
         let stored = find(connection, &referral.id)?.ok_or(AppError::NotFound)?;
         Ok(view(connection, principal, stored)?)
@@ -481,336 +458,4 @@ pub(crate) fn check_reach(
         .first(connection)?;
     staff_reach(principal, &commune_id)?;
     Ok(false)
-}
-
-/// `PATCH /api/v1/referrals/{id}`: move a referral on; a hire makes the placement.
-pub fn change(
-    connection: &mut DbConn,
-    principal: &Principal,
-    id: &str,
-    change: ReferralChange,
-) -> Result<ReferralView, AppError> {
-    let mut checks = Checks::default();
-    checks.choice("status", &change.status, STATUSES);
-    let rejection_reason = match (change.status.as_str(), change.rejection_reason.as_deref()) {
-        ("rejected", Some(reason)) => checks.choice("rejection_reason", reason, REJECTION_REASONS),
-        ("rejected", None) => {
-            checks.fail("rejection_reason", "required");
-            None
-        }
-        (_, Some(_)) => {
-            checks.fail("rejection_reason", "only_when_rejected");
-            None
-        }
-        _ => None,
-    };
-    let status_note = note(&mut checks, change.note.as_deref());
-    let start_date = change.start_date.as_deref().and_then(|raw| {
-        crate::domain::values::date(raw)
-            .map_err(|code| checks.fail("start_date", code))
-            .ok()
-    });
-    let interview_at = match (change.status.as_str(), change.interview_at.as_deref()) {
-        ("interview", Some(raw)) => interview_time(raw)
-            .map_err(|code| checks.fail("interview_at", code))
-            .ok(),
-        (_, Some(_)) => {
-            checks.fail("interview_at", "only_when_interview");
-            None
-        }
-        _ => None,
-    };
-    if let Some(wage) = change.wage_vnd {
-        checks.amount("wage_vnd", wage);
-    }
-    let reason = change
-        .reason
-        .as_deref()
-        .and_then(|raw| checks.text("reason", raw, 500, false));
-    checks.finish()?;
-    let referral = find(connection, id)?.ok_or(AppError::NotFound)?;
-    let is_employer = check_reach(connection, principal, &referral)?;
-    let allowed_moves = next(&referral.status);
-    let Some((_, employer_may)) = allowed_moves
-        .iter()
-        .find(|(status, _)| *status == change.status)
-    else {
-        return Err(AppError::Conflict("invalid_status_change"));
-    };
-    if is_employer && !employer_may {
-        return Err(AppError::Forbidden);
-    }
-    if referral.status == "hired" && reason.is_none() {
-        return Err(AppError::field("reason", "required"));
-    }
-    let now = accounts::now();
-    connection.write_transaction(|connection| {
-        // Written first: serialises every hire and withdrawal of this vacancy.
-        diesel::update(vacancies::table.find(&referral.vacancy_id))
-            .set(vacancies::updated_at.eq(now))
-            .execute(connection)?;
-        // Re-read under the lock: another request may have moved it meanwhile.
-        let current = find(connection, id)?.ok_or(AppError::NotFound)?;
-        if current.status != referral.status {
-            return Err(AppError::Conflict("invalid_status_change"));
-        }
-        match change.status.as_str() {
-            "hired" => {
-                let start_date = start_date.unwrap_or(now.date());
-                hire(
-                    connection,
-                    principal,
-                    &current,
-                    start_date,
-                    change.wage_vnd,
-                    now,
-                )?;
-                mail::events::hired(
-                    connection,
-                    &current.vacancy_id,
-                    &current.worker_id,
-                    start_date,
-                    change.wage_vnd,
-                    now,
-                )?;
-            }
-            "interview" => {
-                diesel::update(referrals::table.find(id))
-                    .set(referrals::interview_at.eq(interview_at))
-                    .execute(connection)?;
-                mail::events::interview(
-                    connection,
-                    &current.vacancy_id,
-                    &current.worker_id,
-                    interview_at,
-                    &status_note,
-                    now,
-                )?;
-            }
-            "referred" => {
-                // A profile reaches an employer only with the worker's consent.
-                let consent: bool = workers::table
-                    .find(&current.worker_id)
-                    .select(workers::consent_to_share)
-                    .first(connection)?;
-                if !consent {
-                    return Err(AppError::field("status", "no_consent"));
-                }
-                mail::events::referred(
-                    connection,
-                    &current.id,
-                    &current.vacancy_id,
-                    &current.worker_id,
-                    &current.employer_explanation,
-                    &status_note,
-                    now,
-                )?;
-            }
-            "withdrawn" if current.status == "hired" => withdraw_hire(
-                connection,
-                &current,
-                reason.as_deref().unwrap_or_default(),
-                now,
-            )?,
-            _ => {}
-        }
-        if current.status == "shortlisted" && change.status == "referred" {
-            diesel::update(referrals::table.find(id))
-                .set(referrals::shared_at.eq(now))
-                .execute(connection)?;
-        }
-        diesel::update(referrals::table.find(id))
-            .set((
-                referrals::status.eq(&change.status),
-                referrals::rejection_reason.eq(&rejection_reason),
-                referrals::status_note.eq(&status_note),
-                referrals::status_changed_at.eq(now),
-                referrals::updated_at.eq(now),
-            ))
-            .execute(connection)?;
-        search_changes::append(connection, "worker", &current.worker_id, false, now)?;
-        search_changes::append(connection, "vacancy", &current.vacancy_id, false, now)?;
-        progress::facts::refresh_worker(connection, &current.worker_id, None)?;
-        audit::record(
-            connection,
-            &principal.actor(),
-            "update",
-            "referral",
-            &[id.to_owned()],
-            &["status"],
-            now,
-        )?;
-        let stored = find(connection, id)?.ok_or(AppError::NotFound)?;
-        Ok(view(connection, principal, stored)?)
-    })
-}
-
-/// The placement of a hire, with its snapshots and follow-ups; the worker becomes employed
-/// and the vacancy fills when its positions are taken.
-fn hire(
-    connection: &mut DbConn,
-    principal: &Principal,
-    referral: &Referral,
-    start_date: NaiveDate,
-    wage_vnd: Option<i64>,
-    now: NaiveDateTime,
-) -> Result<(), AppError> {
-    let (employer_id, positions, overseas, country): (String, i32, bool, Option<String>) =
-        vacancies::table
-            .find(&referral.vacancy_id)
-            .select((
-                vacancies::employer_id,
-                vacancies::positions,
-                vacancies::is_overseas,
-                vacancies::country,
-            ))
-            .first(connection)?;
-    let taken: i64 = placements::table
-        .filter(placements::vacancy_id.eq(&referral.vacancy_id))
-        .filter(placements::status.eq("active"))
-        .count()
-        .get_result(connection)?;
-    if taken >= i64::from(positions) {
-        return Err(AppError::Conflict("vacancy_full"));
-    }
-    let (commune_id, household_id): (String, Option<String>) = workers::table
-        .find(&referral.worker_id)
-        .select((workers::commune_id, workers::household_id))
-        .first(connection)?;
-    let household_status: Option<String> = match &household_id {
-        Some(household) => households::table
-            .find(household)
-            .select(households::status)
-            .first(connection)
-            .optional()?,
-        None => None,
-    };
-    let poor_area = progress::facts::poor_area(connection, &commune_id)?;
-    let placement = NewPlacement {
-        id: new_id(),
-        referral_id: Some(referral.id.clone()),
-        worker_id: referral.worker_id.clone(),
-        vacancy_id: referral.vacancy_id.clone(),
-        employer_id,
-        start_date,
-        wage_vnd,
-        is_overseas: overseas,
-        country,
-        household_status_snapshot: household_status,
-        poor_area_snapshot: poor_area,
-        commune_id_snapshot: commune_id,
-        status: "active".to_owned(),
-        withdrawn_reason: None,
-        withdrawn_at: None,
-        confirmed_by: Some(principal.user_id.clone()),
-        confirmed_at: now,
-        created_at: now,
-        updated_at: now,
-    };
-    diesel::insert_into(placements::table)
-        .values(&placement)
-        .execute(connection)?;
-    let follow_ups: Vec<NewFollowUp> = [3, 6, 12]
-        .into_iter()
-        .map(|months| NewFollowUp {
-            id: new_id(),
-            placement_id: placement.id.clone(),
-            months_after_start: months,
-            due_on: start_date
-                .checked_add_months(Months::new(months as u32))
-                .unwrap_or(start_date),
-            outcome: "pending".to_owned(),
-            left_reason: None,
-            note: String::new(),
-            recorded_on: None,
-            recorded_by: None,
-            created_at: now,
-            updated_at: now,
-        })
-        .collect();
-    for follow_up in &follow_ups {
-        diesel::insert_into(follow_ups::table)
-            .values(follow_up)
-            .execute(connection)?;
-    }
-    diesel::update(workers::table.find(&referral.worker_id))
-        .set((
-            workers::availability.eq("employed"),
-            workers::updated_at.eq(now),
-        ))
-        .execute(connection)?;
-    if taken + 1 >= i64::from(positions) {
-        diesel::update(vacancies::table.find(&referral.vacancy_id))
-            .set(vacancies::status.eq("filled"))
-            .execute(connection)?;
-    }
-    audit::record(
-        connection,
-        &principal.actor(),
-        "create",
-        "placement",
-        std::slice::from_ref(&placement.id),
-        &["household_status_snapshot", "poor_area_snapshot"],
-        now,
-    )?;
-    Ok(())
-}
-
-/// Reverses a hire: the placement is withdrawn with its reason (and counts nowhere), its
-/// pending follow-ups go, the worker seeks work again unless placed elsewhere, and a filled
-/// vacancy reopens.
-fn withdraw_hire(
-    connection: &mut DbConn,
-    referral: &Referral,
-    reason: &str,
-    now: NaiveDateTime,
-) -> Result<(), AppError> {
-    let departed: i64 = overseas_stages::table
-        .filter(overseas_stages::referral_id.eq(&referral.id))
-        .filter(overseas_stages::stage.eq("departure"))
-        .count()
-        .get_result(connection)?;
-    if departed > 0 {
-        return Err(AppError::Conflict("already_departed"));
-    }
-    let placement_id: String = placements::table
-        .filter(placements::referral_id.eq(&referral.id))
-        .filter(placements::status.eq("active"))
-        .select(placements::id)
-        .first(connection)?;
-    diesel::update(placements::table.find(&placement_id))
-        .set((
-            placements::status.eq("withdrawn"),
-            placements::withdrawn_reason.eq(reason),
-            placements::withdrawn_at.eq(now),
-            placements::updated_at.eq(now),
-        ))
-        .execute(connection)?;
-    diesel::delete(
-        follow_ups::table
-            .filter(follow_ups::placement_id.eq(&placement_id))
-            .filter(follow_ups::outcome.eq("pending")),
-    )
-    .execute(connection)?;
-    let still_placed: i64 = placements::table
-        .filter(placements::worker_id.eq(&referral.worker_id))
-        .filter(placements::status.eq("active"))
-        .count()
-        .get_result(connection)?;
-    if still_placed == 0 {
-        diesel::update(workers::table.find(&referral.worker_id))
-            .set((
-                workers::availability.eq("seeking"),
-                workers::updated_at.eq(now),
-            ))
-            .execute(connection)?;
-    }
-    diesel::update(
-        vacancies::table
-            .find(&referral.vacancy_id)
-            .filter(vacancies::status.eq("filled")),
-    )
-    .set(vacancies::status.eq("open"))
-    .execute(connection)?;
-    Ok(())
 }

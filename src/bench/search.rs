@@ -13,10 +13,10 @@ use std::time::{Duration, Instant};
 use diesel::prelude::*;
 use serde::Serialize;
 
-use super::SearchIndex;
-use super::documents::Reference;
-use super::matching::{self, VacancyProbe, Weights};
-use super::service;
+use crate::search::SearchIndex;
+use crate::search::documents::Reference;
+use crate::search::matching::{self, VacancyProbe, Weights};
+use crate::search::service;
 use crate::accounts;
 use crate::config::Settings;
 use crate::db::DbConn;

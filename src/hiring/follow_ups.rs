@@ -6,15 +6,16 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::effects::{self, Audit};
 use crate::accounts::{self, Principal};
-use crate::authz::{Action, Resource, Scope, allowed};
+use crate::domain::access::{Action, Resource, Scope, allowed};
 use crate::db::DbConn;
 use crate::db::schema::{follow_ups, placements, workers};
 use crate::error::AppError;
-use crate::models::audit;
-use crate::registry::Checks;
+use crate::domain::checks::Checks;
+use crate::domain::statuses::{FollowUpOutcome, PlacementStatus};
 
-pub const OUTCOMES: &[&str] = &["still_employed", "left"];
+pub const OUTCOMES: &[&str] = FollowUpOutcome::RECORDED;
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -35,7 +36,8 @@ pub struct FollowUpView {
     pub placement_id: String,
     pub months_after_start: i32,
     pub due_on: NaiveDate,
-    pub outcome: String,
+    #[schema(value_type = String)]
+    pub outcome: FollowUpOutcome,
     pub left_reason: Option<String>,
     pub note: String,
     pub recorded_on: Option<NaiveDate>,
@@ -87,12 +89,12 @@ pub fn record(
     change: FollowUpChange,
 ) -> Result<FollowUpView, AppError> {
     let mut checks = Checks::default();
-    checks.choice("outcome", &change.outcome, OUTCOMES);
+    let outcome: Option<FollowUpOutcome> = checks.one_of("outcome", &change.outcome, OUTCOMES);
     let left_reason = change
         .left_reason
         .as_deref()
         .and_then(|raw| checks.text("left_reason", raw, 500, false));
-    if change.outcome == "left" && left_reason.is_none() {
+    if outcome == Some(FollowUpOutcome::Left) && left_reason.is_none() {
         checks.fail("left_reason", "required");
     }
     let note = change
@@ -103,19 +105,20 @@ pub fn record(
     let today = accounts::now().date();
     let recorded_on = checks.past_day("recorded_on", change.recorded_on.as_deref(), today);
     checks.finish()?;
+    let outcome = outcome.ok_or_else(|| AppError::field("outcome", "invalid_choice"))?;
     let now = accounts::now();
     connection.write_transaction(|connection| {
         let follow_up = in_reach(connection, principal, id)?;
-        let (placement_status, worker_id): (String, String) = placements::table
+        let (placement_status, worker_id): (PlacementStatus, String) = placements::table
             .find(&follow_up.placement_id)
             .select((placements::status, placements::worker_id))
             .first(connection)?;
-        if placement_status != "active" {
+        if placement_status != PlacementStatus::Active {
             return Err(AppError::Conflict("invalid_status_change"));
         }
         diesel::update(follow_ups::table.find(id))
             .set((
-                follow_ups::outcome.eq(&change.outcome),
+                follow_ups::outcome.eq(outcome),
                 follow_ups::left_reason.eq(&left_reason),
                 follow_ups::note.eq(&note),
                 follow_ups::recorded_on.eq(recorded_on),
@@ -123,15 +126,16 @@ pub fn record(
                 follow_ups::updated_at.eq(now),
             ))
             .execute(connection)?;
-        crate::progress::facts::refresh_worker(connection, &worker_id, None)?;
-        audit::record(
+        effects::follow_up(
             connection,
-            &principal.actor(),
-            "update",
-            "follow_up",
-            &[id.to_owned()],
-            &["outcome"],
-            now,
+            id,
+            &worker_id,
+            Audit {
+                actor: &principal.actor(),
+                action: "update",
+                fields: &["outcome"],
+                at: now,
+            },
         )?;
         in_reach(connection, principal, id)
     })

@@ -12,7 +12,7 @@ use crate::db::DbConn;
 use crate::domain::values;
 use crate::error::AppError;
 use crate::models;
-use crate::throttle;
+use crate::accounts::throttle;
 
 /// The form's fields, for errors shown beside them.
 pub const FIELDS: &[&str] = &[

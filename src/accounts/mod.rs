@@ -1,5 +1,8 @@
 //! Accounts: creating logins, signing in with throttling, and bearer tokens.
 
+pub mod password;
+pub mod throttle;
+
 use std::sync::OnceLock;
 
 use chrono::{NaiveDateTime, TimeDelta};
@@ -7,11 +10,12 @@ use diesel::prelude::*;
 use rand::Rng;
 use sha2::{Digest, Sha256};
 
-use crate::auth::{hash_password, verify_password};
+use crate::accounts::password::{hash_password, verify_password};
 use crate::db::DbConn;
 use crate::db::ids::{new_id, to_hex};
 use crate::db::schema::{admin_units, employers, workers};
-use crate::domain::text;
+pub use crate::domain::roles::Role;
+pub use crate::domain::values::normalize_email;
 use crate::models::api_tokens::{self, NewApiToken};
 use crate::models::audit::Actor;
 use crate::models::users::{self, NewUser, User};
@@ -19,32 +23,6 @@ use crate::models::users::{self, NewUser, User};
 /// How long a bearer token lives.
 pub const TOKEN_LIFETIME: TimeDelta = TimeDelta::hours(12);
 pub const MIN_PASSWORD_CHARS: usize = 10;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Admin,
-    Staff,
-    Employer,
-    Trainee,
-}
-
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::Staff => "staff",
-            Role::Employer => "employer",
-            Role::Trainee => "trainee",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Role> {
-        [Role::Admin, Role::Staff, Role::Employer, Role::Trainee]
-            .into_iter()
-            .find(|role| role.as_str() == text)
-    }
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum AccountError {
@@ -65,7 +43,7 @@ pub enum AccountError {
     #[error("a login with the e-mail {0} exists already")]
     DuplicateEmail(String),
     #[error(transparent)]
-    Hash(#[from] crate::auth::HashError),
+    Hash(#[from] crate::accounts::password::HashError),
     #[error(transparent)]
     Database(#[from] diesel::result::Error),
 }
@@ -78,18 +56,6 @@ pub struct CreateUser {
     pub worker_id: Option<String>,
     pub area_code: Option<String>,
     pub password: String,
-}
-
-pub fn normalize_email(email: &str) -> Option<String> {
-    let email = text::normalize(email).to_lowercase();
-    let (local, domain) = email.split_once('@')?;
-    let valid = !local.is_empty()
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !email.contains(' ')
-        && email.len() <= 254;
-    valid.then_some(email)
 }
 
 /// The unit a staff login's area names: the newest unit with that code.
@@ -226,14 +192,14 @@ pub enum SignIn {
 }
 
 /// Signs in with an e-mail as typed and a password, from `address`: throttled (see
-/// [`crate::throttle::sign_in`]), the failure counted and the success recorded in the database.
+/// [`crate::accounts::throttle::sign_in`]), the failure counted and the success recorded in the database.
 pub fn sign_in(
     connection: &mut DbConn,
     email: &str,
     password: &str,
     address: &str,
 ) -> QueryResult<SignIn> {
-    use crate::throttle::sign_in as throttle;
+    use crate::accounts::throttle::sign_in as throttle;
     let email = normalize_email(email).unwrap_or_else(|| email.trim().to_lowercase());
     let at = now();
     if let Some(retry_after_seconds) = throttle::retry_after(connection, &email, address, at)? {

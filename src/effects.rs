@@ -1,0 +1,179 @@
+//! What follows a write, in one place per record kind. A use case writes its rows through
+//! `models/` and then calls the function here for the kind it wrote, in the same transaction:
+//! that function records the search change, refreshes the progress facts, writes the audit
+//! entry and queues the mail the write calls for. Models only read and write rows; nothing
+//! below this module keeps derived data current.
+
+use chrono::NaiveDateTime;
+use diesel::QueryResult;
+
+use crate::db::DbConn;
+use crate::models::audit::{self, Actor};
+use crate::models::search_changes;
+use crate::progress::facts;
+
+/// The audit entry of a write: who, what, which fields, when.
+pub struct Audit<'a> {
+    pub actor: &'a Actor,
+    pub action: &'a str,
+    pub fields: &'a [&'a str],
+    pub at: NaiveDateTime,
+}
+
+impl Audit<'_> {
+    fn write(&self, connection: &mut DbConn, entity: &str, id: &str) -> QueryResult<()> {
+        audit::record(
+            connection,
+            self.actor,
+            self.action,
+            entity,
+            &[id.to_owned()],
+            self.fields,
+            self.at,
+        )
+    }
+}
+
+/// A worker was created or changed. `left_household` is the household they belonged to before
+/// the change when it is not theirs any more (its coverage is counted again). `archived`: the
+/// record was already archived, so the index keeps it out.
+pub fn worker(
+    connection: &mut DbConn,
+    id: &str,
+    left_household: Option<&str>,
+    archived: bool,
+    audit: Audit,
+) -> QueryResult<()> {
+    facts::refresh_worker(connection, id, left_household)?;
+    search_changes::append(connection, "worker", id, archived, audit.at)?;
+    audit.write(connection, "worker", id)
+}
+
+/// A worker was archived: the index drops them.
+pub fn worker_archived(connection: &mut DbConn, id: &str, audit: Audit) -> QueryResult<()> {
+    search_changes::append(connection, "worker", id, true, audit.at)?;
+    audit.write(connection, "worker", id)
+}
+
+/// Before a household's row changes: its members' progress rows are locked first, as every
+/// writer locks worker before household.
+pub fn before_household_write(connection: &mut DbConn, id: &str) -> QueryResult<()> {
+    facts::lock_members(connection, id).map(drop)
+}
+
+/// How a household was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HouseholdWrite {
+    /// Created, its facts derived now.
+    Created,
+    /// Created by an import, whose facts are derived for the whole batch at the end
+    /// ([`households_imported`]).
+    Imported,
+    /// Changed: its facts and its members' index entries follow.
+    Changed,
+    /// Archived.
+    Archived,
+}
+
+pub fn household(
+    connection: &mut DbConn,
+    id: &str,
+    write: HouseholdWrite,
+    audit: Audit,
+) -> QueryResult<()> {
+    match write {
+        HouseholdWrite::Created => facts::refresh_household(connection, id)?,
+        HouseholdWrite::Imported | HouseholdWrite::Archived => {}
+        HouseholdWrite::Changed => {
+            facts::refresh_household(connection, id)?;
+            search_changes::append_household_members(connection, id, audit.at)?;
+        }
+    }
+    audit.write(connection, "household", id)
+}
+
+/// The households an import created, their facts derived in one pass before its transaction ends.
+pub fn households_imported(connection: &mut DbConn, ids: &[String]) -> QueryResult<()> {
+    facts::refresh_new_households(connection, ids)
+}
+
+/// How an enrolment was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnrollmentWrite {
+    /// A trainee applied (or was enrolled by staff): the application is acknowledged by mail.
+    Applied,
+    /// Its status or progress changed; `confirmed` when a seat was just confirmed, which is
+    /// mailed. A completed course is part of the worker's match profile, so the index follows.
+    Changed { confirmed: bool },
+}
+
+pub fn enrollment(
+    connection: &mut DbConn,
+    id: &str,
+    worker_id: &str,
+    write: EnrollmentWrite,
+    audit: Audit,
+) -> QueryResult<()> {
+    facts::refresh_worker(connection, worker_id, None)?;
+    match write {
+        EnrollmentWrite::Applied => crate::mail::events::enrollment(connection, id, false, audit.at)?,
+        EnrollmentWrite::Changed { confirmed } => {
+            if confirmed {
+                crate::mail::events::enrollment(connection, id, true, audit.at)?;
+            }
+            search_changes::append(connection, "worker", worker_id, false, audit.at)?;
+        }
+    }
+    audit.write(connection, "enrollment", id)
+}
+
+/// A service (counselling, guidance, …) was recorded for a worker.
+pub fn service_record(
+    connection: &mut DbConn,
+    id: &str,
+    worker_id: &str,
+    audit: Audit,
+) -> QueryResult<()> {
+    facts::refresh_worker(connection, worker_id, None)?;
+    audit.write(connection, "service_record", id)
+}
+
+/// A referral was created or moved. The worker's open referrals damp further matches and a
+/// hire changes what they count for; `vacancy_id` is given when the vacancy's index entry
+/// changes too (a move that fills or reopens it).
+pub fn referral(
+    connection: &mut DbConn,
+    id: &str,
+    worker_id: &str,
+    vacancy_id: Option<&str>,
+    audit: Audit,
+) -> QueryResult<()> {
+    search_changes::append(connection, "worker", worker_id, false, audit.at)?;
+    if let Some(vacancy_id) = vacancy_id {
+        search_changes::append(connection, "vacancy", vacancy_id, false, audit.at)?;
+    }
+    facts::refresh_worker(connection, worker_id, None)?;
+    audit.write(connection, "referral", id)
+}
+
+/// An overseas stage was recorded on a referral: departures count toward the target abroad.
+pub fn overseas_stage(
+    connection: &mut DbConn,
+    referral_id: &str,
+    worker_id: &str,
+    audit: Audit,
+) -> QueryResult<()> {
+    facts::refresh_worker(connection, worker_id, None)?;
+    audit.write(connection, "referral", referral_id)
+}
+
+/// A follow-up's outcome was recorded: sustained work is counted from it.
+pub fn follow_up(
+    connection: &mut DbConn,
+    id: &str,
+    worker_id: &str,
+    audit: Audit,
+) -> QueryResult<()> {
+    facts::refresh_worker(connection, worker_id, None)?;
+    audit.write(connection, "follow_up", id)
+}

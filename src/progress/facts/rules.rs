@@ -1,0 +1,518 @@
+//! The counting rules: which facts a worker and a household contribute to each period.
+
+#[allow(unused_imports)]
+use super::*;
+
+/// Household statuses a connected worker's share counts (the plan's three target groups).
+pub const TARGET_STATUSES: &[&str] = &["poor", "near_poor", "newly_escaped"];
+/// Household statuses the household-employment target covers.
+pub const COVERAGE_STATUSES: &[&str] = &["poor", "near_poor"];
+
+/// The kinds of fact, as stored in `progress_facts.key`.
+pub mod key {
+    /// A person with a confirmed placement that started in the period.
+    pub const CONNECTED: &str = "connected";
+    /// A person who completed a course in the period, living in a poor area at enrolment.
+    pub const TRAINED: &str = "trained";
+    /// A person who left on an overseas contract (departure) in the period.
+    pub const OVERSEAS: &str = "overseas";
+    /// A person confirmed still employed at a follow-up ≥ 6 months after a placement of the period.
+    pub const SUSTAINED: &str = "sustained";
+    /// A registered worker of a target household (poor, near-poor, newly escaped).
+    pub const TARGET_WORKER: &str = "target_worker";
+    /// A target-household worker with a recorded service in the period.
+    pub const COUNSELLED: &str = "counselled";
+    /// A poor or near-poor household.
+    pub const TARGET_HOUSEHOLD: &str = "target_household";
+    /// A poor or near-poor household with a member in sustainable employment.
+    pub const COVERED_HOUSEHOLD: &str = "covered_household";
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Queryable, Selectable, Insertable)]
+#[diesel(table_name = progress_facts)]
+pub struct Fact {
+    pub period_code: String,
+    pub key: String,
+    pub subject_id: String,
+    pub counted_on: NaiveDate,
+    pub commune_id: String,
+    /// As recorded on the placement for placement-based facts, as it is now otherwise;
+    /// `none` when the person belongs to no registered household.
+    pub household_status: String,
+    pub minority: bool,
+    pub gender: String,
+    pub country: String,
+    pub record_id: String,
+}
+
+/// One row of `progress_counts`, less its count.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Bucket {
+    pub period_code: String,
+    pub key: String,
+    /// `year * 10 + half` (1: January–June, 2: July–December).
+    pub half_year: i32,
+    /// The commune's district (`""`: none, as for communes after the 2025 reform).
+    pub district_id: String,
+    pub household_status: String,
+    pub minority: bool,
+    pub gender: String,
+    pub country: String,
+}
+
+/// `year * 10 + half` of a day.
+pub fn half_year(day: NaiveDate) -> i32 {
+    day.year() * 10 + if day.month() <= 6 { 1 } else { 2 }
+}
+
+impl Bucket {
+    pub(super) fn of(fact: &Fact, district_id: &str) -> Bucket {
+        Bucket {
+            period_code: fact.period_code.clone(),
+            key: fact.key.clone(),
+            half_year: half_year(fact.counted_on),
+            district_id: district_id.to_owned(),
+            household_status: fact.household_status.clone(),
+            minority: fact.minority,
+            gender: fact.gender.clone(),
+            country: fact.country.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Insertable, Queryable)]
+#[diesel(table_name = progress_counts)]
+pub struct CountRow {
+    pub period_code: String,
+    pub key: String,
+    /// `year * 10 + half` (1: January–June, 2: July–December).
+    pub half_year: i32,
+    pub district_id: String,
+    pub household_status: String,
+    pub minority: bool,
+    pub gender: String,
+    pub country: String,
+    pub n: i64,
+}
+
+impl CountRow {
+    pub(super) fn new(bucket: Bucket, n: i64) -> CountRow {
+        CountRow {
+            period_code: bucket.period_code,
+            key: bucket.key,
+            half_year: bucket.half_year,
+            district_id: bucket.district_id,
+            household_status: bucket.household_status,
+            minority: bucket.minority,
+            gender: bucket.gender,
+            country: bucket.country,
+            n,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Queryable)]
+pub struct Period {
+    pub code: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+}
+
+impl Period {
+    pub(super) fn contains(&self, day: NaiveDate) -> bool {
+        self.starts_on <= day && day <= self.ends_on
+    }
+}
+
+#[derive(Debug, Clone, Queryable)]
+pub struct PlacementIn {
+    pub id: String,
+    pub referral_id: Option<String>,
+    pub start_date: NaiveDate,
+    pub active: bool,
+    pub country: Option<String>,
+    pub household_status_snapshot: Option<String>,
+    pub commune_id_snapshot: String,
+}
+
+/// Everything the rules read about one worker.
+#[derive(Debug, Clone, Default)]
+pub struct WorkerIn {
+    pub id: String,
+    pub gender: String,
+    pub minority: bool,
+    pub commune_id: String,
+    pub registered_on: NaiveDate,
+    pub archived: bool,
+    /// The household's current status, if the worker belongs to a live household.
+    pub household_status: Option<String>,
+    pub placements: Vec<PlacementIn>,
+    /// Departures: (referral id, day).
+    pub departures: Vec<(String, NaiveDate)>,
+    /// Follow-ups ≥ 6 months that confirmed the worker still employed: (id, placement id, day).
+    pub confirmations: Vec<(String, String, NaiveDate)>,
+    /// Completed courses: (enrolment id, completion day, commune at enrolment, poor area).
+    pub completions: Vec<(String, NaiveDate, String, bool)>,
+    /// Services given (counselling, guidance, fairs, job-search support, referrals): (id, day).
+    pub services: Vec<(String, NaiveDate)>,
+}
+
+/// Everything the rules read about one household.
+#[derive(Debug, Clone)]
+pub struct HouseholdIn {
+    pub id: String,
+    pub status: String,
+    pub archived: bool,
+    pub commune_id: String,
+    pub minority: bool,
+    pub registered_on: NaiveDate,
+    /// Members' sustained-employment facts: (period, day, worker id).
+    pub sustained: Vec<(String, NaiveDate, String)>,
+}
+
+pub(super) fn status_or_none(status: Option<&str>) -> String {
+    status.unwrap_or("none").to_owned()
+}
+
+/// The earliest of `items` by day, then by id, so ties are broken the same way every time.
+pub(super) fn first<T, F>(items: impl Iterator<Item = T>, by: F) -> Option<T>
+where
+    F: Fn(&T) -> (NaiveDate, String),
+{
+    items.min_by_key(|item| by(item))
+}
+
+/// The facts one worker contributes to each period.
+pub fn worker_facts(worker: &WorkerIn, periods: &[Period]) -> Vec<Fact> {
+    // An archived record keeps what it achieved: a confirmed placement stays counted. It only
+    // leaves the stocks of people to serve (target workers, counselled).
+    let mut facts = Vec::new();
+    let fact = |period: &Period,
+                key: &str,
+                day: NaiveDate,
+                commune: &str,
+                status: String,
+                country: Option<&str>,
+                record: &str| Fact {
+        period_code: period.code.clone(),
+        key: key.to_owned(),
+        subject_id: worker.id.clone(),
+        counted_on: day,
+        commune_id: commune.to_owned(),
+        household_status: status,
+        minority: worker.minority,
+        gender: worker.gender.clone(),
+        country: country.unwrap_or_default().to_owned(),
+        record_id: record.to_owned(),
+    };
+    let current_status = status_or_none(worker.household_status.as_deref());
+    let active: Vec<&PlacementIn> = worker.placements.iter().filter(|p| p.active).collect();
+    for period in periods {
+        // Connected: the first confirmed placement of the period; its snapshot is the status.
+        if let Some(placement) = first(
+            active.iter().filter(|p| period.contains(p.start_date)),
+            |p| (p.start_date, p.id.clone()),
+        ) {
+            facts.push(fact(
+                period,
+                key::CONNECTED,
+                placement.start_date,
+                &placement.commune_id_snapshot,
+                status_or_none(placement.household_status_snapshot.as_deref()),
+                placement.country.as_deref(),
+                &placement.id,
+            ));
+        }
+        // Overseas: the first departure of the period on a confirmed overseas placement.
+        let departures = worker.departures.iter().filter_map(|(referral, day)| {
+            active
+                .iter()
+                .find(|p| p.country.is_some() && p.referral_id.as_deref() == Some(referral))
+                .filter(|_| period.contains(*day))
+                .map(|p| (*day, *p))
+        });
+        if let Some((day, placement)) = first(departures, |(day, p)| (*day, p.id.clone())) {
+            facts.push(fact(
+                period,
+                key::OVERSEAS,
+                day,
+                &placement.commune_id_snapshot,
+                status_or_none(placement.household_status_snapshot.as_deref()),
+                placement.country.as_deref(),
+                &placement.id,
+            ));
+        }
+        // Trained: a course completed in the period by someone living in a poor area at enrolment.
+        if let Some((id, day, commune, _)) = first(
+            worker
+                .completions
+                .iter()
+                .filter(|(_, day, _, poor)| *poor && period.contains(*day)),
+            |(id, day, _, _)| (*day, id.clone()),
+        ) {
+            facts.push(fact(
+                period,
+                key::TRAINED,
+                *day,
+                commune,
+                current_status.clone(),
+                None,
+                id,
+            ));
+        }
+        // Sustained: still employed at a follow-up ≥ 6 months of a placement of the period.
+        let confirmations = worker
+            .confirmations
+            .iter()
+            .filter_map(|(id, placement, day)| {
+                active
+                    .iter()
+                    .find(|p| &p.id == placement && period.contains(p.start_date))
+                    .map(|p| (id, *day, *p))
+            });
+        if let Some((id, day, placement)) =
+            first(confirmations, |(id, day, _)| (*day, (*id).clone()))
+        {
+            facts.push(fact(
+                period,
+                key::SUSTAINED,
+                day,
+                &placement.commune_id_snapshot,
+                current_status.clone(),
+                placement.country.as_deref(),
+                id,
+            ));
+        }
+        // Target-household workers registered by the period's end or served in it (anyone
+        // served was registered), and those of them served in the period.
+        let target = worker
+            .household_status
+            .as_deref()
+            .is_some_and(|status| TARGET_STATUSES.contains(&status));
+        if target && !worker.archived {
+            let served = first(
+                worker
+                    .services
+                    .iter()
+                    .filter(|(_, day)| period.contains(*day)),
+                |(id, day)| (*day, id.clone()),
+            );
+            let registered = (worker.registered_on <= period.ends_on)
+                .then(|| worker.registered_on.max(period.starts_on));
+            if let Some(day) = registered.or(served.map(|(_, day)| *day)) {
+                facts.push(fact(
+                    period,
+                    key::TARGET_WORKER,
+                    day,
+                    &worker.commune_id,
+                    current_status.clone(),
+                    None,
+                    &worker.id,
+                ));
+            }
+            if let Some((id, day)) = served {
+                facts.push(fact(
+                    period,
+                    key::COUNSELLED,
+                    *day,
+                    &worker.commune_id,
+                    current_status.clone(),
+                    None,
+                    id,
+                ));
+            }
+        }
+    }
+    facts
+}
+
+/// The facts one household contributes to each period: poor or near-poor now, and covered when
+/// a member is in sustainable employment from a placement of the period.
+pub fn household_facts(household: &HouseholdIn, periods: &[Period]) -> Vec<Fact> {
+    let mut facts = Vec::new();
+    if household.archived || !COVERAGE_STATUSES.contains(&household.status.as_str()) {
+        return facts;
+    }
+    for period in periods {
+        let fact = |key: &str, day: NaiveDate, record: &str| Fact {
+            period_code: period.code.clone(),
+            key: key.to_owned(),
+            subject_id: household.id.clone(),
+            counted_on: day,
+            commune_id: household.commune_id.clone(),
+            household_status: household.status.clone(),
+            minority: household.minority,
+            gender: String::new(),
+            country: String::new(),
+            record_id: record.to_owned(),
+        };
+        facts.push(fact(
+            key::TARGET_HOUSEHOLD,
+            household
+                .registered_on
+                .clamp(period.starts_on, period.ends_on),
+            &household.id,
+        ));
+        if let Some((_, day, member)) = first(
+            household
+                .sustained
+                .iter()
+                .filter(|(code, _, _)| *code == period.code),
+            |(_, day, member)| (*day, member.clone()),
+        ) {
+            facts.push(fact(key::COVERED_HOUSEHOLD, *day, member));
+        }
+    }
+    facts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
+    }
+
+    fn period() -> Vec<Period> {
+        vec![Period {
+            code: "2021-2025".into(),
+            starts_on: day(2021, 1, 1),
+            ends_on: day(2025, 12, 31),
+        }]
+    }
+
+    fn placement(id: &str, start: NaiveDate, active: bool, status: &str) -> PlacementIn {
+        PlacementIn {
+            id: id.into(),
+            referral_id: Some(format!("r-{id}")),
+            start_date: start,
+            active,
+            country: None,
+            household_status_snapshot: Some(status.into()),
+            commune_id_snapshot: "c".into(),
+        }
+    }
+
+    fn keys(facts: &[Fact]) -> Vec<(&str, NaiveDate, &str)> {
+        let mut keys: Vec<_> = facts
+            .iter()
+            .map(|f| (f.key.as_str(), f.counted_on, f.record_id.as_str()))
+            .collect();
+        keys.sort();
+        keys
+    }
+
+    #[test]
+    fn a_person_placed_three_times_counts_once_at_the_first_placement_of_the_period() {
+        let worker = WorkerIn {
+            id: "w".into(),
+            gender: "female".into(),
+            registered_on: day(2020, 5, 1),
+            placements: vec![
+                placement("b", day(2024, 3, 1), true, "not_poor"),
+                placement("a", day(2022, 7, 1), true, "poor"),
+                placement("z", day(2020, 1, 1), true, "not_poor"),
+                placement("w", day(2021, 2, 1), false, "poor"),
+            ],
+            ..WorkerIn::default()
+        };
+        let facts = worker_facts(&worker, &period());
+        assert_eq!(keys(&facts), vec![("connected", day(2022, 7, 1), "a")]);
+        assert_eq!(facts[0].household_status, "poor");
+    }
+
+    #[test]
+    fn departure_counts_overseas_only_on_an_active_overseas_placement() {
+        let mut abroad = placement("p", day(2023, 1, 1), true, "near_poor");
+        abroad.country = Some("KR".into());
+        let worker = WorkerIn {
+            id: "w".into(),
+            placements: vec![abroad.clone()],
+            departures: vec![("r-p".into(), day(2023, 4, 2))],
+            registered_on: day(2022, 1, 1),
+            ..WorkerIn::default()
+        };
+        let facts = worker_facts(&worker, &period());
+        assert!(keys(&facts).contains(&("overseas", day(2023, 4, 2), "p")));
+        let mut withdrawn = worker.clone();
+        withdrawn.placements[0].active = false;
+        assert!(worker_facts(&withdrawn, &period()).is_empty());
+        let mut not_left = worker;
+        not_left.departures.clear();
+        assert_eq!(
+            keys(&worker_facts(&not_left, &period())),
+            vec![("connected", day(2023, 1, 1), "p")]
+        );
+    }
+
+    #[test]
+    fn training_counts_only_from_a_poor_area_and_services_only_for_target_households() {
+        let worker = WorkerIn {
+            id: "w".into(),
+            registered_on: day(2022, 1, 1),
+            household_status: Some("not_poor".into()),
+            completions: vec![
+                ("e1".into(), day(2023, 5, 1), "rich".into(), false),
+                ("e2".into(), day(2024, 5, 1), "poor".into(), true),
+            ],
+            services: vec![("s".into(), day(2023, 1, 1))],
+            ..WorkerIn::default()
+        };
+        assert_eq!(
+            keys(&worker_facts(&worker, &period())),
+            vec![("trained", day(2024, 5, 1), "e2")]
+        );
+        let target = WorkerIn {
+            household_status: Some("newly_escaped".into()),
+            ..worker
+        };
+        let facts = worker_facts(&target, &period());
+        assert!(keys(&facts).contains(&("counselled", day(2023, 1, 1), "s")));
+        assert!(keys(&facts).contains(&("target_worker", day(2022, 1, 1), "w")));
+    }
+
+    #[test]
+    fn an_archived_record_keeps_its_placement_but_leaves_the_people_to_serve() {
+        let worker = WorkerIn {
+            id: "w".into(),
+            archived: true,
+            registered_on: day(2022, 1, 1),
+            household_status: Some("poor".into()),
+            placements: vec![placement("p", day(2023, 2, 1), true, "poor")],
+            services: vec![("s".into(), day(2023, 1, 1))],
+            ..WorkerIn::default()
+        };
+        assert_eq!(
+            keys(&worker_facts(&worker, &period())),
+            vec![("connected", day(2023, 2, 1), "p")]
+        );
+    }
+
+    #[test]
+    fn a_household_is_covered_by_a_member_sustained_in_the_period() {
+        let household = HouseholdIn {
+            id: "h".into(),
+            status: "near_poor".into(),
+            archived: false,
+            commune_id: "c".into(),
+            minority: true,
+            registered_on: day(2019, 1, 1),
+            sustained: vec![("2021-2025".into(), day(2024, 1, 9), "w".into())],
+        };
+        let facts = household_facts(&household, &period());
+        assert_eq!(
+            keys(&facts),
+            vec![
+                ("covered_household", day(2024, 1, 9), "w"),
+                ("target_household", day(2021, 1, 1), "h"),
+            ]
+        );
+        let escaped = HouseholdIn {
+            status: "newly_escaped".into(),
+            ..household
+        };
+        assert!(household_facts(&escaped, &period()).is_empty());
+    }
+}
+

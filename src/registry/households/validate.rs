@@ -1,0 +1,243 @@
+//! Checking a household sent by a client: every field, the poverty standard of its review year, and the status it derives.
+
+#[allow(unused_imports)]
+use super::*;
+
+/// The standard in force for a review year, with its indicator keys.
+pub(super) fn standard_for(
+    connection: &mut DbConn,
+    review_year: i32,
+) -> QueryResult<Option<(String, PovertyStandard, Vec<String>)>> {
+    let day = NaiveDate::from_ymd_opt(review_year, 7, 1).unwrap_or(NaiveDate::MIN);
+    let found: Option<(String, i64, i64, i32)> = poverty_standards::table
+        .filter(poverty_standards::valid_from.le(day))
+        .filter(
+            poverty_standards::valid_to
+                .is_null()
+                .or(poverty_standards::valid_to.ge(day)),
+        )
+        .order(poverty_standards::valid_from.desc())
+        .select((
+            poverty_standards::id,
+            poverty_standards::rural_income_line_vnd,
+            poverty_standards::urban_income_line_vnd,
+            poverty_standards::poor_min_deprivations,
+        ))
+        .first(connection)
+        .optional()?;
+    let Some((id, rural, urban, minimum)) = found else {
+        return Ok(None);
+    };
+    let keys = poverty_standard_indicators::table
+        .filter(poverty_standard_indicators::standard_id.eq(&id))
+        .order(poverty_standard_indicators::position)
+        .select(poverty_standard_indicators::indicator_key)
+        .load(connection)?;
+    let standard = PovertyStandard {
+        rural_income_line_vnd: rural,
+        urban_income_line_vnd: urban,
+        poor_min_deprivations: u32::try_from(minimum).unwrap_or(3),
+    };
+    Ok(Some((id, standard, keys)))
+}
+
+pub(super) fn validate(
+    connection: &mut DbConn,
+    principal: &Principal,
+    input: HouseholdInput,
+    stored: Option<(&Household, Vec<String>)>,
+    today: NaiveDate,
+) -> Result<(NewHousehold, Vec<String>), AppError> {
+    let mut checks = Checks::default();
+    let base = stored.as_ref().map(|(household, _)| *household);
+    let code = match &input.code {
+        Some(raw) => checks.text("code", raw, 40, false),
+        None => checks.required("code", base.map(|household| household.code.clone())),
+    };
+    let head_name = match &input.head_name {
+        Some(raw) => checks.text("head_name", raw, 200, false),
+        None => checks.required(
+            "head_name",
+            base.map(|household| household.head_name.clone()),
+        ),
+    };
+    let commune_id = match &input.commune_code {
+        Some(code) => match units::resolve_commune(connection, code.trim(), today)? {
+            Some(unit) => {
+                if principal
+                    .area_units
+                    .as_ref()
+                    .is_some_and(|area| !area.contains(&unit.id))
+                {
+                    checks.fail("commune_code", "outside_area");
+                }
+                Some(unit.id)
+            }
+            None => {
+                checks.fail("commune_code", "unknown_commune");
+                None
+            }
+        },
+        None => checks.required(
+            "commune_code",
+            base.map(|household| household.commune_id.clone()),
+        ),
+    };
+    let ethnicity_code = match &input.ethnicity_code {
+        Some(raw) if ethnicity_exists(connection, raw)? => Some(raw.clone()),
+        Some(_) => {
+            checks.fail("ethnicity_code", "unknown_ethnicity");
+            None
+        }
+        None => checks.required(
+            "ethnicity_code",
+            base.map(|household| household.ethnicity_code.clone()),
+        ),
+    };
+    let members = match input.members {
+        Some(count) if !(1..=50).contains(&count) => {
+            checks.fail_with(
+                FieldError::new("members", "out_of_range")
+                    .with("min", "1")
+                    .with("max", "50"),
+            );
+            None
+        }
+        Some(count) => Some(count),
+        None => checks.required("members", base.map(|household| household.members)),
+    };
+    let income = match input.income_per_person_vnd {
+        Some(income) => checks.amount("income_per_person_vnd", income),
+        None => checks.required(
+            "income_per_person_vnd",
+            base.map(|household| household.income_per_person_vnd),
+        ),
+    };
+    let urban = input
+        .urban
+        .or(base.map(|household| household.urban))
+        .unwrap_or(false);
+    let review_year = match input.review_year {
+        Some(year) if !(2000..=today.year() + 1).contains(&year) => {
+            checks.fail_with(
+                FieldError::new("review_year", "out_of_range")
+                    .with("min", "2000")
+                    .with("max", (today.year() + 1).to_string()),
+            );
+            None
+        }
+        Some(year) => Some(year),
+        None => Some(base.map_or(today.year(), |household| household.review_year)),
+    };
+    let standard = match review_year {
+        Some(year) => standard_for(connection, year)?,
+        None => None,
+    };
+    if review_year.is_some() && standard.is_none() {
+        checks.fail("review_year", "no_standard");
+    }
+    let mut deprivations: Vec<String> = match &input.deprivations {
+        Some(keys) => keys.clone(),
+        None => stored
+            .as_ref()
+            .map(|(_, keys)| keys.clone())
+            .unwrap_or_default(),
+    };
+    deprivations.sort();
+    deprivations.dedup();
+    if let Some((_, _, known)) = &standard {
+        for (index, key) in deprivations.iter().enumerate() {
+            if !known.contains(key) {
+                checks.fail_with(
+                    FieldError::new(format!("deprivations[{index}]"), "invalid_choice")
+                        .with("choices", known.join(", ")),
+                );
+            }
+        }
+    }
+    let previous_status = match &input.previous_status {
+        Some(Some(raw)) => checks
+            .choice("previous_status", raw, &["poor", "near_poor", "not_poor"])
+            .and_then(|value| value.parse::<HouseholdStatus>().ok()),
+        Some(None) => None,
+        None => base.and_then(|household| {
+            household
+                .previous_status
+                .as_deref()
+                .and_then(|value| value.parse().ok())
+        }),
+    };
+    let claims_escape = match &input.status {
+        Some(value) if value == "newly_escaped" => true,
+        Some(_) => {
+            checks.fail("status", "read_only");
+            false
+        }
+        None => false,
+    };
+    if claims_escape
+        && !matches!(
+            previous_status,
+            Some(HouseholdStatus::Poor | HouseholdStatus::NearPoor)
+        )
+    {
+        checks.fail("previous_status", "previous_status_required");
+    }
+    checks.finish()?;
+
+    let (
+        Some(code),
+        Some(head_name),
+        Some(commune_id),
+        Some(ethnicity_code),
+        Some(members),
+        Some(income),
+        Some(review_year),
+        Some((standard_id, standard, _)),
+    ) = (
+        code,
+        head_name,
+        commune_id,
+        ethnicity_code,
+        members,
+        income,
+        review_year,
+        standard,
+    )
+    else {
+        return Err(AppError::Unexpected(anyhow::anyhow!(
+            "household validation passed without required values"
+        )));
+    };
+    let status = classify(
+        HouseholdAssessment {
+            income_per_person_vnd: income,
+            urban,
+            deprivation_count: u32::try_from(deprivations.len()).unwrap_or(u32::MAX),
+            previous_status,
+        },
+        &standard,
+    );
+    if claims_escape && status != HouseholdStatus::NewlyEscaped {
+        return Err(AppError::field("status", "not_escaped"));
+    }
+    let now = accounts::now();
+    let household = NewHousehold {
+        id: base.map_or_else(new_id, |household| household.id.clone()),
+        search_name: fold(&head_name),
+        code,
+        commune_id,
+        head_name,
+        ethnicity_code,
+        members,
+        income_per_person_vnd: income,
+        urban,
+        status: status.as_str().to_owned(),
+        previous_status: previous_status.map(|value| value.as_str().to_owned()),
+        review_year,
+        standard_id,
+        created_at: base.map_or(now, |household| household.created_at),
+        updated_at: now,
+    };
+    Ok((household, deprivations))
+}
