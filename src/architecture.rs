@@ -121,7 +121,11 @@ fn every_module_only_looks_down() {
             }
         }
     }
-    assert!(wrong.is_empty(), "imports that do not look down:\n{}", wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "imports that do not look down:\n{}",
+        wrong.join("\n")
+    );
 }
 
 #[test]

@@ -116,7 +116,9 @@ pub fn enrollment(
 ) -> QueryResult<()> {
     facts::refresh_worker(connection, worker_id, None)?;
     match write {
-        EnrollmentWrite::Applied => crate::mail::events::enrollment(connection, id, false, audit.at)?,
+        EnrollmentWrite::Applied => {
+            crate::mail::events::enrollment(connection, id, false, audit.at)?
+        }
         EnrollmentWrite::Changed { confirmed } => {
             if confirmed {
                 crate::mail::events::enrollment(connection, id, true, audit.at)?;

@@ -22,11 +22,13 @@ pub enum AppError {
     Forbidden,
     #[error("not found")]
     NotFound,
-    /// A unique value already belongs to another record, found at `existing`.
+    /// A unique value already belongs to another record: the record `id` of the collection
+    /// `kind` (`workers`, `households` …), which the answer links to.
     #[error("duplicate {field}")]
     Duplicate {
         field: &'static str,
-        existing: String,
+        kind: &'static str,
+        id: String,
     },
     /// The request conflicts with the record's state.
     #[error("conflict: {0}")]
@@ -204,10 +206,8 @@ impl ResponseError for AppError {
                 )
                 .to_owned(),
             ),
-            AppError::Duplicate {
-                field,
-                existing: link,
-            } => {
+            AppError::Duplicate { field, kind, id } => {
+                let link = format!("/api/v1/{kind}/{id}");
                 existing = Some(link.clone());
                 errors.push(ProblemField {
                     field: (*field).to_owned(),

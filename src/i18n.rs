@@ -167,13 +167,20 @@ mod tests {
         let text = field_message("too_long", Lang::En, &[("max", "200".into())]);
         assert_eq!(text, "Too long: at most 200 characters.");
         assert!(field_message("invalid_national_id", Lang::Vi, &[]).contains("12 chữ số"));
-        assert_eq!(field_message("no_such_code", Lang::En, &[]), "Invalid value.");
+        assert_eq!(
+            field_message("no_such_code", Lang::En, &[]),
+            "Invalid value."
+        );
     }
 
     #[test]
     fn every_field_message_has_both_languages_and_one_line() {
         let lines = include_str!("i18n/field_messages.tsv").lines().count();
-        assert_eq!(field_messages().len(), lines, "a code is listed twice or a line is malformed");
+        assert_eq!(
+            field_messages().len(),
+            lines,
+            "a code is listed twice or a line is malformed"
+        );
         for (code, (vi, en)) in field_messages() {
             assert!(!vi.is_empty() && !en.is_empty(), "{code} lacks a language");
         }

@@ -6,11 +6,11 @@ use std::time::Instant;
 use diesel::prelude::*;
 use rust_xlsxwriter::Workbook;
 
-use crate::import::{Kind, Mode, Options};
 use crate::accounts::Principal;
 use crate::config::Settings;
 use crate::db::schema::admin_units;
 use crate::i18n::Lang;
+use crate::import::{Kind, Mode, Options};
 use crate::startup;
 
 const DEPRIVATIONS: &[&str] = &[

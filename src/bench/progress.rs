@@ -6,13 +6,13 @@ use std::time::{Duration, Instant};
 use diesel::prelude::*;
 use serde::Serialize;
 
-use crate::progress::facts;
-use crate::progress::figures::{self, Selection};
+use super::search::{ensure_demo, percentile, round};
 use crate::accounts;
 use crate::config::Settings;
 use crate::db::schema::{placements, progress_facts};
 use crate::i18n::Lang;
-use super::search::{ensure_demo, percentile, round};
+use crate::progress::facts;
+use crate::progress::figures::{self, Selection};
 use crate::startup;
 
 #[derive(Debug, Serialize)]

@@ -13,15 +13,15 @@ use std::time::{Duration, Instant};
 use diesel::prelude::*;
 use serde::Serialize;
 
-use crate::search::SearchIndex;
-use crate::search::documents::Reference;
-use crate::search::matching::{self, VacancyProbe, Weights};
-use crate::search::service;
 use crate::accounts;
 use crate::config::Settings;
 use crate::db::DbConn;
 use crate::db::schema::{vacancies, workers};
 use crate::demo::{self, DemoOptions};
+use crate::search::SearchIndex;
+use crate::search::documents::Reference;
+use crate::search::matching::{self, VacancyProbe, Weights};
+use crate::search::service;
 use crate::startup;
 
 /// Options of `ketnoi bench match`.

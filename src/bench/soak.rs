@@ -14,11 +14,11 @@ use diesel::prelude::*;
 use rand::{RngExt, SeedableRng};
 use serde::Serialize;
 
+use super::search::{ensure_demo, percentile, round};
 use crate::accounts::{self, CreateUser, Role};
 use crate::config::Settings;
 use crate::db::schema::{users, vacancies, workers};
 use crate::search::SearchIndex;
-use super::search::{ensure_demo, percentile, round};
 use crate::startup;
 use crate::state::AppState;
 

@@ -53,12 +53,35 @@ impl Checks {
                 None
             }
             Err(code) => {
-                self.fail_with(FieldError::new(field, code).with("min", "0").with(
-                    "max",
-                    (super::values::MAX_MONTHLY_VND - 1).to_string(),
-                ));
+                self.fail_with(
+                    FieldError::new(field, code)
+                        .with("min", "0")
+                        .with("max", (super::values::MAX_MONTHLY_VND - 1).to_string()),
+                );
                 None
             }
+        }
+    }
+
+    /// A field a PATCH may set, clear or leave: `Some(Some(raw))` is checked by `parse` (whose
+    /// error code is the field's), `Some(None)` clears it, `None` keeps what `kept` gives.
+    pub fn nullable<T>(
+        &mut self,
+        field: &str,
+        sent: Option<&Option<String>>,
+        parse: impl FnOnce(&str) -> Result<T, &'static str>,
+        kept: impl FnOnce() -> Option<T>,
+    ) -> Option<T> {
+        match sent {
+            Some(Some(raw)) => match parse(raw) {
+                Ok(value) => Some(value),
+                Err(code) => {
+                    self.fail(field, code);
+                    None
+                }
+            },
+            Some(None) => None,
+            None => kept(),
         }
     }
 

@@ -6,14 +6,14 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::effects::{self, Audit};
 use crate::accounts::{self, Principal};
-use crate::domain::access::{Action, Resource, Scope, allowed};
 use crate::db::DbConn;
 use crate::db::schema::{follow_ups, placements, workers};
-use crate::error::AppError;
+use crate::domain::access::{Action, Resource, Scope, allowed};
 use crate::domain::checks::Checks;
 use crate::domain::statuses::{FollowUpOutcome, PlacementStatus};
+use crate::effects::{self, Audit};
+use crate::error::AppError;
 
 pub const OUTCOMES: &[&str] = FollowUpOutcome::RECORDED;
 

@@ -7,17 +7,17 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::referrals::{Referral, ReferralView, check_reach, find, view};
-use crate::effects::{self, Audit};
 use crate::accounts::{self, Principal};
-use crate::domain::access::{Action, Resource, Scope, allowed};
 use crate::db::DbConn;
 use crate::db::ids::new_id;
 use crate::db::schema::{overseas_stages, referrals, vacancies, workers};
+use crate::domain::access::{Action, Resource, Scope, allowed};
+use crate::domain::checks::Checks;
+use crate::domain::statuses::ReferralStatus;
+use crate::effects::{self, Audit};
 use crate::error::AppError;
 use crate::models::overseas_stages::{OverseasStage, STAGES};
 use crate::models::search_changes;
-use crate::domain::checks::Checks;
-use crate::domain::statuses::ReferralStatus;
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -10,25 +10,25 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::effects::{self, Audit};
 use crate::accounts::{self, Principal};
-use crate::domain::access::{Action, Resource, Scope, allowed};
 use crate::db::DbConn;
 use crate::db::ids::new_id;
 use crate::db::schema::{
     follow_ups, households, overseas_stages, placements, referrals, vacancies, workers,
 };
+use crate::domain::access::{Action, Resource, Scope, allowed};
+use crate::domain::checks::Checks;
+use crate::domain::statuses::{ReferralStatus, RejectionReason};
+use crate::effects::{self, Audit};
 use crate::error::{AppError, FieldError};
 use crate::i18n::Lang;
 use crate::mail;
+use crate::models::audit;
 use crate::models::follow_ups::NewFollowUp;
 use crate::models::overseas_stages::STAGES;
 use crate::models::placements::NewPlacement;
 use crate::models::referrals::NewReferral;
-use crate::models::audit;
 use crate::progress;
-use crate::domain::checks::Checks;
-use crate::domain::statuses::{RejectionReason, ReferralStatus};
 use crate::search::SearchIndex;
 use crate::search::matching::{self, VacancyProbe, Weights};
 use crate::search::service::{
@@ -417,7 +417,8 @@ fn not_referred_yet(
     match existing {
         Some(existing) => Err(AppError::Duplicate {
             field: "worker_id",
-            existing: format!("/api/v1/referrals/{existing}"),
+            kind: "referrals",
+            id: existing,
         }),
         None => Ok(()),
     }

@@ -109,7 +109,11 @@ impl Lookups {
 
 impl Lookups {
     /// The code of a fixed list's value as written.
-    pub(super) fn choice(&mut self, choice: &'static Choice, written: &str) -> Option<&'static str> {
+    pub(super) fn choice(
+        &mut self,
+        choice: &'static Choice,
+        written: &str,
+    ) -> Option<&'static str> {
         let spellings = self
             .choices
             .entry(choice.prefix)

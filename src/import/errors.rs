@@ -4,7 +4,11 @@
 use super::*;
 
 /// Names each error's column as the file writes it, its value, and its message.
-pub(super) fn complete(mut errors: Vec<RowError>, context: &RowContext, row: &Row) -> Vec<RowError> {
+pub(super) fn complete(
+    mut errors: Vec<RowError>,
+    context: &RowContext,
+    row: &Row,
+) -> Vec<RowError> {
     for error in &mut errors {
         if let Some((header, position)) = context.headers.get(error.field.as_str()) {
             error.column.clone_from(header);

@@ -39,9 +39,9 @@ mod convert;
 mod errors;
 mod upsert;
 
+pub use errors::errors_workbook;
 #[allow(unused_imports)]
 use {convert::*, errors::*, upsert::*};
-pub use errors::errors_workbook;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]

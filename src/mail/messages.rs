@@ -114,7 +114,9 @@ pub enum Message {
     ReferralNew(ReferralNew),
     InterviewInvitation(Interview),
     HireConfirmation(Hire),
+    #[serde(rename = "enrolment_received")]
     EnrollmentReceived(Enrollment),
+    #[serde(rename = "enrolment_confirmed")]
     EnrollmentConfirmed(Enrollment),
     StaffDigest(Digest),
     ProgressReport(ProgressReport),

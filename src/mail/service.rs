@@ -8,10 +8,10 @@ use super::messages::{Message, ProgressReport, ReportLine, TEMPLATES};
 use super::outbox::{self, Attachment, Extras, OutboxView};
 use crate::accounts::{self, Principal, Role};
 use crate::db::DbConn;
+use crate::domain::checks::Checks;
 use crate::error::{AppError, FieldError};
 use crate::i18n::Lang;
 use crate::progress::service::{ReportQuery, build_report_file};
-use crate::domain::checks::Checks;
 
 /// Reports bigger than this are refused by many mail servers: download those instead.
 pub const MAX_ATTACHMENT_BYTES: usize = 20 * 1024 * 1024;

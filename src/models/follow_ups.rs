@@ -4,8 +4,8 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::db::DbConn;
-use crate::domain::statuses::FollowUpOutcome;
 use crate::db::schema::follow_ups;
+use crate::domain::statuses::FollowUpOutcome;
 
 /// A check, 3, 6 or 12 months after a placement started, that the worker is still employed.
 #[derive(Debug, Clone, PartialEq, Insertable)]

@@ -190,7 +190,7 @@ pub fn replace_deprivations(
 }
 
 pub fn update(connection: &mut DbConn, household: &NewHousehold) -> QueryResult<usize> {
-     diesel::update(households::table.find(&household.id))
+    diesel::update(households::table.find(&household.id))
         .set((
             households::code.eq(&household.code),
             households::commune_id.eq(&household.commune_id),

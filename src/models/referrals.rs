@@ -4,8 +4,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::DbConn;
-use crate::domain::statuses::{RejectionReason, ReferralStatus};
 use crate::db::schema::{referrals, vacancies};
+use crate::domain::statuses::{ReferralStatus, RejectionReason};
 
 /// A worker put forward for a vacancy.
 #[derive(Debug, Clone, PartialEq, Insertable)]

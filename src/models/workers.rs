@@ -246,7 +246,7 @@ pub fn replace_occupations(
 
 /// Writes every column of an existing worker from `worker` (ids and creation time excepted).
 pub fn update(connection: &mut DbConn, worker: &NewWorker) -> QueryResult<usize> {
-     diesel::update(workers::table.find(&worker.id))
+    diesel::update(workers::table.find(&worker.id))
         .set((
             workers::national_id.eq(&worker.national_id),
             workers::full_name.eq(&worker.full_name),

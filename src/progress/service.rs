@@ -11,10 +11,10 @@ use super::figures::{self, Progress, Selection};
 use super::lists::{self, LIST_KEYS, OutreachPage, RecordPage};
 use crate::accounts::{self, Principal, Role};
 use crate::db::DbConn;
+use crate::domain::checks::Checks;
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::models::audit;
-use crate::domain::checks::Checks;
 
 #[derive(Debug, Default, Clone, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]

@@ -7,12 +7,12 @@
 
 use super::courses::{self, CourseView, EnrollmentInput};
 use super::workers::{self, WorkerInput};
+use crate::accounts::throttle;
 use crate::accounts::{self, Principal, Role};
 use crate::db::DbConn;
 use crate::domain::values;
 use crate::error::AppError;
 use crate::models;
-use crate::accounts::throttle;
 
 /// The form's fields, for errors shown beside them.
 pub const FIELDS: &[&str] = &[
@@ -116,13 +116,7 @@ pub fn apply(
                 )
             }
             None => {
-                let created = workers::create(connection, &service, input)?;
-                let worker_id = created.body["id"]
-                    .as_str()
-                    .ok_or_else(|| {
-                        AppError::Unexpected(anyhow::anyhow!("created worker without an id"))
-                    })?
-                    .to_owned();
+                let worker_id = workers::create(connection, &service, input)?.id;
                 if let Some(trainee) = caller {
                     models::users::link_worker(connection, &trainee.user_id, &worker_id)?;
                 }
@@ -154,8 +148,8 @@ fn file_quietly(
         },
     ) {
         Ok(created) => {
-            if identity_unconfirmed && let Some(id) = created.body["id"].as_str() {
-                models::enrollments::mark_identity_unconfirmed(connection, id)?;
+            if identity_unconfirmed {
+                models::enrollments::mark_identity_unconfirmed(connection, &created.id)?;
             }
             Ok(())
         }

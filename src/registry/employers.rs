@@ -4,11 +4,11 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{Checks, Created, Page, PageRequest, nullable, permitted, unit_code, units_for_codes};
+use super::{Checks, Page, PageRequest, nullable, permitted, unit_code, units_for_codes};
 use crate::accounts::{self, Principal, Role};
-use crate::domain::access::{Action, Resource, Scope};
 use crate::db::DbConn;
 use crate::db::ids::new_id;
+use crate::domain::access::{Action, Resource, Scope};
 use crate::domain::text::fold;
 use crate::domain::values;
 use crate::error::{AppError, FieldError};
@@ -298,7 +298,8 @@ fn duplicate_tax_code(connection: &mut DbConn, employer: &NewEmployer) -> Result
     {
         return Err(AppError::Duplicate {
             field: "tax_code",
-            existing: format!("/api/v1/employers/{existing}"),
+            kind: "employers",
+            id: existing,
         });
     }
     Ok(())
@@ -308,19 +309,13 @@ pub fn create(
     connection: &mut DbConn,
     principal: &Principal,
     input: EmployerInput,
-) -> Result<Created, AppError> {
+) -> Result<EmployerView, AppError> {
     permitted(principal, Resource::Employers, Action::Create)?;
     let employer = validate(connection, principal, input, None)?;
     duplicate_tax_code(connection, &employer)?;
     rows::insert(connection, &employer)?;
     let stored = rows::find(connection, &employer.id)?.ok_or(AppError::NotFound)?;
-    let body =
-        serde_json::to_value(view(stored)).map_err(|error| AppError::Unexpected(error.into()))?;
-    Ok(Created {
-        status: 201,
-        location: Some(format!("/api/v1/employers/{}", employer.id)),
-        body,
-    })
+    Ok(view(stored))
 }
 
 pub fn update(

@@ -8,17 +8,15 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::workers::HOUSEHOLD_STATUSES;
-use super::{
-    Checks, Created, Page, PageRequest, ethnicity_exists, permitted, unit_code, units_for_codes,
-};
-use crate::effects::{self, Audit, HouseholdWrite};
+use super::{Checks, Page, PageRequest, ethnicity_exists, permitted, unit_code, units_for_codes};
 use crate::accounts::{self, Principal};
-use crate::domain::access::{Action, Resource, Scope};
 use crate::db::DbConn;
 use crate::db::ids::new_id;
 use crate::db::schema::{poverty_standard_indicators, poverty_standards};
+use crate::domain::access::{Action, Resource, Scope};
 use crate::domain::poverty::{HouseholdAssessment, HouseholdStatus, PovertyStandard, classify};
 use crate::domain::text::fold;
+use crate::effects::{self, Audit, HouseholdWrite};
 use crate::error::{AppError, FieldError};
 use crate::models::admin_units as units;
 use crate::models::audit;
@@ -254,7 +252,8 @@ fn duplicate_code(connection: &mut DbConn, household: &NewHousehold) -> Result<(
     {
         return Err(AppError::Duplicate {
             field: "code",
-            existing: format!("/api/v1/households/{existing}"),
+            kind: "households",
+            id: existing,
         });
     }
     Ok(())
@@ -264,16 +263,10 @@ pub fn create(
     connection: &mut DbConn,
     principal: &Principal,
     input: HouseholdInput,
-) -> Result<Created, AppError> {
+) -> Result<HouseholdView, AppError> {
     let (household, deprivations) = insert(connection, principal, input, Facts::Now)?;
     let stored = rows::find(connection, &household.id)?.ok_or(AppError::NotFound)?;
-    let body = serde_json::to_value(view(stored, deprivations))
-        .map_err(|error| AppError::Unexpected(error.into()))?;
-    Ok(Created {
-        status: 201,
-        location: Some(format!("/api/v1/households/{}", household.id)),
-        body,
-    })
+    Ok(view(stored, deprivations))
 }
 
 /// Whether a new household's progress facts are derived with it or by the caller.

@@ -2,27 +2,23 @@
 //! one transaction with its audit entries and search changes. Handlers call these from a
 //! blocking thread.
 
+pub mod course_application;
 pub mod courses;
 pub mod employers;
-pub mod course_application;
 pub mod households;
 pub mod service_records;
 pub mod vacancies;
 pub mod workers;
 
 use serde::{Deserialize, Deserializer, Serialize};
-use sha2::{Digest, Sha256};
 
-use crate::accounts;
-use crate::domain::access::{Action, Resource, Scope, allowed};
-use crate::db::DbConn;
 use crate::db::ids::to_hex;
-use crate::error::AppError;
+use crate::domain::access::{Action, Resource, Scope, allowed};
 pub use crate::domain::checks::Checks;
+use crate::error::AppError;
 pub use crate::models::admin_units::units_for_codes;
 pub use crate::models::ethnic_groups::exists as ethnicity_exists;
 pub use crate::models::occupations::exists as occupation_exists;
-use crate::models::idempotency::{self, StoredResponse};
 
 /// The caller's scope for an action on a resource, or 403 when the role table has none.
 pub fn permitted(
@@ -108,81 +104,6 @@ where
 /// The statistics-office code of a unit id (`03646@2021` → `03646`).
 pub fn unit_code(unit_id: &str) -> &str {
     unit_id.split('@').next().unwrap_or(unit_id)
-}
-
-/// The response of a create: status and JSON body, replayable.
-pub struct Created {
-    pub status: u16,
-    pub body: serde_json::Value,
-    /// Where the created record lives.
-    pub location: Option<String>,
-}
-
-fn body_hash(body: &[u8]) -> String {
-    to_hex(&Sha256::digest(body))
-}
-
-/// Runs a create at most once per `(user, Idempotency-Key)`: a retry with the same key and
-/// body gets the first answer back; the same key with another body is refused. The stored
-/// answer is written in the create's own transaction, so a dropped connection never leaves a
-/// record without it.
-pub fn idempotent_create(
-    connection: &mut DbConn,
-    user_id: &str,
-    key: Option<&str>,
-    path: &str,
-    body: &[u8],
-    create: impl FnOnce(&mut DbConn) -> Result<Created, AppError>,
-) -> Result<Created, AppError> {
-    let Some(key) = key else {
-        return connection.write_transaction(create);
-    };
-    let request_hash = body_hash(body);
-    let replay = |stored: StoredResponse| -> Result<Created, AppError> {
-        if stored.request_hash != request_hash || stored.request_path != path {
-            return Err(AppError::field("Idempotency-Key", "idempotency_mismatch"));
-        }
-        let body: serde_json::Value = serde_json::from_str(&stored.response_body)
-            .map_err(|error| AppError::Unexpected(error.into()))?;
-        let location = body
-            .get("id")
-            .and_then(|id| id.as_str())
-            .map(|id| format!("{path}/{id}"));
-        Ok(Created {
-            status: u16::try_from(stored.response_status).unwrap_or(201),
-            body,
-            location,
-        })
-    };
-    if let Some(stored) = idempotency::find(connection, user_id, key)? {
-        return replay(stored);
-    }
-    let result = connection.write_transaction(|connection| {
-        let created = create(connection)?;
-        idempotency::insert(
-            connection,
-            &StoredResponse {
-                user_id: user_id.to_owned(),
-                idempotency_key: key.to_owned(),
-                request_path: path.to_owned(),
-                request_hash: request_hash.clone(),
-                response_status: i32::from(created.status),
-                response_body: created.body.to_string(),
-                created_at: accounts::now(),
-            },
-        )?;
-        Ok::<_, AppError>(created)
-    });
-    match result {
-        // Two retries raced: the other committed first, so answer as it did.
-        Err(AppError::Unexpected(_)) | Err(AppError::Duplicate { .. }) => {
-            match idempotency::find(connection, user_id, key)? {
-                Some(stored) => replay(stored),
-                None => result,
-            }
-        }
-        other => other,
-    }
 }
 
 #[cfg(test)]

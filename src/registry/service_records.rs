@@ -4,12 +4,12 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{Checks, Created};
-use crate::effects::{self, Audit};
+use super::Checks;
 use crate::accounts::{self, Principal};
-use crate::domain::access::{Action, Resource, Scope, allowed};
 use crate::db::DbConn;
 use crate::db::ids::new_id;
+use crate::domain::access::{Action, Resource, Scope, allowed};
+use crate::effects::{self, Audit};
 use crate::error::AppError;
 use crate::models::service_records::{self as rows, NewServiceRecord, ServiceRecord};
 use crate::models::{audit, workers as worker_rows};
@@ -98,7 +98,7 @@ pub fn create(
     principal: &Principal,
     worker_id: &str,
     input: ServiceRecordInput,
-) -> Result<Created, AppError> {
+) -> Result<ServiceRecordView, AppError> {
     reachable_worker(connection, principal, worker_id, Action::Create)?;
     let mut checks = Checks::default();
     let kind = match &input.kind {
@@ -139,17 +139,11 @@ pub fn create(
             at: now,
         },
     )?;
-    let body = serde_json::to_value(ServiceRecordView {
+    Ok(ServiceRecordView {
         id: record.id.clone(),
         worker_id: record.worker_id,
         kind: record.kind,
         provided_on: record.provided_on,
         note: record.note,
-    })
-    .map_err(|error| AppError::Unexpected(error.into()))?;
-    Ok(Created {
-        status: 201,
-        location: None,
-        body,
     })
 }

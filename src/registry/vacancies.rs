@@ -7,14 +7,13 @@ use utoipa::ToSchema;
 
 use super::workers::EDUCATION_LEVELS;
 use super::{
-    Checks, Created, Page, PageRequest, nullable, occupation_exists, permitted, unit_code,
-    units_for_codes,
+    Checks, Page, PageRequest, nullable, occupation_exists, permitted, unit_code, units_for_codes,
 };
 use crate::accounts::{self, Principal};
-use crate::domain::access::{Action, Resource, Scope};
 use crate::db::DbConn;
 use crate::db::ids::new_id;
 use crate::db::schema::employers;
+use crate::domain::access::{Action, Resource, Scope};
 use crate::domain::text::fold;
 use crate::domain::values;
 use crate::error::AppError;
@@ -477,7 +476,7 @@ pub fn create(
     connection: &mut DbConn,
     principal: &Principal,
     input: VacancyInput,
-) -> Result<Created, AppError> {
+) -> Result<VacancyView, AppError> {
     permitted(principal, Resource::Vacancies, Action::Create)?;
     let vacancy = validate(connection, principal, input, None)?;
     rows::insert(connection, &vacancy)?;
@@ -489,13 +488,7 @@ pub fn create(
         vacancy.updated_at,
     )?;
     let stored = rows::find(connection, &vacancy.id)?.ok_or(AppError::NotFound)?;
-    let body =
-        serde_json::to_value(view(stored)).map_err(|error| AppError::Unexpected(error.into()))?;
-    Ok(Created {
-        status: 201,
-        location: Some(format!("/api/v1/vacancies/{}", vacancy.id)),
-        body,
-    })
+    Ok(view(stored))
 }
 
 pub fn update(

@@ -13,27 +13,27 @@ use super::documents::Kind;
 use super::matching::{self, Components, Ranked, VacancyFacts, VacancyProbe, Weights, WorkerProbe};
 use super::query::{self, SearchSpec};
 use crate::accounts::{self, Principal};
-use crate::domain::access::{Action, Resource, Scope, allowed};
 use crate::db::DbConn;
 use crate::db::schema::{
     admin_units, course_occupations, courses, employers, enrollments, households, occupations,
     referrals, vacancies, worker_occupations, workers,
 };
+use crate::domain::access::{Action, Resource, Scope, allowed};
+use crate::domain::checks::Checks;
+use crate::domain::poverty::HouseholdStatus;
+use crate::domain::statuses::Availability;
 use crate::domain::values::age_on;
 use crate::error::AppError;
 use crate::i18n::Lang;
-use crate::models::audit;
-use crate::domain::poverty::HouseholdStatus;
-use crate::domain::statuses::Availability;
-use crate::domain::checks::Checks;
 use crate::models::admin_units::units_for_codes;
+use crate::models::audit;
 use crate::models::occupations::exists as occupation_exists;
 
-mod suggestions;
 mod matches;
+mod suggestions;
 
-pub use suggestions::*;
 pub use matches::*;
+pub use suggestions::*;
 
 /// `GET /api/v1/search` parameters.
 #[derive(Debug, Default, Deserialize, IntoParams)]

@@ -724,7 +724,7 @@ fn workers_and_trainees_hear_in_their_language_and_html_is_escaped() -> TestResu
         text.contains("Mức lương thỏa thuận: 6.500.000 ₫/tháng"),
         "{text}"
     );
-    let received = by_subject("Enrollment received: May công nghiệp sơ cấp").ok_or("no receipt")?;
+    let received = by_subject("Enrolment received: May công nghiệp sơ cấp").ok_or("no receipt")?;
     let text = received.body_text(0).ok_or("text")?;
     assert!(text.contains("Hello Hà Văn Thắm"), "{text}");
     assert!(text.contains("Starts: 04/01/2027"), "{text}");
@@ -733,7 +733,7 @@ fn workers_and_trainees_hear_in_their_language_and_html_is_escaped() -> TestResu
             .body_html(0)
             .is_some_and(|html| html.contains("<html lang=\"en\">"))
     );
-    assert!(by_subject("Enrollment confirmed: May công nghiệp sơ cấp").is_some());
+    assert!(by_subject("Enrolment confirmed: May công nghiệp sơ cấp").is_some());
     for (_, message) in &messages {
         assert_eq!(
             message
@@ -801,11 +801,7 @@ fn the_weekly_digest_lists_overdue_follow_ups_and_stale_referrals_once_per_week(
         )?;
         assert_eq!(referred.status, 201, "{:?}", referred.body);
         let later = now() + Duration::days(15);
-        ketnoi::hiring::pipeline::sweep_unanswered(
-            &mut connection,
-            Default::default(),
-            later,
-        )?;
+        ketnoi::hiring::pipeline::sweep_unanswered(&mut connection, Default::default(), later)?;
         diesel::delete(outbox::table).execute(&mut connection)?;
 
         assert_eq!(digest::queue_week(&mut connection, later)?, 1, "{backend}");

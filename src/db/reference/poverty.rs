@@ -60,7 +60,9 @@ pub(super) struct NewStandardIndicator {
 }
 
 /// `2022-2025 (extended to 31/12/2026)` → (`2022-2025`, 2022-01-01, 2026-12-31).
-pub(super) fn standard_period(period: &str) -> Result<(String, NaiveDate, NaiveDate), ReferenceError> {
+pub(super) fn standard_period(
+    period: &str,
+) -> Result<(String, NaiveDate, NaiveDate), ReferenceError> {
     let file = "poverty_thresholds.csv";
     let bad = || ReferenceError::Content {
         file,

@@ -252,5 +252,4 @@ impl<'a> Population<'a> {
             self.rng.sample(&self.context.ethnic_weights)
         }
     }
-
 }

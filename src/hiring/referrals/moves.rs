@@ -14,21 +14,21 @@ pub fn change(
 ) -> Result<ReferralView, AppError> {
     let mut checks = Checks::default();
     let status: Option<ReferralStatus> = checks.one_of("status", &change.status, STATUSES);
-    let rejection_reason: Option<RejectionReason> = match (status, change.rejection_reason.as_deref())
-    {
-        (Some(ReferralStatus::Rejected), Some(reason)) => {
-            checks.one_of("rejection_reason", reason, REJECTION_REASONS)
-        }
-        (Some(ReferralStatus::Rejected), None) => {
-            checks.fail("rejection_reason", "required");
-            None
-        }
-        (_, Some(_)) => {
-            checks.fail("rejection_reason", "only_when_rejected");
-            None
-        }
-        _ => None,
-    };
+    let rejection_reason: Option<RejectionReason> =
+        match (status, change.rejection_reason.as_deref()) {
+            (Some(ReferralStatus::Rejected), Some(reason)) => {
+                checks.one_of("rejection_reason", reason, REJECTION_REASONS)
+            }
+            (Some(ReferralStatus::Rejected), None) => {
+                checks.fail("rejection_reason", "required");
+                None
+            }
+            (_, Some(_)) => {
+                checks.fail("rejection_reason", "only_when_rejected");
+                None
+            }
+            _ => None,
+        };
     let status_note = note(&mut checks, change.note.as_deref());
     let start_date = change.start_date.as_deref().and_then(|raw| {
         crate::domain::values::date(raw)

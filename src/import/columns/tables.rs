@@ -12,7 +12,8 @@ pub(super) const COMMUNE_NAMES: &[&str] = &[
     "commune",
     "commune code",
 ];
-pub(super) const ETHNICITY_NAMES: &[&str] = &["dan toc", "ma dan toc", "ethnicity", "ethnicity code"];
+pub(super) const ETHNICITY_NAMES: &[&str] =
+    &["dan toc", "ma dan toc", "ethnicity", "ethnicity code"];
 
 pub(super) const COMMUNE: Column = column(
     "commune_code",

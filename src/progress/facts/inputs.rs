@@ -164,7 +164,10 @@ pub(super) fn confirmations_of(
 }
 
 /// Reads one worker's inputs.
-pub(super) fn load_worker(connection: &mut DbConn, worker_id: &str) -> QueryResult<Option<WorkerIn>> {
+pub(super) fn load_worker(
+    connection: &mut DbConn,
+    worker_id: &str,
+) -> QueryResult<Option<WorkerIn>> {
     let Some(row): Option<WorkerRow> = workers::table
         .find(worker_id)
         .select(worker_columns())
@@ -284,7 +287,10 @@ pub(super) fn household_in(
     }
 }
 
-pub(super) fn load_household(connection: &mut DbConn, household_id: &str) -> QueryResult<Option<HouseholdIn>> {
+pub(super) fn load_household(
+    connection: &mut DbConn,
+    household_id: &str,
+) -> QueryResult<Option<HouseholdIn>> {
     let Some(row): Option<HouseholdRow> = households::table
         .find(household_id)
         .select(household_columns())

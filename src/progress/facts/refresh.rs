@@ -5,7 +5,11 @@
 use super::*;
 
 /// Replaces a subject's facts with `new` and moves the counts by the difference.
-pub(super) fn apply(connection: &mut DbConn, subject_id: &str, mut new: Vec<Fact>) -> QueryResult<()> {
+pub(super) fn apply(
+    connection: &mut DbConn,
+    subject_id: &str,
+    mut new: Vec<Fact>,
+) -> QueryResult<()> {
     let mut old: Vec<Fact> = progress_facts::table
         .filter(progress_facts::subject_id.eq(subject_id))
         .select(Fact::as_select())

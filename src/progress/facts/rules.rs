@@ -515,4 +515,3 @@ mod tests {
         assert!(household_facts(&escaped, &period()).is_empty());
     }
 }
-

@@ -70,7 +70,7 @@ pub fn enrol(
     principal: &Principal,
     course_id: &str,
     input: EnrollmentInput,
-) -> Result<Created, AppError> {
+) -> Result<EnrollmentView, AppError> {
     let scope = allowed(Some(principal.role), Resource::Enrollments, Action::Create);
     let worker_id = match scope {
         Scope::Own => match (&principal.worker_id, &input.worker_id) {
@@ -102,7 +102,8 @@ pub fn enrol(
     if let Some(existing) = enrollment_rows::find_id(connection, &course.id, &worker.id)? {
         return Err(AppError::Duplicate {
             field: "worker_id",
-            existing: format!("/api/v1/enrollments/{existing}"),
+            kind: "enrollments",
+            id: existing,
         });
     }
     let now = accounts::now();
@@ -133,13 +134,7 @@ pub fn enrol(
         },
     )?;
     let stored = enrollment_rows::find(connection, &enrollment.id)?.ok_or(AppError::NotFound)?;
-    let body = serde_json::to_value(enrollment_view(stored))
-        .map_err(|error| AppError::Unexpected(error.into()))?;
-    Ok(Created {
-        status: 201,
-        location: Some(format!("/api/v1/enrollments/{}", enrollment.id)),
-        body,
-    })
+    Ok(enrollment_view(stored))
 }
 
 /// Whether every place of the course is taken by an enrolment that was confirmed and not

@@ -4,13 +4,11 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{
-    Checks, Created, Page, PageRequest, nullable, occupation_exists, unit_code, units_for_codes,
-};
+use super::{Checks, Page, PageRequest, nullable, occupation_exists, unit_code, units_for_codes};
 use crate::accounts::{self, Principal, Role};
-use crate::domain::access::{Action, Resource, Scope, allowed};
 use crate::db::DbConn;
 use crate::db::ids::new_id;
+use crate::domain::access::{Action, Resource, Scope, allowed};
 use crate::domain::text::fold;
 use crate::domain::values;
 use crate::error::{AppError, FieldError};
@@ -343,19 +341,13 @@ pub fn create(
     connection: &mut DbConn,
     principal: &Principal,
     input: CourseInput,
-) -> Result<Created, AppError> {
+) -> Result<CourseView, AppError> {
     require(principal, Action::Create)?;
     let (course, codes) = validate(connection, input, None)?;
     rows::insert(connection, &course, &codes)?;
     search_changes::append(connection, "course", &course.id, false, course.updated_at)?;
     let stored = rows::find(connection, &course.id)?.ok_or(AppError::NotFound)?;
-    let body = serde_json::to_value(view(stored, codes))
-        .map_err(|error| AppError::Unexpected(error.into()))?;
-    Ok(Created {
-        status: 201,
-        location: Some(format!("/api/v1/courses/{}", course.id)),
-        body,
-    })
+    Ok(view(stored, codes))
 }
 
 pub fn update(

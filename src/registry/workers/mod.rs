@@ -2,15 +2,15 @@
 
 use diesel::prelude::*;
 
-use super::{Checks, Created, Page, PageRequest, permitted, units_for_codes};
-use crate::effects::{self, Audit};
+use super::{Checks, Page, PageRequest, permitted, units_for_codes};
 use crate::accounts::{self, Principal, Role};
-use crate::domain::access::{Action, Resource, Scope, allowed};
 use crate::db::DbConn;
+use crate::domain::access::{Action, Resource, Scope, allowed};
 use crate::domain::text::fold;
+use crate::effects::{self, Audit};
 use crate::error::AppError;
-use crate::models::workers::{self as rows, NewWorker, Worker, WorkerFilter};
 use crate::models::audit;
+use crate::models::workers::{self as rows, NewWorker, Worker, WorkerFilter};
 
 mod personal_data;
 mod shape;
@@ -225,7 +225,8 @@ fn duplicate_national_id(connection: &mut DbConn, worker: &NewWorker) -> Result<
     {
         return Err(AppError::Duplicate {
             field: "national_id",
-            existing: format!("/api/v1/workers/{existing}"),
+            kind: "workers",
+            id: existing,
         });
     }
     Ok(())
@@ -252,7 +253,7 @@ pub fn create(
     connection: &mut DbConn,
     principal: &Principal,
     input: WorkerInput,
-) -> Result<Created, AppError> {
+) -> Result<WorkerView, AppError> {
     permitted(principal, Resource::Workers, Action::Create)?;
     let sent = input.sent_fields();
     let today = accounts::now().date();
@@ -272,13 +273,7 @@ pub fn create(
         },
     )?;
     let stored = rows::find(connection, &worker.id)?.ok_or(AppError::NotFound)?;
-    let body = serde_json::to_value(full_view(stored, occupations))
-        .map_err(|error| AppError::Unexpected(error.into()))?;
-    Ok(Created {
-        status: 201,
-        location: Some(format!("/api/v1/workers/{}", worker.id)),
-        body,
-    })
+    Ok(full_view(stored, occupations))
 }
 
 /// Changes the fields sent; the rest keep their values.

@@ -11,12 +11,11 @@ use serde_json::{Value, json};
 
 use super::reachable;
 use crate::accounts::{self, Principal};
-use crate::domain::access::Action;
 use crate::db::DbConn;
 use crate::db::schema::{
-    enrollments, follow_ups, placements, referrals, service_records, users,
-    workers,
+    enrollments, follow_ups, placements, referrals, service_records, users, workers,
 };
+use crate::domain::access::Action;
 use crate::error::AppError;
 use crate::models::workers as rows;
 use crate::models::{audit, search_changes};

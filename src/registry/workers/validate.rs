@@ -31,17 +31,12 @@ pub(super) fn validate(
         Some(raw) => checks.text("full_name", raw, 200, false),
         None => checks.required("full_name", base.map(|worker| worker.full_name.clone())),
     };
-    let national_id = match &input.national_id {
-        Some(Some(raw)) => match values::national_id(raw) {
-            Ok(value) => Some(value),
-            Err(code) => {
-                checks.fail("national_id", code);
-                None
-            }
-        },
-        Some(None) => None,
-        None => base.and_then(|worker| worker.national_id.clone()),
-    };
+    let national_id = checks.nullable(
+        "national_id",
+        input.national_id.as_ref(),
+        values::national_id,
+        || base.and_then(|worker| worker.national_id.clone()),
+    );
     let birth_date = match &input.birth_date {
         Some(raw) => match values::date(raw) {
             Ok(day) if values::age_on(day, today) < 15 || values::age_on(day, today) > 100 => {
@@ -74,60 +69,19 @@ pub(super) fn validate(
             base.map(|worker| worker.ethnicity_code.clone()),
         ),
     };
-    let phone = match &input.phone {
-        Some(Some(raw)) => match values::phone(raw) {
-            Ok(value) => Some(value),
-            Err(code) => {
-                checks.fail("phone", code);
-                None
-            }
-        },
-        Some(None) => None,
-        None => base.and_then(|worker| worker.phone.clone()),
-    };
-    let email = match &input.email {
-        Some(Some(raw)) => match values::email(raw) {
-            Ok(value) => Some(value),
-            Err(code) => {
-                checks.fail("email", code);
-                None
-            }
-        },
-        Some(None) => None,
-        None => base.and_then(|worker| worker.email.clone()),
-    };
+    let phone = checks.nullable("phone", input.phone.as_ref(), values::phone, || {
+        base.and_then(|worker| worker.phone.clone())
+    });
+    let email = checks.nullable("email", input.email.as_ref(), values::email, || {
+        base.and_then(|worker| worker.email.clone())
+    });
     let commune_id = match &input.commune_code {
-        Some(code) => match units::resolve_commune(connection, code.trim(), today)? {
-            Some(unit) => {
-                if principal
-                    .area_units
-                    .as_ref()
-                    .is_some_and(|area| !area.contains(&unit.id))
-                {
-                    checks.fail("commune_code", "outside_area");
-                }
-                Some(unit.id)
-            }
-            None => {
-                checks.fail("commune_code", "unknown_commune");
-                None
-            }
-        },
+        Some(code) => commune_in_area(connection, principal, code, today, &mut checks)?,
         None => checks.required("commune_code", base.map(|worker| worker.commune_id.clone())),
     };
     let household_id = match &input.household_id {
         Some(Some(id)) => {
-            // A household outside the officer's area answers as one that does not exist: the
-            // answer must not tell whether an id is in someone else's registry.
-            let mut reachable = households::table
-                .filter(households::id.eq(id))
-                .filter(households::archived_at.is_null())
-                .into_boxed();
-            if let Some(area) = &principal.area_units {
-                reachable = reachable.filter(households::commune_id.eq_any(area.clone()));
-            }
-            let found: i64 = reachable.count().get_result(connection)?;
-            if found == 0 {
+            if !household_in_reach(connection, principal, id)? {
                 checks.fail("household_id", "unknown_household");
             }
             Some(id.clone())
@@ -154,28 +108,7 @@ pub(super) fn validate(
         None => Some(base.map(|worker| worker.skills.clone()).unwrap_or_default()),
     };
     let occupations = match &input.desired_occupations {
-        Some(codes) => {
-            let mut kept: Vec<String> = Vec::new();
-            if codes.len() > 10 {
-                checks.fail_with(
-                    crate::error::FieldError::new("desired_occupations", "too_long")
-                        .with("max", "10"),
-                );
-            }
-            for (index, code) in codes.iter().enumerate() {
-                if occupation_exists(connection, code)? {
-                    if !kept.contains(code) {
-                        kept.push(code.clone());
-                    }
-                } else {
-                    checks.fail(
-                        &format!("desired_occupations[{index}]"),
-                        "unknown_occupation",
-                    );
-                }
-            }
-            kept
-        }
+        Some(codes) => desired_occupations(connection, codes, &mut checks)?,
         None => stored
             .as_ref()
             .map(|(_, codes)| codes.clone())
@@ -241,4 +174,72 @@ pub(super) fn validate(
         updated_at: now,
     };
     Ok((worker, occupations))
+}
+
+/// The commune a code names, today's unit for an old code too; refused when unknown or outside
+/// the officer's area.
+fn commune_in_area(
+    connection: &mut DbConn,
+    principal: &Principal,
+    code: &str,
+    today: NaiveDate,
+    checks: &mut Checks,
+) -> QueryResult<Option<String>> {
+    let Some(unit) = units::resolve_commune(connection, code.trim(), today)? else {
+        checks.fail("commune_code", "unknown_commune");
+        return Ok(None);
+    };
+    if principal
+        .area_units
+        .as_ref()
+        .is_some_and(|area| !area.contains(&unit.id))
+    {
+        checks.fail("commune_code", "outside_area");
+    }
+    Ok(Some(unit.id))
+}
+
+/// Whether a live household is within the officer's reach. One outside it answers as one that
+/// does not exist: the answer must not tell whether an id is in someone else's registry.
+fn household_in_reach(
+    connection: &mut DbConn,
+    principal: &Principal,
+    id: &str,
+) -> QueryResult<bool> {
+    let mut reachable = households::table
+        .filter(households::id.eq(id))
+        .filter(households::archived_at.is_null())
+        .into_boxed();
+    if let Some(area) = &principal.area_units {
+        reachable = reachable.filter(households::commune_id.eq_any(area.clone()));
+    }
+    let found: i64 = reachable.count().get_result(connection)?;
+    Ok(found > 0)
+}
+
+/// Up to 10 known occupation codes, each once, in the order sent.
+fn desired_occupations(
+    connection: &mut DbConn,
+    codes: &[String],
+    checks: &mut Checks,
+) -> QueryResult<Vec<String>> {
+    let mut kept: Vec<String> = Vec::new();
+    if codes.len() > 10 {
+        checks.fail_with(
+            crate::error::FieldError::new("desired_occupations", "too_long").with("max", "10"),
+        );
+    }
+    for (index, code) in codes.iter().enumerate() {
+        if occupation_exists(connection, code)? {
+            if !kept.contains(code) {
+                kept.push(code.clone());
+            }
+        } else {
+            checks.fail(
+                &format!("desired_occupations[{index}]"),
+                "unknown_occupation",
+            );
+        }
+    }
+    Ok(kept)
 }

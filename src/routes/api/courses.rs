@@ -3,6 +3,7 @@
 use actix_web::{HttpResponse, web};
 
 use super::extract::{Caller, IdempotencyKey, JsonBody, Principal};
+use super::idempotency::{Created, idempotent_create};
 use super::{blocking, created};
 use crate::error::{AppError, Problem};
 use crate::registry::courses::{
@@ -85,13 +86,18 @@ pub async fn create(
     let JsonBody { value, bytes } = body;
     let result = blocking(&state, move |connection| {
         let user_id = principal.user_id.clone();
-        registry::idempotent_create(
+        idempotent_create(
             connection,
             &user_id,
             key.0.as_deref(),
             "/api/v1/courses",
             &bytes,
-            |connection| registry::courses::create(connection, &principal, value),
+            |connection| {
+                Created::within(
+                    &registry::courses::create(connection, &principal, value)?,
+                    "/api/v1/courses",
+                )
+            },
         )
     })
     .await?;
@@ -188,13 +194,18 @@ pub async fn enrol(
     let result = blocking(&state, move |connection| {
         let user_id = principal.user_id.clone();
         let path = format!("/api/v1/courses/{course_id}/enrollments");
-        registry::idempotent_create(
+        idempotent_create(
             connection,
             &user_id,
             key.0.as_deref(),
             &path,
             &bytes,
-            |connection| registry::courses::enrol(connection, &principal, &course_id, value),
+            |connection| {
+                Created::within(
+                    &registry::courses::enrol(connection, &principal, &course_id, value)?,
+                    "/api/v1/enrollments",
+                )
+            },
         )
     })
     .await?;

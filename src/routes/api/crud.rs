@@ -9,6 +9,7 @@ macro_rules! crud_handlers {
         use actix_web::{HttpResponse, web};
 
         use super::extract::{IdempotencyKey, JsonBody, Principal};
+        use super::idempotency::{Created, idempotent_create};
         use super::{blocking, created};
         use crate::error::{AppError, Problem};
         use crate::registry::{self, Page};
@@ -60,8 +61,8 @@ macro_rules! crud_handlers {
             let JsonBody { value, bytes } = body;
             let result = blocking(&state, move |connection| {
                 let user_id = principal.user_id.clone();
-                registry::idempotent_create(connection, &user_id, key.0.as_deref(), $path, &bytes, |connection| {
-                    registry::$module::create(connection, &principal, value)
+                idempotent_create(connection, &user_id, key.0.as_deref(), $path, &bytes, |connection| {
+                    Created::within(&registry::$module::create(connection, &principal, value)?, $path)
                 })
             })
             .await?;

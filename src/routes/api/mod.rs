@@ -8,6 +8,7 @@ mod crud;
 pub mod employers;
 pub mod extract;
 pub mod households;
+pub mod idempotency;
 pub mod imports;
 pub mod mail;
 pub mod openapi;
@@ -21,8 +22,8 @@ use actix_web::{HttpResponse, web};
 
 use crate::db::DbConn;
 use crate::error::{AppError, FieldError};
-use crate::registry::Created;
 use crate::state::AppState;
+use idempotency::Created;
 
 /// Runs database work on actix's blocking pool, never on the async worker.
 pub async fn blocking<T: Send + 'static>(

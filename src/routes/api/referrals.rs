@@ -4,10 +4,10 @@ use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::blocking;
 use super::extract::{JsonBody, Principal};
+use crate::error::{AppError, Problem};
 use crate::hiring::follow_ups::{self, FollowUpChange, FollowUpQuery, FollowUpView};
 use crate::hiring::pipeline::{self, ReferralQuery, StageInput};
 use crate::hiring::referrals::{self, ReferralChange, ReferralInput, ReferralView};
-use crate::error::{AppError, Problem};
 use crate::i18n::Lang;
 use crate::state::AppState;
 

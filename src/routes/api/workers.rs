@@ -69,7 +69,10 @@ pub async fn record_service(
     let input = body.value;
     let result = blocking(&state, move |connection| {
         connection.write_transaction(|connection| {
-            registry::service_records::create(connection, &principal, &id, input)
+            Created::new(
+                &registry::service_records::create(connection, &principal, &id, input)?,
+                None,
+            )
         })
     })
     .await?;

@@ -10,8 +10,8 @@ use super::forms::{FormState, Posted, Shape, parse_into};
 use super::staff::{Pickers, pickers};
 use super::{Chrome, PageError, Visit, format};
 use crate::accounts::{self, AccountError, CreateUser, Principal, Role};
-use crate::hiring::{pipeline, referrals};
 use crate::error::AppError;
+use crate::hiring::{pipeline, referrals};
 use crate::i18n::field_message;
 use crate::registry::{employers, vacancies, workers};
 use crate::state::AppState;
@@ -259,7 +259,7 @@ async fn signup(
                 // The public may not create employers: the sign-up acts for the service, and
                 // the employer stays unverified until staff check it.
                 let created = employers::create(connection, &Principal::operator(), input)?;
-                let employer_id = created.body["id"].as_str().unwrap_or_default().to_owned();
+                let employer_id = created.id;
                 let user = accounts::create_user(
                     connection,
                     CreateUser {

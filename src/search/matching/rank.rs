@@ -145,7 +145,9 @@ pub fn birth_window(
     // Older than max_age means born on or before today - (max_age + 1) years.
     let earliest = max_age
         .and_then(|age| today.checked_sub_months(Months::new(12 * (age + 1))))
-        .map_or(i64::MIN, |day| crate::search::documents::day_number(day) + 1);
+        .map_or(i64::MIN, |day| {
+            crate::search::documents::day_number(day) + 1
+        });
     (earliest, latest)
 }
 

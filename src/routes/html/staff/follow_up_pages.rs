@@ -5,8 +5,8 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::accounts::Principal;
-use crate::hiring::follow_ups;
 use crate::error::AppError;
+use crate::hiring::follow_ups;
 use crate::models;
 use crate::routes::html::forms::Posted;
 use crate::routes::html::{Chrome, PageError, Visit};

@@ -265,8 +265,7 @@ pub(super) async fn save_household(
                 Some(id) => {
                     households::update(connection, &principal, id, input).map(|view| view.id)
                 }
-                None => households::create(connection, &principal, input)
-                    .map(|created| created.body["id"].as_str().unwrap_or_default().to_owned()),
+                None => households::create(connection, &principal, input).map(|created| created.id),
             });
             match saved {
                 Ok(saved_id) => Ok(Ok(saved_id)),

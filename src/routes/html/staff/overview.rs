@@ -7,8 +7,8 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::hiring::{pipeline, referrals};
 use crate::error::AppError;
+use crate::hiring::{pipeline, referrals};
 use crate::models;
 use crate::progress::figures::TargetFigure;
 use crate::progress::service::{self as progress, ChartQuery, ProgressQuery};

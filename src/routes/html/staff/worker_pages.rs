@@ -418,8 +418,7 @@ pub(super) async fn save_worker(
             let saved = connection.write_transaction(|connection| match &editing {
                 Some(id) => workers::update(connection, &principal, id, input)
                     .map(|view| view["id"].as_str().unwrap_or_default().to_owned()),
-                None => workers::create(connection, &principal, input)
-                    .map(|created| created.body["id"].as_str().unwrap_or_default().to_owned()),
+                None => workers::create(connection, &principal, input).map(|created| created.id),
             });
             match saved {
                 Ok(id) => Ok(Ok(id)),
