@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{Checks, Page, PageRequest, nullable, permitted, unit_code, units_for_codes};
-use crate::accounts::{self, Principal, Role};
+use crate::accounts::{self, AccountError, CreateUser, Principal, Role};
 use crate::db::DbConn;
 use crate::db::ids::new_id;
 use crate::domain::access::{Action, Resource, Scope};
@@ -350,5 +350,47 @@ pub fn archive(
         }
         rows::archive(connection, id, accounts::now())?;
         Ok(view(rows::find(connection, id)?.ok_or(AppError::NotFound)?))
+    })
+}
+
+/// The conflict a sign-up with an e-mail that has a login already ends in: the caller answers
+/// it as a sign-up received, so the form never tells who has a login.
+pub const EMAIL_TAKEN: &str = "email_taken";
+
+/// An employer signs up on the public page: the employer, unverified until staff check it,
+/// and its login, in one transaction. The public may not create employers, so the sign-up
+/// acts for the service.
+pub fn sign_up(
+    connection: &mut DbConn,
+    mut input: EmployerInput,
+    email: &str,
+    password: &str,
+) -> Result<(), AppError> {
+    input.verified = Some(false);
+    connection.write_transaction(|connection| {
+        let employer = create(connection, &Principal::operator(), input)?;
+        let user = accounts::create_user(
+            connection,
+            CreateUser {
+                email: email.to_owned(),
+                role: Role::Employer,
+                employer_id: Some(employer.id),
+                worker_id: None,
+                area_code: None,
+                password: password.to_owned(),
+            },
+        )
+        .map_err(|error| match error {
+            AccountError::InvalidEmail(_) => AppError::field("contact_email", "invalid_email"),
+            AccountError::DuplicateEmail(_) => AppError::Conflict(EMAIL_TAKEN),
+            AccountError::WeakPassword => AppError::Validation(vec![
+                crate::error::FieldError::new("password", "too_short")
+                    .with("min", accounts::MIN_PASSWORD_CHARS.to_string()),
+            ]),
+            AccountError::Database(error) => AppError::from(error),
+            other => AppError::Unexpected(other.into()),
+        })?;
+        tracing::info!(user = %user.id, "employer signed up");
+        Ok(())
     })
 }

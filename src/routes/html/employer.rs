@@ -9,7 +9,7 @@ use askama::Template;
 use super::forms::{FormState, Posted, Shape, parse_into};
 use super::staff::{Pickers, pickers};
 use super::{Chrome, PageError, Visit, format};
-use crate::accounts::{self, AccountError, CreateUser, Principal, Role};
+use crate::accounts::{Principal, Role};
 use crate::error::AppError;
 use crate::hiring::{pipeline, referrals};
 use crate::i18n::field_message;
@@ -250,46 +250,13 @@ async fn signup(
     let outcome = visit
         .blocking(&state, move |connection| {
             let pickers = pickers(connection)?;
-            let mut input = match parsed {
+            let input = match parsed {
                 Ok(input) => input,
                 Err(form_state) => return Ok(Err((form_state, pickers))),
             };
-            input.verified = Some(false);
-            let created = connection.write_transaction(|connection| {
-                // The public may not create employers: the sign-up acts for the service, and
-                // the employer stays unverified until staff check it.
-                let created = employers::create(connection, &Principal::operator(), input)?;
-                let employer_id = created.id;
-                let user = accounts::create_user(
-                    connection,
-                    CreateUser {
-                        email: email.clone(),
-                        role: Role::Employer,
-                        employer_id: Some(employer_id),
-                        worker_id: None,
-                        area_code: None,
-                        password: password.clone(),
-                    },
-                )
-                .map_err(|error| match error {
-                    AccountError::InvalidEmail(_) => {
-                        AppError::field("contact_email", "invalid_email")
-                    }
-                    // Answered as a sign-up received, with nothing kept: the form must not
-                    // tell who has a login.
-                    AccountError::DuplicateEmail(_) => AppError::Conflict(EMAIL_TAKEN),
-                    AccountError::WeakPassword => AppError::Validation(vec![
-                        crate::error::FieldError::new("password", "too_short")
-                            .with("min", accounts::MIN_PASSWORD_CHARS.to_string()),
-                    ]),
-                    AccountError::Database(error) => AppError::from(error),
-                    other => AppError::Unexpected(other.into()),
-                })?;
-                tracing::info!(user = %user.id, "employer signed up");
-                Ok::<_, AppError>(())
-            });
+            let created = employers::sign_up(connection, input, &email, &password);
             match created {
-                Ok(()) | Err(AppError::Conflict(EMAIL_TAKEN)) => Ok(Ok(())),
+                Ok(()) | Err(AppError::Conflict(employers::EMAIL_TAKEN)) => Ok(Ok(())),
                 Err(error) => {
                     let mut form_state = FormState::with_values(values);
                     form_state.absorb(
@@ -331,7 +298,6 @@ async fn signup(
 }
 
 /// What a sign-up that passed its checks is answered with, whatever became of it.
-const EMAIL_TAKEN: &str = "email_taken";
 
 #[derive(Template)]
 #[template(path = "pages/employer/signup_received.html")]
