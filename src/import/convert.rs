@@ -1,6 +1,5 @@
 //! A spreadsheet row turned into the fields of a record: cells, names looked up to codes.
 
-#[allow(unused_imports)]
 use super::*;
 
 /// What the registry needs to resolve names to codes, loaded once per import.

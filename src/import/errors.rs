@@ -1,6 +1,5 @@
 //! What a refused row says, in the report and in the workbook of errors handed back.
 
-#[allow(unused_imports)]
 use super::*;
 
 /// Names each error's column as the file writes it, its value, and its message.

@@ -40,7 +40,6 @@ mod errors;
 mod upsert;
 
 pub use errors::errors_workbook;
-#[allow(unused_imports)]
 use {convert::*, errors::*, upsert::*};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]

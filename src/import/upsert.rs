@@ -1,6 +1,5 @@
 //! A converted row written: the existing record found by its natural key, created or updated.
 
-#[allow(unused_imports)]
 use super::*;
 
 /// Creates the record, or updates the one with the same key; an update that changes nothing

@@ -1,6 +1,5 @@
 //! The poverty standards, their indicators and the programme's periods and targets, read from the reference files.
 
-#[allow(unused_imports)]
 use super::*;
 
 #[derive(Deserialize)]

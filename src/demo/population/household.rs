@@ -1,6 +1,5 @@
 //! One generated household: its commune, ethnicity, poverty review and deprivations.
 
-#[allow(unused_imports)]
 use super::*;
 
 impl Population<'_> {

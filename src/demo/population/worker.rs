@@ -1,6 +1,5 @@
 //! One generated worker and their history: services, training, referrals, hires and follow-ups.
 
-#[allow(unused_imports)]
 use super::*;
 
 impl Population<'_> {

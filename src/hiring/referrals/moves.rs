@@ -1,6 +1,5 @@
 //! Moving a referral along the pipeline: interview, hire (which makes a placement), rejection, withdrawal.
 
-#[allow(unused_imports)]
 use super::*;
 use crate::domain::poverty::HouseholdStatus;
 use crate::domain::statuses::{FollowUpOutcome, PlacementStatus};

@@ -1,6 +1,5 @@
 //! The columns of each list Ketnoi imports: the headings it recognises and what each cell must hold.
 
-#[allow(unused_imports)]
 use super::*;
 
 pub(super) const COMMUNE_NAMES: &[&str] = &[

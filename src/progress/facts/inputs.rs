@@ -1,8 +1,8 @@
 //! What the rules read: a worker's or a household's inputs, loaded from their rows.
 
-#[allow(unused_imports)]
 use super::*;
 
+/// The programme periods, earliest first.
 pub fn periods(connection: &mut DbConn) -> QueryResult<Vec<Period>> {
     programme_periods::table
         .order(programme_periods::starts_on)
@@ -13,8 +13,6 @@ pub fn periods(connection: &mut DbConn) -> QueryResult<Vec<Period>> {
         ))
         .load(connection)
 }
-
-/// A placement as the rules read it.
 
 /// Whether a commune lies in a poor area: flagged itself, or its district is.
 pub fn poor_area(connection: &mut DbConn, commune_id: &str) -> QueryResult<bool> {

@@ -28,5 +28,4 @@ pub use inputs::{districts_by_commune, periods, poor_area};
 pub use rebuild::{Rebuilt, rebuild};
 pub use refresh::{lock_members, refresh_household, refresh_new_households, refresh_worker};
 pub use rules::*;
-#[allow(unused_imports)]
-use {inputs::*, rebuild::*, refresh::*};
+use {inputs::*, rebuild::*};

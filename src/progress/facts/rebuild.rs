@@ -1,6 +1,5 @@
 //! The rebuild: every fact derived from scratch, both tables replaced in one transaction.
 
-#[allow(unused_imports)]
 use super::*;
 
 /// How many workers and households a rebuild read, and the facts it wrote.

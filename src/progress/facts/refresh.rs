@@ -1,7 +1,6 @@
 //! The incremental refresh: one subject's facts derived again and the counts moved by the
 //! difference, in the writer's transaction.
 
-#[allow(unused_imports)]
 use super::*;
 
 /// Replaces a subject's facts with `new` and moves the counts by the difference.

@@ -1,6 +1,5 @@
 //! The counting rules: which facts a worker and a household contribute to each period.
 
-#[allow(unused_imports)]
 use super::*;
 
 /// Household statuses a connected worker's share counts (the plan's three target groups).
@@ -124,6 +123,7 @@ impl Period {
     }
 }
 
+/// A placement as the rules read it.
 #[derive(Debug, Clone, Queryable)]
 pub struct PlacementIn {
     pub id: String,

@@ -1,6 +1,5 @@
 //! Where a figure is counted: the units, and the districts and communes a selection covers.
 
-#[allow(unused_imports)]
 use super::*;
 
 /// An administrative unit as the breakdowns name it.

@@ -1,6 +1,5 @@
 //! Checking a household sent by a client: every field, the poverty standard of its review year, and the status it derives.
 
-#[allow(unused_imports)]
 use super::*;
 
 /// The standard in force for a review year, with its indicator keys.

@@ -1,6 +1,5 @@
 //! Worker → vacancies: every open vacancy scored for one worker, the same function in the other direction.
 
-#[allow(unused_imports)]
 use super::*;
 
 /// What a worker → vacancies query needs.

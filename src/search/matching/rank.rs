@@ -1,6 +1,5 @@
 //! Ranking: the candidates of a vacancy found in the index and scored exactly from fast fields.
 
-#[allow(unused_imports)]
 use super::*;
 
 /// A ranked match.

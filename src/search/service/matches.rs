@@ -1,6 +1,5 @@
 //! Matches: the workers who suit a vacancy and the vacancies that suit a worker, ranked and explained.
 
-#[allow(unused_imports)]
 use super::*;
 
 /// `?limit=` of the match lists.

@@ -1,6 +1,5 @@
 //! Course suggestions: the courses that close a worker's skill gaps, with seats and dates.
 
-#[allow(unused_imports)]
 use super::*;
 
 #[derive(Debug, Serialize, ToSchema)]
