@@ -17,8 +17,8 @@ pub struct NewHousehold {
     pub members: i32,
     pub income_per_person_vnd: i64,
     pub urban: bool,
-    pub status: String,
-    pub previous_status: Option<String>,
+    pub status: HouseholdStatus,
+    pub previous_status: Option<HouseholdStatus>,
     pub review_year: i32,
     pub standard_id: String,
     pub created_at: NaiveDateTime,
@@ -36,6 +36,7 @@ pub struct NewHouseholdDeprivation {
 }
 
 use crate::db::DbConn;
+use crate::domain::poverty::HouseholdStatus;
 use crate::models::workers::{Db, like_prefix};
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
@@ -49,8 +50,8 @@ pub struct Household {
     pub members: i32,
     pub income_per_person_vnd: i64,
     pub urban: bool,
-    pub status: String,
-    pub previous_status: Option<String>,
+    pub status: HouseholdStatus,
+    pub previous_status: Option<HouseholdStatus>,
     pub review_year: i32,
     pub standard_id: String,
     pub created_at: NaiveDateTime,

@@ -26,7 +26,7 @@ pub struct NewWorker {
     pub willing_to_relocate: bool,
     pub willing_overseas: bool,
     pub expected_wage_vnd: Option<i64>,
-    pub availability: String,
+    pub availability: Availability,
     pub consent_to_share: bool,
     pub registered_on: NaiveDate,
     pub created_at: NaiveDateTime,
@@ -47,6 +47,7 @@ use std::collections::HashMap;
 
 use crate::db::DbConn;
 use crate::db::schema::{households, referrals};
+use crate::domain::statuses::Availability;
 
 /// The backend type of [`DbConn`], for boxed queries.
 pub type Db = <DbConn as diesel::Connection>::Backend;
@@ -71,7 +72,7 @@ pub struct Worker {
     pub willing_to_relocate: bool,
     pub willing_overseas: bool,
     pub expected_wage_vnd: Option<i64>,
-    pub availability: String,
+    pub availability: Availability,
     pub consent_to_share: bool,
     pub registered_on: NaiveDate,
     pub created_at: NaiveDateTime,

@@ -88,8 +88,10 @@ pub struct HouseholdView {
     pub income_per_person_vnd: i64,
     pub urban: bool,
     pub deprivations: Vec<String>,
-    pub status: String,
-    pub previous_status: Option<String>,
+    #[schema(value_type = String)]
+    pub status: HouseholdStatus,
+    #[schema(value_type = Option<String>)]
+    pub previous_status: Option<HouseholdStatus>,
     pub review_year: i32,
     pub standard: String,
     pub created_at: chrono::DateTime<chrono::Utc>,

@@ -171,10 +171,15 @@ fn run_script(db: &TestDb) -> Outcome<String> {
         "{}",
         String::from_utf8_lossy(&demo.stderr)
     );
+    // The referral sweep runs as the server starts and closes the demo's unanswered referrals,
+    // re-indexing their workers while the first requests are answered: scores would then depend
+    // on how far it got. With the longest policy it closes none.
     let mut command = ketnoi(db);
     command
         .env("KETNOI_CLOCK", CLOCK)
-        .env("KETNOI_INDEX_THREADS", "1");
+        .env("KETNOI_INDEX_THREADS", "1")
+        .env("KETNOI_REFERRAL_FLAG_DAYS", "3649")
+        .env("KETNOI_REFERRAL_CLOSE_DAYS", "3650");
     let (child, address, _) = serve_from(command, &[])?;
     let _server = Server(child);
     let client = reqwest::blocking::Client::new();

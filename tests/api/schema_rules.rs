@@ -8,7 +8,9 @@ use ketnoi::db::schema::{
     courses, employers, enrollments, follow_ups, households, placements, referrals, users,
     vacancies, workers,
 };
-use ketnoi::domain::statuses::{FollowUpOutcome, HouseholdStatus, PlacementStatus, ReferralStatus};
+use ketnoi::domain::statuses::{
+    Availability, FollowUpOutcome, HouseholdStatus, PlacementStatus, ReferralStatus,
+};
 use ketnoi::insert_rows;
 use ketnoi::models::courses::NewCourse;
 use ketnoi::models::employers::NewEmployer;
@@ -57,8 +59,8 @@ fn fixture() -> Fixture {
             members: 5,
             income_per_person_vnd: 1_200_000,
             urban: false,
-            status: "poor".into(),
-            previous_status: Some("poor".into()),
+            status: HouseholdStatus::Poor,
+            previous_status: Some(HouseholdStatus::Poor),
             review_year: 2024,
             standard_id: "2022-2025".into(),
             created_at: at,
@@ -83,7 +85,7 @@ fn fixture() -> Fixture {
             willing_to_relocate: true,
             willing_overseas: false,
             expected_wage_vnd: Some(6_000_000),
-            availability: "seeking".into(),
+            availability: Availability::Seeking,
             consent_to_share: true,
             registered_on: day("2024-02-01"),
             created_at: at,
@@ -283,11 +285,12 @@ const CASES: &[(&str, DatabaseErrorKind, Attempt)] = &[
         f.worker.gender = "unknown".into();
         insert_rows!(c, workers::table, &f.worker)
     }),
-    ("unknown availability", Check, |c, mut f| {
-        f.worker.id = "w2".into();
-        f.worker.national_id = None;
-        f.worker.availability = "busy".into();
-        insert_rows!(c, workers::table, &f.worker)
+    ("unknown availability", Check, |c, f| {
+        // Written around the typed row, as for every status below.
+        use diesel::prelude::*;
+        diesel::update(workers::table.find(&f.worker.id))
+            .set(workers::availability.eq("busy"))
+            .execute(c)
     }),
     ("unknown household", Foreign, |c, mut f| {
         f.worker.id = "w2".into();
@@ -299,11 +302,11 @@ const CASES: &[(&str, DatabaseErrorKind, Attempt)] = &[
         f.household.id = "h2".into();
         insert_rows!(c, households::table, &f.household)
     }),
-    ("unknown household status", Check, |c, mut f| {
-        f.household.id = "h2".into();
-        f.household.code = "h2".into();
-        f.household.status = "rich".into();
-        insert_rows!(c, households::table, &f.household)
+    ("unknown household status", Check, |c, f| {
+        use diesel::prelude::*;
+        diesel::update(households::table.find(&f.household.id))
+            .set(households::status.eq("rich"))
+            .execute(c)
     }),
     (
         "newly escaped without a poor or near-poor past",
@@ -311,8 +314,8 @@ const CASES: &[(&str, DatabaseErrorKind, Attempt)] = &[
         |c, mut f| {
             f.household.id = "h2".into();
             f.household.code = "h2".into();
-            f.household.status = "newly_escaped".into();
-            f.household.previous_status = Some("not_poor".into());
+            f.household.status = HouseholdStatus::NewlyEscaped;
+            f.household.previous_status = Some(HouseholdStatus::NotPoor);
             insert_rows!(c, households::table, &f.household)
         },
     ),

@@ -372,13 +372,13 @@ impl Population<'_> {
 
         let rng = &mut *self.rng;
         let availability = if employed {
-            "employed"
+            Availability::Employed
         } else if currently_training {
-            "in_training"
+            Availability::InTraining
         } else if rng.chance(0.8) {
-            "seeking"
+            Availability::Seeking
         } else {
-            "not_seeking"
+            Availability::NotSeeking
         };
         for code in &desired {
             batch.worker_occupations.push(NewWorkerOccupation {
@@ -405,7 +405,7 @@ impl Population<'_> {
             willing_to_relocate: rng.chance(0.5),
             willing_overseas,
             expected_wage_vnd: expected_wage,
-            availability: availability.to_owned(),
+            availability,
             consent_to_share: consent,
             registered_on,
             created_at,

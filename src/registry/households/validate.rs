@@ -159,12 +159,7 @@ pub(super) fn validate(
             .choice("previous_status", raw, &["poor", "near_poor", "not_poor"])
             .and_then(|value| value.parse::<HouseholdStatus>().ok()),
         Some(None) => None,
-        None => base.and_then(|household| {
-            household
-                .previous_status
-                .as_deref()
-                .and_then(|value| value.parse().ok())
-        }),
+        None => base.and_then(|household| household.previous_status),
     };
     let claims_escape = match &input.status {
         Some(value) if value == "newly_escaped" => true,
@@ -231,8 +226,8 @@ pub(super) fn validate(
         members,
         income_per_person_vnd: income,
         urban,
-        status: status.as_str().to_owned(),
-        previous_status: previous_status.map(|value| value.as_str().to_owned()),
+        status,
+        previous_status,
         review_year,
         standard_id,
         created_at: base.map_or(now, |household| household.created_at),

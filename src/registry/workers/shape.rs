@@ -121,7 +121,8 @@ pub struct WorkerView {
     pub willing_to_relocate: bool,
     pub willing_overseas: bool,
     pub expected_wage_vnd: Option<i64>,
-    pub availability: String,
+    #[schema(value_type = String)]
+    pub availability: Availability,
     pub consent_to_share: bool,
     pub registered_on: NaiveDate,
     pub created_at: chrono::DateTime<chrono::Utc>,

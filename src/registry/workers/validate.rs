@@ -8,6 +8,7 @@ use crate::accounts::{self, Principal};
 use crate::db::DbConn;
 use crate::db::ids::new_id;
 use crate::db::schema::households;
+use crate::domain::statuses::Availability;
 use crate::domain::text::fold;
 use crate::domain::values;
 use crate::error::AppError;
@@ -120,11 +121,8 @@ pub(super) fn validate(
         None => base.and_then(|worker| worker.expected_wage_vnd),
     };
     let availability = match &input.availability {
-        Some(raw) => checks.choice("availability", raw, AVAILABILITIES),
-        None => Some(base.map_or_else(
-            || "seeking".to_owned(),
-            |worker| worker.availability.clone(),
-        )),
+        Some(raw) => checks.one_of("availability", raw, AVAILABILITIES),
+        None => Some(base.map_or(Availability::Seeking, |worker| worker.availability)),
     };
     checks.finish()?;
 
@@ -164,7 +162,7 @@ pub(super) fn validate(
             .or(base.map(|worker| worker.willing_overseas))
             .unwrap_or(false),
         expected_wage_vnd,
-        availability: availability.unwrap_or_default(),
+        availability: availability.unwrap_or(Availability::Seeking),
         consent_to_share: input
             .consent_to_share
             .or(base.map(|worker| worker.consent_to_share))
