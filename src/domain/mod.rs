@@ -3,6 +3,7 @@
 pub mod access;
 pub mod checks;
 pub mod clock;
+pub mod ids;
 pub mod poverty;
 pub mod roles;
 pub mod statuses;

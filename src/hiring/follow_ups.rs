@@ -11,6 +11,7 @@ use crate::db::DbConn;
 use crate::db::schema::{follow_ups, placements, workers};
 use crate::domain::access::{Action, Resource, Scope, allowed};
 use crate::domain::checks::Checks;
+use crate::domain::ids::{FollowUpId, PlacementId};
 use crate::domain::statuses::{FollowUpOutcome, PlacementStatus};
 use crate::effects::{self, Audit};
 use crate::error::AppError;
@@ -32,8 +33,10 @@ pub struct FollowUpChange {
 #[derive(Debug, Clone, Serialize, ToSchema, Queryable, Selectable)]
 #[diesel(table_name = follow_ups)]
 pub struct FollowUpView {
-    pub id: String,
-    pub placement_id: String,
+    #[schema(value_type = String)]
+    pub id: FollowUpId,
+    #[schema(value_type = String)]
+    pub placement_id: PlacementId,
     pub months_after_start: i32,
     pub due_on: NaiveDate,
     #[schema(value_type = String)]

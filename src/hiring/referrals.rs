@@ -18,6 +18,7 @@ use crate::db::schema::{
 };
 use crate::domain::access::{Action, Resource, Scope, allowed};
 use crate::domain::checks::Checks;
+use crate::domain::ids::{PlacementId, ReferralId};
 use crate::domain::statuses::{ReferralStatus, RejectionReason};
 use crate::effects::{self, Audit};
 use crate::error::{AppError, FieldError};
@@ -74,7 +75,8 @@ pub struct ReferralChange {
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ReferralView {
-    pub id: String,
+    #[schema(value_type = String)]
+    pub id: ReferralId,
     pub vacancy_id: String,
     pub worker_id: String,
     #[schema(value_type = String)]
@@ -93,7 +95,8 @@ pub struct ReferralView {
     pub status_changed_at: NaiveDateTime,
     pub created_at: NaiveDateTime,
     /// The placement a hire made (active or withdrawn).
-    pub placement_id: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub placement_id: Option<PlacementId>,
     /// When the referral was flagged as unanswered by the employer.
     pub stale_since: Option<NaiveDateTime>,
     /// Withdrawn because the employer never answered.
@@ -114,7 +117,7 @@ pub struct StageView {
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = referrals)]
 pub(crate) struct Referral {
-    pub(crate) id: String,
+    pub(crate) id: ReferralId,
     pub(crate) vacancy_id: String,
     pub(crate) worker_id: String,
     pub(crate) status: ReferralStatus,
@@ -341,7 +344,7 @@ pub fn create(
     let now = accounts::now();
     let status_is_shared = status != "shortlisted";
     let referral = NewReferral {
-        id: new_id(),
+        id: new_id().into(),
         vacancy_id: vacancy_id.clone(),
         worker_id: worker_id.clone(),
         status,

@@ -5,14 +5,15 @@ use diesel::prelude::*;
 
 use crate::db::DbConn;
 use crate::db::schema::follow_ups;
+use crate::domain::ids::{FollowUpId, PlacementId};
 use crate::domain::statuses::FollowUpOutcome;
 
 /// A check, 3, 6 or 12 months after a placement started, that the worker is still employed.
 #[derive(Debug, Clone, PartialEq, Insertable)]
 #[diesel(table_name = follow_ups, treat_none_as_default_value = false)]
 pub struct NewFollowUp {
-    pub id: String,
-    pub placement_id: String,
+    pub id: FollowUpId,
+    pub placement_id: PlacementId,
     pub months_after_start: i32,
     pub due_on: NaiveDate,
     pub outcome: FollowUpOutcome,

@@ -4,14 +4,15 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::db::schema::placements;
+use crate::domain::ids::{PlacementId, ReferralId};
 use crate::domain::statuses::{HouseholdStatus, PlacementStatus};
 
 /// A confirmed hire, with the snapshots the targets are counted from.
 #[derive(Debug, Clone, PartialEq, Insertable)]
 #[diesel(table_name = placements, treat_none_as_default_value = false)]
 pub struct NewPlacement {
-    pub id: String,
-    pub referral_id: Option<String>,
+    pub id: PlacementId,
+    pub referral_id: Option<ReferralId>,
     pub worker_id: String,
     pub vacancy_id: String,
     pub employer_id: String,

@@ -5,13 +5,14 @@ use diesel::prelude::*;
 
 use crate::db::DbConn;
 use crate::db::schema::{referrals, vacancies};
+use crate::domain::ids::ReferralId;
 use crate::domain::statuses::{ReferralStatus, RejectionReason};
 
 /// A worker put forward for a vacancy.
 #[derive(Debug, Clone, PartialEq, Insertable)]
 #[diesel(table_name = referrals, treat_none_as_default_value = false)]
 pub struct NewReferral {
-    pub id: String,
+    pub id: ReferralId,
     pub vacancy_id: String,
     pub worker_id: String,
     pub status: ReferralStatus,

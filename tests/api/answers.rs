@@ -64,6 +64,29 @@ impl Script {
         self.call("GET", path, None)
     }
 
+    /// Waits until the search index has applied every change written so far (its lag in
+    /// `/metrics` is 0), so the next answers do not depend on how fast it caught up. Not
+    /// recorded.
+    fn await_index(&self) -> Outcome<()> {
+        for _ in 0..600 {
+            let metrics = self
+                .client
+                .get(format!("{}/metrics", self.address))
+                .bearer_auth(&self.token)
+                .send()?
+                .error_for_status()?
+                .text()?;
+            if metrics
+                .lines()
+                .any(|line| line.trim() == "ketnoi_search_index_lag_changes 0")
+            {
+                return Ok(());
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        Err("the search index did not catch up within 30 s".into())
+    }
+
     /// Remembers an id the script made, to be named `name` in the record.
     fn made(&mut self, answer: &Value, name: &str) -> Outcome<String> {
         let id = answer["id"]
@@ -199,6 +222,7 @@ fn run_script(db: &TestDb) -> Outcome<String> {
     };
 
     // Lists and reads.
+    script.await_index()?;
     script.get("/api/v1/admin-units?kind=district")?;
     let households = script.get("/api/v1/households?limit=5")?;
     script.get(&format!("/api/v1/households/{}", first_id(&households)?))?;
@@ -272,6 +296,8 @@ fn run_script(db: &TestDb) -> Outcome<String> {
         })),
     )?;
     let worker = script.made(&worker, "worker")?;
+    // The referral keeps the match as the index scores it: the new worker must be in it.
+    script.await_index()?;
     let referral = script.call(
         "POST",
         "/api/v1/referrals",
@@ -297,6 +323,7 @@ fn run_script(db: &TestDb) -> Outcome<String> {
     }
     script.get(&format!("/api/v1/workers/{worker}"))?;
     script.get(&format!("/api/v1/households/{household}"))?;
+    script.await_index()?;
     script.get("/api/v1/search?kind=workers&q=lo%20thi%20on")?;
     script.get("/api/v1/progress?period=2021-2025")?;
     script.get("/api/v1/progress?period=2026-H2")?;

@@ -125,7 +125,7 @@ fn world(app: TestApp) -> Result<World, Box<dyn std::error::Error>> {
             &mut connection,
             referrals::table,
             &NewReferral {
-                id: format!("referral-{index}"),
+                id: format!("referral-{index}").into(),
                 vacancy_id: "vacancy-1".into(),
                 worker_id: worker_id.clone(),
                 status: ketnoi::domain::statuses::ReferralStatus::Referred,

@@ -38,7 +38,7 @@ impl Population<'_> {
         let referral_id = rng.next_id();
         let minority = self.context.ethnicities[ethnicity].minority;
         batch.referrals.push(NewReferral {
-            id: referral_id.clone(),
+            id: referral_id.clone().into(),
             vacancy_id: slot.id.clone(),
             worker_id: worker_id.to_owned(),
             status: if withdrawn {
@@ -77,8 +77,8 @@ impl Population<'_> {
             |index| self.context.communes[index].poor_area,
         );
         batch.placements.push(NewPlacement {
-            id: placement_id.clone(),
-            referral_id: Some(referral_id.clone()),
+            id: placement_id.clone().into(),
+            referral_id: Some(referral_id.clone().into()),
             worker_id: worker_id.to_owned(),
             vacancy_id: slot.id.clone(),
             employer_id: slot.employer_id.clone(),
@@ -165,8 +165,8 @@ impl Population<'_> {
             };
             let updated_at = recorded.map_or(created_at, |day| at_time(day, rng).max(created_at));
             batch.follow_ups.push(NewFollowUp {
-                id: rng.next_id(),
-                placement_id: placement_id.clone(),
+                id: rng.next_id().into(),
+                placement_id: placement_id.clone().into(),
                 months_after_start: months as i32,
                 due_on,
                 outcome,

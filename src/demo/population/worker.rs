@@ -280,7 +280,7 @@ impl Population<'_> {
                     at_time(days_after(created_on, rng.between(0, 20)).min(AS_OF), rng)
                         .max(created_at);
                 batch.referrals.push(NewReferral {
-                    id: rng.next_id(),
+                    id: rng.next_id().into(),
                     vacancy_id: slot.id.clone(),
                     worker_id: worker_id.clone(),
                     status,
@@ -322,7 +322,7 @@ impl Population<'_> {
                 let slot = &self.supply.vacancies[index];
                 let created_at = at_time(referral_on, rng);
                 batch.referrals.push(NewReferral {
-                    id: rng.next_id(),
+                    id: rng.next_id().into(),
                     vacancy_id: slot.id.clone(),
                     worker_id: worker_id.clone(),
                     status: rng.pick(&[ReferralStatus::Referred, ReferralStatus::Interview]),

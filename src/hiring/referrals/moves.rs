@@ -213,7 +213,7 @@ pub(super) fn hire(
     };
     let poor_area = progress::facts::poor_area(connection, &commune_id)?;
     let placement = NewPlacement {
-        id: new_id(),
+        id: new_id().into(),
         referral_id: Some(referral.id.clone()),
         worker_id: referral.worker_id.clone(),
         vacancy_id: referral.vacancy_id.clone(),
@@ -239,7 +239,7 @@ pub(super) fn hire(
     let follow_ups: Vec<NewFollowUp> = [3, 6, 12]
         .into_iter()
         .map(|months| NewFollowUp {
-            id: new_id(),
+            id: new_id().into(),
             placement_id: placement.id.clone(),
             months_after_start: months,
             due_on: start_date
@@ -275,7 +275,7 @@ pub(super) fn hire(
         &principal.actor(),
         "create",
         "placement",
-        std::slice::from_ref(&placement.id),
+        &[placement.id.to_string()],
         &["household_status_snapshot", "poor_area_snapshot"],
         now,
     )?;

@@ -137,7 +137,7 @@ async fn render_portal(
                         .cloned()
                         .unwrap_or_default(),
                     status: referral.status.to_string(),
-                    referral_id: referral.id,
+                    referral_id: referral.id.to_string(),
                     name: person["full_name"].as_str().unwrap_or_default().to_owned(),
                     facts,
                 });

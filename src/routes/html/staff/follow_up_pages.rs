@@ -35,13 +35,18 @@ pub(super) fn follow_up_rows(
             limit: Some(limit),
         },
     )?;
-    let ids: Vec<String> = items.iter().map(|item| item.placement_id.clone()).collect();
+    let ids: Vec<String> = items
+        .iter()
+        .map(|item| item.placement_id.to_string())
+        .collect();
     let labels = models::follow_ups::placement_labels(connection, &ids)?;
     Ok(items
         .into_iter()
         .map(|item| {
-            let (worker_id, worker, vacancy) =
-                labels.get(&item.placement_id).cloned().unwrap_or_default();
+            let (worker_id, worker, vacancy) = labels
+                .get(item.placement_id.as_str())
+                .cloned()
+                .unwrap_or_default();
             FollowUpRow {
                 item,
                 worker_id,

@@ -36,12 +36,18 @@ pub(super) fn referral_rows(
     connection: &mut crate::db::DbConn,
     listed: Vec<referrals::ReferralView>,
 ) -> Result<Vec<ReferralRow>, AppError> {
-    let ids: Vec<String> = listed.iter().map(|referral| referral.id.clone()).collect();
+    let ids: Vec<String> = listed
+        .iter()
+        .map(|referral| referral.id.to_string())
+        .collect();
     let labels = models::referrals::labels(connection, &ids)?;
     Ok(listed
         .into_iter()
         .map(|referral| {
-            let (worker, vacancy) = labels.get(&referral.id).cloned().unwrap_or_default();
+            let (worker, vacancy) = labels
+                .get(referral.id.as_str())
+                .cloned()
+                .unwrap_or_default();
             ReferralRow {
                 since: format::date_time(
                     referral.stale_since.unwrap_or(referral.status_changed_at),
