@@ -175,6 +175,7 @@ fn group(code: u64) -> u64 {
 }
 
 /// The score of a pair, by component.
+#[inline]
 pub fn score(
     weights: &Weights,
     worker: &WorkerFacts,
