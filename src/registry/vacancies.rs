@@ -247,15 +247,15 @@ fn nullable_text(
     }
 }
 
-fn validate(
+/// The employer a vacancy belongs to: an employer's own, never another; for staff, one that exists.
+fn employer_of(
     connection: &mut DbConn,
     principal: &Principal,
-    input: VacancyInput,
+    input: &VacancyInput,
     base: Option<&Vacancy>,
-) -> Result<NewVacancy, AppError> {
-    let mut checks = Checks::default();
-    let today = accounts::now().date();
-    let employer_id = match (&principal.employer_id, &input.employer_id) {
+    checks: &mut Checks,
+) -> QueryResult<Option<String>> {
+    Ok(match (&principal.employer_id, &input.employer_id) {
         (Some(own), Some(sent)) if own != sent => {
             checks.fail("employer_id", "read_only");
             None
@@ -275,24 +275,140 @@ fn validate(
             "employer_id",
             base.map(|vacancy| vacancy.employer_id.clone()),
         ),
+    })
+}
+
+fn known_occupation(
+    connection: &mut DbConn,
+    code: &str,
+    checks: &mut Checks,
+) -> QueryResult<Option<String>> {
+    if occupation_exists(connection, code)? {
+        return Ok(Some(code.to_owned()));
+    }
+    checks.fail("occupation_code", "unknown_occupation");
+    Ok(None)
+}
+
+/// The unit a commune code names today (old codes through the 2025 reform).
+fn known_commune(
+    connection: &mut DbConn,
+    code: &str,
+    today: chrono::NaiveDate,
+    checks: &mut Checks,
+) -> QueryResult<Option<String>> {
+    let unit = units::resolve_commune(connection, code.trim(), today)?;
+    if unit.is_none() {
+        checks.fail("commune_code", "unknown_commune");
+    }
+    Ok(unit.map(|unit| unit.id))
+}
+
+/// A text that may be empty: the one sent, else the stored one, else empty.
+fn optional_text(
+    checks: &mut Checks,
+    field: &str,
+    sent: &Option<String>,
+    stored: Option<String>,
+    max: usize,
+) -> Option<String> {
+    match sent {
+        Some(raw) => checks.text(field, raw, max, true),
+        None => Some(stored.unwrap_or_default()),
+    }
+}
+
+/// Work abroad names its country and only it does; work at home names a commune or a place.
+/// A field that already failed is not blamed twice.
+fn place_rules(checks: &mut Checks, is_overseas: bool, has_country: bool, has_place: bool) {
+    let failed =
+        |checks: &Checks, field: &str| checks.errors.iter().any(|error| error.field == field);
+    if is_overseas && !has_country && !failed(checks, "country") {
+        checks.fail("country", "country_required");
+    }
+    if !is_overseas && has_country {
+        checks.fail("country", "country_forbidden");
+    }
+    if !is_overseas && !has_place && !failed(checks, "commune_code") {
+        checks.fail("commune_code", "place_required");
+    }
+}
+
+/// The wage range: amounts of đồng, the lower not above the higher.
+fn wages(
+    checks: &mut Checks,
+    input: &VacancyInput,
+    base: Option<&Vacancy>,
+) -> (Option<i64>, Option<i64>) {
+    let mut money = |field: &str, sent: Option<Option<i64>>, stored: Option<i64>| match sent {
+        Some(Some(value)) => checks.amount(field, value),
+        Some(None) => None,
+        None => stored,
     };
+    let low = money(
+        "wage_min_vnd",
+        input.wage_min_vnd,
+        base.and_then(|v| v.wage_min_vnd),
+    );
+    let high = money(
+        "wage_max_vnd",
+        input.wage_max_vnd,
+        base.and_then(|v| v.wage_max_vnd),
+    );
+    if let (Some(low), Some(high)) = (low, high)
+        && low > high
+    {
+        checks.fail("wage_min_vnd", "wage_range");
+    }
+    (low, high)
+}
+
+/// The age range: 15 to 65, the lower not above the higher.
+fn ages(
+    checks: &mut Checks,
+    input: &VacancyInput,
+    base: Option<&Vacancy>,
+) -> (Option<i32>, Option<i32>) {
+    let mut age = |field: &str, sent: Option<Option<i32>>, stored: Option<i32>| match sent {
+        Some(Some(value)) if !(15..=65).contains(&value) => {
+            checks.fail(field, "age_range");
+            None
+        }
+        Some(value) => value,
+        None => stored,
+    };
+    let low = age("min_age", input.min_age, base.and_then(|v| v.min_age));
+    let high = age("max_age", input.max_age, base.and_then(|v| v.max_age));
+    if let (Some(low), Some(high)) = (low, high)
+        && low > high
+    {
+        checks.fail("min_age", "age_order");
+    }
+    (low, high)
+}
+
+fn validate(
+    connection: &mut DbConn,
+    principal: &Principal,
+    input: VacancyInput,
+    base: Option<&Vacancy>,
+) -> Result<NewVacancy, AppError> {
+    let mut checks = Checks::default();
+    let today = accounts::now().date();
+    let employer_id = employer_of(connection, principal, &input, base, &mut checks)?;
     let title = match &input.title {
         Some(raw) => checks.text("title", raw, 300, false),
         None => checks.required("title", base.map(|vacancy| vacancy.title.clone())),
     };
-    let description = match &input.description {
-        Some(raw) => checks.text("description", raw, 10_000, true),
-        None => Some(
-            base.map(|vacancy| vacancy.description.clone())
-                .unwrap_or_default(),
-        ),
-    };
+    let description = optional_text(
+        &mut checks,
+        "description",
+        &input.description,
+        base.map(|vacancy| vacancy.description.clone()),
+        10_000,
+    );
     let occupation_code = match &input.occupation_code {
-        Some(code) if occupation_exists(connection, code)? => Some(code.clone()),
-        Some(_) => {
-            checks.fail("occupation_code", "unknown_occupation");
-            None
-        }
+        Some(code) => known_occupation(connection, code, &mut checks)?,
         None => checks.required(
             "occupation_code",
             base.map(|vacancy| vacancy.occupation_code.clone()),
@@ -307,13 +423,7 @@ fn validate(
         None => checks.required("positions", base.map(|vacancy| vacancy.positions)),
     };
     let commune_id = match &input.commune_code {
-        Some(Some(code)) => match units::resolve_commune(connection, code.trim(), today)? {
-            Some(unit) => Some(unit.id),
-            None => {
-                checks.fail("commune_code", "unknown_commune");
-                None
-            }
-        },
+        Some(Some(code)) => known_commune(connection, code, today, &mut checks)?,
         Some(None) => None,
         None => base.and_then(|vacancy| vacancy.commune_id.clone()),
     };
@@ -328,110 +438,39 @@ fn validate(
         .is_overseas
         .or(base.map(|vacancy| vacancy.is_overseas))
         .unwrap_or(false);
-    let country = match &input.country {
-        Some(Some(raw)) => values::country(raw)
-            .map_err(|code| checks.fail("country", code))
-            .ok(),
-        Some(None) => None,
-        None => base.and_then(|vacancy| vacancy.country.clone()),
-    };
-    if is_overseas
-        && country.is_none()
-        && !checks.errors.iter().any(|error| error.field == "country")
-    {
-        checks.fail("country", "country_required");
-    }
-    if !is_overseas && country.is_some() {
-        checks.fail("country", "country_forbidden");
-    }
-    if !is_overseas
-        && commune_id.is_none()
-        && work_place.is_none()
-        && !checks
-            .errors
-            .iter()
-            .any(|error| error.field == "commune_code")
-    {
-        checks.fail("commune_code", "place_required");
-    }
-    let money = |checks: &mut Checks,
-                 field: &str,
-                 sent: Option<Option<i64>>,
-                 stored: Option<i64>| match sent {
-        Some(Some(value)) => checks.amount(field, value),
-        Some(None) => None,
-        None => stored,
-    };
-    let wage_min = money(
+    let country = checks.nullable("country", input.country.as_ref(), values::country, || {
+        base.and_then(|vacancy| vacancy.country.clone())
+    });
+    place_rules(
         &mut checks,
-        "wage_min_vnd",
-        input.wage_min_vnd,
-        base.and_then(|v| v.wage_min_vnd),
+        is_overseas,
+        country.is_some(),
+        commune_id.is_some() || work_place.is_some(),
     );
-    let wage_max = money(
-        &mut checks,
-        "wage_max_vnd",
-        input.wage_max_vnd,
-        base.and_then(|v| v.wage_max_vnd),
-    );
-    if let (Some(low), Some(high)) = (wage_min, wage_max)
-        && low > high
-    {
-        checks.fail("wage_min_vnd", "wage_range");
-    }
-    let age = |checks: &mut Checks, field: &str, sent: Option<Option<i32>>, stored: Option<i32>| {
-        match sent {
-            Some(Some(value)) if !(15..=65).contains(&value) => {
-                checks.fail(field, "age_range");
-                None
-            }
-            Some(value) => value,
-            None => stored,
-        }
-    };
-    let min_age = age(
-        &mut checks,
-        "min_age",
-        input.min_age,
-        base.and_then(|v| v.min_age),
-    );
-    let max_age = age(
-        &mut checks,
-        "max_age",
-        input.max_age,
-        base.and_then(|v| v.max_age),
-    );
-    if let (Some(low), Some(high)) = (min_age, max_age)
-        && low > high
-    {
-        checks.fail("min_age", "age_order");
-    }
+    let (wage_min, wage_max) = wages(&mut checks, &input, base);
+    let (min_age, max_age) = ages(&mut checks, &input, base);
     let education_required = match &input.education_required {
         Some(Some(raw)) => checks.choice("education_required", raw, EDUCATION_LEVELS),
         Some(None) => None,
         None => base.and_then(|vacancy| vacancy.education_required.clone()),
     };
-    let skills_required = match &input.skills_required {
-        Some(raw) => checks.text("skills_required", raw, 2000, true),
-        None => Some(
-            base.map(|vacancy| vacancy.skills_required.clone())
-                .unwrap_or_default(),
-        ),
-    };
-    let certificates_required = match &input.certificates_required {
-        Some(raw) => checks.text("certificates_required", raw, 2000, true),
-        None => Some(
-            base.map(|vacancy| vacancy.certificates_required.clone())
-                .unwrap_or_default(),
-        ),
-    };
-    let deadline = match &input.deadline {
-        Some(Some(raw)) => values::date(raw)
-            .map_err(|code| checks.fail("deadline", code))
-            .ok(),
-        Some(None) => None,
-        None => base.and_then(|vacancy| vacancy.deadline),
-    };
+    let skills_required = optional_text(
+        &mut checks,
+        "skills_required",
+        &input.skills_required,
+        base.map(|vacancy| vacancy.skills_required.clone()),
+        2000,
+    );
+    let certificates_required = optional_text(
+        &mut checks,
+        "certificates_required",
+        &input.certificates_required,
+        base.map(|vacancy| vacancy.certificates_required.clone()),
+        2000,
+    );
+    let deadline = checks.nullable("deadline", input.deadline.as_ref(), values::date, || {
+        base.and_then(|vacancy| vacancy.deadline)
+    });
     let status = match &input.status {
         Some(raw) => checks.choice("status", raw, STATUSES),
         None => Some(base.map_or_else(|| "open".to_owned(), |vacancy| vacancy.status.clone())),
