@@ -136,3 +136,59 @@ fn the_check_sees_grouped_and_inline_paths() {
         ["db", "models", "search"]
     );
 }
+
+/// Outside `db/` and `models/`, the only code that names a table: each engine with the tables
+/// it owns, and the bulk writers.
+const TABLES_NAMED_OUTSIDE_STORAGE: &[(&str, &str)] = &[
+    (
+        "progress/",
+        "the counting engine: owns progress_* and the programme's periods and targets, and reads the records it counts",
+    ),
+    (
+        "search/documents",
+        "the index: reads the records it indexes",
+    ),
+    ("mail/outbox.rs", "owns the outbox"),
+    ("demo/", "the generated province, written in bulk"),
+    (
+        "bench/",
+        "benchmarks: sample rows, and the PostgreSQL full-text search they compare with",
+    ),
+];
+
+#[test]
+fn tables_are_named_by_their_owners() {
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&source, &mut files);
+    let mut wrong = Vec::new();
+    for file in files {
+        let relative = file
+            .strip_prefix(&source)
+            .unwrap_or(&file)
+            .to_string_lossy()
+            .replace('\\', "/");
+        if relative.starts_with("db/")
+            || relative.starts_with("models/")
+            || relative == "architecture.rs"
+            || TABLES_NAMED_OUTSIDE_STORAGE
+                .iter()
+                .any(|(owner, _)| relative.starts_with(owner))
+        {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file).unwrap_or_default();
+        let code = text
+            .split("#[cfg(test)]\nmod tests")
+            .next()
+            .unwrap_or_default();
+        if code.contains("db::schema") {
+            wrong.push(relative);
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "tables named outside their model (move the query to models/):\n{}",
+        wrong.join("\n")
+    );
+}

@@ -165,9 +165,40 @@ impl ResponseError for AppError {
     fn error_response(&self) -> HttpResponse {
         let lang = i18n::current();
         let status = self.status_code();
-        let mut errors = Vec::new();
-        let mut existing = None;
-        let (title, detail): (&'static str, String) = match self {
+        let (title, detail) = self.title_and_detail(lang);
+        let existing = self.existing_link();
+        let body = Problem {
+            kind: "about:blank",
+            title,
+            status: status.as_u16(),
+            detail,
+            errors: self.problem_fields(lang),
+            existing: existing.clone(),
+        };
+        let mut response = HttpResponse::build(status);
+        response
+            .insert_header(ContentType(problem_json()))
+            .insert_header((header::CONTENT_LANGUAGE, lang.code()));
+        if let AppError::TooManyRequests {
+            retry_after_seconds,
+        } = self
+        {
+            response.insert_header((header::RETRY_AFTER, retry_after_seconds.to_string()));
+        }
+        if let AppError::Unauthorized = self {
+            response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+        }
+        if let Some(link) = existing {
+            response.insert_header((header::LINK, format!("<{link}>; rel=\"duplicate\"")));
+        }
+        response.body(serde_json::to_string(&body).unwrap_or_default())
+    }
+}
+
+impl AppError {
+    /// The problem's title and detail in `lang`; an unexpected error is logged here.
+    fn title_and_detail(&self, lang: Lang) -> (&'static str, String) {
+        match self {
             AppError::BadRequest(cause) => (
                 text(lang, "Yêu cầu không đúng định dạng", "Malformed request"),
                 format!(
@@ -206,45 +237,27 @@ impl ResponseError for AppError {
                 )
                 .to_owned(),
             ),
-            AppError::Duplicate { field, kind, id } => {
-                let link = format!("/api/v1/{kind}/{id}");
-                existing = Some(link.clone());
-                errors.push(ProblemField {
-                    field: (*field).to_owned(),
-                    code: "duplicate",
-                    message: i18n::field_message("duplicate", lang, &[]),
-                });
-                (
-                    text(lang, "Đã có trong hệ thống", "Already registered"),
-                    format!(
-                        "{} {link}",
-                        text(lang, "Bản ghi đã có:", "The existing record:")
-                    ),
-                )
-            }
+            AppError::Duplicate { .. } => (
+                text(lang, "Đã có trong hệ thống", "Already registered"),
+                format!(
+                    "{} {}",
+                    text(lang, "Bản ghi đã có:", "The existing record:"),
+                    self.existing_link().unwrap_or_default()
+                ),
+            ),
             AppError::Conflict(code) => (
                 text(lang, "Xung đột", "Conflict"),
                 i18n::field_message(code, lang, &[]),
             ),
-            AppError::Validation(fields) => {
-                errors = fields
-                    .iter()
-                    .map(|error| ProblemField {
-                        field: error.field.clone(),
-                        code: error.code,
-                        message: i18n::field_message(error.code, lang, &error.params),
-                    })
-                    .collect();
-                (
-                    text(lang, "Dữ liệu không hợp lệ", "Invalid data"),
-                    text(
-                        lang,
-                        "Vui lòng sửa các trường được nêu.",
-                        "Please correct the fields listed.",
-                    )
-                    .to_owned(),
+            AppError::Validation(_) => (
+                text(lang, "Dữ liệu không hợp lệ", "Invalid data"),
+                text(
+                    lang,
+                    "Vui lòng sửa các trường được nêu.",
+                    "Please correct the fields listed.",
                 )
-            }
+                .to_owned(),
+            ),
             AppError::PayloadTooLarge => (
                 text(lang, "Nội dung quá lớn", "Payload too large"),
                 text(
@@ -300,32 +313,35 @@ impl ResponseError for AppError {
                     .to_owned(),
                 )
             }
-        };
-        let body = Problem {
-            kind: "about:blank",
-            title,
-            status: status.as_u16(),
-            detail,
-            errors,
-            existing: existing.clone(),
-        };
-        let mut response = HttpResponse::build(status);
-        response
-            .insert_header(ContentType(problem_json()))
-            .insert_header((header::CONTENT_LANGUAGE, lang.code()));
-        if let AppError::TooManyRequests {
-            retry_after_seconds,
-        } = self
-        {
-            response.insert_header((header::RETRY_AFTER, retry_after_seconds.to_string()));
         }
-        if let AppError::Unauthorized = self {
-            response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+    }
+
+    /// The fields at fault, each with its translated message.
+    fn problem_fields(&self, lang: Lang) -> Vec<ProblemField> {
+        match self {
+            AppError::Duplicate { field, .. } => vec![ProblemField {
+                field: (*field).to_owned(),
+                code: "duplicate",
+                message: i18n::field_message("duplicate", lang, &[]),
+            }],
+            AppError::Validation(fields) => fields
+                .iter()
+                .map(|error| ProblemField {
+                    field: error.field.clone(),
+                    code: error.code,
+                    message: i18n::field_message(error.code, lang, &error.params),
+                })
+                .collect(),
+            _ => Vec::new(),
         }
-        if let Some(link) = existing {
-            response.insert_header((header::LINK, format!("<{link}>; rel=\"duplicate\"")));
+    }
+
+    /// The record a duplicate repeats, as its API address.
+    fn existing_link(&self) -> Option<String> {
+        match self {
+            AppError::Duplicate { kind, id, .. } => Some(format!("/api/v1/{kind}/{id}")),
+            _ => None,
         }
-        response.body(serde_json::to_string(&body).unwrap_or_default())
     }
 }
 

@@ -8,16 +8,15 @@ use actix_web::dev::Server;
 use actix_web::dev::Service;
 use actix_web::{App, HttpServer, web};
 use anyhow::Context as _;
-use diesel::prelude::*;
 use futures_util::future::Either;
 
 use crate::config::Settings;
 use crate::db::pool::{self, DbPool};
-use crate::db::schema::users;
 use crate::db::{self, Backend, DbConn, migrations, reference};
 use crate::demo::{self, DemoOptions};
 use crate::error::{AppError, FieldError};
 use crate::i18n::{Lang, REQUEST_LANG};
+use crate::models;
 use crate::routes;
 use crate::routes::api::extract::ForbiddenInUri;
 use crate::state::AppState;
@@ -57,8 +56,7 @@ pub fn ensure_demo(
     demo_workers: u64,
     show_progress: bool,
 ) -> anyhow::Result<Option<DemoLogin>> {
-    let workers: i64 = db::schema::workers::table.count().get_result(connection)?;
-    let loaded_now = if workers == 0 {
+    let loaded_now = if models::workers::none(connection)? {
         tracing::info!(
             workers = demo_workers,
             "loading the demo province into the empty database"
@@ -72,11 +70,8 @@ pub fn ensure_demo(
     } else {
         None
     };
-    let has_admin: i64 = users::table
-        .filter(users::email.eq(demo::DEMO_ADMIN_EMAIL))
-        .count()
-        .get_result(connection)?;
-    Ok((has_admin > 0).then_some(DemoLogin {
+    let has_admin = models::users::find_by_email(connection, demo::DEMO_ADMIN_EMAIL)?.is_some();
+    Ok(has_admin.then_some(DemoLogin {
         email: demo::DEMO_ADMIN_EMAIL,
         password: demo::DEMO_PASSWORD,
         loaded_now,

@@ -13,9 +13,9 @@ use sha2::{Digest, Sha256};
 use crate::accounts::password::{hash_password, verify_password};
 use crate::db::DbConn;
 use crate::db::ids::{new_id, to_hex};
-use crate::db::schema::{admin_units, employers, workers};
 pub use crate::domain::roles::Role;
 pub use crate::domain::values::normalize_email;
+use crate::models;
 use crate::models::api_tokens::{self, NewApiToken};
 use crate::models::audit::Actor;
 use crate::models::users::{self, NewUser, User};
@@ -60,13 +60,7 @@ pub struct CreateUser {
 
 /// The unit a staff login's area names: the newest unit with that code.
 pub fn find_area(connection: &mut DbConn, code: &str) -> QueryResult<Option<String>> {
-    admin_units::table
-        .filter(admin_units::code.eq(code))
-        .filter(admin_units::kind.ne("province"))
-        .order(admin_units::valid_from.desc())
-        .select(admin_units::id)
-        .first(connection)
-        .optional()
+    models::admin_units::newest_below_province(connection, code)
 }
 
 pub fn create_user(connection: &mut DbConn, request: CreateUser) -> Result<User, AccountError> {
@@ -84,20 +78,12 @@ pub fn create_user(connection: &mut DbConn, request: CreateUser) -> Result<User,
     let password_hash = hash_password(&request.password)?;
     connection.write_transaction(|connection| {
         if let Some(employer_id) = &request.employer_id {
-            let known: i64 = employers::table
-                .filter(employers::id.eq(employer_id))
-                .count()
-                .get_result(connection)?;
-            if known == 0 {
+            if models::employers::find(connection, employer_id)?.is_none() {
                 return Err(AccountError::UnknownEmployer(employer_id.clone()));
             }
         }
         if let Some(worker_id) = &request.worker_id {
-            let known: i64 = workers::table
-                .filter(workers::id.eq(worker_id))
-                .count()
-                .get_result(connection)?;
-            if known == 0 {
+            if models::workers::find(connection, worker_id)?.is_none() {
                 return Err(AccountError::UnknownWorker(worker_id.clone()));
             }
         }

@@ -20,7 +20,7 @@ use crate::db::schema::{vacancies, workers};
 use crate::demo::{self, DemoOptions};
 use crate::search::SearchIndex;
 use crate::search::documents::Reference;
-use crate::search::matching::{self, VacancyProbe, Weights};
+use crate::search::matching::{self, VacancyFacts, VacancyProbe, Weights};
 use crate::search::service;
 use crate::startup;
 
@@ -141,6 +141,12 @@ pub fn run(settings: &Settings, options: &MatchBench) -> anyhow::Result<()> {
     anyhow::ensure!(!sample.is_empty(), "the database has no open vacancies");
     let today = accounts::now().date();
 
+    let matcher = Matcher {
+        index: &index,
+        reference: &reference,
+        weights: &weights,
+        today,
+    };
     let (mut returned, mut from_target) = (0usize, 0usize);
     type Listed = Vec<Vec<(String, f64)>>;
     let mut run_ketnoi = |record: bool| -> anyhow::Result<(Vec<Duration>, Listed)> {
@@ -152,23 +158,7 @@ pub fn run(settings: &Settings, options: &MatchBench) -> anyhow::Result<()> {
             .take(if record { sample.len() } else { WARM_UP })
         {
             let begun = Instant::now();
-            let (facts, text) =
-                service::vacancy_probe_parts(&mut connection, &reference, vacancy_id)
-                    .map_err(|error| anyhow::anyhow!("{error}"))?;
-            let referred = service::referred_to_vacancy(&mut connection, vacancy_id)?;
-            let probe = VacancyProbe {
-                facts,
-                text: &text,
-                referred: &referred,
-                today,
-            };
-            let ranked = matching::workers_for_vacancy(
-                &searcher,
-                index.fields(),
-                &weights,
-                &probe,
-                options.top,
-            )?;
+            let ranked = matcher.rank(&mut connection, &searcher, vacancy_id, options.top)?;
             times.push(begun.elapsed());
             if record {
                 returned += ranked.len();
@@ -206,17 +196,7 @@ pub fn run(settings: &Settings, options: &MatchBench) -> anyhow::Result<()> {
     let (postgres, postgres_results) =
         postgres::run(url, options, &sample, &reference, &weights, today)?;
     println!("{}", serde_json::to_string(&postgres)?);
-    let overlaps: Vec<f64> = ketnoi_results
-        .iter()
-        .zip(&postgres_results)
-        .filter(|(ours, _)| !ours.is_empty())
-        .map(|(ours, theirs)| {
-            let ours: HashSet<&String> = ours.iter().map(|(id, _)| id).collect();
-            let shared = theirs.iter().filter(|id| ours.contains(id)).count();
-            shared as f64 / ours.len() as f64
-        })
-        .collect();
-    let overlap = mean(&overlaps);
+    let overlap = top_overlap(&ketnoi_results, &postgres_results);
     // Many workers tie at the same score in a province of a million, and each engine breaks
     // ties its own way, so compare by score too: the share of PostgreSQL's list that scores,
     // by Ketnoi's formula, at least as well as the last of Ketnoi's own list.
@@ -226,16 +206,7 @@ pub fn run(settings: &Settings, options: &MatchBench) -> anyhow::Result<()> {
         let Some(cut) = ours.last().map(|(_, score)| *score) else {
             continue;
         };
-        let (facts, text) = service::vacancy_probe_parts(&mut connection, &reference, vacancy_id)
-            .map_err(|error| anyhow::anyhow!("{error}"))?;
-        let referred = service::referred_to_vacancy(&mut connection, vacancy_id)?;
-        let probe = VacancyProbe {
-            facts,
-            text: &text,
-            referred: &referred,
-            today,
-        };
-        let scores = matching::score_listed(&searcher, index.fields(), &weights, &probe, theirs)?;
+        let scores = matcher.score(&mut connection, &searcher, vacancy_id, theirs)?;
         let good = scores
             .iter()
             .filter(|ranked| {
@@ -264,6 +235,90 @@ pub fn run(settings: &Settings, options: &MatchBench) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// The matcher as the service runs it: a vacancy's probe read from the database, then ranked.
+struct Matcher<'a> {
+    index: &'a SearchIndex,
+    reference: &'a Reference,
+    weights: &'a Weights,
+    today: chrono::NaiveDate,
+}
+
+impl Matcher<'_> {
+    fn probe_parts(
+        &self,
+        connection: &mut DbConn,
+        vacancy_id: &str,
+    ) -> anyhow::Result<(VacancyFacts, String, Vec<String>)> {
+        let (facts, text) = service::vacancy_probe_parts(connection, self.reference, vacancy_id)
+            .map_err(|error| anyhow::anyhow!("{error}"))?;
+        let referred = service::referred_to_vacancy(connection, vacancy_id)?;
+        Ok((facts, text, referred))
+    }
+
+    /// The vacancy's best `top` workers.
+    fn rank(
+        &self,
+        connection: &mut DbConn,
+        searcher: &tantivy::Searcher,
+        vacancy_id: &str,
+        top: usize,
+    ) -> anyhow::Result<Vec<matching::Ranked>> {
+        let (facts, text, referred) = self.probe_parts(connection, vacancy_id)?;
+        let probe = VacancyProbe {
+            facts,
+            text: &text,
+            referred: &referred,
+            today: self.today,
+        };
+        Ok(matching::workers_for_vacancy(
+            searcher,
+            self.index.fields(),
+            self.weights,
+            &probe,
+            top,
+        )?)
+    }
+
+    /// The score of each of `ids` for the vacancy.
+    fn score(
+        &self,
+        connection: &mut DbConn,
+        searcher: &tantivy::Searcher,
+        vacancy_id: &str,
+        ids: &[String],
+    ) -> anyhow::Result<Vec<Option<matching::Ranked>>> {
+        let (facts, text, referred) = self.probe_parts(connection, vacancy_id)?;
+        let probe = VacancyProbe {
+            facts,
+            text: &text,
+            referred: &referred,
+            today: self.today,
+        };
+        Ok(matching::score_listed(
+            searcher,
+            self.index.fields(),
+            self.weights,
+            &probe,
+            ids,
+        )?)
+    }
+}
+
+/// The mean share of Ketnoi's top list that PostgreSQL's list holds too.
+fn top_overlap(ours: &[Vec<(String, f64)>], theirs: &[Vec<String>]) -> f64 {
+    let overlaps: Vec<f64> = ours
+        .iter()
+        .zip(theirs)
+        .filter(|(ours, _)| !ours.is_empty())
+        .map(|(ours, theirs)| {
+            let ours: HashSet<&String> = ours.iter().map(|(id, _)| id).collect();
+            let shared = theirs.iter().filter(|id| ours.contains(id)).count();
+            shared as f64 / ours.len() as f64
+        })
+        .collect();
+    mean(&overlaps)
 }
 
 /// This process's resident set, from /proc (Linux).

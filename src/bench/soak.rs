@@ -10,14 +10,14 @@ use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use diesel::prelude::*;
 use rand::{RngExt, SeedableRng};
 use serde::Serialize;
 
 use super::search::{ensure_demo, percentile, round};
 use crate::accounts::{self, CreateUser, Role};
 use crate::config::Settings;
-use crate::db::schema::{users, vacancies, workers};
+use crate::db::DbConn;
+use crate::models;
 use crate::search::SearchIndex;
 use crate::startup;
 use crate::state::AppState;
@@ -94,11 +94,7 @@ struct SoakLine {
 pub fn run(settings: &Settings, options: &SoakBench) -> anyhow::Result<()> {
     let mut connection = startup::open_and_migrate(settings)?;
     let n_workers = ensure_demo(&mut connection, options.workers, "soak")?;
-    let existing: i64 = users::table
-        .filter(users::email.eq(SOAK_EMAIL))
-        .count()
-        .get_result(&mut connection)?;
-    if existing == 0 {
+    if models::users::find_by_email(&mut connection, SOAK_EMAIL)?.is_none() {
         accounts::create_user(
             &mut connection,
             CreateUser {
@@ -111,28 +107,11 @@ pub fn run(settings: &Settings, options: &SoakBench) -> anyhow::Result<()> {
             },
         )?;
     }
-    let open: Vec<String> = vacancies::table
-        .filter(vacancies::status.eq("open"))
-        .filter(vacancies::archived_at.is_null())
-        .select(vacancies::id)
-        .load(&mut connection)?;
+    let open = models::vacancies::open_ids(&mut connection)?;
     anyhow::ensure!(!open.is_empty(), "the database has no open vacancies");
     let backend = connection.backend();
 
-    let (pool, _) = startup::build_pool(settings)?;
-    let search = Arc::new(SearchIndex::open(&settings.index_dir, pool.clone(), true)?);
-    let listener = TcpListener::bind("127.0.0.1:0")?;
-    let address = format!("http://{}", listener.local_addr()?);
-    let state = AppState::new(pool, backend, search, Default::default());
-    std::thread::spawn(move || {
-        let system = actix_web::rt::System::new();
-        let _ = system.block_on(async move {
-            match startup::server(listener, state, None) {
-                Ok(server) => server.await,
-                Err(error) => Err(error),
-            }
-        });
-    });
+    let address = serve(settings, backend)?;
     let client = reqwest::blocking::Client::builder()
         .timeout(Duration::from_secs(60))
         .build()?;
@@ -156,52 +135,11 @@ pub fn run(settings: &Settings, options: &SoakBench) -> anyhow::Result<()> {
             })
         })
         .collect();
-    let mut seen = Seen::default();
-    for handle in handles {
-        let one = handle
-            .join()
-            .map_err(|_| anyhow::anyhow!("a soak client panicked"))?;
-        for (operation, times) in one.times {
-            seen.times.entry(operation).or_default().extend(times);
-        }
-        for (status, count) in one.statuses {
-            *seen.statuses.entry(status).or_default() += count;
-        }
-        seen.acknowledged.extend(one.acknowledged);
-        seen.referrals_made.extend(one.referrals_made);
-        seen.referred.extend(one.referred);
-        seen.hired.extend(one.hired);
-        seen.failures += one.failures;
-    }
+    let seen = gather(handles)?;
     let elapsed = started.elapsed().as_secs_f64();
 
-    // Every acknowledged write is in the database.
-    let mut found = 0_usize;
-    for chunk in seen.acknowledged.chunks(500) {
-        let present: i64 = workers::table
-            .filter(workers::id.eq_any(chunk))
-            .count()
-            .get_result(&mut connection)?;
-        found += usize::try_from(present).unwrap_or(0);
-    }
-    let mut referrals_found = 0_usize;
-    for chunk in seen.referrals_made.chunks(500) {
-        use crate::db::schema::referrals;
-        let present: i64 = referrals::table
-            .filter(referrals::id.eq_any(chunk))
-            .count()
-            .get_result(&mut connection)?;
-        referrals_found += usize::try_from(present).unwrap_or(0);
-    }
-    let mut hires_found = 0_usize;
-    for chunk in seen.hired.chunks(500) {
-        use crate::db::schema::placements;
-        let present: i64 = placements::table
-            .filter(placements::referral_id.eq_any(chunk))
-            .count()
-            .get_result(&mut connection)?;
-        hires_found += usize::try_from(present).unwrap_or(0);
-    }
+    let lost = lost_writes(&mut connection, &seen)?;
+    let mut seen = seen;
     let mut all: Vec<Duration> = seen.times.values().flatten().copied().collect();
     all.sort();
     let requests = all.len() as u64;
@@ -242,12 +180,63 @@ pub fn run(settings: &Settings, options: &SoakBench) -> anyhow::Result<()> {
         acknowledged_creates: seen.acknowledged.len(),
         acknowledged_referrals: seen.referrals_made.len(),
         acknowledged_hires: seen.hired.len(),
-        lost_acknowledged_writes: (seen.acknowledged.len() - found.min(seen.acknowledged.len()))
-            + (seen.referrals_made.len() - referrals_found.min(seen.referrals_made.len()))
-            + (seen.hired.len() - hires_found.min(seen.hired.len())),
+        lost_acknowledged_writes: lost,
     };
     println!("{}", serde_json::to_string(&line)?);
     Ok(())
+}
+
+/// A server on a free loopback port, on its own thread; answers its address.
+fn serve(settings: &Settings, backend: crate::db::Backend) -> anyhow::Result<String> {
+    let (pool, _) = startup::build_pool(settings)?;
+    let search = Arc::new(SearchIndex::open(&settings.index_dir, pool.clone(), true)?);
+    let listener = TcpListener::bind("127.0.0.1:0")?;
+    let address = format!("http://{}", listener.local_addr()?);
+    let state = AppState::new(pool, backend, search, Default::default());
+    std::thread::spawn(move || {
+        let system = actix_web::rt::System::new();
+        let _ = system.block_on(async move {
+            match startup::server(listener, state, None) {
+                Ok(server) => server.await,
+                Err(error) => Err(error),
+            }
+        });
+    });
+    Ok(address)
+}
+
+/// What every client saw, together.
+fn gather(handles: Vec<std::thread::JoinHandle<Seen>>) -> anyhow::Result<Seen> {
+    let mut seen = Seen::default();
+    for handle in handles {
+        let one = handle
+            .join()
+            .map_err(|_| anyhow::anyhow!("a soak client panicked"))?;
+        for (operation, times) in one.times {
+            seen.times.entry(operation).or_default().extend(times);
+        }
+        for (status, count) in one.statuses {
+            *seen.statuses.entry(status).or_default() += count;
+        }
+        seen.acknowledged.extend(one.acknowledged);
+        seen.referrals_made.extend(one.referrals_made);
+        seen.referred.extend(one.referred);
+        seen.hired.extend(one.hired);
+        seen.failures += one.failures;
+    }
+    Ok(seen)
+}
+
+/// Acknowledged writes (workers created, referrals made, hires) missing from the database.
+fn lost_writes(connection: &mut DbConn, seen: &Seen) -> anyhow::Result<usize> {
+    let workers = models::workers::count_existing(connection, &seen.acknowledged)?;
+    let referrals = models::referrals::count_existing(connection, &seen.referrals_made)?;
+    let hires = models::placements::count_of_referrals(connection, &seen.hired)?;
+    Ok(
+        (seen.acknowledged.len() - workers.min(seen.acknowledged.len()))
+            + (seen.referrals_made.len() - referrals.min(seen.referrals_made.len()))
+            + (seen.hired.len() - hires.min(seen.hired.len())),
+    )
 }
 
 fn sign_in(client: &reqwest::blocking::Client, address: &str) -> anyhow::Result<String> {

@@ -68,6 +68,79 @@ fn date((year, month, day): (i32, u32, u32)) -> NaiveDate {
     NaiveDate::from_ymd_opt(year, month, day).unwrap_or(NaiveDate::MIN)
 }
 
+/// The province's ethnic groups with their shares in the 2015 survey, for rural and (with
+/// more Kinh) urban communes.
+fn ethnicities() -> Result<(Vec<Ethnicity>, WeightedIndex<f64>, WeightedIndex<f64>), DemoError> {
+    let groups =
+        reference::ethnic_group_rows().map_err(|error| DemoError::Reference(error.to_string()))?;
+    let shares: Vec<ShareRow> = csv::Reader::from_reader(ETHNIC_SHARES.as_bytes())
+        .deserialize()
+        .filter_map(Result::ok)
+        .collect();
+    let mut ethnicities = Vec::new();
+    let mut weights = Vec::new();
+    for share in shares {
+        let matches = |candidate: &str| {
+            candidate
+                .trim()
+                .eq_ignore_ascii_case(share.ethnic_group.trim())
+        };
+        let Some(group) = groups
+            .iter()
+            .find(|group| matches(&group.name) || group.alias_spellings.split(';').any(matches))
+        else {
+            continue; // the TOTAL row
+        };
+        ethnicities.push(Ethnicity {
+            code: group.code.clone(),
+            name: group.name.clone(),
+            minority: group.name != "Kinh",
+        });
+        weights.push(share.count_2015_07 as f64);
+    }
+    let urban_weights: Vec<f64> = ethnicities
+        .iter()
+        .zip(&weights)
+        .map(|(ethnicity, weight)| {
+            if ethnicity.minority {
+                *weight
+            } else {
+                weight * 4.0
+            }
+        })
+        .collect();
+    let ethnic_weights =
+        WeightedIndex::new(&weights).map_err(|_| DemoError::MissingReference("ethnic shares"))?;
+    let urban_ethnic_weights = WeightedIndex::new(&urban_weights)
+        .map_err(|_| DemoError::MissingReference("ethnic shares"))?;
+    Ok((ethnicities, ethnic_weights, urban_ethnic_weights))
+}
+
+/// The 2022–2025 poverty standard and its indicator keys in order.
+fn standard(connection: &mut DbConn) -> Result<(PovertyStandard, Vec<String>), DemoError> {
+    let (rural, urban, min_deprivations): (i64, i64, i32) = poverty_standards::table
+        .find(STANDARD_ID)
+        .select((
+            poverty_standards::rural_income_line_vnd,
+            poverty_standards::urban_income_line_vnd,
+            poverty_standards::poor_min_deprivations,
+        ))
+        .first(connection)
+        .optional()?
+        .ok_or(DemoError::MissingReference("poverty standard 2022-2025"))?;
+    let indicator_keys = poverty_standard_indicators::table
+        .filter(poverty_standard_indicators::standard_id.eq(STANDARD_ID))
+        .order(poverty_standard_indicators::position)
+        .select(poverty_standard_indicators::indicator_key)
+        .load(connection)?;
+    let standard = PovertyStandard {
+        rural_income_line_vnd: rural,
+        urban_income_line_vnd: urban,
+        poor_min_deprivations: u32::try_from(min_deprivations).unwrap_or(3),
+    };
+    Ok((standard, indicator_keys))
+}
+
 impl Context {
     pub fn load(connection: &mut DbConn) -> Result<Context, DemoError> {
         let programme_from = date(PROGRAMME_UNITS_FROM);
@@ -143,47 +216,7 @@ impl Context {
             }
         }
 
-        let groups = reference::ethnic_group_rows()
-            .map_err(|error| DemoError::Reference(error.to_string()))?;
-        let shares: Vec<ShareRow> = csv::Reader::from_reader(ETHNIC_SHARES.as_bytes())
-            .deserialize()
-            .filter_map(Result::ok)
-            .collect();
-        let mut ethnicities = Vec::new();
-        let mut weights = Vec::new();
-        for share in shares {
-            let matches = |candidate: &str| {
-                candidate
-                    .trim()
-                    .eq_ignore_ascii_case(share.ethnic_group.trim())
-            };
-            let Some(group) = groups.iter().find(|group| {
-                matches(&group.name) || group.alias_spellings.split(';').any(matches)
-            }) else {
-                continue; // the TOTAL row
-            };
-            ethnicities.push(Ethnicity {
-                code: group.code.clone(),
-                name: group.name.clone(),
-                minority: group.name != "Kinh",
-            });
-            weights.push(share.count_2015_07 as f64);
-        }
-        let urban_weights: Vec<f64> = ethnicities
-            .iter()
-            .zip(&weights)
-            .map(|(ethnicity, weight)| {
-                if ethnicity.minority {
-                    *weight
-                } else {
-                    weight * 4.0
-                }
-            })
-            .collect();
-        let ethnic_weights = WeightedIndex::new(&weights)
-            .map_err(|_| DemoError::MissingReference("ethnic shares"))?;
-        let urban_ethnic_weights = WeightedIndex::new(&urban_weights)
-            .map_err(|_| DemoError::MissingReference("ethnic shares"))?;
+        let (ethnicities, ethnic_weights, urban_ethnic_weights) = ethnicities()?;
 
         let occupations = occupations::table
             .select((occupations::code, occupations::name_vi))
@@ -196,21 +229,7 @@ impl Context {
             return Err(DemoError::MissingReference("occupations"));
         }
 
-        let (rural, urban, min_deprivations): (i64, i64, i32) = poverty_standards::table
-            .find(STANDARD_ID)
-            .select((
-                poverty_standards::rural_income_line_vnd,
-                poverty_standards::urban_income_line_vnd,
-                poverty_standards::poor_min_deprivations,
-            ))
-            .first(connection)
-            .optional()?
-            .ok_or(DemoError::MissingReference("poverty standard 2022-2025"))?;
-        let indicator_keys = poverty_standard_indicators::table
-            .filter(poverty_standard_indicators::standard_id.eq(STANDARD_ID))
-            .order(poverty_standard_indicators::position)
-            .select(poverty_standard_indicators::indicator_key)
-            .load(connection)?;
+        let (standard, indicator_keys) = standard(connection)?;
 
         Ok(Context {
             province_code: province_code.clone(),
@@ -221,11 +240,7 @@ impl Context {
             ethnic_weights,
             urban_ethnic_weights,
             occupations,
-            standard: PovertyStandard {
-                rural_income_line_vnd: rural,
-                urban_income_line_vnd: urban,
-                poor_min_deprivations: u32::try_from(min_deprivations).unwrap_or(3),
-            },
+            standard,
             indicator_keys,
         })
     }

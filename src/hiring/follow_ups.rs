@@ -2,19 +2,21 @@
 //! employed. Sustainable employment is a confirmation at 6 months or later.
 
 use chrono::NaiveDate;
-use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::accounts::{self, Principal};
 use crate::db::DbConn;
-use crate::db::schema::{follow_ups, placements, workers};
 use crate::domain::access::{Action, Resource, Scope, allowed};
 use crate::domain::checks::Checks;
 use crate::domain::ids::{FollowUpId, PlacementId};
 use crate::domain::statuses::{FollowUpOutcome, PlacementStatus};
 use crate::effects::{self, Audit};
 use crate::error::AppError;
+use crate::models::{
+    self,
+    follow_ups::{FollowUp, Recorded},
+};
 
 pub const OUTCOMES: &[&str] = FollowUpOutcome::RECORDED;
 
@@ -30,8 +32,7 @@ pub struct FollowUpChange {
     pub recorded_on: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema, Queryable, Selectable)]
-#[diesel(table_name = follow_ups)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct FollowUpView {
     #[schema(value_type = String)]
     pub id: FollowUpId,
@@ -44,6 +45,21 @@ pub struct FollowUpView {
     pub left_reason: Option<String>,
     pub note: String,
     pub recorded_on: Option<NaiveDate>,
+}
+
+impl From<FollowUp> for FollowUpView {
+    fn from(row: FollowUp) -> FollowUpView {
+        FollowUpView {
+            id: row.id,
+            placement_id: row.placement_id,
+            months_after_start: row.months_after_start,
+            due_on: row.due_on,
+            outcome: row.outcome,
+            left_reason: row.left_reason,
+            note: row.note,
+            recorded_on: row.recorded_on,
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -66,13 +82,8 @@ fn in_reach(
     if !matches!(scope, Scope::All | Scope::Area) {
         return Err(AppError::Forbidden);
     }
-    let found: Option<(FollowUpView, String)> = follow_ups::table
-        .inner_join(placements::table.inner_join(workers::table))
-        .filter(follow_ups::id.eq(follow_up_id))
-        .select((FollowUpView::as_select(), workers::commune_id))
-        .first(connection)
-        .optional()?;
-    let (follow_up, commune_id) = found.ok_or(AppError::NotFound)?;
+    let (follow_up, commune_id) = models::follow_ups::find_with_commune(connection, follow_up_id)?
+        .ok_or(AppError::NotFound)?;
     if scope == Scope::Area
         && principal
             .area_units
@@ -81,7 +92,7 @@ fn in_reach(
     {
         return Err(AppError::NotFound);
     }
-    Ok(follow_up)
+    Ok(follow_up.into())
 }
 
 /// `PATCH /api/v1/follow-ups/{id}`.
@@ -112,23 +123,20 @@ pub fn record(
     let now = accounts::now();
     connection.write_transaction(|connection| {
         let follow_up = in_reach(connection, principal, id)?;
-        let (placement_status, worker_id): (PlacementStatus, String) = placements::table
-            .find(&follow_up.placement_id)
-            .select((placements::status, placements::worker_id))
-            .first(connection)?;
+        let (placement_status, worker_id) =
+            models::placements::status_and_worker(connection, &follow_up.placement_id)?
+                .ok_or(AppError::NotFound)?;
         if placement_status != PlacementStatus::Active {
             return Err(AppError::Conflict("invalid_status_change"));
         }
-        diesel::update(follow_ups::table.find(id))
-            .set((
-                follow_ups::outcome.eq(outcome),
-                follow_ups::left_reason.eq(&left_reason),
-                follow_ups::note.eq(&note),
-                follow_ups::recorded_on.eq(recorded_on),
-                follow_ups::recorded_by.eq(&principal.user_id),
-                follow_ups::updated_at.eq(now),
-            ))
-            .execute(connection)?;
+        let recorded = Recorded {
+            outcome,
+            left_reason: left_reason.as_deref(),
+            note: &note,
+            recorded_on,
+            recorded_by: &principal.user_id,
+        };
+        models::follow_ups::record(connection, id, &recorded, now)?;
         effects::follow_up(
             connection,
             id,
@@ -159,22 +167,14 @@ pub fn list(
     if !(1..=200).contains(&limit) {
         return Err(AppError::field("limit", "invalid_limit"));
     }
-    let mut listed = follow_ups::table
-        .inner_join(placements::table.inner_join(workers::table))
-        .filter(placements::status.eq("active"))
-        .select(FollowUpView::as_select())
-        .order((follow_ups::due_on, follow_ups::id))
-        .limit(limit)
-        .into_boxed();
-    if query.overdue.unwrap_or(false) {
-        listed = listed
-            .filter(follow_ups::outcome.eq("pending"))
-            .filter(follow_ups::due_on.lt(accounts::now().date()));
-    }
-    if scope == Scope::Area
-        && let Some(units) = principal.area_units.clone()
-    {
-        listed = listed.filter(workers::commune_id.eq_any(units));
-    }
-    Ok(listed.load(connection)?)
+    let overdue_on = query
+        .overdue
+        .unwrap_or(false)
+        .then(|| accounts::now().date());
+    let area_units = principal
+        .area_units
+        .clone()
+        .filter(|_| scope == Scope::Area);
+    let rows = models::follow_ups::of_active_placements(connection, overdue_on, area_units, limit)?;
+    Ok(rows.into_iter().map(FollowUpView::from).collect())
 }

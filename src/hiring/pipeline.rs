@@ -10,14 +10,14 @@ use super::referrals::{Referral, ReferralView, check_reach, find, view};
 use crate::accounts::{self, Principal};
 use crate::db::DbConn;
 use crate::db::ids::new_id;
-use crate::db::schema::{overseas_stages, referrals, vacancies, workers};
 use crate::domain::access::{Action, Resource, Scope, allowed};
 use crate::domain::checks::Checks;
 use crate::domain::statuses::ReferralStatus;
 use crate::effects::{self, Audit};
 use crate::error::AppError;
 use crate::models::overseas_stages::{OverseasStage, STAGES};
-use crate::models::search_changes;
+use crate::models::referrals::ReferralFilter;
+use crate::models::{self, search_changes};
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -59,19 +59,13 @@ pub fn record_stage(
     if check_reach(connection, principal, &referral)? {
         return Err(AppError::Forbidden);
     }
-    let overseas: bool = vacancies::table
-        .find(&referral.vacancy_id)
-        .select(vacancies::is_overseas)
-        .first(connection)?;
-    if !overseas {
+    if !models::vacancies::is_overseas(connection, &referral.vacancy_id)? {
         return Err(AppError::field("stage", "not_overseas"));
     }
     let now = accounts::now();
     connection.write_transaction(|connection| {
         // Serialises with hires and withdrawals of the same vacancy.
-        diesel::update(vacancies::table.find(&referral.vacancy_id))
-            .set(vacancies::updated_at.eq(now))
-            .execute(connection)?;
+        models::vacancies::lock(connection, &referral.vacancy_id, now)?;
         let current: Referral = find(connection, id)?.ok_or(AppError::NotFound)?;
         let position = STAGES.iter().position(|known| *known == stage).unwrap_or(0);
         let needs_hire = position >= 1;
@@ -82,24 +76,22 @@ pub fn record_stage(
         {
             return Err(AppError::Conflict("contract_needs_hire"));
         }
-        let reached: Vec<(String, chrono::NaiveDate)> = overseas_stages::table
-            .filter(overseas_stages::referral_id.eq(id))
-            .select((overseas_stages::stage, overseas_stages::reached_on))
-            .load(connection)?;
-        if reached.iter().any(|(known, _)| *known == stage) {
+        let reached = models::overseas_stages::of_referral(connection, id)?;
+        if reached.iter().any(|(known, _, _)| *known == stage) {
             return Err(AppError::Conflict("stage_recorded"));
         }
         if let Some(previous) = position.checked_sub(1).map(|at| STAGES[at]) {
-            match reached.iter().find(|(known, _)| known == previous) {
+            match reached.iter().find(|(known, _, _)| known == previous) {
                 None => return Err(AppError::Conflict("stage_order")),
-                Some((_, day)) if *day > reached_on => {
+                Some((_, day, _)) if *day > reached_on => {
                     return Err(AppError::field("reached_on", "date_order"));
                 }
                 Some(_) => {}
             }
         }
-        diesel::insert_into(overseas_stages::table)
-            .values(&OverseasStage {
+        models::overseas_stages::insert(
+            connection,
+            &OverseasStage {
                 id: new_id(),
                 referral_id: id.to_owned(),
                 stage: stage.clone(),
@@ -107,8 +99,8 @@ pub fn record_stage(
                 note: note.clone(),
                 recorded_by: Some(principal.user_id.clone()),
                 created_at: now,
-            })
-            .execute(connection)?;
+            },
+        )?;
         effects::overseas_stage(
             connection,
             id,
@@ -187,29 +179,11 @@ pub fn sweep_unanswered(
 ) -> QueryResult<Swept> {
     connection.write_transaction(|connection| {
         let flag_before = now - Duration::days(policy.flag_after_days);
-        let flagged = diesel::update(
-            referrals::table
-                .filter(referrals::status.eq("referred"))
-                .filter(referrals::stale_since.is_null())
-                .filter(referrals::status_changed_at.lt(flag_before)),
-        )
-        .set(referrals::stale_since.eq(now))
-        .execute(connection)?;
+        let flagged = models::referrals::flag_unanswered(connection, flag_before, now)?;
         let close_before = now - Duration::days(policy.close_after_days);
-        let closing: Vec<(String, String)> = referrals::table
-            .filter(referrals::status.eq("referred"))
-            .filter(referrals::status_changed_at.lt(close_before))
-            .select((referrals::id, referrals::worker_id))
-            .load(connection)?;
+        let closing = models::referrals::unanswered_since(connection, close_before)?;
         for (id, worker_id) in &closing {
-            diesel::update(referrals::table.find(id))
-                .set((
-                    referrals::status.eq("withdrawn"),
-                    referrals::closed_unanswered.eq(true),
-                    referrals::status_changed_at.eq(now),
-                    referrals::updated_at.eq(now),
-                ))
-                .execute(connection)?;
+            models::referrals::close_unanswered(connection, id, now)?;
             // One open referral fewer for the matcher's congestion damping.
             search_changes::append(connection, "worker", worker_id, false, now)?;
         }
@@ -254,40 +228,23 @@ pub fn list(
         );
     }
     checks.finish()?;
-    let mut listed = referrals::table
-        .inner_join(vacancies::table)
-        .inner_join(workers::table)
-        .select(Referral::as_select())
-        .order((referrals::status_changed_at.desc(), referrals::id))
-        .limit(limit)
-        .into_boxed();
+    let mut filter = ReferralFilter {
+        status,
+        stale: query.stale == Some(true),
+        vacancy_id: query.vacancy_id,
+        limit,
+        ..ReferralFilter::default()
+    };
     if let Some(employer) = &principal.employer_id {
-        listed = listed
-            .filter(vacancies::employer_id.eq(employer.clone()))
-            .filter(referrals::shared_at.is_not_null());
+        filter.employer_id = Some(employer.clone());
     } else {
         match allowed(Some(principal.role), Resource::Workers, Action::List) {
             Scope::All => {}
-            Scope::Area => {
-                if let Some(units) = &principal.area_units {
-                    listed = listed.filter(workers::commune_id.eq_any(units.clone()));
-                }
-            }
+            Scope::Area => filter.area_units.clone_from(&principal.area_units),
             _ => return Err(AppError::Forbidden),
         }
     }
-    if let Some(status) = status {
-        listed = listed.filter(referrals::status.eq(status));
-    }
-    if query.stale == Some(true) {
-        listed = listed
-            .filter(referrals::stale_since.is_not_null())
-            .filter(referrals::status.eq("referred"));
-    }
-    if let Some(vacancy) = query.vacancy_id {
-        listed = listed.filter(referrals::vacancy_id.eq(vacancy));
-    }
-    let rows: Vec<Referral> = listed.load(connection)?;
+    let rows: Vec<Referral> = models::referrals::list(connection, filter)?;
     let mut views = Vec::with_capacity(rows.len());
     for row in rows {
         views.push(view(connection, principal, row)?);
@@ -305,11 +262,7 @@ pub fn list_for_worker(
     match allowed(Some(principal.role), Resource::Workers, Action::List) {
         Scope::All => {}
         Scope::Area => {
-            let commune: Option<String> = workers::table
-                .find(worker_id)
-                .select(workers::commune_id)
-                .first(connection)
-                .optional()?;
+            let commune = models::workers::commune_of(connection, worker_id)?;
             let inside = commune.is_some_and(|commune| {
                 principal
                     .area_units
@@ -322,12 +275,7 @@ pub fn list_for_worker(
         }
         _ => return Err(AppError::Forbidden),
     }
-    let rows: Vec<Referral> = referrals::table
-        .filter(referrals::worker_id.eq(worker_id))
-        .select(Referral::as_select())
-        .order((referrals::status_changed_at.desc(), referrals::id))
-        .limit(100)
-        .load(connection)?;
+    let rows = models::referrals::of_worker(connection, worker_id)?;
     let mut views = Vec::with_capacity(rows.len());
     for row in rows {
         views.push(view(connection, principal, row)?);

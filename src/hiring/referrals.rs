@@ -13,9 +13,6 @@ use utoipa::ToSchema;
 use crate::accounts::{self, Principal};
 use crate::db::DbConn;
 use crate::db::ids::new_id;
-use crate::db::schema::{
-    follow_ups, households, overseas_stages, placements, referrals, vacancies, workers,
-};
 use crate::domain::access::{Action, Resource, Scope, allowed};
 use crate::domain::checks::Checks;
 use crate::domain::ids::{PlacementId, ReferralId};
@@ -28,7 +25,8 @@ use crate::models::audit;
 use crate::models::follow_ups::NewFollowUp;
 use crate::models::overseas_stages::STAGES;
 use crate::models::placements::NewPlacement;
-use crate::models::referrals::NewReferral;
+pub(crate) use crate::models::referrals::{Referral, find};
+use crate::models::{self, referrals::NewReferral};
 use crate::progress;
 use crate::search::SearchIndex;
 use crate::search::matching::{self, VacancyProbe, Weights};
@@ -107,33 +105,11 @@ pub struct ReferralView {
     pub interview_at: Option<NaiveDateTime>,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema, Queryable)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct StageView {
     pub stage: String,
     pub reached_on: NaiveDate,
     pub note: String,
-}
-
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = referrals)]
-pub(crate) struct Referral {
-    pub(crate) id: ReferralId,
-    pub(crate) vacancy_id: String,
-    pub(crate) worker_id: String,
-    pub(crate) status: ReferralStatus,
-    match_score: Option<f64>,
-    match_explanation: String,
-    employer_explanation: String,
-    match_rank: Option<i32>,
-    override_reason: Option<String>,
-    rejection_reason: Option<RejectionReason>,
-    status_note: String,
-    status_changed_at: NaiveDateTime,
-    created_at: NaiveDateTime,
-    stale_since: Option<NaiveDateTime>,
-    closed_unanswered: bool,
-    interview_at: Option<NaiveDateTime>,
-    shared_at: Option<NaiveDateTime>,
 }
 
 /// The statuses an employer sets (and whose notes it wrote).
@@ -147,19 +123,16 @@ pub(crate) fn view(
     referral: Referral,
 ) -> QueryResult<ReferralView> {
     let for_employer = principal.employer_id.is_some();
-    let placement_id = placements::table
-        .filter(placements::referral_id.eq(&referral.id))
-        .select(placements::id)
-        .first(connection)
-        .optional()?;
-    let mut overseas_stages: Vec<StageView> = overseas_stages::table
-        .filter(overseas_stages::referral_id.eq(&referral.id))
-        .select((
-            overseas_stages::stage,
-            overseas_stages::reached_on,
-            overseas_stages::note,
-        ))
-        .load(connection)?;
+    let placement_id = models::placements::of_referral(connection, &referral.id)?;
+    let mut overseas_stages: Vec<StageView> =
+        models::overseas_stages::of_referral(connection, &referral.id)?
+            .into_iter()
+            .map(|(stage, reached_on, note)| StageView {
+                stage,
+                reached_on,
+                note,
+            })
+            .collect();
     overseas_stages.sort_by_key(|stage| {
         STAGES
             .iter()
@@ -199,14 +172,6 @@ pub(crate) fn view(
     })
 }
 
-pub(crate) fn find(connection: &mut DbConn, id: &str) -> QueryResult<Option<Referral>> {
-    referrals::table
-        .find(id)
-        .select(Referral::as_select())
-        .first(connection)
-        .optional()
-}
-
 /// Staff reach a worker in their area; everyone else is refused.
 pub(crate) fn staff_reach(principal: &Principal, commune_id: &str) -> Result<(), AppError> {
     match allowed(Some(principal.role), Resource::Workers, Action::Update) {
@@ -237,6 +202,24 @@ fn note(checks: &mut Checks, raw: Option<&str>) -> String {
         .unwrap_or_default()
 }
 
+/// A referral as sent, checked.
+struct Sent {
+    vacancy_id: String,
+    worker_id: String,
+    status: ReferralStatus,
+    status_note: String,
+    override_reason: Option<String>,
+    /// The worker's commune.
+    commune_id: Option<String>,
+}
+
+/// The match as it stands when referring, kept with the referral.
+struct Standing {
+    ranked: Option<matching::Ranked>,
+    /// The worker's place on the list the officer is shown, if on it.
+    match_rank: Option<i32>,
+}
+
 /// `POST /api/v1/referrals`: staff refer (or shortlist) a worker for a vacancy, keeping the
 /// match score and explanation as they were.
 pub fn create(
@@ -253,6 +236,51 @@ pub fn create(
     ) {
         return Err(AppError::Forbidden);
     }
+    let sent = check(connection, input)?;
+    if let Some(commune_id) = &sent.commune_id {
+        staff_reach(principal, commune_id)?;
+    }
+    let standing = standing(connection, index, weights, principal, &sent, lang)?;
+    if standing.ranked.is_some() && standing.match_rank.is_none() && sent.override_reason.is_none()
+    {
+        return Err(AppError::Validation(vec![
+            FieldError::new("override_reason", "override_reason_required")
+                .with("depth", SHORTLIST_DEPTH.to_string()),
+        ]));
+    }
+    let now = accounts::now();
+    let referral = NewReferral {
+        id: new_id().into(),
+        vacancy_id: sent.vacancy_id,
+        worker_id: sent.worker_id,
+        status: sent.status,
+        match_score: standing.ranked.as_ref().map(|rank| rank.score),
+        match_explanation: standing
+            .ranked
+            .as_ref()
+            .map(|rank| matching::explain(&rank.reasons, lang))
+            .unwrap_or_default(),
+        employer_explanation: standing
+            .ranked
+            .as_ref()
+            .map(|rank| matching::explain_for_employer(&rank.reasons, lang))
+            .unwrap_or_default(),
+        match_rank: standing.match_rank,
+        override_reason: sent.override_reason,
+        rejection_reason: None,
+        status_note: sent.status_note,
+        created_by: Some(principal.user_id.clone()),
+        status_changed_at: now,
+        created_at: now,
+        updated_at: now,
+        shared_at: (sent.status != ReferralStatus::Shortlisted).then_some(now),
+    };
+    store(connection, principal, &referral)
+}
+
+/// Every field of the referral, and that its vacancy is open and its worker known (and
+/// consenting, when the profile goes to the employer).
+fn check(connection: &mut DbConn, input: ReferralInput) -> Result<Sent, AppError> {
     let mut checks = Checks::default();
     let mut required = |field: &str, value: Option<String>| {
         let value = value.map(|raw| raw.trim().to_owned()).unwrap_or_default();
@@ -274,23 +302,12 @@ pub fn create(
         .override_reason
         .as_deref()
         .and_then(|raw| checks.text("override_reason", raw, 500, false));
-    let vacancy: Option<(String, String)> = vacancies::table
-        .filter(vacancies::id.eq(&vacancy_id))
-        .filter(vacancies::archived_at.is_null())
-        .select((vacancies::id, vacancies::status))
-        .first(connection)
-        .optional()?;
-    match &vacancy {
+    match models::vacancies::live_status(connection, &vacancy_id)? {
         None if !vacancy_id.is_empty() => checks.fail("vacancy_id", "unknown_vacancy"),
-        Some((_, state)) if state != "open" => checks.fail("vacancy_id", "vacancy_not_open"),
+        Some(state) if state != "open" => checks.fail("vacancy_id", "vacancy_not_open"),
         _ => {}
     }
-    let worker: Option<(String, bool)> = workers::table
-        .filter(workers::id.eq(&worker_id))
-        .filter(workers::archived_at.is_null())
-        .select((workers::commune_id, workers::consent_to_share))
-        .first(connection)
-        .optional()?;
+    let worker = models::workers::live_commune_and_consent(connection, &worker_id)?;
     match &worker {
         None if !worker_id.is_empty() => checks.fail("worker_id", "unknown_worker"),
         // A profile reaches an employer only with the worker's consent.
@@ -298,12 +315,28 @@ pub fn create(
         _ => {}
     }
     checks.finish()?;
-    if let Some((commune_id, _)) = &worker {
-        staff_reach(principal, commune_id)?;
-    }
-    // The match as it stands now, kept with the referral.
-    let (facts, text) = vacancy_probe_parts(connection, index.reference(), &vacancy_id)?;
-    let referred = referred_to_vacancy(connection, &vacancy_id)?;
+    Ok(Sent {
+        vacancy_id,
+        worker_id,
+        status,
+        status_note,
+        override_reason,
+        commune_id: worker.map(|(commune_id, _)| commune_id),
+    })
+}
+
+/// The worker's score for the vacancy now, and where they stand on the list the officer is
+/// shown; refuses a worker already referred to it.
+fn standing(
+    connection: &mut DbConn,
+    index: &SearchIndex,
+    weights: &Weights,
+    principal: &Principal,
+    sent: &Sent,
+    lang: Lang,
+) -> Result<Standing, AppError> {
+    let (facts, text) = vacancy_probe_parts(connection, index.reference(), &sent.vacancy_id)?;
+    let referred = referred_to_vacancy(connection, &sent.vacancy_id)?;
     let probe = VacancyProbe {
         facts,
         text: &text,
@@ -315,13 +348,13 @@ pub fn create(
         index.fields(),
         weights,
         &probe,
-        std::slice::from_ref(&worker_id),
+        std::slice::from_ref(&sent.worker_id),
     )?
     .pop()
     .flatten();
-    not_referred_yet(connection, &vacancy_id, &worker_id)?;
-    // Where the worker stands on the list the officer is shown; referring an indexed worker who
-    // is not on it overrides the ranking, which takes a reason.
+    not_referred_yet(connection, &sent.vacancy_id, &sent.worker_id)?;
+    // Referring an indexed worker who is not on the list overrides the ranking, which takes a
+    // reason.
     let shortlist = ranked_workers(
         connection,
         index,
@@ -333,52 +366,29 @@ pub fn create(
     )?;
     let match_rank = shortlist
         .iter()
-        .position(|item| item.worker_id == worker_id)
+        .position(|item| item.worker_id == sent.worker_id)
         .and_then(|at| i32::try_from(at + 1).ok());
-    if ranked.is_some() && match_rank.is_none() && override_reason.is_none() {
-        return Err(AppError::Validation(vec![
-            FieldError::new("override_reason", "override_reason_required")
-                .with("depth", SHORTLIST_DEPTH.to_string()),
-        ]));
-    }
-    let now = accounts::now();
-    let status_is_shared = status != "shortlisted";
-    let referral = NewReferral {
-        id: new_id().into(),
-        vacancy_id: vacancy_id.clone(),
-        worker_id: worker_id.clone(),
-        status,
-        match_score: ranked.as_ref().map(|rank| rank.score),
-        match_explanation: ranked
-            .as_ref()
-            .map(|rank| matching::explain(&rank.reasons, lang))
-            .unwrap_or_default(),
-        employer_explanation: ranked
-            .as_ref()
-            .map(|rank| matching::explain_for_employer(&rank.reasons, lang))
-            .unwrap_or_default(),
-        match_rank,
-        override_reason,
-        rejection_reason: None,
-        status_note,
-        created_by: Some(principal.user_id.clone()),
-        status_changed_at: now,
-        created_at: now,
-        updated_at: now,
-        shared_at: (status_is_shared).then_some(now),
-    };
+    Ok(Standing { ranked, match_rank })
+}
+
+/// Writes the referral with what follows it (the employer's mail, the search change, the
+/// audit entry) and answers it as stored.
+fn store(
+    connection: &mut DbConn,
+    principal: &Principal,
+    referral: &NewReferral,
+) -> Result<ReferralView, AppError> {
+    let now = referral.created_at;
     connection.write_transaction(|connection| {
         // Again inside the transaction: another officer may have referred them meanwhile.
-        not_referred_yet(connection, &vacancy_id, &worker_id)?;
-        diesel::insert_into(referrals::table)
-            .values(&referral)
-            .execute(connection)?;
+        not_referred_yet(connection, &referral.vacancy_id, &referral.worker_id)?;
+        models::referrals::insert(connection, referral)?;
         if referral.status == "referred" {
             mail::events::referred(
                 connection,
                 &referral.id,
-                &vacancy_id,
-                &worker_id,
+                &referral.vacancy_id,
+                &referral.worker_id,
                 &referral.employer_explanation,
                 &referral.status_note,
                 now,
@@ -387,7 +397,7 @@ pub fn create(
         effects::referral(
             connection,
             &referral.id,
-            &worker_id,
+            &referral.worker_id,
             None,
             Audit {
                 actor: &principal.actor(),
@@ -411,13 +421,7 @@ fn not_referred_yet(
     vacancy_id: &str,
     worker_id: &str,
 ) -> Result<(), AppError> {
-    let existing: Option<String> = referrals::table
-        .filter(referrals::vacancy_id.eq(vacancy_id))
-        .filter(referrals::worker_id.eq(worker_id))
-        .select(referrals::id)
-        .first(connection)
-        .optional()?;
-    match existing {
+    match models::referrals::id_for(connection, vacancy_id, worker_id)? {
         Some(existing) => Err(AppError::Duplicate {
             field: "worker_id",
             kind: "referrals",
@@ -446,20 +450,15 @@ pub(crate) fn check_reach(
     referral: &Referral,
 ) -> Result<bool, AppError> {
     if principal.employer_id.is_some() {
-        let owner: String = vacancies::table
-            .find(&referral.vacancy_id)
-            .select(vacancies::employer_id)
-            .first(connection)?;
+        let owner = models::vacancies::employer_of(connection, &referral.vacancy_id)?;
         if principal.employer_id.as_deref() != Some(owner.as_str()) || referral.shared_at.is_none()
         {
             return Err(AppError::NotFound);
         }
         return Ok(true);
     }
-    let commune_id: String = workers::table
-        .find(&referral.worker_id)
-        .select(workers::commune_id)
-        .first(connection)?;
+    let commune_id =
+        models::workers::commune_of(connection, &referral.worker_id)?.ok_or(AppError::NotFound)?;
     staff_reach(principal, &commune_id)?;
     Ok(false)
 }

@@ -1,6 +1,7 @@
 //! A spreadsheet row turned into the fields of a record: cells, names looked up to codes.
 
 use super::*;
+use crate::models;
 
 /// What the registry needs to resolve names to codes, loaded once per import.
 pub(super) struct Lookups {
@@ -21,21 +22,8 @@ pub(super) struct Lookups {
 impl Lookups {
     pub(super) fn load(connection: &mut DbConn) -> QueryResult<Lookups> {
         let today = accounts::now().date();
-        let units: Vec<(String, String, String, Option<NaiveDate>)> = admin_units::table
-            .filter(admin_units::kind.eq_any(["commune", "ward", "town"]))
-            .select((
-                admin_units::id,
-                admin_units::code,
-                admin_units::name,
-                admin_units::valid_to,
-            ))
-            .load(connection)?;
-        let successors: Vec<(String, String)> = admin_unit_successors::table
-            .select((
-                admin_unit_successors::predecessor_id,
-                admin_unit_successors::successor_id,
-            ))
-            .load(connection)?;
+        let units = models::admin_units::communes_ever(connection)?;
+        let successors = models::admin_units::successions(connection)?;
         let code_of: HashMap<&str, &str> = units
             .iter()
             .map(|(id, code, _, _)| (id.as_str(), code.as_str()))
@@ -66,13 +54,7 @@ impl Lookups {
                 })
                 .or_insert_with(|| Some(code.clone()));
         }
-        let groups: Vec<(String, String, String)> = ethnic_groups::table
-            .select((
-                ethnic_groups::code,
-                ethnic_groups::name,
-                ethnic_groups::aliases,
-            ))
-            .load(connection)?;
+        let groups = models::ethnic_groups::with_aliases(connection)?;
         let mut ethnicities = HashMap::new();
         for (code, name, aliases) in groups {
             for alias in aliases.split(';') {
@@ -84,13 +66,7 @@ impl Lookups {
             ethnicities.insert(columns::header_key(&name), code);
         }
         let mut indicators = HashMap::new();
-        let named: Vec<(String, String, String)> = poverty_indicators::table
-            .select((
-                poverty_indicators::key,
-                poverty_indicators::name_vi,
-                poverty_indicators::name_en,
-            ))
-            .load(connection)?;
+        let named = models::poverty_indicators::names(connection)?;
         for (key, vi, en) in named {
             for name in [&key, &vi, &en] {
                 indicators.insert(columns::header_key(name), key.clone());
@@ -272,22 +248,13 @@ pub(super) fn digits(cell: &Cell, width: usize) -> String {
 
 /// The employer a tax code names (archived ones are not found).
 pub(super) fn employer_id(connection: &mut DbConn, tax_code: &str) -> QueryResult<Option<String>> {
-    employers::table
-        .filter(employers::tax_code.eq(tax_code))
-        .filter(employers::archived_at.is_null())
-        .select(employers::id)
-        .first(connection)
-        .optional()
+    let ids = models::employers::live_ids_by_tax_code(connection, tax_code)?;
+    Ok(ids.into_iter().next())
 }
 
 /// The household a code names (archived ones are not found).
 pub(super) fn household_id(connection: &mut DbConn, code: &str) -> QueryResult<Option<String>> {
-    households::table
-        .filter(households::code.eq(code))
-        .filter(households::archived_at.is_null())
-        .select(households::id)
-        .first(connection)
-        .optional()
+    models::households::live_id_by_code(connection, code)
 }
 
 pub(super) fn integer(cell: &Cell) -> Option<i64> {

@@ -13,11 +13,12 @@ use serde::Serialize;
 
 use super::Kind;
 use super::columns::{Column, Value};
+use super::records::Record;
 use crate::accounts::Principal;
 use crate::db::DbConn;
-use crate::db::schema::{courses, employers, households, poverty_indicators, vacancies, workers};
 use crate::error::AppError;
 use crate::i18n::Lang;
+use crate::models;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -64,38 +65,15 @@ pub fn export(
     format: Format,
     lang: Lang,
 ) -> Result<Vec<u8>, AppError> {
-    let ids: Vec<String> = match kind {
-        Kind::Households => households::table
-            .filter(households::archived_at.is_null())
-            .order(households::code)
-            .select(households::id)
-            .load(connection)?,
-        Kind::Workers => workers::table
-            .filter(workers::archived_at.is_null())
-            .order(workers::national_id)
-            .select(workers::id)
-            .load(connection)?,
-        Kind::Employers => employers::table
-            .filter(employers::archived_at.is_null())
-            .order(employers::tax_code)
-            .select(employers::id)
-            .load(connection)?,
-        Kind::Vacancies => vacancies::table
-            .filter(vacancies::archived_at.is_null())
-            .order((vacancies::employer_id, vacancies::title))
-            .select(vacancies::id)
-            .load(connection)?,
-        Kind::Courses => courses::table
-            .filter(courses::archived_at.is_null())
-            .order((courses::provider, courses::title, courses::starts_on))
-            .select(courses::id)
-            .load(connection)?,
-    };
+    let ids: Vec<String> = super::records::each_kind!(kind, R => R::export_order(connection)?);
     let codes = Codes::load(connection, kind)?;
     let columns = kind.columns();
     let mut rows: Vec<Vec<Out>> = Vec::with_capacity(ids.len());
     for id in &ids {
-        let view = match kind.read(connection, principal, id) {
+        let read = super::records::each_kind!(kind, R => {
+            R::read(connection, principal, id).and_then(|view| super::upsert::to_json(&view))
+        });
+        let view = match read {
             Ok(view) => view,
             // Out of the principal's area: not theirs to export.
             Err(AppError::NotFound) => continue,
@@ -135,28 +113,16 @@ impl Codes {
     fn load(connection: &mut DbConn, kind: Kind) -> QueryResult<Codes> {
         let mut codes = Codes::default();
         if kind == Kind::Workers {
-            codes.households = households::table
-                .select((households::id, households::code))
-                .load::<(String, String)>(connection)?
-                .into_iter()
-                .collect();
+            codes.households = models::households::codes(connection)?.into_iter().collect();
         }
         if kind == Kind::Households {
-            codes.indicators = poverty_indicators::table
-                .select((
-                    poverty_indicators::key,
-                    poverty_indicators::name_vi,
-                    poverty_indicators::name_en,
-                ))
-                .load::<(String, String, String)>(connection)?
+            codes.indicators = models::poverty_indicators::names(connection)?
                 .into_iter()
                 .map(|(key, vi, en)| (key, [vi, en]))
                 .collect();
         }
         if kind == Kind::Vacancies {
-            codes.employers = employers::table
-                .select((employers::id, employers::tax_code))
-                .load::<(String, String)>(connection)?
+            codes.employers = models::employers::tax_codes(connection)?
                 .into_iter()
                 .collect();
         }

@@ -26,10 +26,6 @@ use self::columns::{Choice, Column, Value};
 use self::sheet::{Cell, Row};
 use crate::accounts::{self, Principal};
 use crate::db::DbConn;
-use crate::db::schema::{
-    admin_unit_successors, admin_units, courses, employers, ethnic_groups, households,
-    poverty_indicators, vacancies, workers,
-};
 use crate::domain::text;
 use crate::error::AppError;
 use crate::i18n::{self, Lang};
@@ -37,6 +33,7 @@ use crate::registry;
 
 mod convert;
 mod errors;
+mod records;
 mod upsert;
 
 pub use errors::errors_workbook;
@@ -103,92 +100,6 @@ impl Kind {
             Kind::Vacancies => &["employer_id", "title"],
             Kind::Courses => &["provider", "title", "starts_on"],
         }
-    }
-
-    /// The registry's record as JSON.
-    fn read(
-        self,
-        connection: &mut DbConn,
-        principal: &Principal,
-        id: &str,
-    ) -> Result<serde_json::Value, AppError> {
-        match self {
-            Kind::Households => to_json(&registry::households::read(connection, principal, id)?),
-            Kind::Workers => registry::workers::read(connection, principal, id),
-            Kind::Employers => to_json(&registry::employers::read(connection, principal, id)?),
-            Kind::Vacancies => to_json(&registry::vacancies::read(connection, principal, id)?),
-            Kind::Courses => to_json(&registry::courses::read(connection, Some(principal), id)?),
-        }
-    }
-
-    fn update(
-        self,
-        connection: &mut DbConn,
-        principal: &Principal,
-        id: &str,
-        fields: Fields,
-    ) -> Result<serde_json::Value, AppError> {
-        match self {
-            Kind::Households => to_json(&registry::households::update(
-                connection,
-                principal,
-                id,
-                parse(fields)?,
-            )?),
-            Kind::Workers => registry::workers::update(connection, principal, id, parse(fields)?),
-            Kind::Employers => to_json(&registry::employers::update(
-                connection,
-                principal,
-                id,
-                parse(fields)?,
-            )?),
-            Kind::Vacancies => to_json(&registry::vacancies::update(
-                connection,
-                principal,
-                id,
-                parse(fields)?,
-            )?),
-            Kind::Courses => to_json(&registry::courses::update(
-                connection,
-                principal,
-                id,
-                parse(fields)?,
-            )?),
-        }
-    }
-
-    /// Creates the record; a household's progress facts are left to the caller.
-    fn create(
-        self,
-        connection: &mut DbConn,
-        principal: &Principal,
-        fields: Fields,
-    ) -> Result<Outcome, AppError> {
-        match self {
-            Kind::Households => {
-                return Ok(Outcome::Created(Some(
-                    registry::households::create_for_import(
-                        connection,
-                        principal,
-                        parse(fields)?,
-                        registry::households::Facts::Later,
-                    )?,
-                )));
-            }
-            Kind::Workers => {
-                registry::workers::create(connection, principal, parse(fields)?)?;
-            }
-            Kind::Employers => {
-                registry::employers::create(connection, principal, parse(fields)?)?;
-            }
-            Kind::Vacancies => {
-                registry::vacancies::create(connection, principal, parse(fields)?)?;
-            }
-            Kind::Courses => {
-                registry::courses::create(connection, principal, parse(fields)?)?;
-            }
-        }
-        Ok(Outcome::Created(None))
     }
 }
 
@@ -315,23 +226,7 @@ pub fn import_rows(
 ) -> Result<ImportReport, ImportError> {
     let kind = options.kind;
     let Some((header_index, located)) = locate_header(rows, kind) else {
-        let language = usize::from(options.lang == Lang::En);
-        let wanted: Vec<&str> = kind
-            .columns()
-            .iter()
-            .filter(|column| kind.keys().contains(&column.field))
-            .map(|column| column.header[language])
-            .collect();
-        return Err(ImportError::Header(match options.lang {
-            Lang::Vi => format!(
-                "Không tìm thấy dòng tiêu đề trong 30 dòng đầu: cần (các) cột khóa ({}) và ít nhất một cột khác.",
-                wanted.join(", ")
-            ),
-            Lang::En => format!(
-                "No header row in the first 30 rows: it needs the key column(s) ({}) and at least one other.",
-                wanted.join(", ")
-            ),
-        }));
+        return Err(missing_header(kind, options.lang));
     };
     let headers: HashMap<&str, (String, usize)> = located
         .iter()
@@ -371,42 +266,7 @@ pub fn import_rows(
     let outcome = connection.write_transaction(|connection| {
         let mut done = 0;
         for chunk in data.chunks(CHUNK_ROWS) {
-            // The chunk runs in one savepoint without one per row. A row the registry refuses
-            // may have written part of itself (and on PostgreSQL a failed statement spoils the
-            // transaction), so then the chunk is undone and run again with a savepoint per row.
-            let mut results = Vec::with_capacity(chunk.len());
-            let fast = connection.write_transaction(|connection| {
-                for row in chunk {
-                    let result =
-                        import_row(connection, &mut lookups, &mut seen, &context, row, false)?;
-                    if matches!(result, RowResult::Refused(_)) {
-                        return Err(diesel::result::Error::RollbackTransaction);
-                    }
-                    results.push(result);
-                }
-                refresh_created(connection, &results)
-            });
-            match fast {
-                Ok(()) => {}
-                Err(diesel::result::Error::RollbackTransaction) => {
-                    let numbers: std::collections::HashSet<usize> =
-                        chunk.iter().map(|row| row.number).collect();
-                    seen.retain(|_, first| !numbers.contains(first));
-                    results.clear();
-                    for row in chunk {
-                        results.push(import_row(
-                            connection,
-                            &mut lookups,
-                            &mut seen,
-                            &context,
-                            row,
-                            true,
-                        )?);
-                    }
-                    refresh_created(connection, &results)?;
-                }
-                Err(error) => return Err(error),
-            }
+            let results = import_chunk(connection, &mut lookups, &mut seen, &context, chunk)?;
             for result in results {
                 match result {
                     RowResult::Created(_) => report.created += 1,
@@ -434,6 +294,65 @@ pub fn import_rows(
         Err(error) => return Err(error.into()),
     }
     Ok(report)
+}
+
+/// No header row found: which key columns it needs, in `lang`.
+fn missing_header(kind: Kind, lang: Lang) -> ImportError {
+    let language = usize::from(lang == Lang::En);
+    let wanted: Vec<&str> = kind
+        .columns()
+        .iter()
+        .filter(|column| kind.keys().contains(&column.field))
+        .map(|column| column.header[language])
+        .collect();
+    ImportError::Header(match lang {
+        Lang::Vi => format!(
+            "Không tìm thấy dòng tiêu đề trong 30 dòng đầu: cần (các) cột khóa ({}) và ít nhất một cột khác.",
+            wanted.join(", ")
+        ),
+        Lang::En => format!(
+            "No header row in the first 30 rows: it needs the key column(s) ({}) and at least one other.",
+            wanted.join(", ")
+        ),
+    })
+}
+
+/// One chunk of rows. It runs in one savepoint without one per row. A row the registry
+/// refuses may have written part of itself (and on PostgreSQL a failed statement spoils the
+/// transaction), so then the chunk is undone and run again with a savepoint per row.
+fn import_chunk(
+    connection: &mut DbConn,
+    lookups: &mut Lookups,
+    seen: &mut HashMap<String, usize>,
+    context: &RowContext,
+    chunk: &[&Row],
+) -> QueryResult<Vec<RowResult>> {
+    let mut results = Vec::with_capacity(chunk.len());
+    let fast = connection.write_transaction(|connection| {
+        for row in chunk {
+            let result = import_row(connection, lookups, seen, context, row, false)?;
+            if matches!(result, RowResult::Refused(_)) {
+                return Err(diesel::result::Error::RollbackTransaction);
+            }
+            results.push(result);
+        }
+        refresh_created(connection, &results)
+    });
+    match fast {
+        Ok(()) => Ok(results),
+        Err(diesel::result::Error::RollbackTransaction) => {
+            let numbers: std::collections::HashSet<usize> =
+                chunk.iter().map(|row| row.number).collect();
+            seen.retain(|_, first| !numbers.contains(first));
+            results.clear();
+            for row in chunk {
+                results.push(import_row(connection, lookups, seen, context, row, true)?);
+            }
+            refresh_created(connection, &results)?;
+            Ok(results)
+        }
+        Err(error) => Err(error),
+    }
 }
 
 /// Derives the progress facts of the households a chunk created, in one go.

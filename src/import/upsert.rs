@@ -1,151 +1,142 @@
-//! A converted row written: the existing record found by its natural key, created or updated.
+//! A converted row written in two steps: `plan` finds the existing record by its natural key,
+//! reads it once and decides (create, update, unchanged, or refuse with the reason); `apply`
+//! carries the plan out through the registry.
 
+use super::records::{Existing, Record};
 use super::*;
 
-/// Creates the record, or updates the one with the same key; an update that changes nothing
-/// is undone and counted unchanged. A create runs in a savepoint only when asked: the caller's
-/// chunk savepoint covers it otherwise.
+pub(super) enum Plan<R: Record> {
+    Create(R::Input),
+    Update {
+        id: String,
+        /// The record as it was read, to tell an update that changed nothing.
+        before: serde_json::Value,
+        input: R::Input,
+    },
+    /// The registry already holds the row as written.
+    Unchanged,
+    /// Refused by the registry's rules; nothing was written.
+    Refuse(AppError),
+}
+
+/// What a row would do. Reads the existing record (if any) once.
+pub(super) fn plan<R: Record>(
+    connection: &mut DbConn,
+    principal: &Principal,
+    mut fields: Fields,
+) -> QueryResult<Plan<R>> {
+    let existing = match R::find(connection, &fields)? {
+        Ok(existing) => existing,
+        Err(error) => return Ok(Plan::Refuse(error)),
+    };
+    // The id finds the record; it is not a field the registry takes.
+    fields.remove("id");
+    let Some(Existing { id, person }) = existing else {
+        return Ok(match parse(fields) {
+            Ok(input) => Plan::Create(input),
+            Err(error) => Plan::Refuse(error),
+        });
+    };
+    if let Some(person) = person {
+        let sent = |field: &str| fields.get(field).and_then(|value| value.as_str());
+        let other_name =
+            sent("full_name").is_some_and(|name| text::fold(name) != text::fold(&person.name));
+        let other_birth = sent("birth_date")
+            .is_some_and(|born| born != person.born.format("%Y-%m-%d").to_string());
+        if other_name || other_birth {
+            // The CCCD belongs to someone else: never overwrite a person with another.
+            return Ok(Plan::Refuse(AppError::field(
+                "national_id",
+                "national_id_conflict",
+            )));
+        }
+    }
+    let before = match R::read(connection, principal, &id).and_then(|view| to_json(&view)) {
+        Ok(before) => before,
+        Err(error) => return Ok(Plan::Refuse(error)),
+    };
+    // A row the registry already holds as written is left alone without writing anything;
+    // anything else goes through the update, which decides.
+    if holds(&before, &fields) {
+        return Ok(Plan::Unchanged);
+    }
+    Ok(match parse(fields) {
+        Ok(input) => Plan::Update { id, before, input },
+        Err(error) => Plan::Refuse(error),
+    })
+}
+
+/// Why an update's savepoint was rolled back.
+enum Undone {
+    /// Nothing but the times moved.
+    Unchanged,
+    Refused(AppError),
+}
+
+impl From<diesel::result::Error> for Undone {
+    fn from(error: diesel::result::Error) -> Undone {
+        Undone::Refused(error.into())
+    }
+}
+
+/// Carries out a plan. A create runs in a savepoint only when asked (the caller's chunk
+/// savepoint covers it otherwise); an update always does, so that one changing nothing is
+/// rolled back.
+pub(super) fn apply<R: Record>(
+    connection: &mut DbConn,
+    principal: &Principal,
+    plan: Plan<R>,
+    savepoint: bool,
+) -> Result<Outcome, AppError> {
+    match plan {
+        Plan::Create(input) if savepoint => connection
+            .write_transaction(|connection| R::create(connection, principal, input))
+            .map(Outcome::Created),
+        Plan::Create(input) => R::create(connection, principal, input).map(Outcome::Created),
+        Plan::Update { id, before, input } => {
+            let updated = connection.write_transaction(|connection| {
+                let after = R::update(connection, principal, &id, input)
+                    .and_then(|view| to_json(&view))
+                    .map_err(Undone::Refused)?;
+                if same(before, after) {
+                    Err(Undone::Unchanged)
+                } else {
+                    Ok(Outcome::Updated)
+                }
+            });
+            match updated {
+                Ok(outcome) => Ok(outcome),
+                Err(Undone::Unchanged) => Ok(Outcome::Unchanged),
+                Err(Undone::Refused(error)) => Err(error),
+            }
+        }
+        Plan::Unchanged => Ok(Outcome::Unchanged),
+        Plan::Refuse(error) => Err(error),
+    }
+}
+
+/// Plans and applies one row of `kind`.
 pub(super) fn upsert(
     connection: &mut DbConn,
     principal: &Principal,
     kind: Kind,
-    mut fields: Fields,
+    fields: Fields,
     savepoint: bool,
 ) -> QueryResult<Result<Outcome, AppError>> {
-    let existing = match find(connection, kind, &fields)? {
-        Ok(existing) => existing,
-        Err(error) => return Ok(Err(error)),
-    };
-    // The id finds the record; it is not a field the registry takes.
-    fields.remove("id");
-    let Some((id, person)) = existing else {
-        return Ok(if savepoint {
-            connection.write_transaction(|connection| kind.create(connection, principal, fields))
-        } else {
-            kind.create(connection, principal, fields)
-        });
-    };
-    if let Some((name, born)) = &person {
-        let other_name = fields
-            .get("full_name")
-            .and_then(|value| value.as_str())
-            .is_some_and(|sent| text::fold(sent) != text::fold(name));
-        let other_birth = fields
-            .get("birth_date")
-            .and_then(|value| value.as_str())
-            .is_some_and(|sent| sent != born.format("%Y-%m-%d").to_string());
-        if other_name || other_birth {
-            // The CCCD belongs to someone else: never overwrite a person with another.
-            return Ok(Err(AppError::field("national_id", "national_id_conflict")));
-        }
-    }
-    // A row the registry already holds as written is left alone without writing anything;
-    // anything else goes through the update, which decides.
-    match kind.read(connection, principal, &id) {
-        Ok(view) if holds(&view, &fields) => return Ok(Ok(Outcome::Unchanged)),
-        Ok(_) => {}
-        Err(error) => return Ok(Err(error)),
-    }
-    // Always in a savepoint: an update that changes nothing is rolled back.
-    let result = connection.write_transaction(|connection| -> Result<Outcome, AppError> {
-        let before = kind.read(connection, principal, &id)?;
-        let after = kind.update(connection, principal, &id, fields)?;
-        same_or_updated(before, after)
-    });
-    match result {
-        Ok(outcome) => Ok(Ok(outcome)),
-        Err(AppError::Conflict("import_unchanged")) => Ok(Ok(Outcome::Unchanged)),
-        Err(error) => Ok(Err(error)),
-    }
-}
-
-/// A worker's name and birth date, to tell the same person from another with that CCCD.
-pub(super) type Person = Option<(String, NaiveDate)>;
-
-/// The record the row's natural key names, if any. Two open vacancies (or courses) under one
-/// key cannot be told apart: the row is refused rather than written to either.
-pub(super) fn find(
-    connection: &mut DbConn,
-    kind: Kind,
-    fields: &Fields,
-) -> QueryResult<Result<Option<(String, Person)>, AppError>> {
-    let text = |field: &str| {
-        fields
-            .get(field)
-            .and_then(|value| value.as_str())
-            .unwrap_or_default()
-            .to_owned()
-    };
-    let id = text("id");
-    let ids: Vec<String> = match kind {
-        Kind::Workers if !id.is_empty() => workers::table
-            .filter(workers::id.eq(&id))
-            .filter(workers::archived_at.is_null())
-            .select(workers::id)
-            .load(connection)?,
-        Kind::Vacancies if !id.is_empty() => vacancies::table
-            .filter(vacancies::id.eq(&id))
-            .filter(vacancies::archived_at.is_null())
-            .select(vacancies::id)
-            .load(connection)?,
-        Kind::Courses if !id.is_empty() => courses::table
-            .filter(courses::id.eq(&id))
-            .filter(courses::archived_at.is_null())
-            .select(courses::id)
-            .load(connection)?,
-        Kind::Households => {
-            return Ok(Ok(
-                household_id(connection, &text("code"))?.map(|id| (id, None))
-            ));
-        }
-        Kind::Workers => {
-            return Ok(Ok(workers::table
-                .filter(workers::national_id.eq(text("national_id")))
-                .select((workers::id, workers::full_name, workers::birth_date))
-                .first::<(String, String, NaiveDate)>(connection)
-                .optional()?
-                .map(|(id, name, born)| (id, Some((name, born))))));
-        }
-        Kind::Employers => employers::table
-            .filter(employers::tax_code.eq(text("tax_code")))
-            .filter(employers::archived_at.is_null())
-            .select(employers::id)
-            .load(connection)?,
-        Kind::Vacancies => vacancies::table
-            .filter(vacancies::employer_id.eq(text("employer_id")))
-            .filter(vacancies::title.eq(text::normalize(&text("title"))))
-            .filter(vacancies::archived_at.is_null())
-            .select(vacancies::id)
-            .load(connection)?,
-        Kind::Courses => {
-            let Ok(starts_on) = NaiveDate::parse_from_str(&text("starts_on"), "%Y-%m-%d") else {
-                return Ok(Ok(None));
-            };
-            courses::table
-                .filter(courses::provider.eq(text::normalize(&text("provider"))))
-                .filter(courses::title.eq(text::normalize(&text("title"))))
-                .filter(courses::starts_on.eq(starts_on))
-                .filter(courses::archived_at.is_null())
-                .select(courses::id)
-                .load(connection)?
-        }
-    };
-    Ok(match ids.as_slice() {
-        [] if !id.is_empty() => Err(AppError::field("id", "unknown_record")),
-        [] => Ok(None),
-        [id] => Ok(Some((id.clone(), None))),
-        _ => Err(AppError::field(kind.keys()[0], "import_ambiguous")),
+    records::each_kind!(kind, R => {
+        let plan = plan::<R>(connection, principal, fields)?;
+        Ok(apply(connection, principal, plan, savepoint))
     })
 }
 
 /// The row as the registry's input type.
-pub(super) fn parse<T: serde::de::DeserializeOwned>(fields: Fields) -> Result<T, AppError> {
+fn parse<T: serde::de::DeserializeOwned>(fields: Fields) -> Result<T, AppError> {
     serde_json::from_value(fields.into()).map_err(bad_input)
 }
 
 /// Whether every field of the row already has that value in the record's view (lists in any
 /// order).
-pub(super) fn holds(view: &serde_json::Value, fields: &Fields) -> bool {
+fn holds(view: &serde_json::Value, fields: &Fields) -> bool {
     let sorted = |value: &serde_json::Value| -> Option<Vec<String>> {
         value.as_array().map(|items| {
             let mut items: Vec<String> = items.iter().map(ToString::to_string).collect();
@@ -160,7 +151,7 @@ pub(super) fn holds(view: &serde_json::Value, fields: &Fields) -> bool {
     })
 }
 
-pub(super) fn bad_input(error: serde_json::Error) -> AppError {
+fn bad_input(error: serde_json::Error) -> AppError {
     AppError::Unexpected(anyhow::anyhow!("import row: {error}"))
 }
 
@@ -168,20 +159,13 @@ pub(super) fn to_json<T: Serialize>(value: &T) -> Result<serde_json::Value, AppE
     serde_json::to_value(value).map_err(|error| AppError::Unexpected(error.into()))
 }
 
-/// Unchanged when nothing but the times moved: then the update is rolled back.
-pub(super) fn same_or_updated(
-    before: serde_json::Value,
-    after: serde_json::Value,
-) -> Result<Outcome, AppError> {
+/// The same record when nothing but the times (`…_at`) differ.
+fn same(before: serde_json::Value, after: serde_json::Value) -> bool {
     let strip = |mut value: serde_json::Value| {
         if let Some(object) = value.as_object_mut() {
             object.retain(|key, _| !key.ends_with("_at"));
         }
         value
     };
-    if strip(before) == strip(after) {
-        Err(AppError::Conflict("import_unchanged"))
-    } else {
-        Ok(Outcome::Updated)
-    }
+    strip(before) == strip(after)
 }

@@ -9,10 +9,8 @@ use diesel::prelude::*;
 use super::messages::{Digest, DigestFollowUp, DigestReferral, Message};
 use super::outbox::{self, Extras};
 use crate::db::DbConn;
-use crate::db::schema::{
-    admin_units, employers, follow_ups, placements, referrals, users, vacancies, workers,
-};
 use crate::i18n::Lang;
+use crate::models;
 use crate::models::admin_units::units_within;
 
 /// Items listed per section; the totals count them all.
@@ -62,21 +60,15 @@ fn week_label(day: NaiveDate) -> String {
 pub fn queue_week(connection: &mut DbConn, now_utc: NaiveDateTime) -> anyhow::Result<usize> {
     let today = (now_utc + Duration::hours(VIETNAM_OFFSET_HOURS)).date();
     let week = week_label(today);
-    let staff: Vec<(String, String, String, Option<String>)> = users::table
-        .filter(users::role.eq("staff"))
-        .filter(users::active.eq(true))
-        .order(users::id)
-        .select((users::id, users::email, users::language, users::area_id))
-        .load(connection)?;
+    let staff = models::users::active_staff(connection)?;
     let mut queued = 0;
     for (user_id, email, language, area_id) in staff {
         let lang = if language == "en" { Lang::En } else { Lang::Vi };
         let (area_name, units) = match &area_id {
             Some(area) => {
-                let name: String = admin_units::table
-                    .find(area)
-                    .select(admin_units::name)
-                    .first(connection)?;
+                let name = models::admin_units::names(connection, vec![area.clone()])?
+                    .remove(area)
+                    .unwrap_or_default();
                 (name, Some(units_within(connection, area)?))
             }
             None => (
@@ -118,56 +110,9 @@ pub fn build(
     area: String,
     units: Option<&[String]>,
 ) -> QueryResult<Digest> {
-    let overdue_query = || {
-        let mut query = follow_ups::table
-            .inner_join(
-                placements::table
-                    .inner_join(workers::table)
-                    .inner_join(employers::table),
-            )
-            .filter(follow_ups::outcome.eq("pending"))
-            .filter(follow_ups::due_on.lt(today))
-            .filter(placements::status.eq("active"))
-            .into_boxed();
-        if let Some(units) = units {
-            query = query.filter(workers::commune_id.eq_any(units.to_vec()));
-        }
-        query
-    };
-    let overdue_total: i64 = overdue_query().count().get_result(connection)?;
-    let overdue: Vec<(String, String, i32, NaiveDate)> = overdue_query()
-        .order((follow_ups::due_on, follow_ups::id))
-        .limit(LISTED)
-        .select((
-            workers::full_name,
-            employers::name,
-            follow_ups::months_after_start,
-            follow_ups::due_on,
-        ))
-        .load(connection)?;
-    let stale_query = || {
-        let mut query = referrals::table
-            .inner_join(workers::table)
-            .inner_join(vacancies::table.inner_join(employers::table))
-            .filter(referrals::status.eq("referred"))
-            .filter(referrals::stale_since.is_not_null())
-            .into_boxed();
-        if let Some(units) = units {
-            query = query.filter(workers::commune_id.eq_any(units.to_vec()));
-        }
-        query
-    };
-    let stale_total: i64 = stale_query().count().get_result(connection)?;
-    let stale: Vec<(String, String, String, NaiveDateTime)> = stale_query()
-        .order((referrals::created_at, referrals::id))
-        .limit(LISTED)
-        .select((
-            workers::full_name,
-            vacancies::title,
-            employers::name,
-            referrals::created_at,
-        ))
-        .load(connection)?;
+    let (overdue_total, overdue) =
+        models::follow_ups::overdue_in(connection, today, units, LISTED)?;
+    let (stale_total, stale) = models::referrals::unanswered_in(connection, units, LISTED)?;
     Ok(Digest {
         week: week.to_owned(),
         week_starts_on: week_start(today),

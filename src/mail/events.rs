@@ -11,7 +11,7 @@ use diesel::prelude::*;
 use super::messages::{Enrollment, Hire, Interview, Message, ReferralNew};
 use super::outbox::{self, Extras};
 use crate::db::DbConn;
-use crate::db::schema::{courses, employers, enrollments, users, vacancies, workers};
+use crate::models;
 
 fn queue(
     connection: &mut DbConn,
@@ -58,34 +58,18 @@ struct VacancyFacts {
 }
 
 fn vacancy_facts(connection: &mut DbConn, vacancy_id: &str) -> QueryResult<VacancyFacts> {
-    #[allow(clippy::type_complexity)]
-    let row: (
-        String,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        String,
-        String,
-        Option<String>,
-        Option<String>,
-        String,
-    ) = vacancies::table
-        .inner_join(employers::table)
-        .filter(vacancies::id.eq(vacancy_id))
-        .select((
-            vacancies::title,
-            vacancies::commune_id,
-            vacancies::work_place,
-            vacancies::country,
-            employers::id,
-            employers::name,
-            employers::contact_phone,
-            employers::contact_email,
-            employers::address,
-        ))
-        .first(connection)?;
-    let (title, commune_id, work_place, country, employer_id, employer_name, phone, email, address) =
-        row;
+    let row = models::vacancies::contact(connection, vacancy_id)?;
+    let models::vacancies::VacancyContact {
+        title,
+        commune_id,
+        work_place,
+        country,
+        employer_id,
+        employer_name,
+        phone,
+        email,
+        address,
+    } = row;
     let place = match (work_place.filter(|place| !place.trim().is_empty()), country) {
         (Some(place), _) => place,
         (None, Some(country)) => country,
@@ -113,33 +97,14 @@ fn employer_address(connection: &mut DbConn, facts: &VacancyFacts) -> QueryResul
     {
         return Ok(Some(email));
     }
-    users::table
-        .filter(users::employer_id.eq(&facts.employer_id))
-        .filter(users::active.eq(true))
-        .order(users::created_at)
-        .select(users::email)
-        .first(connection)
-        .optional()
+    models::users::first_active_of_employer(connection, &facts.employer_id)
 }
 
 fn worker_facts(
     connection: &mut DbConn,
     worker_id: &str,
 ) -> QueryResult<(String, Option<String>, String)> {
-    let (name, email, commune_id, withdrawn): (
-        String,
-        Option<String>,
-        String,
-        Option<NaiveDateTime>,
-    ) = workers::table
-        .find(worker_id)
-        .select((
-            workers::full_name,
-            workers::email,
-            workers::commune_id,
-            workers::consent_withdrawn_at,
-        ))
-        .first(connection)?;
+    let (name, email, commune_id, withdrawn) = models::workers::contact(connection, worker_id)?;
     // A person who withdrew their consent is written to no more.
     let email = email.filter(|_| withdrawn.is_none());
     let commune = unit_name(connection, Some(&commune_id))?;
@@ -224,25 +189,8 @@ pub fn enrollment(
     confirmed: bool,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
-    let (worker_id, title, provider, commune_id, starts_on, ends_on): (
-        String,
-        String,
-        String,
-        Option<String>,
-        NaiveDate,
-        NaiveDate,
-    ) = enrollments::table
-        .inner_join(courses::table)
-        .filter(enrollments::id.eq(enrollment_id))
-        .select((
-            enrollments::worker_id,
-            courses::title,
-            courses::provider,
-            courses::commune_id,
-            courses::starts_on,
-            courses::ends_on,
-        ))
-        .first(connection)?;
+    let (worker_id, title, provider, commune_id, starts_on, ends_on) =
+        models::enrollments::course_of(connection, enrollment_id)?;
     let (worker_name, email, _) = worker_facts(connection, &worker_id)?;
     let place = unit_name(connection, commune_id.as_deref())?;
     let enrollment = Enrollment {

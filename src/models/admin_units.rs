@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::db::DbConn;
-use crate::db::schema::admin_units;
+use crate::db::schema::{admin_unit_successors, admin_units};
 use crate::domain::checks::Checks;
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Serialize)]
@@ -77,7 +77,6 @@ pub enum SetPoorError {
 /// Every unit an area covers, across the reform: the unit, its communes when it is a
 /// district, and the predecessors and successors of all of those.
 pub fn units_within(connection: &mut DbConn, area_id: &str) -> QueryResult<Vec<String>> {
-    use crate::db::schema::admin_unit_successors;
     let mut ids: Vec<String> = vec![area_id.to_owned()];
     let children: Vec<String> = admin_units::table
         .filter(admin_units::parent_id.eq(area_id))
@@ -221,4 +220,61 @@ pub fn units_for_codes(
         }
     }
     Ok(units)
+}
+
+/// Every commune, ward and town, past and present, as `(id, code, name, valid to)`.
+pub fn communes_ever(
+    connection: &mut DbConn,
+) -> QueryResult<Vec<(String, String, String, Option<NaiveDate>)>> {
+    admin_units::table
+        .filter(admin_units::kind.eq_any(["commune", "ward", "town"]))
+        .select((
+            admin_units::id,
+            admin_units::code,
+            admin_units::name,
+            admin_units::valid_to,
+        ))
+        .load(connection)
+}
+
+/// The reform's `(predecessor id, successor id)` pairs.
+pub fn successions(connection: &mut DbConn) -> QueryResult<Vec<(String, String)>> {
+    admin_unit_successors::table
+        .select((
+            admin_unit_successors::predecessor_id,
+            admin_unit_successors::successor_id,
+        ))
+        .load(connection)
+}
+
+/// Every district as `(code, name)`.
+pub fn districts(connection: &mut DbConn) -> QueryResult<Vec<(String, String)>> {
+    admin_units::table
+        .filter(admin_units::kind.eq("district"))
+        .select((admin_units::code, admin_units::name))
+        .load(connection)
+}
+
+/// The newest unit below the province with that code: what a staff login's area names.
+pub fn newest_below_province(connection: &mut DbConn, code: &str) -> QueryResult<Option<String>> {
+    admin_units::table
+        .filter(admin_units::code.eq(code))
+        .filter(admin_units::kind.ne("province"))
+        .order(admin_units::valid_from.desc())
+        .select(admin_units::id)
+        .first(connection)
+        .optional()
+}
+
+/// The code and name of each unit among `ids`, by id.
+pub fn codes_and_names(
+    connection: &mut DbConn,
+    ids: Vec<String>,
+) -> QueryResult<std::collections::HashMap<String, (String, String)>> {
+    Ok(admin_units::table
+        .filter(admin_units::id.eq_any(ids))
+        .select((admin_units::id, (admin_units::code, admin_units::name)))
+        .load::<(String, (String, String))>(connection)?
+        .into_iter()
+        .collect())
 }

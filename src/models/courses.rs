@@ -205,3 +205,98 @@ pub fn archive(connection: &mut DbConn, id: &str, now: NaiveDateTime) -> QueryRe
     ))
     .execute(connection)
 }
+
+/// The id, if it names an open course.
+pub fn live_id(connection: &mut DbConn, id: &str) -> QueryResult<Option<String>> {
+    courses::table
+        .filter(courses::id.eq(id))
+        .filter(courses::archived_at.is_null())
+        .select(courses::id)
+        .first(connection)
+        .optional()
+}
+
+/// The open courses of a provider with that title starting that day (texts NFC).
+pub fn live_ids_by_key(
+    connection: &mut DbConn,
+    provider: &str,
+    title: &str,
+    starts_on: NaiveDate,
+) -> QueryResult<Vec<String>> {
+    courses::table
+        .filter(courses::provider.eq(provider))
+        .filter(courses::title.eq(title))
+        .filter(courses::starts_on.eq(starts_on))
+        .filter(courses::archived_at.is_null())
+        .select(courses::id)
+        .load(connection)
+}
+
+/// The open courses' ids by provider, title and start: the order of an export.
+pub fn live_ids_by_key_order(connection: &mut DbConn) -> QueryResult<Vec<String>> {
+    courses::table
+        .filter(courses::archived_at.is_null())
+        .order((courses::provider, courses::title, courses::starts_on))
+        .select(courses::id)
+        .load(connection)
+}
+
+/// The course's places, its row written first: two officers confirming the last place at once
+/// take turns (a row lock on PostgreSQL; SQLite has one writer anyway).
+pub fn lock_capacity(connection: &mut DbConn, id: &str) -> QueryResult<i32> {
+    diesel::update(courses::table.find(id))
+        .set(courses::updated_at.eq(courses::updated_at))
+        .execute(connection)?;
+    courses::table
+        .find(id)
+        .select(courses::capacity)
+        .first(connection)
+}
+
+/// What a search result shows of a course.
+#[derive(Debug, Queryable)]
+pub struct CourseSummary {
+    pub id: String,
+    pub title: String,
+    pub provider: String,
+    pub description: String,
+    pub starts_on: NaiveDate,
+    pub capacity: i32,
+    pub status: String,
+    pub commune_id: Option<String>,
+}
+
+/// The open courses among `ids`.
+pub fn summaries(connection: &mut DbConn, ids: &[String]) -> QueryResult<Vec<CourseSummary>> {
+    courses::table
+        .filter(courses::id.eq_any(ids))
+        .filter(courses::archived_at.is_null())
+        .select((
+            courses::id,
+            courses::title,
+            courses::provider,
+            courses::description,
+            courses::starts_on,
+            courses::capacity,
+            courses::status,
+            courses::commune_id,
+        ))
+        .load(connection)
+}
+
+/// Planned or open courses starting on or after `today` that lead to any of `codes`, as
+/// `(course id, occupation code)`.
+pub fn upcoming_leading_to(
+    connection: &mut DbConn,
+    codes: &[String],
+    today: NaiveDate,
+) -> QueryResult<Vec<(String, String)>> {
+    course_occupations::table
+        .inner_join(courses::table)
+        .filter(course_occupations::occupation_code.eq_any(codes))
+        .filter(courses::status.eq_any(["planned", "open"]))
+        .filter(courses::archived_at.is_null())
+        .filter(courses::starts_on.ge(today))
+        .select((courses::id, course_occupations::occupation_code))
+        .load(connection)
+}

@@ -156,3 +156,28 @@ pub fn archive(connection: &mut DbConn, id: &str, now: NaiveDateTime) -> QueryRe
     ))
     .execute(connection)
 }
+
+/// The open employers a tax code names (one, unless the registry was written around its checks).
+pub fn live_ids_by_tax_code(connection: &mut DbConn, tax_code: &str) -> QueryResult<Vec<String>> {
+    employers::table
+        .filter(employers::tax_code.eq(tax_code))
+        .filter(employers::archived_at.is_null())
+        .select(employers::id)
+        .load(connection)
+}
+
+/// The open employers' ids by tax code: the order of an export.
+pub fn live_ids_by_tax_code_order(connection: &mut DbConn) -> QueryResult<Vec<String>> {
+    employers::table
+        .filter(employers::archived_at.is_null())
+        .order(employers::tax_code)
+        .select(employers::id)
+        .load(connection)
+}
+
+/// Every employer's `(id, tax code)`.
+pub fn tax_codes(connection: &mut DbConn) -> QueryResult<Vec<(String, String)>> {
+    employers::table
+        .select((employers::id, employers::tax_code))
+        .load(connection)
+}

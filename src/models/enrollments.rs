@@ -120,3 +120,50 @@ pub fn mark_identity_unconfirmed(connection: &mut DbConn, id: &str) -> QueryResu
         .execute(connection)
         .map(drop)
 }
+
+/// Enrolments that hold a place of the course: confirmed and not dropped.
+pub fn holding_places(connection: &mut DbConn, course_id: &str) -> QueryResult<i64> {
+    enrollments::table
+        .filter(enrollments::course_id.eq(course_id))
+        .filter(enrollments::status.eq_any(["enrolled", "attending", "completed", "certified"]))
+        .count()
+        .get_result(connection)
+}
+
+/// Enrolments holding a seat (any not dropped), per course.
+pub fn seats_taken(
+    connection: &mut DbConn,
+    course_ids: &[String],
+) -> QueryResult<std::collections::HashMap<String, i64>> {
+    let mut taken = std::collections::HashMap::new();
+    for course_id in enrollments::table
+        .filter(enrollments::course_id.eq_any(course_ids))
+        .filter(enrollments::status.ne("dropped"))
+        .select(enrollments::course_id)
+        .load::<String>(connection)?
+    {
+        *taken.entry(course_id).or_insert(0) += 1;
+    }
+    Ok(taken)
+}
+
+/// An enrolment's worker and its course's title, provider, commune, first and last day.
+#[allow(clippy::type_complexity)]
+pub fn course_of(
+    connection: &mut DbConn,
+    id: &str,
+) -> QueryResult<(String, String, String, Option<String>, NaiveDate, NaiveDate)> {
+    use crate::db::schema::courses;
+    enrollments::table
+        .inner_join(courses::table)
+        .filter(enrollments::id.eq(id))
+        .select((
+            enrollments::worker_id,
+            courses::title,
+            courses::provider,
+            courses::commune_id,
+            courses::starts_on,
+            courses::ends_on,
+        ))
+        .first(connection)
+}

@@ -21,3 +21,14 @@ pub fn exists(connection: &mut DbConn, code: &str) -> QueryResult<bool> {
         .get_result(connection)?;
     Ok(count > 0)
 }
+
+/// Every group as `(code, name, aliases)`, the aliases `;`-separated.
+pub fn with_aliases(connection: &mut DbConn) -> QueryResult<Vec<(String, String, String)>> {
+    ethnic_groups::table
+        .select((
+            ethnic_groups::code,
+            ethnic_groups::name,
+            ethnic_groups::aliases,
+        ))
+        .load(connection)
+}

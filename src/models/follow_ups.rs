@@ -4,9 +4,9 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::db::DbConn;
-use crate::db::schema::follow_ups;
+use crate::db::schema::{follow_ups, placements, vacancies, workers};
 use crate::domain::ids::{FollowUpId, PlacementId};
-use crate::domain::statuses::FollowUpOutcome;
+use crate::domain::statuses::{FollowUpOutcome, PlacementStatus};
 
 /// A check, 3, 6 or 12 months after a placement started, that the worker is still employed.
 #[derive(Debug, Clone, PartialEq, Insertable)]
@@ -27,11 +27,106 @@ pub struct NewFollowUp {
 
 /// For each placement id: the worker's id and name and the vacancy's title, for follow-up
 /// lists the caller may already see.
+/// A follow-up as stored.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = follow_ups)]
+pub struct FollowUp {
+    pub id: FollowUpId,
+    pub placement_id: PlacementId,
+    pub months_after_start: i32,
+    pub due_on: NaiveDate,
+    pub outcome: FollowUpOutcome,
+    pub left_reason: Option<String>,
+    pub note: String,
+    pub recorded_on: Option<NaiveDate>,
+}
+
+/// A follow-up and the commune of its worker (for the caller's reach).
+pub fn find_with_commune(
+    connection: &mut DbConn,
+    id: &str,
+) -> QueryResult<Option<(FollowUp, String)>> {
+    follow_ups::table
+        .inner_join(placements::table.inner_join(workers::table))
+        .filter(follow_ups::id.eq(id))
+        .select((FollowUp::as_select(), workers::commune_id))
+        .first(connection)
+        .optional()
+}
+
+/// What an officer found when checking.
+pub struct Recorded<'a> {
+    pub outcome: FollowUpOutcome,
+    pub left_reason: Option<&'a str>,
+    pub note: &'a str,
+    pub recorded_on: Option<NaiveDate>,
+    pub recorded_by: &'a str,
+}
+
+pub fn record(
+    connection: &mut DbConn,
+    id: &str,
+    recorded: &Recorded,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(follow_ups::table.find(id))
+        .set((
+            follow_ups::outcome.eq(recorded.outcome),
+            follow_ups::left_reason.eq(recorded.left_reason),
+            follow_ups::note.eq(recorded.note),
+            follow_ups::recorded_on.eq(recorded.recorded_on),
+            follow_ups::recorded_by.eq(recorded.recorded_by),
+            follow_ups::updated_at.eq(now),
+        ))
+        .execute(connection)
+}
+
+/// Follow-ups of active placements, oldest due first: with `overdue_on`, only those still
+/// pending and due before that day; with `area_units`, only of workers in those units.
+pub fn of_active_placements(
+    connection: &mut DbConn,
+    overdue_on: Option<NaiveDate>,
+    area_units: Option<Vec<String>>,
+    limit: i64,
+) -> QueryResult<Vec<FollowUp>> {
+    let mut listed = follow_ups::table
+        .inner_join(placements::table.inner_join(workers::table))
+        .filter(placements::status.eq(PlacementStatus::Active))
+        .select(FollowUp::as_select())
+        .order((follow_ups::due_on, follow_ups::id))
+        .limit(limit)
+        .into_boxed();
+    if let Some(day) = overdue_on {
+        listed = listed
+            .filter(follow_ups::outcome.eq(FollowUpOutcome::Pending))
+            .filter(follow_ups::due_on.lt(day));
+    }
+    if let Some(units) = area_units {
+        listed = listed.filter(workers::commune_id.eq_any(units));
+    }
+    listed.load(connection)
+}
+
+pub fn insert(connection: &mut DbConn, follow_up: &NewFollowUp) -> QueryResult<usize> {
+    diesel::insert_into(follow_ups::table)
+        .values(follow_up)
+        .execute(connection)
+}
+
+/// A withdrawn placement's follow-ups that were still to come.
+pub fn delete_pending(connection: &mut DbConn, placement_id: &str) -> QueryResult<usize> {
+    diesel::delete(
+        follow_ups::table
+            .filter(follow_ups::placement_id.eq(placement_id))
+            .filter(follow_ups::outcome.eq(FollowUpOutcome::Pending)),
+    )
+    .execute(connection)
+}
+
 pub fn placement_labels(
     connection: &mut DbConn,
     placement_ids: &[String],
 ) -> QueryResult<std::collections::HashMap<String, (String, String, String)>> {
-    use crate::db::schema::{placements, vacancies, workers};
     let mut labels = std::collections::HashMap::new();
     for chunk in placement_ids.chunks(200) {
         let rows: Vec<(String, String, String, String)> = placements::table
@@ -50,4 +145,45 @@ pub fn placement_labels(
         }
     }
     Ok(labels)
+}
+
+/// Pending follow-ups of active placements due before `today`, of workers in `units` (all when
+/// `None`): how many, and the first `limit` by due date as `(worker's name, employer's name,
+/// months after start, due on)`.
+#[allow(clippy::type_complexity)]
+pub fn overdue_in(
+    connection: &mut DbConn,
+    today: NaiveDate,
+    units: Option<&[String]>,
+    limit: i64,
+) -> QueryResult<(i64, Vec<(String, String, i32, NaiveDate)>)> {
+    use crate::db::schema::employers;
+    let overdue_query = || {
+        let mut query = follow_ups::table
+            .inner_join(
+                placements::table
+                    .inner_join(workers::table)
+                    .inner_join(employers::table),
+            )
+            .filter(follow_ups::outcome.eq(FollowUpOutcome::Pending))
+            .filter(follow_ups::due_on.lt(today))
+            .filter(placements::status.eq(PlacementStatus::Active))
+            .into_boxed();
+        if let Some(units) = units {
+            query = query.filter(workers::commune_id.eq_any(units.to_vec()));
+        }
+        query
+    };
+    let total: i64 = overdue_query().count().get_result(connection)?;
+    let listed = overdue_query()
+        .order((follow_ups::due_on, follow_ups::id))
+        .limit(limit)
+        .select((
+            workers::full_name,
+            employers::name,
+            follow_ups::months_after_start,
+            follow_ups::due_on,
+        ))
+        .load(connection)?;
+    Ok((total, listed))
 }

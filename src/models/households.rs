@@ -222,3 +222,86 @@ pub fn archive(connection: &mut DbConn, id: &str, now: NaiveDateTime) -> QueryRe
     ))
     .execute(connection)
 }
+
+/// The open household a code names.
+pub fn live_id_by_code(connection: &mut DbConn, code: &str) -> QueryResult<Option<String>> {
+    households::table
+        .filter(households::code.eq(code))
+        .filter(households::archived_at.is_null())
+        .select(households::id)
+        .first(connection)
+        .optional()
+}
+
+/// The open households' ids by code: the order of an export.
+pub fn live_ids_by_code(connection: &mut DbConn) -> QueryResult<Vec<String>> {
+    households::table
+        .filter(households::archived_at.is_null())
+        .order(households::code)
+        .select(households::id)
+        .load(connection)
+}
+
+/// Every household's `(id, code)`.
+pub fn codes(connection: &mut DbConn) -> QueryResult<Vec<(String, String)>> {
+    households::table
+        .select((households::id, households::code))
+        .load(connection)
+}
+
+pub fn status_of(connection: &mut DbConn, id: &str) -> QueryResult<Option<HouseholdStatus>> {
+    households::table
+        .find(id)
+        .select(households::status)
+        .first(connection)
+        .optional()
+}
+
+/// Whether the id names an open household, within `area` when one is given.
+pub fn is_live_within(
+    connection: &mut DbConn,
+    id: &str,
+    area: Option<&[String]>,
+) -> QueryResult<bool> {
+    let mut reachable = households::table
+        .filter(households::id.eq(id))
+        .filter(households::archived_at.is_null())
+        .into_boxed();
+    if let Some(area) = area {
+        reachable = reachable.filter(households::commune_id.eq_any(area.to_vec()));
+    }
+    let found: i64 = reachable.count().get_result(connection)?;
+    Ok(found > 0)
+}
+
+/// The heads' names of the households among `ids`, by id.
+pub fn head_names(
+    connection: &mut DbConn,
+    ids: &[&String],
+) -> QueryResult<std::collections::HashMap<String, String>> {
+    Ok(households::table
+        .filter(households::id.eq_any(ids))
+        .select((households::id, households::head_name))
+        .load::<(String, String)>(connection)?
+        .into_iter()
+        .collect())
+}
+
+/// `(id, code, head's name, status, commune id, members)` of the households among `ids`.
+#[allow(clippy::type_complexity)]
+pub fn outreach_rows(
+    connection: &mut DbConn,
+    ids: &[String],
+) -> QueryResult<Vec<(String, String, String, String, String, i32)>> {
+    households::table
+        .filter(households::id.eq_any(ids))
+        .select((
+            households::id,
+            households::code,
+            households::head_name,
+            households::status,
+            households::commune_id,
+            households::members,
+        ))
+        .load(connection)
+}

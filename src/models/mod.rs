@@ -13,6 +13,7 @@ pub mod idempotency;
 pub mod import_jobs;
 pub mod occupations;
 pub mod overseas_stages;
+pub mod personal_data;
 pub mod placements;
 pub mod poverty_indicators;
 pub mod referrals;

@@ -13,3 +13,12 @@ pub fn exists(connection: &mut DbConn, code: &str) -> QueryResult<bool> {
         .get_result(connection)?;
     Ok(count > 0)
 }
+
+/// An occupation's Vietnamese name.
+pub fn name_vi(connection: &mut DbConn, code: &str) -> QueryResult<Option<String>> {
+    occupations::table
+        .find(code)
+        .select(occupations::name_vi)
+        .first(connection)
+        .optional()
+}

@@ -3,6 +3,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
+use crate::db::DbConn;
 use crate::db::schema::placements;
 use crate::domain::ids::{PlacementId, ReferralId};
 use crate::domain::statuses::{HouseholdStatus, PlacementStatus};
@@ -30,4 +31,102 @@ pub struct NewPlacement {
     pub confirmed_at: NaiveDateTime,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+}
+
+pub fn insert(connection: &mut DbConn, placement: &NewPlacement) -> QueryResult<usize> {
+    diesel::insert_into(placements::table)
+        .values(placement)
+        .execute(connection)
+}
+
+/// The placement a hire made, active or withdrawn.
+pub fn of_referral(connection: &mut DbConn, referral_id: &str) -> QueryResult<Option<PlacementId>> {
+    placements::table
+        .filter(placements::referral_id.eq(referral_id))
+        .select(placements::id)
+        .first(connection)
+        .optional()
+}
+
+/// The active placement a hire made.
+pub fn active_of_referral(connection: &mut DbConn, referral_id: &str) -> QueryResult<String> {
+    placements::table
+        .filter(placements::referral_id.eq(referral_id))
+        .filter(placements::status.eq(PlacementStatus::Active))
+        .select(placements::id)
+        .first(connection)
+}
+
+/// Positions of a vacancy taken by active placements.
+pub fn active_for_vacancy(connection: &mut DbConn, vacancy_id: &str) -> QueryResult<i64> {
+    placements::table
+        .filter(placements::vacancy_id.eq(vacancy_id))
+        .filter(placements::status.eq(PlacementStatus::Active))
+        .count()
+        .get_result(connection)
+}
+
+/// A worker's active placements.
+pub fn active_for_worker(connection: &mut DbConn, worker_id: &str) -> QueryResult<i64> {
+    placements::table
+        .filter(placements::worker_id.eq(worker_id))
+        .filter(placements::status.eq(PlacementStatus::Active))
+        .count()
+        .get_result(connection)
+}
+
+/// A placement and its worker, if it exists.
+pub fn status_and_worker(
+    connection: &mut DbConn,
+    id: &str,
+) -> QueryResult<Option<(PlacementStatus, String)>> {
+    placements::table
+        .find(id)
+        .select((placements::status, placements::worker_id))
+        .first(connection)
+        .optional()
+}
+
+pub fn withdraw(
+    connection: &mut DbConn,
+    id: &str,
+    reason: &str,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(placements::table.find(id))
+        .set((
+            placements::status.eq(PlacementStatus::Withdrawn),
+            placements::withdrawn_reason.eq(reason),
+            placements::withdrawn_at.eq(now),
+            placements::updated_at.eq(now),
+        ))
+        .execute(connection)
+}
+
+/// The workers among `worker_ids` with an active placement that started between two days.
+pub fn active_started_between(
+    connection: &mut DbConn,
+    worker_ids: &[&String],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> QueryResult<Vec<String>> {
+    placements::table
+        .filter(placements::worker_id.eq_any(worker_ids))
+        .filter(placements::status.eq(PlacementStatus::Active))
+        .filter(placements::start_date.between(from, to))
+        .select(placements::worker_id)
+        .load(connection)
+}
+
+/// How many placements the referrals among `referral_ids` made.
+pub fn count_of_referrals(connection: &mut DbConn, ids: &[String]) -> QueryResult<usize> {
+    let mut found = 0;
+    for chunk in ids.chunks(500) {
+        let present: i64 = placements::table
+            .filter(placements::referral_id.eq_any(chunk))
+            .count()
+            .get_result(connection)?;
+        found += usize::try_from(present).unwrap_or(0);
+    }
+    Ok(found)
 }

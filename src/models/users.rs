@@ -66,3 +66,30 @@ pub fn link_worker(
     .set(users::worker_id.eq(worker_id))
     .execute(connection)
 }
+
+/// The address of an employer's oldest active login.
+pub fn first_active_of_employer(
+    connection: &mut crate::db::DbConn,
+    employer_id: &str,
+) -> QueryResult<Option<String>> {
+    users::table
+        .filter(users::employer_id.eq(employer_id))
+        .filter(users::active.eq(true))
+        .order(users::created_at)
+        .select(users::email)
+        .first(connection)
+        .optional()
+}
+
+/// Active staff as `(id, e-mail, language, area id)`, by id.
+#[allow(clippy::type_complexity)]
+pub fn active_staff(
+    connection: &mut crate::db::DbConn,
+) -> QueryResult<Vec<(String, String, String, Option<String>)>> {
+    users::table
+        .filter(users::role.eq("staff"))
+        .filter(users::active.eq(true))
+        .order(users::id)
+        .select((users::id, users::email, users::language, users::area_id))
+        .load(connection)
+}

@@ -202,3 +202,273 @@ pub fn newest_open(
         .select(Vacancy::as_select())
         .load(connection)
 }
+
+/// The id, if it names an open vacancy.
+pub fn live_id(connection: &mut DbConn, id: &str) -> QueryResult<Option<String>> {
+    vacancies::table
+        .filter(vacancies::id.eq(id))
+        .filter(vacancies::archived_at.is_null())
+        .select(vacancies::id)
+        .first(connection)
+        .optional()
+}
+
+/// The open vacancies of an employer with that title (NFC).
+pub fn live_ids_by_title(
+    connection: &mut DbConn,
+    employer_id: &str,
+    title: &str,
+) -> QueryResult<Vec<String>> {
+    vacancies::table
+        .filter(vacancies::employer_id.eq(employer_id))
+        .filter(vacancies::title.eq(title))
+        .filter(vacancies::archived_at.is_null())
+        .select(vacancies::id)
+        .load(connection)
+}
+
+/// The open vacancies' ids by employer and title: the order of an export.
+pub fn live_ids_by_title_order(connection: &mut DbConn) -> QueryResult<Vec<String>> {
+    vacancies::table
+        .filter(vacancies::archived_at.is_null())
+        .order((vacancies::employer_id, vacancies::title))
+        .select(vacancies::id)
+        .load(connection)
+}
+
+/// An open vacancy's status, if the id names one that is not archived.
+pub fn live_status(connection: &mut DbConn, id: &str) -> QueryResult<Option<String>> {
+    vacancies::table
+        .filter(vacancies::id.eq(id))
+        .filter(vacancies::archived_at.is_null())
+        .select(vacancies::status)
+        .first(connection)
+        .optional()
+}
+
+pub fn employer_of(connection: &mut DbConn, id: &str) -> QueryResult<String> {
+    vacancies::table
+        .find(id)
+        .select(vacancies::employer_id)
+        .first(connection)
+}
+
+pub fn is_overseas(connection: &mut DbConn, id: &str) -> QueryResult<bool> {
+    vacancies::table
+        .find(id)
+        .select(vacancies::is_overseas)
+        .first(connection)
+}
+
+/// Writes the vacancy's row first in a transaction: that serialises every hire, withdrawal
+/// and overseas stage of the vacancy (a row lock on PostgreSQL, the write lock on SQLite).
+pub fn lock(connection: &mut DbConn, id: &str, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(vacancies::table.find(id))
+        .set(vacancies::updated_at.eq(now))
+        .execute(connection)
+}
+
+/// What a hire copies from the vacancy: `(employer id, positions, overseas, country)`.
+pub fn hiring_terms(
+    connection: &mut DbConn,
+    id: &str,
+) -> QueryResult<(String, i32, bool, Option<String>)> {
+    vacancies::table
+        .find(id)
+        .select((
+            vacancies::employer_id,
+            vacancies::positions,
+            vacancies::is_overseas,
+            vacancies::country,
+        ))
+        .first(connection)
+}
+
+/// Every position taken.
+pub fn mark_filled(connection: &mut DbConn, id: &str) -> QueryResult<usize> {
+    diesel::update(vacancies::table.find(id))
+        .set(vacancies::status.eq("filled"))
+        .execute(connection)
+}
+
+/// A position freed again: a filled vacancy opens.
+pub fn reopen_if_filled(connection: &mut DbConn, id: &str) -> QueryResult<usize> {
+    diesel::update(
+        vacancies::table
+            .find(id)
+            .filter(vacancies::status.eq("filled")),
+    )
+    .set(vacancies::status.eq("open"))
+    .execute(connection)
+}
+
+/// What a search result shows of a vacancy.
+#[derive(Debug, Queryable)]
+pub struct VacancySummary {
+    pub id: String,
+    pub title: String,
+    pub employer_name: String,
+    pub commune_id: Option<String>,
+    pub country: Option<String>,
+    pub status: String,
+    pub positions: i32,
+    pub deadline: Option<NaiveDate>,
+    pub skills_required: String,
+    pub wage_min_vnd: Option<i64>,
+    pub wage_max_vnd: Option<i64>,
+}
+
+/// The open vacancies among `ids` with their employer's name.
+pub fn summaries(connection: &mut DbConn, ids: &[String]) -> QueryResult<Vec<VacancySummary>> {
+    use crate::db::schema::employers;
+    vacancies::table
+        .inner_join(employers::table)
+        .filter(vacancies::id.eq_any(ids))
+        .filter(vacancies::archived_at.is_null())
+        .select((
+            vacancies::id,
+            vacancies::title,
+            employers::name,
+            vacancies::commune_id,
+            vacancies::country,
+            vacancies::status,
+            vacancies::positions,
+            vacancies::deadline,
+            vacancies::skills_required,
+            vacancies::wage_min_vnd,
+            vacancies::wage_max_vnd,
+        ))
+        .load(connection)
+}
+
+/// Open vacancies still taking applications on `today`, as `(occupation code, commune id,
+/// overseas, positions)`.
+pub fn open_positions(
+    connection: &mut DbConn,
+    today: NaiveDate,
+) -> QueryResult<Vec<(String, Option<String>, bool, i32)>> {
+    vacancies::table
+        .filter(vacancies::status.eq("open"))
+        .filter(vacancies::archived_at.is_null())
+        .filter(
+            vacancies::deadline
+                .is_null()
+                .or(vacancies::deadline.ge(today)),
+        )
+        .select((
+            vacancies::occupation_code,
+            vacancies::commune_id,
+            vacancies::is_overseas,
+            vacancies::positions,
+        ))
+        .load(connection)
+}
+
+/// Every open vacancy's id.
+pub fn open_ids(connection: &mut DbConn) -> QueryResult<Vec<String>> {
+    vacancies::table
+        .filter(vacancies::status.eq("open"))
+        .filter(vacancies::archived_at.is_null())
+        .select(vacancies::id)
+        .load(connection)
+}
+
+/// What a message about a vacancy says: its title and place, and its employer's contacts.
+#[derive(Debug, Queryable)]
+pub struct VacancyContact {
+    pub title: String,
+    pub commune_id: Option<String>,
+    pub work_place: Option<String>,
+    pub country: Option<String>,
+    pub employer_id: String,
+    pub employer_name: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub address: String,
+}
+
+pub fn contact(connection: &mut DbConn, id: &str) -> QueryResult<VacancyContact> {
+    use crate::db::schema::employers;
+    vacancies::table
+        .inner_join(employers::table)
+        .filter(vacancies::id.eq(id))
+        .select((
+            vacancies::title,
+            vacancies::commune_id,
+            vacancies::work_place,
+            vacancies::country,
+            employers::id,
+            employers::name,
+            employers::contact_phone,
+            employers::contact_email,
+            employers::address,
+        ))
+        .first(connection)
+}
+
+/// What matching needs of an open vacancy.
+#[derive(Debug, Queryable)]
+pub struct ProbeRow {
+    pub title: String,
+    pub skills_required: String,
+    pub occupation_code: String,
+    pub commune_id: Option<String>,
+    pub is_overseas: bool,
+    pub min_age: Option<i32>,
+    pub max_age: Option<i32>,
+    pub deadline: Option<NaiveDate>,
+}
+
+pub fn probe_row(connection: &mut DbConn, id: &str) -> QueryResult<Option<ProbeRow>> {
+    vacancies::table
+        .filter(vacancies::id.eq(id))
+        .filter(vacancies::archived_at.is_null())
+        .select((
+            vacancies::title,
+            vacancies::skills_required,
+            vacancies::occupation_code,
+            vacancies::commune_id,
+            vacancies::is_overseas,
+            vacancies::min_age,
+            vacancies::max_age,
+            vacancies::deadline,
+        ))
+        .first(connection)
+        .optional()
+}
+
+/// What a worker's list of matching vacancies shows of each.
+#[derive(Debug, Queryable)]
+pub struct MatchRow {
+    pub id: String,
+    pub title: String,
+    pub employer_name: String,
+    pub occupation_code: String,
+    pub commune_id: Option<String>,
+    pub country: Option<String>,
+    pub positions: i32,
+    pub wage_min_vnd: Option<i64>,
+    pub wage_max_vnd: Option<i64>,
+    pub deadline: Option<NaiveDate>,
+}
+
+/// The vacancies among `ids` with their employer's name.
+pub fn match_rows(connection: &mut DbConn, ids: &[String]) -> QueryResult<Vec<MatchRow>> {
+    use crate::db::schema::employers;
+    vacancies::table
+        .inner_join(employers::table)
+        .filter(vacancies::id.eq_any(ids))
+        .select((
+            vacancies::id,
+            vacancies::title,
+            employers::name,
+            vacancies::occupation_code,
+            vacancies::commune_id,
+            vacancies::country,
+            vacancies::positions,
+            vacancies::wage_min_vnd,
+            vacancies::wage_max_vnd,
+            vacancies::deadline,
+        ))
+        .load(connection)
+}

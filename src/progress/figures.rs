@@ -233,6 +233,153 @@ fn rows_from_facts(
     Ok(rows)
 }
 
+impl Sums {
+    /// Adds one count row to the totals and breakdowns, if it falls in the window's half-years
+    /// `(first, last)`.
+    fn add(
+        &mut self,
+        row: CountRow,
+        (first, last): (i32, i32),
+        units: &HashMap<String, Unit>,
+        lang: Lang,
+    ) {
+        let CountRow {
+            key: fact_key,
+            half_year: half,
+            district_id,
+            household_status: status,
+            minority,
+            gender,
+            country,
+            n,
+            ..
+        } = row;
+        let stock_or_state = matches!(
+            fact_key.as_str(),
+            key::TARGET_WORKER | key::COUNSELLED | key::TARGET_HOUSEHOLD | key::COVERED_HOUSEHOLD
+        );
+        let inside = if stock_or_state {
+            half <= last
+        } else {
+            first <= half && half <= last
+        };
+        if !inside {
+            return;
+        }
+        let Some(counted) = [
+            key::CONNECTED,
+            key::TRAINED,
+            key::OVERSEAS,
+            key::SUSTAINED,
+            key::TARGET_WORKER,
+            key::COUNSELLED,
+            key::TARGET_HOUSEHOLD,
+            key::COVERED_HOUSEHOLD,
+        ]
+        .into_iter()
+        .find(|known| *known == fact_key) else {
+            return;
+        };
+        *self.totals.entry(counted).or_default() += n;
+        let target = TARGET_STATUSES.contains(&status.as_str());
+        if counted == key::CONNECTED && target {
+            self.connected_target += n;
+        }
+        let dimensions = dimensions(
+            half,
+            units.get(&district_id),
+            &status,
+            minority,
+            &gender,
+            &country,
+            lang,
+        );
+        for (index, (value, label)) in dimensions.into_iter().enumerate() {
+            // Stocks have no year of their own: the year breakdown shows events only.
+            if index == 0 && stock_or_state {
+                continue;
+            }
+            let row = self.by[index]
+                .entry(value.clone())
+                .or_insert_with(|| BreakdownRow {
+                    value,
+                    label,
+                    ..BreakdownRow::default()
+                });
+            match counted {
+                key::CONNECTED => {
+                    row.connected_workers += n;
+                    if target {
+                        row.connected_target += n;
+                    }
+                }
+                key::TRAINED => row.trained_poor_districts += n,
+                key::OVERSEAS => row.overseas_contract += n,
+                key::TARGET_HOUSEHOLD => row.target_households += n,
+                key::COVERED_HOUSEHOLD => row.covered_households += n,
+                _ => {}
+            }
+        }
+    }
+}
+
+/// The six breakdowns a count row falls in, as `(value, label)`: year, district, household
+/// status, ethnicity, gender, country.
+fn dimensions(
+    half: i32,
+    district: Option<&Unit>,
+    status: &str,
+    minority: bool,
+    gender: &str,
+    country: &str,
+    lang: Lang,
+) -> [(String, String); 6] {
+    [
+        ((half / 10).to_string(), (half / 10).to_string()),
+        match district {
+            Some(unit) => (unit.code.clone(), unit.name.clone()),
+            None => (
+                String::new(),
+                match lang {
+                    Lang::Vi => "Xã, phường từ 01/7/2025 (không cấp huyện)".to_owned(),
+                    Lang::En => "Communes from 1 July 2025 (no district level)".to_owned(),
+                },
+            ),
+        },
+        (status.to_owned(), status_label(status, lang).to_owned()),
+        match (minority, lang) {
+            (true, Lang::Vi) => ("minority".to_owned(), "Dân tộc thiểu số".to_owned()),
+            (true, Lang::En) => ("minority".to_owned(), "Ethnic minority".to_owned()),
+            (false, Lang::Vi) => ("kinh".to_owned(), "Kinh".to_owned()),
+            (false, Lang::En) => ("kinh".to_owned(), "Kinh".to_owned()),
+        },
+        (
+            gender.to_owned(),
+            match (gender, lang) {
+                ("male", Lang::Vi) => "Nam",
+                ("female", Lang::Vi) => "Nữ",
+                ("male", Lang::En) => "Male",
+                ("female", Lang::En) => "Female",
+                (_, Lang::Vi) => "Hộ gia đình",
+                (_, Lang::En) => "Households",
+            }
+            .to_owned(),
+        ),
+        if country.is_empty() {
+            (
+                String::new(),
+                match lang {
+                    Lang::Vi => "Trong nước",
+                    Lang::En => "In Vietnam",
+                }
+                .to_owned(),
+            )
+        } else {
+            (country.to_owned(), country.to_owned())
+        },
+    ]
+}
+
 /// Sums the counts of a selection into every figure and breakdown.
 pub fn compute(
     connection: &mut DbConn,
@@ -261,122 +408,10 @@ pub fn compute(
         }
     };
     let window = window(&period, selection.halves);
-    let (first, last) = (half_year(window.from), half_year(window.to));
+    let halves = (half_year(window.from), half_year(window.to));
     let mut sums = Sums::default();
     for row in rows {
-        let CountRow {
-            key: fact_key,
-            half_year: half,
-            district_id,
-            household_status: status,
-            minority,
-            gender,
-            country,
-            n,
-            ..
-        } = row;
-        let stock_or_state = matches!(
-            fact_key.as_str(),
-            key::TARGET_WORKER | key::COUNSELLED | key::TARGET_HOUSEHOLD | key::COVERED_HOUSEHOLD
-        );
-        let inside = if stock_or_state {
-            half <= last
-        } else {
-            first <= half && half <= last
-        };
-        if !inside {
-            continue;
-        }
-        let Some(counted) = [
-            key::CONNECTED,
-            key::TRAINED,
-            key::OVERSEAS,
-            key::SUSTAINED,
-            key::TARGET_WORKER,
-            key::COUNSELLED,
-            key::TARGET_HOUSEHOLD,
-            key::COVERED_HOUSEHOLD,
-        ]
-        .into_iter()
-        .find(|known| *known == fact_key) else {
-            continue;
-        };
-        *sums.totals.entry(counted).or_default() += n;
-        let target = TARGET_STATUSES.contains(&status.as_str());
-        if counted == key::CONNECTED && target {
-            sums.connected_target += n;
-        }
-        let district = units.get(&district_id);
-        let dimensions: [(String, String); 6] = [
-            ((half / 10).to_string(), (half / 10).to_string()),
-            match district {
-                Some(unit) => (unit.code.clone(), unit.name.clone()),
-                None => (
-                    String::new(),
-                    match lang {
-                        Lang::Vi => "Xã, phường từ 01/7/2025 (không cấp huyện)".to_owned(),
-                        Lang::En => "Communes from 1 July 2025 (no district level)".to_owned(),
-                    },
-                ),
-            },
-            (status.clone(), status_label(&status, lang).to_owned()),
-            match (minority, lang) {
-                (true, Lang::Vi) => ("minority".to_owned(), "Dân tộc thiểu số".to_owned()),
-                (true, Lang::En) => ("minority".to_owned(), "Ethnic minority".to_owned()),
-                (false, Lang::Vi) => ("kinh".to_owned(), "Kinh".to_owned()),
-                (false, Lang::En) => ("kinh".to_owned(), "Kinh".to_owned()),
-            },
-            (
-                gender.clone(),
-                match (gender.as_str(), lang) {
-                    ("male", Lang::Vi) => "Nam",
-                    ("female", Lang::Vi) => "Nữ",
-                    ("male", Lang::En) => "Male",
-                    ("female", Lang::En) => "Female",
-                    (_, Lang::Vi) => "Hộ gia đình",
-                    (_, Lang::En) => "Households",
-                }
-                .to_owned(),
-            ),
-            if country.is_empty() {
-                (
-                    String::new(),
-                    match lang {
-                        Lang::Vi => "Trong nước",
-                        Lang::En => "In Vietnam",
-                    }
-                    .to_owned(),
-                )
-            } else {
-                (country.clone(), country.clone())
-            },
-        ];
-        for (index, (value, label)) in dimensions.into_iter().enumerate() {
-            // Stocks have no year of their own: the year breakdown shows events only.
-            if index == 0 && stock_or_state {
-                continue;
-            }
-            let row = sums.by[index]
-                .entry(value.clone())
-                .or_insert_with(|| BreakdownRow {
-                    value,
-                    label,
-                    ..BreakdownRow::default()
-                });
-            match counted {
-                key::CONNECTED => {
-                    row.connected_workers += n;
-                    if target {
-                        row.connected_target += n;
-                    }
-                }
-                key::TRAINED => row.trained_poor_districts += n,
-                key::OVERSEAS => row.overseas_contract += n,
-                key::TARGET_HOUSEHOLD => row.target_households += n,
-                key::COVERED_HOUSEHOLD => row.covered_households += n,
-                _ => {}
-            }
-        }
+        sums.add(row, halves, &units, lang);
     }
     let targets = targets(connection, &period, &window, &sums, selection, lang, as_of)?;
     let [year, district, household_status, ethnicity, gender, country] = sums.by;

@@ -11,8 +11,9 @@ use utoipa::ToSchema;
 use super::facts::{TARGET_STATUSES, key};
 use super::figures::{Unit, Window, district_of};
 use crate::db::DbConn;
-use crate::db::schema::{households, placements, progress_facts, workers};
+use crate::db::schema::progress_facts;
 use crate::error::AppError;
+use crate::models;
 
 /// What a target key (or a fact key) lists: the fact key, whether only target-household
 /// statuses count, and whether it is a state at the window's end rather than an event in it.
@@ -161,19 +162,9 @@ pub fn records(
     let household_kind = matches!(fact_key, key::TARGET_HOUSEHOLD | key::COVERED_HOUSEHOLD);
     let ids: Vec<&String> = rows.iter().map(|row| &row.0).collect();
     let names: HashMap<String, String> = if household_kind {
-        households::table
-            .filter(households::id.eq_any(&ids))
-            .select((households::id, households::head_name))
-            .load::<(String, String)>(connection)?
-            .into_iter()
-            .collect()
+        models::households::head_names(connection, &ids)?
     } else {
-        workers::table
-            .filter(workers::id.eq_any(&ids))
-            .select((workers::id, workers::full_name))
-            .load::<(String, String)>(connection)?
-            .into_iter()
-            .collect()
+        models::workers::full_names(connection, &ids)?
     };
     let records = rows
         .into_iter()
@@ -294,46 +285,8 @@ pub fn outreach(
         .offset(offset)
         .select(progress_facts::subject_id)
         .load(connection)?;
-    let found: Vec<(String, String, String, String, String, i32)> = households::table
-        .filter(households::id.eq_any(&ids))
-        .select((
-            households::id,
-            households::code,
-            households::head_name,
-            households::status,
-            households::commune_id,
-            households::members,
-        ))
-        .load(connection)?;
-    let members: Vec<(Option<String>, String)> = workers::table
-        .filter(workers::household_id.eq_any(&ids))
-        .filter(workers::archived_at.is_null())
-        .select((workers::household_id, workers::id))
-        .load(connection)?;
-    let member_ids: Vec<&String> = members.iter().map(|(_, id)| id).collect();
-    let (starts_on, ends_on) = super::facts::periods(connection)?
-        .into_iter()
-        .find(|p| p.code == period)
-        .map(|p| (p.starts_on, p.ends_on))
-        .unwrap_or_default();
-    let placed: HashSet<String> = placements::table
-        .filter(placements::worker_id.eq_any(&member_ids))
-        .filter(placements::status.eq("active"))
-        .filter(placements::start_date.between(starts_on, ends_on))
-        .select(placements::worker_id)
-        .load::<String>(connection)?
-        .into_iter()
-        .collect();
-    let mut by_household: HashMap<String, (i64, i64)> = HashMap::new();
-    for (household, worker) in &members {
-        if let Some(household) = household {
-            let entry = by_household.entry(household.clone()).or_default();
-            entry.0 += 1;
-            if placed.contains(worker) {
-                entry.1 += 1;
-            }
-        }
-    }
+    let found = models::households::outreach_rows(connection, &ids)?;
+    let by_household = member_counts(connection, period, &ids)?;
     let mut rows: HashMap<String, (String, String, String, String, i32)> = found
         .into_iter()
         .map(|(id, code, head, status, commune, members)| {
@@ -373,4 +326,35 @@ pub fn outreach(
         offset,
         households,
     })
+}
+
+/// For each household: its members registered as workers, and those of them with an active
+/// placement that started in the period.
+fn member_counts(
+    connection: &mut DbConn,
+    period: &str,
+    household_ids: &[String],
+) -> Result<HashMap<String, (i64, i64)>, AppError> {
+    let members = models::workers::members_of(connection, household_ids)?;
+    let member_ids: Vec<&String> = members.iter().map(|(_, id)| id).collect();
+    let (starts_on, ends_on) = super::facts::periods(connection)?
+        .into_iter()
+        .find(|p| p.code == period)
+        .map(|p| (p.starts_on, p.ends_on))
+        .unwrap_or_default();
+    let placed: HashSet<String> =
+        models::placements::active_started_between(connection, &member_ids, starts_on, ends_on)?
+            .into_iter()
+            .collect();
+    let mut by_household: HashMap<String, (i64, i64)> = HashMap::new();
+    for (household, worker) in &members {
+        if let Some(household) = household {
+            let entry = by_household.entry(household.clone()).or_default();
+            entry.0 += 1;
+            if placed.contains(worker) {
+                entry.1 += 1;
+            }
+        }
+    }
+    Ok(by_household)
 }

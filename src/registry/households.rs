@@ -12,12 +12,12 @@ use super::{Checks, Page, PageRequest, ethnicity_exists, permitted, unit_code, u
 use crate::accounts::{self, Principal};
 use crate::db::DbConn;
 use crate::db::ids::new_id;
-use crate::db::schema::{poverty_standard_indicators, poverty_standards};
 use crate::domain::access::{Action, Resource, Scope};
 use crate::domain::poverty::{HouseholdAssessment, HouseholdStatus, PovertyStandard, classify};
 use crate::domain::text::fold;
 use crate::effects::{self, Audit, HouseholdWrite};
 use crate::error::{AppError, FieldError};
+use crate::models;
 use crate::models::admin_units as units;
 use crate::models::audit;
 use crate::models::households::{self as rows, Household, HouseholdFilter, NewHousehold};

@@ -12,14 +12,13 @@ use super::{
 use crate::accounts::{self, Principal};
 use crate::db::DbConn;
 use crate::db::ids::new_id;
-use crate::db::schema::employers;
 use crate::domain::access::{Action, Resource, Scope};
 use crate::domain::text::fold;
 use crate::domain::values;
 use crate::error::AppError;
-use crate::models::admin_units as units;
 use crate::models::search_changes;
 use crate::models::vacancies::{self as rows, NewVacancy, Vacancy, VacancyFilter};
+use crate::models::{self, admin_units as units};
 
 pub const STATUSES: &[&str] = &["draft", "open", "closed", "filled"];
 
@@ -262,11 +261,7 @@ fn employer_of(
         }
         (Some(own), _) => Some(own.clone()),
         (None, Some(sent)) => {
-            let exists: i64 = employers::table
-                .filter(employers::id.eq(sent))
-                .count()
-                .get_result(connection)?;
-            if exists == 0 {
+            if models::employers::find(connection, sent)?.is_none() {
                 checks.fail("employer_id", "unknown_employer");
             }
             Some(sent.clone())
@@ -414,14 +409,7 @@ fn validate(
             base.map(|vacancy| vacancy.occupation_code.clone()),
         ),
     };
-    let positions = match input.positions {
-        Some(count) if count < 1 => {
-            checks.fail("positions", "at_least_one");
-            None
-        }
-        Some(count) => Some(count),
-        None => checks.required("positions", base.map(|vacancy| vacancy.positions)),
-    };
+    let positions = positions(&mut checks, &input, base);
     let commune_id = match &input.commune_code {
         Some(Some(code)) => known_commune(connection, code, today, &mut checks)?,
         Some(None) => None,
@@ -509,6 +497,18 @@ fn validate(
         created_at: base.map_or(now, |vacancy| vacancy.created_at),
         updated_at: now,
     })
+}
+
+/// At least one position.
+fn positions(checks: &mut Checks, input: &VacancyInput, base: Option<&Vacancy>) -> Option<i32> {
+    match input.positions {
+        Some(count) if count < 1 => {
+            checks.fail("positions", "at_least_one");
+            None
+        }
+        Some(count) => Some(count),
+        None => checks.required("positions", base.map(|vacancy| vacancy.positions)),
+    }
 }
 
 pub fn create(

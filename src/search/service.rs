@@ -14,10 +14,6 @@ use super::matching::{self, Components, Ranked, VacancyFacts, VacancyProbe, Weig
 use super::query::{self, SearchSpec};
 use crate::accounts::{self, Principal};
 use crate::db::DbConn;
-use crate::db::schema::{
-    admin_units, course_occupations, courses, employers, enrollments, households, occupations,
-    referrals, vacancies, worker_occupations, workers,
-};
 use crate::domain::access::{Action, Resource, Scope, allowed};
 use crate::domain::checks::Checks;
 use crate::domain::poverty::HouseholdStatus;
@@ -25,6 +21,7 @@ use crate::domain::statuses::Availability;
 use crate::domain::values::age_on;
 use crate::error::AppError;
 use crate::i18n::Lang;
+use crate::models;
 use crate::models::admin_units::units_for_codes;
 use crate::models::audit;
 use crate::models::occupations::exists as occupation_exists;
@@ -109,13 +106,11 @@ fn parse_limit(limit: Option<i64>, default: i64, checks: &mut Checks) -> usize {
     }
 }
 
-/// Full-text search with filters and facets, scoped by role.
-pub fn search(
+/// The search's kind, page size and offset, every parameter checked.
+fn check_params(
     connection: &mut DbConn,
-    index: &SearchIndex,
-    principal: Option<&Principal>,
-    params: SearchParams,
-) -> Result<SearchPage, AppError> {
+    params: &SearchParams,
+) -> Result<(Kind, usize, i64), AppError> {
     let mut checks = Checks::default();
     let kind = match params.kind.as_deref() {
         Some("workers") => Some(Kind::Worker),
@@ -156,13 +151,13 @@ pub fn search(
     let Some(kind) = kind else {
         return Err(AppError::field("kind", "required"));
     };
+    Ok((kind, limit, offset))
+}
+
+/// What the principal may search of the kind: staff with an area only within it, an employer
+/// only its own vacancies, anyone courses.
+fn scope(kind: Kind, principal: Option<&Principal>, spec: &mut SearchSpec) -> Result<(), AppError> {
     let role = principal.map(|principal| principal.role);
-    let mut spec = SearchSpec {
-        q: params.q.unwrap_or_default(),
-        limit,
-        offset: offset as usize,
-        ..SearchSpec::default()
-    };
     let resource = match kind {
         Kind::Worker => Resource::Workers,
         Kind::Vacancy => Resource::Vacancies,
@@ -183,6 +178,52 @@ pub fn search(
         (_, _) if principal.is_none() => return Err(AppError::Unauthorized),
         _ => return Err(AppError::Forbidden),
     }
+    Ok(())
+}
+
+fn facets(
+    by_district: std::collections::BTreeMap<u64, u64>,
+    by_household_status: std::collections::BTreeMap<String, u64>,
+    district_names: &HashMap<String, String>,
+) -> SearchFacets {
+    SearchFacets {
+        district: by_district
+            .into_iter()
+            .map(|(code, count)| {
+                let value = format!("{code:03}");
+                FacetCount {
+                    name: district_names.get(&value).cloned(),
+                    value,
+                    count,
+                }
+            })
+            .collect(),
+        household_status: by_household_status
+            .into_iter()
+            .map(|(value, count)| FacetCount {
+                value,
+                name: None,
+                count,
+            })
+            .collect(),
+    }
+}
+
+/// Full-text search with filters and facets, scoped by role.
+pub fn search(
+    connection: &mut DbConn,
+    index: &SearchIndex,
+    principal: Option<&Principal>,
+    params: SearchParams,
+) -> Result<SearchPage, AppError> {
+    let (kind, limit, offset) = check_params(connection, &params)?;
+    let mut spec = SearchSpec {
+        q: params.q.unwrap_or_default(),
+        limit,
+        offset: offset as usize,
+        ..SearchSpec::default()
+    };
+    scope(kind, principal, &mut spec)?;
     if kind != Kind::Worker && params.household_status.is_some() {
         return Err(AppError::field("household_status", "invalid_choice"));
     }
@@ -245,29 +286,11 @@ pub fn search(
         kind: params.kind.unwrap_or_default(),
         total: found.total,
         items,
-        facets: SearchFacets {
-            district: found
-                .by_district
-                .into_iter()
-                .map(|(code, count)| {
-                    let value = format!("{code:03}");
-                    FacetCount {
-                        name: district_names.get(&value).cloned(),
-                        value,
-                        count,
-                    }
-                })
-                .collect(),
-            household_status: found
-                .by_household_status
-                .into_iter()
-                .map(|(value, count)| FacetCount {
-                    value,
-                    name: None,
-                    count,
-                })
-                .collect(),
-        },
+        facets: facets(
+            found.by_district,
+            found.by_household_status,
+            &district_names,
+        ),
     })
 }
 
@@ -308,10 +331,7 @@ fn audit_reads(
 }
 
 fn district_names(connection: &mut DbConn) -> QueryResult<HashMap<String, String>> {
-    Ok(admin_units::table
-        .filter(admin_units::kind.eq("district"))
-        .select((admin_units::code, admin_units::name))
-        .load::<(String, String)>(connection)?
+    Ok(models::admin_units::districts(connection)?
         .into_iter()
         .collect())
 }
@@ -324,199 +344,106 @@ struct Record {
     facts: serde_json::Value,
 }
 
-type WorkerSummary = (
-    (String, String, NaiveDate, String, String),
-    (String, String, Option<String>, bool, bool),
-);
-
 fn hydrate(
     connection: &mut DbConn,
     kind: Kind,
     ids: &[String],
 ) -> QueryResult<HashMap<String, Record>> {
-    let today = accounts::now().date();
-    let mut records = HashMap::new();
     match kind {
-        Kind::Worker => {
-            let rows: Vec<WorkerSummary> = workers::table
-                .left_join(households::table)
-                .filter(workers::id.eq_any(ids))
-                .filter(workers::archived_at.is_null())
-                .select((
-                    (
-                        workers::id,
-                        workers::full_name,
-                        workers::birth_date,
-                        workers::commune_id,
-                        workers::skills,
-                    ),
-                    (
-                        workers::qualifications,
-                        workers::availability,
-                        households::status.nullable(),
-                        workers::willing_overseas,
-                        workers::consent_to_share,
-                    ),
-                ))
-                .load(connection)?;
-            let names = crate::models::admin_units::names(
-                connection,
-                rows.iter().map(|row| row.0.3.clone()).collect(),
-            )?;
-            for (
-                (id, name, born, commune_id, skills),
-                (qualifications, availability, status, overseas, consent),
-            ) in rows
-            {
-                records.insert(
-                    id,
-                    Record {
-                        title: name,
-                        subtitle: names.get(&commune_id).cloned().unwrap_or_default(),
-                        text: [skills, qualifications].join(" · "),
-                        facts: serde_json::json!({
-                            "age": age_on(born, today),
-                            "household_status": status,
-                            "availability": availability,
-                            "willing_overseas": overseas,
-                            "consent_to_share": consent,
-                        }),
-                        unit_id: commune_id,
-                    },
-                );
-            }
-        }
-        Kind::Vacancy => {
-            type Row = (
-                (String, String, String, Option<String>, Option<String>),
-                (
-                    String,
-                    i32,
-                    Option<NaiveDate>,
-                    String,
-                    Option<i64>,
-                    Option<i64>,
-                ),
-            );
-            let rows: Vec<Row> = vacancies::table
-                .inner_join(employers::table)
-                .filter(vacancies::id.eq_any(ids))
-                .filter(vacancies::archived_at.is_null())
-                .select((
-                    (
-                        vacancies::id,
-                        vacancies::title,
-                        employers::name,
-                        vacancies::commune_id,
-                        vacancies::country,
-                    ),
-                    (
-                        vacancies::status,
-                        vacancies::positions,
-                        vacancies::deadline,
-                        vacancies::skills_required,
-                        vacancies::wage_min_vnd,
-                        vacancies::wage_max_vnd,
-                    ),
-                ))
-                .load(connection)?;
-            let names = crate::models::admin_units::names(
-                connection,
-                rows.iter().filter_map(|row| row.0.3.clone()).collect(),
-            )?;
-            for (
-                (id, title, employer, commune_id, country),
-                (status, positions, deadline, skills, wage_min, wage_max),
-            ) in rows
-            {
-                let place = commune_id
-                    .as_ref()
-                    .and_then(|id| names.get(id).cloned())
-                    .or(country.clone())
-                    .unwrap_or_default();
-                records.insert(
-                    id,
-                    Record {
-                        title,
-                        subtitle: format!("{employer} · {place}"),
-                        text: skills,
-                        unit_id: commune_id.unwrap_or_default(),
-                        facts: serde_json::json!({
-                            "status": status,
-                            "positions": positions,
-                            "deadline": deadline,
-                            "country": country,
-                            "wage_min_vnd": wage_min,
-                            "wage_max_vnd": wage_max,
-                        }),
-                    },
-                );
-            }
-        }
-        Kind::Course => {
-            type CourseRow = (
-                String,
-                String,
-                String,
-                String,
-                NaiveDate,
-                i32,
-                String,
-                Option<String>,
-            );
-            let rows: Vec<CourseRow> = courses::table
-                .filter(courses::id.eq_any(ids))
-                .filter(courses::archived_at.is_null())
-                .select((
-                    courses::id,
-                    courses::title,
-                    courses::provider,
-                    courses::description,
-                    courses::starts_on,
-                    courses::capacity,
-                    courses::status,
-                    courses::commune_id,
-                ))
-                .load(connection)?;
-            let taken = seats_taken(connection, ids)?;
-            for (id, title, provider, description, starts_on, capacity, status, commune_id) in rows
-            {
-                let seats_left =
-                    (i64::from(capacity) - taken.get(&id).copied().unwrap_or(0)).max(0);
-                records.insert(
-                    id,
-                    Record {
-                        title,
-                        subtitle: provider,
-                        text: description,
-                        unit_id: commune_id.unwrap_or_default(),
-                        facts: serde_json::json!({
-                            "status": status,
-                            "starts_on": starts_on,
-                            "capacity": capacity,
-                            "seats_left": seats_left,
-                        }),
-                    },
-                );
-            }
-        }
+        Kind::Worker => worker_records(connection, ids),
+        Kind::Vacancy => vacancy_records(connection, ids),
+        Kind::Course => course_records(connection, ids),
     }
-    Ok(records)
 }
 
-/// Enrolments holding a seat, per course.
-fn seats_taken(
+fn worker_records(connection: &mut DbConn, ids: &[String]) -> QueryResult<HashMap<String, Record>> {
+    let today = accounts::now().date();
+    let rows = models::workers::summaries(connection, ids)?;
+    let names = models::admin_units::names(
+        connection,
+        rows.iter().map(|row| row.commune_id.clone()).collect(),
+    )?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let record = Record {
+                title: row.full_name,
+                subtitle: names.get(&row.commune_id).cloned().unwrap_or_default(),
+                text: [row.skills, row.qualifications].join(" · "),
+                facts: serde_json::json!({
+                    "age": age_on(row.birth_date, today),
+                    "household_status": row.household_status,
+                    "availability": row.availability,
+                    "willing_overseas": row.willing_overseas,
+                    "consent_to_share": row.consent_to_share,
+                }),
+                unit_id: row.commune_id,
+            };
+            (row.id, record)
+        })
+        .collect())
+}
+
+fn vacancy_records(
     connection: &mut DbConn,
-    course_ids: &[String],
-) -> QueryResult<HashMap<String, i64>> {
-    let mut taken = HashMap::new();
-    for course_id in enrollments::table
-        .filter(enrollments::course_id.eq_any(course_ids))
-        .filter(enrollments::status.ne("dropped"))
-        .select(enrollments::course_id)
-        .load::<String>(connection)?
-    {
-        *taken.entry(course_id).or_insert(0) += 1;
-    }
-    Ok(taken)
+    ids: &[String],
+) -> QueryResult<HashMap<String, Record>> {
+    let rows = models::vacancies::summaries(connection, ids)?;
+    let names = models::admin_units::names(
+        connection,
+        rows.iter()
+            .filter_map(|row| row.commune_id.clone())
+            .collect(),
+    )?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let place = row
+                .commune_id
+                .as_ref()
+                .and_then(|id| names.get(id).cloned())
+                .or(row.country.clone())
+                .unwrap_or_default();
+            let record = Record {
+                title: row.title,
+                subtitle: format!("{} · {place}", row.employer_name),
+                text: row.skills_required,
+                unit_id: row.commune_id.unwrap_or_default(),
+                facts: serde_json::json!({
+                    "status": row.status,
+                    "positions": row.positions,
+                    "deadline": row.deadline,
+                    "country": row.country,
+                    "wage_min_vnd": row.wage_min_vnd,
+                    "wage_max_vnd": row.wage_max_vnd,
+                }),
+            };
+            (row.id, record)
+        })
+        .collect())
+}
+
+fn course_records(connection: &mut DbConn, ids: &[String]) -> QueryResult<HashMap<String, Record>> {
+    let rows = models::courses::summaries(connection, ids)?;
+    let taken = models::enrollments::seats_taken(connection, ids)?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let seats_left =
+                (i64::from(row.capacity) - taken.get(&row.id).copied().unwrap_or(0)).max(0);
+            let record = Record {
+                title: row.title,
+                subtitle: row.provider,
+                text: row.description,
+                unit_id: row.commune_id.unwrap_or_default(),
+                facts: serde_json::json!({
+                    "status": row.status,
+                    "starts_on": row.starts_on,
+                    "capacity": row.capacity,
+                    "seats_left": seats_left,
+                }),
+            };
+            (row.id, record)
+        })
+        .collect())
 }

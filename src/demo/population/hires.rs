@@ -113,29 +113,56 @@ impl Population<'_> {
             return (false, None);
         }
         if slot.country.is_some() {
-            // Overseas: language training before the contract, departure on the start date.
-            let stages = [
-                (
-                    "training",
-                    days_after(referral_on, rng.between(1, 20)).min(confirmed_on),
-                ),
-                ("contract", confirmed_on),
-                ("departure", start),
-                ("working", days_after(start, rng.between(3, 14))),
-            ];
-            for (stage, day) in stages.into_iter().filter(|(_, day)| *day <= AS_OF) {
-                batch.overseas_stages.push(OverseasStage {
-                    id: rng.next_id(),
-                    referral_id: referral_id.clone(),
-                    stage: stage.to_owned(),
-                    reached_on: day,
-                    note: String::new(),
-                    recorded_by: Some(self.staff_user_id.clone()),
-                    created_at: at_time(day, rng).max(confirmed_at),
-                });
-            }
+            let dates = (referral_on, confirmed_on, start);
+            self.overseas_stages(batch, &referral_id, dates, confirmed_at);
         }
-        // Follow-ups at 3, 6 and 12 months; those due before "today" have been recorded.
+        let still_employed = self.follow_ups(batch, &placement_id, start, confirmed_at);
+        (still_employed && start <= AS_OF, Some(start))
+    }
+}
+
+impl Population<'_> {
+    /// Overseas: language training before the contract, departure on the start date.
+    fn overseas_stages(
+        &mut self,
+        batch: &mut Batch,
+        referral_id: &str,
+        (referral_on, confirmed_on, start): (NaiveDate, NaiveDate, NaiveDate),
+        confirmed_at: chrono::NaiveDateTime,
+    ) {
+        let rng = &mut *self.rng;
+        let stages = [
+            (
+                "training",
+                days_after(referral_on, rng.between(1, 20)).min(confirmed_on),
+            ),
+            ("contract", confirmed_on),
+            ("departure", start),
+            ("working", days_after(start, rng.between(3, 14))),
+        ];
+        for (stage, day) in stages.into_iter().filter(|(_, day)| *day <= AS_OF) {
+            batch.overseas_stages.push(OverseasStage {
+                id: rng.next_id(),
+                referral_id: referral_id.to_owned(),
+                stage: stage.to_owned(),
+                reached_on: day,
+                note: String::new(),
+                recorded_by: Some(self.staff_user_id.clone()),
+                created_at: at_time(day, rng).max(confirmed_at),
+            });
+        }
+    }
+
+    /// Follow-ups at 3, 6 and 12 months; those due before "today" have been recorded. Answers
+    /// whether the worker was still employed at the last one recorded.
+    fn follow_ups(
+        &mut self,
+        batch: &mut Batch,
+        placement_id: &str,
+        start: NaiveDate,
+        confirmed_at: chrono::NaiveDateTime,
+    ) -> bool {
+        let rng = &mut *self.rng;
         let mut still_employed = true;
         for (months, keep_probability) in [(3_u32, 0.88), (6, 0.90), (12, 0.88)] {
             let due_on = start
@@ -166,7 +193,7 @@ impl Population<'_> {
             let updated_at = recorded.map_or(created_at, |day| at_time(day, rng).max(created_at));
             batch.follow_ups.push(NewFollowUp {
                 id: rng.next_id().into(),
-                placement_id: placement_id.clone().into(),
+                placement_id: placement_id.to_owned().into(),
                 months_after_start: months as i32,
                 due_on,
                 outcome,
@@ -178,7 +205,7 @@ impl Population<'_> {
                 updated_at,
             });
         }
-        (still_employed && start <= AS_OF, Some(start))
+        still_employed
     }
 }
 

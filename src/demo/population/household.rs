@@ -25,66 +25,8 @@ impl Population<'_> {
             [0.10, 0.12, 0.10, 0.68]
         };
         let aim = HouseholdStatus::ALL[self.rng.weighted(&aims)];
-        let under_line_income = |rng: &mut DemoRng| {
-            if rng.chance(0.02) {
-                income_line // exactly at the line still counts as under it
-            } else {
-                (income_line as f64 * (0.35 + 0.63 * rng.unit())) as i64 / 10_000 * 10_000
-            }
-        };
-        let (income, deprivation_count, previous_status) = match aim {
-            HouseholdStatus::Poor => {
-                let previous = self.rng.pick(&[
-                    Some(HouseholdStatus::Poor),
-                    Some(HouseholdStatus::Poor),
-                    None,
-                    Some(HouseholdStatus::NearPoor),
-                ]);
-                (
-                    under_line_income(self.rng),
-                    self.rng.between(
-                        min_deprivations,
-                        (min_deprivations + 4).min(indicator_count),
-                    ),
-                    previous,
-                )
-            }
-            HouseholdStatus::NearPoor => {
-                let previous = self.rng.pick(&[
-                    Some(HouseholdStatus::NearPoor),
-                    Some(HouseholdStatus::Poor),
-                    None,
-                    Some(HouseholdStatus::NotPoor),
-                ]);
-                (
-                    under_line_income(self.rng),
-                    self.rng.between(0, min_deprivations - 1),
-                    previous,
-                )
-            }
-            HouseholdStatus::NewlyEscaped => {
-                let previous = self.rng.pick(&[
-                    HouseholdStatus::Poor,
-                    HouseholdStatus::Poor,
-                    HouseholdStatus::NearPoor,
-                ]);
-                (
-                    income_line + self.rng.between(2, 70) * 10_000,
-                    self.rng.between(0, 4.min(indicator_count)),
-                    Some(previous),
-                )
-            }
-            HouseholdStatus::NotPoor => {
-                let previous = self
-                    .rng
-                    .pick(&[None, None, None, Some(HouseholdStatus::NotPoor)]);
-                (
-                    (income_line as f64 * (1.05 + 2.0 * self.rng.unit())) as i64 / 10_000 * 10_000,
-                    self.rng.between(0, 2),
-                    previous,
-                )
-            }
-        };
+        let (income, deprivation_count, previous_status) =
+            self.review_draw(aim, income_line, min_deprivations, indicator_count);
         let deprivation_count = deprivation_count.clamp(0, indicator_count) as usize;
         let status = classify(
             HouseholdAssessment {
@@ -164,5 +106,78 @@ impl Population<'_> {
             review_year,
             members,
         }
+    }
+
+    /// The income, number of deprivations and previous status a review would find for a
+    /// household of the status aimed at.
+    fn review_draw(
+        &mut self,
+        aim: HouseholdStatus,
+        income_line: i64,
+        min_deprivations: i64,
+        indicator_count: i64,
+    ) -> (i64, i64, Option<HouseholdStatus>) {
+        match aim {
+            HouseholdStatus::Poor => {
+                let previous = self.rng.pick(&[
+                    Some(HouseholdStatus::Poor),
+                    Some(HouseholdStatus::Poor),
+                    None,
+                    Some(HouseholdStatus::NearPoor),
+                ]);
+                (
+                    under_line_income(self.rng, income_line),
+                    self.rng.between(
+                        min_deprivations,
+                        (min_deprivations + 4).min(indicator_count),
+                    ),
+                    previous,
+                )
+            }
+            HouseholdStatus::NearPoor => {
+                let previous = self.rng.pick(&[
+                    Some(HouseholdStatus::NearPoor),
+                    Some(HouseholdStatus::Poor),
+                    None,
+                    Some(HouseholdStatus::NotPoor),
+                ]);
+                (
+                    under_line_income(self.rng, income_line),
+                    self.rng.between(0, min_deprivations - 1),
+                    previous,
+                )
+            }
+            HouseholdStatus::NewlyEscaped => {
+                let previous = self.rng.pick(&[
+                    HouseholdStatus::Poor,
+                    HouseholdStatus::Poor,
+                    HouseholdStatus::NearPoor,
+                ]);
+                (
+                    income_line + self.rng.between(2, 70) * 10_000,
+                    self.rng.between(0, 4.min(indicator_count)),
+                    Some(previous),
+                )
+            }
+            HouseholdStatus::NotPoor => {
+                let previous = self
+                    .rng
+                    .pick(&[None, None, None, Some(HouseholdStatus::NotPoor)]);
+                (
+                    (income_line as f64 * (1.05 + 2.0 * self.rng.unit())) as i64 / 10_000 * 10_000,
+                    self.rng.between(0, 2),
+                    previous,
+                )
+            }
+        }
+    }
+}
+
+/// An income under the poverty line (or exactly at it, which still counts as under).
+fn under_line_income(rng: &mut DemoRng, income_line: i64) -> i64 {
+    if rng.chance(0.02) {
+        income_line
+    } else {
+        (income_line as f64 * (0.35 + 0.63 * rng.unit())) as i64 / 10_000 * 10_000
     }
 }

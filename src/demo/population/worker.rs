@@ -1,9 +1,61 @@
 //! One generated worker and their history: services, training, referrals, hires and follow-ups.
+//! The parts draw from the random stream in a fixed order (person, profile, services,
+//! training, referrals, hires, availability), so a seed gives the same province every time.
 
 use super::*;
 
+/// Who the worker is and the dates their record hangs on.
+struct Person {
+    ethnicity: usize,
+    target_household: bool,
+    female: bool,
+    willing_overseas: bool,
+    /// Vacancies this worker was already put forward for.
+    taken: Vec<usize>,
+    first_vacancy: Option<usize>,
+    first_referral_on: Option<NaiveDate>,
+    registered_on: NaiveDate,
+    course: Option<usize>,
+    birth_date: NaiveDate,
+    commune_id: String,
+    full_name: String,
+    created_at: chrono::NaiveDateTime,
+    worker_id: String,
+}
+
+/// What the worker's registration records beside who they are.
+struct Profile {
+    desired: Vec<String>,
+    skills: String,
+    education: &'static str,
+    qualifications: String,
+    national_id: Option<String>,
+    phone: Option<String>,
+    email: Option<String>,
+    expected_wage: Option<i64>,
+    consent: bool,
+}
+
 impl Population<'_> {
     pub(super) fn worker(&mut self, household: Option<&HouseholdFacts>, batch: &mut Batch) {
+        let mut person = self.person(household);
+        let profile = self.profile(&person);
+        self.services(&person, batch);
+        let currently_training = self.training(&person, batch);
+        self.unsuccessful_referral(&mut person, batch);
+        let employed = self.hires(&mut person, household, batch);
+        self.write_worker(
+            person,
+            profile,
+            household,
+            employed,
+            currently_training,
+            batch,
+        );
+    }
+
+    /// Place, people, the first hire and course (which fix the dates), name and birth.
+    fn person(&mut self, household: Option<&HouseholdFacts>) -> Person {
         let rng = &mut *self.rng;
         let (commune, ethnicity) = match household {
             Some(facts) => (facts.commune, facts.ethnicity),
@@ -101,6 +153,36 @@ impl Population<'_> {
         let created_at = at_time(registered_on, rng);
         let worker_id = rng.next_id();
 
+        Person {
+            ethnicity,
+            target_household,
+            female,
+            willing_overseas,
+            taken,
+            first_vacancy,
+            first_referral_on,
+            registered_on,
+            course,
+            birth_date,
+            commune_id,
+            full_name,
+            created_at,
+            worker_id,
+        }
+    }
+
+    /// Desired occupations, skills, education, identity papers and contacts.
+    fn profile(&mut self, person: &Person) -> Profile {
+        let rng = &mut *self.rng;
+        let Person {
+            ethnicity,
+            female,
+            willing_overseas,
+            first_vacancy,
+            birth_date,
+            ref full_name,
+            ..
+        } = *person;
         let mut desired: Vec<String> = Vec::new();
         let first_code = match first_vacancy {
             Some(index) if rng.chance(0.7) => self.supply.vacancies[index].occupation_code.clone(),
@@ -160,6 +242,27 @@ impl Population<'_> {
         let expected_wage = rng.chance(0.8).then(|| rng.between(8, 18) * 500_000);
         let consent = rng.chance(0.88);
 
+        Profile {
+            skills: skills.join(", "),
+            desired,
+            education,
+            qualifications,
+            national_id,
+            phone,
+            email,
+            expected_wage,
+            consent,
+        }
+    }
+
+    fn services(&mut self, person: &Person, batch: &mut Batch) {
+        let rng = &mut *self.rng;
+        let Person {
+            target_household,
+            registered_on,
+            ref worker_id,
+            ..
+        } = *person;
         // Services staff gave: most target-household workers ask for counselling.
         let service_count = if rng.chance(if target_household { 0.78 } else { 0.35 }) {
             1 + rng.below(3)
@@ -183,7 +286,18 @@ impl Population<'_> {
                 created_at: at,
             });
         }
+    }
 
+    /// The worker's course, if any; answers whether they are in it now.
+    fn training(&mut self, person: &Person, batch: &mut Batch) -> bool {
+        let rng = &mut *self.rng;
+        let Person {
+            course,
+            registered_on,
+            ref commune_id,
+            ref worker_id,
+            ..
+        } = *person;
         let mut currently_training = false;
         if let Some(course_index) = course {
             let slot = &self.supply.courses[course_index];
@@ -240,8 +354,22 @@ impl Population<'_> {
                 updated_at: at,
             });
         }
+        currently_training
+    }
 
-        // Referrals that did not end in a hire.
+    /// Referrals that did not end in a hire.
+    fn unsuccessful_referral(&mut self, person: &mut Person, batch: &mut Batch) {
+        let rng = &mut *self.rng;
+        let Person {
+            ethnicity,
+            target_household,
+            willing_overseas,
+            ref mut taken,
+            first_vacancy,
+            registered_on,
+            ref worker_id,
+            ..
+        } = *person;
         let unsuccessful = if first_vacancy.is_some() {
             rng.chance(0.25)
         } else {
@@ -303,8 +431,27 @@ impl Population<'_> {
                 });
             }
         }
+    }
 
-        // Hires: the first, and for some a second one later.
+    /// Hires: the first, and for some a second one later. Answers whether the worker is
+    /// employed now.
+    fn hires(
+        &mut self,
+        person: &mut Person,
+        household: Option<&HouseholdFacts>,
+        batch: &mut Batch,
+    ) -> bool {
+        let rng = &mut *self.rng;
+        let Person {
+            ethnicity,
+            target_household,
+            ref mut taken,
+            first_vacancy,
+            first_referral_on,
+            ref commune_id,
+            ref worker_id,
+            ..
+        } = *person;
         let mut employed = false;
         if let (Some(index), Some(referral_on)) = (first_vacancy, first_referral_on) {
             let abroad = self.supply.vacancies[index].country.is_some();
@@ -369,7 +516,42 @@ impl Population<'_> {
                 }
             }
         }
+        employed
+    }
 
+    /// The worker's row and desired occupations, with their availability now.
+    fn write_worker(
+        &mut self,
+        person: Person,
+        profile: Profile,
+        household: Option<&HouseholdFacts>,
+        employed: bool,
+        currently_training: bool,
+        batch: &mut Batch,
+    ) {
+        let Person {
+            ethnicity,
+            female,
+            willing_overseas,
+            registered_on,
+            birth_date,
+            commune_id,
+            full_name,
+            created_at,
+            worker_id,
+            ..
+        } = person;
+        let Profile {
+            desired,
+            skills,
+            education,
+            qualifications,
+            national_id,
+            phone,
+            email,
+            expected_wage,
+            consent,
+        } = profile;
         let rng = &mut *self.rng;
         let availability = if employed {
             Availability::Employed
@@ -401,7 +583,7 @@ impl Population<'_> {
             education_level: education.to_owned(),
             qualifications,
             disability: rng.chance(0.02),
-            skills: skills.join(", "),
+            skills,
             willing_to_relocate: rng.chance(0.5),
             willing_overseas,
             expected_wage_vnd: expected_wage,

@@ -2,7 +2,19 @@
 
 use super::*;
 use crate::domain::poverty::HouseholdStatus;
-use crate::domain::statuses::{FollowUpOutcome, PlacementStatus};
+use crate::domain::statuses::{Availability, FollowUpOutcome, PlacementStatus};
+
+/// A change of a referral, checked.
+struct Step {
+    status: ReferralStatus,
+    rejection_reason: Option<RejectionReason>,
+    status_note: String,
+    start_date: Option<NaiveDate>,
+    wage_vnd: Option<i64>,
+    interview_at: Option<NaiveDateTime>,
+    /// Why a hire is withdrawn.
+    reason: Option<String>,
+}
 
 /// `PATCH /api/v1/referrals/{id}`: move a referral on; a hire makes the placement.
 pub fn change(
@@ -11,6 +23,64 @@ pub fn change(
     id: &str,
     change: ReferralChange,
 ) -> Result<ReferralView, AppError> {
+    let step = check(change)?;
+    let referral = find(connection, id)?.ok_or(AppError::NotFound)?;
+    let is_employer = check_reach(connection, principal, &referral)?;
+    let Some((_, employer_may)) = referral
+        .status
+        .next()
+        .iter()
+        .find(|(next, _)| *next == step.status)
+    else {
+        return Err(AppError::Conflict("invalid_status_change"));
+    };
+    if is_employer && !employer_may {
+        return Err(AppError::Forbidden);
+    }
+    if referral.status == ReferralStatus::Hired && step.reason.is_none() {
+        return Err(AppError::field("reason", "required"));
+    }
+    let now = accounts::now();
+    connection.write_transaction(|connection| {
+        // Written first: serialises every hire and withdrawal of this vacancy.
+        models::vacancies::lock(connection, &referral.vacancy_id, now)?;
+        // Re-read under the lock: another request may have moved it meanwhile.
+        let current = find(connection, id)?.ok_or(AppError::NotFound)?;
+        if current.status != referral.status {
+            return Err(AppError::Conflict("invalid_status_change"));
+        }
+        follow(connection, principal, &current, &step, now)?;
+        if current.status == ReferralStatus::Shortlisted && step.status == ReferralStatus::Referred
+        {
+            models::referrals::mark_shared(connection, id, now)?;
+        }
+        models::referrals::set_status(
+            connection,
+            id,
+            step.status,
+            step.rejection_reason,
+            &step.status_note,
+            now,
+        )?;
+        effects::referral(
+            connection,
+            id,
+            &current.worker_id,
+            Some(&current.vacancy_id),
+            Audit {
+                actor: &principal.actor(),
+                action: "update",
+                fields: &["status"],
+                at: now,
+            },
+        )?;
+        let stored = find(connection, id)?.ok_or(AppError::NotFound)?;
+        Ok(view(connection, principal, stored)?)
+    })
+}
+
+/// Every field of the change, all errors at once.
+fn check(change: ReferralChange) -> Result<Step, AppError> {
     let mut checks = Checks::default();
     let status: Option<ReferralStatus> = checks.one_of("status", &change.status, STATUSES);
     let rejection_reason: Option<RejectionReason> =
@@ -53,122 +123,81 @@ pub fn change(
         .and_then(|raw| checks.text("reason", raw, 500, false));
     checks.finish()?;
     let status = status.ok_or_else(|| AppError::field("status", "invalid_choice"))?;
-    let referral = find(connection, id)?.ok_or(AppError::NotFound)?;
-    let is_employer = check_reach(connection, principal, &referral)?;
-    let Some((_, employer_may)) = referral
-        .status
-        .next()
-        .iter()
-        .find(|(next, _)| *next == status)
-    else {
-        return Err(AppError::Conflict("invalid_status_change"));
-    };
-    if is_employer && !employer_may {
-        return Err(AppError::Forbidden);
-    }
-    if referral.status == ReferralStatus::Hired && reason.is_none() {
-        return Err(AppError::field("reason", "required"));
-    }
-    let now = accounts::now();
-    connection.write_transaction(|connection| {
-        // Written first: serialises every hire and withdrawal of this vacancy.
-        diesel::update(vacancies::table.find(&referral.vacancy_id))
-            .set(vacancies::updated_at.eq(now))
-            .execute(connection)?;
-        // Re-read under the lock: another request may have moved it meanwhile.
-        let current = find(connection, id)?.ok_or(AppError::NotFound)?;
-        if current.status != referral.status {
-            return Err(AppError::Conflict("invalid_status_change"));
-        }
-        match status {
-            ReferralStatus::Hired => {
-                let start_date = start_date.unwrap_or(now.date());
-                hire(
-                    connection,
-                    principal,
-                    &current,
-                    start_date,
-                    change.wage_vnd,
-                    now,
-                )?;
-                mail::events::hired(
-                    connection,
-                    &current.vacancy_id,
-                    &current.worker_id,
-                    start_date,
-                    change.wage_vnd,
-                    now,
-                )?;
-            }
-            ReferralStatus::Interview => {
-                diesel::update(referrals::table.find(id))
-                    .set(referrals::interview_at.eq(interview_at))
-                    .execute(connection)?;
-                mail::events::interview(
-                    connection,
-                    &current.vacancy_id,
-                    &current.worker_id,
-                    interview_at,
-                    &status_note,
-                    now,
-                )?;
-            }
-            ReferralStatus::Referred => {
-                // A profile reaches an employer only with the worker's consent.
-                let consent: bool = workers::table
-                    .find(&current.worker_id)
-                    .select(workers::consent_to_share)
-                    .first(connection)?;
-                if !consent {
-                    return Err(AppError::field("status", "no_consent"));
-                }
-                mail::events::referred(
-                    connection,
-                    &current.id,
-                    &current.vacancy_id,
-                    &current.worker_id,
-                    &current.employer_explanation,
-                    &status_note,
-                    now,
-                )?;
-            }
-            ReferralStatus::Withdrawn if current.status == ReferralStatus::Hired => withdraw_hire(
-                connection,
-                &current,
-                reason.as_deref().unwrap_or_default(),
-                now,
-            )?,
-            _ => {}
-        }
-        if current.status == ReferralStatus::Shortlisted && status == ReferralStatus::Referred {
-            diesel::update(referrals::table.find(id))
-                .set(referrals::shared_at.eq(now))
-                .execute(connection)?;
-        }
-        diesel::update(referrals::table.find(id))
-            .set((
-                referrals::status.eq(status),
-                referrals::rejection_reason.eq(rejection_reason),
-                referrals::status_note.eq(&status_note),
-                referrals::status_changed_at.eq(now),
-                referrals::updated_at.eq(now),
-            ))
-            .execute(connection)?;
-        effects::referral(
-            connection,
-            id,
-            &current.worker_id,
-            Some(&current.vacancy_id),
-            Audit {
-                actor: &principal.actor(),
-                action: "update",
-                fields: &["status"],
-                at: now,
-            },
-        )?;
-        let stored = find(connection, id)?.ok_or(AppError::NotFound)?;
-        Ok(view(connection, principal, stored)?)
+    Ok(Step {
+        status,
+        rejection_reason,
+        status_note,
+        start_date,
+        wage_vnd: change.wage_vnd,
+        interview_at,
+        reason,
     })
+}
+
+/// What the step brings with it: a hire's placement, the worker's or employer's mail, a
+/// withdrawn hire's reversal.
+fn follow(
+    connection: &mut DbConn,
+    principal: &Principal,
+    current: &Referral,
+    step: &Step,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    match step.status {
+        ReferralStatus::Hired => {
+            let start_date = step.start_date.unwrap_or(now.date());
+            hire(
+                connection,
+                principal,
+                current,
+                start_date,
+                step.wage_vnd,
+                now,
+            )?;
+            mail::events::hired(
+                connection,
+                &current.vacancy_id,
+                &current.worker_id,
+                start_date,
+                step.wage_vnd,
+                now,
+            )?;
+        }
+        ReferralStatus::Interview => {
+            models::referrals::set_interview(connection, &current.id, step.interview_at)?;
+            mail::events::interview(
+                connection,
+                &current.vacancy_id,
+                &current.worker_id,
+                step.interview_at,
+                &step.status_note,
+                now,
+            )?;
+        }
+        ReferralStatus::Referred => {
+            // A profile reaches an employer only with the worker's consent.
+            if !models::workers::consents_to_share(connection, &current.worker_id)? {
+                return Err(AppError::field("status", "no_consent"));
+            }
+            mail::events::referred(
+                connection,
+                &current.id,
+                &current.vacancy_id,
+                &current.worker_id,
+                &current.employer_explanation,
+                &step.status_note,
+                now,
+            )?;
+        }
+        ReferralStatus::Withdrawn if current.status == ReferralStatus::Hired => withdraw_hire(
+            connection,
+            current,
+            step.reason.as_deref().unwrap_or_default(),
+            now,
+        )?,
+        _ => {}
+    }
+    Ok(())
 }
 
 /// The placement of a hire, with its snapshots and follow-ups; the worker becomes employed
@@ -181,34 +210,16 @@ pub(super) fn hire(
     wage_vnd: Option<i64>,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
-    let (employer_id, positions, overseas, country): (String, i32, bool, Option<String>) =
-        vacancies::table
-            .find(&referral.vacancy_id)
-            .select((
-                vacancies::employer_id,
-                vacancies::positions,
-                vacancies::is_overseas,
-                vacancies::country,
-            ))
-            .first(connection)?;
-    let taken: i64 = placements::table
-        .filter(placements::vacancy_id.eq(&referral.vacancy_id))
-        .filter(placements::status.eq("active"))
-        .count()
-        .get_result(connection)?;
+    let (employer_id, positions, overseas, country) =
+        models::vacancies::hiring_terms(connection, &referral.vacancy_id)?;
+    let taken = models::placements::active_for_vacancy(connection, &referral.vacancy_id)?;
     if taken >= i64::from(positions) {
         return Err(AppError::Conflict("vacancy_full"));
     }
-    let (commune_id, household_id): (String, Option<String>) = workers::table
-        .find(&referral.worker_id)
-        .select((workers::commune_id, workers::household_id))
-        .first(connection)?;
+    let (commune_id, household_id) =
+        models::workers::commune_and_household(connection, &referral.worker_id)?;
     let household_status: Option<HouseholdStatus> = match &household_id {
-        Some(household) => households::table
-            .find(household)
-            .select(households::status)
-            .first::<HouseholdStatus>(connection)
-            .optional()?,
+        Some(household) => models::households::status_of(connection, household)?,
         None => None,
     };
     let poor_area = progress::facts::poor_area(connection, &commune_id)?;
@@ -233,9 +244,7 @@ pub(super) fn hire(
         created_at: now,
         updated_at: now,
     };
-    diesel::insert_into(placements::table)
-        .values(&placement)
-        .execute(connection)?;
+    models::placements::insert(connection, &placement)?;
     let follow_ups: Vec<NewFollowUp> = [3, 6, 12]
         .into_iter()
         .map(|months| NewFollowUp {
@@ -255,20 +264,16 @@ pub(super) fn hire(
         })
         .collect();
     for follow_up in &follow_ups {
-        diesel::insert_into(follow_ups::table)
-            .values(follow_up)
-            .execute(connection)?;
+        models::follow_ups::insert(connection, follow_up)?;
     }
-    diesel::update(workers::table.find(&referral.worker_id))
-        .set((
-            workers::availability.eq("employed"),
-            workers::updated_at.eq(now),
-        ))
-        .execute(connection)?;
+    models::workers::set_availability(
+        connection,
+        &referral.worker_id,
+        Availability::Employed,
+        now,
+    )?;
     if taken + 1 >= i64::from(positions) {
-        diesel::update(vacancies::table.find(&referral.vacancy_id))
-            .set(vacancies::status.eq("filled"))
-            .execute(connection)?;
+        models::vacancies::mark_filled(connection, &referral.vacancy_id)?;
     }
     audit::record(
         connection,
@@ -291,52 +296,20 @@ pub(super) fn withdraw_hire(
     reason: &str,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
-    let departed: i64 = overseas_stages::table
-        .filter(overseas_stages::referral_id.eq(&referral.id))
-        .filter(overseas_stages::stage.eq("departure"))
-        .count()
-        .get_result(connection)?;
-    if departed > 0 {
+    if models::overseas_stages::departed(connection, &referral.id)? {
         return Err(AppError::Conflict("already_departed"));
     }
-    let placement_id: String = placements::table
-        .filter(placements::referral_id.eq(&referral.id))
-        .filter(placements::status.eq("active"))
-        .select(placements::id)
-        .first(connection)?;
-    diesel::update(placements::table.find(&placement_id))
-        .set((
-            placements::status.eq("withdrawn"),
-            placements::withdrawn_reason.eq(reason),
-            placements::withdrawn_at.eq(now),
-            placements::updated_at.eq(now),
-        ))
-        .execute(connection)?;
-    diesel::delete(
-        follow_ups::table
-            .filter(follow_ups::placement_id.eq(&placement_id))
-            .filter(follow_ups::outcome.eq("pending")),
-    )
-    .execute(connection)?;
-    let still_placed: i64 = placements::table
-        .filter(placements::worker_id.eq(&referral.worker_id))
-        .filter(placements::status.eq("active"))
-        .count()
-        .get_result(connection)?;
-    if still_placed == 0 {
-        diesel::update(workers::table.find(&referral.worker_id))
-            .set((
-                workers::availability.eq("seeking"),
-                workers::updated_at.eq(now),
-            ))
-            .execute(connection)?;
+    let placement_id = models::placements::active_of_referral(connection, &referral.id)?;
+    models::placements::withdraw(connection, &placement_id, reason, now)?;
+    models::follow_ups::delete_pending(connection, &placement_id)?;
+    if models::placements::active_for_worker(connection, &referral.worker_id)? == 0 {
+        models::workers::set_availability(
+            connection,
+            &referral.worker_id,
+            Availability::Seeking,
+            now,
+        )?;
     }
-    diesel::update(
-        vacancies::table
-            .find(&referral.vacancy_id)
-            .filter(vacancies::status.eq("filled")),
-    )
-    .set(vacancies::status.eq("open"))
-    .execute(connection)?;
+    models::vacancies::reopen_if_filled(connection, &referral.vacancy_id)?;
     Ok(())
 }

@@ -178,6 +178,23 @@ pub(super) fn worker_chunk(
             },
         );
     }
+    add_placements(connection, &mut by_worker, after, last)?;
+    add_training_and_services(connection, &mut by_worker, after, last, poor_communes)?;
+    let facts = by_worker
+        .values()
+        .flat_map(|worker| worker_facts(worker, periods))
+        .collect();
+    Ok((count, facts))
+}
+
+/// The placements of the workers with ids in `(after, last]`, their departures abroad and
+/// their follow-ups confirming employment.
+fn add_placements(
+    connection: &mut DbConn,
+    by_worker: &mut HashMap<String, WorkerIn>,
+    after: &str,
+    last: &str,
+) -> QueryResult<()> {
     let placed: Vec<(String, PlacementIn)> = placements::table
         .filter(placements::worker_id.gt(after))
         .filter(placements::worker_id.le(last))
@@ -225,6 +242,18 @@ pub(super) fn worker_chunk(
             entry.confirmations.push(confirmation);
         }
     }
+    Ok(())
+}
+
+/// The completed courses (poor area or not at enrolment), services and referrals of the
+/// workers with ids in `(after, last]`; a referral is a service too.
+fn add_training_and_services(
+    connection: &mut DbConn,
+    by_worker: &mut HashMap<String, WorkerIn>,
+    after: &str,
+    last: &str,
+    poor_communes: &HashSet<String>,
+) -> QueryResult<()> {
     let completed: Vec<(String, String, NaiveDate, String)> = enrollments::table
         .filter(enrollments::worker_id.gt(after))
         .filter(enrollments::worker_id.le(last))
@@ -266,11 +295,7 @@ pub(super) fn worker_chunk(
             entry.services.push((id, at.date()));
         }
     }
-    let facts = by_worker
-        .values()
-        .flat_map(|worker| worker_facts(worker, periods))
-        .collect();
-    Ok((count, facts))
+    Ok(())
 }
 
 /// The facts of households with ids in `(after, last]`; members' facts are already written.

@@ -187,143 +187,171 @@ pub fn worker_facts(worker: &WorkerIn, periods: &[Period]) -> Vec<Fact> {
     // An archived record keeps what it achieved: a confirmed placement stays counted. It only
     // leaves the stocks of people to serve (target workers, counselled).
     let mut facts = Vec::new();
-    let fact = |period: &Period,
-                key: &str,
-                day: NaiveDate,
-                commune: &str,
-                status: String,
-                country: Option<&str>,
-                record: &str| Fact {
-        period_code: period.code.clone(),
-        key: key.to_owned(),
-        subject_id: worker.id.clone(),
-        counted_on: day,
-        commune_id: commune.to_owned(),
-        household_status: status,
-        minority: worker.minority,
-        gender: worker.gender.clone(),
-        country: country.unwrap_or_default().to_owned(),
-        record_id: record.to_owned(),
-    };
     let current_status = status_or_none(worker.household_status.as_deref());
     let active: Vec<&PlacementIn> = worker.placements.iter().filter(|p| p.active).collect();
     for period in periods {
-        // Connected: the first confirmed placement of the period; its snapshot is the status.
-        if let Some(placement) = first(
-            active.iter().filter(|p| period.contains(p.start_date)),
-            |p| (p.start_date, p.id.clone()),
-        ) {
-            facts.push(fact(
-                period,
-                key::CONNECTED,
-                placement.start_date,
-                &placement.commune_id_snapshot,
-                status_or_none(placement.household_status_snapshot.as_deref()),
-                placement.country.as_deref(),
-                &placement.id,
-            ));
+        let counting = Counting { worker, period };
+        facts.extend(counting.connected(&active));
+        facts.extend(counting.overseas(&active));
+        facts.extend(counting.trained(&current_status));
+        facts.extend(counting.sustained(&active, &current_status));
+        facts.extend(counting.target(&current_status));
+    }
+    facts
+}
+
+/// One worker's facts in one period.
+struct Counting<'a> {
+    worker: &'a WorkerIn,
+    period: &'a Period,
+}
+
+impl Counting<'_> {
+    fn fact(
+        &self,
+        key: &str,
+        day: NaiveDate,
+        commune: &str,
+        status: String,
+        country: Option<&str>,
+        record: &str,
+    ) -> Fact {
+        Fact {
+            period_code: self.period.code.clone(),
+            key: key.to_owned(),
+            subject_id: self.worker.id.clone(),
+            counted_on: day,
+            commune_id: commune.to_owned(),
+            household_status: status,
+            minority: self.worker.minority,
+            gender: self.worker.gender.clone(),
+            country: country.unwrap_or_default().to_owned(),
+            record_id: record.to_owned(),
         }
-        // Overseas: the first departure of the period on a confirmed overseas placement.
-        let departures = worker.departures.iter().filter_map(|(referral, day)| {
+    }
+
+    /// Connected: the first confirmed placement of the period; its snapshot is the status.
+    fn connected(&self, active: &[&PlacementIn]) -> Option<Fact> {
+        let placement = first(
+            active.iter().filter(|p| self.period.contains(p.start_date)),
+            |p| (p.start_date, p.id.clone()),
+        )?;
+        Some(self.fact(
+            key::CONNECTED,
+            placement.start_date,
+            &placement.commune_id_snapshot,
+            status_or_none(placement.household_status_snapshot.as_deref()),
+            placement.country.as_deref(),
+            &placement.id,
+        ))
+    }
+
+    /// Overseas: the first departure of the period on a confirmed overseas placement.
+    fn overseas(&self, active: &[&PlacementIn]) -> Option<Fact> {
+        let departures = self.worker.departures.iter().filter_map(|(referral, day)| {
             active
                 .iter()
                 .find(|p| p.country.is_some() && p.referral_id.as_deref() == Some(referral))
-                .filter(|_| period.contains(*day))
+                .filter(|_| self.period.contains(*day))
                 .map(|p| (*day, *p))
         });
-        if let Some((day, placement)) = first(departures, |(day, p)| (*day, p.id.clone())) {
-            facts.push(fact(
-                period,
-                key::OVERSEAS,
-                day,
-                &placement.commune_id_snapshot,
-                status_or_none(placement.household_status_snapshot.as_deref()),
-                placement.country.as_deref(),
-                &placement.id,
-            ));
-        }
-        // Trained: a course completed in the period by someone living in a poor area at enrolment.
-        if let Some((id, day, commune, _)) = first(
-            worker
+        let (day, placement) = first(departures, |(day, p)| (*day, p.id.clone()))?;
+        Some(self.fact(
+            key::OVERSEAS,
+            day,
+            &placement.commune_id_snapshot,
+            status_or_none(placement.household_status_snapshot.as_deref()),
+            placement.country.as_deref(),
+            &placement.id,
+        ))
+    }
+
+    /// Trained: a course completed in the period by someone living in a poor area at enrolment.
+    fn trained(&self, current_status: &str) -> Option<Fact> {
+        let (id, day, commune, _) = first(
+            self.worker
                 .completions
                 .iter()
-                .filter(|(_, day, _, poor)| *poor && period.contains(*day)),
+                .filter(|(_, day, _, poor)| *poor && self.period.contains(*day)),
             |(id, day, _, _)| (*day, id.clone()),
-        ) {
-            facts.push(fact(
-                period,
-                key::TRAINED,
-                *day,
-                commune,
-                current_status.clone(),
-                None,
-                id,
-            ));
-        }
-        // Sustained: still employed at a follow-up ≥ 6 months of a placement of the period.
-        let confirmations = worker
+        )?;
+        Some(self.fact(
+            key::TRAINED,
+            *day,
+            commune,
+            current_status.to_owned(),
+            None,
+            id,
+        ))
+    }
+
+    /// Sustained: still employed at a follow-up ≥ 6 months of a placement of the period.
+    fn sustained(&self, active: &[&PlacementIn], current_status: &str) -> Option<Fact> {
+        let confirmations = self
+            .worker
             .confirmations
             .iter()
             .filter_map(|(id, placement, day)| {
                 active
                     .iter()
-                    .find(|p| &p.id == placement && period.contains(p.start_date))
+                    .find(|p| &p.id == placement && self.period.contains(p.start_date))
                     .map(|p| (id, *day, *p))
             });
-        if let Some((id, day, placement)) =
-            first(confirmations, |(id, day, _)| (*day, (*id).clone()))
-        {
-            facts.push(fact(
-                period,
-                key::SUSTAINED,
-                day,
-                &placement.commune_id_snapshot,
-                current_status.clone(),
-                placement.country.as_deref(),
-                id,
-            ));
-        }
-        // Target-household workers registered by the period's end or served in it (anyone
-        // served was registered), and those of them served in the period.
+        let (id, day, placement) = first(confirmations, |(id, day, _)| (*day, (*id).clone()))?;
+        Some(self.fact(
+            key::SUSTAINED,
+            day,
+            &placement.commune_id_snapshot,
+            current_status.to_owned(),
+            placement.country.as_deref(),
+            id,
+        ))
+    }
+
+    /// Target-household workers registered by the period's end or served in it (anyone
+    /// served was registered), and those of them served in the period.
+    fn target(&self, current_status: &str) -> Vec<Fact> {
+        let worker = self.worker;
+        let period = self.period;
+        let mut facts = Vec::new();
         let target = worker
             .household_status
             .as_deref()
             .is_some_and(|status| TARGET_STATUSES.contains(&status));
-        if target && !worker.archived {
-            let served = first(
-                worker
-                    .services
-                    .iter()
-                    .filter(|(_, day)| period.contains(*day)),
-                |(id, day)| (*day, id.clone()),
-            );
-            let registered = (worker.registered_on <= period.ends_on)
-                .then(|| worker.registered_on.max(period.starts_on));
-            if let Some(day) = registered.or(served.map(|(_, day)| *day)) {
-                facts.push(fact(
-                    period,
-                    key::TARGET_WORKER,
-                    day,
-                    &worker.commune_id,
-                    current_status.clone(),
-                    None,
-                    &worker.id,
-                ));
-            }
-            if let Some((id, day)) = served {
-                facts.push(fact(
-                    period,
-                    key::COUNSELLED,
-                    *day,
-                    &worker.commune_id,
-                    current_status.clone(),
-                    None,
-                    id,
-                ));
-            }
+        if !target || worker.archived {
+            return facts;
         }
+        let served = first(
+            worker
+                .services
+                .iter()
+                .filter(|(_, day)| period.contains(*day)),
+            |(id, day)| (*day, id.clone()),
+        );
+        let registered = (worker.registered_on <= period.ends_on)
+            .then(|| worker.registered_on.max(period.starts_on));
+        if let Some(day) = registered.or(served.map(|(_, day)| *day)) {
+            facts.push(self.fact(
+                key::TARGET_WORKER,
+                day,
+                &worker.commune_id,
+                current_status.to_owned(),
+                None,
+                &worker.id,
+            ));
+        }
+        if let Some((id, day)) = served {
+            facts.push(self.fact(
+                key::COUNSELLED,
+                *day,
+                &worker.commune_id,
+                current_status.to_owned(),
+                None,
+                id,
+            ));
+        }
+        facts
     }
-    facts
 }
 
 /// The facts one household contributes to each period: poor or near-poor now, and covered when

@@ -142,20 +142,8 @@ pub fn enrol(
 /// confirming the last place at once take turns (SQLite has one writer anyway), as a hire does
 /// with its vacancy.
 fn course_is_full(connection: &mut DbConn, course_id: &str) -> diesel::QueryResult<bool> {
-    use crate::db::schema::{courses, enrollments};
-    use diesel::prelude::*;
-    diesel::update(courses::table.find(course_id))
-        .set(courses::updated_at.eq(courses::updated_at))
-        .execute(connection)?;
-    let capacity: i32 = courses::table
-        .find(course_id)
-        .select(courses::capacity)
-        .first(connection)?;
-    let taken: i64 = enrollments::table
-        .filter(enrollments::course_id.eq(course_id))
-        .filter(enrollments::status.eq_any(["enrolled", "attending", "completed", "certified"]))
-        .count()
-        .get_result(connection)?;
+    let capacity = crate::models::courses::lock_capacity(connection, course_id)?;
+    let taken = crate::models::enrollments::holding_places(connection, course_id)?;
     Ok(taken >= i64::from(capacity))
 }
 

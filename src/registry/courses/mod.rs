@@ -204,19 +204,7 @@ fn validate(
         ),
     };
     let leads_to = match &input.leads_to {
-        Some(codes) => {
-            let mut kept = Vec::new();
-            for (index, code) in codes.iter().enumerate() {
-                if occupation_exists(connection, code)? {
-                    if !kept.contains(code) {
-                        kept.push(code.clone());
-                    }
-                } else {
-                    checks.fail(&format!("leads_to[{index}]"), "unknown_occupation");
-                }
-            }
-            kept
-        }
+        Some(codes) => known_occupations(connection, codes, &mut checks)?,
         None => stored
             .as_ref()
             .map(|(_, codes)| codes.clone())
@@ -226,45 +214,8 @@ fn validate(
         Some(raw) => checks.choice("level", raw, LEVELS),
         None => checks.required("level", base.map(|course| course.level.clone())),
     };
-    let commune_id = match &input.commune_code {
-        Some(Some(code)) => {
-            match units::resolve_commune(connection, code.trim(), accounts::now().date())? {
-                Some(unit) => Some(unit.id),
-                None => {
-                    checks.fail("commune_code", "unknown_commune");
-                    None
-                }
-            }
-        }
-        Some(None) => None,
-        None => base.and_then(|course| course.commune_id.clone()),
-    };
-    let day = |checks: &mut Checks,
-               field: &str,
-               sent: &Option<String>,
-               stored: Option<NaiveDate>| match sent {
-        Some(raw) => values::date(raw)
-            .map_err(|code| checks.fail(field, code))
-            .ok(),
-        None => checks.required(field, stored),
-    };
-    let starts_on = day(
-        &mut checks,
-        "starts_on",
-        &input.starts_on,
-        base.map(|course| course.starts_on),
-    );
-    let ends_on = day(
-        &mut checks,
-        "ends_on",
-        &input.ends_on,
-        base.map(|course| course.ends_on),
-    );
-    if let (Some(start), Some(end)) = (starts_on, ends_on)
-        && end < start
-    {
-        checks.fail("ends_on", "date_order");
-    }
+    let commune_id = commune(connection, &input, base, &mut checks)?;
+    let (starts_on, ends_on) = dates(&mut checks, &input, base);
     let capacity = match input.capacity {
         Some(seats) if seats < 1 => {
             checks.fail("capacity", "at_least_one");
@@ -328,6 +279,82 @@ fn validate(
         updated_at: now,
     };
     Ok((course, leads_to))
+}
+
+/// The occupations a course leads to: each known, each once, in the order sent.
+fn known_occupations(
+    connection: &mut DbConn,
+    codes: &[String],
+    checks: &mut Checks,
+) -> diesel::QueryResult<Vec<String>> {
+    let mut kept = Vec::new();
+    for (index, code) in codes.iter().enumerate() {
+        if occupation_exists(connection, code)? {
+            if !kept.contains(code) {
+                kept.push(code.clone());
+            }
+        } else {
+            checks.fail(&format!("leads_to[{index}]"), "unknown_occupation");
+        }
+    }
+    Ok(kept)
+}
+
+/// The first and last day, the last not before the first.
+fn dates(
+    checks: &mut Checks,
+    input: &CourseInput,
+    base: Option<&Course>,
+) -> (Option<NaiveDate>, Option<NaiveDate>) {
+    let day = |checks: &mut Checks,
+               field: &str,
+               sent: &Option<String>,
+               stored: Option<NaiveDate>| match sent {
+        Some(raw) => values::date(raw)
+            .map_err(|code| checks.fail(field, code))
+            .ok(),
+        None => checks.required(field, stored),
+    };
+    let starts_on = day(
+        checks,
+        "starts_on",
+        &input.starts_on,
+        base.map(|course| course.starts_on),
+    );
+    let ends_on = day(
+        checks,
+        "ends_on",
+        &input.ends_on,
+        base.map(|course| course.ends_on),
+    );
+    if let (Some(start), Some(end)) = (starts_on, ends_on)
+        && end < start
+    {
+        checks.fail("ends_on", "date_order");
+    }
+    (starts_on, ends_on)
+}
+
+/// Where the course is held: a commune in force today (an old code finds its successor).
+fn commune(
+    connection: &mut DbConn,
+    input: &CourseInput,
+    base: Option<&Course>,
+    checks: &mut Checks,
+) -> diesel::QueryResult<Option<String>> {
+    Ok(match &input.commune_code {
+        Some(Some(code)) => {
+            match units::resolve_commune(connection, code.trim(), accounts::now().date())? {
+                Some(unit) => Some(unit.id),
+                None => {
+                    checks.fail("commune_code", "unknown_commune");
+                    None
+                }
+            }
+        }
+        Some(None) => None,
+        None => base.and_then(|course| course.commune_id.clone()),
+    })
 }
 
 fn require(principal: &Principal, action: Action) -> Result<(), AppError> {

@@ -8,30 +8,11 @@ pub(super) fn standard_for(
     review_year: i32,
 ) -> QueryResult<Option<(String, PovertyStandard, Vec<String>)>> {
     let day = NaiveDate::from_ymd_opt(review_year, 7, 1).unwrap_or(NaiveDate::MIN);
-    let found: Option<(String, i64, i64, i32)> = poverty_standards::table
-        .filter(poverty_standards::valid_from.le(day))
-        .filter(
-            poverty_standards::valid_to
-                .is_null()
-                .or(poverty_standards::valid_to.ge(day)),
-        )
-        .order(poverty_standards::valid_from.desc())
-        .select((
-            poverty_standards::id,
-            poverty_standards::rural_income_line_vnd,
-            poverty_standards::urban_income_line_vnd,
-            poverty_standards::poor_min_deprivations,
-        ))
-        .first(connection)
-        .optional()?;
-    let Some((id, rural, urban, minimum)) = found else {
+    let Some((id, rural, urban, minimum, keys)) =
+        models::poverty_indicators::standard_on(connection, day)?
+    else {
         return Ok(None);
     };
-    let keys = poverty_standard_indicators::table
-        .filter(poverty_standard_indicators::standard_id.eq(&id))
-        .order(poverty_standard_indicators::position)
-        .select(poverty_standard_indicators::indicator_key)
-        .load(connection)?;
     let standard = PovertyStandard {
         rural_income_line_vnd: rural,
         urban_income_line_vnd: urban,
@@ -60,28 +41,7 @@ pub(super) fn validate(
             base.map(|household| household.head_name.clone()),
         ),
     };
-    let commune_id = match &input.commune_code {
-        Some(code) => match units::resolve_commune(connection, code.trim(), today)? {
-            Some(unit) => {
-                if principal
-                    .area_units
-                    .as_ref()
-                    .is_some_and(|area| !area.contains(&unit.id))
-                {
-                    checks.fail("commune_code", "outside_area");
-                }
-                Some(unit.id)
-            }
-            None => {
-                checks.fail("commune_code", "unknown_commune");
-                None
-            }
-        },
-        None => checks.required(
-            "commune_code",
-            base.map(|household| household.commune_id.clone()),
-        ),
-    };
+    let commune_id = commune(connection, principal, &input, base, &mut checks, today)?;
     let ethnicity_code = match &input.ethnicity_code {
         Some(raw) if ethnicity_exists(connection, raw)? => Some(raw.clone()),
         Some(_) => {
@@ -116,67 +76,9 @@ pub(super) fn validate(
         .urban
         .or(base.map(|household| household.urban))
         .unwrap_or(false);
-    let review_year = match input.review_year {
-        Some(year) if !(2000..=today.year() + 1).contains(&year) => {
-            checks.fail_with(
-                FieldError::new("review_year", "out_of_range")
-                    .with("min", "2000")
-                    .with("max", (today.year() + 1).to_string()),
-            );
-            None
-        }
-        Some(year) => Some(year),
-        None => Some(base.map_or(today.year(), |household| household.review_year)),
-    };
-    let standard = match review_year {
-        Some(year) => standard_for(connection, year)?,
-        None => None,
-    };
-    if review_year.is_some() && standard.is_none() {
-        checks.fail("review_year", "no_standard");
-    }
-    let mut deprivations: Vec<String> = match &input.deprivations {
-        Some(keys) => keys.clone(),
-        None => stored
-            .as_ref()
-            .map(|(_, keys)| keys.clone())
-            .unwrap_or_default(),
-    };
-    deprivations.sort();
-    deprivations.dedup();
-    if let Some((_, _, known)) = &standard {
-        for (index, key) in deprivations.iter().enumerate() {
-            if !known.contains(key) {
-                checks.fail_with(
-                    FieldError::new(format!("deprivations[{index}]"), "invalid_choice")
-                        .with("choices", known.join(", ")),
-                );
-            }
-        }
-    }
-    let previous_status = match &input.previous_status {
-        Some(Some(raw)) => checks
-            .choice("previous_status", raw, &["poor", "near_poor", "not_poor"])
-            .and_then(|value| value.parse::<HouseholdStatus>().ok()),
-        Some(None) => None,
-        None => base.and_then(|household| household.previous_status),
-    };
-    let claims_escape = match &input.status {
-        Some(value) if value == "newly_escaped" => true,
-        Some(_) => {
-            checks.fail("status", "read_only");
-            false
-        }
-        None => false,
-    };
-    if claims_escape
-        && !matches!(
-            previous_status,
-            Some(HouseholdStatus::Poor | HouseholdStatus::NearPoor)
-        )
-    {
-        checks.fail("previous_status", "previous_status_required");
-    }
+    let (review_year, standard, deprivations) =
+        review(connection, &input, stored.as_ref(), &mut checks, today)?;
+    let (previous_status, claims_escape) = previous_status(&input, base, &mut checks);
     checks.finish()?;
 
     let (
@@ -234,4 +136,127 @@ pub(super) fn validate(
         updated_at: now,
     };
     Ok((household, deprivations))
+}
+
+/// The commune code sent, resolved to the unit in force and checked against the officer's area;
+/// the stored one when none is sent.
+fn commune(
+    connection: &mut DbConn,
+    principal: &Principal,
+    input: &HouseholdInput,
+    base: Option<&Household>,
+    checks: &mut Checks,
+    today: NaiveDate,
+) -> QueryResult<Option<String>> {
+    Ok(match &input.commune_code {
+        Some(code) => match units::resolve_commune(connection, code.trim(), today)? {
+            Some(unit) => {
+                if principal
+                    .area_units
+                    .as_ref()
+                    .is_some_and(|area| !area.contains(&unit.id))
+                {
+                    checks.fail("commune_code", "outside_area");
+                }
+                Some(unit.id)
+            }
+            None => {
+                checks.fail("commune_code", "unknown_commune");
+                None
+            }
+        },
+        None => checks.required(
+            "commune_code",
+            base.map(|household| household.commune_id.clone()),
+        ),
+    })
+}
+
+/// The review year, the poverty standard in force that year, and the deprivations (known to
+/// that standard), sorted and each once.
+#[allow(clippy::type_complexity)]
+fn review(
+    connection: &mut DbConn,
+    input: &HouseholdInput,
+    stored: Option<&(&Household, Vec<String>)>,
+    checks: &mut Checks,
+    today: NaiveDate,
+) -> QueryResult<(
+    Option<i32>,
+    Option<(String, PovertyStandard, Vec<String>)>,
+    Vec<String>,
+)> {
+    let base = stored.map(|(household, _)| *household);
+    let review_year = match input.review_year {
+        Some(year) if !(2000..=today.year() + 1).contains(&year) => {
+            checks.fail_with(
+                FieldError::new("review_year", "out_of_range")
+                    .with("min", "2000")
+                    .with("max", (today.year() + 1).to_string()),
+            );
+            None
+        }
+        Some(year) => Some(year),
+        None => Some(base.map_or(today.year(), |household| household.review_year)),
+    };
+    let standard = match review_year {
+        Some(year) => standard_for(connection, year)?,
+        None => None,
+    };
+    if review_year.is_some() && standard.is_none() {
+        checks.fail("review_year", "no_standard");
+    }
+    let mut deprivations: Vec<String> = match &input.deprivations {
+        Some(keys) => keys.clone(),
+        None => stored
+            .as_ref()
+            .map(|(_, keys)| keys.clone())
+            .unwrap_or_default(),
+    };
+    deprivations.sort();
+    deprivations.dedup();
+    if let Some((_, _, known)) = &standard {
+        for (index, key) in deprivations.iter().enumerate() {
+            if !known.contains(key) {
+                checks.fail_with(
+                    FieldError::new(format!("deprivations[{index}]"), "invalid_choice")
+                        .with("choices", known.join(", ")),
+                );
+            }
+        }
+    }
+    Ok((review_year, standard, deprivations))
+}
+
+/// The status of the previous review, and whether the client claims the household newly
+/// escaped poverty (which the rule, not the client, decides: only a claim that agrees is taken).
+fn previous_status(
+    input: &HouseholdInput,
+    base: Option<&Household>,
+    checks: &mut Checks,
+) -> (Option<HouseholdStatus>, bool) {
+    let previous_status = match &input.previous_status {
+        Some(Some(raw)) => checks
+            .choice("previous_status", raw, &["poor", "near_poor", "not_poor"])
+            .and_then(|value| value.parse::<HouseholdStatus>().ok()),
+        Some(None) => None,
+        None => base.and_then(|household| household.previous_status),
+    };
+    let claims_escape = match &input.status {
+        Some(value) if value == "newly_escaped" => true,
+        Some(_) => {
+            checks.fail("status", "read_only");
+            false
+        }
+        None => false,
+    };
+    if claims_escape
+        && !matches!(
+            previous_status,
+            Some(HouseholdStatus::Poor | HouseholdStatus::NearPoor)
+        )
+    {
+        checks.fail("previous_status", "previous_status_required");
+    }
+    (previous_status, claims_escape)
 }

@@ -4,21 +4,15 @@
 //! are sent nowhere. The records the programme's counts rest on (placements, enrolments,
 //! follow-ups) stay: they are the province's records of public support, not shared profiles.
 
-use chrono::{NaiveDate, NaiveDateTime};
-use diesel::prelude::*;
-use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::reachable;
 use crate::accounts::{self, Principal};
 use crate::db::DbConn;
-use crate::db::schema::{
-    enrollments, follow_ups, placements, referrals, service_records, users, workers,
-};
 use crate::domain::access::Action;
 use crate::error::AppError;
 use crate::models::workers as rows;
-use crate::models::{audit, search_changes};
+use crate::models::{self, audit, search_changes};
 
 /// Everything held about the worker `id`, as one JSON document; the export is audited.
 pub fn export(connection: &mut DbConn, principal: &Principal, id: &str) -> Result<Value, AppError> {
@@ -39,36 +33,7 @@ pub fn export(connection: &mut DbConn, principal: &Principal, id: &str) -> Resul
     let consent_withdrawn_at = worker.consent_withdrawn_at;
     let person = serde_json::to_value(super::full_view(worker, occupations)).map_err(unexpected)?;
 
-    let held: Vec<EnrollmentHeld> = enrollments::table
-        .filter(enrollments::worker_id.eq(id))
-        .order(enrollments::created_at)
-        .select(EnrollmentHeld::as_select())
-        .load(connection)?;
-    let referral_rows: Vec<ReferralHeld> = referrals::table
-        .filter(referrals::worker_id.eq(id))
-        .order(referrals::created_at)
-        .select(ReferralHeld::as_select())
-        .load(connection)?;
-    let placement_rows: Vec<PlacementHeld> = placements::table
-        .filter(placements::worker_id.eq(id))
-        .order(placements::start_date)
-        .select(PlacementHeld::as_select())
-        .load(connection)?;
-    let placement_ids: Vec<&str> = placement_rows.iter().map(|row| row.id.as_str()).collect();
-    let follow_up_rows: Vec<FollowUpHeld> = follow_ups::table
-        .filter(follow_ups::placement_id.eq_any(&placement_ids))
-        .order(follow_ups::due_on)
-        .select(FollowUpHeld::as_select())
-        .load(connection)?;
-    let services: Vec<ServiceHeld> = service_records::table
-        .filter(service_records::worker_id.eq(id))
-        .order(service_records::provided_on)
-        .select(ServiceHeld::as_select())
-        .load(connection)?;
-    let logins: Vec<LoginHeld> = users::table
-        .filter(users::worker_id.eq(id))
-        .select(LoginHeld::as_select())
-        .load(connection)?;
+    let held = models::personal_data::held_about(connection, id)?;
     let history = audit::history_of(connection, "worker", id)?;
     let now = accounts::now();
     audit::record(
@@ -85,12 +50,12 @@ pub fn export(connection: &mut DbConn, principal: &Principal, id: &str) -> Resul
         "person": person,
         "consent_withdrawn_at": consent_withdrawn_at,
         "household": household,
-        "enrollments": held,
-        "referrals": referral_rows,
-        "placements": placement_rows,
-        "follow_ups": follow_up_rows,
-        "service_records": services,
-        "logins": logins,
+        "enrollments": held.enrollments,
+        "referrals": held.referrals,
+        "placements": held.placements,
+        "follow_ups": held.follow_ups,
+        "service_records": held.service_records,
+        "logins": held.logins,
         "record_history": history,
     }))
 }
@@ -106,13 +71,8 @@ pub fn withdraw_consent(
     connection.write_transaction(|connection| {
         let (worker, _) = reachable(connection, principal, id, Action::Update)?;
         let now = accounts::now();
-        diesel::update(workers::table.find(id))
-            .set((
-                workers::consent_to_share.eq(false),
-                workers::consent_withdrawn_at.eq(worker.consent_withdrawn_at.unwrap_or(now)),
-                workers::updated_at.eq(now),
-            ))
-            .execute(connection)?;
+        let since = worker.consent_withdrawn_at.unwrap_or(now);
+        rows::withdraw_consent(connection, id, since, now)?;
         if let Some(email) = &worker.email {
             crate::mail::outbox::drop_pending_for(connection, email)?;
         }
@@ -129,74 +89,6 @@ pub fn withdraw_consent(
         )?;
         super::read(connection, principal, id)
     })
-}
-
-#[derive(Queryable, Selectable, Serialize)]
-#[diesel(table_name = enrollments)]
-struct EnrollmentHeld {
-    id: String,
-    course_id: String,
-    status: String,
-    progress_percent: i32,
-    applied_on: NaiveDate,
-    completed_on: Option<NaiveDate>,
-    certificate_no: Option<String>,
-}
-
-#[derive(Queryable, Selectable, Serialize)]
-#[diesel(table_name = referrals)]
-struct ReferralHeld {
-    id: String,
-    vacancy_id: String,
-    status: String,
-    match_score: Option<f64>,
-    match_explanation: String,
-    rejection_reason: Option<String>,
-    status_note: String,
-    created_at: NaiveDateTime,
-    status_changed_at: NaiveDateTime,
-}
-
-#[derive(Queryable, Selectable, Serialize)]
-#[diesel(table_name = placements)]
-struct PlacementHeld {
-    id: String,
-    vacancy_id: String,
-    employer_id: String,
-    start_date: NaiveDate,
-    wage_vnd: Option<i64>,
-    is_overseas: bool,
-    country: Option<String>,
-    household_status_snapshot: Option<String>,
-    poor_area_snapshot: bool,
-    status: String,
-}
-
-#[derive(Queryable, Selectable, Serialize)]
-#[diesel(table_name = follow_ups)]
-struct FollowUpHeld {
-    placement_id: String,
-    months_after_start: i32,
-    due_on: NaiveDate,
-    outcome: String,
-    note: String,
-    recorded_on: Option<NaiveDate>,
-}
-
-#[derive(Queryable, Selectable, Serialize)]
-#[diesel(table_name = service_records)]
-struct ServiceHeld {
-    kind: String,
-    provided_on: NaiveDate,
-    note: String,
-}
-
-#[derive(Queryable, Selectable, Serialize)]
-#[diesel(table_name = users)]
-struct LoginHeld {
-    email: String,
-    role: String,
-    created_at: NaiveDateTime,
 }
 
 fn unexpected(error: serde_json::Error) -> AppError {

@@ -7,13 +7,12 @@ use super::shape::{AVAILABILITIES, EDUCATION_LEVELS, GENDERS, WorkerInput};
 use crate::accounts::{self, Principal};
 use crate::db::DbConn;
 use crate::db::ids::new_id;
-use crate::db::schema::households;
 use crate::domain::statuses::Availability;
 use crate::domain::text::fold;
 use crate::domain::values;
 use crate::error::AppError;
-use crate::models::admin_units as units;
 use crate::models::workers::{NewWorker, Worker};
+use crate::models::{self, admin_units as units};
 use crate::registry::{Checks, ethnicity_exists, occupation_exists};
 
 /// Checks a worker input against the stored record (for PATCH) or nothing (for create) and
@@ -38,38 +37,12 @@ pub(super) fn validate(
         values::national_id,
         || base.and_then(|worker| worker.national_id.clone()),
     );
-    let birth_date = match &input.birth_date {
-        Some(raw) => match values::date(raw) {
-            Ok(day) if values::age_on(day, today) < 15 || values::age_on(day, today) > 100 => {
-                checks.fail("birth_date", "birth_date");
-                None
-            }
-            Ok(day) => Some(day),
-            Err(code) => {
-                checks.fail("birth_date", code);
-                None
-            }
-        },
-        None => checks.required("birth_date", base.map(|worker| worker.birth_date)),
-    };
+    let birth_date = birth_date(&input, base, &mut checks, today);
     let gender = match &input.gender {
         Some(raw) => checks.choice("gender", raw, GENDERS),
         None => checks.required("gender", base.map(|worker| worker.gender.clone())),
     };
-    let ethnicity_code = match &input.ethnicity_code {
-        Some(raw) => {
-            if ethnicity_exists(connection, raw)? {
-                Some(raw.clone())
-            } else {
-                checks.fail("ethnicity_code", "unknown_ethnicity");
-                None
-            }
-        }
-        None => checks.required(
-            "ethnicity_code",
-            base.map(|worker| worker.ethnicity_code.clone()),
-        ),
-    };
+    let ethnicity_code = ethnicity(connection, &input, base, &mut checks)?;
     let phone = checks.nullable("phone", input.phone.as_ref(), values::phone, || {
         base.and_then(|worker| worker.phone.clone())
     });
@@ -80,16 +53,7 @@ pub(super) fn validate(
         Some(code) => commune_in_area(connection, principal, code, today, &mut checks)?,
         None => checks.required("commune_code", base.map(|worker| worker.commune_id.clone())),
     };
-    let household_id = match &input.household_id {
-        Some(Some(id)) => {
-            if !household_in_reach(connection, principal, id)? {
-                checks.fail("household_id", "unknown_household");
-            }
-            Some(id.clone())
-        }
-        Some(None) => None,
-        None => base.and_then(|worker| worker.household_id.clone()),
-    };
+    let household_id = household(connection, principal, &input, base, &mut checks)?;
     let education_level = match &input.education_level {
         Some(raw) => checks.choice("education_level", raw, EDUCATION_LEVELS),
         None => Some(base.map_or_else(
@@ -204,15 +168,7 @@ fn household_in_reach(
     principal: &Principal,
     id: &str,
 ) -> QueryResult<bool> {
-    let mut reachable = households::table
-        .filter(households::id.eq(id))
-        .filter(households::archived_at.is_null())
-        .into_boxed();
-    if let Some(area) = &principal.area_units {
-        reachable = reachable.filter(households::commune_id.eq_any(area.clone()));
-    }
-    let found: i64 = reachable.count().get_result(connection)?;
-    Ok(found > 0)
+    models::households::is_live_within(connection, id, principal.area_units.as_deref())
 }
 
 /// Up to 10 known occupation codes, each once, in the order sent.
@@ -240,4 +196,70 @@ fn desired_occupations(
         }
     }
     Ok(kept)
+}
+
+/// A birth date that makes the person 15 to 100 years old today.
+fn birth_date(
+    input: &WorkerInput,
+    base: Option<&Worker>,
+    checks: &mut Checks,
+    today: NaiveDate,
+) -> Option<NaiveDate> {
+    match &input.birth_date {
+        Some(raw) => match values::date(raw) {
+            Ok(day) if values::age_on(day, today) < 15 || values::age_on(day, today) > 100 => {
+                checks.fail("birth_date", "birth_date");
+                None
+            }
+            Ok(day) => Some(day),
+            Err(code) => {
+                checks.fail("birth_date", code);
+                None
+            }
+        },
+        None => checks.required("birth_date", base.map(|worker| worker.birth_date)),
+    }
+}
+
+/// An ethnic group on the official list.
+fn ethnicity(
+    connection: &mut DbConn,
+    input: &WorkerInput,
+    base: Option<&Worker>,
+    checks: &mut Checks,
+) -> QueryResult<Option<String>> {
+    Ok(match &input.ethnicity_code {
+        Some(raw) => {
+            if ethnicity_exists(connection, raw)? {
+                Some(raw.clone())
+            } else {
+                checks.fail("ethnicity_code", "unknown_ethnicity");
+                None
+            }
+        }
+        None => checks.required(
+            "ethnicity_code",
+            base.map(|worker| worker.ethnicity_code.clone()),
+        ),
+    })
+}
+
+/// The household the worker belongs to, if any: an open one within the officer's reach.
+fn household(
+    connection: &mut DbConn,
+    principal: &Principal,
+    input: &WorkerInput,
+    base: Option<&Worker>,
+    checks: &mut Checks,
+) -> QueryResult<Option<String>> {
+    Ok(match &input.household_id {
+        Some(Some(id)) => {
+            if !household_in_reach(connection, principal, id)? {
+                checks.fail("household_id", "unknown_household");
+            }
+            Some(id.clone())
+        }
+        Some(None) => None,
+        None => base.and_then(|worker| worker.household_id.clone()),
+    })
 }

@@ -246,59 +246,9 @@ pub fn workers_for_vacancy(
     let vacancy = &probe.facts;
     let terms = text_terms(fields, probe.text);
     let ideal = ideal_text_score(searcher, &terms)?;
-    // Words most profiles hold (`công`, `nhân`) add little to any score but make every
-    // profile a candidate; the exact pass still counts them.
-    let matchable = searcher.doc_freq(&Term::from_field_text(fields.tags, "match:worker"))?;
-    let mut selective = Vec::with_capacity(terms.len());
-    for term in &terms {
-        if searcher.doc_freq(term)? * COMMON_WORD_SHARE <= matchable {
-            selective.push(term.clone());
-        }
-    }
-    let mut clauses = if ideal > 0.0 {
-        text_query(&selective, weights.text / ideal)
-    } else {
-        Vec::new()
-    };
-    let occupation = format!("{:04}", vacancy.occupation);
-    let mut codes: Vec<(String, f64)> = vec![
-        (format!("o{occupation}"), weights.occupation * 0.5),
-        (
-            format!("g{}", group(vacancy.occupation)),
-            weights.occupation * 0.5,
-        ),
-        (format!("t{occupation}"), weights.training),
-        // Minority, disability and relocation weigh too little to change who is among the
-        // candidates, yet most workers carry one of them; leaving them to the exact pass
-        // keeps block-max WAND pruning.
-        ("p_target".to_owned(), weights.priority * 0.7),
-    ];
-    if !vacancy.overseas {
-        if vacancy.commune != 0 {
-            codes.push((format!("c{}", vacancy.commune), weights.distance * 0.4));
-        }
-        if vacancy.district != 0 {
-            codes.push((format!("d{}", vacancy.district), weights.distance * 0.4));
-        }
-    }
-    for (code, weight) in codes {
-        let term = Term::from_field_text(fields.match_code, &code);
-        let unit = unit_score(searcher, &term)?;
-        if weight <= 0.0 || unit <= 0.0 || searcher.doc_freq(&term)? == 0 {
-            continue;
-        }
-        clauses.push((
-            Occur::Should,
-            Box::new(BoostQuery::new(
-                Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
-                (weight / unit) as Score,
-            )),
-        ));
-    }
-    if clauses.is_empty() {
+    let Some(query) = candidate_query(searcher, fields, weights, vacancy, &terms, ideal)? else {
         return Ok(Vec::new());
-    }
-    let query = BooleanQuery::new(clauses);
+    };
     let weight = query.weight(EnableScoring::enabled_from_searcher(searcher))?;
     let (earliest, latest) = birth_window(probe.today, vacancy.min_age, vacancy.max_age);
     let keep = CANDIDATES.max(limit * 3);
@@ -348,7 +298,7 @@ pub fn workers_for_vacancy(
         .map(|candidate| (candidate.segment, candidate.doc))
         .collect();
     candidates.sort_unstable();
-    let mut scored = exact_scores(
+    let scored = exact_scores(
         searcher,
         weights,
         vacancy,
@@ -357,6 +307,73 @@ pub fn workers_for_vacancy(
         &columns,
         &candidates,
     )?;
+    Ok(best(scored, &columns, limit))
+}
+
+/// The query that selects a vacancy's candidates: its selective words and the match codes of
+/// its occupation, training, priority group and place. `None` when nothing could match.
+fn candidate_query(
+    searcher: &Searcher,
+    fields: &Fields,
+    weights: &Weights,
+    vacancy: &VacancyFacts,
+    terms: &[Term],
+    ideal: f64,
+) -> tantivy::Result<Option<BooleanQuery>> {
+    // Words most profiles hold (`công`, `nhân`) add little to any score but make every
+    // profile a candidate; the exact pass still counts them.
+    let matchable = searcher.doc_freq(&Term::from_field_text(fields.tags, "match:worker"))?;
+    let mut selective = Vec::with_capacity(terms.len());
+    for term in terms {
+        if searcher.doc_freq(term)? * COMMON_WORD_SHARE <= matchable {
+            selective.push(term.clone());
+        }
+    }
+    let mut clauses = if ideal > 0.0 {
+        text_query(&selective, weights.text / ideal)
+    } else {
+        Vec::new()
+    };
+    let occupation = format!("{:04}", vacancy.occupation);
+    let mut codes: Vec<(String, f64)> = vec![
+        (format!("o{occupation}"), weights.occupation * 0.5),
+        (
+            format!("g{}", group(vacancy.occupation)),
+            weights.occupation * 0.5,
+        ),
+        (format!("t{occupation}"), weights.training),
+        // Minority, disability and relocation weigh too little to change who is among the
+        // candidates, yet most workers carry one of them; leaving them to the exact pass
+        // keeps block-max WAND pruning.
+        ("p_target".to_owned(), weights.priority * 0.7),
+    ];
+    if !vacancy.overseas {
+        if vacancy.commune != 0 {
+            codes.push((format!("c{}", vacancy.commune), weights.distance * 0.4));
+        }
+        if vacancy.district != 0 {
+            codes.push((format!("d{}", vacancy.district), weights.distance * 0.4));
+        }
+    }
+    for (code, weight) in codes {
+        let term = Term::from_field_text(fields.match_code, &code);
+        let unit = unit_score(searcher, &term)?;
+        if weight <= 0.0 || unit <= 0.0 || searcher.doc_freq(&term)? == 0 {
+            continue;
+        }
+        clauses.push((
+            Occur::Should,
+            Box::new(BoostQuery::new(
+                Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
+                (weight / unit) as Score,
+            )),
+        ));
+    }
+    Ok((!clauses.is_empty()).then(|| BooleanQuery::new(clauses)))
+}
+
+/// The `limit` best of the exactly scored candidates, ties at the last place ordered by id.
+fn best(mut scored: Vec<Scored>, columns: &[Columns], limit: usize) -> Vec<Ranked> {
     // Ids only for the few that are returned: reading one decodes a dictionary block.
     scored.sort_by(|a, b| {
         b.0.total_cmp(&a.0)
@@ -381,7 +398,7 @@ pub fn workers_for_vacancy(
         })
         .collect();
     sort_and_cut(&mut ranked, limit);
-    Ok(ranked)
+    ranked
 }
 
 pub(super) type Scored = (f64, u32, DocId, Components, Reasons);

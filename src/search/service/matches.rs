@@ -46,41 +46,21 @@ pub fn vacancy_probe_parts(
     reference: &crate::search::documents::Reference,
     vacancy_id: &str,
 ) -> Result<(VacancyFacts, String), AppError> {
-    type Row = (
-        String,
-        String,
-        String,
-        Option<String>,
-        bool,
-        Option<i32>,
-        Option<i32>,
-        Option<NaiveDate>,
-    );
-    let row: Option<Row> = vacancies::table
-        .filter(vacancies::id.eq(vacancy_id))
-        .filter(vacancies::archived_at.is_null())
-        .select((
-            vacancies::title,
-            vacancies::skills_required,
-            vacancies::occupation_code,
-            vacancies::commune_id,
-            vacancies::is_overseas,
-            vacancies::min_age,
-            vacancies::max_age,
-            vacancies::deadline,
-        ))
-        .first(connection)
-        .optional()?;
-    let Some((title, skills, occupation, commune_id, overseas, min_age, max_age, deadline)) = row
-    else {
+    let Some(row) = models::vacancies::probe_row(connection, vacancy_id)? else {
         return Err(AppError::NotFound);
     };
-    let occupation_name: String = occupations::table
-        .find(&occupation)
-        .select(occupations::name_vi)
-        .first(connection)
-        .optional()?
-        .unwrap_or_default();
+    let models::vacancies::ProbeRow {
+        title,
+        skills_required: skills,
+        occupation_code: occupation,
+        commune_id,
+        is_overseas: overseas,
+        min_age,
+        max_age,
+        deadline,
+    } = row;
+    let occupation_name =
+        models::occupations::name_vi(connection, &occupation)?.unwrap_or_default();
     let (commune, district) = commune_id
         .as_deref()
         .map_or((0, 0), |id| reference.place_numbers(id));
@@ -99,10 +79,7 @@ pub fn vacancy_probe_parts(
 
 /// Workers already referred to a vacancy.
 pub fn referred_to_vacancy(connection: &mut DbConn, vacancy_id: &str) -> QueryResult<Vec<String>> {
-    referrals::table
-        .filter(referrals::vacancy_id.eq(vacancy_id))
-        .select(referrals::worker_id)
-        .load(connection)
+    models::referrals::workers_of_vacancy(connection, vacancy_id)
 }
 
 /// How many ranked candidates a vacancy's page shows: referring anyone else is an override
@@ -179,25 +156,11 @@ pub(super) fn worker_matches(
     lang: Lang,
 ) -> QueryResult<Vec<WorkerMatch>> {
     let ids: Vec<String> = ranked.iter().map(|rank| rank.id.clone()).collect();
-    let rows: Vec<(String, String, NaiveDate, String, String, Option<String>)> = workers::table
-        .left_join(households::table)
-        .filter(workers::id.eq_any(&ids))
-        .filter(workers::archived_at.is_null())
-        .select((
-            workers::id,
-            workers::full_name,
-            workers::birth_date,
-            workers::commune_id,
-            workers::skills,
-            households::status.nullable(),
-        ))
-        .load(connection)?;
-    let units: HashMap<String, (String, String)> = admin_units::table
-        .filter(admin_units::id.eq_any(rows.iter().map(|row| row.3.clone()).collect::<Vec<_>>()))
-        .select((admin_units::id, (admin_units::code, admin_units::name)))
-        .load::<(String, (String, String))>(connection)?
-        .into_iter()
-        .collect();
+    let rows = models::workers::match_rows(connection, &ids)?;
+    let units = models::admin_units::codes_and_names(
+        connection,
+        rows.iter().map(|row| row.3.clone()).collect(),
+    )?;
     let mut by_id: HashMap<String, _> = rows.into_iter().map(|row| (row.0.clone(), row)).collect();
     let today = accounts::now().date();
     let mut items = Vec::new();
@@ -262,18 +225,7 @@ pub(super) fn reachable_worker(
     worker_id: &str,
 ) -> Result<(String, String, bool, String), AppError> {
     let scope = allowed(Some(principal.role), Resource::Workers, Action::Read);
-    let row: Option<(String, String, bool, String, String)> = workers::table
-        .filter(workers::id.eq(worker_id))
-        .filter(workers::archived_at.is_null())
-        .select((
-            workers::commune_id,
-            workers::availability,
-            workers::consent_to_share,
-            workers::skills,
-            workers::qualifications,
-        ))
-        .first(connection)
-        .optional()?;
+    let row = models::workers::live_profile(connection, worker_id)?;
     let reachable = |commune_id: &str| match scope {
         Scope::All => true,
         Scope::Area => principal
@@ -287,11 +239,7 @@ pub(super) fn reachable_worker(
         Some((commune_id, availability, consent, skills, qualifications))
             if reachable(&commune_id) =>
         {
-            let names: Vec<String> = worker_occupations::table
-                .inner_join(occupations::table)
-                .filter(worker_occupations::worker_id.eq(worker_id))
-                .select(occupations::name_vi)
-                .load(connection)?;
+            let names = models::workers::desired_occupation_names(connection, worker_id)?;
             let mut text = vec![skills, qualifications];
             text.extend(names);
             Ok((commune_id, availability, consent, text.join(" · ")))
@@ -342,10 +290,7 @@ pub fn worker_matches_for(
             "worker {worker_id} not indexed yet"
         )));
     };
-    let referred: Vec<String> = referrals::table
-        .filter(referrals::worker_id.eq(worker_id))
-        .select(referrals::vacancy_id)
-        .load(connection)?;
+    let referred = models::referrals::vacancies_of_worker(connection, worker_id)?;
     let probe = WorkerProbe {
         facts,
         text: &text,
@@ -354,50 +299,31 @@ pub fn worker_matches_for(
     };
     let ranked = matching::vacancies_for_worker(&searcher, index.fields(), weights, &probe, limit)?;
     let ids: Vec<String> = ranked.iter().map(|rank| rank.id.clone()).collect();
-    type Row = (
-        (String, String, String, String, Option<String>),
-        (
-            Option<String>,
-            i32,
-            Option<i64>,
-            Option<i64>,
-            Option<NaiveDate>,
-        ),
-    );
-    let rows: Vec<Row> = vacancies::table
-        .inner_join(employers::table)
-        .filter(vacancies::id.eq_any(&ids))
-        .select((
-            (
-                vacancies::id,
-                vacancies::title,
-                employers::name,
-                vacancies::occupation_code,
-                vacancies::commune_id,
-            ),
-            (
-                vacancies::country,
-                vacancies::positions,
-                vacancies::wage_min_vnd,
-                vacancies::wage_max_vnd,
-                vacancies::deadline,
-            ),
-        ))
-        .load(connection)?;
+    let rows = models::vacancies::match_rows(connection, &ids)?;
     let names = crate::models::admin_units::names(
         connection,
-        rows.iter().filter_map(|row| row.0.4.clone()).collect(),
+        rows.iter()
+            .filter_map(|row| row.commune_id.clone())
+            .collect(),
     )?;
-    let mut by_id: HashMap<String, Row> =
-        rows.into_iter().map(|row| (row.0.0.clone(), row)).collect();
+    let mut by_id: HashMap<String, models::vacancies::MatchRow> =
+        rows.into_iter().map(|row| (row.id.clone(), row)).collect();
     for rank in ranked {
-        let Some((
-            (id, title, employer, occupation, commune_id),
-            (country, positions, wage_min, wage_max, deadline),
-        )) = by_id.remove(&rank.id)
-        else {
+        let Some(row) = by_id.remove(&rank.id) else {
             continue;
         };
+        let models::vacancies::MatchRow {
+            id,
+            title,
+            employer_name: employer,
+            occupation_code: occupation,
+            commune_id,
+            country,
+            positions,
+            wage_min_vnd: wage_min,
+            wage_max_vnd: wage_max,
+            deadline,
+        } = row;
         let place = commune_id
             .and_then(|id| names.get(&id).cloned())
             .or(country)

@@ -38,57 +38,8 @@ pub fn course_suggestions(
     checks.finish()?;
     let (commune_id, _, _, _) = reachable_worker(connection, principal, worker_id)?;
     let (_, district) = index.reference().place_numbers(&commune_id);
-    let willing_overseas: bool = workers::table
-        .find(worker_id)
-        .select(workers::willing_overseas)
-        .first(connection)?;
-    let mut fits: Vec<String> = worker_occupations::table
-        .filter(worker_occupations::worker_id.eq(worker_id))
-        .select(worker_occupations::occupation_code)
-        .load(connection)?;
-    fits.extend(
-        enrollments::table
-            .inner_join(
-                course_occupations::table
-                    .on(course_occupations::course_id.eq(enrollments::course_id)),
-            )
-            .filter(enrollments::worker_id.eq(worker_id))
-            .filter(enrollments::status.eq_any(["completed", "certified"]))
-            .select(course_occupations::occupation_code)
-            .load::<String>(connection)?,
-    );
-    // Open vacancies nearby: in the worker's district (or commune), or abroad if willing.
     let today = accounts::now().date();
-    let open: Vec<(String, Option<String>, bool, i32)> = vacancies::table
-        .filter(vacancies::status.eq("open"))
-        .filter(vacancies::archived_at.is_null())
-        .filter(
-            vacancies::deadline
-                .is_null()
-                .or(vacancies::deadline.ge(today)),
-        )
-        .select((
-            vacancies::occupation_code,
-            vacancies::commune_id,
-            vacancies::is_overseas,
-            vacancies::positions,
-        ))
-        .load(connection)?;
-    let reference = index.reference();
-    let mut gaps: HashMap<String, i64> = HashMap::new();
-    for (occupation, commune, overseas, positions) in open {
-        let near = if overseas {
-            willing_overseas
-        } else {
-            commune.as_deref().is_some_and(|commune| {
-                commune == commune_id
-                    || (district != 0 && reference.place_numbers(commune).1 == district)
-            })
-        };
-        if near && !fits.contains(&occupation) {
-            *gaps.entry(occupation).or_default() += i64::from(positions.max(0));
-        }
-    }
+    let gaps = gaps(connection, index, worker_id, &commune_id, today)?;
     if gaps.is_empty() {
         return Ok(CourseSuggestions {
             worker_id: worker_id.to_owned(),
@@ -96,34 +47,26 @@ pub fn course_suggestions(
         });
     }
     let gap_codes: Vec<String> = gaps.keys().cloned().collect();
-    let offered: Vec<(String, String)> = course_occupations::table
-        .inner_join(courses::table)
-        .filter(course_occupations::occupation_code.eq_any(&gap_codes))
-        .filter(courses::status.eq_any(["planned", "open"]))
-        .filter(courses::archived_at.is_null())
-        .filter(courses::starts_on.ge(today))
-        .select((courses::id, course_occupations::occupation_code))
-        .load(connection)?;
     let mut leads: HashMap<String, Vec<String>> = HashMap::new();
-    for (course_id, code) in offered {
+    for (course_id, code) in models::courses::upcoming_leading_to(connection, &gap_codes, today)? {
         leads.entry(course_id).or_default().push(code);
     }
     let course_ids: Vec<String> = leads.keys().cloned().collect();
-    let taken = seats_taken(connection, &course_ids)?;
-    let rows: Vec<(String, String, String, NaiveDate, i32, Option<String>)> = courses::table
-        .filter(courses::id.eq_any(&course_ids))
-        .select((
-            courses::id,
-            courses::title,
-            courses::provider,
-            courses::starts_on,
-            courses::capacity,
-            courses::commune_id,
-        ))
-        .load(connection)?;
+    let taken = models::enrollments::seats_taken(connection, &course_ids)?;
+    let rows = models::courses::summaries(connection, &course_ids)?;
+    let reference = index.reference();
     let mut items: Vec<CourseSuggestion> = rows
         .into_iter()
-        .filter_map(|(id, title, provider, starts_on, capacity, commune)| {
+        .filter_map(|row| {
+            let models::courses::CourseSummary {
+                id,
+                title,
+                provider,
+                starts_on,
+                capacity,
+                commune_id: commune,
+                ..
+            } = row;
             let seats_left = i64::from(capacity) - taken.get(&id).copied().unwrap_or(0);
             if seats_left <= 0 {
                 return None;
@@ -172,4 +115,36 @@ pub fn course_suggestions(
         worker_id: worker_id.to_owned(),
         items,
     })
+}
+
+/// Open positions near the worker (in their district or commune, or abroad if willing) in
+/// occupations the worker does not fit yet (neither desired nor trained for), by occupation.
+fn gaps(
+    connection: &mut DbConn,
+    index: &SearchIndex,
+    worker_id: &str,
+    commune_id: &str,
+    today: NaiveDate,
+) -> QueryResult<HashMap<String, i64>> {
+    let reference = index.reference();
+    let (_, district) = reference.place_numbers(commune_id);
+    let willing_overseas = models::workers::willing_overseas(connection, worker_id)?;
+    let fits = models::workers::fitted_occupations(connection, worker_id)?;
+    let mut gaps: HashMap<String, i64> = HashMap::new();
+    for (occupation, commune, overseas, positions) in
+        models::vacancies::open_positions(connection, today)?
+    {
+        let near = if overseas {
+            willing_overseas
+        } else {
+            commune.as_deref().is_some_and(|commune| {
+                commune == commune_id
+                    || (district != 0 && reference.place_numbers(commune).1 == district)
+            })
+        };
+        if near && !fits.contains(&occupation) {
+            *gaps.entry(occupation).or_default() += i64::from(positions.max(0));
+        }
+    }
+    Ok(gaps)
 }
