@@ -179,3 +179,55 @@ pub fn follow_up(
     facts::refresh_worker(connection, worker_id, None)?;
     audit.write(connection, "follow_up", id)
 }
+
+/// A hire made a placement, with its household-status and poor-area snapshots; the referral's
+/// own effect follows.
+pub fn placement(connection: &mut DbConn, id: &str, audit: Audit) -> QueryResult<()> {
+    audit.write(connection, "placement", id)
+}
+
+/// A worker withdrew their consent: mail waiting for them is dropped and the index takes their
+/// profile out of matching.
+pub fn consent_withdrawn(
+    connection: &mut DbConn,
+    worker_id: &str,
+    email: Option<&str>,
+    audit: Audit,
+) -> QueryResult<()> {
+    if let Some(email) = email {
+        crate::mail::outbox::drop_pending_for(connection, email)?;
+    }
+    search_changes::append(connection, "worker", worker_id, false, audit.at)?;
+    audit.write(connection, "worker", worker_id)
+}
+
+/// A referral was closed because the employer never answered: one open referral fewer damps
+/// the worker's matches.
+pub fn referral_closed_unanswered(
+    connection: &mut DbConn,
+    worker_id: &str,
+    at: NaiveDateTime,
+) -> QueryResult<()> {
+    search_changes::append(connection, "worker", worker_id, false, at)
+}
+
+/// A vacancy was created, changed or archived: the index follows. A vacancy holds no personal
+/// data, so its writes are not audited.
+pub fn vacancy(
+    connection: &mut DbConn,
+    id: &str,
+    archived: bool,
+    at: NaiveDateTime,
+) -> QueryResult<()> {
+    search_changes::append(connection, "vacancy", id, archived, at)
+}
+
+/// A course was created, changed or archived: the index follows (not audited, like vacancies).
+pub fn course(
+    connection: &mut DbConn,
+    id: &str,
+    archived: bool,
+    at: NaiveDateTime,
+) -> QueryResult<()> {
+    search_changes::append(connection, "course", id, archived, at)
+}

@@ -77,15 +77,15 @@ pub fn create_user(connection: &mut DbConn, request: CreateUser) -> Result<User,
     }
     let password_hash = hash_password(&request.password)?;
     connection.write_transaction(|connection| {
-        if let Some(employer_id) = &request.employer_id {
-            if models::employers::find(connection, employer_id)?.is_none() {
-                return Err(AccountError::UnknownEmployer(employer_id.clone()));
-            }
+        if let Some(employer_id) = &request.employer_id
+            && models::employers::find(connection, employer_id)?.is_none()
+        {
+            return Err(AccountError::UnknownEmployer(employer_id.clone()));
         }
-        if let Some(worker_id) = &request.worker_id {
-            if models::workers::find(connection, worker_id)?.is_none() {
-                return Err(AccountError::UnknownWorker(worker_id.clone()));
-            }
+        if let Some(worker_id) = &request.worker_id
+            && models::workers::find(connection, worker_id)?.is_none()
+        {
+            return Err(AccountError::UnknownWorker(worker_id.clone()));
         }
         let area_id = match &request.area_code {
             Some(code) => Some(

@@ -70,6 +70,7 @@ fn date((year, month, day): (i32, u32, u32)) -> NaiveDate {
 
 /// The province's ethnic groups with their shares in the 2015 survey, for rural and (with
 /// more Kinh) urban communes.
+#[allow(clippy::type_complexity)]
 fn ethnicities() -> Result<(Vec<Ethnicity>, WeightedIndex<f64>, WeightedIndex<f64>), DemoError> {
     let groups =
         reference::ethnic_group_rows().map_err(|error| DemoError::Reference(error.to_string()))?;

@@ -15,9 +15,9 @@ use crate::domain::checks::Checks;
 use crate::domain::statuses::ReferralStatus;
 use crate::effects::{self, Audit};
 use crate::error::AppError;
+use crate::models;
 use crate::models::overseas_stages::{OverseasStage, STAGES};
 use crate::models::referrals::ReferralFilter;
-use crate::models::{self, search_changes};
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -184,8 +184,7 @@ pub fn sweep_unanswered(
         let closing = models::referrals::unanswered_since(connection, close_before)?;
         for (id, worker_id) in &closing {
             models::referrals::close_unanswered(connection, id, now)?;
-            // One open referral fewer for the matcher's congestion damping.
-            search_changes::append(connection, "worker", worker_id, false, now)?;
+            effects::referral_closed_unanswered(connection, worker_id, now)?;
         }
         Ok(Swept {
             flagged,

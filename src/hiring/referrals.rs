@@ -21,7 +21,6 @@ use crate::effects::{self, Audit};
 use crate::error::{AppError, FieldError};
 use crate::i18n::Lang;
 use crate::mail;
-use crate::models::audit;
 use crate::models::follow_ups::NewFollowUp;
 use crate::models::overseas_stages::STAGES;
 use crate::models::placements::NewPlacement;

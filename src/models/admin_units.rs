@@ -223,6 +223,7 @@ pub fn units_for_codes(
 }
 
 /// Every commune, ward and town, past and present, as `(id, code, name, valid to)`.
+#[allow(clippy::type_complexity)]
 pub fn communes_ever(
     connection: &mut DbConn,
 ) -> QueryResult<Vec<(String, String, String, Option<NaiveDate>)>> {

@@ -12,17 +12,7 @@ pub fn in_force(
     connection: &mut DbConn,
     day: NaiveDate,
 ) -> QueryResult<Vec<(String, String, String)>> {
-    let covering: Option<String> = poverty_standards::table
-        .filter(poverty_standards::valid_from.le(day))
-        .filter(
-            poverty_standards::valid_to
-                .is_null()
-                .or(poverty_standards::valid_to.ge(day)),
-        )
-        .order(poverty_standards::valid_from.desc())
-        .select(poverty_standards::id)
-        .first(connection)
-        .optional()?;
+    let covering = covering(connection, day)?.map(|(id, ..)| id);
     let standard = match covering {
         Some(id) => id,
         None => poverty_standards::table
@@ -45,6 +35,30 @@ pub fn in_force(
         .load(connection)
 }
 
+/// The standard covering `day` (the latest that began by then and had not ended) as `(id,
+/// rural income line, urban income line, deprivations that make a household poor)`.
+fn covering(
+    connection: &mut DbConn,
+    day: NaiveDate,
+) -> QueryResult<Option<(String, i64, i64, i32)>> {
+    poverty_standards::table
+        .filter(poverty_standards::valid_from.le(day))
+        .filter(
+            poverty_standards::valid_to
+                .is_null()
+                .or(poverty_standards::valid_to.ge(day)),
+        )
+        .order(poverty_standards::valid_from.desc())
+        .select((
+            poverty_standards::id,
+            poverty_standards::rural_income_line_vnd,
+            poverty_standards::urban_income_line_vnd,
+            poverty_standards::poor_min_deprivations,
+        ))
+        .first(connection)
+        .optional()
+}
+
 /// Every indicator of every standard as `(key, Vietnamese name, English name)`.
 pub fn names(connection: &mut DbConn) -> QueryResult<Vec<(String, String, String)>> {
     poverty_indicators::table
@@ -63,23 +77,7 @@ pub fn standard_on(
     connection: &mut DbConn,
     day: NaiveDate,
 ) -> QueryResult<Option<(String, i64, i64, i32, Vec<String>)>> {
-    let found: Option<(String, i64, i64, i32)> = poverty_standards::table
-        .filter(poverty_standards::valid_from.le(day))
-        .filter(
-            poverty_standards::valid_to
-                .is_null()
-                .or(poverty_standards::valid_to.ge(day)),
-        )
-        .order(poverty_standards::valid_from.desc())
-        .select((
-            poverty_standards::id,
-            poverty_standards::rural_income_line_vnd,
-            poverty_standards::urban_income_line_vnd,
-            poverty_standards::poor_min_deprivations,
-        ))
-        .first(connection)
-        .optional()?;
-    let Some((id, rural, urban, minimum)) = found else {
+    let Some((id, rural, urban, minimum)) = covering(connection, day)? else {
         return Ok(None);
     };
     let keys = poverty_standard_indicators::table

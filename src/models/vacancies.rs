@@ -343,6 +343,7 @@ pub fn summaries(connection: &mut DbConn, ids: &[String]) -> QueryResult<Vec<Vac
 
 /// Open vacancies still taking applications on `today`, as `(occupation code, commune id,
 /// overseas, positions)`.
+#[allow(clippy::type_complexity)]
 pub fn open_positions(
     connection: &mut DbConn,
     today: NaiveDate,

@@ -15,8 +15,8 @@ use crate::db::ids::new_id;
 use crate::domain::access::{Action, Resource, Scope};
 use crate::domain::text::fold;
 use crate::domain::values;
+use crate::effects;
 use crate::error::AppError;
-use crate::models::search_changes;
 use crate::models::vacancies::{self as rows, NewVacancy, Vacancy, VacancyFilter};
 use crate::models::{self, admin_units as units};
 
@@ -519,13 +519,7 @@ pub fn create(
     permitted(principal, Resource::Vacancies, Action::Create)?;
     let vacancy = validate(connection, principal, input, None)?;
     rows::insert(connection, &vacancy)?;
-    search_changes::append(
-        connection,
-        "vacancy",
-        &vacancy.id,
-        false,
-        vacancy.updated_at,
-    )?;
+    effects::vacancy(connection, &vacancy.id, false, vacancy.updated_at)?;
     let stored = rows::find(connection, &vacancy.id)?.ok_or(AppError::NotFound)?;
     Ok(view(stored))
 }
@@ -544,9 +538,8 @@ pub fn update(
         }
         let vacancy = validate(connection, principal, input, Some(&stored))?;
         rows::update(connection, &vacancy)?;
-        search_changes::append(
+        effects::vacancy(
             connection,
-            "vacancy",
             id,
             stored.archived_at.is_some(),
             vacancy.updated_at,
@@ -568,7 +561,7 @@ pub fn archive(
         }
         let now = accounts::now();
         rows::archive(connection, id, now)?;
-        search_changes::append(connection, "vacancy", id, true, now)?;
+        effects::vacancy(connection, id, true, now)?;
         Ok(view(rows::find(connection, id)?.ok_or(AppError::NotFound)?))
     })
 }

@@ -6,7 +6,7 @@ use std::process::Command;
 
 use diesel::prelude::*;
 use ketnoi::accounts::Principal;
-use ketnoi::db::schema::{household_deprivations, households, workers};
+use ketnoi::db::schema::{audit_log, household_deprivations, households, workers};
 use ketnoi::i18n::Lang;
 use ketnoi::import::{self, ImportReport, Kind, Mode, Options};
 use rust_xlsxwriter::{Format, Workbook};
@@ -336,6 +336,38 @@ fn a_worker_list_names_every_bad_row_and_all_or_nothing_keeps_none_of_it() -> Te
             ),
             (0, 0, 4, 2),
             "{backend}"
+        );
+
+        // An update reads the record once: one read and one update in the audit log.
+        let first_id: String = workers::table
+            .filter(workers::national_id.eq("014195000001"))
+            .select(workers::id)
+            .first(&mut connection)?;
+        let audited = |connection: &mut _, action: &str| -> QueryResult<i64> {
+            audit_log::table
+                .filter(audit_log::entity.eq("worker"))
+                .filter(audit_log::entity_id.eq(&first_id))
+                .filter(audit_log::action.eq(action.to_owned()))
+                .count()
+                .get_result(connection)
+        };
+        let before = (
+            audited(&mut connection, "read")?,
+            audited(&mut connection, "update")?,
+        );
+        let mut changed = worker_row(1, "Lò Thị Ỏn", "03649");
+        changed[7] = s("0912 345 678");
+        workbook(&path, WORKER_HEADER, &[changed])?;
+        let update = run(&db, &path, &options(Kind::Workers, Mode::ValidRows))?;
+        assert_eq!((update.updated, update.rejected), (1, 0), "{backend}");
+        let after = (
+            audited(&mut connection, "read")?,
+            audited(&mut connection, "update")?,
+        );
+        assert_eq!(
+            (after.0 - before.0, after.1 - before.1),
+            (1, 1),
+            "{backend}: the existing record is read (and audited) once"
         );
 
         // A CCCD already in the registry under another person is refused, not overwritten.

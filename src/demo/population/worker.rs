@@ -235,7 +235,7 @@ impl Population<'_> {
         let email = rng.chance(0.07).then(|| {
             format!(
                 "{}{}@gmail.com",
-                people::ascii_fold(&full_name),
+                people::ascii_fold(full_name),
                 rng.below(1000)
             )
         });
@@ -375,7 +375,7 @@ impl Population<'_> {
         } else {
             rng.chance(0.45)
         };
-        if unsuccessful && let Some(index) = self.supply.any_vacancy(&taken, rng) {
+        if unsuccessful && let Some(index) = self.supply.any_vacancy(taken, rng) {
             let slot = &self.supply.vacancies[index];
             let created_on = slot
                 .posted_on
@@ -492,11 +492,11 @@ impl Population<'_> {
                 });
             } else {
                 let (still_employed, first_start) =
-                    self.hire(batch, &worker_id, index, referral_on, start, context);
+                    self.hire(batch, worker_id, index, referral_on, start, context);
                 employed = still_employed;
                 if first_start.is_some() && self.rng.chance(0.09) {
                     let later = days_after(start, self.rng.between(150, 500));
-                    if let Some(second) = self.supply.take_vacancy(false, &taken, self.rng) {
+                    if let Some(second) = self.supply.take_vacancy(false, taken, self.rng) {
                         taken.push(second);
                         let referral_on =
                             later.max(days_after(self.supply.vacancies[second].posted_on, 2));
@@ -504,7 +504,7 @@ impl Population<'_> {
                         if second_start < AS_OF {
                             let (still, _) = self.hire(
                                 batch,
-                                &worker_id,
+                                worker_id,
                                 second,
                                 referral_on,
                                 second_start,

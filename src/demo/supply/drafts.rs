@@ -219,7 +219,7 @@ impl Drafts {
         &mut self,
         context: &Context,
         rng: &mut DemoRng,
-        employer_id: &String,
+        employer_id: &str,
         created_on: NaiveDate,
     ) {
         let latest_posting = latest_posting();
@@ -231,7 +231,7 @@ impl Drafts {
         let posted_at = at_time(posted_on, rng);
         let vacancy = NewVacancy {
             id: rng.next_id(),
-            employer_id: employer_id.clone(),
+            employer_id: employer_id.to_owned(),
             title: vacancy_title(context, &code, Some(market)),
             description: format!(
                 "Hợp đồng 3 năm tại {market}. Người lao động thuộc hộ nghèo, hộ cận nghèo, hộ mới thoát nghèo được hỗ trợ học ngoại ngữ, bồi dưỡng kiến thức cần thiết trước khi đi."
@@ -266,7 +266,7 @@ impl Drafts {
         };
         self.slots.push(VacancySlot {
             id: vacancy.id.clone(),
-            employer_id: employer_id.clone(),
+            employer_id: employer_id.to_owned(),
             occupation_code: code,
             posted_on,
             country: Some(country.to_owned()),

@@ -275,14 +275,15 @@ pub(super) fn hire(
     if taken + 1 >= i64::from(positions) {
         models::vacancies::mark_filled(connection, &referral.vacancy_id)?;
     }
-    audit::record(
+    effects::placement(
         connection,
-        &principal.actor(),
-        "create",
-        "placement",
-        &[placement.id.to_string()],
-        &["household_status_snapshot", "poor_area_snapshot"],
-        now,
+        &placement.id,
+        Audit {
+            actor: &principal.actor(),
+            action: "create",
+            fields: &["household_status_snapshot", "poor_area_snapshot"],
+            at: now,
+        },
     )?;
     Ok(())
 }

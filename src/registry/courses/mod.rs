@@ -11,11 +11,12 @@ use crate::db::ids::new_id;
 use crate::domain::access::{Action, Resource, Scope, allowed};
 use crate::domain::text::fold;
 use crate::domain::values;
+use crate::effects;
 use crate::error::{AppError, FieldError};
 use crate::models::admin_units as units;
 use crate::models::courses::{self as rows, Course, CourseFilter, NewCourse};
 use crate::models::enrollments::{self as enrollment_rows, Enrollment, NewEnrollment};
-use crate::models::{search_changes, workers as worker_rows};
+use crate::models::workers as worker_rows;
 
 mod enrollments;
 pub use enrollments::{
@@ -372,7 +373,7 @@ pub fn create(
     require(principal, Action::Create)?;
     let (course, codes) = validate(connection, input, None)?;
     rows::insert(connection, &course, &codes)?;
-    search_changes::append(connection, "course", &course.id, false, course.updated_at)?;
+    effects::course(connection, &course.id, false, course.updated_at)?;
     let stored = rows::find(connection, &course.id)?.ok_or(AppError::NotFound)?;
     Ok(view(stored, codes))
 }
@@ -392,9 +393,8 @@ pub fn update(
         let (course, codes) = validate(connection, input, Some((&stored, codes)))?;
         rows::update(connection, &course)?;
         rows::replace_leads_to(connection, id, &codes)?;
-        search_changes::append(
+        effects::course(
             connection,
-            "course",
             id,
             stored.archived_at.is_some(),
             course.updated_at,
@@ -416,7 +416,7 @@ pub fn archive(
         rows::find(connection, id)?.ok_or(AppError::NotFound)?;
         let now = accounts::now();
         rows::archive(connection, id, now)?;
-        search_changes::append(connection, "course", id, true, now)?;
+        effects::course(connection, id, true, now)?;
         let codes = rows::leads_to(connection, &[id.to_owned()])?
             .remove(id)
             .unwrap_or_default();

@@ -10,9 +10,10 @@ use super::reachable;
 use crate::accounts::{self, Principal};
 use crate::db::DbConn;
 use crate::domain::access::Action;
+use crate::effects::{self, Audit};
 use crate::error::AppError;
 use crate::models::workers as rows;
-use crate::models::{self, audit, search_changes};
+use crate::models::{self, audit};
 
 /// Everything held about the worker `id`, as one JSON document; the export is audited.
 pub fn export(connection: &mut DbConn, principal: &Principal, id: &str) -> Result<Value, AppError> {
@@ -73,19 +74,16 @@ pub fn withdraw_consent(
         let now = accounts::now();
         let since = worker.consent_withdrawn_at.unwrap_or(now);
         rows::withdraw_consent(connection, id, since, now)?;
-        if let Some(email) = &worker.email {
-            crate::mail::outbox::drop_pending_for(connection, email)?;
-        }
-        // The worker's document leaves the matching pool.
-        search_changes::append(connection, "worker", id, false, now)?;
-        audit::record(
+        effects::consent_withdrawn(
             connection,
-            &principal.actor(),
-            "update",
-            "worker",
-            &[id.to_owned()],
-            &["consent_to_share", "consent_withdrawn_at"],
-            now,
+            id,
+            worker.email.as_deref(),
+            Audit {
+                actor: &principal.actor(),
+                action: "update",
+                fields: &["consent_to_share", "consent_withdrawn_at"],
+                at: now,
+            },
         )?;
         super::read(connection, principal, id)
     })
