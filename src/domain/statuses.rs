@@ -215,6 +215,32 @@ status_enum! {
     }
 }
 
+impl EnrollmentStatus {
+    /// Statuses that hold a place on the course: confirmed and not dropped.
+    pub const HOLDS_PLACE: [EnrollmentStatus; 4] = [
+        EnrollmentStatus::Enrolled,
+        EnrollmentStatus::Attending,
+        EnrollmentStatus::Completed,
+        EnrollmentStatus::Certified,
+    ];
+    /// Statuses of a course finished: what training counts and matching learns from.
+    pub const FINISHED: [EnrollmentStatus; 2] =
+        [EnrollmentStatus::Completed, EnrollmentStatus::Certified];
+
+    /// The statuses an enrolment may move to from this one.
+    pub fn next(self) -> &'static [EnrollmentStatus] {
+        match self {
+            EnrollmentStatus::Applied => &[EnrollmentStatus::Enrolled, EnrollmentStatus::Dropped],
+            EnrollmentStatus::Enrolled => &[EnrollmentStatus::Attending, EnrollmentStatus::Dropped],
+            EnrollmentStatus::Attending => {
+                &[EnrollmentStatus::Completed, EnrollmentStatus::Dropped]
+            }
+            EnrollmentStatus::Completed => &[EnrollmentStatus::Certified],
+            EnrollmentStatus::Certified | EnrollmentStatus::Dropped => &[],
+        }
+    }
+}
+
 status_enum! {
     /// The stages of a placement abroad on contract.
     OverseasStage, "overseas stage" {

@@ -4,6 +4,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::db::schema::enrollments;
+use crate::domain::statuses::EnrollmentStatus;
 
 /// A worker's place on a course.
 #[derive(Debug, Clone, PartialEq, Insertable)]
@@ -12,7 +13,7 @@ pub struct NewEnrollment {
     pub id: String,
     pub course_id: String,
     pub worker_id: String,
-    pub status: String,
+    pub status: EnrollmentStatus,
     pub progress_percent: i32,
     pub commune_id_at_enrolment: String,
     pub applied_on: NaiveDate,
@@ -30,7 +31,7 @@ pub struct Enrollment {
     pub id: String,
     pub course_id: String,
     pub worker_id: String,
-    pub status: String,
+    pub status: EnrollmentStatus,
     pub progress_percent: i32,
     pub commune_id_at_enrolment: String,
     pub applied_on: NaiveDate,
@@ -125,7 +126,7 @@ pub fn mark_identity_unconfirmed(connection: &mut DbConn, id: &str) -> QueryResu
 pub fn holding_places(connection: &mut DbConn, course_id: &str) -> QueryResult<i64> {
     enrollments::table
         .filter(enrollments::course_id.eq(course_id))
-        .filter(enrollments::status.eq_any(["enrolled", "attending", "completed", "certified"]))
+        .filter(enrollments::status.eq_any(EnrollmentStatus::HOLDS_PLACE))
         .count()
         .get_result(connection)
 }
@@ -138,7 +139,7 @@ pub fn seats_taken(
     let mut taken = std::collections::HashMap::new();
     for course_id in enrollments::table
         .filter(enrollments::course_id.eq_any(course_ids))
-        .filter(enrollments::status.ne("dropped"))
+        .filter(enrollments::status.ne(EnrollmentStatus::Dropped))
         .select(enrollments::course_id)
         .load::<String>(connection)?
     {

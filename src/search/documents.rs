@@ -13,6 +13,7 @@ use crate::db::schema::{
     admin_units, course_occupations, courses, employers, enrollments, ethnic_groups, households,
     occupations, referrals, vacancies, worker_occupations, workers,
 };
+use crate::domain::statuses::EnrollmentStatus;
 
 mod worker;
 
@@ -313,7 +314,7 @@ fn worker_documents(
         .inner_join(
             course_occupations::table.on(course_occupations::course_id.eq(enrollments::course_id)),
         )
-        .filter(enrollments::status.eq_any(["completed", "certified"]))
+        .filter(enrollments::status.eq_any(EnrollmentStatus::FINISHED))
         .select((enrollments::worker_id, course_occupations::occupation_code));
     let mut trained = pairs_by_first(load_selected!(
         trained_query,

@@ -154,7 +154,7 @@ fn fixture() -> Fixture {
             id: "n1".into(),
             course_id: "c1".into(),
             worker_id: "w1".into(),
-            status: "completed".into(),
+            status: ketnoi::domain::statuses::EnrollmentStatus::Completed,
             progress_percent: 100,
             commune_id_at_enrolment: "03646@2021".into(),
             applied_on: day("2024-04-20"),

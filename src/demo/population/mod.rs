@@ -19,7 +19,7 @@ use crate::db::schema::{
     service_records, worker_occupations, workers,
 };
 use crate::domain::poverty::{HouseholdAssessment, HouseholdStatus, classify};
-use crate::domain::statuses::{Availability, ReferralStatus, RejectionReason};
+use crate::domain::statuses::{Availability, EnrollmentStatus, ReferralStatus, RejectionReason};
 use crate::domain::text::fold;
 use crate::models::enrollments::NewEnrollment;
 use crate::models::follow_ups::NewFollowUp;

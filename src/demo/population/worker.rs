@@ -305,11 +305,11 @@ impl Population<'_> {
             let (status, progress, completed_on) = if slot.ends_on < AS_OF {
                 let roll = rng.unit();
                 if roll < 0.5 {
-                    ("completed", 100, Some(slot.ends_on))
+                    (EnrollmentStatus::Completed, 100, Some(slot.ends_on))
                 } else if roll < 0.85 {
-                    ("certified", 100, Some(slot.ends_on))
+                    (EnrollmentStatus::Certified, 100, Some(slot.ends_on))
                 } else {
-                    ("dropped", rng.between(10, 60) as i32, None)
+                    (EnrollmentStatus::Dropped, rng.between(10, 60) as i32, None)
                 }
             } else if slot.starts_on <= AS_OF {
                 currently_training = true;
@@ -317,9 +317,9 @@ impl Population<'_> {
                 let done = (AS_OF - slot.starts_on).num_days();
                 (
                     if rng.chance(0.8) {
-                        "attending"
+                        EnrollmentStatus::Attending
                     } else {
-                        "enrolled"
+                        EnrollmentStatus::Enrolled
                     },
                     (done * 100 / total) as i32,
                     None,
@@ -327,15 +327,15 @@ impl Population<'_> {
             } else {
                 (
                     if rng.chance(0.6) {
-                        "applied"
+                        EnrollmentStatus::Applied
                     } else {
-                        "enrolled"
+                        EnrollmentStatus::Enrolled
                     },
                     0,
                     None,
                 )
             };
-            let certificate_no = (status == "certified").then(|| {
+            let certificate_no = (status == EnrollmentStatus::Certified).then(|| {
                 self.certificate_serial += 1;
                 format!("SC-{}-{:06}", slot.ends_on.year(), self.certificate_serial)
             });
@@ -344,7 +344,7 @@ impl Population<'_> {
                 id: rng.next_id(),
                 course_id: slot.id.clone(),
                 worker_id: worker_id.clone(),
-                status: status.to_owned(),
+                status,
                 progress_percent: progress.clamp(0, 100),
                 commune_id_at_enrolment: commune_id.clone(),
                 applied_on,

@@ -195,7 +195,7 @@ pub fn fitted_occupations(connection: &mut DbConn, id: &str) -> QueryResult<Vec<
                     .on(course_occupations::course_id.eq(enrollments::course_id)),
             )
             .filter(enrollments::worker_id.eq(id))
-            .filter(enrollments::status.eq_any(["completed", "certified"]))
+            .filter(enrollments::status.eq_any(EnrollmentStatus::FINISHED))
             .select(course_occupations::occupation_code)
             .load::<String>(connection)?,
     );

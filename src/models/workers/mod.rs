@@ -47,7 +47,7 @@ use std::collections::HashMap;
 
 use crate::db::DbConn;
 use crate::db::schema::{households, referrals};
-use crate::domain::statuses::Availability;
+use crate::domain::statuses::{Availability, EnrollmentStatus};
 
 mod lookups;
 

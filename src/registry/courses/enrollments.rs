@@ -3,6 +3,7 @@
 //! certified`, never past the course's capacity.
 
 use super::*;
+use crate::domain::statuses::EnrollmentStatus;
 use crate::effects::{self, Audit, EnrollmentWrite};
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -28,7 +29,8 @@ pub struct EnrollmentView {
     pub id: String,
     pub course_id: String,
     pub worker_id: String,
-    pub status: String,
+    #[schema(value_type = String)]
+    pub status: EnrollmentStatus,
     pub progress_percent: i32,
     pub commune_code_at_enrolment: String,
     pub applied_on: NaiveDate,
@@ -51,17 +53,6 @@ fn enrollment_view(enrollment: Enrollment) -> EnrollmentView {
         completed_on: enrollment.completed_on,
         certificate_no: enrollment.certificate_no,
         identity_unconfirmed: enrollment.identity_unconfirmed,
-    }
-}
-
-/// The statuses an enrolment may move to from each status.
-fn next_statuses(status: &str) -> &'static [&'static str] {
-    match status {
-        "applied" => &["enrolled", "dropped"],
-        "enrolled" => &["attending", "dropped"],
-        "attending" => &["completed", "dropped"],
-        "completed" => &["certified"],
-        _ => &[],
     }
 }
 
@@ -111,7 +102,7 @@ pub fn enrol(
         id: new_id(),
         course_id: course.id.clone(),
         worker_id: worker.id.clone(),
-        status: "applied".to_owned(),
+        status: EnrollmentStatus::Applied,
         progress_percent: 0,
         commune_id_at_enrolment: worker.commune_id.clone(),
         applied_on: now.date(),
@@ -192,34 +183,32 @@ pub fn change_enrollment(
             Some(raw) => checks.text("certificate_no", raw, 100, false),
             None => None,
         };
-        if let Some(status) = &change.status {
+        if let Some(sent) = &change.status {
             fields.push("status");
-            if checks
-                .choice("status", status, ENROLLMENT_STATUSES)
-                .is_some()
-                && status != &enrollment.status
-            {
-                if !next_statuses(&enrollment.status).contains(&status.as_str()) {
+            let status: Option<EnrollmentStatus> =
+                checks.one_of("status", sent, ENROLLMENT_STATUSES);
+            if let Some(status) = status.filter(|status| *status != enrollment.status) {
+                if !enrollment.status.next().contains(&status) {
                     return Err(AppError::Conflict("invalid_status_change"));
                 }
-                if status == "completed" {
+                if status == EnrollmentStatus::Completed {
                     enrollment.completed_on =
                         Some(completed_on.unwrap_or_else(|| accounts::now().date()));
                     enrollment.progress_percent = 100;
                 }
-                if status == "enrolled" {
+                if status == EnrollmentStatus::Enrolled {
                     if course_is_full(connection, &enrollment.course_id)? {
                         return Err(AppError::Conflict("course_full"));
                     }
                     confirmed = true;
                 }
-                if status == "certified" {
+                if status == EnrollmentStatus::Certified {
                     match certificate_no.clone() {
                         Some(number) => enrollment.certificate_no = Some(number),
                         None => checks.fail("certificate_no", "required"),
                     }
                 }
-                enrollment.status = status.clone();
+                enrollment.status = status;
             }
         }
         checks.finish()?;

@@ -215,7 +215,7 @@ async fn course_page(
                             id: enrollment.id,
                             worker_id: enrollment.worker_id,
                             name,
-                            status: enrollment.status,
+                            status: enrollment.status.to_string(),
                             progress: enrollment.progress_percent,
                             identity_unconfirmed: enrollment.identity_unconfirmed,
                         })
@@ -500,7 +500,10 @@ async fn my_enrollments(
                 title,
                 starts_on: format::date(starts_on),
                 status: tr
-                    .t_or(&format!("value.{}", enrollment.status), &enrollment.status)
+                    .t_or(
+                        &format!("value.{}", enrollment.status),
+                        enrollment.status.as_str(),
+                    )
                     .to_owned(),
                 progress: enrollment.progress_percent,
             })

@@ -238,7 +238,11 @@ pub(super) async fn worker_detail(
             let enrollments = models::enrollments::for_worker(connection, &id)?
                 .into_iter()
                 .map(|(enrollment, title, starts_on)| {
-                    (title, format::date(starts_on), enrollment.status)
+                    (
+                        title,
+                        format::date(starts_on),
+                        enrollment.status.to_string(),
+                    )
                 })
                 .collect::<Vec<_>>();
             let history = models::audit::for_record(connection, "worker", &id)?;
