@@ -248,14 +248,6 @@ pub fn successions(connection: &mut DbConn) -> QueryResult<Vec<(String, String)>
         .load(connection)
 }
 
-/// Every district as `(code, name)`.
-pub fn districts(connection: &mut DbConn) -> QueryResult<Vec<(String, String)>> {
-    admin_units::table
-        .filter(admin_units::kind.eq("district"))
-        .select((admin_units::code, admin_units::name))
-        .load(connection)
-}
-
 /// The newest unit below the province with that code: what a staff login's area names.
 pub fn newest_below_province(connection: &mut DbConn, code: &str) -> QueryResult<Option<String>> {
     admin_units::table

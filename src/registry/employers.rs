@@ -4,7 +4,9 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{Checks, Page, PageRequest, nullable, permitted, unit_code, units_for_codes};
+use super::{
+    Checks, Page, PageRequest, nullable, optional_commune, permitted, unit_code, units_for_codes,
+};
 use crate::accounts::{self, AccountError, CreateUser, Principal, Role};
 use crate::db::DbConn;
 use crate::db::ids::new_id;
@@ -12,7 +14,6 @@ use crate::domain::access::{Action, Resource, Scope};
 use crate::domain::text::fold;
 use crate::domain::values;
 use crate::error::{AppError, FieldError};
-use crate::models::admin_units as units;
 use crate::models::employers::{self as rows, Employer, EmployerFilter, NewEmployer};
 
 pub const KINDS: &[&str] = &[
@@ -214,19 +215,13 @@ fn validate(
                 .unwrap_or_default(),
         ),
     };
-    let commune_id = match &input.commune_code {
-        Some(Some(code)) => {
-            match units::resolve_commune(connection, code.trim(), accounts::now().date())? {
-                Some(unit) => Some(unit.id),
-                None => {
-                    checks.fail("commune_code", "unknown_commune");
-                    None
-                }
-            }
-        }
-        Some(None) => None,
-        None => base.and_then(|employer| employer.commune_id.clone()),
-    };
+    let commune_id = optional_commune(
+        connection,
+        &input.commune_code,
+        base.and_then(|employer| employer.commune_id.clone()),
+        accounts::now().date(),
+        &mut checks,
+    )?;
     let address = match &input.address {
         Some(raw) => checks.text("address", raw, 500, true),
         None => Some(

@@ -101,6 +101,28 @@ where
     Option::<T>::deserialize(deserializer).map(Some)
 }
 
+/// The commune a record is at: the code sent (resolved to the unit in force `today`, an old code
+/// to its successor), none when `null` was sent, the stored one when nothing was.
+pub(crate) fn optional_commune(
+    connection: &mut crate::db::DbConn,
+    sent: &Option<Option<String>>,
+    stored: Option<String>,
+    today: chrono::NaiveDate,
+    checks: &mut Checks,
+) -> diesel::QueryResult<Option<String>> {
+    Ok(match sent {
+        Some(Some(code)) => {
+            let unit = crate::models::admin_units::resolve_commune(connection, code.trim(), today)?;
+            if unit.is_none() {
+                checks.fail("commune_code", "unknown_commune");
+            }
+            unit.map(|unit| unit.id)
+        }
+        Some(None) => None,
+        None => stored,
+    })
+}
+
 /// The statistics-office code of a unit id (`03646@2021` → `03646`).
 pub fn unit_code(unit_id: &str) -> &str {
     unit_id.split('@').next().unwrap_or(unit_id)

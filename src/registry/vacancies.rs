@@ -7,7 +7,8 @@ use utoipa::ToSchema;
 
 use super::workers::EDUCATION_LEVELS;
 use super::{
-    Checks, Page, PageRequest, nullable, occupation_exists, permitted, unit_code, units_for_codes,
+    Checks, Page, PageRequest, nullable, occupation_exists, optional_commune, permitted, unit_code,
+    units_for_codes,
 };
 use crate::accounts::{self, Principal};
 use crate::db::DbConn;
@@ -17,8 +18,8 @@ use crate::domain::text::fold;
 use crate::domain::values;
 use crate::effects;
 use crate::error::AppError;
+use crate::models;
 use crate::models::vacancies::{self as rows, NewVacancy, Vacancy, VacancyFilter};
-use crate::models::{self, admin_units as units};
 
 pub const STATUSES: &[&str] = &["draft", "open", "closed", "filled"];
 
@@ -285,20 +286,6 @@ fn known_occupation(
     Ok(None)
 }
 
-/// The unit a commune code names today (old codes through the 2025 reform).
-fn known_commune(
-    connection: &mut DbConn,
-    code: &str,
-    today: chrono::NaiveDate,
-    checks: &mut Checks,
-) -> QueryResult<Option<String>> {
-    let unit = units::resolve_commune(connection, code.trim(), today)?;
-    if unit.is_none() {
-        checks.fail("commune_code", "unknown_commune");
-    }
-    Ok(unit.map(|unit| unit.id))
-}
-
 /// A text that may be empty: the one sent, else the stored one, else empty.
 fn optional_text(
     checks: &mut Checks,
@@ -410,11 +397,8 @@ fn validate(
         ),
     };
     let positions = positions(&mut checks, &input, base);
-    let commune_id = match &input.commune_code {
-        Some(Some(code)) => known_commune(connection, code, today, &mut checks)?,
-        Some(None) => None,
-        None => base.and_then(|vacancy| vacancy.commune_id.clone()),
-    };
+    let stored = base.and_then(|vacancy| vacancy.commune_id.clone());
+    let commune_id = optional_commune(connection, &input.commune_code, stored, today, &mut checks)?;
     let work_place = nullable_text(
         &mut checks,
         "work_place",

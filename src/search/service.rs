@@ -331,8 +331,9 @@ fn audit_reads(
 }
 
 fn district_names(connection: &mut DbConn) -> QueryResult<HashMap<String, String>> {
-    Ok(models::admin_units::districts(connection)?
+    Ok(models::admin_units::list(connection, "district", false)?
         .into_iter()
+        .map(|unit| (unit.code, unit.name))
         .collect())
 }
 

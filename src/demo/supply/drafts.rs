@@ -400,29 +400,18 @@ fn domestic_kind(
     roll: f64,
     rng: &mut DemoRng,
 ) -> (&'static str, String, &'static [&'static str], bool, String) {
-    if roll < 0.45 {
+    if roll < 0.60 {
+        // A factory in an industrial zone: a Vietnamese company, or from 0.45 a foreign one.
+        let foreign = roll >= 0.45;
         let (trade, codes) = FACTORY_TRADES[rng.index(FACTORY_TRADES.len())];
         let name = format!(
-            "Công ty TNHH {} {}",
+            "Công ty TNHH {} {}{}",
             trade,
-            COMPANY_NAMES[rng.index(COMPANY_NAMES.len())]
+            COMPANY_NAMES[rng.index(COMPANY_NAMES.len())],
+            if foreign { " Vina" } else { "" }
         );
         (
-            "company",
-            name,
-            codes,
-            false,
-            INDUSTRIAL_ZONES[rng.index(INDUSTRIAL_ZONES.len())].to_owned(),
-        )
-    } else if roll < 0.60 {
-        let (trade, codes) = FACTORY_TRADES[rng.index(FACTORY_TRADES.len())];
-        let name = format!(
-            "Công ty TNHH {} {} Vina",
-            trade,
-            COMPANY_NAMES[rng.index(COMPANY_NAMES.len())]
-        );
-        (
-            "fdi",
+            if foreign { "fdi" } else { "company" },
             name,
             codes,
             false,

@@ -104,7 +104,7 @@ pub fn withdraw_consent(
         .execute(connection)
 }
 
-/// What a search result shows of a worker.
+/// What a search result or a vacancy's list of matching workers shows of a worker.
 #[derive(Debug, Queryable)]
 pub struct WorkerSummary {
     pub id: String,
@@ -230,28 +230,6 @@ pub fn contact(
             workers::consent_withdrawn_at,
         ))
         .first(connection)
-}
-
-/// What a vacancy's list of matching workers shows of the open workers among `ids`: `(id,
-/// full name, birth date, commune id, skills, household status)`.
-#[allow(clippy::type_complexity)]
-pub fn match_rows(
-    connection: &mut DbConn,
-    ids: &[String],
-) -> QueryResult<Vec<(String, String, NaiveDate, String, String, Option<String>)>> {
-    workers::table
-        .left_join(households::table)
-        .filter(workers::id.eq_any(ids))
-        .filter(workers::archived_at.is_null())
-        .select((
-            workers::id,
-            workers::full_name,
-            workers::birth_date,
-            workers::commune_id,
-            workers::skills,
-            households::status.nullable(),
-        ))
-        .load(connection)
 }
 
 /// An open worker's `(commune id, availability, consent to share, skills, qualifications)`.

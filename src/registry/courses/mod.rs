@@ -4,7 +4,10 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{Checks, Page, PageRequest, nullable, occupation_exists, unit_code, units_for_codes};
+use super::{
+    Checks, Page, PageRequest, nullable, occupation_exists, optional_commune, unit_code,
+    units_for_codes,
+};
 use crate::accounts::{self, Principal, Role};
 use crate::db::DbConn;
 use crate::db::ids::new_id;
@@ -13,7 +16,6 @@ use crate::domain::text::fold;
 use crate::domain::values;
 use crate::effects;
 use crate::error::{AppError, FieldError};
-use crate::models::admin_units as units;
 use crate::models::courses::{self as rows, Course, CourseFilter, NewCourse};
 use crate::models::enrollments::{self as enrollment_rows, Enrollment, NewEnrollment};
 use crate::models::workers as worker_rows;
@@ -215,7 +217,13 @@ fn validate(
         Some(raw) => checks.choice("level", raw, LEVELS),
         None => checks.required("level", base.map(|course| course.level.clone())),
     };
-    let commune_id = commune(connection, &input, base, &mut checks)?;
+    let commune_id = optional_commune(
+        connection,
+        &input.commune_code,
+        base.and_then(|course| course.commune_id.clone()),
+        accounts::now().date(),
+        &mut checks,
+    )?;
     let (starts_on, ends_on) = dates(&mut checks, &input, base);
     let capacity = match input.capacity {
         Some(seats) if seats < 1 => {
@@ -334,28 +342,6 @@ fn dates(
         checks.fail("ends_on", "date_order");
     }
     (starts_on, ends_on)
-}
-
-/// Where the course is held: a commune in force today (an old code finds its successor).
-fn commune(
-    connection: &mut DbConn,
-    input: &CourseInput,
-    base: Option<&Course>,
-    checks: &mut Checks,
-) -> diesel::QueryResult<Option<String>> {
-    Ok(match &input.commune_code {
-        Some(Some(code)) => {
-            match units::resolve_commune(connection, code.trim(), accounts::now().date())? {
-                Some(unit) => Some(unit.id),
-                None => {
-                    checks.fail("commune_code", "unknown_commune");
-                    None
-                }
-            }
-        }
-        Some(None) => None,
-        None => base.and_then(|course| course.commune_id.clone()),
-    })
 }
 
 fn require(principal: &Principal, action: Action) -> Result<(), AppError> {

@@ -156,30 +156,30 @@ pub(super) fn worker_matches(
     lang: Lang,
 ) -> QueryResult<Vec<WorkerMatch>> {
     let ids: Vec<String> = ranked.iter().map(|rank| rank.id.clone()).collect();
-    let rows = models::workers::match_rows(connection, &ids)?;
+    let rows = models::workers::summaries(connection, &ids)?;
     let units = models::admin_units::codes_and_names(
         connection,
-        rows.iter().map(|row| row.3.clone()).collect(),
+        rows.iter().map(|row| row.commune_id.clone()).collect(),
     )?;
-    let mut by_id: HashMap<String, _> = rows.into_iter().map(|row| (row.0.clone(), row)).collect();
+    let mut by_id: HashMap<String, _> = rows.into_iter().map(|row| (row.id.clone(), row)).collect();
     let today = accounts::now().date();
     let mut items = Vec::new();
     for rank in ranked {
-        let Some((id, name, born, commune_id, skills, status)) = by_id.remove(&rank.id) else {
+        let Some(worker) = by_id.remove(&rank.id) else {
             continue;
         };
-        if area.is_some_and(|units| !units.contains(&commune_id)) {
+        if area.is_some_and(|units| !units.contains(&worker.commune_id)) {
             continue;
         }
-        let (code, commune_name) = units.get(&commune_id).cloned().unwrap_or_default();
+        let (code, commune_name) = units.get(&worker.commune_id).cloned().unwrap_or_default();
         items.push(WorkerMatch {
-            worker_id: id,
-            full_name: name,
-            age: age_on(born, today),
+            worker_id: worker.id,
+            full_name: worker.full_name,
+            age: age_on(worker.birth_date, today),
             commune_code: code,
             commune_name,
-            household_status: status,
-            skills,
+            household_status: worker.household_status,
+            skills: worker.skills,
             score: rank.score,
             components: rank.components,
             explanation: matching::explain(&rank.reasons, lang),
