@@ -74,6 +74,9 @@ pub struct ImportArgs {
     /// Check every row and report, keeping nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Households: the list is this year's poverty review; each row records that year's review.
+    #[arg(long, value_parser = clap::value_parser!(i32).range(2000..=2100))]
+    pub review_year: Option<i32>,
     /// all-or-nothing: keep nothing when a row is rejected; valid-rows: keep the good rows.
     #[arg(long, default_value = "all-or-nothing")]
     pub mode: String,

@@ -10,7 +10,7 @@ use diesel::QueryResult;
 use crate::db::DbConn;
 use crate::models::audit::{self, Actor};
 use crate::models::search_changes;
-use crate::progress::facts;
+use crate::progress::{facts, reviews};
 
 /// The audit entry of a write: who, what, which fields, when.
 pub struct Audit<'a> {
@@ -55,10 +55,12 @@ pub fn worker_archived(connection: &mut DbConn, id: &str, audit: Audit) -> Query
     audit.write(connection, "worker", id)
 }
 
-/// Before a household's row changes: its members' progress rows are locked first, as every
-/// writer locks worker before household.
+/// Before a household's row or reviews change: its members' progress rows are locked first, as
+/// every writer locks worker before household, and its reviews leave the yearly rates (they
+/// join them again in [`household`]).
 pub fn before_household_write(connection: &mut DbConn, id: &str) -> QueryResult<()> {
-    facts::lock_members(connection, id).map(drop)
+    facts::lock_members(connection, id)?;
+    reviews::forget(connection, &[id.to_owned()])
 }
 
 /// How a household was written.
@@ -81,6 +83,9 @@ pub fn household(
     write: HouseholdWrite,
     audit: Audit,
 ) -> QueryResult<()> {
+    if write != HouseholdWrite::Imported {
+        reviews::count(connection, &[id.to_owned()])?;
+    }
     match write {
         HouseholdWrite::Created => facts::refresh_household(connection, id)?,
         HouseholdWrite::Imported | HouseholdWrite::Archived => {}
@@ -94,6 +99,7 @@ pub fn household(
 
 /// The households an import created, their facts derived in one pass before its transaction ends.
 pub fn households_imported(connection: &mut DbConn, ids: &[String]) -> QueryResult<()> {
+    reviews::count(connection, ids)?;
     facts::refresh_new_households(connection, ids)
 }
 

@@ -77,6 +77,7 @@ pub fn run(settings: &Settings, rows: usize) -> anyhow::Result<()> {
         mode: Mode::AllOrNothing,
         dry_run: false,
         lang: Lang::Vi,
+        review_year: None,
     };
     for pass in ["first", "again"] {
         let started = Instant::now();

@@ -383,6 +383,8 @@ pub fn load(connection: &mut DbConn) -> Result<Loaded, ReferenceError> {
                 starts_on: parse_date("programme_targets.csv", &target.starts_on)?,
                 ends_on: parse_date("programme_targets.csv", &target.ends_on)?,
                 plan_reference: target.plan_reference.clone(),
+                name_vi: target.period_name_vi.clone(),
+                name_en: target.period_name_en.clone(),
             });
         }
     }
@@ -391,11 +393,13 @@ pub fn load(connection: &mut DbConn) -> Result<Loaded, ReferenceError> {
         .map(|target| NewTarget {
             period_code: target.period_code,
             key: target.key,
+            unit_code: String::new(),
             target_value: target.target_value,
             unit: target.unit,
             comparison: target.comparison,
             description_vi: target.description_vi,
             description_en: target.description_en,
+            source: target.source,
         })
         .collect();
 
@@ -425,9 +429,9 @@ pub fn load(connection: &mut DbConn) -> Result<Loaded, ReferenceError> {
             + insert_missing!(
                 connection,
                 programme_targets::table,
-                (programme_targets::period_code, programme_targets::key) => (String, String),
+                (programme_targets::period_code, programme_targets::key, programme_targets::unit_code) => (String, String, String),
                 targets,
-                |target| (target.period_code.clone(), target.key.clone())
+                |target| (target.period_code.clone(), target.key.clone(), target.unit_code.clone())
             );
         Ok(Loaded { inserted })
     })

@@ -92,18 +92,23 @@ diesel::table! {
         starts_on -> Date,
         ends_on -> Date,
         plan_reference -> Text,
+        name_vi -> Text,
+        name_en -> Text,
+        updated_at -> Nullable<Timestamp>,
     }
 }
 
 diesel::table! {
-    programme_targets (period_code, key) {
+    programme_targets (period_code, key, unit_code) {
         period_code -> Text,
         key -> Text,
-        target_value -> BigInt,
+        unit_code -> Text,
+        target_value -> Double,
         unit -> Text,
         comparison -> Text,
         description_vi -> Text,
         description_en -> Text,
+        source -> Text,
     }
 }
 
@@ -125,6 +130,30 @@ diesel::table! {
         updated_at -> Timestamp,
         archived_at -> Nullable<Timestamp>,
         search_name -> Text,
+    }
+}
+
+diesel::table! {
+    household_reviews (household_id, year) {
+        household_id -> Text,
+        year -> Integer,
+        standard_id -> Text,
+        income_per_person_vnd -> BigInt,
+        urban -> Bool,
+        deprivations -> Text,
+        status -> Text,
+        previous_status -> Nullable<Text>,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    review_counts (year, commune_id, minority, status) {
+        year -> Integer,
+        commune_id -> Text,
+        minority -> Bool,
+        status -> Text,
+        n -> BigInt,
     }
 }
 
@@ -497,6 +526,7 @@ diesel::table! {
 }
 
 diesel::joinable!(households -> poverty_standards (standard_id));
+diesel::joinable!(household_reviews -> households (household_id));
 diesel::joinable!(household_deprivations -> households (household_id));
 diesel::joinable!(household_deprivations -> poverty_indicators (indicator_key));
 diesel::joinable!(workers -> admin_units (commune_id));
@@ -530,6 +560,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     poverty_standard_indicators,
     programme_periods,
     programme_targets,
+    household_reviews,
+    review_counts,
     households,
     household_deprivations,
     workers,

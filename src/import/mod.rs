@@ -181,6 +181,9 @@ pub struct Options {
     pub mode: Mode,
     pub dry_run: bool,
     pub lang: Lang,
+    /// A households list of this year's poverty review: each row is that year's review (a row
+    /// naming another year is refused).
+    pub review_year: Option<i32>,
 }
 
 /// Imports a file; `progress` hears how many data rows are done.
@@ -262,6 +265,7 @@ pub fn import_rows(
         located: &located,
         headers: &headers,
         lang: options.lang,
+        review_year: options.review_year.filter(|_| kind == Kind::Households),
     };
     let outcome = connection.write_transaction(|connection| {
         let mut done = 0;
@@ -379,6 +383,7 @@ struct RowContext<'a> {
     /// Field → the header as the file writes it, and its position.
     headers: &'a HashMap<&'static str, (String, usize)>,
     lang: Lang,
+    review_year: Option<i32>,
 }
 
 enum RowResult {
@@ -404,7 +409,9 @@ fn import_row(
 ) -> QueryResult<RowResult> {
     let kind = context.kind;
     let lang = context.lang;
-    let result = match convert(connection, lookups, kind, context.located, row)? {
+    let converted = convert(connection, lookups, kind, context.located, row)?
+        .and_then(|fields| of_review_year(fields, context, row));
+    let result = match converted {
         Err(errors) => RowResult::Rejected(errors),
         Ok(fields) => {
             let key = ["id"]
@@ -449,6 +456,40 @@ fn import_row(
         RowResult::Refused(errors) => RowResult::Refused(complete(errors, context, row)),
         other => other,
     })
+}
+
+/// A row of a year's review list is that year's review: the year is filled in, and a row that
+/// names another year is refused.
+fn of_review_year(
+    mut fields: Fields,
+    context: &RowContext,
+    row: &Row,
+) -> Result<Fields, Vec<RowError>> {
+    let Some(year) = context.review_year else {
+        return Ok(fields);
+    };
+    match fields
+        .get("review_year")
+        .and_then(serde_json::Value::as_i64)
+    {
+        Some(named) if named != i64::from(year) => Err(vec![RowError {
+            row: row.number,
+            column: String::new(),
+            value: named.to_string(),
+            field: "review_year".to_owned(),
+            code: "review_year_differs".to_owned(),
+            message: match context.lang {
+                Lang::Vi => {
+                    format!("Dòng ghi năm rà soát {named}, không phải {year} của danh sách.")
+                }
+                Lang::En => format!("The row names review year {named}, not the list's {year}."),
+            },
+        }]),
+        _ => {
+            fields.insert("review_year".to_owned(), year.into());
+            Ok(fields)
+        }
+    }
 }
 
 #[cfg(test)]

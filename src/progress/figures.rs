@@ -7,34 +7,27 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::facts::{CountRow, TARGET_STATUSES, half_year, key};
+use super::reviews::{Rates, rates};
 use crate::db::DbConn;
-use crate::db::schema::{
-    admin_units, programme_periods, programme_targets, progress_counts, progress_facts,
-};
+use crate::db::schema::{admin_units, progress_counts, progress_facts};
 use crate::error::AppError;
 use crate::i18n::Lang;
+use crate::models::programme;
 
 mod areas;
 mod sums;
+mod targets;
 
 pub use areas::*;
 use sums::{Sums, rows_from_facts};
-
-/// The target keys of the programme plan, in the order reports list them.
-pub const TARGET_KEYS: &[&str] = &[
-    "connected_workers",
-    "connected_target_share",
-    "trained_poor_districts",
-    "overseas_contract",
-    "household_employment",
-    "counselled",
-];
+use targets::targets;
+pub use targets::{METRICS, TARGET_KEYS};
 
 /// Which records a figure counts: the period, a window inside it and an area.
 #[derive(Debug, Clone, Default)]
@@ -51,6 +44,8 @@ pub struct Selection {
     pub districts: Option<HashSet<String>>,
     /// The filters as query parameters (`&district=116&year=2024`), for the drill-down links.
     pub params: String,
+    /// The district or commune whose own quotas apply (its code), if the selection is one.
+    pub quota_unit: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -80,6 +75,10 @@ pub struct TargetFigure {
     pub projection: f64,
     /// The list of records behind the figure.
     pub records: String,
+    /// The district or commune code whose own quota this is; empty for the province's target.
+    pub scope: String,
+    /// Where the target's figure comes from.
+    pub source: String,
 }
 
 /// One row of a breakdown: the persons targets' counts for one value of a dimension.
@@ -115,28 +114,14 @@ pub struct Progress {
     pub as_of: NaiveDate,
     pub targets: Vec<TargetFigure>,
     pub breakdowns: Breakdowns,
+    /// The poor-household rate of each review year of the window (and the year before it).
+    pub poverty_rates: Rates,
 }
 
-#[derive(Debug, Clone, Queryable)]
-pub struct PeriodRow {
-    pub code: String,
-    pub starts_on: NaiveDate,
-    pub ends_on: NaiveDate,
-    pub plan_reference: String,
-}
+pub use crate::models::programme::Period as PeriodRow;
 
 pub fn period(connection: &mut DbConn, code: &str) -> Result<PeriodRow, AppError> {
-    programme_periods::table
-        .find(code)
-        .select((
-            programme_periods::code,
-            programme_periods::starts_on,
-            programme_periods::ends_on,
-            programme_periods::plan_reference,
-        ))
-        .first(connection)
-        .optional()?
-        .ok_or_else(|| AppError::field("period", "unknown_period"))
+    programme::period(connection, code)?.ok_or_else(|| AppError::field("period", "unknown_period"))
 }
 
 /// The first day of a half-year and the last.
@@ -199,7 +184,17 @@ pub fn compute(
     for row in rows {
         sums.add(row, halves, &units, lang);
     }
-    let targets = targets(connection, &period, &window, &sums, selection, lang, as_of)?;
+    let years = (window.from.year() - 1, window.to.year());
+    let poverty_rates = rates(connection, selection.communes.as_ref(), &units, years)?;
+    let targets = targets(
+        connection,
+        &period,
+        &window,
+        (&sums, &poverty_rates),
+        selection,
+        lang,
+        as_of,
+    )?;
     let [year, district, household_status, ethnicity, gender, country] = sums.by;
     let keep = |rows: BTreeMap<String, BreakdownRow>| -> Vec<BreakdownRow> {
         rows.into_values()
@@ -230,100 +225,8 @@ pub fn compute(
                 .filter(|row| !row.value.is_empty())
                 .collect(),
         },
+        poverty_rates,
     })
-}
-
-fn targets(
-    connection: &mut DbConn,
-    period: &PeriodRow,
-    window: &Window,
-    sums: &Sums,
-    selection: &Selection,
-    lang: Lang,
-    as_of: NaiveDate,
-) -> Result<Vec<TargetFigure>, AppError> {
-    let rows: Vec<(String, i64, String, String, String, String)> = programme_targets::table
-        .filter(programme_targets::period_code.eq(&period.code))
-        .select((
-            programme_targets::key,
-            programme_targets::target_value,
-            programme_targets::unit,
-            programme_targets::comparison,
-            programme_targets::description_vi,
-            programme_targets::description_en,
-        ))
-        .load(connection)?;
-    let total = |fact: &str| sums.totals.get(fact).copied().unwrap_or(0);
-    // Days elapsed and in all, for the pace projection of the persons targets.
-    let days_in = (window.to - window.from).num_days() + 1;
-    let elapsed = (as_of.min(window.to) - window.from).num_days() + 1;
-    let mut figures = Vec::new();
-    for target_key in TARGET_KEYS {
-        let Some((_, target, unit, comparison, vi, en)) =
-            rows.iter().find(|row| row.0 == *target_key)
-        else {
-            continue;
-        };
-        let (numerator, denominator) = match *target_key {
-            "connected_workers" => (total(key::CONNECTED), None),
-            "connected_target_share" => (sums.connected_target, Some(total(key::CONNECTED))),
-            "trained_poor_districts" => (total(key::TRAINED), None),
-            "overseas_contract" => (total(key::OVERSEAS), None),
-            "household_employment" => (
-                total(key::COVERED_HOUSEHOLD),
-                Some(total(key::TARGET_HOUSEHOLD)),
-            ),
-            _ => (total(key::COUNSELLED), Some(total(key::TARGET_WORKER))),
-        };
-        let actual = match denominator {
-            Some(0) => 0.0,
-            Some(of) => round2(numerator as f64 * 100.0 / of as f64),
-            None => numerator as f64,
-        };
-        let target = *target as f64;
-        let projection = match denominator {
-            None if elapsed <= 0 => 0.0,
-            None if elapsed < days_in => round2(actual * days_in as f64 / elapsed as f64),
-            _ => actual,
-        };
-        let met = match comparison.as_str() {
-            "more_than" => actual > target,
-            _ => actual >= target,
-        };
-        figures.push(TargetFigure {
-            key: (*target_key).to_owned(),
-            description: match lang {
-                Lang::Vi => vi.clone(),
-                Lang::En => en.clone(),
-            },
-            unit: unit.clone(),
-            comparison: comparison.clone(),
-            target,
-            actual,
-            numerator,
-            denominator,
-            percent: if target > 0.0 {
-                round2(actual * 100.0 / target)
-            } else {
-                0.0
-            },
-            met,
-            projection,
-            records: records_link(&selection.label, target_key, selection),
-        });
-    }
-    Ok(figures)
-}
-
-fn round2(value: f64) -> f64 {
-    (value * 100.0).round() / 100.0
-}
-
-fn records_link(period: &str, key: &str, selection: &Selection) -> String {
-    format!(
-        "/api/v1/progress/records?period={period}&key={key}{}",
-        selection.params
-    )
 }
 
 /// A report or dashboard period: `2021-2025` (a programme period), `2025` (a year) or `2025-H1`.
@@ -349,13 +252,7 @@ pub fn parse_report_period(
         .ok_or_else(invalid)?;
     let day =
         NaiveDate::from_ymd_opt(year, if halves.0 == 1 { 1 } else { 7 }, 1).ok_or_else(invalid)?;
-    let code: String = programme_periods::table
-        .filter(programme_periods::starts_on.le(day))
-        .filter(programme_periods::ends_on.ge(day))
-        .select(programme_periods::code)
-        .first(connection)
-        .optional()?
-        .ok_or_else(invalid)?;
+    let code = programme::period_containing(connection, day)?.ok_or_else(invalid)?;
     Ok((code, Some((year * 10 + halves.0, year * 10 + halves.1))))
 }
 

@@ -5,4 +5,5 @@ pub mod facts;
 pub mod figures;
 pub mod lists;
 pub mod report;
+pub mod reviews;
 pub mod service;

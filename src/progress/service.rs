@@ -175,6 +175,18 @@ pub fn selection(
     if let Some(code) = commune {
         params.push_str(&format!("&commune={code}"));
     }
+    // Whose own quotas apply: the commune or district asked for, else the district of an
+    // officer's area when the area lies in one.
+    let quota_unit = commune.or(district).map(str::to_owned).or_else(|| {
+        let area = area?;
+        let mut codes = area
+            .iter()
+            .map(|commune| figures::district_of(&units, commune).map(|unit| unit.code.clone()));
+        let first = codes.next()??;
+        codes
+            .all(|code| code.as_ref() == Some(&first))
+            .then_some(first)
+    });
     Ok(Selection {
         period: code,
         label: raw_period,
@@ -182,6 +194,7 @@ pub fn selection(
         communes,
         districts,
         params,
+        quota_unit,
     })
 }
 

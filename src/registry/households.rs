@@ -22,8 +22,10 @@ use crate::models::admin_units as units;
 use crate::models::audit;
 use crate::models::households::{self as rows, Household, HouseholdFilter, NewHousehold};
 
+mod reviews;
 mod validate;
 
+pub use reviews::{ReviewView, list as review_history};
 use validate::*;
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -303,6 +305,7 @@ fn insert(
         validate(connection, principal, input, None, accounts::now().date())?;
     duplicate_code(connection, &household)?;
     rows::insert(connection, &household, &deprivations)?;
+    reviews::record(connection, household.clone(), deprivations.clone())?;
     effects::household(
         connection,
         &household.id,
@@ -345,6 +348,7 @@ pub fn update(
         )?;
         duplicate_code(connection, &household)?;
         effects::before_household_write(connection, &household.id)?;
+        let (household, deprivations) = reviews::record(connection, household, deprivations)?;
         rows::update(connection, &household)?;
         rows::replace_deprivations(connection, &household.id, &deprivations)?;
         effects::household(
@@ -375,6 +379,7 @@ pub fn archive(
             return Err(AppError::NotFound);
         }
         let now = accounts::now();
+        effects::before_household_write(connection, id)?;
         rows::archive(connection, id, now)?;
         effects::household(
             connection,

@@ -67,6 +67,7 @@ pub(super) fn import(settings: &Settings, args: &ImportArgs) -> anyhow::Result<(
             mode,
             dry_run: args.dry_run,
             lang,
+            review_year: args.review_year,
         },
         &mut |done, total| {
             bar.set_length(total as u64);

@@ -188,12 +188,15 @@ pub(super) struct TargetRow {
     pub(super) starts_on: String,
     pub(super) ends_on: String,
     pub(super) plan_reference: String,
+    pub(super) period_name_vi: String,
+    pub(super) period_name_en: String,
     pub(super) key: String,
-    pub(super) target_value: i64,
+    pub(super) target_value: f64,
     pub(super) unit: String,
     pub(super) comparison: String,
     pub(super) description_vi: String,
     pub(super) description_en: String,
+    pub(super) source: String,
 }
 
 #[derive(Insertable)]
@@ -203,6 +206,8 @@ pub(super) struct NewPeriod {
     pub(super) starts_on: NaiveDate,
     pub(super) ends_on: NaiveDate,
     pub(super) plan_reference: String,
+    pub(super) name_vi: String,
+    pub(super) name_en: String,
 }
 
 #[derive(Insertable)]
@@ -210,9 +215,11 @@ pub(super) struct NewPeriod {
 pub(super) struct NewTarget {
     pub(super) period_code: String,
     pub(super) key: String,
-    pub(super) target_value: i64,
+    pub(super) unit_code: String,
+    pub(super) target_value: f64,
     pub(super) unit: String,
     pub(super) comparison: String,
     pub(super) description_vi: String,
     pub(super) description_en: String,
+    pub(super) source: String,
 }

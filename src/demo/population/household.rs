@@ -73,6 +73,21 @@ impl Population<'_> {
             .map(|&key| &self.context.indicator_keys[key])
             .collect();
         lacking.sort();
+        batch.reviews.push(Review {
+            household_id: id.clone(),
+            year: review_year,
+            standard_id: STANDARD_ID.to_owned(),
+            income_per_person_vnd: income,
+            urban,
+            deprivations: lacking
+                .iter()
+                .map(|key| key.as_str())
+                .collect::<Vec<_>>()
+                .join(","),
+            status,
+            previous_status,
+            recorded_at: created_at,
+        });
         for key in lacking {
             batch.deprivations.push(NewHouseholdDeprivation {
                 household_id: id.clone(),

@@ -15,14 +15,15 @@ use rand::distr::weighted::WeightedIndex;
 use crate::db::DbConn;
 use crate::db::reference::insert_chunks;
 use crate::db::schema::{
-    enrollments, follow_ups, household_deprivations, households, placements, referrals,
-    service_records, worker_occupations, workers,
+    enrollments, follow_ups, household_deprivations, household_reviews, households, placements,
+    referrals, service_records, worker_occupations, workers,
 };
 use crate::domain::poverty::{HouseholdAssessment, HouseholdStatus, classify};
 use crate::domain::statuses::{Availability, EnrollmentStatus, ReferralStatus, RejectionReason};
 use crate::domain::text::fold;
 use crate::models::enrollments::NewEnrollment;
 use crate::models::follow_ups::NewFollowUp;
+use crate::models::household_reviews::Review;
 use crate::models::households::{NewHousehold, NewHouseholdDeprivation};
 use crate::models::placements::NewPlacement;
 use crate::models::referrals::NewReferral;
@@ -83,6 +84,7 @@ const SERVICE_KINDS: &[(&str, f64)] = &[
 struct Batch {
     households: Vec<NewHousehold>,
     deprivations: Vec<NewHouseholdDeprivation>,
+    reviews: Vec<Review>,
     workers: Vec<NewWorker>,
     worker_occupations: Vec<NewWorkerOccupation>,
     enrollments: Vec<NewEnrollment>,
@@ -102,6 +104,9 @@ impl Batch {
             })?;
             insert_chunks(connection, &self.deprivations, |c, rows| {
                 crate::insert_rows!(c, household_deprivations::table, rows)
+            })?;
+            insert_chunks(connection, &self.reviews, |c, rows| {
+                crate::insert_rows!(c, household_reviews::table, rows)
             })?;
             insert_chunks(connection, &self.workers, |c, rows| {
                 crate::insert_rows!(c, workers::table, rows)

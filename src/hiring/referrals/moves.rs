@@ -218,8 +218,17 @@ pub(super) fn hire(
     }
     let (commune_id, household_id) =
         models::workers::commune_and_household(connection, &referral.worker_id)?;
+    // The status in force on the first day of work: the latest review in or before that year
+    // (the household's current status when it has no review so early).
     let household_status: Option<HouseholdStatus> = match &household_id {
-        Some(household) => models::households::status_of(connection, household)?,
+        Some(household) => match models::household_reviews::status_in(
+            connection,
+            household,
+            chrono::Datelike::year(&start_date),
+        )? {
+            Some(status) => Some(status),
+            None => models::households::status_of(connection, household)?,
+        },
         None => None,
     };
     let poor_area = progress::facts::poor_area(connection, &commune_id)?;

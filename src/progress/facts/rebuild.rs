@@ -28,6 +28,7 @@ pub fn rebuild(connection: &mut DbConn, progress: &mut dyn FnMut(u64)) -> QueryR
     connection.write_transaction(|connection| {
         diesel::delete(progress_counts::table).execute(connection)?;
         diesel::delete(progress_facts::table).execute(connection)?;
+        crate::progress::reviews::rebuild(connection)?;
         let periods = periods(connection)?;
         let minorities = minorities(connection)?;
         let poor_communes = poor_communes(connection)?;

@@ -10,21 +10,24 @@ pub struct Unit {
     pub name: String,
     pub kind: String,
     pub parent_id: Option<String>,
+    /// Flagged a poor area (huyện nghèo, xã nghèo).
+    pub poor_area: bool,
 }
 
 pub fn units(connection: &mut DbConn) -> QueryResult<HashMap<String, Unit>> {
-    let rows: Vec<(String, String, String, String, Option<String>)> = admin_units::table
+    let rows: Vec<(String, String, String, String, Option<String>, bool)> = admin_units::table
         .select((
             admin_units::id,
             admin_units::code,
             admin_units::name,
             admin_units::kind,
             admin_units::parent_id,
+            admin_units::poor_area,
         ))
         .load(connection)?;
     Ok(rows
         .into_iter()
-        .map(|(id, code, name, kind, parent_id)| {
+        .map(|(id, code, name, kind, parent_id, poor_area)| {
             (
                 id.clone(),
                 Unit {
@@ -33,6 +36,7 @@ pub fn units(connection: &mut DbConn) -> QueryResult<HashMap<String, Unit>> {
                     name,
                     kind,
                     parent_id,
+                    poor_area,
                 },
             )
         })

@@ -78,7 +78,12 @@ pub(super) fn validate(
         .unwrap_or(false);
     let (review_year, standard, deprivations) =
         review(connection, &input, stored.as_ref(), &mut checks, today)?;
-    let (previous_status, claims_escape) = previous_status(&input, base, &mut checks);
+    let prior = match (base, review_year) {
+        (Some(household), Some(year)) => reviews::status_before(connection, &household.id, year)?,
+        _ => None,
+    };
+    let carried = base.filter(|household| Some(household.review_year) == review_year);
+    let (previous_status, claims_escape) = previous_status(&input, carried, prior, &mut checks);
     checks.finish()?;
 
     let (
@@ -230,17 +235,31 @@ fn review(
 
 /// The status of the previous review, and whether the client claims the household newly
 /// escaped poverty (which the rule, not the client, decides: only a claim that agrees is taken).
+/// A household's own earlier review gives the previous status; a client states it only for a
+/// household whose earlier reviews Ketnoi does not hold (`carried` is the stored household
+/// when the same year's review is corrected: its stated previous status stays).
 fn previous_status(
     input: &HouseholdInput,
-    base: Option<&Household>,
+    carried: Option<&Household>,
+    prior: Option<HouseholdStatus>,
     checks: &mut Checks,
 ) -> (Option<HouseholdStatus>, bool) {
-    let previous_status = match &input.previous_status {
+    let sent = match &input.previous_status {
         Some(Some(raw)) => checks
             .choice("previous_status", raw, &["poor", "near_poor", "not_poor"])
-            .and_then(|value| value.parse::<HouseholdStatus>().ok()),
-        Some(None) => None,
-        None => base.and_then(|household| household.previous_status),
+            .and_then(|value| value.parse::<HouseholdStatus>().ok())
+            .map(Some),
+        Some(None) => Some(None),
+        None => None,
+    };
+    let previous_status = match (prior, sent) {
+        (Some(prior), Some(Some(stated))) if stated != prior => {
+            checks.fail("previous_status", "previous_status_reviewed");
+            Some(prior)
+        }
+        (Some(prior), _) => Some(prior),
+        (None, Some(stated)) => stated,
+        (None, None) => carried.and_then(|household| household.previous_status),
     };
     let claims_escape = match &input.status {
         Some(value) if value == "newly_escaped" => true,

@@ -32,6 +32,9 @@ pub struct ImportForm {
     mode: Option<String>,
     /// `true`: check and report, keep nothing.
     dry_run: Option<bool>,
+    /// Households: the list is this year's poverty review (`2026`); each row records that
+    /// year's review.
+    review_year: Option<i32>,
 }
 
 #[utoipa::path(
@@ -46,7 +49,7 @@ pub struct ImportForm {
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Only admins and staff", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "File over 50 MB", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field is missing or invalid, each named: kind, file, mode, dry_run", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is missing or invalid, each named: kind, file, mode, dry_run, review_year", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn start(
@@ -73,6 +76,7 @@ pub struct Upload {
     pub kind: Option<String>,
     pub mode: Option<String>,
     pub dry_run: Option<String>,
+    pub review_year: Option<String>,
     pub file: Option<(String, Vec<u8>)>,
     pub csrf_token: Option<String>,
 }
@@ -102,6 +106,7 @@ pub async fn read_upload(form: &mut Multipart) -> Result<Upload, AppError> {
             "kind" => upload.kind = Some(text()),
             "mode" => upload.mode = Some(text()),
             "dry_run" => upload.dry_run = Some(text()),
+            "review_year" => upload.review_year = Some(text()),
             "csrf_token" => upload.csrf_token = Some(text()),
             // The name is shown back on the job: what must not enter text is left out of it.
             "file" => {
@@ -148,6 +153,20 @@ impl Upload {
                 false
             }
         };
+        let review_year = match self.review_year.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(raw) => match raw.parse::<i32>() {
+                Ok(year) if (2000..=2100).contains(&year) => Some(year),
+                _ => {
+                    errors.push(
+                        crate::error::FieldError::new("review_year", "out_of_range")
+                            .with("min", "2000")
+                            .with("max", "2100"),
+                    );
+                    None
+                }
+            },
+        };
         match &self.file {
             // A file input left empty still sends a part, with no name and no bytes.
             None => errors.push(crate::error::FieldError::new("file", "required")),
@@ -168,6 +187,7 @@ impl Upload {
             mode,
             dry_run,
             lang,
+            review_year,
         };
         Ok((options, file_name, bytes))
     }

@@ -79,6 +79,7 @@ async fn upload(
         ("kind", &upload.kind),
         ("mode", &upload.mode),
         ("dry_run", &upload.dry_run),
+        ("review_year", &upload.review_year),
     ] {
         if let Some(value) = value {
             values.insert(key.to_owned(), value.clone());
@@ -89,7 +90,11 @@ async fn upload(
         Err(error) => {
             let mut form_state = FormState::with_values(values);
             form_state
-                .absorb(error, visit.lang, &["kind", "mode", "dry_run", "file"])
+                .absorb(
+                    error,
+                    visit.lang,
+                    &["kind", "mode", "dry_run", "review_year", "file"],
+                )
                 .map_err(|error| visit.fail(error))?;
             return visit.render_with(
                 StatusCode::UNPROCESSABLE_ENTITY,
