@@ -38,6 +38,8 @@ pub enum Command {
     Area(AreaArgs),
     /// Logins.
     User(UserArgs),
+    /// Programme periods and their targets: list them, set one, import many from a CSV.
+    Targets(TargetsArgs),
     /// Rebuild the search index from the database (a running server switches to it).
     Reindex(ReindexArgs),
     /// Write the 6-monthly, yearly or period report of progress toward the targets.
@@ -326,6 +328,47 @@ pub struct DemoArgs {
     /// Print the summary as JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TargetsArgs {
+    #[command(subcommand)]
+    pub command: TargetsCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TargetsCommand {
+    /// Every period with its targets and quotas.
+    List,
+    /// Set one target of a period (or a district's or commune's quota with `--unit`).
+    Set {
+        /// The period, `2026-2030`.
+        period: String,
+        /// The metric, `connected_workers`, `poor_household_rate` …
+        key: String,
+        /// The value.
+        value: f64,
+        /// A district's or commune's code: its own quota.
+        #[arg(long)]
+        unit: Option<String>,
+        /// at_least (default), more_than, at_most or less_than.
+        #[arg(long)]
+        comparison: Option<String>,
+        /// persons, percent or points (default by the metric).
+        #[arg(long)]
+        measure: Option<String>,
+        #[arg(long)]
+        description_vi: Option<String>,
+        #[arg(long)]
+        description_en: Option<String>,
+        /// Where the figure comes from.
+        #[arg(long)]
+        source: Option<String>,
+    },
+    /// Set the targets of a CSV whose header is `period,key,unit_code,target,unit,comparison,
+    /// description_vi,description_en,source` (only `period`, `key` and `target` are required),
+    /// all or none.
+    Import { file: PathBuf },
 }
 
 #[derive(Debug, Args)]

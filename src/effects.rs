@@ -237,3 +237,17 @@ pub fn course(
 ) -> QueryResult<()> {
     search_changes::append(connection, "course", id, archived, at)
 }
+
+/// A programme period was created or changed. With new dates every record is counted again,
+/// so that each counts in the period its date falls in.
+pub fn programme_period(
+    connection: &mut DbConn,
+    code: &str,
+    redated: bool,
+    audit: Audit,
+) -> QueryResult<()> {
+    if redated {
+        facts::rebuild(connection, &mut |_| {})?;
+    }
+    audit.write(connection, "programme_period", code)
+}

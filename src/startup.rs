@@ -39,6 +39,15 @@ pub fn open_and_migrate(settings: &Settings) -> anyhow::Result<DbConn> {
     if loaded.inserted > 0 {
         tracing::info!(rows = loaded.inserted, "loaded reference data");
     }
+    if loaded.periods > 0 && !models::workers::none(&mut connection)? {
+        // Records made before a period was known count in it too.
+        let rebuilt = crate::progress::facts::rebuild(&mut connection, &mut |_| {})
+            .context("counting the records in the new programme periods")?;
+        tracing::info!(
+            facts = rebuilt.facts,
+            "progress counted for new programme periods"
+        );
+    }
     Ok(connection)
 }
 

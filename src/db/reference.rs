@@ -308,6 +308,8 @@ struct NewOccupation {
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Loaded {
     pub inserted: usize,
+    /// Programme periods among them: every record's progress facts must be derived for them.
+    pub periods: usize,
 }
 
 /// Inserts the rows whose key the table lacks: `$key_columns => Type` selects the key, `|row| key`
@@ -424,16 +426,24 @@ pub fn load(connection: &mut DbConn) -> Result<Loaded, ReferenceError> {
                 (poverty_standard_indicators::standard_id, poverty_standard_indicators::indicator_key) => (String, String),
                 links,
                 |link| (link.standard_id.clone(), link.indicator_key.clone())
-            )
-            + insert_missing!(connection, programme_periods::table, programme_periods::code => String, periods, |period| period.code)
-            + insert_missing!(
-                connection,
-                programme_targets::table,
-                (programme_targets::period_code, programme_targets::key, programme_targets::unit_code) => (String, String, String),
-                targets,
-                |target| (target.period_code.clone(), target.key.clone(), target.unit_code.clone())
             );
-        Ok(Loaded { inserted })
+        // A period's targets come with it: the ones an administrator removed later stay removed.
+        let known: Vec<String> = programme_periods::table
+            .select(programme_periods::code)
+            .load(connection)?;
+        let targets: Vec<NewTarget> = targets
+            .into_iter()
+            .filter(|target| !known.contains(&target.period_code))
+            .collect();
+        let periods = insert_missing!(connection, programme_periods::table, programme_periods::code => String, periods, |period| period.code);
+        let inserted = inserted
+            + insert_chunks(connection, &targets, |connection, chunk| {
+                crate::insert_rows!(connection, programme_targets::table, chunk)
+            })?;
+        Ok(Loaded {
+            inserted: inserted + periods,
+            periods,
+        })
     })
 }
 

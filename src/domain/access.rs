@@ -13,6 +13,8 @@ pub enum Resource {
     Enrollments,
     ServiceRecords,
     AdminUnits,
+    /// Programme periods and their targets.
+    ProgrammePeriods,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,6 +81,9 @@ pub const ROLE_TABLE: &[(Resource, Action, Scope, Scope, Scope, Scope, Scope)] =
     (ServiceRecords, List, All, Area, No, No, No),
     (ServiceRecords, Create, All, Area, No, No, No),
     (AdminUnits, List, Public, Public, Public, Public, Public),
+    (ProgrammePeriods, List, All, All, No, No, No),
+    (ProgrammePeriods, Create, All, No, No, No, No),
+    (ProgrammePeriods, Update, All, No, No, No, No),
 ];
 
 /// The scope a role (or an anonymous caller, `None`) has for an action; [`Scope::None`] when

@@ -22,6 +22,7 @@ use crate::startup;
 use crate::state::AppState;
 
 mod data;
+mod targets;
 use data::{backup, export, import, progress_rebuild, reindex, restore};
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
@@ -33,6 +34,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Demo(args) => run_demo(&settings, &args),
         Command::Area(args) => area(&settings, args.command),
         Command::User(args) => user(&settings, args.command),
+        Command::Targets(args) => targets::run(&settings, args.command),
         Command::Reindex(args) => reindex(&settings, &args),
         Command::Report(args) => report(&settings, &args),
         Command::Mail(args) => mail(&settings, &args),

@@ -75,6 +75,7 @@ fn options(kind: Kind, mode: Mode) -> Options {
         mode,
         dry_run: false,
         lang: Lang::Vi,
+        review_year: None,
     }
 }
 

@@ -18,6 +18,7 @@ mod imports;
 mod mail;
 mod migrations;
 mod pages;
+mod periods;
 mod progress;
 mod referrals;
 mod roles;

@@ -8,9 +8,9 @@ use serde_json::{Value, json};
 
 use crate::helpers::{Link, TestApp, TestResult, client, spawn_app, test_dbs, worker_body};
 
-type Fallible<T> = Result<T, Box<dyn std::error::Error>>;
+pub(crate) type Fallible<T> = Result<T, Box<dyn std::error::Error>>;
 
-fn id(answer: &crate::helpers::Answer, what: &str) -> Fallible<String> {
+pub(crate) fn id(answer: &crate::helpers::Answer, what: &str) -> Fallible<String> {
     if !(200..300).contains(&answer.status) {
         return Err(format!("{what}: {} {}", answer.status, answer.body).into());
     }
@@ -19,7 +19,7 @@ fn id(answer: &crate::helpers::Answer, what: &str) -> Fallible<String> {
 
 /// A household whose status the server derives: `poor` (1.2 M VND, three deprivations),
 /// `near_poor` (1.4 M, one) or `not_poor` (5 M).
-fn household(
+pub(crate) fn household(
     app: &TestApp,
     staff: &str,
     code: &str,
@@ -50,16 +50,16 @@ fn household(
     id(&created, "household")
 }
 
-struct Person<'a> {
-    n: u32,
-    commune: &'a str,
-    household: Option<&'a str>,
-    gender: &'a str,
-    ethnicity: &'a str,
-    overseas: bool,
+pub(crate) struct Person<'a> {
+    pub(crate) n: u32,
+    pub(crate) commune: &'a str,
+    pub(crate) household: Option<&'a str>,
+    pub(crate) gender: &'a str,
+    pub(crate) ethnicity: &'a str,
+    pub(crate) overseas: bool,
 }
 
-fn worker(app: &TestApp, staff: &str, person: Person) -> Fallible<String> {
+pub(crate) fn worker(app: &TestApp, staff: &str, person: Person) -> Fallible<String> {
     let mut body = worker_body(&format!("0141960{:05}", person.n), person.commune);
     body["full_name"] = format!("Lò Văn Số {}", person.n).into();
     body["household_id"] = person.household.into();
@@ -69,7 +69,12 @@ fn worker(app: &TestApp, staff: &str, person: Person) -> Fallible<String> {
     id(&app.post("/api/v1/workers", Some(staff), &body)?, "worker")
 }
 
-fn vacancy(app: &TestApp, staff: &str, employer: &str, country: Option<&str>) -> Fallible<String> {
+pub(crate) fn vacancy(
+    app: &TestApp,
+    staff: &str,
+    employer: &str,
+    country: Option<&str>,
+) -> Fallible<String> {
     let mut body = json!({
         "employer_id": employer,
         "title": "Công nhân may công nghiệp",
@@ -91,7 +96,7 @@ fn vacancy(app: &TestApp, staff: &str, employer: &str, country: Option<&str>) ->
 }
 
 /// Refers and hires; returns the referral id and the placement id.
-fn hire(
+pub(crate) fn hire(
     app: &TestApp,
     staff: &str,
     vacancy: &str,
@@ -121,7 +126,7 @@ fn hire(
     ))
 }
 
-fn figure<'a>(progress: &'a Value, key: &str) -> &'a Value {
+pub(crate) fn figure<'a>(progress: &'a Value, key: &str) -> &'a Value {
     progress["targets"]
         .as_array()
         .and_then(|targets| targets.iter().find(|target| target["key"] == key))

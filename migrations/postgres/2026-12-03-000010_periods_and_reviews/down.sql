@@ -1,3 +1,8 @@
+DELETE FROM audit_log WHERE entity = 'programme_period';
+ALTER TABLE audit_log DROP CONSTRAINT audit_log_entity_check;
+ALTER TABLE audit_log ADD CONSTRAINT audit_log_entity_check CHECK (entity IN ('household',
+    'worker', 'employer', 'vacancy', 'course', 'enrollment', 'referral', 'placement', 'follow_up',
+    'service_record', 'user'));
 DROP TABLE review_counts;
 DROP TABLE household_reviews;
 ALTER TABLE programme_periods DROP COLUMN updated_at;

@@ -68,3 +68,9 @@ JOIN households h ON h.id = r.household_id
 JOIN ethnic_groups e ON e.code = h.ethnicity_code
 WHERE h.archived_at IS NULL
 GROUP BY r.year, h.commune_id, e.is_minority, r.status;
+
+-- Changes to programme periods and their targets are audited like records.
+ALTER TABLE audit_log DROP CONSTRAINT audit_log_entity_check;
+ALTER TABLE audit_log ADD CONSTRAINT audit_log_entity_check CHECK (entity IN ('household',
+    'worker', 'employer', 'vacancy', 'course', 'enrollment', 'referral', 'placement', 'follow_up',
+    'service_record', 'user', 'programme_period'));

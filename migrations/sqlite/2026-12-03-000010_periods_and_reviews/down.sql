@@ -1,3 +1,4 @@
+DELETE FROM audit_log WHERE entity = 'programme_period';
 DROP TABLE review_counts;
 DROP TABLE household_reviews;
 ALTER TABLE programme_periods DROP COLUMN updated_at;

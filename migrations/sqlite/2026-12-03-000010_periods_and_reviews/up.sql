@@ -72,3 +72,23 @@ JOIN households h ON h.id = r.household_id
 JOIN ethnic_groups e ON e.code = h.ethnicity_code
 WHERE h.archived_at IS NULL
 GROUP BY r.year, h.commune_id, e.is_minority, r.status;
+
+-- Changes to programme periods and their targets are audited like records.
+CREATE TABLE audit_log_new (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    occurred_at TIMESTAMP NOT NULL,
+    actor_user_id TEXT REFERENCES users (id),
+    action TEXT NOT NULL CHECK (action IN ('read', 'create', 'update', 'archive', 'export', 'import')),
+    entity TEXT NOT NULL CHECK (entity IN ('household', 'worker', 'employer', 'vacancy', 'course',
+        'enrollment', 'referral', 'placement', 'follow_up', 'service_record', 'user',
+        'programme_period')),
+    entity_id TEXT NOT NULL,
+    -- Comma-separated names of the fields read or written.
+    fields TEXT NOT NULL DEFAULT '',
+    client_address TEXT
+);
+INSERT INTO audit_log_new (id, occurred_at, actor_user_id, action, entity, entity_id, fields, client_address)
+SELECT id, occurred_at, actor_user_id, action, entity, entity_id, fields, client_address FROM audit_log;
+DROP TABLE audit_log;
+ALTER TABLE audit_log_new RENAME TO audit_log;
+CREATE INDEX audit_log_entity ON audit_log (entity, entity_id);

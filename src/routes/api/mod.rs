@@ -12,6 +12,7 @@ pub mod idempotency;
 pub mod imports;
 pub mod mail;
 pub mod openapi;
+pub mod programme;
 pub mod progress;
 pub mod referrals;
 pub mod search;
@@ -125,6 +126,16 @@ pub fn configure(config: &mut web::ServiceConfig) {
             .route("/households/{id}", web::get().to(households::read))
             .route("/households/{id}", web::patch().to(households::update))
             .route("/households/{id}", web::delete().to(households::archive))
+            .route(
+                "/households/{id}/reviews",
+                web::get().to(programme::reviews),
+            )
+            .route("/programme-periods", web::get().to(programme::list))
+            .route("/programme-periods", web::post().to(programme::create))
+            .route(
+                "/programme-periods/{code}",
+                web::patch().to(programme::update),
+            )
             .route(
                 "/workers/{id}/service-records",
                 web::get().to(workers::service_records),
