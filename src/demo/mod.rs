@@ -267,9 +267,41 @@ pub fn generate(connection: &mut DbConn, options: DemoOptions) -> Result<DemoSum
         .set(vacancies::status.eq("closed"))
         .execute(connection)
     })?;
+    illustrative_targets(connection)?;
     // The generated history bypasses the write paths that keep the progress facts: derive them.
     crate::progress::facts::rebuild(connection, &mut |_| {})?;
     Ok(summary)
+}
+
+/// The label of the demo's 2026–2030 job targets, shown beside each on screen.
+pub const ILLUSTRATIVE: &str = "Minh họa (dữ liệu mẫu, không phải chỉ tiêu của tỉnh) / Illustrative (demo data, not the province's quota)";
+
+/// Sơn La's own 2026–2030 quotas are not published in Ketnoi's reference data: the demo shows
+/// the 2021–2025 plan's six targets again for 2026–2030, labelled as illustrative, where an
+/// administrator has set none.
+fn illustrative_targets(connection: &mut DbConn) -> QueryResult<()> {
+    use crate::models::programme::{self, Target};
+    if programme::period(connection, "2026-2030")?.is_none() {
+        return Ok(());
+    }
+    let set: Vec<String> = programme::targets(connection, "2026-2030")?
+        .into_iter()
+        .map(|target| target.key)
+        .collect();
+    for target in programme::targets(connection, "2021-2025")? {
+        if set.contains(&target.key) || !target.unit_code.is_empty() {
+            continue;
+        }
+        programme::set_target(
+            connection,
+            &Target {
+                period_code: "2026-2030".to_owned(),
+                source: ILLUSTRATIVE.to_owned(),
+                ..target
+            },
+        )?;
+    }
+    Ok(())
 }
 
 /// Flags the demo's poor districts, unless an administrator has flagged any unit already.

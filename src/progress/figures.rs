@@ -71,6 +71,9 @@ pub struct TargetFigure {
     /// Actual as a percentage of the target.
     pub percent: f64,
     pub met: bool,
+    /// Whether the period sets a target for it; without one the figure is counted all the same
+    /// (`target` 0, never met).
+    pub has_target: bool,
     /// At the pace so far, where the window will end (persons targets; shares stay as they are).
     pub projection: f64,
     /// The list of records behind the figure.

@@ -47,7 +47,108 @@ pub const LIST_KEYS: &[&str] = &[
     "covered_household",
     "target_household",
     "target_worker",
+    "poor_household_rate",
+    "poor_household_rate_minority",
+    "poor_household_rate_poor_districts",
+    "poor_household_rate_fall",
+    "poor_household_rate_fall_minority",
+    "poor_household_rate_fall_poor_districts",
 ];
+
+/// The households behind a poor-household rate (or its fall): those found poor at the latest
+/// review year of the window that has reviews.
+pub fn poor_households(
+    connection: &mut DbConn,
+    target_key: &str,
+    window: &Window,
+    communes: Option<&HashSet<String>>,
+    units: &HashMap<String, Unit>,
+    (limit, offset): (i64, i64),
+) -> Result<RecordPage, AppError> {
+    use chrono::Datelike;
+    let group = target_key
+        .trim_start_matches("poor_household_rate")
+        .trim_start_matches("_fall");
+    let years = (window.from.year() - 1, window.to.year());
+    let rates = super::reviews::rates(connection, communes, units, years)?;
+    let in_group = match group {
+        "_minority" => &rates.minority,
+        "_poor_districts" => &rates.poor_districts,
+        _ => &rates.all,
+    };
+    let fall = target_key.starts_with("poor_household_rate_fall");
+    let year = in_group
+        .iter()
+        .filter(|rate| fall || rate.year >= window.from.year())
+        .map(|rate| rate.year)
+        .max();
+    let Some(year) = year else {
+        return Ok(RecordPage {
+            key: target_key.to_owned(),
+            total: 0,
+            limit,
+            offset,
+            records: Vec::new(),
+        });
+    };
+    let poor_district = |commune: &String| {
+        units.get(commune).is_some_and(|unit| unit.poor_area)
+            || district_of(units, commune).is_some_and(|district| district.poor_area)
+    };
+    let selected: Option<Vec<String>> = match (communes, group) {
+        (Some(communes), "_poor_districts") => Some(
+            communes
+                .iter()
+                .filter(|id| poor_district(id))
+                .cloned()
+                .collect(),
+        ),
+        (None, "_poor_districts") => Some(
+            units
+                .keys()
+                .filter(|id| poor_district(id))
+                .cloned()
+                .collect(),
+        ),
+        (Some(communes), _) => Some(communes.iter().cloned().collect()),
+        (None, _) => None,
+    };
+    let (total, rows) = super::reviews::poor_in(
+        connection,
+        year,
+        selected,
+        group == "_minority",
+        (limit, offset),
+    )?;
+    let counted_on = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(window.to);
+    let records = rows
+        .into_iter()
+        .map(|(id, name, commune_id, minority)| {
+            let commune = units.get(&commune_id);
+            Record {
+                kind: "household".to_owned(),
+                record_id: id.clone(),
+                id,
+                name,
+                commune_code: commune.map(|unit| unit.code.clone()).unwrap_or_default(),
+                commune: commune.map(|unit| unit.name.clone()).unwrap_or_default(),
+                district: district_of(units, &commune_id).map(|unit| unit.name.clone()),
+                counted_on,
+                household_status: "poor".to_owned(),
+                minority,
+                gender: String::new(),
+                country: String::new(),
+            }
+        })
+        .collect();
+    Ok(RecordPage {
+        key: target_key.to_owned(),
+        total,
+        limit,
+        offset,
+        records,
+    })
+}
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Record {

@@ -199,3 +199,44 @@ pub fn yearly_fall(rates: &[YearRate], first_year: i32) -> Option<(f64, i32, i32
     let fall = ((baseline.rate - latest.rate) / years * 100.0).round() / 100.0;
     Some((fall, baseline.year, latest.year))
 }
+
+/// The households behind a poor-household rate's numerator: those of `communes` (every commune
+/// when `None`) found poor at their review of `year`, ethnic-minority ones only when `minority`;
+/// `(total, one page of (household id, head's name, commune id, minority))`.
+pub fn poor_in(
+    connection: &mut DbConn,
+    year: i32,
+    communes: Option<Vec<String>>,
+    minority: bool,
+    (limit, offset): (i64, i64),
+) -> QueryResult<(i64, Vec<(String, String, String, bool)>)> {
+    let filtered = || {
+        let mut query = household_reviews::table
+            .inner_join(households::table)
+            .inner_join(ethnic_groups::table.on(ethnic_groups::code.eq(households::ethnicity_code)))
+            .filter(household_reviews::year.eq(year))
+            .filter(household_reviews::status.eq("poor"))
+            .filter(households::archived_at.is_null())
+            .into_boxed();
+        if let Some(communes) = &communes {
+            query = query.filter(households::commune_id.eq_any(communes.clone()));
+        }
+        if minority {
+            query = query.filter(ethnic_groups::is_minority.eq(true));
+        }
+        query
+    };
+    let total = filtered().count().get_result(connection)?;
+    let page = filtered()
+        .order(households::id)
+        .limit(limit)
+        .offset(offset)
+        .select((
+            households::id,
+            households::head_name,
+            households::commune_id,
+            ethnic_groups::is_minority,
+        ))
+        .load(connection)?;
+    Ok((total, page))
+}

@@ -293,17 +293,28 @@ pub fn records(
     let period = figures::period(connection, &selection.period)?;
     let window = figures::window(&period, selection.halves);
     let units = figures::units(connection)?;
-    let page = lists::records(
-        connection,
-        &selection.period,
-        &key,
-        &window,
-        selection.communes.as_ref(),
-        &dimensions,
-        &units,
-        limit,
-        offset,
-    )?;
+    let page = if key.starts_with("poor_household_rate") {
+        lists::poor_households(
+            connection,
+            &key,
+            &window,
+            selection.communes.as_ref(),
+            &units,
+            (limit, offset),
+        )?
+    } else {
+        lists::records(
+            connection,
+            &selection.period,
+            &key,
+            &window,
+            selection.communes.as_ref(),
+            &dimensions,
+            &units,
+            limit,
+            offset,
+        )?
+    };
     audit_listed(
         connection,
         principal,

@@ -656,3 +656,98 @@ fn the_demo_province_pages_are_light_labelled_readable_and_pictured() -> TestRes
     }
     Ok(())
 }
+
+/// An administrator sets a 2026–2030 target and a district's quota on `/admin/targets`, adds the
+/// 2031–2035 period, and the dashboard follows: the target beside its figure, the new period in
+/// the switcher. A bad value is shown beside its field and nothing is written.
+#[test]
+fn an_administrator_sets_targets_and_adds_a_period_and_the_dashboard_follows() -> TestResult {
+    let Some(driver) = start_driver()? else {
+        return Ok(());
+    };
+    let app = spawn_app(sqlite_db())?;
+    app.sign_in_as("quantri@example.vn", "admin", Link::None)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        let (client, _profile) = browser(&driver, false).await?;
+        let outcome = async {
+            sign_in(&client, &app, "quantri@example.vn").await?;
+            client.goto(&app.url("/admin/targets")).await?;
+            let set = |period: &str, unit: &str, value: &str| {
+                format!(
+                    "const form = document.getElementById('set-target');\
+                     const field = (name) => form.elements.namedItem(name);\
+                     field('period').value = '{period}'; field('key').value = 'connected_workers';\
+                     field('unit_code').value = '{unit}'; field('target').value = '{value}';\
+                     field('source').value = 'Quyết định giao chỉ tiêu (thử)'; form.submit();"
+                )
+            };
+            // A value that is not a number stays on the page, beside its field.
+            script_and_load(&client, &set("2026-2030", "", "nhiều")).await?;
+            let error = client
+                .find(Locator::Id("target-error"))
+                .await?
+                .text()
+                .await?;
+            assert!(!error.is_empty());
+            script_and_load(&client, &set("2026-2030", "", "1234")).await?;
+            script_and_load(&client, &set("2026-2030", "116", "200")).await?;
+            let listed = client
+                .find(Locator::Id("period-2026-2030"))
+                .await?
+                .text()
+                .await?;
+            assert!(
+                listed.contains("1234") && listed.contains("116"),
+                "{listed}"
+            );
+            client.goto(&app.url("/dashboard")).await?;
+            let goal = client
+                .find(Locator::Css("#target-connected_workers .muted"))
+                .await?
+                .text()
+                .await?;
+            assert_eq!(goal, "/ 1.234");
+            script_and_load(
+                &client,
+                "const form = document.getElementById('add-period');\
+                 form.elements.namedItem('starts_on').value = '2031-01-01';\
+                 form.elements.namedItem('ends_on').value = '2035-12-31';\
+                 form.elements.namedItem('name_vi').value = 'Giai đoạn 2031–2035'; form.submit();",
+            )
+            .await?;
+            client.find(Locator::Id("period-2031-2035")).await?;
+            client.goto(&app.url("/dashboard")).await?;
+            script_and_load(
+                &client,
+                "const form = document.getElementById('period-switcher');\
+                 form.elements.namedItem('period').value = '2031-2035'; form.submit();",
+            )
+            .await?;
+            let shown = client
+                .find(Locator::Css("#period option[selected]"))
+                .await?
+                .text()
+                .await?;
+            assert_eq!(shown, "Giai đoạn 2031–2035 (2031-2035)");
+            client
+                .find(Locator::Css("#target-connected_workers .no-target"))
+                .await?;
+            save_screenshot(&client, "admin-targets.png").await
+        }
+        .await;
+        client.close().await?;
+        outcome
+    })?;
+    // The quota reached the database, audited.
+    let admin = app.login("quantri@example.vn", PASSWORD)?;
+    let periods = app.get("/api/v1/programme-periods", Some(&admin))?;
+    let quota = periods.body[1]["targets"]
+        .as_array()
+        .and_then(|targets| targets.iter().find(|target| target["unit_code"] == "116"))
+        .ok_or("the district quota")?;
+    assert_eq!(quota["target"], 200.0);
+    Ok(())
+}

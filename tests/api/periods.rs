@@ -179,6 +179,13 @@ fn a_household_that_leaves_poverty_counts_as_newly_escaped_in_the_new_period() -
             (share["actual"].as_f64(), share["met"].as_bool()),
             (Some(25.0), Some(false))
         );
+        let poor = app.get(
+            "/api/v1/progress/records?period=2026-2030&key=poor_household_rate",
+            Some(&admin),
+        )?;
+        assert_eq!(poor.status, 200, "{}", poor.body);
+        assert_eq!(poor.body["total"], share["numerator"], "{}", poor.body);
+        assert_eq!(poor.body["records"][0]["name"], "Lò Thị Ỏn");
         assert_eq!(
             figure(&new, "poor_household_rate_fall")["actual"].as_f64(),
             Some(0.0)

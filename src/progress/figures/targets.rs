@@ -114,8 +114,15 @@ pub(super) fn targets(
                 rows.iter()
                     .find(|row| row.key == *metric && row.unit_code.is_empty())
             });
-        let Some(target) = target else {
-            continue;
+        // The plan's six are figures in every period, with a target or without one.
+        let untargeted;
+        let target = match target {
+            Some(target) => target,
+            None if TARGET_KEYS.contains(metric) => {
+                untargeted = untargeted_row(&period.code, metric);
+                &untargeted
+            }
+            None => continue,
         };
         let Some((actual, numerator, denominator)) = measure(metric, sums, rates, window) else {
             figures.push(unmeasured(target, metric, selection, lang));
@@ -129,6 +136,7 @@ pub(super) fn targets(
         };
         let goal = target.target_value;
         let met = match target.comparison.as_str() {
+            "" => false,
             "more_than" => actual > goal,
             "at_most" => actual <= goal,
             "less_than" => actual < goal,
@@ -157,6 +165,25 @@ pub(super) fn targets(
     Ok(figures)
 }
 
+/// A metric of the plan's six that the period sets no target for: counted all the same.
+fn untargeted_row(period: &str, metric: &str) -> programme::Target {
+    programme::Target {
+        period_code: period.to_owned(),
+        key: metric.to_owned(),
+        unit_code: String::new(),
+        target_value: 0.0,
+        unit: match metric {
+            "connected_target_share" | "household_employment" | "counselled" => "percent",
+            _ => "persons",
+        }
+        .to_owned(),
+        comparison: String::new(),
+        description_vi: String::new(),
+        description_en: String::new(),
+        source: String::new(),
+    }
+}
+
 /// A target's figure before anything is measured (a rate with no review yet stays here).
 fn unmeasured(
     target: &programme::Target,
@@ -178,6 +205,7 @@ fn unmeasured(
         denominator: None,
         percent: 0.0,
         met: false,
+        has_target: !target.comparison.is_empty(),
         projection: 0.0,
         records: records_link(&selection.label, metric, selection),
         scope: target.unit_code.clone(),

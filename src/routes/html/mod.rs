@@ -6,6 +6,7 @@
 //! HttpOnly and SameSite=Strict, so another site can neither read nor send it).
 
 pub mod admin;
+pub mod admin_targets;
 pub mod auth;
 pub mod employer;
 pub mod forms;
@@ -51,6 +52,7 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .configure(staff::configure)
         .configure(imports::configure)
         .configure(admin::configure)
+        .configure(admin_targets::configure)
         .configure(employer::configure)
         .configure(public::configure);
 }
@@ -288,6 +290,7 @@ impl Chrome {
                 ("/reports", "nav.reports"),
                 ("/employers", "nav.employers"),
                 ("/imports", "nav.imports"),
+                ("/admin/targets", "nav.targets"),
                 ("/admin/outbox", "nav.outbox"),
             ],
             Some(Role::Staff) => &[

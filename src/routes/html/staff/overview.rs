@@ -69,8 +69,11 @@ pub(super) fn referral_rows(
 pub(super) struct DashboardPage {
     page: Chrome,
     period: String,
+    /// Every period, `(code, name)`, for the switcher.
+    periods: Vec<(String, String)>,
     as_of: String,
     targets: Vec<TargetFigure>,
+    poverty_rates: Vec<crate::progress::reviews::YearRate>,
     overdue: Vec<FollowUpRow>,
     stale: Vec<ReferralRow>,
     newest: Vec<vacancies::VacancyView>,
@@ -111,8 +114,19 @@ pub(super) async fn dashboard(
     let principal = visit.require(STAFF)?;
     let lang = visit.lang;
     let period = query.into_inner().period;
-    let (progress, overdue, stale, newest) = visit
+    let (progress, periods, overdue, stale, newest) = visit
         .blocking(&state, move |connection| {
+            let periods = crate::models::programme::periods(connection)?
+                .into_iter()
+                .map(|period| {
+                    let name = match lang {
+                        crate::i18n::Lang::En if !period.name_en.is_empty() => period.name_en,
+                        _ if !period.name_vi.is_empty() => period.name_vi,
+                        _ => period.code.clone(),
+                    };
+                    (period.code, name)
+                })
+                .collect::<Vec<_>>();
             let progress = progress::progress(
                 connection,
                 &principal,
@@ -137,14 +151,16 @@ pub(super) async fn dashboard(
             )?;
             let stale = referral_rows(connection, stale)?;
             let newest = vacancies::newest_open(connection, &principal, 5)?;
-            Ok((progress, overdue, stale, newest))
+            Ok((progress, periods, overdue, stale, newest))
         })
         .await?;
     let page = DashboardPage {
         page: visit.chrome(visit.tr().t("dashboard.title")),
         period: progress.period.clone(),
+        periods,
         as_of: format::date(progress.as_of),
         targets: progress.targets,
+        poverty_rates: progress.poverty_rates.all,
         overdue,
         stale,
         newest,

@@ -1,0 +1,247 @@
+//! `/admin/targets`: programme periods and their targets, for administrators. A period is
+//! added with its dates and names; a target (the province's, or a district's or commune's own
+//! quota) is set or replaced. Errors show beside their fields and nothing is written.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+
+use super::forms::{FormState, Posted};
+use super::{Chrome, PageError, Visit};
+use crate::accounts::Role;
+use crate::error::AppError;
+use crate::progress::figures::METRICS;
+use crate::registry::programme::{self, PeriodInput, PeriodView, TargetInput};
+use crate::state::AppState;
+
+pub fn configure(config: &mut web::ServiceConfig) {
+    config
+        .route("/admin/targets", web::get().to(show))
+        .route("/admin/targets/periods", web::post().to(add_period))
+        .route("/admin/targets/set", web::post().to(set_target));
+}
+
+#[derive(Template)]
+#[template(path = "pages/admin/targets.html")]
+struct TargetsPage {
+    page: Chrome,
+    periods: Vec<PeriodView>,
+    period_form: FormState,
+    target_form: FormState,
+    period_options: Vec<(String, String)>,
+    metric_options: Vec<(String, String)>,
+    comparison_options: Vec<(String, String)>,
+}
+
+const PERIOD_FIELDS: &[&str] = &[
+    "code",
+    "starts_on",
+    "ends_on",
+    "name_vi",
+    "name_en",
+    "plan_reference",
+];
+const TARGET_FIELDS: &[&str] = &[
+    "period",
+    "key",
+    "unit_code",
+    "target",
+    "comparison",
+    "source",
+];
+
+async fn render(
+    state: &web::Data<AppState>,
+    visit: &Visit,
+    status: StatusCode,
+    period_form: FormState,
+    target_form: FormState,
+) -> Result<HttpResponse, PageError> {
+    let principal = visit.require(&[Role::Admin])?;
+    let periods = visit
+        .blocking(state, move |connection| {
+            programme::list(connection, &principal)
+        })
+        .await?;
+    let tr = visit.tr();
+    let page = TargetsPage {
+        page: visit.chrome(tr.t("targets.title")),
+        period_options: periods
+            .iter()
+            .map(|period| (period.code.clone(), period.code.clone()))
+            .collect(),
+        metric_options: METRICS
+            .iter()
+            .map(|key| ((*key).to_owned(), tr.of("metric", key).to_owned()))
+            .collect(),
+        comparison_options: ["at_least", "more_than", "at_most", "less_than"]
+            .iter()
+            .map(|key| ((*key).to_owned(), tr.of("comparison", key).to_owned()))
+            .collect(),
+        periods,
+        period_form,
+        target_form,
+    };
+    visit.render_with(status, &page)
+}
+
+async fn show(state: web::Data<AppState>, visit: Visit) -> Result<HttpResponse, PageError> {
+    render(
+        &state,
+        &visit,
+        StatusCode::OK,
+        FormState::default(),
+        FormState::default(),
+    )
+    .await
+}
+
+async fn add_period(
+    state: web::Data<AppState>,
+    visit: Visit,
+    form: Posted,
+) -> Result<HttpResponse, PageError> {
+    let principal = visit.require(&[Role::Admin])?;
+    let input = PeriodInput {
+        code: form.get("code"),
+        starts_on: form.get("starts_on"),
+        ends_on: form.get("ends_on"),
+        name_vi: form.get("name_vi"),
+        name_en: form.get("name_en"),
+        plan_reference: form.get("plan_reference"),
+        targets: None,
+    };
+    let done = visit
+        .blocking(&state, move |connection| {
+            Ok(programme::create(connection, &principal, input))
+        })
+        .await?;
+    match done {
+        Ok(_) => Ok(visit.redirect("/admin/targets")),
+        Err(error) => {
+            let mut state_of_form = FormState::with_values(form.values());
+            state_of_form
+                .absorb(error, visit.lang, PERIOD_FIELDS)
+                .map_err(|error| visit.fail(error))?;
+            render(
+                &state,
+                &visit,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                state_of_form,
+                FormState::default(),
+            )
+            .await
+        }
+    }
+}
+
+async fn set_target(
+    state: web::Data<AppState>,
+    visit: Visit,
+    form: Posted,
+) -> Result<HttpResponse, PageError> {
+    let principal = visit.require(&[Role::Admin])?;
+    let mut form_state = FormState::with_values(form.values());
+    let value = match form
+        .get("target")
+        .map(|raw| raw.replace(',', ".").parse::<f64>())
+    {
+        Some(Ok(value)) => Some(value),
+        Some(Err(_)) => {
+            form_state
+                .absorb(
+                    AppError::field("target", "invalid_type"),
+                    visit.lang,
+                    TARGET_FIELDS,
+                )
+                .map_err(|error| visit.fail(error))?;
+            return render(
+                &state,
+                &visit,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                FormState::default(),
+                form_state,
+            )
+            .await;
+        }
+        None => None,
+    };
+    let Some(period) = form.get("period") else {
+        form_state
+            .absorb(
+                AppError::field("period", "required"),
+                visit.lang,
+                TARGET_FIELDS,
+            )
+            .map_err(|error| visit.fail(error))?;
+        return render(
+            &state,
+            &visit,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            FormState::default(),
+            form_state,
+        )
+        .await;
+    };
+    let input = PeriodInput {
+        targets: Some(vec![TargetInput {
+            key: form.get("key"),
+            unit_code: form.get("unit_code"),
+            target: value,
+            unit: None,
+            comparison: form.get("comparison"),
+            description_vi: form.get("description_vi"),
+            description_en: form.get("description_en"),
+            source: form.get("source"),
+            remove: None,
+        }]),
+        ..PeriodInput::default()
+    };
+    let done = visit
+        .blocking(&state, move |connection| {
+            Ok(programme::update(connection, &principal, &period, input))
+        })
+        .await?;
+    match done {
+        Ok(_) => Ok(visit.redirect("/admin/targets")),
+        Err(AppError::Validation(errors)) => {
+            // `targets[0].key` is shown beside `key`.
+            let errors = errors
+                .into_iter()
+                .map(|mut error| {
+                    error.field = error.field.trim_start_matches("targets[0].").to_owned();
+                    error
+                })
+                .collect();
+            form_state
+                .absorb(AppError::Validation(errors), visit.lang, TARGET_FIELDS)
+                .map_err(|error| visit.fail(error))?;
+            render(
+                &state,
+                &visit,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                FormState::default(),
+                form_state,
+            )
+            .await
+        }
+        Err(AppError::NotFound) => {
+            form_state
+                .absorb(
+                    AppError::field("period", "unknown_period"),
+                    visit.lang,
+                    TARGET_FIELDS,
+                )
+                .map_err(|error| visit.fail(error))?;
+            render(
+                &state,
+                &visit,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                FormState::default(),
+                form_state,
+            )
+            .await
+        }
+        Err(error) => Err(visit.fail(error)),
+    }
+}
