@@ -363,8 +363,8 @@ async fn staff_and_employer(client: &Client, app: &TestApp, seeded: &Seeded) -> 
     );
     sign_out(client).await?;
 
-    // The employer sees the candidate (without CCCD) and marks the hire; the start date is
-    // within the seeded programme period (2021–2025), which the dashboard counts.
+    // The employer sees the candidate (without CCCD) and marks the hire; it starts today, in
+    // the programme period that holds today, which the dashboard shows by default.
     sign_in(client, app, "tuyendung@example.vn").await?;
     assert!(client.current_url().await?.path().ends_with("/employer"));
     let card = client.find(Locator::Css("li.candidate")).await?;
@@ -376,7 +376,10 @@ async fn staff_and_employer(client: &Client, app: &TestApp, seeded: &Seeded) -> 
     );
     client
         .execute(
-            "document.querySelector('li.candidate input[name=start_date]').value = '2025-11-03'",
+            &format!(
+                "document.querySelector('li.candidate input[name=start_date]').value = '{}'",
+                chrono::Utc::now().date_naive()
+            ),
             vec![],
         )
         .await?;
@@ -710,6 +713,7 @@ fn an_administrator_sets_targets_and_adds_a_period_and_the_dashboard_follows() -
                 .text()
                 .await?;
             assert_eq!(goal, "/ 1.234");
+            client.goto(&app.url("/admin/targets")).await?;
             script_and_load(
                 &client,
                 "const form = document.getElementById('add-period');\
