@@ -200,6 +200,9 @@ pub fn yearly_fall(rates: &[YearRate], first_year: i32) -> Option<(f64, i32, i32
     Some((fall, baseline.year, latest.year))
 }
 
+/// A household behind a rate: id, head's name, commune id, ethnic minority.
+pub type PoorHousehold = (String, String, String, bool);
+
 /// The households behind a poor-household rate's numerator: those of `communes` (every commune
 /// when `None`) found poor at their review of `year`, ethnic-minority ones only when `minority`;
 /// `(total, one page of (household id, head's name, commune id, minority))`.
@@ -209,7 +212,7 @@ pub fn poor_in(
     communes: Option<Vec<String>>,
     minority: bool,
     (limit, offset): (i64, i64),
-) -> QueryResult<(i64, Vec<(String, String, String, bool)>)> {
+) -> QueryResult<(i64, Vec<PoorHousehold>)> {
     let filtered = || {
         let mut query = household_reviews::table
             .inner_join(households::table)
