@@ -1081,3 +1081,88 @@ fn a_worker_list_saved_by_libreoffice_as_xlsx_imports() -> TestResult {
     }
     Ok(())
 }
+
+/// A commune's review list of 2025, then of 2026 with higher incomes: each row is that year's
+/// review, the households above the line are newly escaped in 2026, importing the 2026 list
+/// again changes nothing, a household missing from it keeps its reviews, and a row naming
+/// another year is refused.
+#[test]
+fn a_years_review_list_records_that_years_reviews() -> TestResult {
+    for db in test_dbs() {
+        let backend = db.backend_name();
+        let folder = tempfile::tempdir()?;
+        let rows = household_rows();
+        let first = folder.path().join("ra-soat-2025.xlsx");
+        workbook(&first, HOUSEHOLD_HEADER, &rows)?;
+        let review = |year| Options {
+            review_year: Some(year),
+            ..options(Kind::Households, Mode::AllOrNothing)
+        };
+        let report = run(&db, &first, &review(2025))?;
+        assert_eq!(
+            (report.created, report.rejected),
+            (3, 0),
+            "{backend}: {report:?}"
+        );
+        // 2026: the first two households earn 2.5 M a person; the third is not on the list.
+        let mut later: Vec<Vec<X>> = rows[..2].to_vec();
+        for row in &mut later {
+            row[6] = X::N(2_500_000.0);
+        }
+        let second = folder.path().join("ra-soat-2026.xlsx");
+        workbook(&second, HOUSEHOLD_HEADER, &later)?;
+        let report = run(&db, &second, &review(2026))?;
+        assert_eq!(
+            (report.updated, report.rejected),
+            (2, 0),
+            "{backend}: {report:?}"
+        );
+        let again = run(&db, &second, &review(2026))?;
+        assert_eq!(
+            (again.unchanged, again.updated),
+            (2, 0),
+            "{backend}: {again:?}"
+        );
+        let mut connection = db.migrated()?;
+        let status = |connection: &mut ketnoi::db::DbConn, code: &str, year| {
+            let id = ketnoi::models::households::live_id_by_code(connection, code)
+                .ok()
+                .flatten()
+                .unwrap_or_default();
+            ketnoi::models::household_reviews::status_in(connection, &id, year)
+                .ok()
+                .flatten()
+                .map(|status| status.as_str().to_owned())
+        };
+        assert_eq!(
+            status(&mut connection, "SL-001", 2026).as_deref(),
+            Some("newly_escaped")
+        );
+        assert_eq!(
+            status(&mut connection, "SL-002", 2026).as_deref(),
+            Some("newly_escaped")
+        );
+        assert_eq!(
+            status(&mut connection, "SL-001", 2025).as_deref(),
+            Some("poor")
+        );
+        let kept = ketnoi::models::households::live_id_by_code(&mut connection, "SL-003")?
+            .ok_or("SL-003")?;
+        let reviews = ketnoi::models::household_reviews::of_household(&mut connection, &kept)?;
+        assert_eq!(
+            reviews.iter().map(|review| review.year).collect::<Vec<_>>(),
+            [2025]
+        );
+        // A row of the 2026 list that names 2024 is refused, naming the year.
+        let mut header = HOUSEHOLD_HEADER.to_vec();
+        header.push("Năm rà soát");
+        let mut wrong = later[..1].to_vec();
+        wrong[0].push(X::N(2024.0));
+        let third = folder.path().join("ra-soat-sai-nam.xlsx");
+        workbook(&third, &header, &wrong)?;
+        let refused = run(&db, &third, &review(2026))?;
+        assert_eq!(refused.rejected, 1, "{backend}: {refused:?}");
+        assert_eq!(refused.errors[0].field, "review_year");
+    }
+    Ok(())
+}
