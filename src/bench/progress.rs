@@ -1,5 +1,6 @@
 //! `ketnoi bench progress`: the full progress computation (every target, projection and
-//! breakdown for the province) over a demo of N workers, with latency percentiles.
+//! breakdown for the province, the poor-household rates of every review year) over a demo of N
+//! workers whose households have five yearly reviews each, with latency percentiles.
 
 use std::time::{Duration, Instant};
 
@@ -9,7 +10,7 @@ use serde::Serialize;
 use super::search::{ensure_demo, percentile, round};
 use crate::accounts;
 use crate::config::Settings;
-use crate::db::schema::{placements, progress_facts};
+use crate::db::schema::{household_reviews, households, placements, progress_facts};
 use crate::i18n::Lang;
 use crate::progress::facts;
 use crate::progress::figures::{self, Selection};
@@ -45,6 +46,39 @@ fn line(
     }
 }
 
+/// Gives every demo household four earlier reviews (the demo writes one), the same figures a year
+/// apart each, and counts them; returns the number of reviews.
+fn five_reviews_each(connection: &mut crate::db::DbConn) -> anyhow::Result<i64> {
+    let households: i64 = households::table.count().get_result(connection)?;
+    let reviews: i64 = household_reviews::table.count().get_result(connection)?;
+    if reviews < households * 5 {
+        let started = Instant::now();
+        connection.write_transaction(|connection| {
+            for back in 1..=4 {
+                diesel::sql_query(format!(
+                    "INSERT INTO household_reviews (household_id, year, standard_id, \
+                     income_per_person_vnd, urban, deprivations, status, previous_status, \
+                     recorded_at) \
+                     SELECT household_id, year - {back}, standard_id, income_per_person_vnd, \
+                     urban, deprivations, CASE WHEN status = 'newly_escaped' THEN 'not_poor' \
+                     ELSE status END, NULL, recorded_at FROM household_reviews r \
+                     WHERE r.year = (SELECT max(year) FROM household_reviews l \
+                     WHERE l.household_id = r.household_id) \
+                     AND NOT EXISTS (SELECT 1 FROM household_reviews o \
+                     WHERE o.household_id = r.household_id AND o.year = r.year - {back})"
+                ))
+                .execute(connection)?;
+            }
+            crate::progress::reviews::rebuild(connection)
+        })?;
+        eprintln!(
+            "ketnoi: four earlier reviews per household written and counted in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(household_reviews::table.count().get_result(connection)?)
+}
+
 pub fn run(settings: &Settings, workers: u64, iterations: usize) -> anyhow::Result<()> {
     let mut connection = startup::open_and_migrate(settings)?;
     let n_workers = ensure_demo(&mut connection, workers, "ketnoi")?;
@@ -59,6 +93,7 @@ pub fn run(settings: &Settings, workers: u64, iterations: usize) -> anyhow::Resu
         );
         n_facts = done.facts as i64;
     }
+    let n_reviews = five_reviews_each(&mut connection)?;
     let n_placements: i64 = placements::table.count().get_result(&mut connection)?;
     let sizes = (n_workers, n_placements, n_facts);
     let today = accounts::now().date();
@@ -104,6 +139,15 @@ pub fn run(settings: &Settings, workers: u64, iterations: usize) -> anyhow::Resu
                 times.push(elapsed);
             }
             if round == 0 && name == "province_whole_period" {
+                eprintln!(
+                    "  {n_reviews} household reviews; rates by year: {:?}",
+                    progress
+                        .poverty_rates
+                        .all
+                        .iter()
+                        .map(|rate| (rate.year, rate.rate))
+                        .collect::<Vec<_>>()
+                );
                 for figure in &progress.targets {
                     eprintln!(
                         "  {:<24} {:>10} of {:<8} ({} %)",
