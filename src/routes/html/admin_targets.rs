@@ -135,53 +135,41 @@ async fn add_period(
     }
 }
 
+/// The target form shown again with `error` beside its field, nothing written.
+async fn refuse_target(
+    state: &web::Data<AppState>,
+    visit: &Visit,
+    mut form_state: FormState,
+    error: AppError,
+) -> Result<HttpResponse, PageError> {
+    form_state
+        .absorb(error, visit.lang, TARGET_FIELDS)
+        .map_err(|error| visit.fail(error))?;
+    let status = StatusCode::UNPROCESSABLE_ENTITY;
+    render(state, visit, status, FormState::default(), form_state).await
+}
+
 async fn set_target(
     state: web::Data<AppState>,
     visit: Visit,
     form: Posted,
 ) -> Result<HttpResponse, PageError> {
     let principal = visit.require(&[Role::Admin])?;
-    let mut form_state = FormState::with_values(form.values());
+    let form_state = FormState::with_values(form.values());
     let value = match form
         .get("target")
         .map(|raw| raw.replace(',', ".").parse::<f64>())
     {
         Some(Ok(value)) => Some(value),
         Some(Err(_)) => {
-            form_state
-                .absorb(
-                    AppError::field("target", "invalid_type"),
-                    visit.lang,
-                    TARGET_FIELDS,
-                )
-                .map_err(|error| visit.fail(error))?;
-            return render(
-                &state,
-                &visit,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                FormState::default(),
-                form_state,
-            )
-            .await;
+            let error = AppError::field("target", "invalid_type");
+            return refuse_target(&state, &visit, form_state, error).await;
         }
         None => None,
     };
     let Some(period) = form.get("period") else {
-        form_state
-            .absorb(
-                AppError::field("period", "required"),
-                visit.lang,
-                TARGET_FIELDS,
-            )
-            .map_err(|error| visit.fail(error))?;
-        return render(
-            &state,
-            &visit,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            FormState::default(),
-            form_state,
-        )
-        .await;
+        let error = AppError::field("period", "required");
+        return refuse_target(&state, &visit, form_state, error).await;
     };
     let input = PeriodInput {
         targets: Some(vec![TargetInput {
@@ -202,46 +190,20 @@ async fn set_target(
             Ok(programme::update(connection, &principal, &period, input))
         })
         .await?;
-    match done {
-        Ok(_) => Ok(visit.redirect("/admin/targets")),
-        Err(AppError::Validation(errors)) => {
-            // `targets[0].key` is shown beside `key`.
-            let errors = errors
+    let error = match done {
+        Ok(_) => return Ok(visit.redirect("/admin/targets")),
+        // `targets[0].key` is shown beside `key`.
+        Err(AppError::Validation(errors)) => AppError::Validation(
+            errors
                 .into_iter()
                 .map(|mut error| {
                     error.field = error.field.trim_start_matches("targets[0].").to_owned();
                     error
                 })
-                .collect();
-            form_state
-                .absorb(AppError::Validation(errors), visit.lang, TARGET_FIELDS)
-                .map_err(|error| visit.fail(error))?;
-            render(
-                &state,
-                &visit,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                FormState::default(),
-                form_state,
-            )
-            .await
-        }
-        Err(AppError::NotFound) => {
-            form_state
-                .absorb(
-                    AppError::field("period", "unknown_period"),
-                    visit.lang,
-                    TARGET_FIELDS,
-                )
-                .map_err(|error| visit.fail(error))?;
-            render(
-                &state,
-                &visit,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                FormState::default(),
-                form_state,
-            )
-            .await
-        }
-        Err(error) => Err(visit.fail(error)),
-    }
+                .collect(),
+        ),
+        Err(AppError::NotFound) => AppError::field("period", "unknown_period"),
+        Err(error) => return Err(visit.fail(error)),
+    };
+    refuse_target(&state, &visit, form_state, error).await
 }

@@ -77,6 +77,8 @@ pub(super) struct HouseholdPage {
     household: households::HouseholdView,
     details: Vec<Detail>,
     history: Vec<HistoryRow>,
+    /// The yearly poverty reviews, latest first.
+    reviews: Vec<households::ReviewView>,
 }
 
 pub(super) async fn household_detail(
@@ -86,11 +88,12 @@ pub(super) async fn household_detail(
 ) -> Result<HttpResponse, PageError> {
     let principal = visit.require(STAFF)?;
     let id = id.into_inner();
-    let (household, trail) = visit
+    let (household, reviews, trail) = visit
         .blocking(&state, move |connection| {
             let household = households::read(connection, &principal, &id)?;
+            let reviews = households::review_history(connection, &principal, &id)?;
             let trail = models::audit::for_record(connection, "household", &id)?;
-            Ok((household, trail))
+            Ok((household, reviews, trail))
         })
         .await?;
     let record = serde_json::to_value(&household)
@@ -117,6 +120,7 @@ pub(super) async fn household_detail(
         household,
         details,
         history: history_rows(visit.tr(), trail),
+        reviews,
     };
     visit.render(&page)
 }
