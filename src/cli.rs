@@ -379,7 +379,7 @@ pub struct AreaArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum AreaCommand {
-    /// List districts (or another kind) with their poor-area flag.
+    /// List districts (or another kind) with their poor-area and difficult-area flags.
     List {
         /// province, district, commune, ward or town.
         #[arg(long, default_value = "district")]
@@ -392,6 +392,15 @@ pub enum AreaCommand {
     SetPoor {
         /// Codes, e.g. `127` for a district or `03646` for a commune. A code used by both
         /// generations of units flags both.
+        #[arg(required = true)]
+        codes: Vec<String>,
+        #[arg(long)]
+        clear: bool,
+    },
+    /// Flag units as difficult areas (vùng khó khăn / xã đặc biệt khó khăn), by code;
+    /// `--clear` removes the flag.
+    SetDifficult {
+        /// Codes, as for `set-poor`.
         #[arg(required = true)]
         codes: Vec<String>,
         #[arg(long)]

@@ -39,8 +39,10 @@ pub fn open_and_migrate(settings: &Settings) -> anyhow::Result<DbConn> {
     if loaded.inserted > 0 {
         tracing::info!(rows = loaded.inserted, "loaded reference data");
     }
-    if loaded.periods > 0 && !models::workers::none(&mut connection)? {
-        // Records made before a period was known count in it too.
+    let recount = loaded.periods > 0 || crate::progress::facts::none_counted(&mut connection)?;
+    if recount && !models::workers::none(&mut connection)? {
+        // Records made before a period was known count in it too; a migration that changed
+        // the rules empties the facts, and they are counted again here.
         let rebuilt = crate::progress::facts::rebuild(&mut connection, &mut |_| {})
             .context("counting the records in the new programme periods")?;
         tracing::info!(

@@ -14,6 +14,7 @@ diesel::table! {
         poor_area -> Bool,
         valid_from -> Date,
         valid_to -> Nullable<Date>,
+        difficult_area -> Bool,
     }
 }
 

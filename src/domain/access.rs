@@ -81,6 +81,7 @@ pub const ROLE_TABLE: &[(Resource, Action, Scope, Scope, Scope, Scope, Scope)] =
     (ServiceRecords, List, All, Area, No, No, No),
     (ServiceRecords, Create, All, Area, No, No, No),
     (AdminUnits, List, Public, Public, Public, Public, Public),
+    (AdminUnits, Update, All, No, No, No, No),
     (ProgrammePeriods, List, All, All, No, No, No),
     (ProgrammePeriods, Create, All, No, No, No, No),
     (ProgrammePeriods, Update, All, No, No, No, No),

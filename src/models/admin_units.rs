@@ -1,5 +1,5 @@
 //! The `admin_units` table: provinces, districts, communes, wards and towns of each
-//! generation, and their poor-area flags.
+//! generation, and their poor-area and difficult-area flags.
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
@@ -21,6 +21,32 @@ pub struct AdminUnit {
     pub poor_area: bool,
     pub valid_from: NaiveDate,
     pub valid_to: Option<NaiveDate>,
+    /// A difficult area (vùng khó khăn, xã đặc biệt khó khăn).
+    pub difficult_area: bool,
+}
+
+/// The two flags an administrator sets on a unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AreaFlag {
+    /// Vùng nghèo, huyện nghèo: training counts from here.
+    Poor,
+    /// Vùng khó khăn, xã đặc biệt khó khăn.
+    Difficult,
+}
+
+impl AreaFlag {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AreaFlag::Poor => "poor_area",
+            AreaFlag::Difficult => "difficult_area",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<AreaFlag> {
+        [AreaFlag::Poor, AreaFlag::Difficult]
+            .into_iter()
+            .find(|flag| flag.as_str() == raw)
+    }
 }
 
 pub fn list(connection: &mut DbConn, kind: &str, only_poor: bool) -> QueryResult<Vec<AdminUnit>> {
@@ -43,6 +69,18 @@ pub fn set_poor_area(
     codes: &[String],
     poor_area: bool,
 ) -> Result<Vec<AdminUnit>, SetPoorError> {
+    set_flag(connection, codes, AreaFlag::Poor, poor_area)
+}
+
+/// Sets or clears `flag` on every unit with one of `codes` (every generation of a code), in
+/// one transaction. Returns the units changed; a code that matches nothing is an error and
+/// changes nothing.
+pub fn set_flag(
+    connection: &mut DbConn,
+    codes: &[String],
+    flag: AreaFlag,
+    value: bool,
+) -> Result<Vec<AdminUnit>, SetPoorError> {
     connection.write_transaction(|connection| {
         let mut changed = Vec::new();
         for code in codes {
@@ -53,14 +91,25 @@ pub fn set_poor_area(
             if units.is_empty() {
                 return Err(SetPoorError::UnknownCode(code.clone()));
             }
-            diesel::update(admin_units::table.filter(admin_units::code.eq(code)))
-                .set(admin_units::poor_area.eq(poor_area))
-                .execute(connection)?;
-            changed.extend(
-                units
-                    .into_iter()
-                    .map(|unit| AdminUnit { poor_area, ..unit }),
-            );
+            let target = admin_units::table.filter(admin_units::code.eq(code));
+            match flag {
+                AreaFlag::Poor => diesel::update(target)
+                    .set(admin_units::poor_area.eq(value))
+                    .execute(connection)?,
+                AreaFlag::Difficult => diesel::update(target)
+                    .set(admin_units::difficult_area.eq(value))
+                    .execute(connection)?,
+            };
+            changed.extend(units.into_iter().map(|unit| match flag {
+                AreaFlag::Poor => AdminUnit {
+                    poor_area: value,
+                    ..unit
+                },
+                AreaFlag::Difficult => AdminUnit {
+                    difficult_area: value,
+                    ..unit
+                },
+            }));
         }
         Ok(changed)
     })

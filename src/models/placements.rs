@@ -22,6 +22,7 @@ pub struct NewPlacement {
     pub is_overseas: bool,
     pub country: Option<String>,
     pub household_status_snapshot: Option<HouseholdStatus>,
+    /// In a poor or a difficult area when hired ("ở vùng nghèo, vùng khó khăn").
     pub poor_area_snapshot: bool,
     pub commune_id_snapshot: String,
     pub status: PlacementStatus,

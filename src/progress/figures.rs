@@ -27,7 +27,7 @@ mod targets;
 pub use areas::*;
 use sums::{Sums, rows_from_facts};
 use targets::targets;
-pub use targets::{METRICS, TARGET_KEYS};
+pub use targets::{METRICS, TARGET_KEYS, unit_of};
 
 /// Which records a figure counts: the period, a window inside it and an area.
 #[derive(Debug, Clone, Default)]

@@ -2,6 +2,7 @@
 //! one transaction with its audit entries and search changes. Handlers call these from a
 //! blocking thread.
 
+pub mod areas;
 pub mod course_application;
 pub mod courses;
 pub mod employers;

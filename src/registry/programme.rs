@@ -14,7 +14,7 @@ use crate::domain::access::{Action, Resource};
 use crate::effects::{self, Audit};
 use crate::error::{AppError, FieldError};
 use crate::models::programme::{self, Period, Target};
-use crate::progress::figures::METRICS;
+use crate::progress::figures::{METRICS, unit_of};
 
 const UNITS: &[&str] = &["persons", "percent", "points"];
 const COMPARISONS: &[&str] = &["at_least", "more_than", "at_most", "less_than"];
@@ -22,8 +22,9 @@ const COMPARISONS: &[&str] = &["at_least", "more_than", "at_most", "less_than"];
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TargetInput {
-    /// A metric: `connected_workers`, `connected_target_share`, `trained_poor_districts`,
-    /// `overseas_contract`, `household_employment`, `counselled`, `poor_household_rate`,
+    /// A metric: `connected_workers`, `connected_target_share`, `connected_target_share_area`,
+    /// `trained_poor_districts`, `overseas_contract`, `household_employment`, `counselled`,
+    /// `area_workers_trained`, `area_workers_certified`, `poor_household_rate`,
     /// `poor_household_rate_minority`, `poor_household_rate_poor_districts`,
     /// `poor_household_rate_fall`, `poor_household_rate_fall_minority`,
     /// `poor_household_rate_fall_poor_districts`.
@@ -364,12 +365,7 @@ fn target_row(
         None if remove => Some(0.0),
         None => checks.required(&field("target"), None),
     };
-    let default_unit = match key.as_deref() {
-        Some(key) if key.starts_with("poor_household_rate_fall") => "points",
-        Some(key) if key.starts_with("poor_household_rate") => "percent",
-        Some("connected_target_share" | "household_employment" | "counselled") => "percent",
-        _ => "persons",
-    };
+    let default_unit = key.as_deref().map_or("persons", unit_of);
     let unit = checks.choice(
         &field("unit"),
         input.unit.as_deref().unwrap_or(default_unit),

@@ -14,7 +14,7 @@ use crate::config::{ServeSettings, Settings};
 use crate::db::{self, DatabaseUrl, migrations};
 use crate::demo::{self, DemoOptions};
 use crate::i18n::Lang;
-use crate::models::admin_units;
+use crate::models::admin_units::{self, AreaFlag};
 use crate::search::SearchIndex;
 use crate::search::index;
 use crate::search::matching::Weights;
@@ -324,34 +324,51 @@ fn run_demo(settings: &Settings, args: &DemoArgs) -> anyhow::Result<()> {
 
 fn area(settings: &Settings, command: AreaCommand) -> anyhow::Result<()> {
     let mut connection = startup::open_and_migrate(settings)?;
-    match command {
+    let (codes, flag, value) = match command {
         AreaCommand::List { kind, poor } => {
             for unit in admin_units::list(&mut connection, &kind, poor)? {
                 let valid_to = unit.valid_to.map(|day| day.to_string()).unwrap_or_default();
-                let flag = if unit.poor_area { "poor_area" } else { "" };
+                let flags: Vec<&str> = [
+                    (unit.poor_area, AreaFlag::Poor),
+                    (unit.difficult_area, AreaFlag::Difficult),
+                ]
+                .into_iter()
+                .filter(|(set, _)| *set)
+                .map(|(_, flag)| flag.as_str())
+                .collect();
                 println!(
                     "{}\t{}\t{}\t{}..{}\t{}",
-                    unit.code, unit.name, unit.unit_type, unit.valid_from, valid_to, flag
+                    unit.code,
+                    unit.name,
+                    unit.unit_type,
+                    unit.valid_from,
+                    valid_to,
+                    flags.join(",")
                 );
             }
+            return Ok(());
         }
-        AreaCommand::SetPoor { codes, clear } => {
-            let changed = admin_units::set_poor_area(&mut connection, &codes, !clear)?;
-            // Training counts by the poor-area flag of the commune at enrolment: recount.
-            let done = crate::progress::facts::rebuild(&mut connection, &mut |_| {})?;
-            eprintln!("Progress facts recounted: {} facts.", done.facts);
-            for unit in changed {
-                let state = if unit.poor_area {
-                    "is now a poor area"
-                } else {
-                    "is no longer a poor area"
-                };
-                println!(
-                    "{} {} ({}, from {}) {state}",
-                    unit.code, unit.name, unit.unit_type, unit.valid_from
-                );
-            }
-        }
+        AreaCommand::SetPoor { codes, clear } => (codes, AreaFlag::Poor, !clear),
+        AreaCommand::SetDifficult { codes, clear } => (codes, AreaFlag::Difficult, !clear),
+    };
+    // Training counts by the poor-area flag of the commune at enrolment, and the area workers'
+    // rates by either flag of where they live: recount, in the same transaction.
+    let (changed, done) = connection.write_transaction(|connection| {
+        let changed = admin_units::set_flag(connection, &codes, flag, value)?;
+        let done = crate::progress::facts::rebuild(connection, &mut |_| {})?;
+        anyhow::Ok((changed, done))
+    })?;
+    eprintln!("Progress facts recounted: {} facts.", done.facts);
+    let (now, no_longer) = match flag {
+        AreaFlag::Poor => ("is now a poor area", "is no longer a poor area"),
+        AreaFlag::Difficult => ("is now a difficult area", "is no longer a difficult area"),
+    };
+    for unit in changed {
+        let state = if value { now } else { no_longer };
+        println!(
+            "{} {} ({}, from {}) {state}",
+            unit.code, unit.name, unit.unit_type, unit.valid_from
+        );
     }
     Ok(())
 }

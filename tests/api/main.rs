@@ -4,6 +4,7 @@
 
 mod accounts;
 mod answers;
+mod areas;
 mod backup;
 mod browser;
 mod catalogue;

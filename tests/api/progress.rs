@@ -663,8 +663,8 @@ fn a_known_world_is_counted_exactly() -> TestResult {
         }
         assert_eq!(
             targets.rows().count(),
-            7,
-            "{backend}: six targets and a header"
+            10,
+            "{backend}: the plan's six, the area share, the two training rates and a header"
         );
         let connected_sheet = xlsx.worksheet_range("DS kết nối việc làm")?;
         assert_eq!(

@@ -231,7 +231,7 @@ pub(super) fn hire(
         },
         None => None,
     };
-    let poor_area = progress::facts::poor_area(connection, &commune_id)?;
+    let poor_area = progress::facts::poor_or_difficult_area(connection, &commune_id)?;
     let placement = NewPlacement {
         id: new_id().into(),
         referral_id: Some(referral.id.clone()),

@@ -14,20 +14,45 @@ pub fn periods(connection: &mut DbConn) -> QueryResult<Vec<Period>> {
         .load(connection)
 }
 
+/// Whether nothing is counted yet (a new database, or a migration that changed the rules).
+pub fn none_counted(connection: &mut DbConn) -> QueryResult<bool> {
+    let any: Option<String> = progress_facts::table
+        .select(progress_facts::key)
+        .first(connection)
+        .optional()?;
+    Ok(any.is_none())
+}
+
 /// Whether a commune lies in a poor area: flagged itself, or its district is.
 pub fn poor_area(connection: &mut DbConn, commune_id: &str) -> QueryResult<bool> {
-    let (poor, parent): (bool, Option<String>) = admin_units::table
+    Ok(area_flags(connection, commune_id)?.0)
+}
+
+/// Whether a commune lies in a poor or a difficult area ("ở vùng nghèo, vùng khó khăn"):
+/// either flag on the commune or on its district. A placement snapshots this.
+pub fn poor_or_difficult_area(connection: &mut DbConn, commune_id: &str) -> QueryResult<bool> {
+    let (poor, difficult) = area_flags(connection, commune_id)?;
+    Ok(poor || difficult)
+}
+
+/// The poor-area and difficult-area flags of a commune, each set on it or on its district.
+fn area_flags(connection: &mut DbConn, commune_id: &str) -> QueryResult<(bool, bool)> {
+    let (poor, difficult, parent): (bool, bool, Option<String>) = admin_units::table
         .find(commune_id)
-        .select((admin_units::poor_area, admin_units::parent_id))
+        .select((
+            admin_units::poor_area,
+            admin_units::difficult_area,
+            admin_units::parent_id,
+        ))
         .first(connection)?;
-    Ok(poor
-        || match parent {
-            Some(parent) => admin_units::table
-                .find(parent)
-                .select(admin_units::poor_area)
-                .first(connection)?,
-            None => false,
-        })
+    let (parent_poor, parent_difficult) = match parent {
+        Some(parent) => admin_units::table
+            .find(parent)
+            .select((admin_units::poor_area, admin_units::difficult_area))
+            .first(connection)?,
+        None => (false, false),
+    };
+    Ok((poor || parent_poor, difficult || parent_difficult))
 }
 
 /// The district a commune belongs to, or `""` when its parent is not a district.
@@ -121,6 +146,7 @@ pub(super) fn placement_columns() -> (
     placements::country,
     placements::household_status_snapshot,
     placements::commune_id_snapshot,
+    placements::poor_area_snapshot,
 ) {
     (
         placements::id,
@@ -130,6 +156,7 @@ pub(super) fn placement_columns() -> (
         placements::country,
         placements::household_status_snapshot,
         placements::commune_id_snapshot,
+        placements::poor_area_snapshot,
     )
 }
 
@@ -200,20 +227,27 @@ pub(super) fn load_worker(
         .map(|p: &PlacementIn| p.id.as_str())
         .collect();
     let confirmations = confirmations_of(connection, &placement_ids)?;
-    let completed: Vec<(String, Option<NaiveDate>, String)> = enrollments::table
+    let completed: Vec<(String, Option<NaiveDate>, String, String)> = enrollments::table
         .filter(enrollments::worker_id.eq(&id))
         .filter(enrollments::completed_on.is_not_null())
         .select((
             enrollments::id,
             enrollments::completed_on,
             enrollments::commune_id_at_enrolment,
+            enrollments::status,
         ))
         .load(connection)?;
     let mut completions = Vec::with_capacity(completed.len());
-    for (enrollment, day, commune) in completed {
+    for (enrollment, day, commune, status) in completed {
         let poor = poor_area(connection, &commune)?;
         if let Some(day) = day {
-            completions.push((enrollment, day, commune, poor));
+            completions.push(Completion {
+                id: enrollment,
+                day,
+                commune,
+                poor_area: poor,
+                certified: status == EnrollmentStatus::Certified.as_str(),
+            });
         }
     }
     let mut services: Vec<(String, NaiveDate)> = service_records::table
@@ -227,6 +261,7 @@ pub(super) fn load_worker(
     services.extend(referred.into_iter().map(|(id, at)| (id, at.date())));
     Ok(Some(WorkerIn {
         minority: is_minority(connection, &ethnicity)?,
+        in_area: poor_or_difficult_area(connection, &commune_id)?,
         id,
         gender,
         commune_id,

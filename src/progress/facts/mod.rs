@@ -17,6 +17,7 @@ use crate::db::schema::{
     admin_units, enrollments, ethnic_groups, follow_ups, households, overseas_stages, placements,
     programme_periods, progress_counts, progress_facts, referrals, service_records, workers,
 };
+use crate::domain::statuses::EnrollmentStatus;
 use crate::insert_rows;
 
 mod inputs;
@@ -24,7 +25,7 @@ mod rebuild;
 mod refresh;
 mod rules;
 
-pub use inputs::{districts_by_commune, periods, poor_area};
+pub use inputs::{districts_by_commune, none_counted, periods, poor_area, poor_or_difficult_area};
 pub use rebuild::{Rebuilt, rebuild};
 pub use refresh::{lock_members, refresh_household, refresh_new_households, refresh_worker};
 pub use rules::*;

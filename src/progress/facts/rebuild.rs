@@ -31,7 +31,7 @@ pub fn rebuild(connection: &mut DbConn, progress: &mut dyn FnMut(u64)) -> QueryR
         crate::progress::reviews::rebuild(connection)?;
         let periods = periods(connection)?;
         let minorities = minorities(connection)?;
-        let poor_communes = poor_communes(connection)?;
+        let areas = area_communes(connection)?;
         let districts = districts_by_commune(connection)?;
         let mut counts: HashMap<Bucket, i64> = HashMap::new();
         let mut done = Rebuilt::default();
@@ -51,7 +51,7 @@ pub fn rebuild(connection: &mut DbConn, progress: &mut dyn FnMut(u64)) -> QueryR
                 &after,
                 &last,
                 &minorities,
-                &poor_communes,
+                &areas,
                 &periods,
             )?;
             done.workers += facts.0;
@@ -118,27 +118,41 @@ pub(super) fn minorities(connection: &mut DbConn) -> QueryResult<HashSet<String>
         .collect())
 }
 
-/// Communes in a poor area (flagged themselves or by their district).
-pub(super) fn poor_communes(connection: &mut DbConn) -> QueryResult<HashSet<String>> {
-    let units: Vec<(String, bool, Option<String>)> = admin_units::table
+/// Communes in a poor area, and those in a poor or a difficult one (flagged themselves or by
+/// their district).
+pub(super) struct AreaCommunes {
+    pub(super) poor: HashSet<String>,
+    pub(super) poor_or_difficult: HashSet<String>,
+}
+
+pub(super) fn area_communes(connection: &mut DbConn) -> QueryResult<AreaCommunes> {
+    let units: Vec<(String, bool, bool, Option<String>)> = admin_units::table
         .select((
             admin_units::id,
             admin_units::poor_area,
+            admin_units::difficult_area,
             admin_units::parent_id,
         ))
         .load(connection)?;
-    let flagged: HashSet<&str> = units
-        .iter()
-        .filter(|(_, poor, _)| *poor)
-        .map(|(id, _, _)| id.as_str())
-        .collect();
-    Ok(units
-        .iter()
-        .filter(|(id, _, parent)| {
-            flagged.contains(id.as_str()) || parent.as_deref().is_some_and(|p| flagged.contains(p))
-        })
-        .map(|(id, _, _)| id.clone())
-        .collect())
+    let within = |flagged: &dyn Fn(bool, bool) -> bool| -> HashSet<String> {
+        let marked: HashSet<&str> = units
+            .iter()
+            .filter(|(_, poor, difficult, _)| flagged(*poor, *difficult))
+            .map(|(id, _, _, _)| id.as_str())
+            .collect();
+        units
+            .iter()
+            .filter(|(id, _, _, parent)| {
+                marked.contains(id.as_str())
+                    || parent.as_deref().is_some_and(|p| marked.contains(p))
+            })
+            .map(|(id, _, _, _)| id.clone())
+            .collect()
+    };
+    Ok(AreaCommunes {
+        poor: within(&|poor, _| poor),
+        poor_or_difficult: within(&|poor, difficult| poor || difficult),
+    })
 }
 
 /// The facts of workers with ids in `(after, last]`, read with one query per table.
@@ -148,7 +162,7 @@ pub(super) fn worker_chunk(
     after: &str,
     last: &str,
     minorities: &HashSet<String>,
-    poor_communes: &HashSet<String>,
+    areas: &AreaCommunes,
     periods: &[Period],
 ) -> QueryResult<(u64, Vec<Fact>)> {
     let household_ids: Vec<&String> = rows.iter().filter_map(|row| row.3.as_ref()).collect();
@@ -171,6 +185,7 @@ pub(super) fn worker_chunk(
                 id,
                 gender,
                 minority: minorities.contains(&ethnicity),
+                in_area: areas.poor_or_difficult.contains(&commune_id),
                 commune_id,
                 registered_on: created_at.date(),
                 archived: archived_at.is_some(),
@@ -180,7 +195,7 @@ pub(super) fn worker_chunk(
         );
     }
     add_placements(connection, &mut by_worker, after, last)?;
-    add_training_and_services(connection, &mut by_worker, after, last, poor_communes)?;
+    add_training_and_services(connection, &mut by_worker, after, last, &areas.poor)?;
     let facts = by_worker
         .values()
         .flat_map(|worker| worker_facts(worker, periods))
@@ -255,7 +270,7 @@ fn add_training_and_services(
     last: &str,
     poor_communes: &HashSet<String>,
 ) -> QueryResult<()> {
-    let completed: Vec<(String, String, NaiveDate, String)> = enrollments::table
+    let completed: Vec<(String, String, NaiveDate, String, String)> = enrollments::table
         .filter(enrollments::worker_id.gt(after))
         .filter(enrollments::worker_id.le(last))
         .filter(enrollments::completed_on.is_not_null())
@@ -264,12 +279,18 @@ fn add_training_and_services(
             enrollments::id,
             enrollments::completed_on.assume_not_null(),
             enrollments::commune_id_at_enrolment,
+            enrollments::status,
         ))
         .load(connection)?;
-    for (worker, id, day, commune) in completed {
+    for (worker, id, day, commune, status) in completed {
         if let Some(entry) = by_worker.get_mut(&worker) {
-            let poor = poor_communes.contains(&commune);
-            entry.completions.push((id, day, commune, poor));
+            entry.completions.push(Completion {
+                id,
+                day,
+                poor_area: poor_communes.contains(&commune),
+                commune,
+                certified: status == EnrollmentStatus::Certified.as_str(),
+            });
         }
     }
     let services: Vec<(String, String, NaiveDate)> = service_records::table

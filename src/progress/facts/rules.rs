@@ -25,6 +25,15 @@ pub mod key {
     pub const TARGET_HOUSEHOLD: &str = "target_household";
     /// A poor or near-poor household with a member in sustainable employment.
     pub const COVERED_HOUSEHOLD: &str = "covered_household";
+    /// A connected person whose counted placement was in a poor or difficult area when hired
+    /// (the same placement as their `connected` fact).
+    pub const CONNECTED_AREA: &str = "connected_area";
+    /// A registered worker living in a poor or difficult area.
+    pub const AREA_WORKER: &str = "area_worker";
+    /// An area worker who has completed a course (by the period's end).
+    pub const AREA_TRAINED: &str = "area_trained";
+    /// An area worker who holds a course's certificate (by the period's end).
+    pub const AREA_CERTIFIED: &str = "area_certified";
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Queryable, Selectable, Insertable)]
@@ -133,6 +142,21 @@ pub struct PlacementIn {
     pub country: Option<String>,
     pub household_status_snapshot: Option<String>,
     pub commune_id_snapshot: String,
+    /// In a poor or difficult area when hired.
+    pub area_snapshot: bool,
+}
+
+/// A completed course as the rules read it.
+#[derive(Debug, Clone)]
+pub struct Completion {
+    pub id: String,
+    pub day: NaiveDate,
+    /// The commune at enrolment.
+    pub commune: String,
+    /// Whether that commune lay in a poor area.
+    pub poor_area: bool,
+    /// Whether the course's certificate was granted.
+    pub certified: bool,
 }
 
 /// Everything the rules read about one worker.
@@ -142,6 +166,8 @@ pub struct WorkerIn {
     pub gender: String,
     pub minority: bool,
     pub commune_id: String,
+    /// Whether the worker's commune lies in a poor or difficult area now.
+    pub in_area: bool,
     pub registered_on: NaiveDate,
     pub archived: bool,
     /// The household's current status, if the worker belongs to a live household.
@@ -151,8 +177,8 @@ pub struct WorkerIn {
     pub departures: Vec<(String, NaiveDate)>,
     /// Follow-ups ≥ 6 months that confirmed the worker still employed: (id, placement id, day).
     pub confirmations: Vec<(String, String, NaiveDate)>,
-    /// Completed courses: (enrolment id, completion day, commune at enrolment, poor area).
-    pub completions: Vec<(String, NaiveDate, String, bool)>,
+    /// Completed courses.
+    pub completions: Vec<Completion>,
     /// Services given (counselling, guidance, fairs, job-search support, referrals): (id, day).
     pub services: Vec<(String, NaiveDate)>,
 }
@@ -192,6 +218,7 @@ pub fn worker_facts(worker: &WorkerIn, periods: &[Period]) -> Vec<Fact> {
     for period in periods {
         let counting = Counting { worker, period };
         facts.extend(counting.connected(&active));
+        facts.extend(counting.area_trained(&current_status));
         facts.extend(counting.overseas(&active));
         facts.extend(counting.trained(&current_status));
         facts.extend(counting.sustained(&active, &current_status));
@@ -230,20 +257,30 @@ impl Counting<'_> {
         }
     }
 
-    /// Connected: the first confirmed placement of the period; its snapshot is the status.
-    fn connected(&self, active: &[&PlacementIn]) -> Option<Fact> {
-        let placement = first(
+    /// Connected: the first confirmed placement of the period; its snapshot is the status. The
+    /// same placement makes a `connected_area` fact when it was in a poor or difficult area.
+    fn connected(&self, active: &[&PlacementIn]) -> Vec<Fact> {
+        let Some(placement) = first(
             active.iter().filter(|p| self.period.contains(p.start_date)),
             |p| (p.start_date, p.id.clone()),
-        )?;
-        Some(self.fact(
-            key::CONNECTED,
-            placement.start_date,
-            &placement.commune_id_snapshot,
-            status_or_none(placement.household_status_snapshot.as_deref()),
-            placement.country.as_deref(),
-            &placement.id,
-        ))
+        ) else {
+            return Vec::new();
+        };
+        let fact = |key: &str| {
+            self.fact(
+                key,
+                placement.start_date,
+                &placement.commune_id_snapshot,
+                status_or_none(placement.household_status_snapshot.as_deref()),
+                placement.country.as_deref(),
+                &placement.id,
+            )
+        };
+        let mut facts = vec![fact(key::CONNECTED)];
+        if placement.area_snapshot {
+            facts.push(fact(key::CONNECTED_AREA));
+        }
+        facts
     }
 
     /// Overseas: the first departure of the period on a confirmed overseas placement.
@@ -268,21 +305,60 @@ impl Counting<'_> {
 
     /// Trained: a course completed in the period by someone living in a poor area at enrolment.
     fn trained(&self, current_status: &str) -> Option<Fact> {
-        let (id, day, commune, _) = first(
+        let completion = first(
             self.worker
                 .completions
                 .iter()
-                .filter(|(_, day, _, poor)| *poor && self.period.contains(*day)),
-            |(id, day, _, _)| (*day, id.clone()),
+                .filter(|c| c.poor_area && self.period.contains(c.day)),
+            |c| (c.day, c.id.clone()),
         )?;
         Some(self.fact(
             key::TRAINED,
-            *day,
-            commune,
+            completion.day,
+            &completion.commune,
             current_status.to_owned(),
             None,
-            id,
+            &completion.id,
         ))
+    }
+
+    /// Workers living in a poor or difficult area registered by the period's end, and those of
+    /// them trained (a course completed by then) and certified: stocks at the window's end,
+    /// counted from the period's start at the earliest.
+    fn area_trained(&self, current_status: &str) -> Vec<Fact> {
+        let worker = self.worker;
+        let period = self.period;
+        if !worker.in_area || worker.archived || worker.registered_on > period.ends_on {
+            return Vec::new();
+        }
+        let from = |day: NaiveDate| day.max(period.starts_on);
+        let fact = |key: &str, day: NaiveDate, record: &str| {
+            self.fact(
+                key,
+                from(day),
+                &worker.commune_id,
+                current_status.to_owned(),
+                None,
+                record,
+            )
+        };
+        let mut facts = vec![fact(key::AREA_WORKER, worker.registered_on, &worker.id)];
+        let by_end = |certified: bool| {
+            first(
+                worker
+                    .completions
+                    .iter()
+                    .filter(|c| c.day <= period.ends_on && (c.certified || !certified)),
+                |c| (c.day, c.id.clone()),
+            )
+        };
+        if let Some(completion) = by_end(false) {
+            facts.push(fact(key::AREA_TRAINED, completion.day, &completion.id));
+        }
+        if let Some(completion) = by_end(true) {
+            facts.push(fact(key::AREA_CERTIFIED, completion.day, &completion.id));
+        }
+        facts
     }
 
     /// Sustained: still employed at a follow-up ≥ 6 months of a placement of the period.
@@ -419,6 +495,17 @@ mod tests {
             country: None,
             household_status_snapshot: Some(status.into()),
             commune_id_snapshot: "c".into(),
+            area_snapshot: false,
+        }
+    }
+
+    fn completion(id: &str, day: NaiveDate, poor_area: bool, certified: bool) -> Completion {
+        Completion {
+            id: id.into(),
+            day,
+            commune: if poor_area { "poor" } else { "rich" }.into(),
+            poor_area,
+            certified,
         }
     }
 
@@ -481,8 +568,8 @@ mod tests {
             registered_on: day(2022, 1, 1),
             household_status: Some("not_poor".into()),
             completions: vec![
-                ("e1".into(), day(2023, 5, 1), "rich".into(), false),
-                ("e2".into(), day(2024, 5, 1), "poor".into(), true),
+                completion("e1", day(2023, 5, 1), false, false),
+                completion("e2", day(2024, 5, 1), true, false),
             ],
             services: vec![("s".into(), day(2023, 1, 1))],
             ..WorkerIn::default()
@@ -498,6 +585,67 @@ mod tests {
         let facts = worker_facts(&target, &period());
         assert!(keys(&facts).contains(&("counselled", day(2023, 1, 1), "s")));
         assert!(keys(&facts).contains(&("target_worker", day(2022, 1, 1), "w")));
+    }
+
+    #[test]
+    fn the_area_share_counts_the_same_first_placement_only_when_it_was_in_an_area() {
+        let mut in_area = placement("a", day(2022, 7, 1), true, "poor");
+        in_area.area_snapshot = true;
+        let mut later = placement("b", day(2024, 3, 1), true, "poor");
+        later.area_snapshot = false;
+        let worker = WorkerIn {
+            id: "w".into(),
+            registered_on: day(2020, 5, 1),
+            placements: vec![later.clone(), in_area.clone()],
+            ..WorkerIn::default()
+        };
+        assert_eq!(
+            keys(&worker_facts(&worker, &period())),
+            vec![
+                ("connected", day(2022, 7, 1), "a"),
+                ("connected_area", day(2022, 7, 1), "a"),
+            ]
+        );
+        // The first placement of the period decides: a later one in an area does not count.
+        let mut first_outside = worker;
+        first_outside.placements[1].area_snapshot = false;
+        first_outside.placements[0].area_snapshot = true;
+        assert_eq!(
+            keys(&worker_facts(&first_outside, &period())),
+            vec![("connected", day(2022, 7, 1), "a")]
+        );
+    }
+
+    #[test]
+    fn an_area_worker_counts_trained_and_certified_by_the_period_end() {
+        let worker = WorkerIn {
+            id: "w".into(),
+            in_area: true,
+            registered_on: day(2019, 3, 1),
+            completions: vec![
+                completion("e1", day(2018, 5, 1), false, false),
+                completion("e2", day(2026, 5, 1), false, true),
+            ],
+            ..WorkerIn::default()
+        };
+        // Trained before the period: a stock counted from its start; certified only in 2026.
+        assert_eq!(
+            keys(&worker_facts(&worker, &period())),
+            vec![
+                ("area_trained", day(2021, 1, 1), "e1"),
+                ("area_worker", day(2021, 1, 1), "w"),
+            ]
+        );
+        let outside = WorkerIn {
+            in_area: false,
+            ..worker.clone()
+        };
+        assert!(worker_facts(&outside, &period()).is_empty());
+        let archived = WorkerIn {
+            archived: true,
+            ..worker
+        };
+        assert!(worker_facts(&archived, &period()).is_empty());
     }
 
     #[test]

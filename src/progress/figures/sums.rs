@@ -7,6 +7,8 @@ pub(super) struct Sums {
     /// key → count in the window (events) or to its end (stocks).
     pub(super) totals: HashMap<&'static str, i64>,
     pub(super) connected_target: i64,
+    /// Connected from target households, hired in a poor or difficult area.
+    pub(super) connected_target_area: i64,
     pub(super) by: [BTreeMap<String, BreakdownRow>; 6],
 }
 
@@ -94,7 +96,13 @@ impl Sums {
         } = row;
         let stock_or_state = matches!(
             fact_key.as_str(),
-            key::TARGET_WORKER | key::COUNSELLED | key::TARGET_HOUSEHOLD | key::COVERED_HOUSEHOLD
+            key::TARGET_WORKER
+                | key::COUNSELLED
+                | key::TARGET_HOUSEHOLD
+                | key::COVERED_HOUSEHOLD
+                | key::AREA_WORKER
+                | key::AREA_TRAINED
+                | key::AREA_CERTIFIED
         );
         let inside = if stock_or_state {
             half <= last
@@ -113,6 +121,10 @@ impl Sums {
             key::COUNSELLED,
             key::TARGET_HOUSEHOLD,
             key::COVERED_HOUSEHOLD,
+            key::CONNECTED_AREA,
+            key::AREA_WORKER,
+            key::AREA_TRAINED,
+            key::AREA_CERTIFIED,
         ]
         .into_iter()
         .find(|known| *known == fact_key) else {
@@ -122,6 +134,16 @@ impl Sums {
         let target = TARGET_STATUSES.contains(&status.as_str());
         if counted == key::CONNECTED && target {
             self.connected_target += n;
+        }
+        if counted == key::CONNECTED_AREA && target {
+            self.connected_target_area += n;
+        }
+        // The area facts feed their rates only, not the breakdowns of the persons targets.
+        if matches!(
+            counted,
+            key::CONNECTED_AREA | key::AREA_WORKER | key::AREA_TRAINED | key::AREA_CERTIFIED
+        ) {
+            return;
         }
         let dimensions = dimensions(
             half,

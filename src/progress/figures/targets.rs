@@ -15,16 +15,29 @@ pub const TARGET_KEYS: &[&str] = &[
     "counselled",
 ];
 
-/// Every metric a target can name, in the order figures list them: the plan's six, then the
-/// poor-household rate (the latest review year of the window) and its average yearly fall in
-/// points, for all households, ethnic-minority households and those of poor districts.
+/// Figures shown in every period beside the plan's six, with a target or without one: the
+/// share with the plan's area condition and the education dimension's two rates.
+const ALWAYS_SHOWN: &[&str] = &[
+    "connected_target_share_area",
+    "area_workers_trained",
+    "area_workers_certified",
+];
+
+/// Every metric a target can name, in the order figures list them: the plan's six (the share
+/// also with the area condition "ở vùng nghèo, vùng khó khăn"), the workers of poor or
+/// difficult areas trained and certified, then the poor-household rate (the latest review year
+/// of the window) and its average yearly fall in points, for all households, ethnic-minority
+/// households and those of poor districts.
 pub const METRICS: &[&str] = &[
     "connected_workers",
     "connected_target_share",
+    "connected_target_share_area",
     "trained_poor_districts",
     "overseas_contract",
     "household_employment",
     "counselled",
+    "area_workers_trained",
+    "area_workers_certified",
     "poor_household_rate",
     "poor_household_rate_minority",
     "poor_household_rate_poor_districts",
@@ -65,6 +78,9 @@ fn measure(
     Some(match metric {
         "connected_workers" => (total(key::CONNECTED) as f64, total(key::CONNECTED), None),
         "connected_target_share" => share(sums.connected_target, total(key::CONNECTED)),
+        "connected_target_share_area" => share(sums.connected_target_area, total(key::CONNECTED)),
+        "area_workers_trained" => share(total(key::AREA_TRAINED), total(key::AREA_WORKER)),
+        "area_workers_certified" => share(total(key::AREA_CERTIFIED), total(key::AREA_WORKER)),
         "trained_poor_districts" => (total(key::TRAINED) as f64, total(key::TRAINED), None),
         "overseas_contract" => (total(key::OVERSEAS) as f64, total(key::OVERSEAS), None),
         "household_employment" => {
@@ -118,7 +134,7 @@ pub(super) fn targets(
         let untargeted;
         let target = match target {
             Some(target) => target,
-            None if TARGET_KEYS.contains(metric) => {
+            None if TARGET_KEYS.contains(metric) || ALWAYS_SHOWN.contains(metric) => {
                 untargeted = untargeted_row(&period.code, metric);
                 &untargeted
             }
@@ -172,15 +188,20 @@ fn untargeted_row(period: &str, metric: &str) -> programme::Target {
         key: metric.to_owned(),
         unit_code: String::new(),
         target_value: 0.0,
-        unit: match metric {
-            "connected_target_share" | "household_employment" | "counselled" => "percent",
-            _ => "persons",
-        }
-        .to_owned(),
+        unit: unit_of(metric).to_owned(),
         comparison: String::new(),
         description_vi: String::new(),
         description_en: String::new(),
         source: String::new(),
+    }
+}
+
+/// The unit a metric is measured in.
+pub fn unit_of(metric: &str) -> &'static str {
+    match metric {
+        "connected_workers" | "trained_poor_districts" | "overseas_contract" => "persons",
+        _ if metric.starts_with("poor_household_rate_fall") => "points",
+        _ => "percent",
     }
 }
 
@@ -193,10 +214,14 @@ fn unmeasured(
 ) -> TargetFigure {
     TargetFigure {
         key: metric.to_owned(),
-        description: match lang {
-            Lang::Vi => target.description_vi.clone(),
-            Lang::En => target.description_en.clone(),
-        },
+        // A figure without a target row is described by its metric's name.
+        description: Some(match lang {
+            Lang::Vi => target.description_vi.trim(),
+            Lang::En => target.description_en.trim(),
+        })
+        .filter(|text| !text.is_empty())
+        .unwrap_or_else(|| crate::i18n::texts::Tr { lang }.of("metric", metric))
+        .to_owned(),
         unit: target.unit.clone(),
         comparison: target.comparison.clone(),
         target: target.target_value,

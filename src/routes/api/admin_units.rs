@@ -31,6 +31,8 @@ pub struct AdminUnitView {
     pub unit_type: String,
     pub parent_code: Option<String>,
     pub poor_area: bool,
+    /// A difficult area (vùng khó khăn, xã đặc biệt khó khăn).
+    pub difficult_area: bool,
     pub valid_from: chrono::NaiveDate,
     pub valid_to: Option<chrono::NaiveDate>,
 }
@@ -87,6 +89,7 @@ pub async fn list(
             kind: unit.kind,
             unit_type: unit.unit_type,
             poor_area: unit.poor_area,
+            difficult_area: unit.difficult_area,
             valid_from: unit.valid_from,
             valid_to: unit.valid_to,
         })

@@ -6,6 +6,7 @@
 //! HttpOnly and SameSite=Strict, so another site can neither read nor send it).
 
 pub mod admin;
+pub mod admin_areas;
 pub mod admin_targets;
 pub mod auth;
 pub mod employer;
@@ -52,6 +53,7 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .configure(staff::configure)
         .configure(imports::configure)
         .configure(admin::configure)
+        .configure(admin_areas::configure)
         .configure(admin_targets::configure)
         .configure(employer::configure)
         .configure(public::configure);
@@ -291,6 +293,7 @@ impl Chrome {
                 ("/employers", "nav.employers"),
                 ("/imports", "nav.imports"),
                 ("/admin/targets", "nav.targets"),
+                ("/admin/areas", "nav.areas"),
                 ("/admin/outbox", "nav.outbox"),
             ],
             Some(Role::Staff) => &[
