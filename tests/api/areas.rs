@@ -212,3 +212,68 @@ fn the_share_in_poor_or_difficult_areas_counts_hires_made_there() -> TestResult 
     }
     Ok(())
 }
+
+/// The migration that added the area facts emptied `progress_facts`: the next start counts every
+/// record again, and the figures are those a live count gave.
+#[test]
+fn facts_emptied_by_a_migration_are_counted_again_at_start() -> TestResult {
+    use diesel::prelude::*;
+    use ketnoi::db::schema::{progress_counts, progress_facts};
+    for db in test_dbs() {
+        let backend = db.backend_name();
+        let app = spawn_app(db)?;
+        let admin = app.sign_in_as("quantri@example.vn", "admin", Link::None)?;
+        let staff = app.sign_in_as("canbo@example.vn", "staff", Link::None)?;
+        let poor = household(&app, &staff, "KK-11", "03649", "poor")?;
+        let member = worker(
+            &app,
+            &staff,
+            Person {
+                n: 61,
+                commune: "03649",
+                household: Some(&poor),
+                gender: "male",
+                ethnicity: "03",
+                overseas: false,
+            },
+        )?;
+        let employer = id(
+            &app.post(
+                "/api/v1/employers",
+                Some(&staff),
+                &json!({"name": "Công ty May Sơn La", "tax_code": "5500999333",
+                    "kind": "company", "contact_name": "Hà Văn Thắm"}),
+            )?,
+            "employer",
+        )?;
+        app.search.sync()?;
+        hire(
+            &app,
+            &staff,
+            &vacancy(&app, &staff, &employer, None)?,
+            &member,
+            "2026-09-01",
+        )?;
+        let before = app
+            .get("/api/v1/progress?period=2026-2030", Some(&admin))?
+            .body["targets"]
+            .clone();
+
+        let mut connection = app.db.migrated()?;
+        diesel::delete(progress_counts::table).execute(&mut connection)?;
+        diesel::delete(progress_facts::table).execute(&mut connection)?;
+        drop(ketnoi::startup::open_and_migrate(&app.db.settings())?);
+        let facts: i64 = progress_facts::table.count().get_result(&mut connection)?;
+        assert!(facts > 0, "{backend}: nothing counted at start");
+        let after = app
+            .get("/api/v1/progress?period=2026-2030", Some(&admin))?
+            .body["targets"]
+            .clone();
+        assert_eq!(after, before, "{backend}");
+        assert_eq!(
+            figure(&json!({"targets": after}), "connected_target_share")["numerator"],
+            1
+        );
+    }
+    Ok(())
+}
