@@ -9,6 +9,7 @@ mod backup;
 mod browser;
 mod catalogue;
 mod cli;
+mod dashboard;
 mod demo;
 mod guessing;
 mod hardening;

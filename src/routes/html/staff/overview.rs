@@ -71,6 +71,16 @@ pub(super) struct DashboardPage {
     period: String,
     /// Every period, `(code, name)`, for the switcher.
     periods: Vec<(String, String)>,
+    /// The filters as asked (`""`: none).
+    year: String,
+    district: String,
+    commune: String,
+    /// The years of the period, for the year filter.
+    years: Vec<i32>,
+    /// Every district, `(code, name)`, for the district filter.
+    districts: Vec<(String, String)>,
+    /// The filters as query parameters, for the records and chart links.
+    filters: String,
     as_of: String,
     targets: Vec<TargetFigure>,
     poverty_rates: Vec<crate::progress::reviews::YearRate>,
@@ -101,20 +111,46 @@ impl DashboardPage {
     }
 }
 
+/// The dashboard's filters: a period, a year of it, a district, a commune.
 #[derive(Deserialize)]
-pub struct PeriodQuery {
+pub struct DashboardQuery {
     period: Option<String>,
+    year: Option<String>,
+    district: Option<String>,
+    commune: Option<String>,
+}
+
+/// `&year=…&district=…&commune=…` for the filters that are set.
+fn filter_params(filters: &[(&str, &str)]) -> String {
+    filters
+        .iter()
+        .filter(|(_, value)| !value.is_empty())
+        .map(|(name, value)| format!("&{name}={}", format::url_encode(value)))
+        .collect()
 }
 
 pub(super) async fn dashboard(
     state: web::Data<AppState>,
     visit: Visit,
-    query: web::Query<PeriodQuery>,
+    query: web::Query<DashboardQuery>,
 ) -> Result<HttpResponse, PageError> {
     let principal = visit.require(STAFF)?;
     let lang = visit.lang;
-    let period = query.into_inner().period;
-    let (progress, periods, overdue, stale, newest) = visit
+    let DashboardQuery {
+        period,
+        year,
+        district,
+        commune,
+    } = query.into_inner();
+    let trimmed = |value: Option<String>| value.unwrap_or_default().trim().to_owned();
+    let (year, district, commune) = (trimmed(year), trimmed(district), trimmed(commune));
+    let asked = ProgressQuery {
+        period,
+        year: Some(year.clone()),
+        district: Some(district.clone()),
+        commune: Some(commune.clone()),
+    };
+    let (progress, periods, districts, overdue, stale, newest) = visit
         .blocking(&state, move |connection| {
             let periods = crate::models::programme::periods(connection)?
                 .into_iter()
@@ -127,17 +163,14 @@ pub(super) async fn dashboard(
                     (period.code, name)
                 })
                 .collect::<Vec<_>>();
-            let progress = progress::progress(
-                connection,
-                &principal,
-                &ProgressQuery {
-                    period,
-                    year: None,
-                    district: None,
-                    commune: None,
-                },
-                lang,
-            )?;
+            let progress = progress::progress(connection, &principal, &asked, lang)?;
+            let mut districts: Vec<(String, String)> =
+                crate::models::admin_units::search(connection, Some("district"), None, None)?
+                    .into_iter()
+                    .map(|unit| (unit.code, format!("{} {}", unit.unit_type, unit.name)))
+                    .collect();
+            districts.sort();
+            districts.dedup_by(|a, b| a.0 == b.0);
             let overdue = follow_up_rows(connection, &principal, true, 10)?;
             let stale = pipeline::list(
                 connection,
@@ -151,13 +184,25 @@ pub(super) async fn dashboard(
             )?;
             let stale = referral_rows(connection, stale)?;
             let newest = vacancies::newest_open(connection, &principal, 5)?;
-            Ok((progress, periods, overdue, stale, newest))
+            Ok((progress, periods, districts, overdue, stale, newest))
         })
         .await?;
+    use chrono::Datelike;
+    let filters = filter_params(&[
+        ("year", &year),
+        ("district", &district),
+        ("commune", &commune),
+    ]);
     let page = DashboardPage {
         page: visit.chrome(visit.tr().t("dashboard.title")),
         period: progress.period.clone(),
         periods,
+        years: (progress.starts_on.year()..=progress.ends_on.year()).collect(),
+        year,
+        district,
+        commune,
+        districts,
+        filters,
         as_of: format::date(progress.as_of),
         targets: progress.targets,
         poverty_rates: progress.poverty_rates.all,
@@ -172,6 +217,9 @@ pub(super) async fn dashboard(
 pub struct ChartParams {
     period: Option<String>,
     key: Option<String>,
+    year: Option<String>,
+    district: Option<String>,
+    commune: Option<String>,
 }
 
 pub(super) async fn chart(
@@ -181,7 +229,13 @@ pub(super) async fn chart(
 ) -> Result<HttpResponse, PageError> {
     let principal = visit.require(STAFF)?;
     let lang = visit.lang;
-    let ChartParams { period, key } = query.into_inner();
+    let ChartParams {
+        period,
+        key,
+        year,
+        district,
+        commune,
+    } = query.into_inner();
     let svg = visit
         .blocking(&state, move |connection| {
             progress::chart(
@@ -189,9 +243,9 @@ pub(super) async fn chart(
                 &principal,
                 &ChartQuery {
                     period,
-                    year: None,
-                    district: None,
-                    commune: None,
+                    year,
+                    district,
+                    commune,
                     key,
                 },
                 lang,
@@ -209,6 +263,9 @@ pub struct RecordsParams {
     period: Option<String>,
     key: Option<String>,
     offset: Option<i64>,
+    year: Option<String>,
+    district: Option<String>,
+    commune: Option<String>,
 }
 
 #[derive(Template)]
@@ -231,14 +288,22 @@ pub(super) async fn records(
         period,
         key,
         offset,
+        year,
+        district,
+        commune,
     } = query.into_inner();
+    let filters = filter_params(&[
+        ("year", year.as_deref().unwrap_or_default()),
+        ("district", district.as_deref().unwrap_or_default()),
+        ("commune", commune.as_deref().unwrap_or_default()),
+    ]);
     let offset = offset.unwrap_or(0).clamp(0, 1_000_000);
     let lookup = progress::RecordsQuery {
         period: period.clone(),
         key: key.clone(),
-        year: None,
-        district: None,
-        commune: None,
+        year,
+        district,
+        commune,
         household_status: None,
         ethnicity: None,
         gender: None,
@@ -254,7 +319,7 @@ pub(super) async fn records(
     let key = key.unwrap_or_default();
     let next = (found.offset + found.limit < found.total).then(|| {
         format!(
-            "/dashboard/records?period={}&key={}&offset={}",
+            "/dashboard/records?period={}&key={}{filters}&offset={}",
             format::url_encode(period.as_deref().unwrap_or_default()),
             format::url_encode(&key),
             found.offset + found.limit
