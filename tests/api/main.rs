@@ -22,6 +22,7 @@ mod migrations;
 mod pages;
 mod periods;
 mod progress;
+mod referral_pages;
 mod referrals;
 mod roles;
 mod schema_rules;

@@ -6,6 +6,7 @@ mod employer_pages;
 mod follow_up_pages;
 mod household_pages;
 mod overview;
+mod referral_pages;
 mod reports;
 mod vacancy_pages;
 mod worker_pages;
@@ -22,6 +23,7 @@ use household_pages::{
     household_update,
 };
 use overview::{chart, dashboard, records};
+use referral_pages::{referral_detail, referral_letter, referral_move, referral_stage};
 use reports::{outreach, report_download, reports};
 use vacancy_pages::{refer, referral_board, vacancy_detail, vacancy_list};
 use worker_pages::{
@@ -63,6 +65,10 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .route("/vacancies/{id}", web::get().to(vacancy_detail))
         .route("/vacancies/{id}/refer", web::post().to(refer))
         .route("/referrals", web::get().to(referral_board))
+        .route("/referrals/{id}", web::get().to(referral_detail))
+        .route("/referrals/{id}/move", web::post().to(referral_move))
+        .route("/referrals/{id}/stages", web::post().to(referral_stage))
+        .route("/referrals/{id}/letter", web::get().to(referral_letter))
         .route("/follow-ups", web::get().to(follow_up_list))
         .route("/follow-ups/{id}", web::post().to(follow_up_record))
         .route("/outreach", web::get().to(outreach))

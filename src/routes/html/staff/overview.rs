@@ -20,6 +20,7 @@ use crate::state::AppState;
 use super::*;
 
 pub struct ReferralRow {
+    pub id: String,
     pub worker_id: String,
     pub worker: String,
     pub vacancy_id: String,
@@ -49,6 +50,7 @@ pub(super) fn referral_rows(
                 .cloned()
                 .unwrap_or_default();
             ReferralRow {
+                id: referral.id.to_string(),
                 since: format::date_time(
                     referral.stale_since.unwrap_or(referral.status_changed_at),
                 ),
