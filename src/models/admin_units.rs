@@ -204,16 +204,14 @@ pub fn search(
         .load(connection)
 }
 
-/// The province with its type as its newest generation writes them (`Tỉnh Sơn La`), or `""`
-/// without one.
+/// The province's name as its newest generation writes it (`Tỉnh Sơn La`), or `""` without one.
 pub fn province_name(connection: &mut DbConn) -> QueryResult<String> {
     Ok(admin_units::table
         .filter(admin_units::kind.eq("province"))
         .order(admin_units::valid_from.desc())
-        .select((admin_units::unit_type, admin_units::name))
-        .first::<(String, String)>(connection)
+        .select(admin_units::name)
+        .first::<String>(connection)
         .optional()?
-        .map(|(kind, name)| format!("{kind} {name}"))
         .unwrap_or_default())
 }
 

@@ -397,6 +397,35 @@ async fn staff_and_employer(client: &Client, app: &TestApp, seeded: &Seeded) -> 
     let after = connected_workers(client, app).await?;
     assert_eq!(after, before + 1, "the dashboard did not count the hire");
 
+    // From the board to the referral, and its letter printed on A4 as a one-page PDF.
+    client.goto(&app.url("/referrals")).await?;
+    let open = client
+        .find(Locator::Css("#col-hired + ul li a[href^='/referrals/']"))
+        .await?;
+    click_and_load(client, open).await?;
+    let status = client.find(Locator::Id("status")).await?.text().await?;
+    assert_eq!(status, "Đã tuyển");
+    let letter = client.find(Locator::Id("letter-link")).await?;
+    click_and_load(client, letter).await?;
+    let name = client
+        .find(Locator::Id("worker-name"))
+        .await?
+        .text()
+        .await?;
+    assert_eq!(name, "Lò Thị Ỏn");
+    client.find(Locator::Css(".qr svg")).await?;
+    save_screenshot(client, "referral-letter.png").await?;
+    let pdf = client
+        .print(fantoccini::wd::PrintConfiguration::default())
+        .await?;
+    assert!(pdf.starts_with(b"%PDF"), "not a PDF");
+    std::fs::write(screenshot_dir()?.join("referral-letter.pdf"), &pdf)?;
+    let pages = pdf
+        .windows(b"/Type /Page".len() + 1)
+        .filter(|window| window.starts_with(b"/Type /Page") && window[11] != b's')
+        .count();
+    assert_eq!(pages, 1, "the letter does not fit one A4 page");
+
     // A form whose CSRF token is removed is refused, and nothing is referred.
     client
         .goto(&app.url(&format!("/vacancies/{}", seeded.vacancy_id)))
@@ -594,6 +623,12 @@ fn the_demo_province_pages_are_light_labelled_readable_and_pictured() -> TestRes
         .and_then(|item| item["id"].as_str())
         .ok_or("an open vacancy")?
         .to_owned();
+    let referrals = app.get("/api/v1/referrals?limit=1", Some(&admin))?;
+    let referral_id = referrals.body["items"][0]["id"]
+        .as_str()
+        .or_else(|| referrals.body[0]["id"].as_str())
+        .ok_or("a referral")?
+        .to_owned();
     let courses = app.get("/api/v1/courses?status=open&limit=1", None)?;
     let course_id = courses.body["items"][0]["id"]
         .as_str()
@@ -619,6 +654,8 @@ fn the_demo_province_pages_are_light_labelled_readable_and_pictured() -> TestRes
                 "/households".to_owned(),
                 format!("/vacancies/{vacancy_id}"),
                 "/referrals".to_owned(),
+                format!("/referrals/{referral_id}"),
+                format!("/referrals/{referral_id}/letter"),
                 "/follow-ups".to_owned(),
                 "/outreach".to_owned(),
                 "/workers/new".to_owned(),

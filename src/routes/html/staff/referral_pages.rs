@@ -46,12 +46,11 @@ fn file(
     let commune_code = text("commune_code");
     let today = crate::accounts::now().date();
     let worker_commune = models::admin_units::resolve_commune(connection, &commune_code, today)?
-        .map_or(commune_code, |unit| {
-            format!("{} {}", unit.unit_type, unit.name)
-        });
+        .map_or(commune_code, |unit| unit.name);
+    let birth_date = text("birth_date");
     Ok(ReferralFile {
         worker_name: text("full_name"),
-        birth_date: text("birth_date"),
+        birth_date: crate::domain::values::date(&birth_date).map_or(birth_date, format::date),
         worker_phone: text("phone"),
         worker_commune,
         referral,
