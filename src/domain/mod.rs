@@ -41,5 +41,6 @@ pub mod ids;
 pub mod poverty;
 pub mod roles;
 pub mod statuses;
+pub mod support;
 pub mod text;
 pub mod values;

@@ -204,6 +204,34 @@ pub fn search(
         .load(connection)
 }
 
+/// The unit's kind (`commune`, `ward`, `town` …) and whether it, or its district, is a
+/// difficult area; `None` for an unknown id.
+pub fn kind_and_difficulty(
+    connection: &mut DbConn,
+    id: &str,
+) -> QueryResult<Option<(String, bool)>> {
+    let Some((kind, difficult, parent)) = admin_units::table
+        .find(id)
+        .select((
+            admin_units::kind,
+            admin_units::difficult_area,
+            admin_units::parent_id,
+        ))
+        .first::<(String, bool, Option<String>)>(connection)
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    let parent_difficult = match parent {
+        Some(parent) => admin_units::table
+            .find(parent)
+            .select(admin_units::difficult_area)
+            .first::<bool>(connection)?,
+        None => false,
+    };
+    Ok(Some((kind, difficult || parent_difficult)))
+}
+
 /// The province's name as its newest generation writes it (`Tỉnh Sơn La`), or `""` without one.
 pub fn province_name(connection: &mut DbConn) -> QueryResult<String> {
     Ok(admin_units::table

@@ -32,3 +32,13 @@ pub fn with_aliases(connection: &mut DbConn) -> QueryResult<Vec<(String, String,
         ))
         .load(connection)
 }
+
+/// Whether the group is an ethnic minority (every group but Kinh); `false` for an unknown code.
+pub fn is_minority(connection: &mut DbConn, code: &str) -> QueryResult<bool> {
+    Ok(ethnic_groups::table
+        .find(code)
+        .select(ethnic_groups::is_minority)
+        .first::<bool>(connection)
+        .optional()?
+        .unwrap_or(false))
+}

@@ -629,6 +629,11 @@ fn the_demo_province_pages_are_light_labelled_readable_and_pictured() -> TestRes
         .or_else(|| referrals.body[0]["id"].as_str())
         .ok_or("a referral")?
         .to_owned();
+    let listed = app.get("/api/v1/workers?limit=1&availability=seeking", Some(&admin))?;
+    let worker_id = listed.body["items"][0]["id"]
+        .as_str()
+        .ok_or("a worker")?
+        .to_owned();
     let courses = app.get("/api/v1/courses?status=open&limit=1", None)?;
     let course_id = courses.body["items"][0]["id"]
         .as_str()
@@ -656,6 +661,8 @@ fn the_demo_province_pages_are_light_labelled_readable_and_pictured() -> TestRes
                 "/referrals".to_owned(),
                 format!("/referrals/{referral_id}"),
                 format!("/referrals/{referral_id}/letter"),
+                format!("/workers/{worker_id}"),
+                format!("/workers/{worker_id}/matches"),
                 "/follow-ups".to_owned(),
                 "/outreach".to_owned(),
                 "/workers/new".to_owned(),

@@ -29,4 +29,5 @@ mod schema_rules;
 mod search;
 mod uploads;
 mod walls;
+mod worker_work;
 mod workers;

@@ -10,6 +10,7 @@ mod referral_pages;
 mod reports;
 mod vacancy_pages;
 mod worker_pages;
+mod worker_work;
 
 use actix_web::web;
 
@@ -30,6 +31,7 @@ use worker_pages::{
     worker_create, worker_detail, worker_edit, worker_list, worker_new, worker_personal_data,
     worker_update, worker_withdraw_consent,
 };
+use worker_work::{worker_enrol, worker_matches, worker_refer, worker_service};
 
 pub(super) const STAFF: &[Role] = &[Role::Admin, Role::Staff];
 pub(super) const PAGE_SIZE: i64 = 20;
@@ -45,6 +47,10 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .route("/workers/new", web::get().to(worker_new))
         .route("/workers/new", web::post().to(worker_create))
         .route("/workers/{id}", web::get().to(worker_detail))
+        .route("/workers/{id}/matches", web::get().to(worker_matches))
+        .route("/workers/{id}/refer", web::post().to(worker_refer))
+        .route("/workers/{id}/enrol", web::post().to(worker_enrol))
+        .route("/workers/{id}/services", web::post().to(worker_service))
         .route("/workers/{id}/edit", web::get().to(worker_edit))
         .route("/workers/{id}/edit", web::post().to(worker_update))
         .route(

@@ -2,6 +2,7 @@
 
 use super::overview::{ReferralRow, referral_rows};
 
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
@@ -220,6 +221,10 @@ pub(super) struct WorkerPage {
     enrollments: Vec<(String, String, String)>,
     history: Vec<HistoryRow>,
     consent_withdrawn: bool,
+    /// The services recorded, latest first, and the form to record one.
+    services: Vec<crate::registry::service_records::ServiceRecordView>,
+    service_kinds: Vec<(String, String)>,
+    service_form: FormState,
 }
 
 pub(super) async fn worker_detail(
@@ -227,11 +232,22 @@ pub(super) async fn worker_detail(
     visit: Visit,
     id: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
+    let form = FormState::default();
+    render_worker(&state, &visit, id.into_inner(), StatusCode::OK, form).await
+}
+
+/// The worker's page, with `service_form` as posted (and its errors) when a service was refused.
+pub(super) async fn render_worker(
+    state: &web::Data<AppState>,
+    visit: &Visit,
+    id: String,
+    status: StatusCode,
+    service_form: FormState,
+) -> Result<HttpResponse, PageError> {
     let principal = visit.require(STAFF)?;
-    let id = id.into_inner();
     let tr = visit.tr();
-    let (record, referral_list, enrollments, history) = visit
-        .blocking(&state, move |connection| {
+    let (record, referral_list, enrollments, history, mut services) = visit
+        .blocking(state, move |connection| {
             let record = workers::read(connection, &principal, &id)?;
             let listed = pipeline::list_for_worker(connection, &principal, &id)?;
             let referral_list = referral_rows(connection, listed)?;
@@ -246,9 +262,11 @@ pub(super) async fn worker_detail(
                 })
                 .collect::<Vec<_>>();
             let history = models::audit::for_record(connection, "worker", &id)?;
-            Ok((record, referral_list, enrollments, history))
+            let services = crate::registry::service_records::list(connection, &principal, &id)?;
+            Ok((record, referral_list, enrollments, history, services))
         })
         .await?;
+    services.sort_by(|a, b| b.provided_on.cmp(&a.provided_on));
     let page = WorkerPage {
         page: visit.chrome(record["full_name"].as_str().unwrap_or_default().to_owned()),
         id: record["id"].as_str().unwrap_or_default().to_owned(),
@@ -266,8 +284,11 @@ pub(super) async fn worker_detail(
             })
             .collect(),
         history: history_rows(tr, history),
+        services,
+        service_kinds: super::worker_work::service_kinds(tr),
+        service_form,
     };
-    visit.render(&page)
+    visit.render_with(status, &page)
 }
 
 #[derive(Template)]

@@ -1,0 +1,152 @@
+//! A worker's way to work in the browser, over plain HTTP on every backend: the suitable
+//! vacancies with "refer", the courses that close the gap with the support the worker is
+//! entitled to and "enrol", and the services given with a form to record one.
+
+use serde_json::json;
+
+use crate::helpers::{Link, TestResult, spawn_app, test_dbs, worker_body};
+use crate::pages::Visitor;
+use crate::progress::{household, id};
+
+#[test]
+fn staff_refer_enrol_and_record_a_service_from_the_workers_pages() -> TestResult {
+    for db in test_dbs() {
+        let backend = db.backend_name();
+        let app = spawn_app(db)?;
+        let staff = app.sign_in_as("canbo@example.vn", "staff", Link::None)?;
+        // A woman of a poor Thái household: 4 million đồng of training support (QĐ 46/2015).
+        let poor = household(&app, &staff, "VL-01", "03649", "poor")?;
+        let mut body = worker_body("014196088001", "03649");
+        body["household_id"] = poor.clone().into();
+        let worker = id(&app.post("/api/v1/workers", Some(&staff), &body)?, "worker")?;
+        let employer = id(
+            &app.post(
+                "/api/v1/employers",
+                Some(&staff),
+                &json!({"name": "Công ty May Sơn La", "tax_code": "5500999666",
+                    "kind": "company", "commune_code": "03649", "contact_name": "Nguyễn Thị Hoa"}),
+            )?,
+            "employer",
+        )?;
+        let vacancy = |title: &str, code: &str| {
+            json!({"employer_id": employer, "title": title, "occupation_code": code,
+                "positions": 5, "commune_code": "03649", "status": "open"})
+        };
+        let sewing = id(
+            &app.post(
+                "/api/v1/vacancies",
+                Some(&staff),
+                &vacancy("Công nhân may công nghiệp", "8153"),
+            )?,
+            "vacancy",
+        )?;
+        id(
+            &app.post(
+                "/api/v1/vacancies",
+                Some(&staff),
+                &vacancy("Thợ hàn", "7212"),
+            )?,
+            "vacancy",
+        )?;
+        let today = chrono::Utc::now().date_naive();
+        let welding = id(
+            &app.post(
+                "/api/v1/courses",
+                Some(&staff),
+                &json!({"provider": "Trường Cao đẳng Sơn La", "title": "Hàn điện cơ bản",
+                    "leads_to": ["7212"], "level": "under_3_months", "commune_code": "03649",
+                    "starts_on": (today + chrono::Duration::days(20)).to_string(),
+                    "ends_on": (today + chrono::Duration::days(80)).to_string(),
+                    "capacity": 20, "fee_vnd": 0, "support_vnd": 0}),
+            )?,
+            "course",
+        )?;
+        app.search.sync()?;
+
+        let mut officer = Visitor::new(&app)?;
+        officer.sign_in("canbo@example.vn")?;
+        let page = officer.get(&format!("/workers/{worker}"))?;
+        assert!(page.html.contains(&format!("/workers/{worker}/matches")));
+        let matches = officer.get(&format!("/workers/{worker}/matches"))?;
+        assert_eq!(matches.status, 200, "{backend}");
+        assert!(
+            matches.html.contains(&format!("id=\"vacancy-{sewing}\"")),
+            "{}",
+            matches.html
+        );
+        assert!(
+            matches.html.contains(&format!("id=\"course-{welding}\""))
+                && matches.html.contains("4.000.000")
+                && matches.html.contains("QĐ 46/2015/QĐ-TTg"),
+            "{}",
+            matches.html
+        );
+
+        // Refer from the worker's matches: the referral page follows.
+        let referred = officer.post(
+            &format!("/workers/{worker}/refer"),
+            &[("vacancy_id", sewing.as_str())],
+        )?;
+        assert_eq!(referred.status, 303, "{backend}: {}", referred.html);
+        assert!(referred.location.starts_with("/referrals/"));
+        let listed = app.get(
+            &format!("/api/v1/referrals?vacancy_id={sewing}"),
+            Some(&staff),
+        )?;
+        assert_eq!(
+            listed.body[0]["worker_id"],
+            worker.as_str(),
+            "{}",
+            listed.body
+        );
+        // Enrol in the suggested course.
+        let enrolled = officer.post(
+            &format!("/workers/{worker}/enrol"),
+            &[("course_id", welding.as_str())],
+        )?;
+        assert_eq!(
+            (enrolled.status, enrolled.location.clone()),
+            (303, format!("/courses/{welding}")),
+            "{backend}: {}",
+            enrolled.html
+        );
+        let course = officer.get(&format!("/courses/{welding}"))?;
+        assert!(course.html.contains("Lò Thị Ỏn"), "{}", course.html);
+
+        // A service without its kind is refused beside the field; with it, it is listed.
+        let services = format!("/workers/{worker}/services");
+        let refused = officer.post(&services, &[("service_note", "Tư vấn nghề may")])?;
+        assert_eq!(refused.status, 422, "{backend}");
+        assert!(
+            refused.html.contains("id=\"kind-error\""),
+            "{}",
+            refused.html
+        );
+        let recorded = app.get(
+            &format!("/api/v1/workers/{worker}/service-records"),
+            Some(&staff),
+        )?;
+        // The referral is a service of its own kind elsewhere; no counselling was written.
+        assert!(
+            !recorded.body.to_string().contains("counselling"),
+            "{}",
+            recorded.body
+        );
+        let saved = officer.post(
+            &services,
+            &[
+                ("kind", "counselling"),
+                ("provided_on", &today.to_string()),
+                ("service_note", "Tư vấn nghề may"),
+            ],
+        )?;
+        assert_eq!(saved.status, 303, "{backend}: {}", saved.html);
+        let page = officer.get(&format!("/workers/{worker}"))?;
+        assert!(
+            page.html.contains("Tư vấn việc làm") && page.html.contains("Tư vấn nghề may"),
+            "{}",
+            page.html
+        );
+    }
+    Ok(())
+}
