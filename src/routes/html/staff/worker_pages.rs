@@ -266,7 +266,7 @@ pub(super) async fn render_worker(
             Ok((record, referral_list, enrollments, history, services))
         })
         .await?;
-    services.sort_by(|a, b| b.provided_on.cmp(&a.provided_on));
+    services.sort_by_key(|service| std::cmp::Reverse(service.provided_on));
     let page = WorkerPage {
         page: visit.chrome(record["full_name"].as_str().unwrap_or_default().to_owned()),
         id: record["id"].as_str().unwrap_or_default().to_owned(),
