@@ -22,9 +22,11 @@ use crate::models::admin_units as units;
 use crate::models::audit;
 use crate::models::households::{self as rows, Household, HouseholdFilter, NewHousehold};
 
+mod members;
 mod reviews;
 mod validate;
 
+pub use members::{Member, members};
 pub use reviews::{ReviewView, list as review_history};
 use validate::*;
 

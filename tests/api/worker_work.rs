@@ -150,3 +150,94 @@ fn staff_refer_enrol_and_record_a_service_from_the_workers_pages() -> TestResult
     }
     Ok(())
 }
+
+#[test]
+fn the_worker_form_links_a_household_by_code_and_a_cccd_finds_its_person() -> TestResult {
+    for db in test_dbs() {
+        let backend = db.backend_name();
+        let app = spawn_app(db)?;
+        let staff = app.sign_in_as("canbo@example.vn", "staff", Link::None)?;
+        let poor = household(&app, &staff, "HN-0042", "03649", "poor")?;
+        let mut officer = Visitor::new(&app)?;
+        officer.sign_in("canbo@example.vn")?;
+
+        // From the household page: a new member, the household's code already filled in.
+        let new_member = officer.get(&format!("/workers/new?household_id={poor}"))?;
+        assert!(
+            new_member.html.contains("value=\"HN-0042\""),
+            "{}",
+            new_member.html
+        );
+        let fields = |household: &'static str| {
+            vec![
+                ("full_name", "Hà Văn Thắm"),
+                ("national_id", "014196099001"),
+                ("birth_date", "1990-02-03"),
+                ("gender", "male"),
+                ("ethnicity_code", "03"),
+                ("commune_code", "03649"),
+                ("availability", "seeking"),
+                ("household_code", household),
+                ("disability", "true"),
+                ("qualifications", "Chứng chỉ sơ cấp may"),
+                ("consent_to_share", "true"),
+            ]
+        };
+        let refused = officer.post("/workers/new", &fields("HN-9999"))?;
+        assert_eq!(refused.status, 422, "{backend}");
+        assert!(
+            refused.html.contains("id=\"household_code-error\""),
+            "{}",
+            refused.html
+        );
+        let found = app.get("/api/v1/workers?q=ha%20van%20tham", Some(&staff))?;
+        assert_eq!(found.body["items"].as_array().map(Vec::len), Some(0));
+        let saved = officer.post("/workers/new", &fields("HN-0042"))?;
+        assert_eq!(saved.status, 303, "{backend}: {}", saved.html);
+        let worker = saved.location.trim_start_matches("/workers/").to_owned();
+        let record = app.get(&format!("/api/v1/workers/{worker}"), Some(&staff))?;
+        assert_eq!(
+            (
+                record.body["household_id"].as_str(),
+                record.body["disability"].as_bool(),
+                record.body["qualifications"].as_str()
+            ),
+            (
+                Some(poor.as_str()),
+                Some(true),
+                Some("Chứng chỉ sơ cấp may")
+            ),
+            "{}",
+            record.body
+        );
+        // The household page lists its members; the edit form shows the household's code.
+        let page = officer.get(&format!("/households/{poor}"))?;
+        assert!(
+            page.html
+                .contains(&format!("href=\"/workers/{worker}\">Hà Văn Thắm")),
+            "{}",
+            page.html
+        );
+        let edit = officer.get(&format!("/workers/{worker}/edit"))?;
+        assert!(edit.html.contains("value=\"HN-0042\""), "{}", edit.html);
+
+        // A CCCD typed into the search box opens that person; one nobody holds says so.
+        let by_cccd = officer.get("/workers?q=014%20196%20099%20001")?;
+        assert_eq!(
+            (by_cccd.status, by_cccd.location.clone()),
+            (303, format!("/workers/{worker}")),
+            "{backend}"
+        );
+        let nobody = officer.get("/workers?q=014196099999")?;
+        assert_eq!(nobody.status, 200);
+        assert!(nobody.html.contains("id=\"no-cccd\""), "{}", nobody.html);
+        // An officer of another area does not find the person by CCCD.
+        app.sign_in_as("xa-khac@example.vn", "staff", Link::Area("127".into()))?;
+        let mut elsewhere = Visitor::new(&app)?;
+        elsewhere.sign_in("xa-khac@example.vn")?;
+        let hidden = elsewhere.get("/workers?q=014196099001")?;
+        assert_eq!(hidden.status, 200, "{backend}");
+        assert!(hidden.html.contains("id=\"no-cccd\""));
+    }
+    Ok(())
+}

@@ -174,6 +174,19 @@ pub fn members_of(
         .load(connection)
 }
 
+/// A household's open members as `(id, full name, birth date)`, by name.
+pub fn members_named(
+    connection: &mut DbConn,
+    household_id: &str,
+) -> QueryResult<Vec<(String, String, NaiveDate)>> {
+    workers::table
+        .filter(workers::household_id.eq(household_id))
+        .filter(workers::archived_at.is_null())
+        .order((workers::full_name, workers::id))
+        .select((workers::id, workers::full_name, workers::birth_date))
+        .load(connection)
+}
+
 pub fn willing_overseas(connection: &mut DbConn, id: &str) -> QueryResult<bool> {
     workers::table
         .find(id)

@@ -79,6 +79,8 @@ pub(super) struct HouseholdPage {
     history: Vec<HistoryRow>,
     /// The yearly poverty reviews, latest first.
     reviews: Vec<households::ReviewView>,
+    /// The registered members, by name.
+    members: Vec<households::Member>,
 }
 
 pub(super) async fn household_detail(
@@ -88,12 +90,13 @@ pub(super) async fn household_detail(
 ) -> Result<HttpResponse, PageError> {
     let principal = visit.require(STAFF)?;
     let id = id.into_inner();
-    let (household, reviews, trail) = visit
+    let (household, reviews, members, trail) = visit
         .blocking(&state, move |connection| {
             let household = households::read(connection, &principal, &id)?;
             let reviews = households::review_history(connection, &principal, &id)?;
+            let members = households::members(connection, &principal, &id)?;
             let trail = models::audit::for_record(connection, "household", &id)?;
-            Ok((household, reviews, trail))
+            Ok((household, reviews, members, trail))
         })
         .await?;
     let record = serde_json::to_value(&household)
@@ -121,6 +124,7 @@ pub(super) async fn household_detail(
         details,
         history: history_rows(visit.tr(), trail),
         reviews,
+        members,
     };
     visit.render(&page)
 }

@@ -9,6 +9,7 @@ mod overview;
 mod referral_pages;
 mod reports;
 mod vacancy_pages;
+mod worker_form;
 mod worker_pages;
 mod worker_work;
 
@@ -27,10 +28,8 @@ use overview::{chart, dashboard, records};
 use referral_pages::{referral_detail, referral_letter, referral_move, referral_stage};
 use reports::{outreach, report_download, reports};
 use vacancy_pages::{refer, referral_board, vacancy_detail, vacancy_list};
-use worker_pages::{
-    worker_create, worker_detail, worker_edit, worker_list, worker_new, worker_personal_data,
-    worker_update, worker_withdraw_consent,
-};
+use worker_form::{worker_create, worker_edit, worker_new, worker_update};
+use worker_pages::{worker_detail, worker_list, worker_personal_data, worker_withdraw_consent};
 use worker_work::{worker_enrol, worker_matches, worker_refer, worker_service};
 
 pub(super) const STAFF: &[Role] = &[Role::Admin, Role::Staff];

@@ -7,9 +7,7 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::accounts::Principal;
 use crate::hiring::pipeline;
-use crate::i18n::Lang;
 use crate::models;
 use crate::registry::workers;
 use crate::routes::html::format;
@@ -51,6 +49,18 @@ pub(super) struct WorkerListPage {
     items: Vec<search::SearchHit>,
     page_number: i64,
     has_next: bool,
+    /// Set when a CCCD was searched and nobody in reach holds it.
+    no_cccd: bool,
+}
+
+/// The 12 digits of a CCCD typed into the search box (spaces and dots allowed), if that is
+/// what was typed.
+fn typed_national_id(q: Option<&str>) -> Option<String> {
+    let digits: String = q?
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '.')
+        .collect();
+    (digits.len() == 12 && digits.bytes().all(|b| b.is_ascii_digit())).then_some(digits)
 }
 
 impl WorkerListPage {
@@ -81,6 +91,39 @@ pub(super) async fn worker_list(
 ) -> Result<HttpResponse, PageError> {
     let principal = visit.require(STAFF)?;
     let query = query.into_inner();
+    // A CCCD finds one person exactly, within the officer's reach (the read is audited).
+    if let Some(national_id) = typed_national_id(query.q.as_deref()) {
+        let reader = principal.clone();
+        let found = visit
+            .blocking(&state, move |connection| {
+                let id = match workers::id_by_national_id(connection, &national_id) {
+                    Ok(id) => id,
+                    Err(AppError::Validation(_)) => return Ok(None),
+                    Err(other) => return Err(other),
+                };
+                match workers::read(connection, &reader, &id) {
+                    Ok(_) => Ok(Some(id)),
+                    Err(AppError::NotFound | AppError::Forbidden) => Ok(None),
+                    Err(other) => Err(other),
+                }
+            })
+            .await?;
+        if let Some(id) = found {
+            return Ok(visit.redirect(&format!("/workers/{id}")));
+        }
+        let page = WorkerListPage {
+            page: visit.chrome(visit.tr().t("workers.title")),
+            q: query.q.unwrap_or_default(),
+            status: query.status.unwrap_or_default(),
+            availability: query.availability.unwrap_or_default(),
+            total: 0,
+            items: Vec::new(),
+            page_number: 1,
+            has_next: false,
+            no_cccd: true,
+        };
+        return visit.render(&page);
+    }
     let page_number = query.page.unwrap_or(1).clamp(1, 500);
     let params = SearchParams {
         kind: Some("workers".to_owned()),
@@ -110,6 +153,7 @@ pub(super) async fn worker_list(
         items: found.items,
         page_number,
         has_next,
+        no_cccd: false,
     };
     visit.render(&page)
 }
@@ -289,228 +333,6 @@ pub(super) async fn render_worker(
         service_form,
     };
     visit.render_with(status, &page)
-}
-
-#[derive(Template)]
-#[template(path = "pages/staff/worker_form.html")]
-pub(super) struct WorkerFormPage {
-    page: Chrome,
-    action: String,
-    form: FormState,
-    pickers: Pickers,
-}
-
-pub(super) const WORKER_FORM_FIELDS: &[&str] = &[
-    "full_name",
-    "national_id",
-    "birth_date",
-    "gender",
-    "ethnicity_code",
-    "phone",
-    "email",
-    "commune_code",
-    "education_level",
-    "skills",
-    "desired_occupations",
-    "expected_wage_vnd",
-    "availability",
-    "willing_to_relocate",
-    "willing_overseas",
-    "consent_to_share",
-];
-
-/// The worker form as the JSON body the registry takes. Blank optional fields are sent as
-/// null on an edit (clearing them) and left out on a create.
-pub(super) fn worker_input(
-    form: &Posted,
-    editing: bool,
-    lang: Lang,
-) -> Result<workers::WorkerInput, FormState> {
-    let mut body = serde_json::Map::new();
-    for key in [
-        "full_name",
-        "birth_date",
-        "gender",
-        "ethnicity_code",
-        "commune_code",
-        "availability",
-        "education_level",
-        "skills",
-    ] {
-        if let Some(value) = form.get(key) {
-            body.insert(key.to_owned(), value.into());
-        }
-    }
-    for key in ["national_id", "phone", "email"] {
-        match form.get(key) {
-            Some(value) => {
-                body.insert(key.to_owned(), value.into());
-            }
-            None if editing => {
-                body.insert(key.to_owned(), serde_json::Value::Null);
-            }
-            None => {}
-        }
-    }
-    let mut state = FormState::with_values(form.values());
-    match form.get("expected_wage_vnd") {
-        Some(text) => {
-            let digits: String = text
-                .chars()
-                .filter(|c| !matches!(c, '.' | ',' | ' '))
-                .collect();
-            match digits.parse::<i64>() {
-                Ok(wage) => {
-                    body.insert("expected_wage_vnd".to_owned(), wage.into());
-                }
-                Err(_) => {
-                    state.errors.insert(
-                        "expected_wage_vnd".to_owned(),
-                        crate::i18n::field_message("invalid_type", lang, &[]),
-                    );
-                }
-            }
-        }
-        None if editing => {
-            body.insert("expected_wage_vnd".to_owned(), serde_json::Value::Null);
-        }
-        None => {}
-    }
-    let occupations: Vec<serde_json::Value> = form
-        .get("desired_occupations")
-        .unwrap_or_default()
-        .split([',', ' ', ';'])
-        .filter(|code| !code.is_empty())
-        .map(|code| code.to_owned().into())
-        .collect();
-    body.insert("desired_occupations".to_owned(), occupations.into());
-    for key in [
-        "willing_to_relocate",
-        "willing_overseas",
-        "consent_to_share",
-    ] {
-        body.insert(key.to_owned(), form.checked(key).into());
-    }
-    if !state.errors.is_empty() {
-        return Err(state);
-    }
-    serde_json::from_value(serde_json::Value::Object(body)).map_err(|_| state)
-}
-
-pub(super) async fn worker_new(
-    state: web::Data<AppState>,
-    visit: Visit,
-) -> Result<HttpResponse, PageError> {
-    visit.require(STAFF)?;
-    let pickers = visit.blocking(&state, pickers).await?;
-    let mut form = FormState::default();
-    form.values
-        .insert("availability".to_owned(), "seeking".to_owned());
-    let page = WorkerFormPage {
-        page: visit.chrome(visit.tr().t("workers.new")),
-        action: "/workers/new".to_owned(),
-        form,
-        pickers,
-    };
-    visit.render(&page)
-}
-
-pub(super) async fn worker_create(
-    state: web::Data<AppState>,
-    visit: Visit,
-    form: Posted,
-) -> Result<HttpResponse, PageError> {
-    let principal = visit.require(STAFF)?;
-    save_worker(state, visit, principal, form, None).await
-}
-
-pub(super) async fn save_worker(
-    state: web::Data<AppState>,
-    visit: Visit,
-    principal: Principal,
-    form: Posted,
-    id: Option<String>,
-) -> Result<HttpResponse, PageError> {
-    let lang = visit.lang;
-    let input = worker_input(&form, id.is_some(), lang);
-    let editing = id.clone();
-    let outcome = visit
-        .blocking(&state, move |connection| {
-            let pickers = pickers(connection)?;
-            let Ok(input) = input else {
-                return Ok(Err((input.err(), pickers)));
-            };
-            let saved = connection.write_transaction(|connection| match &editing {
-                Some(id) => workers::update(connection, &principal, id, input)
-                    .map(|view| view["id"].as_str().unwrap_or_default().to_owned()),
-                None => workers::create(connection, &principal, input).map(|created| created.id),
-            });
-            match saved {
-                Ok(id) => Ok(Ok(id)),
-                Err(error) => {
-                    let mut state = FormState::with_values(form.values());
-                    state.absorb(error, lang, WORKER_FORM_FIELDS)?;
-                    Ok(Err((Some(state), pickers)))
-                }
-            }
-        })
-        .await?;
-    match outcome {
-        Ok(saved_id) => Ok(visit.redirect(&format!("/workers/{saved_id}"))),
-        Err((form_state, pickers)) => {
-            let form_state = form_state.unwrap_or_default();
-            let page = WorkerFormPage {
-                page: visit.chrome(visit.tr().t(if id.is_some() {
-                    "workers.edit"
-                } else {
-                    "workers.new"
-                })),
-                action: match &id {
-                    Some(id) => format!("/workers/{id}/edit"),
-                    None => "/workers/new".to_owned(),
-                },
-                form: form_state,
-                pickers,
-            };
-            visit.render_with(actix_web::http::StatusCode::UNPROCESSABLE_ENTITY, &page)
-        }
-    }
-}
-
-pub(super) async fn worker_edit(
-    state: web::Data<AppState>,
-    visit: Visit,
-    id: web::Path<String>,
-) -> Result<HttpResponse, PageError> {
-    let principal = visit.require(STAFF)?;
-    let id = id.into_inner();
-    let read_id = id.clone();
-    let (record, pickers) = visit
-        .blocking(&state, move |connection| {
-            Ok((
-                workers::read(connection, &principal, &read_id)?,
-                pickers(connection)?,
-            ))
-        })
-        .await?;
-    let form = FormState::from_record(&record, WORKER_FORM_FIELDS);
-    let page = WorkerFormPage {
-        page: visit.chrome(visit.tr().t("workers.edit")),
-        action: format!("/workers/{id}/edit"),
-        form,
-        pickers,
-    };
-    visit.render(&page)
-}
-
-pub(super) async fn worker_update(
-    state: web::Data<AppState>,
-    visit: Visit,
-    id: web::Path<String>,
-    form: Posted,
-) -> Result<HttpResponse, PageError> {
-    let principal = visit.require(STAFF)?;
-    save_worker(state, visit, principal, form, Some(id.into_inner())).await
 }
 
 /// Everything held about the person, as one file (Decree 13/2023); audited.

@@ -1,0 +1,311 @@
+//! The worker form for staff: create and edit, with the household (by its code, within the
+//! officer's reach), disability and qualifications; each error shown beside its field and
+//! nothing written.
+
+use actix_web::{HttpResponse, web};
+use askama::Template;
+
+use crate::accounts::Principal;
+use crate::i18n::Lang;
+use crate::registry::workers;
+use crate::routes::html::forms::{FormState, Posted};
+use crate::routes::html::{Chrome, PageError, Visit};
+use crate::state::AppState;
+
+use super::*;
+
+#[derive(Template)]
+#[template(path = "pages/staff/worker_form.html")]
+pub(super) struct WorkerFormPage {
+    page: Chrome,
+    action: String,
+    form: FormState,
+    pickers: Pickers,
+}
+
+pub(super) const WORKER_FORM_FIELDS: &[&str] = &[
+    "full_name",
+    "national_id",
+    "birth_date",
+    "gender",
+    "ethnicity_code",
+    "phone",
+    "email",
+    "commune_code",
+    "household_code",
+    "disability",
+    "education_level",
+    "qualifications",
+    "skills",
+    "desired_occupations",
+    "expected_wage_vnd",
+    "availability",
+    "willing_to_relocate",
+    "willing_overseas",
+    "consent_to_share",
+];
+
+/// The worker form as the JSON body the registry takes. Blank optional fields are sent as
+/// null on an edit (clearing them) and left out on a create.
+pub(super) fn worker_input(
+    form: &Posted,
+    editing: bool,
+    lang: Lang,
+) -> Result<workers::WorkerInput, FormState> {
+    let mut body = serde_json::Map::new();
+    for key in [
+        "full_name",
+        "birth_date",
+        "gender",
+        "ethnicity_code",
+        "commune_code",
+        "availability",
+        "education_level",
+        "skills",
+        "qualifications",
+    ] {
+        if let Some(value) = form.get(key) {
+            body.insert(key.to_owned(), value.into());
+        } else if editing && key == "qualifications" {
+            body.insert(key.to_owned(), "".into());
+        }
+    }
+    for key in ["national_id", "phone", "email"] {
+        match form.get(key) {
+            Some(value) => {
+                body.insert(key.to_owned(), value.into());
+            }
+            None if editing => {
+                body.insert(key.to_owned(), serde_json::Value::Null);
+            }
+            None => {}
+        }
+    }
+    let mut state = FormState::with_values(form.values());
+    match form.get("expected_wage_vnd") {
+        Some(text) => {
+            let digits: String = text
+                .chars()
+                .filter(|c| !matches!(c, '.' | ',' | ' '))
+                .collect();
+            match digits.parse::<i64>() {
+                Ok(wage) => {
+                    body.insert("expected_wage_vnd".to_owned(), wage.into());
+                }
+                Err(_) => {
+                    state.errors.insert(
+                        "expected_wage_vnd".to_owned(),
+                        crate::i18n::field_message("invalid_type", lang, &[]),
+                    );
+                }
+            }
+        }
+        None if editing => {
+            body.insert("expected_wage_vnd".to_owned(), serde_json::Value::Null);
+        }
+        None => {}
+    }
+    let occupations: Vec<serde_json::Value> = form
+        .get("desired_occupations")
+        .unwrap_or_default()
+        .split([',', ' ', ';'])
+        .filter(|code| !code.is_empty())
+        .map(|code| code.to_owned().into())
+        .collect();
+    body.insert("desired_occupations".to_owned(), occupations.into());
+    for key in [
+        "willing_to_relocate",
+        "willing_overseas",
+        "consent_to_share",
+        "disability",
+    ] {
+        body.insert(key.to_owned(), form.checked(key).into());
+    }
+    if !state.errors.is_empty() {
+        return Err(state);
+    }
+    serde_json::from_value(serde_json::Value::Object(body)).map_err(|_| state)
+}
+
+/// The live household with `code`, if the caller reaches it (the read is audited).
+fn household_by_code(
+    connection: &mut crate::db::DbConn,
+    principal: &Principal,
+    code: &str,
+) -> Result<Option<String>, AppError> {
+    let Some(id) = models::households::live_id_by_code(connection, code.trim())? else {
+        return Ok(None);
+    };
+    match crate::registry::households::read(connection, principal, &id) {
+        Ok(_) => Ok(Some(id)),
+        Err(AppError::NotFound | AppError::Forbidden) => Ok(None),
+        Err(other) => Err(other),
+    }
+}
+
+/// The code of a household the caller reaches, for the form.
+fn household_code(
+    connection: &mut crate::db::DbConn,
+    principal: &Principal,
+    id: &str,
+) -> Result<Option<String>, AppError> {
+    match crate::registry::households::read(connection, principal, id) {
+        Ok(household) => Ok(Some(household.code)),
+        Err(AppError::NotFound | AppError::Forbidden) => Ok(None),
+        Err(other) => Err(other),
+    }
+}
+
+/// `?household_id=`: a new member of that household (from its page).
+#[derive(serde::Deserialize)]
+pub struct NewWorkerQuery {
+    household_id: Option<String>,
+}
+
+pub(super) async fn worker_new(
+    state: web::Data<AppState>,
+    visit: Visit,
+    query: web::Query<NewWorkerQuery>,
+) -> Result<HttpResponse, PageError> {
+    let principal = visit.require(STAFF)?;
+    let household = query.into_inner().household_id;
+    let (pickers, code) = visit
+        .blocking(&state, move |connection| {
+            let code = match &household {
+                Some(id) => household_code(connection, &principal, id)?,
+                None => None,
+            };
+            Ok((pickers(connection)?, code))
+        })
+        .await?;
+    let mut form = FormState::default();
+    form.values
+        .insert("availability".to_owned(), "seeking".to_owned());
+    if let Some(code) = code {
+        form.values.insert("household_code".to_owned(), code);
+    }
+    let page = WorkerFormPage {
+        page: visit.chrome(visit.tr().t("workers.new")),
+        action: "/workers/new".to_owned(),
+        form,
+        pickers,
+    };
+    visit.render(&page)
+}
+
+pub(super) async fn worker_create(
+    state: web::Data<AppState>,
+    visit: Visit,
+    form: Posted,
+) -> Result<HttpResponse, PageError> {
+    let principal = visit.require(STAFF)?;
+    save_worker(state, visit, principal, form, None).await
+}
+
+pub(super) async fn save_worker(
+    state: web::Data<AppState>,
+    visit: Visit,
+    principal: Principal,
+    form: Posted,
+    id: Option<String>,
+) -> Result<HttpResponse, PageError> {
+    let lang = visit.lang;
+    let input = worker_input(&form, id.is_some(), lang);
+    let editing = id.clone();
+    let outcome = visit
+        .blocking(&state, move |connection| {
+            let pickers = pickers(connection)?;
+            let Ok(mut input) = input else {
+                return Ok(Err((input.err(), pickers)));
+            };
+            // The household by its code, within the officer's reach.
+            match form.get("household_code") {
+                Some(code) => match household_by_code(connection, &principal, &code)? {
+                    Some(id) => input.household_id = Some(Some(id)),
+                    None => {
+                        let mut state = FormState::with_values(form.values());
+                        let error = AppError::field("household_code", "unknown_household");
+                        state.absorb(error, lang, WORKER_FORM_FIELDS)?;
+                        return Ok(Err((Some(state), pickers)));
+                    }
+                },
+                None if editing.is_some() => input.household_id = Some(None),
+                None => {}
+            }
+            let saved = connection.write_transaction(|connection| match &editing {
+                Some(id) => workers::update(connection, &principal, id, input)
+                    .map(|view| view["id"].as_str().unwrap_or_default().to_owned()),
+                None => workers::create(connection, &principal, input).map(|created| created.id),
+            });
+            match saved {
+                Ok(id) => Ok(Ok(id)),
+                Err(error) => {
+                    let mut state = FormState::with_values(form.values());
+                    state.absorb(error, lang, WORKER_FORM_FIELDS)?;
+                    Ok(Err((Some(state), pickers)))
+                }
+            }
+        })
+        .await?;
+    match outcome {
+        Ok(saved_id) => Ok(visit.redirect(&format!("/workers/{saved_id}"))),
+        Err((form_state, pickers)) => {
+            let form_state = form_state.unwrap_or_default();
+            let page = WorkerFormPage {
+                page: visit.chrome(visit.tr().t(if id.is_some() {
+                    "workers.edit"
+                } else {
+                    "workers.new"
+                })),
+                action: match &id {
+                    Some(id) => format!("/workers/{id}/edit"),
+                    None => "/workers/new".to_owned(),
+                },
+                form: form_state,
+                pickers,
+            };
+            visit.render_with(actix_web::http::StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+    }
+}
+
+pub(super) async fn worker_edit(
+    state: web::Data<AppState>,
+    visit: Visit,
+    id: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let principal = visit.require(STAFF)?;
+    let id = id.into_inner();
+    let read_id = id.clone();
+    let (record, pickers, code) = visit
+        .blocking(&state, move |connection| {
+            let record = workers::read(connection, &principal, &read_id)?;
+            let code = match record["household_id"].as_str() {
+                Some(id) => household_code(connection, &principal, id)?,
+                None => None,
+            };
+            Ok((record, pickers(connection)?, code))
+        })
+        .await?;
+    let mut form = FormState::from_record(&record, WORKER_FORM_FIELDS);
+    if let Some(code) = code {
+        form.values.insert("household_code".to_owned(), code);
+    }
+    let page = WorkerFormPage {
+        page: visit.chrome(visit.tr().t("workers.edit")),
+        action: format!("/workers/{id}/edit"),
+        form,
+        pickers,
+    };
+    visit.render(&page)
+}
+
+pub(super) async fn worker_update(
+    state: web::Data<AppState>,
+    visit: Visit,
+    id: web::Path<String>,
+    form: Posted,
+) -> Result<HttpResponse, PageError> {
+    let principal = visit.require(STAFF)?;
+    save_worker(state, visit, principal, form, Some(id.into_inner())).await
+}
