@@ -22,3 +22,24 @@ pub fn name_vi(connection: &mut DbConn, code: &str) -> QueryResult<Option<String
         .first(connection)
         .optional()
 }
+
+/// Every occupation as `(code, name)` in the language asked for, by name: what a picker offers.
+pub fn all(connection: &mut DbConn, english: bool) -> QueryResult<Vec<(String, String)>> {
+    let rows: Vec<(String, String, String)> = occupations::table
+        .select((
+            occupations::code,
+            occupations::name_vi,
+            occupations::name_en,
+        ))
+        .load(connection)?;
+    let mut named: Vec<(String, String)> = rows
+        .into_iter()
+        .map(|(code, vi, en)| {
+            let name = if english { en } else { vi };
+            let label = format!("{name} ({code})");
+            (code, label)
+        })
+        .collect();
+    named.sort_by_cached_key(|(_, label)| crate::domain::text::fold(label));
+    Ok(named)
+}

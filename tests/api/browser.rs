@@ -666,6 +666,9 @@ fn the_demo_province_pages_are_light_labelled_readable_and_pictured() -> TestRes
                 "/follow-ups".to_owned(),
                 "/outreach".to_owned(),
                 "/workers/new".to_owned(),
+                "/vacancies/new".to_owned(),
+                "/courses/new".to_owned(),
+                "/employers/new".to_owned(),
             ] {
                 weights.push((path.clone(), check_page(&desk, &app, &path).await?));
             }

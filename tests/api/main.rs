@@ -22,6 +22,7 @@ mod migrations;
 mod pages;
 mod periods;
 mod progress;
+mod record_forms;
 mod referral_pages;
 mod referrals;
 mod roles;

@@ -6,6 +6,7 @@ mod employer_pages;
 mod follow_up_pages;
 mod household_pages;
 mod overview;
+mod record_forms;
 mod referral_pages;
 mod reports;
 mod vacancy_pages;
@@ -25,6 +26,10 @@ use household_pages::{
     household_update,
 };
 use overview::{chart, dashboard, records};
+use record_forms::{
+    course_create, course_edit, course_new, course_update, employer_create, employer_edit,
+    employer_new, employer_update, vacancy_create, vacancy_edit, vacancy_new, vacancy_update,
+};
 use referral_pages::{referral_detail, referral_letter, referral_move, referral_stage};
 use reports::{outreach, report_download, reports};
 use vacancy_pages::{refer, referral_board, vacancy_detail, vacancy_list};
@@ -67,6 +72,10 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .route("/households/{id}/edit", web::get().to(household_edit))
         .route("/households/{id}/edit", web::post().to(household_update))
         .route("/vacancies", web::get().to(vacancy_list))
+        .route("/vacancies/new", web::get().to(vacancy_new))
+        .route("/vacancies/new", web::post().to(vacancy_create))
+        .route("/vacancies/{id}/edit", web::get().to(vacancy_edit))
+        .route("/vacancies/{id}/edit", web::post().to(vacancy_update))
         .route("/vacancies/{id}", web::get().to(vacancy_detail))
         .route("/vacancies/{id}/refer", web::post().to(refer))
         .route("/referrals", web::get().to(referral_board))
@@ -80,6 +89,14 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .route("/reports", web::get().to(reports))
         .route("/reports/{file}", web::get().to(report_download))
         .route("/employers", web::get().to(employer_list))
+        .route("/employers/new", web::get().to(employer_new))
+        .route("/employers/new", web::post().to(employer_create))
+        .route("/employers/{id}/edit", web::get().to(employer_edit))
+        .route("/employers/{id}/edit", web::post().to(employer_update))
+        .route("/courses/new", web::get().to(course_new))
+        .route("/courses/new", web::post().to(course_create))
+        .route("/courses/{id}/edit", web::get().to(course_edit))
+        .route("/courses/{id}/edit", web::post().to(course_update))
         .route("/employers/{id}/verify", web::post().to(employer_verify));
 }
 
