@@ -29,6 +29,7 @@ const ETHNIC_GROUPS: &str = include_str!("reference/ethnic_groups_vn.csv");
 pub const ETHNIC_SHARES: &str = include_str!("reference/son_la_ethnic_shares.csv");
 const OCCUPATION_GROUPS: &str = include_str!("reference/vsco_major_submajor.csv");
 const OCCUPATIONS: &str = include_str!("reference/occupations_common_4digit.csv");
+const OCCUPATION_ALIASES: &str = include_str!("reference/occupation_aliases.csv");
 const POVERTY_THRESHOLDS: &str = include_str!("reference/poverty_thresholds.csv");
 const POVERTY_INDICATORS: &str = include_str!("reference/poverty_indicators_2022_2025.csv");
 const POVERTY_INDICATOR_KEYS: &str = include_str!("reference/poverty_indicator_keys.csv");
@@ -293,6 +294,17 @@ pub struct OccupationRow {
 /// The common 4-digit occupations of the embedded list.
 pub fn occupation_rows() -> Result<Vec<OccupationRow>, ReferenceError> {
     rows("occupations_common_4digit.csv", OCCUPATIONS)
+}
+
+#[derive(Deserialize)]
+pub struct AliasRow {
+    pub alias: String,
+    pub code: String,
+}
+
+/// The spellings people write for an occupation (`công nhân may` → 8153); see `sources.md`.
+pub fn occupation_aliases() -> Result<Vec<AliasRow>, ReferenceError> {
+    rows("occupation_aliases.csv", OCCUPATION_ALIASES)
 }
 
 #[derive(Insertable)]

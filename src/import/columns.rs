@@ -19,8 +19,11 @@ pub enum Value {
     Gender,
     Ethnicity,
     Commune,
-    /// Codes separated by `,` or `;`.
-    List,
+    /// Occupations separated by `,` or `;`, each by its code, its name (or a part of it) or a
+    /// common spelling, accents optional.
+    Occupations,
+    /// One occupation, written as one of [`Value::Occupations`].
+    Occupation,
     /// A household code, looked up to the household's id.
     Household,
     /// An employer's tax code, looked up to the employer's id.

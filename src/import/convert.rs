@@ -1,5 +1,6 @@
 //! A spreadsheet row turned into the fields of a record: cells, names looked up to codes.
 
+use super::occupations::{Found, Occupations};
 use super::*;
 use crate::models;
 
@@ -17,10 +18,14 @@ pub(super) struct Lookups {
     pub(super) indicators: HashMap<String, String>,
     /// Each fixed list's spellings, by its labels' prefix, made when first needed.
     pub(super) choices: HashMap<&'static str, HashMap<String, &'static str>>,
+    /// Occupations by code, name or common spelling.
+    pub(super) occupations: Occupations,
+    /// The language of the messages an ambiguous name is refused with.
+    pub(super) lang: Lang,
 }
 
 impl Lookups {
-    pub(super) fn load(connection: &mut DbConn) -> QueryResult<Lookups> {
+    pub(super) fn load(connection: &mut DbConn, lang: Lang) -> QueryResult<Lookups> {
         let today = accounts::now().date();
         let units = models::admin_units::communes_ever(connection)?;
         let successors = models::admin_units::successions(connection)?;
@@ -78,6 +83,8 @@ impl Lookups {
             ethnicities,
             indicators,
             choices: HashMap::new(),
+            occupations: Occupations::load(connection)?,
+            lang,
         })
     }
 }
@@ -184,10 +191,17 @@ pub(super) fn convert(
                 None => lookups.commune(&shown).unwrap_or(shown.clone()),
             }
             .into()),
-            Value::List => Ok(items(&shown)
-                .map(|item| serde_json::Value::from(item.to_owned()))
-                .collect::<Vec<_>>()
-                .into()),
+            Value::Occupations => {
+                let mut codes = Vec::new();
+                for item in items(&shown) {
+                    match occupation(lookups, item, &fail) {
+                        Ok(code) => codes.push(serde_json::Value::from(code)),
+                        Err(error) => errors.push(error),
+                    }
+                }
+                Ok(codes.into())
+            }
+            Value::Occupation => occupation(lookups, &shown, &fail).map(Into::into),
             // A name it does not know goes on as written, for the registry to refuse.
             Value::Indicators => Ok(items(&shown)
                 .map(|item| {
@@ -233,6 +247,34 @@ pub(super) fn convert(
     } else {
         Err(errors)
     })
+}
+
+/// The code of one occupation as written, or the error that names the item: unknown, or the
+/// occupations it could be.
+fn occupation(
+    lookups: &Lookups,
+    item: &str,
+    fail: &dyn Fn(&str) -> RowError,
+) -> Result<String, RowError> {
+    match lookups.occupations.find(item) {
+        Found::Code(code) => Ok(code),
+        Found::Unknown => Err(RowError {
+            value: item.to_owned(),
+            ..fail("unknown_occupation_name")
+        }),
+        Found::Ambiguous(codes) => {
+            let candidates = lookups.occupations.label(&codes);
+            Err(RowError {
+                value: item.to_owned(),
+                message: i18n::field_message(
+                    "ambiguous_occupation",
+                    lookups.lang,
+                    &[("candidates", candidates)],
+                ),
+                ..fail("ambiguous_occupation")
+            })
+        }
+    }
 }
 
 /// A code of digits as written; a spreadsheet that took it for a number dropped its leading

@@ -9,14 +9,25 @@ pub(super) fn complete(
     row: &Row,
 ) -> Vec<RowError> {
     for error in &mut errors {
-        if let Some((header, position)) = context.headers.get(error.field.as_str()) {
+        // `desired_occupations[1]`: the list's column, and its second item as the value.
+        let (field, item) = match error.field.split_once('[') {
+            Some((field, rest)) => (field, rest.trim_end_matches(']').parse::<usize>().ok()),
+            None => (error.field.as_str(), None),
+        };
+        if let Some((header, position)) = context.headers.get(field) {
             error.column.clone_from(header);
             if error.value.is_empty() {
-                error.value = row
+                let cell = row
                     .cells
                     .get(*position)
                     .map(Cell::display)
                     .unwrap_or_default();
+                error.value = match item {
+                    Some(index) => convert::items(&cell)
+                        .nth(index)
+                        .map_or(cell.clone(), str::to_owned),
+                    None => cell,
+                };
             }
         }
         if error.message.is_empty() {

@@ -179,7 +179,7 @@ fn cell(column: &Column, value: Option<&serde_json::Value>, codes: &Codes, lang:
                 .collect::<Vec<_>>()
                 .join(", "),
         ),
-        (Value::List, Json::Array(items)) => Out::Text(
+        (Value::Occupations, Json::Array(items)) => Out::Text(
             items
                 .iter()
                 .filter_map(|item| item.as_str())

@@ -33,6 +33,7 @@ use crate::registry;
 
 mod convert;
 mod errors;
+mod occupations;
 mod records;
 mod upsert;
 
@@ -83,7 +84,9 @@ impl Kind {
     }
 
     /// The column that reads `field`.
+    /// The column of a field (`desired_occupations[1]` is in `desired_occupations`).
     fn column(self, field: &str) -> Option<&'static Column> {
+        let field = field.split('[').next().unwrap_or(field);
         self.columns().iter().find(|column| column.field == field)
     }
 
@@ -257,7 +260,7 @@ pub fn import_rows(
         rejected: 0,
         errors: Vec::new(),
     };
-    let mut lookups = Lookups::load(connection)?;
+    let mut lookups = Lookups::load(connection, options.lang)?;
     let mut seen: HashMap<String, usize> = HashMap::new();
     let context = RowContext {
         principal,

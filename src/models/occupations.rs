@@ -43,3 +43,15 @@ pub fn all(connection: &mut DbConn, english: bool) -> QueryResult<Vec<(String, S
     named.sort_by_cached_key(|(_, label)| crate::domain::text::fold(label));
     Ok(named)
 }
+
+/// Every occupation as `(code, Vietnamese name, English name)`.
+pub fn names(connection: &mut DbConn) -> QueryResult<Vec<(String, String, String)>> {
+    occupations::table
+        .order(occupations::code)
+        .select((
+            occupations::code,
+            occupations::name_vi,
+            occupations::name_en,
+        ))
+        .load(connection)
+}

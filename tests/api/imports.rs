@@ -17,7 +17,7 @@ use crate::helpers::{
 };
 
 #[derive(Clone)]
-enum X {
+pub(crate) enum X {
     S(String),
     N(f64),
     /// An Excel date: a serial number shown as dd/mm/yyyy.
@@ -25,12 +25,12 @@ enum X {
     E,
 }
 
-fn s(text: &str) -> X {
+pub(crate) fn s(text: &str) -> X {
     X::S(text.to_owned())
 }
 
 /// A workbook as communes make them: a merged title, a subtitle, an empty row, then the table.
-fn workbook(path: &Path, header: &[&str], rows: &[Vec<X>]) -> TestResult {
+pub(crate) fn workbook(path: &Path, header: &[&str], rows: &[Vec<X>]) -> TestResult {
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
     let bold = Format::new().set_bold();
@@ -69,7 +69,7 @@ fn workbook(path: &Path, header: &[&str], rows: &[Vec<X>]) -> TestResult {
     Ok(())
 }
 
-fn options(kind: Kind, mode: Mode) -> Options {
+pub(crate) fn options(kind: Kind, mode: Mode) -> Options {
     Options {
         kind,
         mode,
@@ -79,7 +79,7 @@ fn options(kind: Kind, mode: Mode) -> Options {
     }
 }
 
-fn run(
+pub(crate) fn run(
     db: &TestDb,
     path: &Path,
     options: &Options,
@@ -226,7 +226,7 @@ fn a_household_list_with_a_title_block_imports_and_a_second_import_changes_nothi
     Ok(())
 }
 
-const WORKER_HEADER: &[&str] = &[
+pub(crate) const WORKER_HEADER: &[&str] = &[
     "STT",
     "HỌ VÀ TÊN",
     "Ngày sinh",
@@ -239,7 +239,7 @@ const WORKER_HEADER: &[&str] = &[
 ];
 
 /// Serial 34801 is 12/04/1995.
-fn worker_row(n: u32, name: &str, commune: &str) -> Vec<X> {
+pub(crate) fn worker_row(n: u32, name: &str, commune: &str) -> Vec<X> {
     vec![
         X::N(f64::from(n)),
         X::S(name.nfd().collect()),

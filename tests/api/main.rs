@@ -16,6 +16,7 @@ mod hardening;
 mod health;
 mod helpers;
 mod households;
+mod import_occupations;
 mod imports;
 mod mail;
 mod migrations;

@@ -168,7 +168,7 @@ pub const WORKERS: &[Column] = &[
     column("skills", Value::Text, ["Kỹ năng", "Skills"], &[]),
     column(
         "desired_occupations",
-        Value::List,
+        Value::Occupations,
         ["Mã nghề mong muốn", "Desired occupations"],
         &["nghe mong muon", "ma nghe mong muon", "desired occupations"],
     ),
@@ -279,7 +279,7 @@ pub const VACANCIES: &[Column] = &[
     ),
     column(
         "occupation_code",
-        Value::Text,
+        Value::Occupation,
         ["Mã nghề", "Occupation code"],
         &["ma nghe nghiep"],
     ),
@@ -376,7 +376,7 @@ pub const COURSES: &[Column] = &[
     column("description", Value::Text, ["Mô tả", "Description"], &[]),
     column(
         "leads_to",
-        Value::List,
+        Value::Occupations,
         ["Mã nghề đào tạo", "Leads to occupations"],
         &["ma nghe", "nghe dao tao"],
     ),
