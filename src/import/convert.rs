@@ -196,12 +196,14 @@ pub(super) fn convert(
                 for item in items(&shown) {
                     match occupation(lookups, item, &fail) {
                         Ok(code) => codes.push(serde_json::Value::from(code)),
-                        Err(error) => errors.push(error),
+                        Err(error) => errors.push(*error),
                     }
                 }
                 Ok(codes.into())
             }
-            Value::Occupation => occupation(lookups, &shown, &fail).map(Into::into),
+            Value::Occupation => occupation(lookups, &shown, &fail)
+                .map(Into::into)
+                .map_err(|error| *error),
             // A name it does not know goes on as written, for the registry to refuse.
             Value::Indicators => Ok(items(&shown)
                 .map(|item| {
@@ -255,16 +257,16 @@ fn occupation(
     lookups: &Lookups,
     item: &str,
     fail: &dyn Fn(&str) -> RowError,
-) -> Result<String, RowError> {
+) -> Result<String, Box<RowError>> {
     match lookups.occupations.find(item) {
         Found::Code(code) => Ok(code),
-        Found::Unknown => Err(RowError {
+        Found::Unknown => Err(Box::new(RowError {
             value: item.to_owned(),
             ..fail("unknown_occupation_name")
-        }),
+        })),
         Found::Ambiguous(codes) => {
             let candidates = lookups.occupations.label(&codes);
-            Err(RowError {
+            Err(Box::new(RowError {
                 value: item.to_owned(),
                 message: i18n::field_message(
                     "ambiguous_occupation",
@@ -272,7 +274,7 @@ fn occupation(
                     &[("candidates", candidates)],
                 ),
                 ..fail("ambiguous_occupation")
-            })
+            }))
         }
     }
 }
