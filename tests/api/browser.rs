@@ -21,7 +21,7 @@ const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
 /// chromedriver on a free port, stopped when dropped.
-struct Driver {
+pub(crate) struct Driver {
     child: Child,
     url: String,
 }
@@ -33,7 +33,7 @@ impl Drop for Driver {
     }
 }
 
-fn start_driver() -> Result<Option<Driver>, Box<dyn std::error::Error>> {
+pub(crate) fn start_driver() -> Result<Option<Driver>, Box<dyn std::error::Error>> {
     if !Path::new(CHROMEDRIVER).exists() || !Path::new(CHROMIUM).exists() {
         if std::env::var_os("KETNOI_REQUIRE_BROWSER").is_some() {
             return Err(
@@ -66,7 +66,7 @@ fn start_driver() -> Result<Option<Driver>, Box<dyn std::error::Error>> {
 
 /// A headless Chromium session; `phone` emulates a 360-pixel-wide screen. The profile folder
 /// is removed when the returned guard is dropped, after the session is closed.
-async fn browser(
+pub(crate) async fn browser(
     driver: &Driver,
     phone: bool,
 ) -> Result<(Client, tempfile::TempDir), Box<dyn std::error::Error>> {
@@ -102,7 +102,7 @@ async fn browser(
     Ok((client, profile))
 }
 
-fn screenshot_dir() -> Result<PathBuf, Box<dyn std::error::Error>> {
+pub(crate) fn screenshot_dir() -> Result<PathBuf, Box<dyn std::error::Error>> {
     let dir = std::env::var_os("KETNOI_SCREENSHOT_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots"));
@@ -110,7 +110,7 @@ fn screenshot_dir() -> Result<PathBuf, Box<dyn std::error::Error>> {
     Ok(dir)
 }
 
-async fn save_screenshot(client: &Client, name: &str) -> TestResult {
+pub(crate) async fn save_screenshot(client: &Client, name: &str) -> TestResult {
     let png = client.screenshot().await?;
     assert!(png.starts_with(b"\x89PNG"), "{name} is not a PNG");
     std::fs::write(screenshot_dir()?.join(name), png)?;
@@ -120,7 +120,10 @@ async fn save_screenshot(client: &Client, name: &str) -> TestResult {
 /// Clicks something that loads a page, and waits until the new page has loaded: the old
 /// page is marked first, so a new page is known even when its address is the same (a form
 /// shown again with its errors).
-async fn click_and_load(client: &Client, element: fantoccini::elements::Element) -> TestResult {
+pub(crate) async fn click_and_load(
+    client: &Client,
+    element: fantoccini::elements::Element,
+) -> TestResult {
     client
         .execute("document.documentElement.dataset.left = 'yes'", vec![])
         .await?;
@@ -129,7 +132,7 @@ async fn click_and_load(client: &Client, element: fantoccini::elements::Element)
 }
 
 /// Runs `script`, which loads a page (submits a form), and waits for the new page.
-async fn script_and_load(client: &Client, script: &str) -> TestResult {
+pub(crate) async fn script_and_load(client: &Client, script: &str) -> TestResult {
     client
         .execute("document.documentElement.dataset.left = 'yes'", vec![])
         .await?;
@@ -154,7 +157,7 @@ async fn wait_for_new_page(client: &Client) -> TestResult {
     Err(format!("no new page after {}", client.current_url().await?).into())
 }
 
-async fn sign_in(client: &Client, app: &TestApp, email: &str) -> TestResult {
+pub(crate) async fn sign_in(client: &Client, app: &TestApp, email: &str) -> TestResult {
     sign_in_with(client, app, email, PASSWORD).await
 }
 
@@ -184,7 +187,7 @@ async fn sign_out(client: &Client) -> TestResult {
 }
 
 /// The connected-workers figure on the dashboard, as a number (`1.234` → 1234).
-async fn connected_workers(
+pub(crate) async fn connected_workers(
     client: &Client,
     app: &TestApp,
 ) -> Result<i64, Box<dyn std::error::Error>> {

@@ -20,6 +20,7 @@ mod import_occupations;
 mod imports;
 mod mail;
 mod migrations;
+mod officer_day;
 mod pages;
 mod periods;
 mod progress;
