@@ -473,6 +473,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    password_resets (token_hash) {
+        token_hash -> Text,
+        user_id -> Text,
+        kind -> Text,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     api_tokens (id) {
         id -> Text,
         user_id -> Text,
@@ -534,6 +545,7 @@ diesel::joinable!(workers -> admin_units (commune_id));
 diesel::joinable!(workers -> ethnic_groups (ethnicity_code));
 diesel::joinable!(workers -> households (household_id));
 diesel::joinable!(worker_occupations -> workers (worker_id));
+diesel::joinable!(password_resets -> users (user_id));
 diesel::joinable!(worker_occupations -> occupations (occupation_code));
 diesel::joinable!(vacancies -> employers (employer_id));
 diesel::joinable!(vacancies -> occupations (occupation_code));
@@ -551,6 +563,7 @@ diesel::joinable!(overseas_stages -> referrals (referral_id));
 diesel::joinable!(progress_facts -> admin_units (commune_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    password_resets,
     admin_units,
     admin_unit_successors,
     ethnic_groups,

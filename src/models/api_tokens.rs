@@ -52,3 +52,19 @@ pub fn revoke(connection: &mut DbConn, token_hash: &str, now: NaiveDateTime) -> 
     .execute(connection)?;
     Ok(changed > 0)
 }
+
+/// Revokes every live token of a login: a deactivated account, or one whose password or role
+/// changed, signs in again.
+pub fn revoke_all(
+    connection: &mut DbConn,
+    user_id: &str,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(
+        api_tokens::table
+            .filter(api_tokens::user_id.eq(user_id))
+            .filter(api_tokens::revoked_at.is_null()),
+    )
+    .set(api_tokens::revoked_at.eq(Some(now)))
+    .execute(connection)
+}

@@ -14,6 +14,7 @@ pub mod idempotency;
 pub mod import_jobs;
 pub mod occupations;
 pub mod overseas_stages;
+pub mod password_resets;
 pub mod personal_data;
 pub mod placements;
 pub mod poverty_indicators;

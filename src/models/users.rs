@@ -93,3 +93,70 @@ pub fn active_staff(
         .select((users::id, users::email, users::language, users::area_id))
         .load(connection)
 }
+
+/// A login as the administrators' list shows it: `(id, e-mail, role, area id, employer id,
+/// active, created)`.
+pub type UserRow = (
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    bool,
+    NaiveDateTime,
+);
+
+/// Every login, by e-mail.
+pub fn list(connection: &mut crate::db::DbConn) -> QueryResult<Vec<UserRow>> {
+    users::table
+        .order(users::email)
+        .select((
+            users::id,
+            users::email,
+            users::role,
+            users::area_id,
+            users::employer_id,
+            users::active,
+            users::created_at,
+        ))
+        .load(connection)
+}
+
+pub fn find(connection: &mut crate::db::DbConn, id: &str) -> QueryResult<Option<User>> {
+    users::table
+        .find(id)
+        .select(User::as_select())
+        .first(connection)
+        .optional()
+}
+
+/// Sets a login's role, area and whether it may sign in.
+pub fn set_account(
+    connection: &mut crate::db::DbConn,
+    id: &str,
+    (role, area_id, active): (&str, Option<&str>, bool),
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::role.eq(role),
+            users::area_id.eq(area_id),
+            users::active.eq(active),
+            users::updated_at.eq(now),
+        ))
+        .execute(connection)
+}
+
+pub fn set_password(
+    connection: &mut crate::db::DbConn,
+    id: &str,
+    password_hash: &str,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::password_hash.eq(password_hash),
+            users::updated_at.eq(now),
+        ))
+        .execute(connection)
+}

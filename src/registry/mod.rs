@@ -9,6 +9,7 @@ pub mod employers;
 pub mod households;
 pub mod programme;
 pub mod service_records;
+pub mod users;
 pub mod vacancies;
 pub mod workers;
 

@@ -672,6 +672,8 @@ fn the_demo_province_pages_are_light_labelled_readable_and_pictured() -> TestRes
                 "/vacancies/new".to_owned(),
                 "/courses/new".to_owned(),
                 "/employers/new".to_owned(),
+                "/admin/users".to_owned(),
+                "/account/password".to_owned(),
             ] {
                 weights.push((path.clone(), check_page(&desk, &app, &path).await?));
             }

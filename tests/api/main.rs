@@ -31,6 +31,7 @@ mod roles;
 mod schema_rules;
 mod search;
 mod uploads;
+mod user_pages;
 mod walls;
 mod worker_work;
 mod workers;

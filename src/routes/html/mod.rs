@@ -8,6 +8,7 @@
 pub mod admin;
 pub mod admin_areas;
 pub mod admin_targets;
+pub mod admin_users;
 pub mod auth;
 pub mod employer;
 pub mod forms;
@@ -55,6 +56,7 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .configure(admin::configure)
         .configure(admin_areas::configure)
         .configure(admin_targets::configure)
+        .configure(admin_users::configure)
         .configure(employer::configure)
         .configure(public::configure);
 }
@@ -294,6 +296,7 @@ impl Chrome {
                 ("/imports", "nav.imports"),
                 ("/admin/targets", "nav.targets"),
                 ("/admin/areas", "nav.areas"),
+                ("/admin/users", "nav.users"),
                 ("/admin/outbox", "nav.outbox"),
             ],
             Some(Role::Staff) => &[
