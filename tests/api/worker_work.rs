@@ -168,6 +168,14 @@ fn the_worker_form_links_a_household_by_code_and_a_cccd_finds_its_person() -> Te
             "{}",
             new_member.html
         );
+        // Occupations are picked by name.
+        assert!(
+            new_member
+                .html
+                .contains("<option value=\"8153\">Công nhân vận hành máy may"),
+            "{}",
+            new_member.html
+        );
         let fields = |household: &'static str| {
             vec![
                 ("full_name", "Hà Văn Thắm"),
@@ -180,6 +188,8 @@ fn the_worker_form_links_a_household_by_code_and_a_cccd_finds_its_person() -> Te
                 ("household_code", household),
                 ("disability", "true"),
                 ("qualifications", "Chứng chỉ sơ cấp may"),
+                ("desired_occupations", "8153"),
+                ("desired_occupations", "9313"),
                 ("consent_to_share", "true"),
             ]
         };

@@ -104,11 +104,14 @@ pub fn configure(config: &mut web::ServiceConfig) {
 pub struct Pickers {
     pub communes: Vec<(String, String)>,
     pub ethnicities: Vec<(String, String)>,
+    /// Occupations by name, `(code, "Name (code)")`.
+    pub occupations: Vec<(String, String)>,
 }
 
 pub fn pickers(connection: &mut crate::db::DbConn) -> Result<Pickers, AppError> {
     Ok(Pickers {
         communes: models::admin_units::current_communes(connection)?,
         ethnicities: models::ethnic_groups::all(connection)?,
+        occupations: models::occupations::all(connection, false)?,
     })
 }

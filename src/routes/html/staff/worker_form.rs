@@ -105,10 +105,11 @@ pub(super) fn worker_input(
         }
         None => {}
     }
+    // Picked from the list by name (one value each), or typed as codes.
     let occupations: Vec<serde_json::Value> = form
-        .get("desired_occupations")
-        .unwrap_or_default()
-        .split([',', ' ', ';'])
+        .all("desired_occupations")
+        .iter()
+        .flat_map(|picked| picked.split([',', ' ', ';']))
         .filter(|code| !code.is_empty())
         .map(|code| code.to_owned().into())
         .collect();
