@@ -231,6 +231,23 @@ fn the_worker_form_links_a_household_by_code_and_a_cccd_finds_its_person() -> Te
         let edit = officer.get(&format!("/workers/{worker}/edit"))?;
         assert!(edit.html.contains("value=\"HN-0042\""), "{}", edit.html);
 
+        // The household by its head's name, accents optional; two heads of that name are
+        // listed by code.
+        let mut by_name = fields("hà văn thắm");
+        by_name[1] = ("national_id", "014196099002");
+        let saved = officer.post("/workers/new", &by_name)?;
+        assert_eq!(saved.status, 303, "{backend}: {}", saved.html);
+        household(&app, &staff, "HN-0043", "03649", "near_poor")?;
+        let mut ambiguous = fields("Ha Van Tham");
+        ambiguous[1] = ("national_id", "014196099003");
+        let refused = officer.post("/workers/new", &ambiguous)?;
+        assert_eq!(refused.status, 422, "{backend}");
+        assert!(
+            refused.html.contains("HN-0042") && refused.html.contains("HN-0043"),
+            "{}",
+            refused.html
+        );
+
         // A CCCD typed into the search box opens that person; one nobody holds says so.
         let by_cccd = officer.get("/workers?q=014%20196%20099%20001")?;
         assert_eq!(

@@ -128,20 +128,43 @@ pub(super) fn worker_input(
     serde_json::from_value(serde_json::Value::Object(body)).map_err(|_| state)
 }
 
-/// The live household with `code`, if the caller reaches it (the read is audited).
+/// The live household the officer names by its code or its head's name, within reach (reads
+/// are audited): its id, or the error to show beside the field — none found, or several
+/// heads of that name, listed by code.
 fn household_by_code(
     connection: &mut crate::db::DbConn,
     principal: &Principal,
-    code: &str,
-) -> Result<Option<String>, AppError> {
-    let Some(id) = models::households::live_id_by_code(connection, code.trim())? else {
-        return Ok(None);
-    };
-    match crate::registry::households::read(connection, principal, &id) {
-        Ok(_) => Ok(Some(id)),
-        Err(AppError::NotFound | AppError::Forbidden) => Ok(None),
-        Err(other) => Err(other),
+    written: &str,
+) -> Result<Result<String, AppError>, AppError> {
+    let written = written.trim();
+    if let Some(id) = models::households::live_id_by_code(connection, written)? {
+        match crate::registry::households::read(connection, principal, &id) {
+            Ok(_) => return Ok(Ok(id)),
+            Err(AppError::NotFound | AppError::Forbidden) => {}
+            Err(other) => return Err(other),
+        }
     }
+    let query = crate::registry::households::HouseholdQuery {
+        q: Some(written.to_owned()),
+        limit: Some(6),
+        ..Default::default()
+    };
+    let found = crate::registry::households::list(connection, principal, query)?;
+    let unknown = || AppError::field("household_code", "unknown_household");
+    Ok(match found.items.as_slice() {
+        [] => Err(unknown()),
+        [one] => Ok(one.id.clone()),
+        several => Err(AppError::Validation(vec![
+            crate::error::FieldError::new("household_code", "ambiguous_household").with(
+                "candidates",
+                several
+                    .iter()
+                    .map(|household| format!("{} ({})", household.code, household.head_name))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
+        ])),
+    })
 }
 
 /// The code of a household the caller reaches, for the form.
@@ -219,13 +242,12 @@ pub(super) async fn save_worker(
             let Ok(mut input) = input else {
                 return Ok(Err((input.err(), pickers)));
             };
-            // The household by its code, within the officer's reach.
+            // The household by its code or its head's name, within the officer's reach.
             match form.get("household_code") {
                 Some(code) => match household_by_code(connection, &principal, &code)? {
-                    Some(id) => input.household_id = Some(Some(id)),
-                    None => {
+                    Ok(id) => input.household_id = Some(Some(id)),
+                    Err(error) => {
                         let mut state = FormState::with_values(form.values());
-                        let error = AppError::field("household_code", "unknown_household");
                         state.absorb(error, lang, WORKER_FORM_FIELDS)?;
                         return Ok(Err((Some(state), pickers)));
                     }
