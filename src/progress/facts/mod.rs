@@ -24,9 +24,11 @@ mod inputs;
 mod rebuild;
 mod refresh;
 mod rules;
+mod shapes;
 
 pub use inputs::{districts_by_commune, none_counted, periods, poor_area, poor_or_difficult_area};
 pub use rebuild::{Rebuilt, rebuild};
 pub use refresh::{lock_members, refresh_household, refresh_new_households, refresh_worker};
 pub use rules::*;
+pub use shapes::*;
 use {inputs::*, rebuild::*};
