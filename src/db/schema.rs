@@ -192,6 +192,7 @@ diesel::table! {
         archived_at -> Nullable<Timestamp>,
         search_name -> Text,
         consent_withdrawn_at -> Nullable<Timestamp>,
+        consent_given_on -> Nullable<Date>,
     }
 }
 

@@ -673,6 +673,8 @@ fn the_demo_province_pages_are_light_labelled_readable_and_pictured() -> TestRes
                 "/courses/new".to_owned(),
                 "/employers/new".to_owned(),
                 "/admin/users".to_owned(),
+                "/admin/areas".to_owned(),
+                "/admin/targets".to_owned(),
                 "/account/password".to_owned(),
             ] {
                 weights.push((path.clone(), check_page(&desk, &app, &path).await?));

@@ -87,6 +87,7 @@ fn fixture() -> Fixture {
             expected_wage_vnd: Some(6_000_000),
             availability: Availability::Seeking,
             consent_to_share: true,
+            consent_given_on: None,
             registered_on: day("2024-02-01"),
             created_at: at,
             updated_at: at,

@@ -191,6 +191,7 @@ fn the_worker_form_links_a_household_by_code_and_a_cccd_finds_its_person() -> Te
                 ("desired_occupations", "8153"),
                 ("desired_occupations", "9313"),
                 ("consent_to_share", "true"),
+                ("consent_given_on", "2026-11-20"),
             ]
         };
         let refused = officer.post("/workers/new", &fields("HN-9999"))?;

@@ -589,6 +589,7 @@ impl Population<'_> {
             expected_wage_vnd: expected_wage,
             availability,
             consent_to_share: consent,
+            consent_given_on: consent.then_some(registered_on),
             registered_on,
             created_at,
             updated_at: created_at,

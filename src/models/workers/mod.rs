@@ -28,6 +28,8 @@ pub struct NewWorker {
     pub expected_wage_vnd: Option<i64>,
     pub availability: Availability,
     pub consent_to_share: bool,
+    /// The day the consent to share was given.
+    pub consent_given_on: Option<NaiveDate>,
     pub registered_on: NaiveDate,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -84,6 +86,8 @@ pub struct Worker {
     pub archived_at: Option<NaiveDateTime>,
     /// When the person withdrew their consent to share and be written to, if they did.
     pub consent_withdrawn_at: Option<NaiveDateTime>,
+    /// The day the consent to share was given.
+    pub consent_given_on: Option<NaiveDate>,
 }
 
 /// What a worker list is narrowed to. Unit lists are ids of `admin_units` (already expanded
@@ -271,6 +275,7 @@ pub fn update(connection: &mut DbConn, worker: &NewWorker) -> QueryResult<usize>
             workers::expected_wage_vnd.eq(worker.expected_wage_vnd),
             workers::availability.eq(&worker.availability),
             workers::consent_to_share.eq(worker.consent_to_share),
+            workers::consent_given_on.eq(worker.consent_given_on),
             workers::updated_at.eq(worker.updated_at),
             workers::search_name.eq(&worker.search_name),
         ))

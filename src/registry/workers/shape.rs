@@ -26,6 +26,7 @@ pub(super) const TRAINEE_FIELDS: &[&str] = &[
     "expected_wage_vnd",
     "availability",
     "consent_to_share",
+    "consent_given_on",
 ];
 
 /// A worker as sent by a client: every field optional, so one shape serves create (where
@@ -66,6 +67,9 @@ pub struct WorkerInput {
     pub expected_wage_vnd: Option<Option<i64>>,
     pub availability: Option<String>,
     pub consent_to_share: Option<bool>,
+    /// The day consent was given (YYYY-MM-DD, not in the future; default today when consent is
+    /// first recorded).
+    pub consent_given_on: Option<String>,
 }
 
 impl WorkerInput {
@@ -96,6 +100,7 @@ impl WorkerInput {
         mark(self.expected_wage_vnd.is_some(), "expected_wage_vnd");
         mark(self.availability.is_some(), "availability");
         mark(self.consent_to_share.is_some(), "consent_to_share");
+        mark(self.consent_given_on.is_some(), "consent_given_on");
         sent
     }
 }
@@ -124,6 +129,8 @@ pub struct WorkerView {
     #[schema(value_type = String)]
     pub availability: Availability,
     pub consent_to_share: bool,
+    /// The day consent to share was given; none without consent.
+    pub consent_given_on: Option<NaiveDate>,
     pub registered_on: NaiveDate,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
@@ -169,6 +176,7 @@ pub(super) const FULL_VIEW_FIELDS: &[&str] = &[
     "expected_wage_vnd",
     "availability",
     "consent_to_share",
+    "consent_given_on",
 ];
 pub(super) const EMPLOYER_VIEW_FIELDS: &[&str] = &[
     "full_name",
@@ -202,6 +210,7 @@ pub(super) fn full_view(worker: Worker, occupations: Vec<String>) -> WorkerView 
         expected_wage_vnd: worker.expected_wage_vnd,
         availability: worker.availability,
         consent_to_share: worker.consent_to_share,
+        consent_given_on: worker.consent_given_on,
         registered_on: worker.registered_on,
         created_at: worker.created_at.and_utc(),
         updated_at: worker.updated_at.and_utc(),

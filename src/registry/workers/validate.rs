@@ -88,6 +88,19 @@ pub(super) fn validate(
         Some(raw) => checks.one_of("availability", raw, AVAILABILITIES),
         None => Some(base.map_or(Availability::Seeking, |worker| worker.availability)),
     };
+    // Consent is dated: as given, else as recorded before, else today; none without consent.
+    let consent = input
+        .consent_to_share
+        .or(base.map(|worker| worker.consent_to_share))
+        .unwrap_or(false);
+    let consent_given_on = match input.consent_given_on.as_deref() {
+        _ if !consent => None,
+        Some(raw) => checks.past_day("consent_given_on", Some(raw), today),
+        None => base
+            .filter(|worker| worker.consent_to_share)
+            .and_then(|worker| worker.consent_given_on)
+            .or(Some(today)),
+    };
     checks.finish()?;
 
     let now = accounts::now();
@@ -127,10 +140,8 @@ pub(super) fn validate(
             .unwrap_or(false),
         expected_wage_vnd,
         availability: availability.unwrap_or(Availability::Seeking),
-        consent_to_share: input
-            .consent_to_share
-            .or(base.map(|worker| worker.consent_to_share))
-            .unwrap_or(false),
+        consent_to_share: consent,
+        consent_given_on,
         registered_on: base.map_or(today, |worker| worker.registered_on),
         created_at: base.map_or(now, |worker| worker.created_at),
         updated_at: now,

@@ -43,6 +43,7 @@ pub(super) const WORKER_FORM_FIELDS: &[&str] = &[
     "willing_to_relocate",
     "willing_overseas",
     "consent_to_share",
+    "consent_given_on",
 ];
 
 /// The worker form as the JSON body the registry takes. Blank optional fields are sent as
@@ -63,6 +64,7 @@ pub(super) fn worker_input(
         "education_level",
         "skills",
         "qualifications",
+        "consent_given_on",
     ] {
         if let Some(value) = form.get(key) {
             body.insert(key.to_owned(), value.into());

@@ -228,6 +228,7 @@ pub(super) const WORKER_FIELDS: &[&str] = &[
     "expected_wage_vnd",
     "availability",
     "consent_to_share",
+    "consent_given_on",
 ];
 
 /// The changes of a record from its audit trail (reads are left out), in order.
