@@ -701,6 +701,39 @@ fn the_demo_province_pages_are_light_labelled_readable_and_pictured() -> TestRes
             }
             phone.goto(&app.url("/courses")).await?;
             save_screenshot(&phone, "demo-catalogue-phone.png").await?;
+            // An officer's pages on a 360-pixel phone: as light and readable, and no wider than
+            // the screen.
+            sign_in_with(
+                &phone,
+                &app,
+                ketnoi::demo::DEMO_ADMIN_EMAIL,
+                ketnoi::demo::DEMO_PASSWORD,
+            )
+            .await?;
+            for path in [
+                format!("/workers/{worker_id}"),
+                format!("/workers/{worker_id}/matches"),
+                format!("/referrals/{referral_id}"),
+                "/vacancies/new".to_owned(),
+            ] {
+                weights.push((
+                    format!("{path} (phone)"),
+                    check_page(&phone, &app, &path).await?,
+                ));
+                let overflow = phone
+                    .execute(
+                        "return document.documentElement.scrollWidth - window.innerWidth",
+                        vec![],
+                    )
+                    .await?
+                    .as_i64()
+                    .unwrap_or(i64::MAX);
+                assert!(overflow <= 1, "{path} is {overflow} px wider than a phone");
+            }
+            phone
+                .goto(&app.url(&format!("/referrals/{referral_id}")))
+                .await?;
+            save_screenshot(&phone, "demo-referral-phone.png").await?;
             Ok::<_, Box<dyn std::error::Error>>(())
         }
         .await;
