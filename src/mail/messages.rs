@@ -107,6 +107,14 @@ pub struct ReportLine {
     pub percent: f64,
 }
 
+/// A link to set a new password, valid 30 minutes, to the login's own address.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PasswordReset {
+    /// `/password/reset?token=…`: the token is a secret; only its hash is kept elsewhere.
+    pub path: String,
+    pub minutes: i64,
+}
+
 /// Every message, by its template name (the outbox row's `template`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -120,6 +128,7 @@ pub enum Message {
     EnrollmentConfirmed(Enrollment),
     StaffDigest(Digest),
     ProgressReport(ProgressReport),
+    PasswordReset(PasswordReset),
 }
 
 pub const TEMPLATES: &[&str] = &[
@@ -130,6 +139,7 @@ pub const TEMPLATES: &[&str] = &[
     "enrolment_confirmed",
     "staff_digest",
     "progress_report",
+    "password_reset",
 ];
 
 impl Message {
@@ -142,6 +152,7 @@ impl Message {
             Message::EnrollmentConfirmed(_) => "enrolment_confirmed",
             Message::StaffDigest(_) => "staff_digest",
             Message::ProgressReport(_) => "progress_report",
+            Message::PasswordReset(_) => "password_reset",
         }
     }
 
@@ -305,6 +316,8 @@ templates! {
     digest_en: Digest, "mail/staff_digest.en.txt", "mail/staff_digest.en.html";
     report_vi: ProgressReport, "mail/progress_report.vi.txt", "mail/progress_report.vi.html";
     report_en: ProgressReport, "mail/progress_report.en.txt", "mail/progress_report.en.html";
+    reset_vi: PasswordReset, "mail/password_reset.vi.txt", "mail/password_reset.vi.html";
+    reset_en: PasswordReset, "mail/password_reset.en.txt", "mail/password_reset.en.html";
 }
 
 /// Subject, text and HTML of a message in a language.
@@ -325,5 +338,7 @@ pub fn render(message: &Message, lang: Lang, public_url: &str) -> askama::Result
         (Message::StaffDigest(m), Lang::En) => digest_en::render(m, f),
         (Message::ProgressReport(m), Lang::Vi) => report_vi::render(m, f),
         (Message::ProgressReport(m), Lang::En) => report_en::render(m, f),
+        (Message::PasswordReset(m), Lang::Vi) => reset_vi::render(m, f),
+        (Message::PasswordReset(m), Lang::En) => reset_en::render(m, f),
     }
 }

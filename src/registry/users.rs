@@ -337,6 +337,86 @@ pub fn reset_with_code(
     })
 }
 
+/// Sends a link to set a new password to the login with `email`, in its language, if there is
+/// an active one; the caller answers alike either way, so the page tells nobody which addresses
+/// have logins. The link's token is kept as its hash, works once, for [`CODE_LIFETIME`].
+pub fn request_link(connection: &mut DbConn, email: &str) -> Result<(), AppError> {
+    let Some(email) = accounts::normalize_email(email) else {
+        return Err(AppError::field("email", "invalid_email"));
+    };
+    let Some(user) = users::find_by_email(connection, &email)?.filter(|user| user.active) else {
+        return Ok(());
+    };
+    let mut bytes = [0_u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    let token = crate::db::ids::to_hex(&bytes);
+    let now = accounts::now();
+    let lang = match user.language.as_str() {
+        "en" => crate::i18n::Lang::En,
+        _ => crate::i18n::Lang::Vi,
+    };
+    connection.write_transaction(|connection| {
+        password_resets::insert(
+            connection,
+            &NewReset {
+                token_hash: accounts::token_hash(&token),
+                user_id: user.id.clone(),
+                kind: "link".to_owned(),
+                expires_at: now + CODE_LIFETIME,
+                used_at: None,
+                created_at: now,
+            },
+        )?;
+        let message =
+            crate::mail::messages::Message::PasswordReset(crate::mail::messages::PasswordReset {
+                path: format!("/password/reset?token={token}"),
+                minutes: CODE_LIFETIME.num_minutes(),
+            });
+        crate::mail::outbox::enqueue(
+            connection,
+            &message,
+            &user.email,
+            lang,
+            crate::mail::outbox::Extras::default(),
+            now,
+        )?;
+        Ok(())
+    })
+}
+
+/// Sets a new password with the token of an e-mailed link; a wrong, used or expired link is
+/// refused alike.
+pub fn reset_with_link(
+    connection: &mut DbConn,
+    token: &str,
+    new_password: &str,
+) -> Result<(), AppError> {
+    let hash = strong(new_password)?;
+    let now = accounts::now();
+    connection.write_transaction(|connection| {
+        let Some(user_id) =
+            password_resets::take(connection, &accounts::token_hash(token.trim()), now)?
+        else {
+            return Err(AppError::field("token", "invalid_reset_link"));
+        };
+        users::set_password(connection, &user_id, &hash, now)?;
+        api_tokens::revoke_all(connection, &user_id, now)?;
+        audit::record(
+            connection,
+            &audit::Actor {
+                user_id: Some(user_id.clone()),
+                client_address: None,
+            },
+            "update",
+            "user",
+            &[user_id],
+            &["password"],
+            now,
+        )?;
+        Ok(())
+    })
+}
+
 /// The signed-in person changes their own password, giving the current one.
 pub fn change_password(
     connection: &mut DbConn,

@@ -154,3 +154,84 @@ fn administrators_manage_logins_and_people_reset_and_change_passwords() -> TestR
     }
     Ok(())
 }
+
+/// The path of the newest reset link mailed to `recipient`, read from the outbox.
+fn mailed_link(
+    app: &crate::helpers::TestApp,
+    recipient: &str,
+) -> Result<Vec<String>, Box<dyn std::error::Error>> {
+    use diesel::prelude::*;
+    use ketnoi::db::schema::outbox;
+    let mut connection = app.db.migrated()?;
+    let payloads: Vec<String> = outbox::table
+        .filter(outbox::template.eq("password_reset"))
+        .filter(outbox::recipient.eq(recipient))
+        .order(outbox::created_at)
+        .select(outbox::payload)
+        .load(&mut connection)?;
+    Ok(payloads
+        .iter()
+        .filter_map(|payload| serde_json::from_str::<serde_json::Value>(payload).ok())
+        .filter_map(|payload| payload["path"].as_str().map(str::to_owned))
+        .collect())
+}
+
+#[test]
+fn a_mailed_reset_link_works_once_and_expires() -> TestResult {
+    use diesel::prelude::*;
+    use ketnoi::db::schema::password_resets;
+    for db in test_dbs() {
+        let backend = db.backend_name();
+        let app = spawn_app(db)?;
+        app.sign_in_as("canbo@example.vn", "staff", Link::None)?;
+        let mut person = Visitor::new(&app)?;
+        person.get("/password/forgot")?;
+        // An address with a login and one without are answered alike; only the first is mailed.
+        let known = person.post("/password/forgot", &[("email", "canbo@example.vn")])?;
+        let unknown = person.post("/password/forgot", &[("email", "ai-do@example.vn")])?;
+        assert_eq!((known.status, unknown.status), (200, 200), "{backend}");
+        assert!(known.html.contains("id=\"password-changed\""));
+        assert!(unknown.html.contains("id=\"password-changed\""));
+        assert!(mailed_link(&app, "ai-do@example.vn")?.is_empty());
+        let links = mailed_link(&app, "canbo@example.vn")?;
+        assert_eq!(links.len(), 1, "{backend}: {links:?}");
+        let link = &links[0];
+        let token = link.trim_start_matches("/password/reset?token=").to_owned();
+
+        let form = person.get(link)?;
+        assert!(form.html.contains(&token), "{}", form.html);
+        let reset = person.post(
+            "/password/reset",
+            &[("token", &token), ("new_password", "mat-khau-qua-thu")],
+        )?;
+        assert_eq!(reset.status, 200, "{backend}: {}", reset.html);
+        app.login("canbo@example.vn", "mat-khau-qua-thu")?;
+        assert!(app.login("canbo@example.vn", PASSWORD).is_err());
+        let again = person.post(
+            "/password/reset",
+            &[("token", &token), ("new_password", "mat-khau-lan-hai")],
+        )?;
+        assert_eq!(again.status, 422, "{backend}: a link worked twice");
+
+        // A link past its 30 minutes is refused.
+        person.post("/password/forgot", &[("email", "canbo@example.vn")])?;
+        let links = mailed_link(&app, "canbo@example.vn")?;
+        let token = links
+            .last()
+            .ok_or("a second link")?
+            .trim_start_matches("/password/reset?token=")
+            .to_owned();
+        let mut connection = app.db.migrated()?;
+        let past = chrono::Utc::now().naive_utc() - chrono::Duration::hours(1);
+        diesel::update(password_resets::table)
+            .set(password_resets::expires_at.eq(past))
+            .execute(&mut connection)?;
+        let late = person.post(
+            "/password/reset",
+            &[("token", &token), ("new_password", "mat-khau-qua-muon")],
+        )?;
+        assert_eq!(late.status, 422, "{backend}");
+        assert!(late.html.contains("class=\"alert\""), "{}", late.html);
+    }
+    Ok(())
+}

@@ -23,7 +23,11 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .route("/account/password", web::get().to(password_form))
         .route("/account/password", web::post().to(change_password))
         .route("/password/code", web::get().to(code_form))
-        .route("/password/code", web::post().to(reset_with_code));
+        .route("/password/code", web::post().to(reset_with_code))
+        .route("/password/forgot", web::get().to(forgot_form))
+        .route("/password/forgot", web::post().to(forgot))
+        .route("/password/reset", web::get().to(link_form))
+        .route("/password/reset", web::post().to(reset_with_link));
 }
 
 const ADMIN: &[Role] = &[Role::Admin];
@@ -214,7 +218,8 @@ async fn issue_code(
 #[template(path = "pages/password.html")]
 struct PasswordPage {
     page: Chrome,
-    /// `change` (signed in, with the current password) or `code` (with a reset code).
+    /// `change` (signed in, with the current password), `code` (with a reset code), `forgot`
+    /// (ask for a link) or `link` (a new password with the link's token).
     mode: &'static str,
     form: FormState,
     done: bool,
@@ -222,10 +227,10 @@ struct PasswordPage {
 
 fn password_page(visit: &Visit, mode: &'static str, form: FormState, done: bool) -> PasswordPage {
     PasswordPage {
-        page: visit.chrome(visit.tr().t(if mode == "change" {
-            "password.change_title"
-        } else {
-            "password.code_title"
+        page: visit.chrome(visit.tr().t(match mode {
+            "change" => "password.change_title",
+            "forgot" | "link" => "password.forgot_title",
+            _ => "password.code_title",
         })),
         mode,
         form,
@@ -319,6 +324,81 @@ fn finish(
                 )
                 .map_err(|error| visit.fail(error))?;
             let page = password_page(visit, mode, shown, false);
+            visit.render_with(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+    }
+}
+
+async fn forgot_form(visit: Visit) -> Result<HttpResponse, PageError> {
+    visit.render(&password_page(
+        &visit,
+        "forgot",
+        FormState::default(),
+        false,
+    ))
+}
+
+/// Answers alike whether or not the address has a login.
+async fn forgot(
+    state: web::Data<AppState>,
+    visit: Visit,
+    form: Posted,
+) -> Result<HttpResponse, PageError> {
+    let email = form.get("email").unwrap_or_default();
+    let done = visit
+        .blocking(&state, move |connection| {
+            Ok(users::request_link(connection, &email))
+        })
+        .await?;
+    match done {
+        Ok(()) => visit.render(&password_page(&visit, "forgot", FormState::default(), true)),
+        Err(error) => {
+            let mut shown = FormState::with_values(form.values());
+            shown
+                .absorb(error, visit.lang, &["email"])
+                .map_err(|error| visit.fail(error))?;
+            let page = password_page(&visit, "forgot", shown, false);
+            visit.render_with(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct TokenQuery {
+    token: Option<String>,
+}
+
+async fn link_form(visit: Visit, query: web::Query<TokenQuery>) -> Result<HttpResponse, PageError> {
+    let mut form = FormState::default();
+    form.values.insert(
+        "token".to_owned(),
+        query.into_inner().token.unwrap_or_default(),
+    );
+    visit.render(&password_page(&visit, "link", form, false))
+}
+
+async fn reset_with_link(
+    state: web::Data<AppState>,
+    visit: Visit,
+    form: Posted,
+) -> Result<HttpResponse, PageError> {
+    let token = form.get("token").unwrap_or_default();
+    let new_password = form.get("new_password").unwrap_or_default();
+    let kept = token.clone();
+    let done = visit
+        .blocking(&state, move |connection| {
+            Ok(users::reset_with_link(connection, &token, &new_password))
+        })
+        .await?;
+    match done {
+        Ok(()) => visit.render(&password_page(&visit, "link", FormState::default(), true)),
+        Err(error) => {
+            let mut shown = FormState::default();
+            shown.values.insert("token".to_owned(), kept);
+            shown
+                .absorb(error, visit.lang, &["new_password"])
+                .map_err(|error| visit.fail(error))?;
+            let page = password_page(&visit, "link", shown, false);
             visit.render_with(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
     }
