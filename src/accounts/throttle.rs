@@ -195,3 +195,24 @@ pub mod public_form {
         throttle_events::record(connection, &bucket("form-cccd", &[national_id]), now)
     }
 }
+
+/// Reset links: a few per address an hour, so nobody can flood someone's mailbox; beyond that
+/// the page answers as before and nothing is sent.
+pub mod reset_link {
+    use super::*;
+
+    pub const PER_ADDRESS: Rule = Rule {
+        max: 3,
+        window: TimeDelta::hours(1),
+    };
+
+    /// Whether another link may go to `email` now; if so, it is counted.
+    pub fn allow(connection: &mut DbConn, email: &str, now: NaiveDateTime) -> QueryResult<bool> {
+        let bucket = bucket("reset_link", &[email]);
+        if wait(connection, &bucket, PER_ADDRESS, now)?.is_some() {
+            return Ok(false);
+        }
+        throttle_events::record(connection, &bucket, now)?;
+        Ok(true)
+    }
+}

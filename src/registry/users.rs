@@ -338,8 +338,9 @@ pub fn reset_with_code(
 }
 
 /// Sends a link to set a new password to the login with `email`, in its language, if there is
-/// an active one; the caller answers alike either way, so the page tells nobody which addresses
-/// have logins. The link's token is kept as its hash, works once, for [`CODE_LIFETIME`].
+/// an active one and fewer than three went there this hour; the caller answers alike either way,
+/// so the page tells nobody which addresses have logins. The link's token is kept as its hash,
+/// works once, for [`CODE_LIFETIME`].
 pub fn request_link(connection: &mut DbConn, email: &str) -> Result<(), AppError> {
     let Some(email) = accounts::normalize_email(email) else {
         return Err(AppError::field("email", "invalid_email"));
@@ -347,6 +348,9 @@ pub fn request_link(connection: &mut DbConn, email: &str) -> Result<(), AppError
     let Some(user) = users::find_by_email(connection, &email)?.filter(|user| user.active) else {
         return Ok(());
     };
+    if !accounts::throttle::reset_link::allow(connection, &email, accounts::now())? {
+        return Ok(());
+    }
     let mut bytes = [0_u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     let token = crate::db::ids::to_hex(&bytes);

@@ -232,6 +232,16 @@ fn a_mailed_reset_link_works_once_and_expires() -> TestResult {
         )?;
         assert_eq!(late.status, 422, "{backend}");
         assert!(late.html.contains("class=\"alert\""), "{}", late.html);
+
+        // A fourth request within the hour is answered alike, and nothing more is sent.
+        person.post("/password/forgot", &[("email", "canbo@example.vn")])?;
+        let flooded = person.post("/password/forgot", &[("email", "canbo@example.vn")])?;
+        assert!(flooded.html.contains("id=\"password-changed\""));
+        assert_eq!(
+            mailed_link(&app, "canbo@example.vn")?.len(),
+            3,
+            "{backend}: more than three links an hour"
+        );
     }
     Ok(())
 }
