@@ -211,7 +211,8 @@ struct SignupPage {
     kinds: &'static [&'static str],
 }
 
-const SIGNUP_SHAPE: Shape<'static> = Shape {
+/// An employer's fields, as signing up (and staff's employer form) sends them.
+pub(crate) const SIGNUP_SHAPE: Shape<'static> = Shape {
     text: &[
         "name",
         "tax_code",
@@ -323,7 +324,8 @@ struct VacancyFormPage {
     pickers: Pickers,
 }
 
-const VACANCY_SHAPE: Shape<'static> = Shape {
+/// A vacancy's fields, as the employer's (and staff's) vacancy form sends them.
+pub(crate) const VACANCY_SHAPE: Shape<'static> = Shape {
     text: &[
         "title",
         "description",

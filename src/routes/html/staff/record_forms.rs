@@ -9,6 +9,7 @@ use askama::Template;
 use crate::accounts::Principal;
 use crate::error::AppError;
 use crate::registry::{courses, employers, vacancies};
+use crate::routes::html::employer::{SIGNUP_SHAPE, VACANCY_SHAPE};
 use crate::routes::html::forms::{FormState, Posted, Shape, parse_into};
 use crate::routes::html::{Chrome, PageError, Visit};
 use crate::state::AppState;
@@ -44,56 +45,11 @@ impl Kind {
         }
     }
 
-    fn shape(self) -> Shape<'static> {
+    fn shape(self) -> &'static Shape<'static> {
         match self {
-            Kind::Vacancy => Shape {
-                text: &[
-                    "title",
-                    "description",
-                    "occupation_code",
-                    "skills_required",
-                    "status",
-                ],
-                nullable: &["commune_code", "work_place", "country", "deadline"],
-                integers: &[
-                    "positions",
-                    "wage_min_vnd",
-                    "wage_max_vnd",
-                    "min_age",
-                    "max_age",
-                ],
-                flags: &["is_overseas"],
-                lists: &[],
-            },
-            Kind::Employer => Shape {
-                text: &[
-                    "name",
-                    "tax_code",
-                    "kind",
-                    "sector",
-                    "address",
-                    "contact_name",
-                ],
-                nullable: &["commune_code", "contact_email", "contact_phone"],
-                integers: &[],
-                flags: &[],
-                lists: &[],
-            },
-            Kind::Course => Shape {
-                text: &[
-                    "provider",
-                    "title",
-                    "description",
-                    "level",
-                    "starts_on",
-                    "ends_on",
-                    "status",
-                ],
-                nullable: &["commune_code"],
-                integers: &["capacity", "fee_vnd", "support_vnd"],
-                flags: &[],
-                lists: &["leads_to"],
-            },
+            Kind::Vacancy => &VACANCY_SHAPE,
+            Kind::Employer => &SIGNUP_SHAPE,
+            Kind::Course => &COURSE_SHAPE,
         }
     }
 
@@ -115,6 +71,22 @@ impl Kind {
         fields
     }
 }
+
+const COURSE_SHAPE: Shape<'static> = Shape {
+    text: &[
+        "provider",
+        "title",
+        "description",
+        "level",
+        "starts_on",
+        "ends_on",
+        "status",
+    ],
+    nullable: &["commune_code"],
+    integers: &["capacity", "fee_vnd", "support_vnd"],
+    flags: &[],
+    lists: &["leads_to"],
+};
 
 #[derive(Template)]
 #[template(path = "pages/staff/record_form.html")]
@@ -314,7 +286,7 @@ fn save(
     };
     let written = match kind {
         Kind::Vacancy => {
-            let mut input: vacancies::VacancyInput = match parse_into(form, &shape, editing, lang) {
+            let mut input: vacancies::VacancyInput = match parse_into(form, shape, editing, lang) {
                 Ok(input) => input,
                 Err(state) => return Ok(Err(state)),
             };
@@ -331,7 +303,7 @@ fn save(
             })
         }
         Kind::Employer => {
-            let input: employers::EmployerInput = match parse_into(form, &shape, editing, lang) {
+            let input: employers::EmployerInput = match parse_into(form, shape, editing, lang) {
                 Ok(input) => input,
                 Err(state) => return Ok(Err(state)),
             };
@@ -341,7 +313,7 @@ fn save(
             })
         }
         Kind::Course => {
-            let input: courses::CourseInput = match parse_into(form, &shape, editing, lang) {
+            let input: courses::CourseInput = match parse_into(form, shape, editing, lang) {
                 Ok(input) => input,
                 Err(state) => return Ok(Err(state)),
             };
