@@ -86,10 +86,7 @@ async fn change(
     match done {
         Ok(_) => Ok(visit.redirect("/admin/areas")),
         Err(error) => {
-            let mut form_state = FormState::with_values(form.values());
-            form_state
-                .absorb(error, visit.lang, FIELDS)
-                .map_err(|error| visit.fail(error))?;
+            let form_state = visit.refused(&form, error, FIELDS)?;
             render(&state, &visit, StatusCode::UNPROCESSABLE_ENTITY, form_state).await
         }
     }

@@ -119,10 +119,7 @@ async fn add_period(
     match done {
         Ok(_) => Ok(visit.redirect("/admin/targets")),
         Err(error) => {
-            let mut state_of_form = FormState::with_values(form.values());
-            state_of_form
-                .absorb(error, visit.lang, PERIOD_FIELDS)
-                .map_err(|error| visit.fail(error))?;
+            let state_of_form = visit.refused(&form, error, PERIOD_FIELDS)?;
             render(
                 &state,
                 &visit,

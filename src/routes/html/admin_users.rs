@@ -187,10 +187,7 @@ async fn update(
     match done {
         Ok(_) => Ok(visit.redirect(&format!("/admin/users/{id}"))),
         Err(error) => {
-            let mut shown = FormState::with_values(form.values());
-            shown
-                .absorb(error, visit.lang, &["role", "area_code", "active"])
-                .map_err(|error| visit.fail(error))?;
+            let shown = visit.refused(&form, error, &["role", "area_code", "active"])?;
             let status = StatusCode::UNPROCESSABLE_ENTITY;
             render_user(&state, &visit, id, status, Some(shown), None).await
         }
@@ -353,10 +350,7 @@ async fn forgot(
     match done {
         Ok(()) => visit.render(&password_page(&visit, "forgot", FormState::default(), true)),
         Err(error) => {
-            let mut shown = FormState::with_values(form.values());
-            shown
-                .absorb(error, visit.lang, &["email"])
-                .map_err(|error| visit.fail(error))?;
+            let shown = visit.refused(&form, error, &["email"])?;
             let page = password_page(&visit, "forgot", shown, false);
             visit.render_with(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }

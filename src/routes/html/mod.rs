@@ -128,6 +128,21 @@ impl Visit {
         }
     }
 
+    /// The posted form again with `error` spread beside its `shown` fields (see
+    /// [`forms::FormState::absorb`]); an error no form shows fails the page.
+    pub fn refused(
+        &self,
+        form: &forms::Posted,
+        error: AppError,
+        shown: &[&str],
+    ) -> Result<forms::FormState, PageError> {
+        let mut state = forms::FormState::with_values(form.values());
+        state
+            .absorb(error, self.lang, shown)
+            .map_err(|error| self.fail(error))?;
+        Ok(state)
+    }
+
     pub fn fail(&self, error: AppError) -> PageError {
         PageError {
             error,

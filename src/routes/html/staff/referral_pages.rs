@@ -227,10 +227,7 @@ async fn refuse(
     form: &Posted,
     error: AppError,
 ) -> Result<HttpResponse, PageError> {
-    let mut shown = FormState::with_values(form.values());
-    shown
-        .absorb(error, visit.lang, FIELDS)
-        .map_err(|error| visit.fail(error))?;
+    let shown = visit.refused(form, error, FIELDS)?;
     let status = StatusCode::UNPROCESSABLE_ENTITY;
     render(state, visit, id, status, shown).await
 }

@@ -53,7 +53,7 @@ fn learner(
     };
     let worker_id = text("id");
     let place = match models::workers::commune_of(connection, &worker_id)? {
-        Some(commune) => models::admin_units::kind_and_difficulty(connection, &commune)?,
+        Some(commune) => models::admin_units::kind_and_areas(connection, &commune)?,
         None => None,
     };
     Ok(Learner {
@@ -61,8 +61,8 @@ fn learner(
         minority: models::ethnic_groups::is_minority(connection, &text("ethnicity_code"))?,
         female: text("gender") == "female",
         household,
-        difficult_area: place.as_ref().is_some_and(|(_, difficult)| *difficult),
-        rural: place.as_ref().is_some_and(|(kind, _)| kind == "commune"),
+        difficult_area: place.as_ref().is_some_and(|(_, _, difficult)| *difficult),
+        rural: place.as_ref().is_some_and(|(kind, _, _)| kind == "commune"),
     })
 }
 
@@ -156,10 +156,7 @@ async fn refuse(
     form: &Posted,
     error: AppError,
 ) -> Result<HttpResponse, PageError> {
-    let mut shown = FormState::with_values(form.values());
-    shown
-        .absorb(error, visit.lang, &["override_reason"])
-        .map_err(|error| visit.fail(error))?;
+    let shown = visit.refused(form, error, &["override_reason"])?;
     let status = StatusCode::UNPROCESSABLE_ENTITY;
     render(state, visit, id, status, shown).await
 }
@@ -266,10 +263,7 @@ pub(super) async fn worker_service(
     match done {
         Ok(_) => Ok(visit.redirect(&format!("/workers/{id}#services"))),
         Err(error) => {
-            let mut shown = FormState::with_values(form.values());
-            shown
-                .absorb(error, visit.lang, &["kind", "provided_on"])
-                .map_err(|error| visit.fail(error))?;
+            let shown = visit.refused(&form, error, &["kind", "provided_on"])?;
             let status = StatusCode::UNPROCESSABLE_ENTITY;
             super::worker_pages::render_worker(&state, &visit, id, status, shown).await
         }
