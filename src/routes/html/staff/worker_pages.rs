@@ -56,11 +56,7 @@ pub(super) struct WorkerListPage {
 /// The 12 digits of a CCCD typed into the search box (spaces and dots allowed), if that is
 /// what was typed.
 fn typed_national_id(q: Option<&str>) -> Option<String> {
-    let digits: String = q?
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '.')
-        .collect();
-    (digits.len() == 12 && digits.bytes().all(|b| b.is_ascii_digit())).then_some(digits)
+    crate::domain::values::national_id(&q?.replace('.', "")).ok()
 }
 
 impl WorkerListPage {
