@@ -204,32 +204,38 @@ pub fn search(
         .load(connection)
 }
 
-/// The unit's kind (`commune`, `ward`, `town` …) and whether it, or its district, is a
-/// difficult area; `None` for an unknown id.
-pub fn kind_and_difficulty(
+/// A unit's kind (`commune`, `ward`, `town` …) and whether it lies in a poor area and in a
+/// difficult area: each flag set on the unit or on its parent (a commune's district); `None` for
+/// an unknown id.
+pub fn kind_and_areas(
     connection: &mut DbConn,
     id: &str,
-) -> QueryResult<Option<(String, bool)>> {
-    let Some((kind, difficult, parent)) = admin_units::table
+) -> QueryResult<Option<(String, bool, bool)>> {
+    let Some((kind, poor, difficult, parent)) = admin_units::table
         .find(id)
         .select((
             admin_units::kind,
+            admin_units::poor_area,
             admin_units::difficult_area,
             admin_units::parent_id,
         ))
-        .first::<(String, bool, Option<String>)>(connection)
+        .first::<(String, bool, bool, Option<String>)>(connection)
         .optional()?
     else {
         return Ok(None);
     };
-    let parent_difficult = match parent {
+    let (parent_poor, parent_difficult) = match parent {
         Some(parent) => admin_units::table
             .find(parent)
-            .select(admin_units::difficult_area)
-            .first::<bool>(connection)?,
-        None => false,
+            .select((admin_units::poor_area, admin_units::difficult_area))
+            .first::<(bool, bool)>(connection)?,
+        None => (false, false),
     };
-    Ok(Some((kind, difficult || parent_difficult)))
+    Ok(Some((
+        kind,
+        poor || parent_poor,
+        difficult || parent_difficult,
+    )))
 }
 
 /// The province's name as its newest generation writes it (`Tỉnh Sơn La`), or `""` without one.

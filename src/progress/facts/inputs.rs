@@ -37,22 +37,9 @@ pub fn poor_or_difficult_area(connection: &mut DbConn, commune_id: &str) -> Quer
 
 /// The poor-area and difficult-area flags of a commune, each set on it or on its district.
 fn area_flags(connection: &mut DbConn, commune_id: &str) -> QueryResult<(bool, bool)> {
-    let (poor, difficult, parent): (bool, bool, Option<String>) = admin_units::table
-        .find(commune_id)
-        .select((
-            admin_units::poor_area,
-            admin_units::difficult_area,
-            admin_units::parent_id,
-        ))
-        .first(connection)?;
-    let (parent_poor, parent_difficult) = match parent {
-        Some(parent) => admin_units::table
-            .find(parent)
-            .select((admin_units::poor_area, admin_units::difficult_area))
-            .first(connection)?,
-        None => (false, false),
-    };
-    Ok((poor || parent_poor, difficult || parent_difficult))
+    let (_, poor, difficult) = crate::models::admin_units::kind_and_areas(connection, commune_id)?
+        .ok_or(diesel::result::Error::NotFound)?;
+    Ok((poor, difficult))
 }
 
 /// The district a commune belongs to, or `""` when its parent is not a district.
