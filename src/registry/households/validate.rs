@@ -42,29 +42,8 @@ pub(super) fn validate(
         ),
     };
     let commune_id = commune(connection, principal, &input, base, &mut checks, today)?;
-    let ethnicity_code = match &input.ethnicity_code {
-        Some(raw) if ethnicity_exists(connection, raw)? => Some(raw.clone()),
-        Some(_) => {
-            checks.fail("ethnicity_code", "unknown_ethnicity");
-            None
-        }
-        None => checks.required(
-            "ethnicity_code",
-            base.map(|household| household.ethnicity_code.clone()),
-        ),
-    };
-    let members = match input.members {
-        Some(count) if !(1..=50).contains(&count) => {
-            checks.fail_with(
-                FieldError::new("members", "out_of_range")
-                    .with("min", "1")
-                    .with("max", "50"),
-            );
-            None
-        }
-        Some(count) => Some(count),
-        None => checks.required("members", base.map(|household| household.members)),
-    };
+    let ethnicity_code = ethnicity(connection, &input, base, &mut checks)?;
+    let members = members(&input, base, &mut checks);
     let income = match input.income_per_person_vnd {
         Some(income) => checks.amount("income_per_person_vnd", income),
         None => checks.required(
@@ -141,6 +120,43 @@ pub(super) fn validate(
         updated_at: now,
     };
     Ok((household, deprivations))
+}
+
+/// The ethnic group sent, refused when the reference data does not know it; the stored one
+/// when none is sent.
+fn ethnicity(
+    connection: &mut DbConn,
+    input: &HouseholdInput,
+    base: Option<&Household>,
+    checks: &mut Checks,
+) -> QueryResult<Option<String>> {
+    Ok(match &input.ethnicity_code {
+        Some(raw) if ethnicity_exists(connection, raw)? => Some(raw.clone()),
+        Some(_) => {
+            checks.fail("ethnicity_code", "unknown_ethnicity");
+            None
+        }
+        None => checks.required(
+            "ethnicity_code",
+            base.map(|household| household.ethnicity_code.clone()),
+        ),
+    })
+}
+
+/// The number of members, 1 to 50; the stored number when none is sent.
+fn members(input: &HouseholdInput, base: Option<&Household>, checks: &mut Checks) -> Option<i32> {
+    match input.members {
+        Some(count) if !(1..=50).contains(&count) => {
+            checks.fail_with(
+                FieldError::new("members", "out_of_range")
+                    .with("min", "1")
+                    .with("max", "50"),
+            );
+            None
+        }
+        Some(count) => Some(count),
+        None => checks.required("members", base.map(|household| household.members)),
+    }
 }
 
 /// The commune code sent, resolved to the unit in force and checked against the officer's area;

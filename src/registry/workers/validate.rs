@@ -88,19 +88,7 @@ pub(super) fn validate(
         Some(raw) => checks.one_of("availability", raw, AVAILABILITIES),
         None => Some(base.map_or(Availability::Seeking, |worker| worker.availability)),
     };
-    // Consent is dated: as given, else as recorded before, else today; none without consent.
-    let consent = input
-        .consent_to_share
-        .or(base.map(|worker| worker.consent_to_share))
-        .unwrap_or(false);
-    let consent_given_on = match input.consent_given_on.as_deref() {
-        _ if !consent => None,
-        Some(raw) => checks.past_day("consent_given_on", Some(raw), today),
-        None => base
-            .filter(|worker| worker.consent_to_share)
-            .and_then(|worker| worker.consent_given_on)
-            .or(Some(today)),
-    };
+    let (consent, consent_given_on) = consent(&input, base, &mut checks, today);
     checks.finish()?;
 
     let now = accounts::now();
@@ -147,6 +135,29 @@ pub(super) fn validate(
         updated_at: now,
     };
     Ok((worker, occupations))
+}
+
+/// Consent and the day it was given: as sent, else as recorded before, else today; none
+/// without consent.
+fn consent(
+    input: &WorkerInput,
+    base: Option<&Worker>,
+    checks: &mut Checks,
+    today: NaiveDate,
+) -> (bool, Option<NaiveDate>) {
+    let consent = input
+        .consent_to_share
+        .or(base.map(|worker| worker.consent_to_share))
+        .unwrap_or(false);
+    let given_on = match input.consent_given_on.as_deref() {
+        _ if !consent => None,
+        Some(raw) => checks.past_day("consent_given_on", Some(raw), today),
+        None => base
+            .filter(|worker| worker.consent_to_share)
+            .and_then(|worker| worker.consent_given_on)
+            .or(Some(today)),
+    };
+    (consent, given_on)
 }
 
 /// The commune a code names, today's unit for an old code too; refused when unknown or outside
