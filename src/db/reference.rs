@@ -28,7 +28,7 @@ const COMMUNES_2025: &str = include_str!("reference/son_la_communes_2025.csv");
 const ETHNIC_GROUPS: &str = include_str!("reference/ethnic_groups_vn.csv");
 pub const ETHNIC_SHARES: &str = include_str!("reference/son_la_ethnic_shares.csv");
 const OCCUPATION_GROUPS: &str = include_str!("reference/vsco_major_submajor.csv");
-const OCCUPATIONS: &str = include_str!("reference/occupations_common_4digit.csv");
+const OCCUPATIONS: &str = include_str!("reference/occupations_isco08_4digit.csv");
 const OCCUPATION_ALIASES: &str = include_str!("reference/occupation_aliases.csv");
 const POVERTY_THRESHOLDS: &str = include_str!("reference/poverty_thresholds.csv");
 const POVERTY_INDICATORS: &str = include_str!("reference/poverty_indicators_2022_2025.csv");
@@ -289,17 +289,29 @@ pub struct OccupationRow {
     pub name_en: String,
     #[serde(rename = "name_vi_unofficial")]
     pub name_vi: String,
+    /// `yes` for the occupations commune lists name most (see `sources.md`).
+    pub common: String,
 }
 
-/// The common 4-digit occupations of the embedded list.
+/// The 4-digit occupations of the embedded list: every ISCO-08 unit group of major groups
+/// 2–9 and 0.
 pub fn occupation_rows() -> Result<Vec<OccupationRow>, ReferenceError> {
-    rows("occupations_common_4digit.csv", OCCUPATIONS)
+    rows("occupations_isco08_4digit.csv", OCCUPATIONS)
 }
 
 #[derive(Deserialize)]
 pub struct AliasRow {
     pub alias: String,
     pub code: String,
+}
+
+/// The codes of the occupations commune lists name most, the ones the demo draws from.
+pub fn common_occupation_codes() -> Result<Vec<String>, ReferenceError> {
+    Ok(occupation_rows()?
+        .into_iter()
+        .filter(|row| row.common == "yes")
+        .map(|row| row.code)
+        .collect())
 }
 
 /// The spellings people write for an occupation (`công nhân may` → 8153); see `sources.md`.

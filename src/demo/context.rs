@@ -219,7 +219,11 @@ impl Context {
 
         let (ethnicities, ethnic_weights, urban_ethnic_weights) = ethnicities()?;
 
+        // The work commune lists name most, not every unit group of the classification.
+        let common = reference::common_occupation_codes()
+            .map_err(|error| DemoError::Reference(error.to_string()))?;
         let occupations = occupations::table
+            .filter(occupations::code.eq_any(&common))
             .select((occupations::code, occupations::name_vi))
             .order(occupations::code)
             .load::<(String, String)>(connection)?

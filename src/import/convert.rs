@@ -1,8 +1,8 @@
 //! A spreadsheet row turned into the fields of a record: cells, names looked up to codes.
 
-use super::occupations::{Found, Occupations};
 use super::*;
 use crate::models;
+use crate::registry::occupations::{Found, Occupations};
 
 /// What the registry needs to resolve names to codes, loaded once per import.
 pub(super) struct Lookups {

@@ -33,7 +33,6 @@ use crate::registry;
 
 mod convert;
 mod errors;
-mod occupations;
 mod records;
 mod upsert;
 

@@ -7,6 +7,7 @@ pub mod course_application;
 pub mod courses;
 pub mod employers;
 pub mod households;
+pub mod occupations;
 pub mod programme;
 pub mod service_records;
 pub mod users;

@@ -81,16 +81,31 @@ fn staff_create_and_edit_employers_vacancies_and_courses() -> TestResult {
         let refused = officer.post("/vacancies/new", &vacancy("5500000000"))?;
         assert_eq!(refused.status, 422, "{backend}");
         assert!(error_beside(&refused.html, "employer_tax_code"));
-        let saved = officer.post("/vacancies/new", &vacancy("5500777888"))?;
+        // The occupation is typed as part of its name; one that fits several is refused
+        // beside the field, naming them and what was typed.
+        let mut driver = vacancy("5500777888");
+        driver[2] = ("occupation_code", "lai xe");
+        let refused = officer.post("/vacancies/new", &driver)?;
+        assert_eq!(refused.status, 422, "{backend}");
+        assert!(error_beside(&refused.html, "occupation_code"));
+        assert!(
+            refused.html.contains("(8322)") && refused.html.contains("(lai xe)"),
+            "{}",
+            refused.html
+        );
+        let mut by_name = vacancy("5500777888");
+        by_name[2] = ("occupation_code", "trong cay lau nam");
+        let saved = officer.post("/vacancies/new", &by_name)?;
         assert_eq!(saved.status, 303, "{backend}: {}", saved.html);
         let vacancy_id = saved.location.trim_start_matches("/vacancies/").to_owned();
         let read = app.get(&format!("/api/v1/vacancies/{vacancy_id}"), Some(&staff))?;
         assert_eq!(
             (
                 read.body["employer_id"].as_str(),
-                read.body["wage_min_vnd"].as_i64()
+                read.body["wage_min_vnd"].as_i64(),
+                read.body["occupation_code"].as_str()
             ),
-            (Some(employer_id.as_str()), Some(5_500_000)),
+            (Some(employer_id.as_str()), Some(5_500_000), Some("6112")),
             "{}",
             read.body
         );
@@ -107,8 +122,12 @@ fn staff_create_and_edit_employers_vacancies_and_courses() -> TestResult {
             vec![
                 ("provider", "Trường Cao đẳng Sơn La"),
                 ("title", "Kỹ thuật trồng và chế biến chè"),
-                ("leads_to", "6112"),
-                ("leads_to", "7512"),
+                // As picked from the list, and typed without accents.
+                (
+                    "leads_to",
+                    "Người trồng cây lâu năm (cà phê, chè, cây ăn quả) (6112)",
+                ),
+                ("leads_to", "tho lam banh"),
                 ("level", "under_3_months"),
                 ("commune_code", "03649"),
                 ("starts_on", "2027-02-01"),
@@ -134,7 +153,7 @@ fn staff_create_and_edit_employers_vacancies_and_courses() -> TestResult {
         assert_eq!(leads, ["6112", "7512"], "{backend}: {}", read.body);
         let edit = officer.get(&format!("/courses/{course_id}/edit"))?;
         assert!(
-            edit.html.contains("value=\"7512\" selected"),
+            edit.html.contains("value=\"Thợ làm bánh (7512)\""),
             "{}",
             edit.html
         );

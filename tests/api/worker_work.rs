@@ -172,7 +172,7 @@ fn the_worker_form_links_a_household_by_code_and_a_cccd_finds_its_person() -> Te
         assert!(
             new_member
                 .html
-                .contains("<option value=\"8153\">Công nhân vận hành máy may"),
+                .contains("<option value=\"Công nhân vận hành máy may (may công nghiệp) (8153)\">"),
             "{}",
             new_member.html
         );
@@ -188,8 +188,9 @@ fn the_worker_form_links_a_household_by_code_and_a_cccd_finds_its_person() -> Te
                 ("household_code", household),
                 ("disability", "true"),
                 ("qualifications", "Chứng chỉ sơ cấp may"),
+                // A code, and a common spelling without accents.
                 ("desired_occupations", "8153"),
-                ("desired_occupations", "9313"),
+                ("desired_occupations", "phu ho"),
                 ("consent_to_share", "true"),
                 ("consent_given_on", "2026-11-20"),
             ]
@@ -229,8 +230,20 @@ fn the_worker_form_links_a_household_by_code_and_a_cccd_finds_its_person() -> Te
             "{}",
             page.html
         );
+        assert_eq!(
+            record.body["desired_occupations"],
+            serde_json::json!(["8153", "9313"]),
+            "{}",
+            record.body
+        );
         let edit = officer.get(&format!("/workers/{worker}/edit"))?;
         assert!(edit.html.contains("value=\"HN-0042\""), "{}", edit.html);
+        assert!(
+            edit.html
+                .contains("value=\"Lao động phổ thông xây dựng (9313)\""),
+            "{}",
+            edit.html
+        );
 
         // The household by its head's name, accents optional; two heads of that name are
         // listed by code.

@@ -6,13 +6,14 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use super::forms::{FormState, Posted, Shape, parse_into};
+use super::forms::{FormState, Posted, Shape, parse_into, parse_with_occupations};
 use super::staff::{Pickers, pickers};
 use super::{Chrome, PageError, Visit, format};
 use crate::accounts::{Principal, Role};
 use crate::error::AppError;
 use crate::hiring::{pipeline, referrals};
 use crate::i18n::field_message;
+use crate::registry::occupations::Occupations;
 use crate::registry::{employers, vacancies, workers};
 use crate::state::AppState;
 
@@ -228,7 +229,10 @@ pub(crate) const SIGNUP_SHAPE: Shape<'static> = Shape {
 };
 
 async fn signup_form(state: web::Data<AppState>, visit: Visit) -> Result<HttpResponse, PageError> {
-    let pickers = visit.blocking(&state, pickers).await?;
+    let lang = visit.lang;
+    let pickers = visit
+        .blocking(&state, move |connection| pickers(connection, lang))
+        .await?;
     let page = SignupPage {
         page: visit.chrome(visit.tr().t("signup.title")),
         form: FormState::default(),
@@ -250,7 +254,7 @@ async fn signup(
     let values = form.values();
     let outcome = visit
         .blocking(&state, move |connection| {
-            let pickers = pickers(connection)?;
+            let pickers = pickers(connection, lang)?;
             let input = match parsed {
                 Ok(input) => input,
                 Err(form_state) => return Ok(Err((form_state, pickers))),
@@ -386,7 +390,10 @@ fn vacancy_page(
 
 async fn vacancy_new(state: web::Data<AppState>, visit: Visit) -> Result<HttpResponse, PageError> {
     visit.require(EMPLOYER)?;
-    let pickers = visit.blocking(&state, pickers).await?;
+    let lang = visit.lang;
+    let pickers = visit
+        .blocking(&state, move |connection| pickers(connection, lang))
+        .await?;
     let mut form = FormState::default();
     form.values.insert("positions".to_owned(), "1".to_owned());
     form.values.insert("status".to_owned(), "open".to_owned());
@@ -401,11 +408,12 @@ async fn vacancy_edit(
     let principal = visit.require(EMPLOYER)?;
     let id = id.into_inner();
     let read_id = id.clone();
+    let lang = visit.lang;
     let (vacancy, pickers) = visit
         .blocking(&state, move |connection| {
             Ok((
                 vacancies::read(connection, &principal, &read_id)?,
-                pickers(connection)?,
+                pickers(connection, lang)?,
             ))
         })
         .await?;
@@ -442,12 +450,20 @@ async fn save_vacancy(
     id: Option<String>,
 ) -> Result<HttpResponse, PageError> {
     let lang = visit.lang;
-    let parsed = parse_into::<vacancies::VacancyInput>(&form, &VACANCY_SHAPE, id.is_some(), lang);
-    let values = form.values();
     let editing = id.clone();
+    let mut form = form;
     let outcome = visit
         .blocking(&state, move |connection| {
-            let pickers = pickers(connection)?;
+            let pickers = pickers(connection, lang)?;
+            let parsed = parse_with_occupations::<vacancies::VacancyInput>(
+                &mut form,
+                &Occupations::load(connection)?,
+                &["occupation_code"],
+                &VACANCY_SHAPE,
+                editing.is_some(),
+                lang,
+            );
+            let values = form.values();
             let input = match parsed {
                 Ok(input) => input,
                 Err(form_state) => return Ok(Err((form_state, pickers))),

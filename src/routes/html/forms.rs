@@ -14,11 +14,13 @@ use super::{CSRF_COOKIE, CSRF_FIELD, PageError};
 use crate::domain::text;
 use crate::error::{AppError, FieldError};
 use crate::i18n::{Lang, field_message};
+use crate::registry::occupations::Occupations;
 
 /// Form bodies larger than this are refused.
 const MAX_FORM_BYTES: usize = 256 * 1024;
 
 /// An `application/x-www-form-urlencoded` body whose CSRF token matched the visitor's cookie.
+#[derive(Clone)]
 pub struct Posted {
     pairs: Vec<(String, String)>,
 }
@@ -40,6 +42,35 @@ impl Posted {
             .filter(|(key, value)| key == name && !value.trim().is_empty())
             .map(|(_, value)| value.trim().to_owned())
             .collect()
+    }
+
+    /// Puts `values` in place of every value of `name`.
+    pub fn replace(&mut self, name: &str, values: Vec<String>) {
+        self.pairs.retain(|(key, _)| key != name);
+        self.pairs
+            .extend(values.into_iter().map(|value| (name.to_owned(), value)));
+    }
+
+    /// Each occupation field as typed (a code, a name or a part of it, a common spelling,
+    /// accents optional, or `Name (code)` picked from the list) made its codes; a field with
+    /// an entry that names none or several occupations keeps what was typed and gets the error
+    /// naming that entry.
+    pub fn pick_occupations(
+        &mut self,
+        occupations: &Occupations,
+        fields: &[&str],
+        lang: Lang,
+    ) -> HashMap<String, String> {
+        let mut errors = HashMap::new();
+        for field in fields {
+            match occupations.codes(&self.all(field), lang) {
+                Ok(codes) => self.replace(field, codes),
+                Err(message) => {
+                    errors.insert((*field).to_owned(), message);
+                }
+            }
+        }
+        errors
     }
 
     pub fn checked(&self, name: &str) -> bool {
@@ -155,6 +186,32 @@ impl FormState {
         self.values.get(name).map_or("", String::as_str)
     }
 
+    /// What the inputs of a list field show, at least `slots` of them and one empty beyond
+    /// the filled ones when `slots` > 1: each code as its `Name (code)` from `options`,
+    /// anything else as typed.
+    pub fn shown(&self, name: &str, options: &[(String, String)], slots: &usize) -> Vec<String> {
+        let slots = *slots;
+        let mut shown: Vec<String> = self
+            .v(name)
+            .split(',')
+            .map(str::trim)
+            .filter(|item| !item.is_empty())
+            .map(|item| {
+                options
+                    .iter()
+                    .find(|(code, _)| code == item)
+                    .map_or_else(|| item.to_owned(), |(_, title)| title.clone())
+            })
+            .collect();
+        let wanted = if slots > 1 {
+            slots.max(shown.len() + 1)
+        } else {
+            slots.max(shown.len())
+        };
+        shown.resize(wanted, String::new());
+        shown
+    }
+
     pub fn has(&self, name: &str, value: &str) -> bool {
         self.values
             .get(name)
@@ -224,6 +281,30 @@ pub struct Shape<'a> {
     pub flags: &'a [&'a str],
     /// Groups of checkboxes: the ticked values as a list.
     pub lists: &'a [&'a str],
+}
+
+/// [`parse_into`] after the occupation `fields` are made codes ([`Posted::pick_occupations`]);
+/// an entry that names none or several occupations is an error beside its field, shown with
+/// any other errors of the form.
+pub fn parse_with_occupations<T: serde::de::DeserializeOwned>(
+    form: &mut Posted,
+    occupations: &Occupations,
+    fields: &[&str],
+    shape: &Shape<'_>,
+    editing: bool,
+    lang: Lang,
+) -> Result<T, FormState> {
+    let picked = form.pick_occupations(occupations, fields, lang);
+    let parsed = parse_into::<T>(form, shape, editing, lang);
+    if picked.is_empty() {
+        return parsed;
+    }
+    let mut state = match parsed {
+        Err(state) => state,
+        Ok(_) => FormState::with_values(form.values()),
+    };
+    state.errors.extend(picked);
+    Err(state)
 }
 
 /// The form as JSON, then parsed into `T` like an API body, so a field of the wrong type is

@@ -356,11 +356,12 @@ async fn enrol_form(
     let linked = principal
         .as_ref()
         .is_some_and(|principal| principal.worker_id.is_some());
+    let lang = visit.lang;
     let (course, pickers) = visit
         .blocking(&state, move |connection| {
             Ok((
                 courses::read(connection, principal.as_ref(), &id)?,
-                pickers(connection)?,
+                pickers(connection, lang)?,
             ))
         })
         .await?;
@@ -406,7 +407,7 @@ async fn enrol(
     let (course, pickers, outcome) = visit
         .blocking(&state, move |connection| {
             let course = courses::read(connection, caller.as_ref(), &course_id)?;
-            let pickers = pickers(connection)?;
+            let pickers = pickers(connection, lang)?;
             let outcome = course_application::apply(
                 connection,
                 caller.as_ref(),

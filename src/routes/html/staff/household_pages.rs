@@ -195,7 +195,7 @@ pub(super) fn household_pickers(
 ) -> Result<(Pickers, Indicators), AppError> {
     let today = crate::accounts::now().date();
     Ok((
-        pickers(connection)?,
+        pickers(connection, crate::i18n::Lang::Vi)?,
         models::poverty_indicators::in_force(connection, today)?,
     ))
 }

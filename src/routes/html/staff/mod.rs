@@ -108,10 +108,14 @@ pub struct Pickers {
     pub occupations: Vec<(String, String)>,
 }
 
-pub fn pickers(connection: &mut crate::db::DbConn) -> Result<Pickers, AppError> {
+/// The pickers of the registry forms, occupations named in the page's language.
+pub fn pickers(
+    connection: &mut crate::db::DbConn,
+    lang: crate::i18n::Lang,
+) -> Result<Pickers, AppError> {
     Ok(Pickers {
         communes: models::admin_units::current_communes(connection)?,
         ethnicities: models::ethnic_groups::all(connection)?,
-        occupations: models::occupations::all(connection, false)?,
+        occupations: models::occupations::all(connection, lang == crate::i18n::Lang::En)?,
     })
 }

@@ -8,9 +8,10 @@ use askama::Template;
 
 use crate::accounts::Principal;
 use crate::error::AppError;
+use crate::registry::occupations::Occupations;
 use crate::registry::{courses, employers, vacancies};
 use crate::routes::html::employer::{SIGNUP_SHAPE, VACANCY_SHAPE};
-use crate::routes::html::forms::{FormState, Posted, Shape, parse_into};
+use crate::routes::html::forms::{FormState, Posted, Shape, parse_into, parse_with_occupations};
 use crate::routes::html::{Chrome, PageError, Visit};
 use crate::state::AppState;
 
@@ -279,14 +280,24 @@ fn save(
 ) -> Result<Result<String, FormState>, AppError> {
     let editing = id.is_some();
     let shape = kind.shape();
-    let refused = |error: AppError| -> Result<Result<String, FormState>, AppError> {
+    let mut form = form.clone();
+    let occupations = Occupations::load(connection)?;
+    let refused = |form: &Posted, error: AppError| -> Result<Result<String, FormState>, AppError> {
         let mut state = FormState::with_values(form.values());
         state.absorb(error, lang, &kind.fields())?;
         Ok(Err(state))
     };
     let written = match kind {
         Kind::Vacancy => {
-            let mut input: vacancies::VacancyInput = match parse_into(form, shape, editing, lang) {
+            let picked = ["occupation_code"];
+            let mut input: vacancies::VacancyInput = match parse_with_occupations(
+                &mut form,
+                &occupations,
+                &picked,
+                shape,
+                editing,
+                lang,
+            ) {
                 Ok(input) => input,
                 Err(state) => return Ok(Err(state)),
             };
@@ -294,7 +305,10 @@ fn save(
             match models::employers::find_id_by_tax_code(connection, &tax_code)? {
                 Some(employer) => input.employer_id = Some(employer),
                 None => {
-                    return refused(AppError::field("employer_tax_code", "unknown_employer"));
+                    return refused(
+                        &form,
+                        AppError::field("employer_tax_code", "unknown_employer"),
+                    );
                 }
             }
             connection.write_transaction(|connection| match id {
@@ -303,7 +317,7 @@ fn save(
             })
         }
         Kind::Employer => {
-            let input: employers::EmployerInput = match parse_into(form, shape, editing, lang) {
+            let input: employers::EmployerInput = match parse_into(&form, shape, editing, lang) {
                 Ok(input) => input,
                 Err(state) => return Ok(Err(state)),
             };
@@ -313,7 +327,15 @@ fn save(
             })
         }
         Kind::Course => {
-            let input: courses::CourseInput = match parse_into(form, shape, editing, lang) {
+            let picked = ["leads_to"];
+            let input: courses::CourseInput = match parse_with_occupations(
+                &mut form,
+                &occupations,
+                &picked,
+                shape,
+                editing,
+                lang,
+            ) {
                 Ok(input) => input,
                 Err(state) => return Ok(Err(state)),
             };
@@ -328,7 +350,7 @@ fn save(
             Kind::Employer => "/employers".to_owned(),
             _ => format!("{}/{saved}", kind.path()),
         })),
-        Err(error) => refused(error),
+        Err(error) => refused(&form, error),
     }
 }
 

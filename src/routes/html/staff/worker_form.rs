@@ -7,6 +7,7 @@ use askama::Template;
 
 use crate::accounts::Principal;
 use crate::i18n::Lang;
+use crate::registry::occupations::Occupations;
 use crate::registry::workers;
 use crate::routes::html::forms::{FormState, Posted};
 use crate::routes::html::{Chrome, PageError, Visit};
@@ -107,15 +108,11 @@ pub(super) fn worker_input(
         }
         None => {}
     }
-    // Picked from the list by name (one value each), or typed as codes.
-    let occupations: Vec<serde_json::Value> = form
-        .all("desired_occupations")
-        .iter()
-        .flat_map(|picked| picked.split([',', ' ', ';']))
-        .filter(|code| !code.is_empty())
-        .map(|code| code.to_owned().into())
-        .collect();
-    body.insert("desired_occupations".to_owned(), occupations.into());
+    // Made codes by `Posted::pick_occupations` beforehand.
+    body.insert(
+        "desired_occupations".to_owned(),
+        form.all("desired_occupations").into(),
+    );
     for key in [
         "willing_to_relocate",
         "willing_overseas",
@@ -195,13 +192,14 @@ pub(super) async fn worker_new(
 ) -> Result<HttpResponse, PageError> {
     let principal = visit.require(STAFF)?;
     let household = query.into_inner().household_id;
+    let lang = visit.lang;
     let (pickers, code) = visit
         .blocking(&state, move |connection| {
             let code = match &household {
                 Some(id) => household_code(connection, &principal, id)?,
                 None => None,
             };
-            Ok((pickers(connection)?, code))
+            Ok((pickers(connection, lang)?, code))
         })
         .await?;
     let mut form = FormState::default();
@@ -236,13 +234,23 @@ pub(super) async fn save_worker(
     id: Option<String>,
 ) -> Result<HttpResponse, PageError> {
     let lang = visit.lang;
-    let input = worker_input(&form, id.is_some(), lang);
     let editing = id.clone();
+    let mut form = form;
     let outcome = visit
         .blocking(&state, move |connection| {
-            let pickers = pickers(connection)?;
-            let Ok(mut input) = input else {
-                return Ok(Err((input.err(), pickers)));
+            let pickers = pickers(connection, lang)?;
+            let occupations = Occupations::load(connection)?;
+            let picked = form.pick_occupations(&occupations, &["desired_occupations"], lang);
+            let input = worker_input(&form, editing.is_some(), lang);
+            let mut input = match input {
+                Ok(input) if picked.is_empty() => input,
+                refused => {
+                    let mut state = refused
+                        .err()
+                        .unwrap_or_else(|| FormState::with_values(form.values()));
+                    state.errors.extend(picked);
+                    return Ok(Err((Some(state), pickers)));
+                }
             };
             // The household by its code or its head's name, within the officer's reach.
             match form.get("household_code") {
@@ -302,6 +310,7 @@ pub(super) async fn worker_edit(
     let principal = visit.require(STAFF)?;
     let id = id.into_inner();
     let read_id = id.clone();
+    let lang = visit.lang;
     let (record, pickers, code) = visit
         .blocking(&state, move |connection| {
             let record = workers::read(connection, &principal, &read_id)?;
@@ -309,7 +318,7 @@ pub(super) async fn worker_edit(
                 Some(id) => household_code(connection, &principal, id)?,
                 None => None,
             };
-            Ok((record, pickers(connection)?, code))
+            Ok((record, pickers(connection, lang)?, code))
         })
         .await?;
     let mut form = FormState::from_record(&record, WORKER_FORM_FIELDS);

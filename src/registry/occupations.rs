@@ -1,15 +1,19 @@
-//! An occupation as a list writes it — a 4-digit code, its name in either language, a part of
+//! An occupation as a list or a form writes it — a 4-digit code, its name in either language, a part of
 //! the name or a common spelling (`công nhân may`), accents optional — looked up to its code;
 //! a spelling that fits several occupations is refused with their names.
 
 use std::collections::{BTreeSet, HashMap};
 
-use super::*;
+use diesel::QueryResult;
+
+use crate::db::DbConn;
+use crate::domain::text;
+use crate::i18n::{Lang, field_message};
 use crate::models;
 
 /// What the lookup found.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) enum Found {
+pub enum Found {
     Code(String),
     Unknown,
     /// The codes it could be.
@@ -17,7 +21,7 @@ pub(super) enum Found {
 }
 
 /// The occupations' names and spellings, loaded once per import.
-pub(super) struct Occupations {
+pub struct Occupations {
     /// Phrase (lower case, accents kept) → codes.
     exact: HashMap<String, BTreeSet<String>>,
     /// Phrase without accents → codes.
@@ -41,7 +45,7 @@ fn phrase(raw: &str) -> String {
 }
 
 impl Occupations {
-    pub(super) fn load(connection: &mut DbConn) -> QueryResult<Occupations> {
+    pub fn load(connection: &mut DbConn) -> QueryResult<Occupations> {
         let names = models::occupations::names(connection)?;
         let aliases = crate::db::reference::occupation_aliases().unwrap_or_default();
         Ok(Occupations::new(
@@ -97,10 +101,19 @@ impl Occupations {
     }
 
     /// The code `written` names.
-    pub(super) fn find(&self, written: &str) -> Found {
+    pub fn find(&self, written: &str) -> Found {
         let written = written.trim();
-        if written.len() == 4 && written.bytes().all(|b| b.is_ascii_digit()) {
+        let is_code = |code: &str| code.len() == 4 && code.bytes().all(|b| b.is_ascii_digit());
+        if is_code(written) {
             return Found::Code(written.to_owned());
+        }
+        // A name picked from a form's list: `Thợ may (7531)`.
+        if let Some((_, code)) = written
+            .strip_suffix(')')
+            .and_then(|rest| rest.rsplit_once('('))
+            .filter(|(_, code)| is_code(code.trim()))
+        {
+            return Found::Code(code.trim().to_owned());
         }
         let key = phrase(written);
         let one = |codes: &BTreeSet<String>| match codes.len() {
@@ -135,8 +148,36 @@ impl Occupations {
         one(&containing).unwrap_or(Found::Unknown)
     }
 
+    /// The code of each occupation a form names, in order and once each; the first entry that
+    /// names none or several is refused with a message in `lang` that names it.
+    pub fn codes(&self, written: &[String], lang: Lang) -> Result<Vec<String>, String> {
+        let mut codes: Vec<String> = Vec::new();
+        for item in written
+            .iter()
+            .map(|item| item.trim())
+            .filter(|item| !item.is_empty())
+        {
+            let message = match self.find(item) {
+                Found::Code(code) => {
+                    if !codes.contains(&code) {
+                        codes.push(code);
+                    }
+                    continue;
+                }
+                Found::Unknown => field_message("unknown_occupation_name", lang, &[]),
+                Found::Ambiguous(candidates) => field_message(
+                    "ambiguous_occupation",
+                    lang,
+                    &[("candidates", self.label(&candidates))],
+                ),
+            };
+            return Err(format!("{message} ({item})"));
+        }
+        Ok(codes)
+    }
+
     /// `Name (code)` of each code, for a message.
-    pub(super) fn label(&self, codes: &[String]) -> String {
+    pub fn label(&self, codes: &[String]) -> String {
         codes
             .iter()
             .map(|code| {
@@ -205,6 +246,17 @@ mod tests {
         assert_eq!(list.find("BOC VAC"), code("9333"));
         assert_eq!(list.find("Thợ may"), code("7531"));
         assert_eq!(list.find("thợ lặn"), Found::Unknown);
+        // As a form's list offers it.
+        assert_eq!(list.find("Công nhân bốc xếp (9333)"), code("9333"));
+        assert_eq!(
+            list.codes(
+                &["phu ho".to_owned(), "9313".to_owned(), " ".to_owned()],
+                Lang::Vi
+            ),
+            Ok(vec!["9313".to_owned()])
+        );
+        let refused = list.codes(&["thợ lặn".to_owned()], Lang::En);
+        assert!(refused.is_err_and(|message| message.contains("(thợ lặn)")));
     }
 
     #[test]
