@@ -51,6 +51,15 @@ pub fn insert(connection: &mut crate::db::DbConn, user: &NewUser) -> QueryResult
         .execute(connection)
 }
 
+/// Whether a login is linked to the worker.
+pub fn worker_has_login(connection: &mut crate::db::DbConn, worker_id: &str) -> QueryResult<bool> {
+    let count: i64 = users::table
+        .filter(users::worker_id.eq(worker_id))
+        .count()
+        .get_result(connection)?;
+    Ok(count > 0)
+}
+
 /// Links a trainee's login to the worker record made from its first enrolment; a login that
 /// is linked already keeps its link.
 pub fn link_worker(

@@ -10,6 +10,7 @@ pub mod households;
 pub mod occupations;
 pub mod programme;
 pub mod service_records;
+pub mod trainee_signup;
 pub mod users;
 pub mod vacancies;
 pub mod workers;

@@ -573,11 +573,35 @@ async fn check_page(
     app: &TestApp,
     path: &str,
 ) -> Result<i64, Box<dyn std::error::Error>> {
+    check_page_in(client, app, path, "vi").await
+}
+
+/// The words of a page's own controls (labels, headers, buttons, navigation) written in
+/// Vietnamese: on an English page, words the text table left untranslated.
+const VIETNAMESE_CONTROLS: &str = "return [...document.querySelectorAll('label, th, button, nav a, h2')]\
+    .map(element => element.textContent.trim())\
+    .filter(text => /[àáảãạăắằẳẵặâấầẩẫậđèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵ]/i.test(text));";
+
+/// [`check_page`] in `lang`; an English page also has no Vietnamese in its own controls.
+async fn check_page_in(
+    client: &Client,
+    app: &TestApp,
+    path: &str,
+    expected: &str,
+) -> Result<i64, Box<dyn std::error::Error>> {
     client.goto(&app.url(path)).await?;
     let lang = client
         .execute("return document.documentElement.lang", vec![])
         .await?;
-    assert_eq!(lang, "vi", "{path}");
+    assert_eq!(lang, expected, "{path}");
+    if expected == "en" {
+        let untranslated = client.execute(VIETNAMESE_CONTROLS, vec![]).await?;
+        assert_eq!(
+            untranslated,
+            serde_json::json!([]),
+            "{path}: Vietnamese words on the English page"
+        );
+    }
     let bytes = client
         .execute(TRANSFERRED, vec![])
         .await?
@@ -679,6 +703,34 @@ fn the_demo_province_pages_are_light_labelled_readable_and_pictured() -> TestRes
             ] {
                 weights.push((path.clone(), check_page(&desk, &app, &path).await?));
             }
+            // The same workspace in English.
+            desk.goto(&app.url("/lang/en?next=/dashboard")).await?;
+            for path in [
+                "/dashboard".to_owned(),
+                "/workers?q=lo+thi".to_owned(),
+                format!("/workers/{worker_id}"),
+                format!("/workers/{worker_id}/matches"),
+                format!("/referrals/{referral_id}"),
+                format!("/referrals/{referral_id}/letter"),
+                "/workers/new".to_owned(),
+                "/vacancies/new".to_owned(),
+                "/courses/new".to_owned(),
+                "/admin/users".to_owned(),
+                "/account/password".to_owned(),
+                "/trainee/signup".to_owned(),
+            ] {
+                weights.push((
+                    format!("{path} (en)"),
+                    check_page_in(&desk, &app, &path, "en").await?,
+                ));
+            }
+            desk.goto(&app.url("/workers/new")).await?;
+            let form = desk.source().await?;
+            assert!(
+                form.contains("Type part of the occupation"),
+                "the occupation hint in English"
+            );
+            desk.goto(&app.url("/lang/vi?next=/dashboard")).await?;
             desk.set_window_size(1280, 1900).await?;
             desk.goto(&app.url("/dashboard")).await?;
             save_screenshot(&desk, "demo-dashboard.png").await?;
@@ -693,7 +745,11 @@ fn the_demo_province_pages_are_light_labelled_readable_and_pictured() -> TestRes
         let mut weights = outcome?;
         let (phone, _phone_profile) = browser(&driver, true).await?;
         let outcome = async {
-            for path in ["/courses".to_owned(), format!("/courses/{course_id}/enrol")] {
+            for path in [
+                "/courses".to_owned(),
+                format!("/courses/{course_id}/enrol"),
+                "/trainee/signup".to_owned(),
+            ] {
                 weights.push((
                     format!("{path} (phone)"),
                     check_page(&phone, &app, &path).await?,
@@ -715,6 +771,7 @@ fn the_demo_province_pages_are_light_labelled_readable_and_pictured() -> TestRes
                 format!("/workers/{worker_id}/matches"),
                 format!("/referrals/{referral_id}"),
                 "/vacancies/new".to_owned(),
+                "/workers/new".to_owned(),
             ] {
                 weights.push((
                     format!("{path} (phone)"),

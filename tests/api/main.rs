@@ -30,6 +30,7 @@ mod referrals;
 mod roles;
 mod schema_rules;
 mod search;
+mod trainee_signup;
 mod uploads;
 mod user_pages;
 mod walls;

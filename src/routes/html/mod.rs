@@ -15,6 +15,7 @@ pub mod forms;
 pub mod imports;
 pub mod public;
 pub mod staff;
+pub mod trainee;
 pub use crate::i18n::{format, texts};
 
 use std::future::Future;
@@ -58,7 +59,8 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .configure(admin_targets::configure)
         .configure(admin_users::configure)
         .configure(employer::configure)
-        .configure(public::configure);
+        .configure(public::configure)
+        .configure(trainee::configure);
 }
 
 async fn stylesheet() -> HttpResponse {
