@@ -196,6 +196,51 @@ pub mod public_form {
     }
 }
 
+/// One-time reset codes: wrong codes by address and by login, so a code cannot be guessed by
+/// trying many and nobody can lock another person out from one address.
+pub mod reset_code {
+    use super::*;
+
+    /// Wrong codes from one address.
+    pub const ADDRESS: Rule = Rule {
+        max: 20,
+        window: TimeDelta::hours(1),
+    };
+    /// Wrong codes for one login, from addresses that have not used up their own share.
+    pub const ACCOUNT: Rule = Rule {
+        max: 10,
+        window: TimeDelta::hours(1),
+    };
+
+    /// Seconds to wait before another code is taken from this address for this login.
+    pub fn retry_after(
+        connection: &mut DbConn,
+        address: &str,
+        email: &str,
+        now: NaiveDateTime,
+    ) -> QueryResult<Option<u64>> {
+        let from_address = wait(
+            connection,
+            &bucket("code-address", &[address]),
+            ADDRESS,
+            now,
+        )?;
+        let on_login = wait(connection, &bucket("code-login", &[email]), ACCOUNT, now)?;
+        Ok(longest([from_address, on_login]))
+    }
+
+    /// A wrong, used or expired code counts against the address and the login.
+    pub fn record_failure(
+        connection: &mut DbConn,
+        address: &str,
+        email: &str,
+        now: NaiveDateTime,
+    ) -> QueryResult<()> {
+        throttle_events::record(connection, &bucket("code-address", &[address]), now)?;
+        throttle_events::record(connection, &bucket("code-login", &[email]), now)
+    }
+}
+
 /// Reset links: a few per address an hour, so nobody can flood someone's mailbox; beyond that
 /// the page answers as before and nothing is sent.
 pub mod reset_link {

@@ -300,9 +300,11 @@ fn strong(password: &str) -> Result<String, AppError> {
 }
 
 /// Sets a new password with a one-time code given for the login with `email`. A wrong,
-/// used or expired code, or an unknown address, answer alike.
+/// used or expired code, or an unknown address, answer alike, and count against the form's
+/// `address` and the login: past the throttle, no code is tried.
 pub fn reset_with_code(
     connection: &mut DbConn,
+    address: &str,
     email: &str,
     code: &str,
     new_password: &str,
@@ -311,7 +313,14 @@ pub fn reset_with_code(
     let email = accounts::normalize_email(email).unwrap_or_default();
     let code = code.trim().to_uppercase().replace([' ', '-'], "");
     let now = accounts::now();
-    connection.write_transaction(|connection| {
+    if let Some(retry_after_seconds) =
+        accounts::throttle::reset_code::retry_after(connection, address, &email, now)?
+    {
+        return Err(AppError::TooManyRequests {
+            retry_after_seconds,
+        });
+    }
+    let taken = connection.write_transaction(|connection| {
         let user = users::find_by_email(connection, &email)?;
         let taken = password_resets::take(connection, &accounts::token_hash(&code), now)?;
         match (user, taken) {
@@ -334,7 +343,14 @@ pub fn reset_with_code(
             }
             _ => Err(AppError::field("code", "invalid_reset_code")),
         }
-    })
+    });
+    if taken.is_err() {
+        // Counted in a transaction of its own: the refused one was rolled back.
+        connection.write_transaction(|connection| {
+            accounts::throttle::reset_code::record_failure(connection, address, &email, now)
+        })?;
+    }
+    taken
 }
 
 /// Sends a link to set a new password to the login with `email`, in its language, if there is

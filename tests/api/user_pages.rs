@@ -125,6 +125,36 @@ fn administrators_manage_logins_and_people_reset_and_change_passwords() -> TestR
             ],
         )?;
         assert_eq!(again.status, 422, "{backend}: a code worked twice");
+        // Codes cannot be guessed by trying many: after ten wrong ones for a login in an hour,
+        // even the right one is not tried, and nothing changes.
+        admin.get(&user_page)?;
+        let issued = admin.post(&format!("{user_page}/code"), &[])?;
+        let fresh = shown_code(&issued.html).ok_or("no code shown")?;
+        let attempt = |person: &mut Visitor, code: &str| {
+            person.post(
+                "/password/code",
+                &[
+                    ("email", "canbo.xa@example.vn"),
+                    ("code", code),
+                    ("new_password", "mat-khau-doan-789"),
+                ],
+            )
+        };
+        for _ in 0..8 {
+            assert_eq!(attempt(&mut person, "BBBBBBBBBB")?.status, 422, "{backend}");
+        }
+        let throttled = attempt(&mut person, &fresh)?;
+        assert_eq!(throttled.status, 429, "{backend}: {}", throttled.html);
+        assert!(
+            throttled.html.contains("class=\"alert\""),
+            "{}",
+            throttled.html
+        );
+        app.login("canbo.xa@example.vn", "mat-khau-moi-123")?;
+        assert!(
+            app.login("canbo.xa@example.vn", "mat-khau-doan-789")
+                .is_err()
+        );
 
         // Everyone changes their own password, giving the current one.
         app.sign_in_as("canbo@example.vn", "staff", Link::None)?;

@@ -10,6 +10,7 @@ use askama::Template;
 use super::forms::{FormState, Posted};
 use super::{Chrome, PageError, Visit};
 use crate::accounts::Role;
+use crate::error::AppError;
 use crate::registry::users::{self, ROLES, UserChange, UserInput, UserView};
 use crate::state::AppState;
 
@@ -272,9 +273,11 @@ async fn code_form(visit: Visit) -> Result<HttpResponse, PageError> {
 
 async fn reset_with_code(
     state: web::Data<AppState>,
+    request: actix_web::HttpRequest,
     visit: Visit,
     form: Posted,
 ) -> Result<HttpResponse, PageError> {
+    let address = crate::routes::api::extract::client_address(&request).unwrap_or_default();
     let email = form.get("email").unwrap_or_default();
     let code = form.get("code").unwrap_or_default();
     let new_password = form.get("new_password").unwrap_or_default();
@@ -283,6 +286,7 @@ async fn reset_with_code(
         .blocking(&state, move |connection| {
             Ok(users::reset_with_code(
                 connection,
+                &address,
                 &email,
                 &code,
                 &new_password,
@@ -291,6 +295,20 @@ async fn reset_with_code(
         .await?;
     match done {
         Ok(()) => finish(&visit, "code", Ok(())),
+        Err(AppError::TooManyRequests {
+            retry_after_seconds,
+        }) => {
+            let mut shown = FormState::default();
+            shown.values.insert("email".to_owned(), kept);
+            shown.general = Some(
+                visit
+                    .tr()
+                    .t("login.throttled")
+                    .replace("{seconds}", &retry_after_seconds.to_string()),
+            );
+            let page = password_page(&visit, "code", shown, false);
+            visit.render_with(StatusCode::TOO_MANY_REQUESTS, &page)
+        }
         Err(error) => {
             let mut shown = FormState::default();
             shown.values.insert("email".to_owned(), kept);
