@@ -724,12 +724,6 @@ fn the_demo_province_pages_are_light_labelled_readable_and_pictured() -> TestRes
                     check_page_in(&desk, &app, &path, "en").await?,
                 ));
             }
-            desk.goto(&app.url("/workers/new")).await?;
-            let form = desk.source().await?;
-            assert!(
-                form.contains("Type part of the occupation"),
-                "the occupation hint in English"
-            );
             desk.goto(&app.url("/lang/vi?next=/dashboard")).await?;
             desk.set_window_size(1280, 1900).await?;
             desk.goto(&app.url("/dashboard")).await?;
