@@ -96,6 +96,7 @@ diesel::table! {
         name_vi -> Text,
         name_en -> Text,
         updated_at -> Nullable<Timestamp>,
+        connected_kinds -> Text,
     }
 }
 
@@ -395,8 +396,13 @@ diesel::table! {
         id -> Text,
         referral_id -> Nullable<Text>,
         worker_id -> Text,
-        vacancy_id -> Text,
-        employer_id -> Text,
+        vacancy_id -> Nullable<Text>,
+        employer_id -> Nullable<Text>,
+        kind -> Text,
+        occupation_code -> Nullable<Text>,
+        activity -> Text,
+        expected_income_vnd -> Nullable<BigInt>,
+        place -> Text,
         start_date -> Date,
         wage_vnd -> Nullable<BigInt>,
         is_overseas -> Bool,
@@ -425,6 +431,7 @@ diesel::table! {
         note -> Text,
         recorded_on -> Nullable<Date>,
         recorded_by -> Nullable<Text>,
+        income_vnd -> Nullable<BigInt>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
     }

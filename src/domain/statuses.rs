@@ -189,6 +189,30 @@ status_enum! {
 }
 
 status_enum! {
+    /// The kind of work a placement records: a wage job through a vacancy, or work outside one
+    /// that staff record on the worker.
+    WorkKind, "kind of work" {
+        WageJob = "wage_job",
+        SelfEmployed = "self_employed",
+        HouseholdBusiness = "household_business",
+        CooperativeMember = "cooperative_member",
+        LivelihoodModel = "livelihood_model",
+        PublicWorks = "public_works",
+    }
+}
+
+impl WorkKind {
+    /// The kinds staff record on a worker, without a vacancy.
+    pub const OUTSIDE_VACANCIES: &'static [&'static str] = &[
+        "self_employed",
+        "household_business",
+        "cooperative_member",
+        "livelihood_model",
+        "public_works",
+    ];
+}
+
+status_enum! {
     /// What a follow-up found.
     FollowUpOutcome, "follow-up outcome" {
         /// Not recorded yet.

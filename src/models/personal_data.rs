@@ -89,8 +89,13 @@ pub struct ReferralHeld {
 #[diesel(table_name = placements)]
 pub struct PlacementHeld {
     pub id: String,
-    pub vacancy_id: String,
-    pub employer_id: String,
+    pub vacancy_id: Option<String>,
+    pub employer_id: Option<String>,
+    pub kind: String,
+    pub occupation_code: Option<String>,
+    pub activity: String,
+    pub expected_income_vnd: Option<i64>,
+    pub place: String,
     pub start_date: NaiveDate,
     pub wage_vnd: Option<i64>,
     pub is_overseas: bool,
@@ -109,6 +114,7 @@ pub struct FollowUpHeld {
     pub outcome: String,
     pub note: String,
     pub recorded_on: Option<NaiveDate>,
+    pub income_vnd: Option<i64>,
 }
 
 #[derive(Queryable, Selectable, Serialize)]

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use crate::db::DbConn;
 use crate::db::schema::placements;
 use crate::domain::ids::{PlacementId, ReferralId};
-use crate::domain::statuses::{HouseholdStatus, PlacementStatus};
+use crate::domain::statuses::{HouseholdStatus, PlacementStatus, WorkKind};
 
 /// A confirmed hire, with the snapshots the targets are counted from.
 #[derive(Debug, Clone, PartialEq, Insertable)]
@@ -15,8 +15,16 @@ pub struct NewPlacement {
     pub id: PlacementId,
     pub referral_id: Option<ReferralId>,
     pub worker_id: String,
-    pub vacancy_id: String,
-    pub employer_id: String,
+    /// The vacancy and employer of a wage job; none for work outside a vacancy.
+    pub vacancy_id: Option<String>,
+    pub employer_id: Option<String>,
+    pub kind: WorkKind,
+    /// The activity's occupation, for work outside a vacancy.
+    pub occupation_code: Option<String>,
+    /// What the work is, in the officer's words (`nuôi lợn thịt`).
+    pub activity: String,
+    pub expected_income_vnd: Option<i64>,
+    pub place: String,
     pub start_date: NaiveDate,
     pub wage_vnd: Option<i64>,
     pub is_overseas: bool,

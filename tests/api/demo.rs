@@ -105,7 +105,7 @@ fn snapshot(connection: &mut DbConn) -> QueryResult<Snapshot> {
             .select((
                 placements::id,
                 placements::worker_id,
-                placements::vacancy_id,
+                placements::vacancy_id.assume_not_null(),
                 placements::start_date,
                 placements::household_status_snapshot,
                 placements::poor_area_snapshot,
@@ -246,7 +246,10 @@ fn demo_data_keeps_the_rules_it_illustrates() -> TestResult {
         let hires: Vec<(String, i64)> = placements::table
             .filter(placements::status.eq("active"))
             .group_by(placements::vacancy_id)
-            .select((placements::vacancy_id, diesel::dsl::count_star()))
+            .select((
+                placements::vacancy_id.assume_not_null(),
+                diesel::dsl::count_star(),
+            ))
             .load(&mut connection)?;
         for (vacancy_id, count) in hires {
             assert!(

@@ -9,7 +9,7 @@ use ketnoi::db::schema::{
     vacancies, workers,
 };
 use ketnoi::domain::statuses::{
-    Availability, FollowUpOutcome, HouseholdStatus, PlacementStatus, ReferralStatus,
+    Availability, FollowUpOutcome, HouseholdStatus, PlacementStatus, ReferralStatus, WorkKind,
 };
 use ketnoi::insert_rows;
 use ketnoi::models::courses::NewCourse;
@@ -186,8 +186,13 @@ fn fixture() -> Fixture {
             id: "p1".into(),
             referral_id: Some("r1".into()),
             worker_id: "w1".into(),
-            vacancy_id: "v1".into(),
-            employer_id: "e1".into(),
+            vacancy_id: Some("v1".into()),
+            employer_id: Some("e1".into()),
+            kind: WorkKind::WageJob,
+            occupation_code: None,
+            activity: String::new(),
+            expected_income_vnd: None,
+            place: String::new(),
             start_date: day("2024-03-20"),
             wage_vnd: Some(7_000_000),
             is_overseas: false,

@@ -5,7 +5,7 @@ use chrono::{Months, NaiveDate};
 
 use super::{Batch, HouseholdFacts, LEFT_REASONS, Population};
 use crate::demo::{AS_OF, at_time, days_after};
-use crate::domain::statuses::{FollowUpOutcome, PlacementStatus, ReferralStatus};
+use crate::domain::statuses::{FollowUpOutcome, PlacementStatus, ReferralStatus, WorkKind};
 use crate::models::follow_ups::NewFollowUp;
 use crate::models::overseas_stages::OverseasStage;
 use crate::models::placements::NewPlacement;
@@ -80,8 +80,13 @@ impl Population<'_> {
             id: placement_id.clone().into(),
             referral_id: Some(referral_id.clone().into()),
             worker_id: worker_id.to_owned(),
-            vacancy_id: slot.id.clone(),
-            employer_id: slot.employer_id.clone(),
+            vacancy_id: Some(slot.id.clone()),
+            employer_id: Some(slot.employer_id.clone()),
+            kind: WorkKind::WageJob,
+            occupation_code: None,
+            activity: String::new(),
+            expected_income_vnd: None,
+            place: String::new(),
             start_date: start,
             wage_vnd: Some(
                 rng.between(slot.wage_min_vnd / 100_000, slot.wage_max_vnd / 100_000) * 100_000,

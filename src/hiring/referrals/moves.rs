@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::domain::poverty::HouseholdStatus;
-use crate::domain::statuses::{Availability, FollowUpOutcome, PlacementStatus};
+use crate::domain::statuses::{Availability, FollowUpOutcome, PlacementStatus, WorkKind};
 
 /// A change of a referral, checked.
 struct Step {
@@ -236,8 +236,13 @@ pub(super) fn hire(
         id: new_id().into(),
         referral_id: Some(referral.id.clone()),
         worker_id: referral.worker_id.clone(),
-        vacancy_id: referral.vacancy_id.clone(),
-        employer_id,
+        vacancy_id: Some(referral.vacancy_id.clone()),
+        employer_id: Some(employer_id),
+        kind: WorkKind::WageJob,
+        occupation_code: None,
+        activity: String::new(),
+        expected_income_vnd: None,
+        place: String::new(),
         start_date,
         wage_vnd,
         is_overseas: overseas,

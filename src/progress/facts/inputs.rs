@@ -10,6 +10,7 @@ pub fn periods(connection: &mut DbConn) -> QueryResult<Vec<Period>> {
             programme_periods::code,
             programme_periods::starts_on,
             programme_periods::ends_on,
+            programme_periods::connected_kinds,
         ))
         .load(connection)
 }
@@ -134,6 +135,7 @@ pub(super) fn placement_columns() -> (
     placements::household_status_snapshot,
     placements::commune_id_snapshot,
     placements::poor_area_snapshot,
+    placements::kind,
 ) {
     (
         placements::id,
@@ -144,6 +146,7 @@ pub(super) fn placement_columns() -> (
         placements::household_status_snapshot,
         placements::commune_id_snapshot,
         placements::poor_area_snapshot,
+        placements::kind,
     )
 }
 

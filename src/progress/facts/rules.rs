@@ -97,11 +97,14 @@ impl Counting<'_> {
         }
     }
 
-    /// Connected: the first confirmed placement of the period; its snapshot is the status. The
+    /// Connected: the first confirmed placement of the period of a kind the period counts
+    /// (wage jobs, and whichever other kinds its rule names); its snapshot is the status. The
     /// same placement makes a `connected_area` fact when it was in a poor or difficult area.
     fn connected(&self, active: &[&PlacementIn]) -> Vec<Fact> {
         let Some(placement) = first(
-            active.iter().filter(|p| self.period.contains(p.start_date)),
+            active.iter().filter(|p| {
+                self.period.contains(p.start_date) && self.period.counts_connected(&p.kind)
+            }),
             |p| (p.start_date, p.id.clone()),
         ) else {
             return Vec::new();
@@ -201,7 +204,8 @@ impl Counting<'_> {
         facts
     }
 
-    /// Sustained: still employed at a follow-up ≥ 6 months of a placement of the period.
+    /// Sustained: still employed at a follow-up ≥ 6 months of a placement of the period, of
+    /// any kind of work (the household-coverage target counts every kind).
     fn sustained(&self, active: &[&PlacementIn], current_status: &str) -> Option<Fact> {
         let confirmations = self
             .worker
@@ -323,6 +327,7 @@ mod tests {
             code: "2021-2025".into(),
             starts_on: day(2021, 1, 1),
             ends_on: day(2025, 12, 31),
+            connected_kinds: "wage_job".into(),
         }]
     }
 
@@ -336,6 +341,7 @@ mod tests {
             household_status_snapshot: Some(status.into()),
             commune_id_snapshot: "c".into(),
             area_snapshot: false,
+            kind: "wage_job".into(),
         }
     }
 

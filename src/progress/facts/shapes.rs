@@ -91,11 +91,20 @@ pub struct Period {
     pub code: String,
     pub starts_on: NaiveDate,
     pub ends_on: NaiveDate,
+    /// The kinds of work that count toward "connected", comma-separated (`wage_job`, …).
+    pub connected_kinds: String,
 }
 
 impl Period {
     pub(super) fn contains(&self, day: NaiveDate) -> bool {
         self.starts_on <= day && day <= self.ends_on
+    }
+
+    /// Whether work of `kind` counts toward "connected" in this period.
+    pub(super) fn counts_connected(&self, kind: &str) -> bool {
+        self.connected_kinds
+            .split(',')
+            .any(|counted| counted.trim() == kind)
     }
 }
 
@@ -111,6 +120,8 @@ pub struct PlacementIn {
     pub commune_id_snapshot: String,
     /// In a poor or difficult area when hired.
     pub area_snapshot: bool,
+    /// The kind of work (`wage_job`, `self_employed`, …).
+    pub kind: String,
 }
 
 /// A completed course as the rules read it.
