@@ -126,7 +126,8 @@ pub(super) fn worker_columns() -> (
     )
 }
 
-pub(super) fn placement_columns() -> (
+/// The columns of a [`PlacementIn`], in its order.
+pub(super) type PlacementColumns = (
     placements::id,
     placements::referral_id,
     placements::start_date,
@@ -136,7 +137,9 @@ pub(super) fn placement_columns() -> (
     placements::commune_id_snapshot,
     placements::poor_area_snapshot,
     placements::kind,
-) {
+);
+
+pub(super) fn placement_columns() -> PlacementColumns {
     (
         placements::id,
         placements::referral_id,
