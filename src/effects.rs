@@ -192,6 +192,14 @@ pub fn placement(connection: &mut DbConn, id: &str, audit: Audit) -> QueryResult
     audit.write(connection, "placement", id)
 }
 
+/// Work outside a vacancy was recorded or withdrawn: the worker's facts are counted again and
+/// the change is audited as a placement.
+pub fn work(connection: &mut DbConn, id: &str, worker_id: &str, audit: Audit) -> QueryResult<()> {
+    search_changes::append(connection, "worker", worker_id, false, audit.at)?;
+    facts::refresh_worker(connection, worker_id, None)?;
+    audit.write(connection, "placement", id)
+}
+
 /// A worker withdrew their consent: mail waiting for them is dropped and the index takes their
 /// profile out of matching.
 pub fn consent_withdrawn(

@@ -566,6 +566,7 @@ diesel::joinable!(referrals -> workers (worker_id));
 diesel::joinable!(placements -> vacancies (vacancy_id));
 diesel::joinable!(placements -> workers (worker_id));
 diesel::joinable!(placements -> employers (employer_id));
+diesel::joinable!(placements -> occupations (occupation_code));
 diesel::joinable!(follow_ups -> placements (placement_id));
 diesel::joinable!(overseas_stages -> referrals (referral_id));
 diesel::joinable!(progress_facts -> admin_units (commune_id));

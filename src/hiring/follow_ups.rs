@@ -30,6 +30,9 @@ pub struct FollowUpChange {
     pub note: Option<String>,
     /// When the officer checked (default today; never in the future).
     pub recorded_on: Option<String>,
+    /// The monthly income the worker earns now, in đồng (for work outside a vacancy above
+    /// all: the evidence that it pays).
+    pub income_vnd: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -45,6 +48,7 @@ pub struct FollowUpView {
     pub left_reason: Option<String>,
     pub note: String,
     pub recorded_on: Option<NaiveDate>,
+    pub income_vnd: Option<i64>,
 }
 
 impl From<FollowUp> for FollowUpView {
@@ -58,6 +62,7 @@ impl From<FollowUp> for FollowUpView {
             left_reason: row.left_reason,
             note: row.note,
             recorded_on: row.recorded_on,
+            income_vnd: row.income_vnd,
         }
     }
 }
@@ -118,6 +123,9 @@ pub fn record(
         .unwrap_or_default();
     let today = accounts::now().date();
     let recorded_on = checks.past_day("recorded_on", change.recorded_on.as_deref(), today);
+    let income_vnd = change
+        .income_vnd
+        .and_then(|income| checks.amount("income_vnd", income));
     checks.finish()?;
     let outcome = outcome.ok_or_else(|| AppError::field("outcome", "invalid_choice"))?;
     let now = accounts::now();
@@ -135,6 +143,7 @@ pub fn record(
             note: &note,
             recorded_on,
             recorded_by: &principal.user_id,
+            income_vnd,
         };
         models::follow_ups::record(connection, id, &recorded, now)?;
         effects::follow_up(

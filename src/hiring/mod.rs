@@ -5,3 +5,4 @@
 pub mod follow_ups;
 pub mod pipeline;
 pub mod referrals;
+pub mod work;

@@ -5,7 +5,7 @@
 //! writing the vacancy row, which serialises concurrent hires on both backends (a row lock on
 //! PostgreSQL, the single write lock on SQLite) before anything is counted.
 
-use chrono::{Months, NaiveDate, NaiveDateTime};
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -21,7 +21,6 @@ use crate::effects::{self, Audit};
 use crate::error::{AppError, FieldError};
 use crate::i18n::Lang;
 use crate::mail;
-use crate::models::follow_ups::NewFollowUp;
 use crate::models::overseas_stages::STAGES;
 use crate::models::placements::NewPlacement;
 pub(crate) use crate::models::referrals::{Referral, find};

@@ -39,6 +39,7 @@ pub struct FollowUp {
     pub left_reason: Option<String>,
     pub note: String,
     pub recorded_on: Option<NaiveDate>,
+    pub income_vnd: Option<i64>,
 }
 
 /// A follow-up and the commune of its worker (for the caller's reach).
@@ -61,6 +62,8 @@ pub struct Recorded<'a> {
     pub note: &'a str,
     pub recorded_on: Option<NaiveDate>,
     pub recorded_by: &'a str,
+    /// The monthly income found, in đồng.
+    pub income_vnd: Option<i64>,
 }
 
 pub fn record(
@@ -76,6 +79,7 @@ pub fn record(
             follow_ups::note.eq(recorded.note),
             follow_ups::recorded_on.eq(recorded.recorded_on),
             follow_ups::recorded_by.eq(recorded.recorded_by),
+            follow_ups::income_vnd.eq(recorded.income_vnd),
             follow_ups::updated_at.eq(now),
         ))
         .execute(connection)
@@ -123,25 +127,45 @@ pub fn delete_pending(connection: &mut DbConn, placement_id: &str) -> QueryResul
     .execute(connection)
 }
 
+/// A placement's id, its worker's id and name, the vacancy's title, the activity and the
+/// occupation's name.
+type LabelRow = (
+    String,
+    String,
+    String,
+    Option<String>,
+    String,
+    Option<String>,
+);
+
 pub fn placement_labels(
     connection: &mut DbConn,
     placement_ids: &[String],
 ) -> QueryResult<std::collections::HashMap<String, (String, String, String)>> {
+    use crate::db::schema::occupations;
     let mut labels = std::collections::HashMap::new();
     for chunk in placement_ids.chunks(200) {
-        let rows: Vec<(String, String, String, String)> = placements::table
+        // A wage job by its vacancy's title; other work by its activity, else its occupation.
+        let rows: Vec<LabelRow> = placements::table
             .inner_join(workers::table)
-            .inner_join(vacancies::table)
+            .left_join(vacancies::table)
+            .left_join(occupations::table)
             .filter(placements::id.eq_any(chunk))
             .select((
                 placements::id,
                 workers::id,
                 workers::full_name,
-                vacancies::title,
+                vacancies::title.nullable(),
+                placements::activity,
+                occupations::name_vi.nullable(),
             ))
             .load(connection)?;
-        for (id, worker_id, name, title) in rows {
-            labels.insert(id, (worker_id, name, title));
+        for (id, worker_id, name, title, activity, occupation) in rows {
+            let label = title
+                .or(Some(activity).filter(|activity| !activity.is_empty()))
+                .or(occupation)
+                .unwrap_or_default();
+            labels.insert(id, (worker_id, name, label));
         }
     }
     Ok(labels)
@@ -163,7 +187,7 @@ pub fn overdue_in(
             .inner_join(
                 placements::table
                     .inner_join(workers::table)
-                    .inner_join(employers::table),
+                    .left_join(employers::table),
             )
             .filter(follow_ups::outcome.eq(FollowUpOutcome::Pending))
             .filter(follow_ups::due_on.lt(today))
@@ -175,15 +199,23 @@ pub fn overdue_in(
         query
     };
     let total: i64 = overdue_query().count().get_result(connection)?;
-    let listed = overdue_query()
+    let rows: Vec<(String, Option<String>, String, i32, NaiveDate)> = overdue_query()
         .order((follow_ups::due_on, follow_ups::id))
         .limit(limit)
         .select((
             workers::full_name,
-            employers::name,
+            employers::name.nullable(),
+            placements::activity,
             follow_ups::months_after_start,
             follow_ups::due_on,
         ))
         .load(connection)?;
+    // Work outside a vacancy has no employer: its activity stands in.
+    let listed = rows
+        .into_iter()
+        .map(|(worker, employer, activity, months, due_on)| {
+            (worker, employer.unwrap_or(activity), months, due_on)
+        })
+        .collect();
     Ok((total, listed))
 }

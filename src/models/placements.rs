@@ -42,6 +42,46 @@ pub struct NewPlacement {
     pub updated_at: NaiveDateTime,
 }
 
+/// A placement as stored.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = placements)]
+pub struct Placement {
+    pub id: PlacementId,
+    pub worker_id: String,
+    pub kind: WorkKind,
+    pub occupation_code: Option<String>,
+    pub activity: String,
+    pub expected_income_vnd: Option<i64>,
+    pub place: String,
+    pub start_date: NaiveDate,
+    pub household_status_snapshot: Option<HouseholdStatus>,
+    pub poor_area_snapshot: bool,
+    pub commune_id_snapshot: String,
+    pub status: PlacementStatus,
+    pub withdrawn_reason: Option<String>,
+}
+
+pub fn find(connection: &mut DbConn, id: &str) -> QueryResult<Option<Placement>> {
+    placements::table
+        .find(id)
+        .select(Placement::as_select())
+        .first(connection)
+        .optional()
+}
+
+/// A worker's work outside vacancies, newest first.
+pub fn outside_vacancies_of(
+    connection: &mut DbConn,
+    worker_id: &str,
+) -> QueryResult<Vec<Placement>> {
+    placements::table
+        .filter(placements::worker_id.eq(worker_id))
+        .filter(placements::kind.ne(WorkKind::WageJob))
+        .order((placements::start_date.desc(), placements::id))
+        .select(Placement::as_select())
+        .load(connection)
+}
+
 pub fn insert(connection: &mut DbConn, placement: &NewPlacement) -> QueryResult<usize> {
     diesel::insert_into(placements::table)
         .values(placement)

@@ -18,6 +18,8 @@ pub struct Period {
     pub name_vi: String,
     pub name_en: String,
     pub updated_at: Option<NaiveDateTime>,
+    /// The kinds of work that count toward "connected", comma-separated.
+    pub connected_kinds: String,
 }
 
 impl Period {
@@ -102,6 +104,7 @@ pub fn update_period(connection: &mut DbConn, period: &Period) -> QueryResult<us
             programme_periods::name_vi.eq(&period.name_vi),
             programme_periods::name_en.eq(&period.name_en),
             programme_periods::updated_at.eq(period.updated_at),
+            programme_periods::connected_kinds.eq(&period.connected_kinds),
         ))
         .execute(connection)
 }

@@ -11,6 +11,7 @@ use super::{Checks, permitted};
 use crate::accounts::{self, Principal};
 use crate::db::DbConn;
 use crate::domain::access::{Action, Resource};
+use crate::domain::statuses::WorkKind;
 use crate::effects::{self, Audit};
 use crate::error::{AppError, FieldError};
 use crate::models::programme::{self, Period, Target};
@@ -57,6 +58,11 @@ pub struct PeriodInput {
     pub name_en: Option<String>,
     /// The plan or programme the period follows.
     pub plan_reference: Option<String>,
+    /// The kinds of work besides wage jobs that count toward "connected" in this period
+    /// (`self_employed`, `household_business`, `cooperative_member`, `livelihood_model`,
+    /// `public_works`): the province's decision. Wage jobs always count; household coverage
+    /// counts every kind whatever this says.
+    pub connected_kinds: Option<Vec<String>>,
     /// Targets to set (or remove); those not named stay as they are.
     pub targets: Option<Vec<TargetInput>>,
 }
@@ -82,6 +88,8 @@ pub struct PeriodView {
     pub name_vi: String,
     pub name_en: String,
     pub plan_reference: String,
+    /// The kinds of work that count toward "connected" (always `wage_job`).
+    pub connected_kinds: Vec<String>,
     /// Whether today falls in it: figures default to this period.
     pub current: bool,
     pub targets: Vec<TargetView>,
@@ -109,6 +117,11 @@ fn view(connection: &mut DbConn, period: Period) -> Result<PeriodView, AppError>
         name_vi: period.name_vi,
         name_en: period.name_en,
         plan_reference: period.plan_reference,
+        connected_kinds: period
+            .connected_kinds
+            .split(',')
+            .map(str::to_owned)
+            .collect(),
         targets,
     })
 }
@@ -153,8 +166,10 @@ fn write(
     connection.write_transaction(|connection| {
         let now = accounts::now();
         let (period, targets) = validate(connection, stored.as_ref(), &input)?;
+        // New dates or a new rule of what counts: every record is counted again.
         let redated = stored.as_ref().is_none_or(|stored| {
-            (stored.starts_on, stored.ends_on) != (period.starts_on, period.ends_on)
+            (stored.starts_on, stored.ends_on, &stored.connected_kinds)
+                != (period.starts_on, period.ends_on, &period.connected_kinds)
         });
         let period = Period {
             updated_at: Some(now),
@@ -176,6 +191,9 @@ fn write(
             .collect();
         if !targets.is_empty() {
             fields.push("targets");
+        }
+        if input.connected_kinds.is_some() {
+            fields.push("connected_kinds");
         }
         effects::programme_period(
             connection,
@@ -277,6 +295,10 @@ fn validate(
         &input.plan_reference,
         stored.map(|p| &p.plan_reference),
     );
+    let connected_kinds = match &input.connected_kinds {
+        Some(kinds) => connected_kinds(&mut checks, kinds),
+        None => stored.map_or_else(|| "wage_job".to_owned(), |p| p.connected_kinds.clone()),
+    };
     let period_code = code.clone().unwrap_or_default();
     let mut targets = Vec::new();
     for (index, target) in input.targets.iter().flatten().enumerate() {
@@ -307,9 +329,28 @@ fn validate(
             name_vi,
             name_en,
             updated_at: None,
+            connected_kinds,
         },
         targets,
     ))
+}
+
+/// The kinds that count toward "connected": wage jobs, and those named, in their order.
+fn connected_kinds(checks: &mut Checks, named: &[String]) -> String {
+    for kind in named {
+        if !WorkKind::NAMES.contains(&kind.as_str()) {
+            checks.fail_with(
+                FieldError::new("connected_kinds", "invalid_choice")
+                    .with("choices", WorkKind::NAMES.join(", ")),
+            );
+        }
+    }
+    WorkKind::NAMES
+        .iter()
+        .filter(|kind| **kind == "wage_job" || named.iter().any(|named| named == *kind))
+        .copied()
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// A period's code: `2026-2030`, the first and last years, the first not after the last.

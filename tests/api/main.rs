@@ -34,5 +34,6 @@ mod trainee_signup;
 mod uploads;
 mod user_pages;
 mod walls;
+mod work;
 mod worker_work;
 mod workers;

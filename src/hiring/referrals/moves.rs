@@ -1,8 +1,8 @@
 //! Moving a referral along the pipeline: interview, hire (which makes a placement), rejection, withdrawal.
 
 use super::*;
-use crate::domain::poverty::HouseholdStatus;
-use crate::domain::statuses::{Availability, FollowUpOutcome, PlacementStatus, WorkKind};
+use crate::domain::statuses::{Availability, PlacementStatus, WorkKind};
+use crate::hiring::work;
 
 /// A change of a referral, checked.
 struct Step {
@@ -216,21 +216,9 @@ pub(super) fn hire(
     if taken >= i64::from(positions) {
         return Err(AppError::Conflict("vacancy_full"));
     }
-    let (commune_id, household_id) =
-        models::workers::commune_and_household(connection, &referral.worker_id)?;
-    // The status in force on the first day of work: the latest review in or before that year
-    // (the household's current status when it has no review so early).
-    let household_status: Option<HouseholdStatus> = match &household_id {
-        Some(household) => match models::household_reviews::status_in(
-            connection,
-            household,
-            chrono::Datelike::year(&start_date),
-        )? {
-            Some(status) => Some(status),
-            None => models::households::status_of(connection, household)?,
-        },
-        None => None,
-    };
+    let (commune_id, _) = models::workers::commune_and_household(connection, &referral.worker_id)?;
+    // The status in force on the first day of work.
+    let household_status = work::status_on(connection, &referral.worker_id, start_date)?;
     let poor_area = progress::facts::poor_or_difficult_area(connection, &commune_id)?;
     let placement = NewPlacement {
         id: new_id().into(),
@@ -259,27 +247,7 @@ pub(super) fn hire(
         updated_at: now,
     };
     models::placements::insert(connection, &placement)?;
-    let follow_ups: Vec<NewFollowUp> = [3, 6, 12]
-        .into_iter()
-        .map(|months| NewFollowUp {
-            id: new_id().into(),
-            placement_id: placement.id.clone(),
-            months_after_start: months,
-            due_on: start_date
-                .checked_add_months(Months::new(months as u32))
-                .unwrap_or(start_date),
-            outcome: FollowUpOutcome::Pending,
-            left_reason: None,
-            note: String::new(),
-            recorded_on: None,
-            recorded_by: None,
-            created_at: now,
-            updated_at: now,
-        })
-        .collect();
-    for follow_up in &follow_ups {
-        models::follow_ups::insert(connection, follow_up)?;
-    }
+    work::schedule_follow_ups(connection, &placement.id, start_date, now)?;
     models::workers::set_availability(
         connection,
         &referral.worker_id,

@@ -17,6 +17,7 @@ pub mod progress;
 pub mod referrals;
 pub mod search;
 pub mod vacancies;
+pub mod work;
 pub mod workers;
 
 use actix_web::{HttpResponse, web};
@@ -108,6 +109,10 @@ pub fn configure(config: &mut web::ServiceConfig) {
                 "/workers/{id}/course-suggestions",
                 web::get().to(search::course_suggestions),
             )
+            .route("/workers/{id}/work", web::post().to(work::create))
+            .route("/workers/{id}/work", web::get().to(work::list))
+            .route("/work/{id}", web::get().to(work::read))
+            .route("/work/{id}/withdraw", web::post().to(work::withdraw))
             .route("/workers", web::get().to(workers::list))
             .route("/workers", web::post().to(workers::create))
             .route("/workers/{id}", web::get().to(workers::read))

@@ -78,6 +78,10 @@ use crate::registry::workers::{WorkerForEmployer, WorkerInput, WorkerView};
         super::referrals::change,
         super::referrals::record_follow_up,
         super::referrals::list_follow_ups,
+        super::work::create,
+        super::work::list,
+        super::work::read,
+        super::work::withdraw,
     ),
     components(schemas(Problem, ProblemField, WorkerInput, WorkerView, WorkerForEmployer, HouseholdInput, HouseholdView)),
     modifiers(&BearerAuth)

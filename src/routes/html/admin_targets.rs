@@ -109,6 +109,7 @@ async fn add_period(
         name_vi: form.get("name_vi"),
         name_en: form.get("name_en"),
         plan_reference: form.get("plan_reference"),
+        connected_kinds: None,
         targets: None,
     };
     let done = visit

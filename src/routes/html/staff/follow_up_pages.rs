@@ -100,13 +100,33 @@ pub(super) async fn follow_up_record(
 ) -> Result<HttpResponse, PageError> {
     let principal = visit.require(STAFF)?;
     let id = id.into_inner();
+    let lang = visit.lang;
+    // The income as people write it: `3.500.000`, `3 500 000`.
+    let income = form.get("income_vnd").map(|text| {
+        text.chars()
+            .filter(|c| !matches!(c, '.' | ',' | ' ' | '\u{a0}'))
+            .collect::<String>()
+            .parse::<i64>()
+    });
+    let income_vnd = match income {
+        None => None,
+        Some(Ok(income)) => Some(income),
+        Some(Err(_)) => {
+            let message = format!(
+                "{}: {}",
+                visit.tr().t("field.income_vnd"),
+                crate::i18n::field_message("invalid_type", lang, &[])
+            );
+            return refused(&state, &visit, message).await;
+        }
+    };
     let change = follow_ups::FollowUpChange {
         outcome: form.get("outcome").unwrap_or_default(),
         left_reason: form.get("left_reason"),
         note: form.get("note"),
         recorded_on: form.get("recorded_on"),
+        income_vnd,
     };
-    let lang = visit.lang;
     let outcome = visit
         .blocking(&state, move |connection| {
             match follow_ups::record(connection, &principal, &id, change) {
@@ -118,20 +138,27 @@ pub(super) async fn follow_up_record(
         .await?;
     match outcome {
         Ok(()) => Ok(visit.redirect("/follow-ups")),
-        Err(message) => {
-            let principal = visit.require(STAFF)?;
-            let items = visit
-                .blocking(&state, move |connection| {
-                    follow_up_rows(connection, &principal, true, FOLLOW_UP_PAGE)
-                })
-                .await?;
-            let page = FollowUpPage {
-                page: visit.chrome(visit.tr().t("follow_ups.title")),
-                items,
-                overdue_only: true,
-                error: Some(message),
-            };
-            visit.render_with(actix_web::http::StatusCode::UNPROCESSABLE_ENTITY, &page)
-        }
+        Err(message) => refused(&state, &visit, message).await,
     }
+}
+
+/// The overdue list again with the message of what was refused.
+async fn refused(
+    state: &web::Data<AppState>,
+    visit: &Visit,
+    message: String,
+) -> Result<HttpResponse, PageError> {
+    let principal = visit.require(STAFF)?;
+    let items = visit
+        .blocking(state, move |connection| {
+            follow_up_rows(connection, &principal, true, FOLLOW_UP_PAGE)
+        })
+        .await?;
+    let page = FollowUpPage {
+        page: visit.chrome(visit.tr().t("follow_ups.title")),
+        items,
+        overdue_only: true,
+        error: Some(message),
+    };
+    visit.render_with(actix_web::http::StatusCode::UNPROCESSABLE_ENTITY, &page)
 }
