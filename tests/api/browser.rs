@@ -690,6 +690,7 @@ fn the_demo_province_pages_are_light_labelled_readable_and_pictured() -> TestRes
                 format!("/referrals/{referral_id}/letter"),
                 format!("/workers/{worker_id}"),
                 format!("/workers/{worker_id}/matches"),
+                format!("/workers/{worker_id}/work"),
                 "/follow-ups".to_owned(),
                 "/outreach".to_owned(),
                 "/workers/new".to_owned(),
@@ -710,6 +711,7 @@ fn the_demo_province_pages_are_light_labelled_readable_and_pictured() -> TestRes
                 "/workers?q=lo+thi".to_owned(),
                 format!("/workers/{worker_id}"),
                 format!("/workers/{worker_id}/matches"),
+                format!("/workers/{worker_id}/work"),
                 format!("/referrals/{referral_id}"),
                 format!("/referrals/{referral_id}/letter"),
                 "/workers/new".to_owned(),
@@ -766,6 +768,7 @@ fn the_demo_province_pages_are_light_labelled_readable_and_pictured() -> TestRes
                 format!("/referrals/{referral_id}"),
                 "/vacancies/new".to_owned(),
                 "/workers/new".to_owned(),
+                format!("/workers/{worker_id}/work"),
             ] {
                 weights.push((
                     format!("{path} (phone)"),

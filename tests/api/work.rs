@@ -6,6 +6,7 @@
 use serde_json::{Value, json};
 
 use crate::helpers::{Link, TestApp, TestResult, spawn_app, test_dbs};
+use crate::pages::Visitor;
 use crate::progress::{Person, figure, household, id, worker};
 
 type Fallible<T> = Result<T, Box<dyn std::error::Error>>;
@@ -197,6 +198,90 @@ fn work_outside_vacancies_counts_by_the_periods_rule_and_withdrawing_reverses_it
         assert_eq!(again.status, 409, "{backend}");
         let listed = app.get(&format!("/api/v1/workers/{breeder}/work"), Some(&staff))?;
         assert_eq!(listed.body[0]["withdrawn_reason"], "Ghi nhầm", "{backend}");
+    }
+    Ok(())
+}
+
+/// The same from the worker's pages: the form refuses beside its fields and writes nothing,
+/// records the work with its occupation typed without accents, lists it, and withdraws it with
+/// a reason.
+#[test]
+fn staff_record_and_withdraw_work_from_the_workers_pages() -> TestResult {
+    for db in test_dbs() {
+        let backend = db.backend_name();
+        let app = spawn_app(db)?;
+        let staff = app.sign_in_as("canbo@example.vn", "staff", Link::None)?;
+        let person = Person {
+            n: 7,
+            commune: "03649",
+            household: None,
+            gender: "male",
+            ethnicity: "03",
+            overseas: false,
+        };
+        let worker = worker(&app, &staff, person)?;
+        let mut officer = Visitor::new(&app)?;
+        officer.sign_in("canbo@example.vn")?;
+        let record = officer.get(&format!("/workers/{worker}"))?;
+        assert!(
+            record
+                .html
+                .contains(&format!("href=\"/workers/{worker}/work\"")),
+            "{backend}"
+        );
+        officer.get(&format!("/workers/{worker}/work"))?;
+        let fields = |kind: &'static str| {
+            vec![
+                ("kind", kind),
+                ("start_date", "2026-10-01"),
+                ("occupation_code", "chan nuoi gia suc"),
+                ("activity", "Nuôi bò sinh sản"),
+                ("expected_income_vnd", "2.800.000"),
+                ("place", "Bản Hụm"),
+            ]
+        };
+        let refused = officer.post(&format!("/workers/{worker}/work"), &fields(""))?;
+        assert_eq!(refused.status, 422, "{backend}");
+        assert!(
+            refused.html.contains("id=\"kind-error\""),
+            "{}",
+            refused.html
+        );
+        let listed = app.get(&format!("/api/v1/workers/{worker}/work"), Some(&staff))?;
+        assert_eq!(listed.body, json!([]), "{backend}: nothing written");
+
+        let saved = officer.post(
+            &format!("/workers/{worker}/work"),
+            &fields("household_business"),
+        )?;
+        assert_eq!(saved.status, 303, "{backend}: {}", saved.html);
+        let listed = app.get(&format!("/api/v1/workers/{worker}/work"), Some(&staff))?;
+        assert_eq!(
+            (
+                listed.body[0]["occupation_code"].as_str(),
+                listed.body[0]["expected_income_vnd"].as_i64()
+            ),
+            (Some("6121"), Some(2_800_000)),
+            "{backend}: {}",
+            listed.body
+        );
+        let work = listed.body[0]["id"].as_str().ok_or("work")?.to_owned();
+        let page = officer.get(&format!("/workers/{worker}/work"))?;
+        assert!(page.html.contains("Nuôi bò sinh sản"), "{backend}");
+        let no_reason = officer.post(&format!("/work/{work}/withdraw"), &[("reason", "")])?;
+        assert_eq!(no_reason.status, 422, "{backend}");
+        assert!(
+            no_reason.html.contains("class=\"alert\""),
+            "{}",
+            no_reason.html
+        );
+        let withdrawn = officer.post(
+            &format!("/work/{work}/withdraw"),
+            &[("reason", "Chưa bắt đầu")],
+        )?;
+        assert_eq!(withdrawn.status, 303, "{backend}: {}", withdrawn.html);
+        let read = app.get(&format!("/api/v1/work/{work}"), Some(&staff))?;
+        assert_eq!(read.body["status"], "withdrawn", "{backend}");
     }
     Ok(())
 }

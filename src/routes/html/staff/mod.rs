@@ -10,6 +10,7 @@ mod record_forms;
 mod referral_pages;
 mod reports;
 mod vacancy_pages;
+mod work_pages;
 mod worker_form;
 mod worker_pages;
 mod worker_work;
@@ -33,6 +34,7 @@ use record_forms::{
 use referral_pages::{referral_detail, referral_letter, referral_move, referral_stage};
 use reports::{outreach, report_download, reports};
 use vacancy_pages::{refer, referral_board, vacancy_detail, vacancy_list};
+use work_pages::{work_page, work_record, work_withdraw};
 use worker_form::{worker_create, worker_edit, worker_new, worker_update};
 use worker_pages::{worker_detail, worker_list, worker_personal_data, worker_withdraw_consent};
 use worker_work::{worker_enrol, worker_matches, worker_refer, worker_service};
@@ -55,6 +57,9 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .route("/workers/{id}/refer", web::post().to(worker_refer))
         .route("/workers/{id}/enrol", web::post().to(worker_enrol))
         .route("/workers/{id}/services", web::post().to(worker_service))
+        .route("/workers/{id}/work", web::get().to(work_page))
+        .route("/workers/{id}/work", web::post().to(work_record))
+        .route("/work/{id}/withdraw", web::post().to(work_withdraw))
         .route("/workers/{id}/edit", web::get().to(worker_edit))
         .route("/workers/{id}/edit", web::post().to(worker_update))
         .route(
