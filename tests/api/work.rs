@@ -282,6 +282,36 @@ fn staff_record_and_withdraw_work_from_the_workers_pages() -> TestResult {
         assert_eq!(withdrawn.status, 303, "{backend}: {}", withdrawn.html);
         let read = app.get(&format!("/api/v1/work/{work}"), Some(&staff))?;
         assert_eq!(read.body["status"], "withdrawn", "{backend}");
+
+        // An administrator says which kinds count toward "connected" in a period.
+        let admin_token = app.sign_in_as("quantri@example.vn", "admin", Link::None)?;
+        let mut admin = Visitor::new(&app)?;
+        admin.sign_in("quantri@example.vn")?;
+        admin.get("/admin/targets")?;
+        let set = admin.post(
+            "/admin/targets/2026-2030/kinds",
+            &[
+                ("connected_kinds", "self_employed"),
+                ("connected_kinds", "public_works"),
+            ],
+        )?;
+        assert_eq!(set.status, 303, "{backend}: {}", set.html);
+        let periods = app.get("/api/v1/programme-periods", Some(&admin_token))?;
+        let period = periods
+            .body
+            .as_array()
+            .and_then(|items| items.iter().find(|item| item["code"] == "2026-2030"))
+            .ok_or("2026-2030")?;
+        assert_eq!(
+            period["connected_kinds"],
+            json!(["wage_job", "self_employed", "public_works"]),
+            "{backend}"
+        );
+        let page = admin.get("/admin/targets")?;
+        assert!(
+            page.html.contains("value=\"self_employed\" checked"),
+            "{backend}"
+        );
     }
     Ok(())
 }

@@ -18,7 +18,8 @@ pub fn configure(config: &mut web::ServiceConfig) {
     config
         .route("/admin/targets", web::get().to(show))
         .route("/admin/targets/periods", web::post().to(add_period))
-        .route("/admin/targets/set", web::post().to(set_target));
+        .route("/admin/targets/set", web::post().to(set_target))
+        .route("/admin/targets/{code}/kinds", web::post().to(set_kinds));
 }
 
 #[derive(Template)]
@@ -31,6 +32,8 @@ struct TargetsPage {
     period_options: Vec<(String, String)>,
     metric_options: Vec<(String, String)>,
     comparison_options: Vec<(String, String)>,
+    /// The kinds of work besides wage jobs a period may count toward "connected".
+    work_kinds: Vec<(String, String)>,
 }
 
 const PERIOD_FIELDS: &[&str] = &[
@@ -77,6 +80,10 @@ async fn render(
         comparison_options: ["at_least", "more_than", "at_most", "less_than"]
             .iter()
             .map(|key| ((*key).to_owned(), tr.of("comparison", key).to_owned()))
+            .collect(),
+        work_kinds: crate::hiring::work::KINDS
+            .iter()
+            .map(|kind| ((*kind).to_owned(), tr.of("work_kind", kind).to_owned()))
             .collect(),
         periods,
         period_form,
@@ -204,4 +211,27 @@ async fn set_target(
         Err(error) => return Err(visit.fail(error)),
     };
     refuse_target(&state, &visit, form_state, error).await
+}
+
+/// `POST /admin/targets/{code}/kinds`: the kinds of work the period counts toward "connected"
+/// besides wage jobs (the ticked boxes; none ticked: wage jobs only). Every record is counted
+/// again.
+async fn set_kinds(
+    state: web::Data<AppState>,
+    visit: Visit,
+    code: web::Path<String>,
+    form: Posted,
+) -> Result<HttpResponse, PageError> {
+    let principal = visit.require(&[Role::Admin])?;
+    let code = code.into_inner();
+    let input = PeriodInput {
+        connected_kinds: Some(form.all("connected_kinds")),
+        ..PeriodInput::default()
+    };
+    visit
+        .blocking(&state, move |connection| {
+            programme::update(connection, &principal, &code, input)
+        })
+        .await?;
+    Ok(visit.redirect("/admin/targets"))
 }
