@@ -106,6 +106,9 @@ pub struct Breakdowns {
     pub ethnicity: Vec<BreakdownRow>,
     pub gender: Vec<BreakdownRow>,
     pub country: Vec<BreakdownRow>,
+    /// Connected persons by kind of work (`wage_job`, `self_employed`, …; the kinds the period
+    /// counts).
+    pub kind: Vec<BreakdownRow>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -198,6 +201,7 @@ pub fn compute(
         lang,
         as_of,
     )?;
+    let kind = by_kind(&sums, lang);
     let [year, district, household_status, ethnicity, gender, country] = sums.by;
     let keep = |rows: BTreeMap<String, BreakdownRow>| -> Vec<BreakdownRow> {
         rows.into_values()
@@ -227,9 +231,40 @@ pub fn compute(
                 .into_iter()
                 .filter(|row| !row.value.is_empty())
                 .collect(),
+            kind,
         },
         poverty_rates,
     })
+}
+
+/// Connected persons by kind of work: the other kinds as counted, wage jobs the rest.
+fn by_kind(sums: &Sums, lang: Lang) -> Vec<BreakdownRow> {
+    let connected = sums.totals.get(key::CONNECTED).copied().unwrap_or(0);
+    let (others, others_target) = sums
+        .by_kind
+        .values()
+        .fold((0, 0), |(all, target), (n, t)| (all + n, target + t));
+    let label = |kind: &str| {
+        crate::i18n::texts::Tr { lang }
+            .of("work_kind", kind)
+            .to_owned()
+    };
+    let mut rows = vec![BreakdownRow {
+        value: "wage_job".to_owned(),
+        label: label("wage_job"),
+        connected_workers: connected - others,
+        connected_target: sums.connected_target - others_target,
+        ..BreakdownRow::default()
+    }];
+    rows.extend(sums.by_kind.iter().map(|(kind, (n, target))| BreakdownRow {
+        value: (*kind).to_owned(),
+        label: label(kind),
+        connected_workers: *n,
+        connected_target: *target,
+        ..BreakdownRow::default()
+    }));
+    rows.retain(|row| row.connected_workers > 0);
+    rows
 }
 
 /// A report or dashboard period: `2021-2025` (a programme period), `2025` (a year) or `2025-H1`.

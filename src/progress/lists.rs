@@ -33,7 +33,11 @@ pub fn fact_of(target_key: &str) -> Option<(&'static str, bool, bool)> {
         "target_household" => (key::TARGET_HOUSEHOLD, false, true),
         "counselled" => (key::COUNSELLED, false, true),
         "target_worker" => (key::TARGET_WORKER, false, true),
-        _ => return None,
+        other => (
+            key::connected_kind(other.strip_prefix("connected_")?)?,
+            false,
+            false,
+        ),
     })
 }
 
@@ -50,6 +54,11 @@ pub const LIST_KEYS: &[&str] = &[
     "area_workers_certified",
     "connected",
     "connected_area",
+    "connected_self_employed",
+    "connected_household_business",
+    "connected_cooperative_member",
+    "connected_livelihood_model",
+    "connected_public_works",
     "area_worker",
     "area_trained",
     "area_certified",

@@ -145,7 +145,7 @@ impl Texts {
         ]
     }
 
-    fn breakdown_sheets(&self) -> [&'static str; 6] {
+    fn breakdown_sheets(&self) -> [&'static str; 7] {
         let l = self.lang;
         [
             t(l, "Theo năm", "By year"),
@@ -154,6 +154,7 @@ impl Texts {
             t(l, "Theo dân tộc", "By ethnicity"),
             t(l, "Theo giới tính", "By gender"),
             t(l, "Theo quốc gia", "By country"),
+            t(l, "Theo loại việc làm", "By kind of work"),
         ]
     }
 
@@ -328,6 +329,7 @@ pub fn xlsx(report: &Report, lang: Lang) -> Result<Vec<u8>, XlsxError> {
         &breakdowns.ethnicity,
         &breakdowns.gender,
         &breakdowns.country,
+        &breakdowns.kind,
     ]) {
         let sheet = workbook.add_worksheet();
         sheet.set_name(name)?;
@@ -429,6 +431,7 @@ pub fn csv(report: &Report, lang: Lang) -> Result<Vec<u8>, csv::Error> {
         &breakdowns.ethnicity,
         &breakdowns.gender,
         &breakdowns.country,
+        &breakdowns.kind,
     ]) {
         for row in rows {
             for (measure, value) in headers[2..].iter().zip([

@@ -165,6 +165,33 @@ fn work_outside_vacancies_counts_by_the_periods_rule_and_withdrawing_reverses_it
             json!(["wage_job", "self_employed", "livelihood_model"])
         );
         assert_eq!(counts(&app, &admin)?, (2, 1), "{backend}");
+        // The breakdown by kind of work, and the records behind one kind.
+        let answer = app.get("/api/v1/progress?period=2026-2030", Some(&admin))?;
+        let mut kinds: Vec<(String, i64)> = answer.body["breakdowns"]["kind"]
+            .as_array()
+            .ok_or("kind breakdown")?
+            .iter()
+            .map(|row| {
+                (
+                    row["value"].as_str().unwrap_or_default().to_owned(),
+                    row["connected_workers"].as_i64().unwrap_or(-1),
+                )
+            })
+            .collect();
+        kinds.sort();
+        assert_eq!(
+            kinds,
+            [
+                ("livelihood_model".to_owned(), 1),
+                ("self_employed".to_owned(), 1)
+            ],
+            "{backend}"
+        );
+        let records = app.get(
+            "/api/v1/progress/records?period=2026-2030&key=connected_self_employed",
+            Some(&admin),
+        )?;
+        assert_eq!(records.body["total"], 1, "{backend}: {}", records.body);
         let unknown = app.patch(
             "/api/v1/programme-periods/2026-2030",
             Some(&admin),

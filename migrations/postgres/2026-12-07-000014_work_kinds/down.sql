@@ -1,3 +1,10 @@
+DELETE FROM progress_counts;
+DELETE FROM progress_facts;
+ALTER TABLE progress_facts DROP CONSTRAINT progress_facts_key_check;
+ALTER TABLE progress_facts ADD CONSTRAINT progress_facts_key_check CHECK (key IN ('connected', 'trained', 'overseas', 'sustained',
+        'target_worker', 'counselled', 'target_household', 'covered_household',
+        'connected_area', 'area_worker', 'area_trained', 'area_certified'));
+
 ALTER TABLE programme_periods DROP COLUMN connected_kinds;
 ALTER TABLE follow_ups DROP COLUMN income_vnd;
 

@@ -18,3 +18,14 @@ CREATE INDEX placements_worker ON placements (worker_id);
 ALTER TABLE follow_ups ADD COLUMN income_vnd BIGINT CHECK (income_vnd >= 0);
 
 ALTER TABLE programme_periods ADD COLUMN connected_kinds TEXT NOT NULL DEFAULT 'wage_job';
+
+-- A connected person whose work is not a wage job also counts under its kind (the breakdown
+-- of "connected" by kind of work): every fact is counted again at the next start.
+DELETE FROM progress_counts;
+DELETE FROM progress_facts;
+ALTER TABLE progress_facts DROP CONSTRAINT progress_facts_key_check;
+ALTER TABLE progress_facts ADD CONSTRAINT progress_facts_key_check CHECK (key IN ('connected', 'trained', 'overseas', 'sustained',
+        'target_worker', 'counselled', 'target_household', 'covered_household',
+        'connected_area', 'area_worker', 'area_trained', 'area_certified',
+        'connected_self_employed', 'connected_household_business', 'connected_cooperative_member',
+        'connected_livelihood_model', 'connected_public_works'));

@@ -34,6 +34,23 @@ pub mod key {
     pub const AREA_TRAINED: &str = "area_trained";
     /// An area worker who holds a course's certificate (by the period's end).
     pub const AREA_CERTIFIED: &str = "area_certified";
+    /// A connected person whose counted work is not a wage job, under its kind (the same
+    /// placement as their `connected` fact): the breakdown of "connected" by kind of work.
+    pub const CONNECTED_BY_KIND: &[(&str, &str)] = &[
+        ("self_employed", "connected_self_employed"),
+        ("household_business", "connected_household_business"),
+        ("cooperative_member", "connected_cooperative_member"),
+        ("livelihood_model", "connected_livelihood_model"),
+        ("public_works", "connected_public_works"),
+    ];
+
+    /// The fact key of a connected person's kind of work, for kinds other than wage jobs.
+    pub fn connected_kind(kind: &str) -> Option<&'static str> {
+        CONNECTED_BY_KIND
+            .iter()
+            .find(|(named, _)| *named == kind)
+            .map(|(_, key)| *key)
+    }
 }
 
 pub(super) fn status_or_none(status: Option<&str>) -> String {
@@ -122,6 +139,9 @@ impl Counting<'_> {
         let mut facts = vec![fact(key::CONNECTED)];
         if placement.area_snapshot {
             facts.push(fact(key::CONNECTED_AREA));
+        }
+        if let Some(kind_key) = key::connected_kind(&placement.kind) {
+            facts.push(fact(kind_key));
         }
         facts
     }

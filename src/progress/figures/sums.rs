@@ -10,6 +10,8 @@ pub(super) struct Sums {
     /// Connected from target households, hired in a poor or difficult area.
     pub(super) connected_target_area: i64,
     pub(super) by: [BTreeMap<String, BreakdownRow>; 6],
+    /// Connected persons whose work is not a wage job, by kind: (all, from target households).
+    pub(super) by_kind: BTreeMap<&'static str, (i64, i64)>,
 }
 
 fn status_label(status: &str, lang: Lang) -> &'static str {
@@ -110,6 +112,17 @@ impl Sums {
             first <= half && half <= last
         };
         if !inside {
+            return;
+        }
+        if let Some((kind, _)) = key::CONNECTED_BY_KIND
+            .iter()
+            .find(|(_, kind_key)| *kind_key == fact_key)
+        {
+            let entry = self.by_kind.entry(kind).or_default();
+            entry.0 += n;
+            if TARGET_STATUSES.contains(&status.as_str()) {
+                entry.1 += n;
+            }
             return;
         }
         let Some(counted) = [
