@@ -392,6 +392,29 @@ diesel::table! {
 }
 
 diesel::table! {
+    livelihood_models (id) {
+        id -> Text,
+        name -> Text,
+        search_name -> Text,
+        model_type -> Text,
+        starts_on -> Date,
+        ends_on -> Nullable<Date>,
+        budget_vnd -> Nullable<BigInt>,
+        support_per_household_vnd -> Nullable<BigInt>,
+        description -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    livelihood_model_communes (model_id, commune_id) {
+        model_id -> Text,
+        commune_id -> Text,
+    }
+}
+
+diesel::table! {
     placements (id) {
         id -> Text,
         referral_id -> Nullable<Text>,
@@ -403,6 +426,7 @@ diesel::table! {
         activity -> Text,
         expected_income_vnd -> Nullable<BigInt>,
         place -> Text,
+        model_id -> Nullable<Text>,
         start_date -> Date,
         wage_vnd -> Nullable<BigInt>,
         is_overseas -> Bool,
@@ -567,11 +591,16 @@ diesel::joinable!(placements -> vacancies (vacancy_id));
 diesel::joinable!(placements -> workers (worker_id));
 diesel::joinable!(placements -> employers (employer_id));
 diesel::joinable!(placements -> occupations (occupation_code));
+diesel::joinable!(placements -> livelihood_models (model_id));
+diesel::joinable!(livelihood_model_communes -> livelihood_models (model_id));
+diesel::joinable!(livelihood_model_communes -> admin_units (commune_id));
 diesel::joinable!(follow_ups -> placements (placement_id));
 diesel::joinable!(overseas_stages -> referrals (referral_id));
 diesel::joinable!(progress_facts -> admin_units (commune_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    livelihood_models,
+    livelihood_model_communes,
     password_resets,
     admin_units,
     admin_unit_successors,

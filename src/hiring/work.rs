@@ -62,6 +62,8 @@ pub struct WorkView {
     pub activity: String,
     pub expected_income_vnd: Option<i64>,
     pub place: String,
+    /// The livelihood model the work is part of.
+    pub model_id: Option<String>,
     pub start_date: NaiveDate,
     #[schema(value_type = Option<String>)]
     pub household_status_snapshot: Option<HouseholdStatus>,
@@ -81,6 +83,7 @@ impl From<models::placements::Placement> for WorkView {
             activity: row.activity,
             expected_income_vnd: row.expected_income_vnd,
             place: row.place,
+            model_id: row.model_id,
             start_date: row.start_date,
             household_status_snapshot: row.household_status_snapshot,
             poor_area_snapshot: row.poor_area_snapshot,
@@ -109,7 +112,20 @@ pub fn record(
     worker_id: &str,
     input: WorkInput,
 ) -> Result<WorkView, AppError> {
-    connection.write_transaction(|connection| record_rows(connection, principal, worker_id, input))
+    record_in_model(connection, principal, worker_id, input, None)
+}
+
+/// [`record`], the work part of a livelihood model when `model_id` names one.
+pub(crate) fn record_in_model(
+    connection: &mut DbConn,
+    principal: &Principal,
+    worker_id: &str,
+    input: WorkInput,
+    model_id: Option<String>,
+) -> Result<WorkView, AppError> {
+    connection.write_transaction(|connection| {
+        record_rows(connection, principal, worker_id, input, model_id)
+    })
 }
 
 fn record_rows(
@@ -117,6 +133,7 @@ fn record_rows(
     principal: &Principal,
     worker_id: &str,
     input: WorkInput,
+    model_id: Option<String>,
 ) -> Result<WorkView, AppError> {
     let commune_id = reach_worker(connection, principal, worker_id)?;
     let mut checks = Checks::default();
@@ -175,6 +192,7 @@ fn record_rows(
         activity,
         expected_income_vnd,
         place,
+        model_id,
         start_date,
         wage_vnd: None,
         is_overseas: false,

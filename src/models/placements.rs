@@ -25,6 +25,8 @@ pub struct NewPlacement {
     pub activity: String,
     pub expected_income_vnd: Option<i64>,
     pub place: String,
+    /// The livelihood model the work is part of.
+    pub model_id: Option<String>,
     pub start_date: NaiveDate,
     pub wage_vnd: Option<i64>,
     pub is_overseas: bool,
@@ -53,6 +55,8 @@ pub struct Placement {
     pub activity: String,
     pub expected_income_vnd: Option<i64>,
     pub place: String,
+    /// The livelihood model the work is part of.
+    pub model_id: Option<String>,
     pub start_date: NaiveDate,
     pub household_status_snapshot: Option<HouseholdStatus>,
     pub poor_area_snapshot: bool,

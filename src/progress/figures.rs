@@ -190,6 +190,21 @@ pub fn compute(
     for row in rows {
         sums.add(row, halves, &units, lang);
     }
+    sums.models_started = {
+        let started =
+            crate::models::livelihood_models::started_between(connection, window.from, window.to)?;
+        let mut counted: HashSet<&str> = HashSet::new();
+        for (model, commune) in &started {
+            if selection
+                .communes
+                .as_ref()
+                .is_none_or(|communes| communes.contains(commune))
+            {
+                counted.insert(model);
+            }
+        }
+        counted.len() as i64
+    };
     let years = (window.from.year() - 1, window.to.year());
     let poverty_rates = rates(connection, selection.communes.as_ref(), &units, years)?;
     let targets = targets(

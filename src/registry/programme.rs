@@ -17,7 +17,7 @@ use crate::error::{AppError, FieldError};
 use crate::models::programme::{self, Period, Target};
 use crate::progress::figures::{METRICS, unit_of};
 
-const UNITS: &[&str] = &["persons", "percent", "points"];
+const UNITS: &[&str] = &["persons", "percent", "points", "models"];
 const COMPARISONS: &[&str] = &["at_least", "more_than", "at_most", "less_than"];
 
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]

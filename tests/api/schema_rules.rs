@@ -193,6 +193,7 @@ fn fixture() -> Fixture {
             activity: String::new(),
             expected_income_vnd: None,
             place: String::new(),
+            model_id: None,
             start_date: day("2024-03-20"),
             wage_vnd: Some(7_000_000),
             is_overseas: false,

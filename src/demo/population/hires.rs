@@ -87,6 +87,7 @@ impl Population<'_> {
             activity: String::new(),
             expected_income_vnd: None,
             place: String::new(),
+            model_id: None,
             start_date: start,
             wage_vnd: Some(
                 rng.between(slot.wage_min_vnd / 100_000, slot.wage_max_vnd / 100_000) * 100_000,

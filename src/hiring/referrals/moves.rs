@@ -231,6 +231,7 @@ pub(super) fn hire(
         activity: String::new(),
         expected_income_vnd: None,
         place: String::new(),
+        model_id: None,
         start_date,
         wage_vnd,
         is_overseas: overseas,

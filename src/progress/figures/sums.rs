@@ -12,6 +12,8 @@ pub(super) struct Sums {
     pub(super) by: [BTreeMap<String, BreakdownRow>; 6],
     /// Connected persons whose work is not a wage job, by kind: (all, from target households).
     pub(super) by_kind: BTreeMap<&'static str, (i64, i64)>,
+    /// Poverty-reduction models started in the window that serve the selection.
+    pub(super) models_started: i64,
 }
 
 fn status_label(status: &str, lang: Lang) -> &'static str {

@@ -38,6 +38,7 @@ pub const METRICS: &[&str] = &[
     "counselled",
     "area_workers_trained",
     "area_workers_certified",
+    "livelihood_models",
     "poor_household_rate",
     "poor_household_rate_minority",
     "poor_household_rate_poor_districts",
@@ -87,6 +88,7 @@ fn measure(
             share(total(key::COVERED_HOUSEHOLD), total(key::TARGET_HOUSEHOLD))
         }
         "counselled" => share(total(key::COUNSELLED), total(key::TARGET_WORKER)),
+        "livelihood_models" => (sums.models_started as f64, sums.models_started, None),
         _ => {
             if let Some(suffix) = metric.strip_prefix("poor_household_rate_fall") {
                 let years = group(suffix);
@@ -144,7 +146,8 @@ pub(super) fn targets(
             figures.push(unmeasured(target, metric, selection, lang));
             continue;
         };
-        let persons = target.unit == "persons";
+        // Counts (persons, models) project at the pace so far; rates stay as they are.
+        let persons = matches!(target.unit.as_str(), "persons" | "models");
         let projection = match persons {
             true if elapsed <= 0 => 0.0,
             true if elapsed < days_in => round2(actual * days_in as f64 / elapsed as f64),
@@ -200,6 +203,7 @@ fn untargeted_row(period: &str, metric: &str) -> programme::Target {
 pub fn unit_of(metric: &str) -> &'static str {
     match metric {
         "connected_workers" | "trained_poor_districts" | "overseas_contract" => "persons",
+        "livelihood_models" => "models",
         _ if metric.starts_with("poor_household_rate_fall") => "points",
         _ => "percent",
     }
@@ -243,6 +247,10 @@ pub(super) fn round2(value: f64) -> f64 {
 }
 
 fn records_link(period: &str, key: &str, selection: &Selection) -> String {
+    // The models behind the count of models are the models themselves.
+    if key == "livelihood_models" {
+        return "/api/v1/livelihood-models".to_owned();
+    }
     format!(
         "/api/v1/progress/records?period={period}&key={key}{}",
         selection.params

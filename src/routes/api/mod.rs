@@ -10,6 +10,7 @@ pub mod extract;
 pub mod households;
 pub mod idempotency;
 pub mod imports;
+pub mod livelihood;
 pub mod mail;
 pub mod openapi;
 pub mod programme;
@@ -113,6 +114,13 @@ pub fn configure(config: &mut web::ServiceConfig) {
             .route("/workers/{id}/work", web::get().to(work::list))
             .route("/work/{id}", web::get().to(work::read))
             .route("/work/{id}/withdraw", web::post().to(work::withdraw))
+            .route("/livelihood-models", web::post().to(livelihood::create))
+            .route("/livelihood-models", web::get().to(livelihood::list))
+            .route("/livelihood-models/{id}", web::get().to(livelihood::read))
+            .route(
+                "/livelihood-models/{id}/participants",
+                web::post().to(livelihood::add_participant),
+            )
             .route("/workers", web::get().to(workers::list))
             .route("/workers", web::post().to(workers::create))
             .route("/workers/{id}", web::get().to(workers::read))

@@ -82,6 +82,10 @@ use crate::registry::workers::{WorkerForEmployer, WorkerInput, WorkerView};
         super::work::list,
         super::work::read,
         super::work::withdraw,
+        super::livelihood::create,
+        super::livelihood::list,
+        super::livelihood::read,
+        super::livelihood::add_participant,
     ),
     components(schemas(Problem, ProblemField, WorkerInput, WorkerView, WorkerForEmployer, HouseholdInput, HouseholdView)),
     modifiers(&BearerAuth)

@@ -5,6 +5,7 @@
 mod employer_pages;
 mod follow_up_pages;
 mod household_pages;
+mod model_pages;
 mod overview;
 mod record_forms;
 mod referral_pages;
@@ -26,6 +27,7 @@ use household_pages::{
     household_create, household_detail, household_edit, household_list, household_new,
     household_update,
 };
+use model_pages::{model_create, model_detail, model_list, model_participant};
 use overview::{chart, dashboard, records};
 use record_forms::{
     course_create, course_edit, course_new, course_update, employer_create, employer_edit,
@@ -88,6 +90,13 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .route("/referrals/{id}/move", web::post().to(referral_move))
         .route("/referrals/{id}/stages", web::post().to(referral_stage))
         .route("/referrals/{id}/letter", web::get().to(referral_letter))
+        .route("/livelihood-models", web::get().to(model_list))
+        .route("/livelihood-models", web::post().to(model_create))
+        .route("/livelihood-models/{id}", web::get().to(model_detail))
+        .route(
+            "/livelihood-models/{id}/participants",
+            web::post().to(model_participant),
+        )
         .route("/follow-ups", web::get().to(follow_up_list))
         .route("/follow-ups/{id}", web::post().to(follow_up_record))
         .route("/outreach", web::get().to(outreach))
