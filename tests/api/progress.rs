@@ -663,8 +663,8 @@ fn a_known_world_is_counted_exactly() -> TestResult {
         }
         assert_eq!(
             targets.rows().count(),
-            10,
-            "{backend}: the plan's six, the area share, the two training rates and a header"
+            11,
+            "{backend}: the plan's six, the area share, the two training rates, the models and a header"
         );
         let connected_sheet = xlsx.worksheet_range("DS kết nối việc làm")?;
         assert_eq!(

@@ -62,6 +62,7 @@ pub async fn create(
     responses(
         (status = 200, description = "Every model, newest first, with its outcomes", body = Vec<ModelView>),
         (status = 400, description = "An unknown parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A control character in the name searched for", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Only staff read models", body = Problem, content_type = "application/problem+json"),
     )
