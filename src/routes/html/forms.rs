@@ -73,6 +73,14 @@ impl Posted {
         errors
     }
 
+    /// A whole number as people write it (`2.500.000`, `2 500 000`): `Ok(None)` when blank,
+    /// `Err` when it is not a number.
+    pub fn amount(&self, name: &str) -> Result<Option<i64>, std::num::ParseIntError> {
+        self.get(name)
+            .map(|text| digits(&text).parse::<i64>())
+            .transpose()
+    }
+
     pub fn checked(&self, name: &str) -> bool {
         self.get(name).is_some_and(|value| value != "false")
     }
@@ -283,6 +291,13 @@ pub struct Shape<'a> {
     pub lists: &'a [&'a str],
 }
 
+/// A number without the separators people group its digits with.
+fn digits(text: &str) -> String {
+    text.chars()
+        .filter(|c| !matches!(c, '.' | ',' | ' ' | '\u{a0}'))
+        .collect()
+}
+
 /// [`parse_into`] after the occupation `fields` are made codes ([`Posted::pick_occupations`]);
 /// an entry that names none or several occupations is an error beside its field, shown with
 /// any other errors of the form.
@@ -335,22 +350,16 @@ pub fn parse_into<T: serde::de::DeserializeOwned>(
     }
     for key in shape.integers {
         match form.get(key) {
-            Some(text) => {
-                let digits: String = text
-                    .chars()
-                    .filter(|c| !matches!(c, '.' | ',' | ' ' | '\u{a0}'))
-                    .collect();
-                match digits.parse::<i64>() {
-                    Ok(number) => {
-                        body.insert((*key).to_owned(), number.into());
-                    }
-                    Err(_) => {
-                        state
-                            .errors
-                            .insert((*key).to_owned(), field_message("invalid_type", lang, &[]));
-                    }
+            Some(text) => match digits(&text).parse::<i64>() {
+                Ok(number) => {
+                    body.insert((*key).to_owned(), number.into());
                 }
-            }
+                Err(_) => {
+                    state
+                        .errors
+                        .insert((*key).to_owned(), field_message("invalid_type", lang, &[]));
+                }
+            },
             None if editing => {
                 body.insert((*key).to_owned(), serde_json::Value::Null);
             }

@@ -101,17 +101,9 @@ pub(super) async fn follow_up_record(
     let principal = visit.require(STAFF)?;
     let id = id.into_inner();
     let lang = visit.lang;
-    // The income as people write it: `3.500.000`, `3 500 000`.
-    let income = form.get("income_vnd").map(|text| {
-        text.chars()
-            .filter(|c| !matches!(c, '.' | ',' | ' ' | '\u{a0}'))
-            .collect::<String>()
-            .parse::<i64>()
-    });
-    let income_vnd = match income {
-        None => None,
-        Some(Ok(income)) => Some(income),
-        Some(Err(_)) => {
+    let income_vnd = match form.amount("income_vnd") {
+        Ok(income) => income,
+        Err(_) => {
             let message = format!(
                 "{}: {}",
                 visit.tr().t("field.income_vnd"),

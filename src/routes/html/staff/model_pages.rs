@@ -60,16 +60,8 @@ pub struct ModelSearch {
 
 /// An amount as people write it (`500.000.000`), or the field's error.
 fn amount(form: &Posted, field: &str, lang: crate::i18n::Lang) -> Result<Option<i64>, String> {
-    match form.get(field) {
-        None => Ok(None),
-        Some(text) => text
-            .chars()
-            .filter(|c| !matches!(c, '.' | ',' | ' ' | '\u{a0}'))
-            .collect::<String>()
-            .parse::<i64>()
-            .map(Some)
-            .map_err(|_| crate::i18n::field_message("invalid_type", lang, &[])),
-    }
+    form.amount(field)
+        .map_err(|_| crate::i18n::field_message("invalid_type", lang, &[]))
 }
 
 async fn render_list(

@@ -102,14 +102,9 @@ pub(super) async fn work_record(
         .blocking(&state, move |connection| {
             let occupations = Occupations::load(connection)?;
             let picked = form.pick_occupations(&occupations, &["occupation_code"], lang);
-            let income = form.get("expected_income_vnd").map(|text| {
-                text.chars()
-                    .filter(|c| !matches!(c, '.' | ',' | ' ' | '\u{a0}'))
-                    .collect::<String>()
-                    .parse::<i64>()
-            });
+            let income = form.amount("expected_income_vnd");
             let mut errors = picked;
-            if let Some(Err(_)) = income {
+            if income.is_err() {
                 errors.insert(
                     "expected_income_vnd".to_owned(),
                     crate::i18n::field_message("invalid_type", lang, &[]),
@@ -125,7 +120,7 @@ pub(super) async fn work_record(
                 start_date: form.get("start_date"),
                 occupation_code: form.get("occupation_code"),
                 activity: form.get("activity"),
-                expected_income_vnd: income.and_then(Result::ok),
+                expected_income_vnd: income.ok().flatten(),
                 place: form.get("place"),
             };
             Ok(match work::record(connection, &principal, &worker, input) {
