@@ -347,6 +347,7 @@ diesel::table! {
         match_rank -> Nullable<Integer>,
         override_reason -> Nullable<Text>,
         shared_at -> Nullable<Timestamp>,
+        job_fair_id -> Nullable<Text>,
     }
 }
 
@@ -388,6 +389,44 @@ diesel::table! {
         gender -> Text,
         country -> Text,
         n -> BigInt,
+    }
+}
+
+diesel::table! {
+    job_fairs (id) {
+        id -> Text,
+        name -> Text,
+        search_name -> Text,
+        held_on -> Date,
+        place -> Text,
+        online -> Bool,
+        organiser -> Text,
+        description -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    job_fair_communes (fair_id, commune_id) {
+        fair_id -> Text,
+        commune_id -> Text,
+    }
+}
+
+diesel::table! {
+    job_fair_vacancies (fair_id, vacancy_id) {
+        fair_id -> Text,
+        vacancy_id -> Text,
+    }
+}
+
+diesel::table! {
+    job_fair_workers (fair_id, worker_id) {
+        fair_id -> Text,
+        worker_id -> Text,
+        registered_at -> Timestamp,
+        attended_record_id -> Nullable<Text>,
     }
 }
 
@@ -592,13 +631,25 @@ diesel::joinable!(placements -> workers (worker_id));
 diesel::joinable!(placements -> employers (employer_id));
 diesel::joinable!(placements -> occupations (occupation_code));
 diesel::joinable!(placements -> livelihood_models (model_id));
+diesel::joinable!(placements -> referrals (referral_id));
 diesel::joinable!(livelihood_model_communes -> livelihood_models (model_id));
+diesel::joinable!(job_fair_communes -> job_fairs (fair_id));
+diesel::joinable!(job_fair_communes -> admin_units (commune_id));
+diesel::joinable!(job_fair_vacancies -> job_fairs (fair_id));
+diesel::joinable!(job_fair_vacancies -> vacancies (vacancy_id));
+diesel::joinable!(job_fair_workers -> job_fairs (fair_id));
+diesel::joinable!(job_fair_workers -> workers (worker_id));
+diesel::joinable!(referrals -> job_fairs (job_fair_id));
 diesel::joinable!(livelihood_model_communes -> admin_units (commune_id));
 diesel::joinable!(follow_ups -> placements (placement_id));
 diesel::joinable!(overseas_stages -> referrals (referral_id));
 diesel::joinable!(progress_facts -> admin_units (commune_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    job_fairs,
+    job_fair_communes,
+    job_fair_vacancies,
+    job_fair_workers,
     livelihood_models,
     livelihood_model_communes,
     password_resets,

@@ -3,6 +3,7 @@
 //! hire recorded here.)
 
 pub mod follow_ups;
+pub mod job_fairs;
 pub mod livelihood;
 pub mod pipeline;
 pub mod referrals;

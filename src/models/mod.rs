@@ -12,6 +12,7 @@ pub mod household_reviews;
 pub mod households;
 pub mod idempotency;
 pub mod import_jobs;
+pub mod job_fairs;
 pub mod livelihood_models;
 pub mod occupations;
 pub mod overseas_stages;

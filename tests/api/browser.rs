@@ -747,6 +747,7 @@ fn the_demo_province_pages_are_light_labelled_readable_and_pictured() -> TestRes
                 "/courses".to_owned(),
                 format!("/courses/{course_id}/enrol"),
                 "/trainee/signup".to_owned(),
+                "/job-fairs".to_owned(),
             ] {
                 weights.push((
                     format!("{path} (phone)"),

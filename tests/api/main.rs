@@ -18,6 +18,7 @@ mod helpers;
 mod households;
 mod import_occupations;
 mod imports;
+mod job_fairs;
 mod livelihood;
 mod mail;
 mod migrations;

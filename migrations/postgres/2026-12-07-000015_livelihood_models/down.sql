@@ -1,4 +1,4 @@
-DELETE FROM audit_log WHERE entity = 'livelihood_model';
+DELETE FROM audit_log WHERE entity IN ('livelihood_model', 'job_fair');
 ALTER TABLE audit_log DROP CONSTRAINT audit_log_entity_check;
 ALTER TABLE audit_log ADD CONSTRAINT audit_log_entity_check CHECK (entity IN ('household',
     'worker', 'employer', 'vacancy', 'course', 'enrollment', 'referral', 'placement', 'follow_up',

@@ -39,8 +39,8 @@ SELECT code, 'livelihood_models', '', 5, 'models', 'at_least',
     'Kế hoạch 61/KH-UBND ngày 03/03/2022 của UBND tỉnh Sơn La, mục II.2 (3)'
 FROM programme_periods WHERE code = '2021-2025';
 
--- Models are audited like records.
+-- Models and job fairs are audited like records.
 ALTER TABLE audit_log DROP CONSTRAINT audit_log_entity_check;
 ALTER TABLE audit_log ADD CONSTRAINT audit_log_entity_check CHECK (entity IN ('household',
     'worker', 'employer', 'vacancy', 'course', 'enrollment', 'referral', 'placement', 'follow_up',
-    'service_record', 'user', 'programme_period', 'livelihood_model'));
+    'service_record', 'user', 'programme_period', 'livelihood_model', 'job_fair'));

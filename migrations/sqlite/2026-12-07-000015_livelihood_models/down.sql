@@ -1,4 +1,4 @@
-DELETE FROM audit_log WHERE entity = 'livelihood_model';
+DELETE FROM audit_log WHERE entity IN ('livelihood_model', 'job_fair');
 DELETE FROM programme_targets WHERE unit = 'models';
 CREATE TABLE programme_targets_new (
     period_code TEXT NOT NULL REFERENCES programme_periods (code),

@@ -51,7 +51,7 @@ SELECT code, 'livelihood_models', '', 5, 'models', 'at_least',
     'Kế hoạch 61/KH-UBND ngày 03/03/2022 của UBND tỉnh Sơn La, mục II.2 (3)'
 FROM programme_periods WHERE code = '2021-2025';
 
--- Models are audited like records.
+-- Models and job fairs are audited like records.
 CREATE TABLE audit_log_new (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     occurred_at TIMESTAMP NOT NULL,
@@ -59,7 +59,7 @@ CREATE TABLE audit_log_new (
     action TEXT NOT NULL CHECK (action IN ('read', 'create', 'update', 'archive', 'export', 'import')),
     entity TEXT NOT NULL CHECK (entity IN ('household', 'worker', 'employer', 'vacancy', 'course',
         'enrollment', 'referral', 'placement', 'follow_up', 'service_record', 'user',
-        'programme_period', 'livelihood_model')),
+        'programme_period', 'livelihood_model', 'job_fair')),
     entity_id TEXT NOT NULL,
     -- Comma-separated names of the fields read or written.
     fields TEXT NOT NULL DEFAULT '',

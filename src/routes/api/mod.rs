@@ -10,6 +10,7 @@ pub mod extract;
 pub mod households;
 pub mod idempotency;
 pub mod imports;
+pub mod job_fairs;
 pub mod livelihood;
 pub mod mail;
 pub mod openapi;
@@ -114,6 +115,21 @@ pub fn configure(config: &mut web::ServiceConfig) {
             .route("/workers/{id}/work", web::get().to(work::list))
             .route("/work/{id}", web::get().to(work::read))
             .route("/work/{id}/withdraw", web::post().to(work::withdraw))
+            .route("/job-fairs", web::post().to(job_fairs::create))
+            .route("/job-fairs", web::get().to(job_fairs::list))
+            .route("/job-fairs/{id}", web::get().to(job_fairs::read))
+            .route(
+                "/job-fairs/{id}/vacancies",
+                web::post().to(job_fairs::add_vacancy),
+            )
+            .route(
+                "/job-fairs/{id}/workers",
+                web::post().to(job_fairs::register_worker),
+            )
+            .route(
+                "/job-fairs/{id}/referrals",
+                web::post().to(job_fairs::refer),
+            )
             .route("/livelihood-models", web::post().to(livelihood::create))
             .route("/livelihood-models", web::get().to(livelihood::list))
             .route("/livelihood-models/{id}", web::get().to(livelihood::read))

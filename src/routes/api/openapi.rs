@@ -86,6 +86,12 @@ use crate::registry::workers::{WorkerForEmployer, WorkerInput, WorkerView};
         super::livelihood::list,
         super::livelihood::read,
         super::livelihood::add_participant,
+        super::job_fairs::create,
+        super::job_fairs::list,
+        super::job_fairs::read,
+        super::job_fairs::add_vacancy,
+        super::job_fairs::register_worker,
+        super::job_fairs::refer,
     ),
     components(schemas(Problem, ProblemField, WorkerInput, WorkerView, WorkerForEmployer, HouseholdInput, HouseholdView)),
     modifiers(&BearerAuth)

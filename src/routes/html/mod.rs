@@ -11,6 +11,7 @@ pub mod admin_targets;
 pub mod admin_users;
 pub mod auth;
 pub mod employer;
+pub mod fairs;
 pub mod forms;
 pub mod imports;
 pub mod public;
@@ -60,7 +61,8 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .configure(admin_users::configure)
         .configure(employer::configure)
         .configure(public::configure)
-        .configure(trainee::configure);
+        .configure(trainee::configure)
+        .configure(fairs::configure);
 }
 
 async fn stylesheet() -> HttpResponse {
@@ -337,10 +339,12 @@ impl Chrome {
             ],
             Some(Role::Trainee) => &[
                 ("/courses", "nav.courses"),
+                ("/job-fairs", "nav.job_fairs"),
                 ("/my/enrollments", "nav.my_enrollments"),
             ],
             None => &[
                 ("/courses", "nav.courses"),
+                ("/job-fairs", "nav.job_fairs"),
                 ("/employer/signup", "nav.employer_signup"),
             ],
         };

@@ -1,0 +1,190 @@
+//! A job fair: three employers bring their vacancies, workers are registered and come (a
+//! `job_fair` service), referrals made at the fair lead to interviews and two hires, one from a
+//! poor household, and the fair's results say so; the public sees upcoming fairs with their
+//! employers and vacancies and nothing about anyone.
+
+use serde_json::json;
+
+use crate::helpers::{Link, TestResult, spawn_app, test_dbs};
+use crate::pages::Visitor;
+use crate::progress::{Person, household, id, vacancy, worker};
+
+/// A worker of commune 03649.
+fn person(n: u32, household: Option<&str>) -> Person<'_> {
+    Person {
+        n,
+        commune: "03649",
+        household,
+        gender: "female",
+        ethnicity: "03",
+        overseas: false,
+    }
+}
+
+#[test]
+fn a_fair_with_three_employers_makes_two_hires_and_says_so() -> TestResult {
+    for db in test_dbs() {
+        let backend = db.backend_name();
+        let app = spawn_app(db)?;
+        let staff = app.sign_in_as("canbo@example.vn", "staff", Link::None)?;
+        let mut vacancies = Vec::new();
+        for (n, name) in [
+            "Công ty May Sơn La",
+            "HTX Chè Tà Xùa",
+            "Công ty Xây dựng Mộc Châu",
+        ]
+        .iter()
+        .enumerate()
+        {
+            let employer = id(
+                &app.post(
+                    "/api/v1/employers",
+                    Some(&staff),
+                    &json!({"name": name, "tax_code": format!("550077700{n}"), "kind": "company",
+                        "contact_name": "Nguyễn Thị Hoa"}),
+                )?,
+                "employer",
+            )?;
+            vacancies.push(vacancy(&app, &staff, &employer, None)?);
+        }
+        let elsewhere = vacancy(
+            &app,
+            &staff,
+            &id(
+                &app.post(
+                    "/api/v1/employers",
+                    Some(&staff),
+                    &json!({"name": "Công ty khác",
+                "tax_code": "5500777999", "kind": "company", "contact_name": "Lò Văn Pấng"}),
+                )?,
+                "employer",
+            )?,
+            None,
+        )?;
+        let poor = household(&app, &staff, "JF-01", "03649", "poor")?;
+        let from_poor = worker(&app, &staff, person(41, Some(&poor)))?;
+        let other = worker(&app, &staff, person(42, None))?;
+        let third = worker(&app, &staff, person(43, None))?;
+
+        let fair = app.post(
+            "/api/v1/job-fairs",
+            Some(&staff),
+            &json!({"name": "Phiên giao dịch việc làm tháng 11 Tô Hiệu", "held_on": "2026-11-20",
+                "place": "Nhà văn hóa phường Tô Hiệu", "organiser": "Trung tâm Dịch vụ việc làm",
+                "commune_codes": ["03649"]}),
+        )?;
+        assert_eq!(fair.status, 201, "{backend}: {}", fair.body);
+        let fair = id(&fair, "fair")?;
+        for vacancy_id in &vacancies {
+            let added = app.post(
+                &format!("/api/v1/job-fairs/{fair}/vacancies"),
+                Some(&staff),
+                &json!({"vacancy_id": vacancy_id}),
+            )?;
+            assert_eq!(added.status, 200, "{backend}: {}", added.body);
+        }
+        for (worker_id, came) in [(&from_poor, true), (&other, true), (&third, false)] {
+            let registered = app.post(
+                &format!("/api/v1/job-fairs/{fair}/workers"),
+                Some(&staff),
+                &json!({"worker_id": worker_id, "attended": came}),
+            )?;
+            assert_eq!(registered.status, 200, "{backend}: {}", registered.body);
+        }
+        // Coming to the fair is a job_fair service on its day.
+        let services = app.get(
+            &format!("/api/v1/workers/{from_poor}/service-records"),
+            Some(&staff),
+        )?;
+        assert_eq!(
+            (
+                services.body[0]["kind"].as_str(),
+                services.body[0]["provided_on"].as_str()
+            ),
+            (Some("job_fair"), Some("2026-11-20")),
+            "{backend}: {}",
+            services.body
+        );
+
+        // Referrals at the fair: only to its vacancies.
+        let off = app.post(
+            &format!("/api/v1/job-fairs/{fair}/referrals"),
+            Some(&staff),
+            &json!({"vacancy_id": elsewhere, "worker_id": third}),
+        )?;
+        assert_eq!(off.status, 422, "{backend}: {}", off.body);
+        for (vacancy_id, worker_id, step) in [
+            (&vacancies[0], &from_poor, "hired"),
+            (&vacancies[1], &other, "hired"),
+            (&vacancies[2], &third, "interview"),
+        ] {
+            let referral = app.post(
+                &format!("/api/v1/job-fairs/{fair}/referrals"),
+                Some(&staff),
+                &json!({"vacancy_id": vacancy_id, "worker_id": worker_id,
+                    "override_reason": "Gặp tại phiên giao dịch"}),
+            )?;
+            assert_eq!(referral.status, 201, "{backend}: {}", referral.body);
+            let referral = id(&referral, "referral")?;
+            let moved = app.patch(
+                &format!("/api/v1/referrals/{referral}"),
+                Some(&staff),
+                &json!({"status": step, "start_date": "2026-11-25"}),
+            )?;
+            assert_eq!(moved.status, 200, "{backend}: {}", moved.body);
+        }
+
+        let read = app.get(&format!("/api/v1/job-fairs/{fair}"), Some(&staff))?;
+        assert_eq!(
+            read.body["results"],
+            json!({"registered": 3, "attended": 2, "referrals": 3, "interviews": 3, "hires": 2,
+                "hires_target_households": 1}),
+            "{backend}"
+        );
+        assert_eq!(read.body["vacancies"].as_array().map(Vec::len), Some(3));
+
+        // The public: upcoming fairs only, employers and vacancies, no results, no people.
+        let upcoming = app.post(
+            "/api/v1/job-fairs",
+            Some(&staff),
+            &json!({"name": "Phiên giao dịch việc làm Xuân 2027", "held_on": "2027-02-20",
+                "commune_codes": ["03649"]}),
+        )?;
+        let upcoming = id(&upcoming, "fair")?;
+        app.post(
+            &format!("/api/v1/job-fairs/{upcoming}/vacancies"),
+            Some(&staff),
+            &json!({"vacancy_id": vacancies[0]}),
+        )?;
+        let public = app.get("/api/v1/job-fairs", None)?;
+        assert_eq!(public.status, 200, "{backend}");
+        let listed: Vec<&str> = public
+            .body
+            .as_array()
+            .ok_or("fairs")?
+            .iter()
+            .filter_map(|fair| fair["id"].as_str())
+            .collect();
+        assert_eq!(listed, [upcoming.as_str()], "{backend}");
+        assert!(public.body[0]["results"].is_null(), "{backend}");
+        assert_eq!(
+            public.body[0]["vacancies"][0]["employer"],
+            "Công ty May Sơn La"
+        );
+        let held = app.get(&format!("/api/v1/job-fairs/{fair}"), None)?;
+        assert_eq!(held.status, 404, "{backend}");
+        let page = Visitor::new(&app)?.get("/job-fairs")?;
+        assert_eq!(page.status, 200, "{backend}");
+        assert!(
+            page.html.contains("Phiên giao dịch việc làm Xuân 2027")
+                && page.html.contains("Công ty May Sơn La")
+                && !page.html.contains("tháng 11 Tô Hiệu")
+                && !page.html.contains("Lò Văn Số"),
+            "{backend}: {}",
+            page.html
+        );
+        let found = app.get("/api/v1/job-fairs?q=xuan", Some(&staff))?;
+        assert_eq!(found.body.as_array().map(Vec::len), Some(1), "{backend}");
+    }
+    Ok(())
+}
