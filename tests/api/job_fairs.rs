@@ -188,3 +188,96 @@ fn a_fair_with_three_employers_makes_two_hires_and_says_so() -> TestResult {
     }
     Ok(())
 }
+
+/// On the day, from the pages: an officer adds a fair, brings a vacancy, registers a worker by
+/// CCCD as come, refers her to the fair's vacancy and records the hire on the referral's page;
+/// the fair's page counts the hire.
+#[test]
+fn an_officer_registers_a_worker_at_a_fair_and_records_the_hire_on_the_spot() -> TestResult {
+    for db in test_dbs() {
+        let backend = db.backend_name();
+        let app = spawn_app(db)?;
+        let staff = app.sign_in_as("canbo@example.vn", "staff", Link::None)?;
+        let employer = id(
+            &app.post(
+                "/api/v1/employers",
+                Some(&staff),
+                &json!({"name": "Công ty May Sơn La", "tax_code": "5500888001", "kind": "company",
+                    "contact_name": "Nguyễn Thị Hoa"}),
+            )?,
+            "employer",
+        )?;
+        let open = vacancy(&app, &staff, &employer, None)?;
+        let poor = household(&app, &staff, "JF-09", "03649", "poor")?;
+        worker(&app, &staff, person(51, Some(&poor)))?;
+        let mut officer = Visitor::new(&app)?;
+        officer.sign_in("canbo@example.vn")?;
+        officer.get("/job-fairs/new")?;
+        let refused = officer.post("/job-fairs/new", &[("name", ""), ("held_on", "2026-11-30")])?;
+        assert_eq!(refused.status, 422, "{backend}");
+        assert!(refused.html.contains("id=\"name-error\""), "{backend}");
+        let created = officer.post(
+            "/job-fairs/new",
+            &[
+                ("name", "Phiên giao dịch việc làm Chiềng Sinh"),
+                ("held_on", "2026-11-30"),
+                ("commune_codes", "03649"),
+            ],
+        )?;
+        assert_eq!(created.status, 303, "{backend}: {}", created.html);
+        let page = created.location.clone();
+        officer.get(&page)?;
+        let brought = officer.post(&page, &[("action", "vacancy"), ("vacancy_id", &open)])?;
+        assert_eq!(brought.status, 303, "{backend}: {}", brought.html);
+        officer.get(&page)?;
+        let unknown = officer.post(
+            &page,
+            &[
+                ("action", "worker"),
+                ("national_id", "014196000099"),
+                ("attended", "true"),
+            ],
+        )?;
+        assert_eq!(unknown.status, 422, "{backend}");
+        let came = officer.post(
+            &page,
+            &[
+                ("action", "worker"),
+                ("national_id", "014196000051"),
+                ("attended", "true"),
+            ],
+        )?;
+        assert_eq!(came.status, 303, "{backend}: {}", came.html);
+        officer.get(&page)?;
+        let referred = officer.post(
+            &page,
+            &[
+                ("action", "refer"),
+                ("national_id", "014196000051"),
+                ("vacancy_id", &open),
+            ],
+        )?;
+        assert_eq!(referred.status, 303, "{backend}: {}", referred.html);
+        assert!(referred.location.starts_with("/referrals/"), "{backend}");
+        let referral = referred.location.clone();
+        officer.get(&referral)?;
+        let hired = officer.post(
+            &format!("{referral}/move"),
+            &[
+                ("status", "hired"),
+                ("start_date", "2026-12-01"),
+                ("wage_vnd", "6.000.000"),
+            ],
+        )?;
+        assert_eq!(hired.status, 303, "{backend}: {}", hired.html);
+        let shown = officer.get(&page)?;
+        assert!(
+            shown.html.contains("id=\"fair-hires\">1<")
+                && shown.html.contains("id=\"fair-hires-target\">1<")
+                && shown.html.contains("id=\"fair-attended\">1<"),
+            "{backend}: {}",
+            shown.html
+        );
+    }
+    Ok(())
+}

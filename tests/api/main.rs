@@ -11,6 +11,7 @@ mod catalogue;
 mod cli;
 mod dashboard;
 mod demo;
+mod fair_day;
 mod guessing;
 mod hardening;
 mod health;

@@ -3,6 +3,7 @@
 //! as the API, so permissions, validation and auditing are the API's own.
 
 mod employer_pages;
+mod fair_pages;
 mod follow_up_pages;
 mod household_pages;
 mod model_pages;
@@ -22,6 +23,7 @@ use crate::accounts::Role;
 use crate::error::AppError;
 use crate::models;
 use employer_pages::{employer_list, employer_verify};
+use fair_pages::{fair_act, fair_create, fair_manage, fair_new};
 use follow_up_pages::{follow_up_list, follow_up_record};
 use household_pages::{
     household_create, household_detail, household_edit, household_list, household_new,
@@ -90,6 +92,10 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .route("/referrals/{id}/move", web::post().to(referral_move))
         .route("/referrals/{id}/stages", web::post().to(referral_stage))
         .route("/referrals/{id}/letter", web::get().to(referral_letter))
+        .route("/job-fairs/new", web::get().to(fair_new))
+        .route("/job-fairs/new", web::post().to(fair_create))
+        .route("/job-fairs/{id}/manage", web::get().to(fair_manage))
+        .route("/job-fairs/{id}/manage", web::post().to(fair_act))
         .route("/livelihood-models", web::get().to(model_list))
         .route("/livelihood-models", web::post().to(model_create))
         .route("/livelihood-models/{id}", web::get().to(model_detail))
