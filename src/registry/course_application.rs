@@ -66,6 +66,41 @@ pub fn apply(
         // Staff enrol people from the worker's page; employers do not enrol.
         return Err(AppError::Forbidden);
     }
+    let (service, national_id, input, born) = checked_person(connection, address, application)?;
+    connection.write_transaction(|connection| {
+        match models::workers::find_id_by_national_id(connection, &national_id)? {
+            Some(existing) => {
+                // A CCCD alone is no proof of being its holder: the birth date must agree too,
+                // or staff see the mark and check.
+                let registered =
+                    models::workers::find(connection, &existing)?.map(|worker| worker.birth_date);
+                file_quietly(
+                    connection,
+                    &service,
+                    course_id,
+                    existing,
+                    registered != born,
+                )
+            }
+            None => {
+                let worker_id = workers::create(connection, &service, input)?.id;
+                if let Some(trainee) = caller {
+                    models::users::link_worker(connection, &trainee.user_id, &worker_id)?;
+                }
+                file(connection, &service, course_id, Some(worker_id))
+            }
+        }
+    })
+}
+
+/// The applicant's form checked as for a new person, after the throttle (by address and CCCD,
+/// every sending counted): the service acting, the CCCD, the worker to register if the CCCD is
+/// new, and the birth date given.
+fn checked_person(
+    connection: &mut DbConn,
+    address: &str,
+    application: Application,
+) -> Result<(Principal, String, WorkerInput, Option<chrono::NaiveDate>), AppError> {
     let national_id = match application.national_id.as_deref() {
         None => return Err(AppError::field("national_id", "required")),
         Some(raw) => {
@@ -100,29 +135,30 @@ pub fn apply(
         .as_deref()
         .and_then(|raw| values::date(raw).ok());
     workers::check_new(connection, &service, &input)?;
+    Ok((service, national_id, input, born))
+}
+
+/// Registers a person for an upcoming job fair from its public page, answered alike whatever
+/// the registry holds: a registered CCCD is registered for the fair as it is (without changing
+/// or revealing the record), a new one is registered as a worker first.
+pub fn register_for_fair(
+    connection: &mut DbConn,
+    address: &str,
+    fair_id: &str,
+    application: Application,
+) -> Result<(), AppError> {
+    let fair = models::job_fairs::find(connection, fair_id)?.ok_or(AppError::NotFound)?;
+    if fair.held_on < accounts::now().date() {
+        return Err(AppError::NotFound);
+    }
+    let (service, national_id, input, _) = checked_person(connection, address, application)?;
     connection.write_transaction(|connection| {
-        match models::workers::find_id_by_national_id(connection, &national_id)? {
-            Some(existing) => {
-                // A CCCD alone is no proof of being its holder: the birth date must agree too,
-                // or staff see the mark and check.
-                let registered =
-                    models::workers::find(connection, &existing)?.map(|worker| worker.birth_date);
-                file_quietly(
-                    connection,
-                    &service,
-                    course_id,
-                    existing,
-                    registered != born,
-                )
-            }
-            None => {
-                let worker_id = workers::create(connection, &service, input)?.id;
-                if let Some(trainee) = caller {
-                    models::users::link_worker(connection, &trainee.user_id, &worker_id)?;
-                }
-                file(connection, &service, course_id, Some(worker_id))
-            }
-        }
+        let worker_id = match models::workers::find_id_by_national_id(connection, &national_id)? {
+            Some(existing) => existing,
+            None => workers::create(connection, &service, input)?.id,
+        };
+        models::job_fairs::register_worker(connection, fair_id, &worker_id, None, accounts::now())?;
+        Ok(())
     })
 }
 

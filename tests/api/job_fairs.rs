@@ -3,6 +3,8 @@
 //! poor household, and the fair's results say so; the public sees upcoming fairs with their
 //! employers and vacancies and nothing about anyone.
 
+use diesel::prelude::*;
+use ketnoi::db::schema::workers;
 use serde_json::json;
 
 use crate::helpers::{Link, TestResult, spawn_app, test_dbs};
@@ -185,6 +187,59 @@ fn a_fair_with_three_employers_makes_two_hires_and_says_so() -> TestResult {
         );
         let found = app.get("/api/v1/job-fairs?q=xuan", Some(&staff))?;
         assert_eq!(found.body.as_array().map(Vec::len), Some(1), "{backend}");
+
+        // Anyone registers for the upcoming fair: a new person is registered as a worker, a
+        // known CCCD is signed up as it is; both answered alike; a wrong CCCD is refused beside
+        // its field; a fair already held is not offered.
+        let mut visitor = Visitor::new(&app)?;
+        visitor.get(&format!("/job-fairs/{upcoming}/register"))?;
+        let form = |cccd: &'static str, name: &'static str| {
+            vec![
+                ("full_name", name),
+                ("national_id", cccd),
+                ("birth_date", "1999-05-06"),
+                ("gender", "male"),
+                ("ethnicity_code", "03"),
+                ("phone", "0912 000 111"),
+                ("commune_code", "03649"),
+            ]
+        };
+        let wrong = visitor.post(
+            &format!("/job-fairs/{upcoming}/register"),
+            &form("12", "Hà Văn Thắm"),
+        )?;
+        assert_eq!(wrong.status, 422, "{backend}");
+        assert!(wrong.html.contains("id=\"national_id-error\""), "{backend}");
+        for (cccd, name) in [
+            ("014199000777", "Hà Văn Thắm"),
+            ("014196000041", "Người khác"),
+        ] {
+            let sent = visitor.post(
+                &format!("/job-fairs/{upcoming}/register"),
+                &form(cccd, name),
+            )?;
+            assert_eq!(sent.status, 200, "{backend}: {}", sent.html);
+            assert!(sent.html.contains("id=\"fair-registered\""), "{backend}");
+        }
+        let read = app.get(&format!("/api/v1/job-fairs/{upcoming}"), Some(&staff))?;
+        assert_eq!(
+            read.body["results"]["registered"], 2,
+            "{backend}: {}",
+            read.body
+        );
+        let mut connection = app.db.migrated()?;
+        let registered: i64 = workers::table
+            .filter(workers::national_id.eq("014199000777"))
+            .count()
+            .get_result(&mut connection)?;
+        assert_eq!(registered, 1, "{backend}: the new person is registered");
+        let known = app.get(&format!("/api/v1/workers/{from_poor}"), Some(&staff))?;
+        assert_eq!(
+            known.body["full_name"], "Lò Văn Số 41",
+            "{backend}: the record is unchanged"
+        );
+        let past = visitor.get(&format!("/job-fairs/{fair}/register"))?;
+        assert_eq!(past.status, 404, "{backend}");
     }
     Ok(())
 }
