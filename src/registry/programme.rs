@@ -217,18 +217,6 @@ fn validate(
     input: &PeriodInput,
 ) -> Result<(Period, Vec<(Target, bool)>), AppError> {
     let mut checks = Checks::default();
-    let day =
-        |checks: &mut Checks, field: &str, raw: &Option<String>, kept: Option<NaiveDate>| match raw
-        {
-            Some(raw) => match crate::domain::values::date(raw) {
-                Ok(day) => Some(day),
-                Err(code) => {
-                    checks.fail(field, code);
-                    None
-                }
-            },
-            None => checks.required(field, kept),
-        };
     let starts_on = day(
         &mut checks,
         "starts_on",
@@ -351,6 +339,25 @@ fn connected_kinds(checks: &mut Checks, named: &[String]) -> String {
         .copied()
         .collect::<Vec<_>>()
         .join(",")
+}
+
+/// A date sent, or the stored one; refused beside `field` when malformed or missing.
+fn day(
+    checks: &mut Checks,
+    field: &str,
+    raw: &Option<String>,
+    kept: Option<NaiveDate>,
+) -> Option<NaiveDate> {
+    match raw {
+        Some(raw) => match crate::domain::values::date(raw) {
+            Ok(day) => Some(day),
+            Err(code) => {
+                checks.fail(field, code);
+                None
+            }
+        },
+        None => checks.required(field, kept),
+    }
 }
 
 /// A period's code: `2026-2030`, the first and last years, the first not after the last.

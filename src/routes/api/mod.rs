@@ -66,6 +66,37 @@ pub fn query_config() -> web::QueryConfig {
     })
 }
 
+/// Work outside vacancies, job fairs and poverty-reduction models.
+fn every_kind_of_work(config: &mut web::ServiceConfig) {
+    config
+        .route("/workers/{id}/work", web::post().to(work::create))
+        .route("/workers/{id}/work", web::get().to(work::list))
+        .route("/work/{id}", web::get().to(work::read))
+        .route("/work/{id}/withdraw", web::post().to(work::withdraw))
+        .route("/job-fairs", web::post().to(job_fairs::create))
+        .route("/job-fairs", web::get().to(job_fairs::list))
+        .route("/job-fairs/{id}", web::get().to(job_fairs::read))
+        .route(
+            "/job-fairs/{id}/vacancies",
+            web::post().to(job_fairs::add_vacancy),
+        )
+        .route(
+            "/job-fairs/{id}/workers",
+            web::post().to(job_fairs::register_worker),
+        )
+        .route(
+            "/job-fairs/{id}/referrals",
+            web::post().to(job_fairs::refer),
+        )
+        .route("/livelihood-models", web::post().to(livelihood::create))
+        .route("/livelihood-models", web::get().to(livelihood::list))
+        .route("/livelihood-models/{id}", web::get().to(livelihood::read))
+        .route(
+            "/livelihood-models/{id}/participants",
+            web::post().to(livelihood::add_participant),
+        );
+}
+
 pub fn configure(config: &mut web::ServiceConfig) {
     config.service(
         web::scope("/api/v1")
@@ -111,32 +142,7 @@ pub fn configure(config: &mut web::ServiceConfig) {
                 "/workers/{id}/course-suggestions",
                 web::get().to(search::course_suggestions),
             )
-            .route("/workers/{id}/work", web::post().to(work::create))
-            .route("/workers/{id}/work", web::get().to(work::list))
-            .route("/work/{id}", web::get().to(work::read))
-            .route("/work/{id}/withdraw", web::post().to(work::withdraw))
-            .route("/job-fairs", web::post().to(job_fairs::create))
-            .route("/job-fairs", web::get().to(job_fairs::list))
-            .route("/job-fairs/{id}", web::get().to(job_fairs::read))
-            .route(
-                "/job-fairs/{id}/vacancies",
-                web::post().to(job_fairs::add_vacancy),
-            )
-            .route(
-                "/job-fairs/{id}/workers",
-                web::post().to(job_fairs::register_worker),
-            )
-            .route(
-                "/job-fairs/{id}/referrals",
-                web::post().to(job_fairs::refer),
-            )
-            .route("/livelihood-models", web::post().to(livelihood::create))
-            .route("/livelihood-models", web::get().to(livelihood::list))
-            .route("/livelihood-models/{id}", web::get().to(livelihood::read))
-            .route(
-                "/livelihood-models/{id}/participants",
-                web::post().to(livelihood::add_participant),
-            )
+            .configure(every_kind_of_work)
             .route("/workers", web::get().to(workers::list))
             .route("/workers", web::post().to(workers::create))
             .route("/workers/{id}", web::get().to(workers::read))
