@@ -11,7 +11,6 @@ use utoipa::ToSchema;
 use crate::accounts::{self, Principal};
 use crate::db::DbConn;
 use crate::db::ids::new_id;
-use crate::domain::access::{Action, Resource, Scope, allowed};
 use crate::domain::checks::Checks;
 use crate::domain::text::fold;
 use crate::domain::values;
@@ -19,6 +18,7 @@ use crate::effects::{self, Audit};
 use crate::error::AppError;
 use crate::hiring::referrals::staff_reach;
 use crate::hiring::referrals::{self, ReferralInput, ReferralView};
+use crate::hiring::staff_only;
 use crate::i18n::Lang;
 use crate::models::{self, audit, job_fairs::JobFair, service_records::NewServiceRecord};
 use crate::progress::facts::TARGET_STATUSES;
@@ -93,19 +93,12 @@ pub struct FairView {
     pub results: Option<FairResults>,
 }
 
-fn staff(principal: &Principal) -> Result<(), AppError> {
-    match allowed(Some(principal.role), Resource::Workers, Action::Update) {
-        Scope::All | Scope::Area => Ok(()),
-        _ => Err(AppError::Forbidden),
-    }
-}
-
 pub fn create(
     connection: &mut DbConn,
     principal: &Principal,
     input: FairInput,
 ) -> Result<FairView, AppError> {
-    staff(principal)?;
+    staff_only(principal)?;
     let today = accounts::now().date();
     let mut checks = Checks::default();
     let name = match input.name.as_deref() {
@@ -128,14 +121,8 @@ pub fn create(
     let place = text(&mut checks, "place", &input.place, 300);
     let organiser = text(&mut checks, "organiser", &input.organiser, 300);
     let description = text(&mut checks, "description", &input.description, 2000);
-    let mut commune_ids = Vec::new();
-    for code in input.commune_codes.iter().flatten() {
-        match models::admin_units::resolve_commune(connection, code.trim(), today)? {
-            Some(unit) if !commune_ids.contains(&unit.id) => commune_ids.push(unit.id),
-            Some(_) => {}
-            None => checks.fail("commune_codes", "unknown_commune"),
-        }
-    }
+    let codes = input.commune_codes.clone().unwrap_or_default();
+    let commune_ids = super::commune_ids(connection, &codes, today, &mut checks)?;
     checks.finish()?;
     let (Some(name), Some(held_on)) = (name, held_on) else {
         return Err(AppError::Unexpected(anyhow::anyhow!(
@@ -177,7 +164,7 @@ pub fn list(
     principal: Option<&Principal>,
     q: Option<&str>,
 ) -> Result<Vec<FairView>, AppError> {
-    let is_staff = principal.is_some_and(|principal| staff(principal).is_ok());
+    let is_staff = principal.is_some_and(|principal| staff_only(principal).is_ok());
     let from = (!is_staff).then(|| accounts::now().date());
     let folded = q.map(fold).filter(|q| !q.is_empty());
     models::job_fairs::list(connection, from, folded.as_deref())?
@@ -191,7 +178,7 @@ pub fn read(
     principal: Option<&Principal>,
     id: &str,
 ) -> Result<FairView, AppError> {
-    let is_staff = principal.is_some_and(|principal| staff(principal).is_ok());
+    let is_staff = principal.is_some_and(|principal| staff_only(principal).is_ok());
     let fair = models::job_fairs::find(connection, id)?.ok_or(AppError::NotFound)?;
     if !is_staff && fair.held_on < accounts::now().date() {
         return Err(AppError::NotFound);
@@ -206,7 +193,7 @@ pub fn add_vacancy(
     fair_id: &str,
     input: FairVacancyInput,
 ) -> Result<FairView, AppError> {
-    staff(principal)?;
+    staff_only(principal)?;
     models::job_fairs::find(connection, fair_id)?.ok_or(AppError::NotFound)?;
     let Some(vacancy_id) = input.vacancy_id else {
         return Err(AppError::field("vacancy_id", "required"));
@@ -228,7 +215,7 @@ pub fn register_worker(
     fair_id: &str,
     input: FairWorkerInput,
 ) -> Result<FairView, AppError> {
-    staff(principal)?;
+    staff_only(principal)?;
     let fair = models::job_fairs::find(connection, fair_id)?.ok_or(AppError::NotFound)?;
     let Some(worker_id) = input.worker_id.filter(|id| !id.trim().is_empty()) else {
         return Err(AppError::field("worker_id", "required"));
@@ -291,7 +278,7 @@ pub fn refer(
     input: ReferralInput,
     lang: Lang,
 ) -> Result<ReferralView, AppError> {
-    staff(principal)?;
+    staff_only(principal)?;
     models::job_fairs::find(connection, fair_id)?.ok_or(AppError::NotFound)?;
     let vacancy = input.vacancy_id.clone().unwrap_or_default();
     if !models::job_fairs::has_vacancy(connection, fair_id, &vacancy)? {

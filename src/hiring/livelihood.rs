@@ -14,12 +14,12 @@ use utoipa::ToSchema;
 use crate::accounts::{self, Principal};
 use crate::db::DbConn;
 use crate::db::ids::new_id;
-use crate::domain::access::{Action, Resource, Scope, allowed};
 use crate::domain::checks::Checks;
 use crate::domain::statuses::WorkKind;
 use crate::domain::text::fold;
 use crate::domain::values;
 use crate::error::AppError;
+use crate::hiring::staff_only;
 use crate::hiring::work::{self, WorkInput, WorkView};
 use crate::models::{self, audit, livelihood_models::LivelihoodModel};
 
@@ -102,21 +102,12 @@ pub struct ModelView {
     pub outcomes: Outcomes,
 }
 
-/// Staff and administrators work with models; an officer's participants are those of their
-/// area.
-fn staff(principal: &Principal) -> Result<Scope, AppError> {
-    match allowed(Some(principal.role), Resource::Workers, Action::Update) {
-        scope @ (Scope::All | Scope::Area) => Ok(scope),
-        _ => Err(AppError::Forbidden),
-    }
-}
-
 pub fn create(
     connection: &mut DbConn,
     principal: &Principal,
     input: ModelInput,
 ) -> Result<ModelView, AppError> {
-    staff(principal)?;
+    staff_only(principal)?;
     let today = accounts::now().date();
     let mut checks = Checks::default();
     let name = match input.name.as_deref() {
@@ -145,15 +136,9 @@ pub fn create(
     {
         checks.fail("ends_on", "ends_before_start");
     }
-    let mut commune_ids = Vec::new();
-    for code in input.commune_codes.iter().flatten() {
-        match models::admin_units::resolve_commune(connection, code.trim(), today)? {
-            Some(unit) if !commune_ids.contains(&unit.id) => commune_ids.push(unit.id),
-            Some(_) => {}
-            None => checks.fail("commune_codes", "unknown_commune"),
-        }
-    }
-    if commune_ids.is_empty() && input.commune_codes.iter().flatten().next().is_none() {
+    let codes = input.commune_codes.clone().unwrap_or_default();
+    let commune_ids = super::commune_ids(connection, &codes, today, &mut checks)?;
+    if codes.is_empty() {
         checks.fail("commune_codes", "required");
     }
     let not_negative = |checks: &mut Checks, field: &str, amount: Option<i64>| match amount {
@@ -215,7 +200,7 @@ pub fn list(
     principal: &Principal,
     q: Option<&str>,
 ) -> Result<Vec<ModelView>, AppError> {
-    staff(principal)?;
+    staff_only(principal)?;
     let folded = q.map(fold).filter(|q| !q.is_empty());
     models::livelihood_models::list(connection, folded.as_deref())?
         .into_iter()
@@ -228,7 +213,7 @@ pub fn read(
     principal: &Principal,
     id: &str,
 ) -> Result<ModelView, AppError> {
-    staff(principal)?;
+    staff_only(principal)?;
     let model = models::livelihood_models::find(connection, id)?.ok_or(AppError::NotFound)?;
     view(connection, principal, model)
 }
@@ -240,7 +225,7 @@ pub fn add_participant(
     model_id: &str,
     input: ParticipantInput,
 ) -> Result<WorkView, AppError> {
-    staff(principal)?;
+    staff_only(principal)?;
     let model = models::livelihood_models::find(connection, model_id)?.ok_or(AppError::NotFound)?;
     let Some(worker_id) = input.worker_id.filter(|id| !id.trim().is_empty()) else {
         return Err(AppError::field("worker_id", "required"));

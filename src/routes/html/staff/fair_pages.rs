@@ -155,21 +155,6 @@ pub(super) async fn fair_manage(
     .await
 }
 
-/// The worker a CCCD names, or the error beside `national_id`.
-fn worker_by_cccd(
-    connection: &mut crate::db::DbConn,
-    form: &Posted,
-) -> Result<Result<String, AppError>, AppError> {
-    let found = match form
-        .get("national_id")
-        .and_then(|raw| crate::domain::values::national_id(&raw).ok())
-    {
-        Some(cccd) => models::workers::find_id_by_national_id(connection, &cccd)?,
-        None => None,
-    };
-    Ok(found.ok_or_else(|| AppError::field("national_id", "unknown_worker")))
-}
-
 /// `POST /job-fairs/{id}/manage`: one of three forms, by its `action` (`vacancy`, `worker`,
 /// `refer`); a referral made goes on to its page, where the hire is recorded.
 pub(super) async fn fair_act(

@@ -139,3 +139,18 @@ pub fn pickers(
         occupations: models::occupations::all(connection, lang == crate::i18n::Lang::En)?,
     })
 }
+
+/// The worker a CCCD names, or the error beside `national_id`.
+pub(super) fn worker_by_cccd(
+    connection: &mut crate::db::DbConn,
+    form: &crate::routes::html::forms::Posted,
+) -> Result<Result<String, AppError>, AppError> {
+    let found = match form
+        .get("national_id")
+        .and_then(|raw| crate::domain::values::national_id(&raw).ok())
+    {
+        Some(cccd) => models::workers::find_id_by_national_id(connection, &cccd)?,
+        None => None,
+    };
+    Ok(found.ok_or_else(|| AppError::field("national_id", "unknown_worker")))
+}

@@ -240,13 +240,7 @@ pub(super) async fn model_participant(
                 errors.insert("expected_income_vnd".to_owned(), message);
                 None
             });
-            let cccd = form
-                .get("national_id")
-                .and_then(|raw| crate::domain::values::national_id(&raw).ok());
-            let worker = match &cccd {
-                Some(cccd) => models::workers::find_id_by_national_id(connection, cccd)?,
-                None => None,
-            };
+            let worker = worker_by_cccd(connection, &form)?.ok();
             if worker.is_none() {
                 errors.insert(
                     "national_id".to_owned(),
