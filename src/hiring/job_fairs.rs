@@ -21,7 +21,8 @@ use crate::hiring::referrals::{self, ReferralInput, ReferralView};
 use crate::hiring::staff_only;
 use crate::i18n::Lang;
 use crate::models::{self, audit, job_fairs::JobFair, service_records::NewServiceRecord};
-use crate::progress::facts::TARGET_STATUSES;
+pub use crate::progress::activities::FairResults;
+use crate::progress::activities::fair_results;
 use crate::search::SearchIndex;
 use crate::search::matching::Weights;
 
@@ -63,18 +64,6 @@ pub struct FairVacancy {
     pub title: String,
     pub employer: String,
     pub positions: i32,
-}
-
-/// What came of a fair.
-#[derive(Debug, Clone, Default, Serialize, ToSchema)]
-pub struct FairResults {
-    pub registered: i64,
-    pub attended: i64,
-    pub referrals: i64,
-    pub interviews: i64,
-    pub hires: i64,
-    /// Hires of workers from poor, near-poor or newly-escaped households (as hired).
-    pub hires_target_households: i64,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -303,23 +292,7 @@ fn view(connection: &mut DbConn, is_staff: bool, fair: JobFair) -> Result<FairVi
         })
         .collect();
     let results = if is_staff {
-        let counts = models::job_fairs::counts(connection, &fair.id)?;
-        Some(FairResults {
-            registered: counts.registered,
-            attended: counts.attended,
-            referrals: counts.referrals,
-            interviews: counts.interviews,
-            hires: counts.hire_statuses.len() as i64,
-            hires_target_households: counts
-                .hire_statuses
-                .iter()
-                .filter(|status| {
-                    status
-                        .as_deref()
-                        .is_some_and(|status| TARGET_STATUSES.contains(&status))
-                })
-                .count() as i64,
-        })
+        Some(fair_results(connection, &fair.id)?)
     } else {
         None
     };

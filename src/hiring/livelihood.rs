@@ -22,6 +22,8 @@ use crate::error::AppError;
 use crate::hiring::staff_only;
 use crate::hiring::work::{self, WorkInput, WorkView};
 use crate::models::{self, audit, livelihood_models::LivelihoodModel};
+pub use crate::progress::activities::Outcomes;
+use crate::progress::activities::model_outcomes;
 
 /// The plan's five kinds of model.
 pub const MODEL_TYPES: &[&str] = &[
@@ -70,19 +72,6 @@ pub struct ParticipantView {
     pub start_date: NaiveDate,
     pub household_status_snapshot: Option<String>,
     pub active: bool,
-}
-
-#[derive(Debug, Clone, Default, Serialize, ToSchema)]
-pub struct Outcomes {
-    /// Households with a member taking part.
-    pub households: i64,
-    /// Of those poor or near-poor when they joined, how many a later review found out of
-    /// poverty, and how many had a later review at all.
-    pub left_poverty: i64,
-    pub reviewed_after: i64,
-    /// The average change in income per person (đồng a month) between the review before
-    /// joining and the latest after, over the households with both.
-    pub average_income_change_vnd: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -252,41 +241,7 @@ fn view(
 ) -> Result<ModelView, AppError> {
     let communes = models::livelihood_models::communes(connection, &model.id)?;
     let all = models::livelihood_models::participants(connection, &model.id)?;
-    let mut outcomes = Outcomes::default();
-    let mut households: Vec<String> = Vec::new();
-    let mut changes: Vec<i64> = Vec::new();
-    for participant in all.iter().filter(|participant| participant.active) {
-        let Some(household) = &participant.household_id else {
-            continue;
-        };
-        if households.contains(household) {
-            continue;
-        }
-        households.push(household.clone());
-        let (before, after) = models::livelihood_models::reviews_around(
-            connection,
-            household,
-            participant.start_date,
-        )?;
-        let target = participant
-            .household_status_snapshot
-            .as_deref()
-            .is_some_and(|status| matches!(status, "poor" | "near_poor"));
-        if let Some((status, income)) = &after {
-            if target {
-                outcomes.reviewed_after += 1;
-                if !matches!(status.as_str(), "poor" | "near_poor") {
-                    outcomes.left_poverty += 1;
-                }
-            }
-            if let Some((_, before_income)) = &before {
-                changes.push(income - before_income);
-            }
-        }
-    }
-    outcomes.households = households.len() as i64;
-    outcomes.average_income_change_vnd =
-        (!changes.is_empty()).then(|| changes.iter().sum::<i64>() / changes.len() as i64);
+    let outcomes = model_outcomes(connection, &all)?;
     let area = principal.area_units.clone();
     let mut participants = Vec::new();
     for participant in all {

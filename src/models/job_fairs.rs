@@ -226,3 +226,26 @@ pub fn counts(connection: &mut DbConn, fair_id: &str) -> QueryResult<Counts> {
         hire_statuses,
     })
 }
+
+/// Fairs held between two days, in order, each with the ids of the communes it serves.
+pub fn held_between(
+    connection: &mut DbConn,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> QueryResult<Vec<(JobFair, Vec<String>)>> {
+    let fairs: Vec<JobFair> = job_fairs::table
+        .filter(job_fairs::held_on.between(from, to))
+        .order((job_fairs::held_on, job_fairs::id))
+        .select(JobFair::as_select())
+        .load(connection)?;
+    fairs
+        .into_iter()
+        .map(|fair| {
+            let communes = job_fair_communes::table
+                .filter(job_fair_communes::fair_id.eq(&fair.id))
+                .select(job_fair_communes::commune_id)
+                .load(connection)?;
+            Ok((fair, communes))
+        })
+        .collect()
+}

@@ -163,3 +163,32 @@ pub fn household_code(connection: &mut DbConn, household_id: &str) -> QueryResul
         .first(connection)
         .optional()
 }
+
+/// Models running at some time between two days (started by the last, not ended before the
+/// first), oldest first, each with the ids of the communes it serves.
+pub fn running_between(
+    connection: &mut DbConn,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> QueryResult<Vec<(LivelihoodModel, Vec<String>)>> {
+    let running: Vec<LivelihoodModel> = livelihood_models::table
+        .filter(livelihood_models::starts_on.le(to))
+        .filter(
+            livelihood_models::ends_on
+                .is_null()
+                .or(livelihood_models::ends_on.ge(from)),
+        )
+        .order((livelihood_models::starts_on, livelihood_models::id))
+        .select(LivelihoodModel::as_select())
+        .load(connection)?;
+    running
+        .into_iter()
+        .map(|model| {
+            let communes = livelihood_model_communes::table
+                .filter(livelihood_model_communes::model_id.eq(&model.id))
+                .select(livelihood_model_communes::commune_id)
+                .load(connection)?;
+            Ok((model, communes))
+        })
+        .collect()
+}

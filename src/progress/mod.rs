@@ -1,5 +1,6 @@
 //! Progress toward the programme's targets, counted exactly from `progress_facts`.
 
+pub mod activities;
 pub mod chart;
 pub mod facts;
 pub mod figures;

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use ketnoi::db::schema::workers;
 use serde_json::json;
 
-use crate::helpers::{Link, TestResult, spawn_app, test_dbs};
+use crate::helpers::{Link, TestResult, client, spawn_app, test_dbs};
 use crate::pages::Visitor;
 use crate::progress::{Person, household, id, vacancy, worker};
 
@@ -144,6 +144,33 @@ fn a_fair_with_three_employers_makes_two_hires_and_says_so() -> TestResult {
             "{backend}"
         );
         assert_eq!(read.body["vacancies"].as_array().map(Vec::len), Some(3));
+        // The half-year's report lists the fair with what came of it.
+        let admin = app.sign_in_as("quantri@example.vn", "admin", Link::None)?;
+        let report = app.get("/api/v1/reports/2026-H2.json", Some(&admin))?;
+        assert_eq!(report.status, 200, "{backend}: {}", report.body);
+        assert_eq!(
+            (
+                report.body["job_fairs"][0]["name"].as_str(),
+                &report.body["job_fairs"][0]["results"]
+            ),
+            (
+                Some("Phiên giao dịch việc làm tháng 11 Tô Hiệu"),
+                &read.body["results"]
+            ),
+            "{backend}: {}",
+            report.body
+        );
+        let csv = client()
+            .get(app.url("/api/v1/reports/2026-H2.csv"))
+            .bearer_auth(&admin)
+            .send()?
+            .text()?;
+        assert!(
+            csv.contains(&format!(
+                "Phiên giao dịch việc làm,{fair},Phiên giao dịch việc làm tháng 11 Tô Hiệu,Tuyển dụng,2"
+            )),
+            "{backend}: {csv}"
+        );
 
         // The public: upcoming fairs only, employers and vacancies, no results, no people.
         let upcoming = app.post(

@@ -4,7 +4,7 @@
 
 use serde_json::json;
 
-use crate::helpers::{Link, TestResult, spawn_app, test_dbs};
+use crate::helpers::{Link, TestResult, client, spawn_app, test_dbs};
 use crate::pages::Visitor;
 use crate::progress::{Person, figure, household, id, worker};
 
@@ -123,6 +123,64 @@ fn a_livelihood_model_counts_its_households_and_their_way_out_of_poverty() -> Te
             (Some(1), Some(5.0), Some("models")),
             "{backend}: {}",
             answer.body
+        );
+        // The report lists the model with its outcomes: in JSON, in its own sheet, in the CSV.
+        let report = app.get("/api/v1/reports/2023.json", Some(&admin))?;
+        assert_eq!(report.status, 200, "{backend}: {}", report.body);
+        let line = &report.body["livelihood_models"][0];
+        assert_eq!(
+            (
+                line["name"].as_str(),
+                line["model_type"].as_str(),
+                line["participants"].as_i64(),
+                line["outcomes"]["left_poverty"].as_i64()
+            ),
+            (
+                Some("Mô hình chăn nuôi bò sinh sản bản Lướt"),
+                Some("Chăn nuôi"),
+                Some(2),
+                Some(1)
+            ),
+            "{backend}: {}",
+            report.body
+        );
+        let elsewhere = app.get("/api/v1/reports/2022.json", Some(&admin))?;
+        assert_eq!(
+            elsewhere.body["livelihood_models"],
+            json!([]),
+            "{backend}: not running in 2022"
+        );
+        let workbook = client()
+            .get(app.url("/api/v1/reports/2023.xlsx"))
+            .bearer_auth(&admin)
+            .send()?
+            .bytes()?;
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(workbook.to_vec()))?;
+        let sheet = calamine::Reader::worksheet_range(&mut book, "Mô hình giảm nghèo")?;
+        let row: Vec<String> = sheet
+            .rows()
+            .nth(1)
+            .ok_or("no model row")?
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            (
+                row[0].as_str(),
+                row[1].as_str(),
+                row[2].as_str(),
+                row[7].as_str(),
+                row[10].as_str()
+            ),
+            (
+                "Mô hình chăn nuôi bò sinh sản bản Lướt",
+                "Chăn nuôi",
+                "Phường Tô Hiệu",
+                "2",
+                "1"
+            ),
+            "{backend}: {row:?}"
         );
     }
     Ok(())

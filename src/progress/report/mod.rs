@@ -7,6 +7,9 @@ use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+mod activities;
+
+use super::activities::{FairLine, ModelLine};
 use super::figures::{self, BreakdownRow, Progress, Selection};
 use super::lists::{self, OutreachHousehold, Record};
 use crate::db::DbConn;
@@ -29,6 +32,10 @@ pub struct Report {
     pub trained: Vec<Record>,
     pub overseas: Vec<Record>,
     pub outreach: Vec<OutreachHousehold>,
+    /// The poverty-reduction models running in the reporting period, with their outcomes.
+    pub livelihood_models: Vec<ModelLine>,
+    /// The job fairs held in the reporting period, with their results.
+    pub job_fairs: Vec<FairLine>,
 }
 
 /// Builds the report of a selection.
@@ -75,6 +82,9 @@ pub fn build(
         0,
     )?
     .households;
+    let livelihood_models =
+        super::activities::models_in(connection, &window, selection.communes.as_ref(), lang)?;
+    let job_fairs = super::activities::fairs_in(connection, &window, selection.communes.as_ref())?;
     Ok(Report {
         period: selection.label.clone(),
         progress,
@@ -83,6 +93,8 @@ pub fn build(
         trained,
         overseas,
         outreach,
+        livelihood_models,
+        job_fairs,
     })
 }
 
@@ -359,6 +371,12 @@ pub fn xlsx(report: &Report, lang: Lang) -> Result<Vec<u8>, XlsxError> {
         sheet.write_number(r, 7, household.placed as f64)?;
         sheet.write_string(r, 8, reason_label(&household.reason, lang))?;
     }
+    let sheet = workbook.add_worksheet();
+    sheet.set_name(activities::model_sheet_name(lang))?;
+    activities::model_sheet(sheet, &report.livelihood_models, lang, &bold, &date)?;
+    let sheet = workbook.add_worksheet();
+    sheet.set_name(activities::fair_sheet_name(lang))?;
+    activities::fair_sheet(sheet, &report.job_fairs, lang, &bold, &date)?;
     workbook.save_to_buffer()
 }
 
@@ -451,6 +469,16 @@ pub fn csv(report: &Report, lang: Lang) -> Result<Vec<u8>, csv::Error> {
                 ])?;
             }
         }
+    }
+    for row in activities::csv_rows(&report.livelihood_models, &report.job_fairs, lang) {
+        let [section, code, group, measure, value] = &row;
+        writer.write_record([
+            section.as_str(),
+            &csv_cell(code),
+            &csv_cell(group),
+            measure,
+            value,
+        ])?;
     }
     writer.flush()?;
     writer
