@@ -61,6 +61,7 @@ pub struct FairVacancyInput {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct FairVacancy {
     pub vacancy_id: String,
+    pub employer_id: String,
     pub title: String,
     pub employer: String,
     pub positions: i32,
@@ -146,8 +147,9 @@ pub fn create(
     })
 }
 
-/// Fairs, soonest first: for the public, those not yet held and no results; for staff, every
-/// fair with its results. `q` finds them by name, accents optional.
+/// Fairs, soonest first: for the public, those not yet held and no results; for an employer,
+/// those too and every fair it brought a vacancy to; for staff, every fair with its results.
+/// `q` finds them by name, accents optional.
 pub fn list(
     connection: &mut DbConn,
     principal: Option<&Principal>,
@@ -156,12 +158,21 @@ pub fn list(
     let is_staff = principal.is_some_and(|principal| staff_only(principal).is_ok());
     let from = (!is_staff).then(|| accounts::now().date());
     let folded = q.map(fold).filter(|q| !q.is_empty());
-    models::job_fairs::list(connection, from, folded.as_deref())?
+    let mut fairs = models::job_fairs::list(connection, from, folded.as_deref())?;
+    if let Some(employer) = principal.and_then(|principal| principal.employer_id.as_deref()) {
+        let known: Vec<String> = fairs.iter().map(|fair| fair.id.clone()).collect();
+        let own = models::job_fairs::list_of_employer(connection, employer, folded.as_deref())?;
+        fairs.extend(own.into_iter().filter(|fair| !known.contains(&fair.id)));
+        fairs.sort_by(|a, b| (a.held_on, &a.id).cmp(&(b.held_on, &b.id)));
+    }
+    fairs
         .into_iter()
         .map(|fair| view(connection, is_staff, fair))
         .collect()
 }
 
+/// A fair: staff read any; an employer also a past fair it brought a vacancy to; the public
+/// only one not yet held.
 pub fn read(
     connection: &mut DbConn,
     principal: Option<&Principal>,
@@ -169,25 +180,39 @@ pub fn read(
 ) -> Result<FairView, AppError> {
     let is_staff = principal.is_some_and(|principal| staff_only(principal).is_ok());
     let fair = models::job_fairs::find(connection, id)?.ok_or(AppError::NotFound)?;
-    if !is_staff && fair.held_on < accounts::now().date() {
+    let takes_part = match principal.and_then(|principal| principal.employer_id.as_deref()) {
+        Some(employer) => models::job_fairs::employer_takes_part(connection, id, employer)?,
+        None => false,
+    };
+    if !is_staff && !takes_part && fair.held_on < accounts::now().date() {
         return Err(AppError::NotFound);
     }
     view(connection, is_staff, fair)
 }
 
-/// An open or draft vacancy comes to the fair.
+/// An open or draft vacancy comes to the fair: staff bring any; an employer brings its own to
+/// a fair not yet held.
 pub fn add_vacancy(
     connection: &mut DbConn,
     principal: &Principal,
     fair_id: &str,
     input: FairVacancyInput,
 ) -> Result<FairView, AppError> {
-    staff_only(principal)?;
-    models::job_fairs::find(connection, fair_id)?.ok_or(AppError::NotFound)?;
+    let own = match staff_only(principal) {
+        Ok(()) => None,
+        Err(refused) => Some(principal.employer_id.clone().ok_or(refused)?),
+    };
+    let fair = models::job_fairs::find(connection, fair_id)?.ok_or(AppError::NotFound)?;
+    if own.is_some() && fair.held_on < accounts::now().date() {
+        return Err(AppError::NotFound);
+    }
     let Some(vacancy_id) = input.vacancy_id else {
         return Err(AppError::field("vacancy_id", "required"));
     };
-    if models::vacancies::find(connection, &vacancy_id)?.is_none() {
+    let vacancy = models::vacancies::find(connection, &vacancy_id)?
+        .filter(|vacancy| own.as_ref().is_none_or(|own| &vacancy.employer_id == own))
+        .filter(|vacancy| matches!(vacancy.status.as_str(), "open" | "draft"));
+    if vacancy.is_none() {
         return Err(AppError::field("vacancy_id", "unknown_vacancy"));
     }
     connection.write_transaction(|connection| {
@@ -284,12 +309,15 @@ fn view(connection: &mut DbConn, is_staff: bool, fair: JobFair) -> Result<FairVi
     let communes = models::job_fairs::communes(connection, &fair.id)?;
     let vacancies = models::job_fairs::vacancies_of(connection, &fair.id)?
         .into_iter()
-        .map(|(vacancy_id, title, employer, positions)| FairVacancy {
-            vacancy_id,
-            title,
-            employer,
-            positions,
-        })
+        .map(
+            |(vacancy_id, employer_id, title, employer, positions)| FairVacancy {
+                vacancy_id,
+                employer_id,
+                title,
+                employer,
+                positions,
+            },
+        )
         .collect();
     let results = if is_staff {
         Some(fair_results(connection, &fair.id)?)

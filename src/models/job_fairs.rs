@@ -79,17 +79,19 @@ pub fn communes(connection: &mut DbConn, fair_id: &str) -> QueryResult<Vec<(Stri
         .load(connection)
 }
 
-/// The vacancies brought to a fair as `(vacancy id, title, employer's name, positions)`.
-pub fn vacancies_of(
-    connection: &mut DbConn,
-    fair_id: &str,
-) -> QueryResult<Vec<(String, String, String, i32)>> {
+/// A vacancy brought to a fair: its id, its employer's id, its title, the employer's name and
+/// the positions.
+pub type FairVacancyRow = (String, String, String, String, i32);
+
+/// The vacancies brought to a fair.
+pub fn vacancies_of(connection: &mut DbConn, fair_id: &str) -> QueryResult<Vec<FairVacancyRow>> {
     job_fair_vacancies::table
         .inner_join(vacancies::table.inner_join(employers::table))
         .filter(job_fair_vacancies::fair_id.eq(fair_id))
         .order((employers::name, vacancies::title))
         .select((
             vacancies::id,
+            employers::id,
             vacancies::title,
             employers::name,
             vacancies::positions,
@@ -248,4 +250,41 @@ pub fn held_between(
             Ok((fair, communes))
         })
         .collect()
+}
+
+/// Every fair an employer brought a vacancy to, soonest first; with `name`, those whose folded
+/// name contains it.
+pub fn list_of_employer(
+    connection: &mut DbConn,
+    employer_id: &str,
+    name: Option<&str>,
+) -> QueryResult<Vec<JobFair>> {
+    let taking_part = job_fair_vacancies::table
+        .inner_join(vacancies::table)
+        .filter(vacancies::employer_id.eq(employer_id))
+        .select(job_fair_vacancies::fair_id);
+    let mut query = job_fairs::table
+        .filter(job_fairs::id.eq_any(taking_part))
+        .order((job_fairs::held_on, job_fairs::id))
+        .select(JobFair::as_select())
+        .into_boxed();
+    if let Some(name) = name {
+        query = query.filter(job_fairs::search_name.like(format!("%{name}%")));
+    }
+    query.load(connection)
+}
+
+/// Whether an employer brought a vacancy to a fair.
+pub fn employer_takes_part(
+    connection: &mut DbConn,
+    fair_id: &str,
+    employer_id: &str,
+) -> QueryResult<bool> {
+    let n: i64 = job_fair_vacancies::table
+        .inner_join(vacancies::table)
+        .filter(job_fair_vacancies::fair_id.eq(fair_id))
+        .filter(vacancies::employer_id.eq(employer_id))
+        .count()
+        .get_result(connection)?;
+    Ok(n > 0)
 }

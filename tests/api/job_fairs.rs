@@ -180,10 +180,17 @@ fn a_fair_with_three_employers_makes_two_hires_and_says_so() -> TestResult {
                 "commune_codes": ["03649"]}),
         )?;
         let upcoming = id(&upcoming, "fair")?;
-        app.post(
+        // A vacancy filled at the last fair is not brought again; one still open is.
+        let filled = app.post(
             &format!("/api/v1/job-fairs/{upcoming}/vacancies"),
             Some(&staff),
             &json!({"vacancy_id": vacancies[0]}),
+        )?;
+        assert_eq!(filled.status, 422, "{backend}: {}", filled.body);
+        app.post(
+            &format!("/api/v1/job-fairs/{upcoming}/vacancies"),
+            Some(&staff),
+            &json!({"vacancy_id": vacancies[2]}),
         )?;
         let public = app.get("/api/v1/job-fairs", None)?;
         assert_eq!(public.status, 200, "{backend}");
@@ -198,7 +205,7 @@ fn a_fair_with_three_employers_makes_two_hires_and_says_so() -> TestResult {
         assert!(public.body[0]["results"].is_null(), "{backend}");
         assert_eq!(
             public.body[0]["vacancies"][0]["employer"],
-            "Công ty May Sơn La"
+            "Công ty Xây dựng Mộc Châu"
         );
         let held = app.get(&format!("/api/v1/job-fairs/{fair}"), None)?;
         assert_eq!(held.status, 404, "{backend}");
@@ -206,7 +213,7 @@ fn a_fair_with_three_employers_makes_two_hires_and_says_so() -> TestResult {
         assert_eq!(page.status, 200, "{backend}");
         assert!(
             page.html.contains("Phiên giao dịch việc làm Xuân 2027")
-                && page.html.contains("Công ty May Sơn La")
+                && page.html.contains("Công ty Xây dựng Mộc Châu")
                 && !page.html.contains("tháng 11 Tô Hiệu")
                 && !page.html.contains("Lò Văn Số"),
             "{backend}: {}",
@@ -360,6 +367,129 @@ fn an_officer_registers_a_worker_at_a_fair_and_records_the_hire_on_the_spot() ->
             "{backend}: {}",
             shown.html
         );
+    }
+    Ok(())
+}
+
+/// An employer sees the fairs it takes part in (a past one too) and the upcoming ones, brings
+/// its own vacancy to an upcoming fair from the API and from its portal, and nothing of anyone
+/// else's: not another employer's vacancy, not a past fair it had no part in, not the results.
+#[test]
+fn an_employer_sees_its_fairs_and_brings_its_own_vacancies() -> TestResult {
+    for db in test_dbs() {
+        let backend = db.backend_name();
+        let app = spawn_app(db)?;
+        let staff = app.sign_in_as("canbo@example.vn", "staff", Link::None)?;
+        let mut employers = Vec::new();
+        for (n, name) in ["Công ty May Sơn La", "HTX Chè Tà Xùa"].iter().enumerate() {
+            employers.push(id(
+                &app.post(
+                    "/api/v1/employers",
+                    Some(&staff),
+                    &json!({"name": name, "tax_code": format!("550066600{n}"), "kind": "company",
+                        "contact_name": "Nguyễn Thị Hoa"}),
+                )?,
+                "employer",
+            )?);
+        }
+        let ours = vacancy(&app, &staff, &employers[0], None)?;
+        let second = vacancy(&app, &staff, &employers[0], None)?;
+        let theirs = vacancy(&app, &staff, &employers[1], None)?;
+        let fair = |name: &str, day: &str| -> Result<String, Box<dyn std::error::Error>> {
+            id(
+                &app.post(
+                    "/api/v1/job-fairs",
+                    Some(&staff),
+                    &json!({"name": name, "held_on": day, "commune_codes": ["03649"]}),
+                )?,
+                "fair",
+            )
+        };
+        let past = fair("Phiên giao dịch việc làm tháng 10", "2026-10-15")?;
+        let coming = fair("Phiên giao dịch việc làm Xuân 2027", "2027-02-20")?;
+        app.post(
+            &format!("/api/v1/job-fairs/{past}/vacancies"),
+            Some(&staff),
+            &json!({"vacancy_id": ours}),
+        )?;
+        let hoa = app.sign_in_as(
+            "tuyendung@example.vn",
+            "employer",
+            Link::Employer(employers[0].clone()),
+        )?;
+        let other = app.sign_in_as(
+            "htx@example.vn",
+            "employer",
+            Link::Employer(employers[1].clone()),
+        )?;
+        let listed = |token: &str| -> Result<Vec<String>, Box<dyn std::error::Error>> {
+            Ok(app
+                .get("/api/v1/job-fairs", Some(token))?
+                .body
+                .as_array()
+                .ok_or("fairs")?
+                .iter()
+                .filter_map(|fair| fair["id"].as_str().map(str::to_owned))
+                .collect())
+        };
+        assert_eq!(listed(&hoa)?, [past.clone(), coming.clone()], "{backend}");
+        assert_eq!(listed(&other)?, [coming.clone()], "{backend}");
+        let read = app.get(&format!("/api/v1/job-fairs/{past}"), Some(&hoa))?;
+        assert_eq!(read.status, 200, "{backend}: {}", read.body);
+        assert!(read.body["results"].is_null(), "{backend}: no results");
+        let hidden = app.get(&format!("/api/v1/job-fairs/{past}"), Some(&other))?;
+        assert_eq!(hidden.status, 404, "{backend}");
+
+        let bring = |token: &str, fair: &str, vacancy: &str| {
+            app.post(
+                &format!("/api/v1/job-fairs/{fair}/vacancies"),
+                Some(token),
+                &json!({"vacancy_id": vacancy}),
+            )
+        };
+        assert_eq!(bring(&other, &coming, &ours)?.status, 422, "{backend}");
+        assert_eq!(bring(&hoa, &past, &second)?.status, 404, "{backend}");
+        let brought = bring(&hoa, &coming, &ours)?;
+        assert_eq!(brought.status, 200, "{backend}: {}", brought.body);
+
+        // The portal: both fairs, the vacancy brought, and a form to bring the other one.
+        let mut portal = Visitor::new(&app)?;
+        portal.sign_in("tuyendung@example.vn")?;
+        let page = portal.get("/employer")?;
+        assert!(
+            page.html.contains(&format!("id=\"fair-{past}\""))
+                && page.html.contains(&format!("id=\"fair-{coming}\""))
+                && page.html.contains("class=\"brought\"")
+                && page.html.contains(&format!(
+                    "action=\"/employer/job-fairs/{coming}/vacancies\""
+                ))
+                && !page
+                    .html
+                    .contains(&format!("action=\"/employer/job-fairs/{past}/vacancies\"")),
+            "{backend}: {}",
+            page.html
+        );
+        let sent = portal.post(
+            &format!("/employer/job-fairs/{coming}/vacancies"),
+            &[("vacancy_id", second.as_str())],
+        )?;
+        assert_eq!(sent.status, 303, "{backend}: {}", sent.html);
+        let refused = portal.post(
+            &format!("/employer/job-fairs/{coming}/vacancies"),
+            &[("vacancy_id", theirs.as_str())],
+        )?;
+        assert_eq!(refused.status, 422, "{backend}: {}", refused.html);
+        let at_fair = app.get(&format!("/api/v1/job-fairs/{coming}"), Some(&staff))?;
+        let mut brought: Vec<&str> = at_fair.body["vacancies"]
+            .as_array()
+            .ok_or("vacancies")?
+            .iter()
+            .filter_map(|vacancy| vacancy["vacancy_id"].as_str())
+            .collect();
+        brought.sort_unstable();
+        let mut expected = [ours.as_str(), second.as_str()];
+        expected.sort_unstable();
+        assert_eq!(brought, expected, "{backend}");
     }
     Ok(())
 }

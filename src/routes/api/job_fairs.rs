@@ -63,7 +63,7 @@ pub async fn create(
     tag = "connections",
     params(FairQuery),
     responses(
-        (status = 200, description = "Fairs, soonest first: upcoming ones with their employers and vacancies for anyone; every fair with its results for staff", body = Vec<FairView>),
+        (status = 200, description = "Fairs, soonest first: upcoming ones with their employers and vacancies for anyone, and for an employer every fair it brought a vacancy to; every fair with its results for staff", body = Vec<FairView>),
         (status = 400, description = "An unknown parameter", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A control character in the name searched for", body = Problem, content_type = "application/problem+json"),
     )
@@ -89,7 +89,7 @@ pub async fn list(
     params(("id" = String, Path)),
     responses(
         (status = 200, description = "The fair (with its results for staff)", body = FairView),
-        (status = 404, description = "No such fair (or, for the public, one already held)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such fair (or, for the public, one already held; an employer also reads a past fair it took part in)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn read(
@@ -117,11 +117,11 @@ pub async fn read(
         (status = 200, description = "The fair with the vacancy", body = FairView),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Only staff", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such fair", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only staff, or an employer for its own vacancy", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such fair (or, for an employer, one already held)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body over 1 MiB", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "No such vacancy", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No such open or draft vacancy (of the employer's own, for an employer)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn add_vacancy(

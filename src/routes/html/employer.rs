@@ -6,6 +6,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
+use super::employer_fairs::{EmployerFair, fairs_for};
 use super::forms::{FormState, Posted, Shape, parse_into, parse_with_occupations};
 use super::staff::{Pickers, pickers};
 use super::{Chrome, PageError, Visit, format};
@@ -17,7 +18,7 @@ use crate::registry::occupations::Occupations;
 use crate::registry::{employers, vacancies, workers};
 use crate::state::AppState;
 
-const EMPLOYER: &[Role] = &[Role::Employer];
+pub(super) const EMPLOYER: &[Role] = &[Role::Employer];
 
 pub fn configure(config: &mut web::ServiceConfig) {
     config
@@ -36,7 +37,11 @@ pub fn configure(config: &mut web::ServiceConfig) {
             "/employer/vacancies/{id}/close",
             web::post().to(vacancy_close),
         )
-        .route("/employer/referrals/{id}", web::post().to(answer));
+        .route("/employer/referrals/{id}", web::post().to(answer))
+        .route(
+            "/employer/job-fairs/{id}/vacancies",
+            web::post().to(super::employer_fairs::bring),
+        );
 }
 
 /// A referred candidate as the employer may see them.
@@ -56,6 +61,7 @@ struct PortalPage {
     employer: employers::EmployerView,
     vacancies: Vec<vacancies::VacancyView>,
     candidates: Vec<Candidate>,
+    fairs: Vec<EmployerFair>,
     reasons: &'static [&'static str],
     error: Option<String>,
 }
@@ -65,7 +71,7 @@ async fn portal(state: web::Data<AppState>, visit: Visit) -> Result<HttpResponse
     render_portal(&state, &visit, principal, None).await
 }
 
-async fn render_portal(
+pub(super) async fn render_portal(
     state: &web::Data<AppState>,
     visit: &Visit,
     principal: Principal,
@@ -73,7 +79,7 @@ async fn render_portal(
 ) -> Result<HttpResponse, PageError> {
     let tr = visit.tr();
     let employer_id = principal.employer_id.clone().unwrap_or_default();
-    let (employer, vacancy_list, candidates) = visit
+    let (employer, vacancy_list, candidates, fairs) = visit
         .blocking(state, move |connection| {
             let employer = employers::read(connection, &principal, &employer_id)?;
             let vacancy_list = vacancies::list(
@@ -143,7 +149,8 @@ async fn render_portal(
                     facts,
                 });
             }
-            Ok((employer, vacancy_list, candidates))
+            let fairs = fairs_for(connection, &principal, &vacancy_list)?;
+            Ok((employer, vacancy_list, candidates, fairs))
         })
         .await?;
     let page = PortalPage {
@@ -151,6 +158,7 @@ async fn render_portal(
         employer,
         vacancies: vacancy_list,
         candidates,
+        fairs,
         reasons: referrals::REJECTION_REASONS,
         error: error.clone(),
     };

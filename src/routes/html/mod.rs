@@ -11,6 +11,7 @@ pub mod admin_targets;
 pub mod admin_users;
 pub mod auth;
 pub mod employer;
+mod employer_fairs;
 pub mod fairs;
 pub mod forms;
 pub mod imports;
