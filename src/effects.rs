@@ -146,6 +146,22 @@ pub fn service_record(
     audit.write(connection, "service_record", id)
 }
 
+/// A worker was registered for a job fair (`newly`: not registered before). The registration
+/// is a write to the person's record, audited on it; a new registration for a fair not yet
+/// held is mailed to them.
+pub fn fair_registration(
+    connection: &mut DbConn,
+    fair_id: &str,
+    worker_id: &str,
+    newly: bool,
+    audit: Audit,
+) -> QueryResult<()> {
+    if newly {
+        crate::mail::events::fair_registration(connection, fair_id, worker_id, audit.at)?;
+    }
+    audit.write(connection, "worker", worker_id)
+}
+
 /// A referral was created or moved. The worker's open referrals damp further matches and a
 /// hire changes what they count for; `vacancy_id` is given when the vacancy's index entry
 /// changes too (a move that fills or reopens it).

@@ -270,12 +270,24 @@ pub fn register_worker(
         } else {
             None
         };
-        models::job_fairs::register_worker(
+        let newly = models::job_fairs::register_worker(
             connection,
             fair_id,
             &worker_id,
             record.as_deref(),
             now,
+        )?;
+        effects::fair_registration(
+            connection,
+            fair_id,
+            &worker_id,
+            newly,
+            Audit {
+                actor: &principal.actor(),
+                action: "update",
+                fields: &["job_fair"],
+                at: now,
+            },
         )?;
         read(connection, Some(principal), fair_id)
     })

@@ -8,7 +8,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::messages::{Enrollment, Hire, Interview, Message, ReferralNew};
+use super::messages::{Enrollment, FairRegistration, Hire, Interview, Message, ReferralNew};
 use super::outbox::{self, Extras};
 use crate::db::DbConn;
 use crate::models;
@@ -206,5 +206,36 @@ pub fn enrollment(
     } else {
         Message::EnrollmentReceived(enrollment)
     };
+    queue(connection, message, email, now)
+}
+
+/// A worker was registered for a fair not yet held: they hear its day, place and employers.
+pub fn fair_registration(
+    connection: &mut DbConn,
+    fair_id: &str,
+    worker_id: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    let Some(fair) = models::job_fairs::find(connection, fair_id)? else {
+        return Ok(());
+    };
+    if fair.held_on < now.date() {
+        return Ok(());
+    }
+    let mut employers: Vec<String> = models::job_fairs::vacancies_of(connection, fair_id)?
+        .into_iter()
+        .map(|(_, _, _, employer, _)| employer)
+        .collect();
+    employers.dedup();
+    let (worker_name, email, _) = worker_facts(connection, worker_id)?;
+    let message = Message::FairRegistration(FairRegistration {
+        worker_name,
+        fair_name: fair.name,
+        held_on: fair.held_on,
+        place: fair.place,
+        online: fair.online,
+        organiser: fair.organiser,
+        employers,
+    });
     queue(connection, message, email, now)
 }

@@ -57,6 +57,19 @@ pub struct Enrollment {
     pub place: String,
 }
 
+/// A worker registered for a job fair: its day, place and the employers coming, to the worker.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FairRegistration {
+    pub worker_name: String,
+    pub fair_name: String,
+    pub held_on: NaiveDate,
+    pub place: String,
+    pub online: bool,
+    pub organiser: String,
+    /// The employers bringing vacancies, by name.
+    pub employers: Vec<String>,
+}
+
 /// A staff member's weekly digest of what needs chasing in their area.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Digest {
@@ -126,6 +139,7 @@ pub enum Message {
     EnrollmentReceived(Enrollment),
     #[serde(rename = "enrolment_confirmed")]
     EnrollmentConfirmed(Enrollment),
+    FairRegistration(FairRegistration),
     StaffDigest(Digest),
     ProgressReport(ProgressReport),
     PasswordReset(PasswordReset),
@@ -137,6 +151,7 @@ pub const TEMPLATES: &[&str] = &[
     "hire_confirmation",
     "enrolment_received",
     "enrolment_confirmed",
+    "fair_registration",
     "staff_digest",
     "progress_report",
     "password_reset",
@@ -150,6 +165,7 @@ impl Message {
             Message::HireConfirmation(_) => "hire_confirmation",
             Message::EnrollmentReceived(_) => "enrolment_received",
             Message::EnrollmentConfirmed(_) => "enrolment_confirmed",
+            Message::FairRegistration(_) => "fair_registration",
             Message::StaffDigest(_) => "staff_digest",
             Message::ProgressReport(_) => "progress_report",
             Message::PasswordReset(_) => "password_reset",
@@ -312,6 +328,8 @@ templates! {
     received_en: Enrollment, "mail/enrolment_received.en.txt", "mail/enrolment_received.en.html";
     confirmed_vi: Enrollment, "mail/enrolment_confirmed.vi.txt", "mail/enrolment_confirmed.vi.html";
     confirmed_en: Enrollment, "mail/enrolment_confirmed.en.txt", "mail/enrolment_confirmed.en.html";
+    fair_vi: FairRegistration, "mail/fair_registration.vi.txt", "mail/fair_registration.vi.html";
+    fair_en: FairRegistration, "mail/fair_registration.en.txt", "mail/fair_registration.en.html";
     digest_vi: Digest, "mail/staff_digest.vi.txt", "mail/staff_digest.vi.html";
     digest_en: Digest, "mail/staff_digest.en.txt", "mail/staff_digest.en.html";
     report_vi: ProgressReport, "mail/progress_report.vi.txt", "mail/progress_report.vi.html";
@@ -334,11 +352,50 @@ pub fn render(message: &Message, lang: Lang, public_url: &str) -> askama::Result
         (Message::EnrollmentReceived(m), Lang::En) => received_en::render(m, f),
         (Message::EnrollmentConfirmed(m), Lang::Vi) => confirmed_vi::render(m, f),
         (Message::EnrollmentConfirmed(m), Lang::En) => confirmed_en::render(m, f),
+        (Message::FairRegistration(m), Lang::Vi) => fair_vi::render(m, f),
+        (Message::FairRegistration(m), Lang::En) => fair_en::render(m, f),
         (Message::StaffDigest(m), Lang::Vi) => digest_vi::render(m, f),
         (Message::StaffDigest(m), Lang::En) => digest_en::render(m, f),
         (Message::ProgressReport(m), Lang::Vi) => report_vi::render(m, f),
         (Message::ProgressReport(m), Lang::En) => report_en::render(m, f),
         (Message::PasswordReset(m), Lang::Vi) => reset_vi::render(m, f),
         (Message::PasswordReset(m), Lang::En) => reset_en::render(m, f),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fair_registration_tells_the_day_place_and_employers_in_both_languages() {
+        let message = Message::FairRegistration(FairRegistration {
+            worker_name: "Lò Thị Ỏn".to_owned(),
+            fair_name: "Phiên giao dịch việc làm Xuân 2027".to_owned(),
+            held_on: NaiveDate::from_ymd_opt(2027, 2, 20).unwrap_or_default(),
+            place: "Nhà văn hóa phường Tô Hiệu".to_owned(),
+            online: false,
+            organiser: String::new(),
+            employers: vec!["Công ty May Sơn La".to_owned(), "HTX Chè Tà Xùa".to_owned()],
+        });
+        for (lang, words) in [(Lang::Vi, "Địa điểm"), (Lang::En, "Place")] {
+            let Ok(rendered) = render(&message, lang, "https://ketnoi.example.vn") else {
+                panic!("{lang:?}: not rendered");
+            };
+            assert!(
+                rendered.subject.contains("20/02/2027"),
+                "{lang:?}: {rendered:?}"
+            );
+            for part in [&rendered.text, &rendered.html] {
+                assert!(
+                    part.contains("Lò Thị Ỏn")
+                        && part.contains(&format!("{words}: Nhà văn hóa phường Tô Hiệu"))
+                        && part.contains("Công ty May Sơn La, HTX Chè Tà Xùa")
+                        && !part.contains("Đơn vị tổ chức")
+                        && !part.contains("Organiser"),
+                    "{lang:?}: {part}"
+                );
+            }
+        }
     }
 }

@@ -251,7 +251,7 @@ pub fn retry(connection: &mut DbConn, id: &str, now: NaiveDateTime) -> QueryResu
 pub struct OutboxView {
     pub id: String,
     /// referral_new, interview_invitation, hire_confirmation, enrolment_received,
-    /// enrolment_confirmed, staff_digest, progress_report.
+    /// enrolment_confirmed, fair_registration, staff_digest, progress_report, password_reset.
     pub template: String,
     pub recipient: String,
     pub language: String,

@@ -122,14 +122,14 @@ pub fn has_vacancy(connection: &mut DbConn, fair_id: &str, vacancy_id: &str) -> 
 }
 
 /// Registers a worker (again: nothing changes) and, when given, the service record of their
-/// attendance.
+/// attendance; whether the worker was not registered before.
 pub fn register_worker(
     connection: &mut DbConn,
     fair_id: &str,
     worker_id: &str,
     attended_record_id: Option<&str>,
     now: NaiveDateTime,
-) -> QueryResult<()> {
+) -> QueryResult<bool> {
     let known: i64 = job_fair_workers::table
         .filter(job_fair_workers::fair_id.eq(fair_id))
         .filter(job_fair_workers::worker_id.eq(worker_id))
@@ -153,7 +153,7 @@ pub fn register_worker(
         .set(job_fair_workers::attended_record_id.eq(record))
         .execute(connection)?;
     }
-    Ok(())
+    Ok(known == 0)
 }
 
 /// Whether the worker's attendance is recorded already.

@@ -11,6 +11,7 @@ use crate::accounts::throttle;
 use crate::accounts::{self, Principal, Role};
 use crate::db::DbConn;
 use crate::domain::values;
+use crate::effects::{self, Audit};
 use crate::error::AppError;
 use crate::models;
 
@@ -157,7 +158,20 @@ pub fn register_for_fair(
             Some(existing) => existing,
             None => workers::create(connection, &service, input)?.id,
         };
-        models::job_fairs::register_worker(connection, fair_id, &worker_id, None, accounts::now())?;
+        let now = accounts::now();
+        let newly = models::job_fairs::register_worker(connection, fair_id, &worker_id, None, now)?;
+        effects::fair_registration(
+            connection,
+            fair_id,
+            &worker_id,
+            newly,
+            Audit {
+                actor: &service.actor(),
+                action: "update",
+                fields: &["job_fair"],
+                at: now,
+            },
+        )?;
         Ok(())
     })
 }

@@ -4,7 +4,7 @@
 //! employers and vacancies and nothing about anyone.
 
 use diesel::prelude::*;
-use ketnoi::db::schema::workers;
+use ketnoi::db::schema::{outbox, workers};
 use serde_json::json;
 
 use crate::helpers::{Link, TestResult, client, spawn_app, test_dbs};
@@ -272,6 +272,34 @@ fn a_fair_with_three_employers_makes_two_hires_and_says_so() -> TestResult {
             known.body["full_name"], "Lò Văn Số 41",
             "{backend}: the record is unchanged"
         );
+        // Each new registration for a fair not yet held is mailed to the worker with its day,
+        // place and employers (the held fair's registrations were not); a second
+        // registration is not.
+        app.post(
+            &format!("/api/v1/job-fairs/{upcoming}/workers"),
+            Some(&staff),
+            &json!({"worker_id": other}),
+        )?;
+        app.post(
+            &format!("/api/v1/job-fairs/{upcoming}/workers"),
+            Some(&staff),
+            &json!({"worker_id": other}),
+        )?;
+        let letters: Vec<(String, String)> = outbox::table
+            .filter(outbox::template.eq("fair_registration"))
+            .select((outbox::recipient, outbox::payload))
+            .load(&mut connection)?;
+        assert_eq!(letters.len(), 2, "{backend}: {letters:?}");
+        for (recipient, payload) in &letters {
+            assert_eq!(recipient, "lothion@example.vn", "{backend}");
+            assert!(
+                payload.contains("Phiên giao dịch việc làm Xuân 2027")
+                    && payload.contains("2027-02-20")
+                    && payload.contains("Công ty Xây dựng Mộc Châu")
+                    && !payload.contains("0141960"),
+                "{backend}: {payload}"
+            );
+        }
         let past = visitor.get(&format!("/job-fairs/{fair}/register"))?;
         assert_eq!(past.status, 404, "{backend}");
     }
