@@ -52,7 +52,7 @@ impl Format {
 }
 
 /// One exported cell.
-enum Out {
+pub(super) enum Out {
     Text(String),
     Number(f64),
 }
@@ -94,7 +94,7 @@ pub fn export(
     let failed = |error: String| AppError::Unexpected(anyhow::anyhow!("export: {error}"));
     match format {
         Format::Xlsx => {
-            xlsx(kind, &headers, &rows, lang).map_err(|error| failed(error.to_string()))
+            xlsx(sheet_name(kind, lang), &headers, &rows).map_err(|error| failed(error.to_string()))
         }
         Format::Csv => csv(&headers, &rows).map_err(|error| failed(error.to_string())),
     }
@@ -198,16 +198,16 @@ fn cell(column: &Column, value: Option<&serde_json::Value>, codes: &Codes, lang:
     }
 }
 
-fn xlsx(
-    kind: Kind,
+/// One sheet named `name`: bold headers, codes kept as text.
+pub(super) fn xlsx(
+    name: &str,
     headers: &[&str],
     rows: &[Vec<Out>],
-    lang: Lang,
 ) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     use rust_xlsxwriter::{Format as Style, Workbook};
     let mut workbook = Workbook::new();
     let sheet = workbook.add_worksheet();
-    sheet.set_name(sheet_name(kind, lang))?;
+    sheet.set_name(name)?;
     let bold = Style::new().set_bold();
     // Codes stay text, so Excel keeps their leading zeros.
     let text = Style::new().set_num_format("@");
@@ -251,7 +251,7 @@ fn sheet_name(kind: Kind, lang: Lang) -> &'static str {
 }
 
 /// UTF-8 with a byte-order mark, which Excel needs to open Vietnamese text correctly.
-fn csv(headers: &[&str], rows: &[Vec<Out>]) -> Result<Vec<u8>, csv::Error> {
+pub(super) fn csv(headers: &[&str], rows: &[Vec<Out>]) -> Result<Vec<u8>, csv::Error> {
     let mut writer = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
     writer.write_record(headers)?;
     for row in rows {

@@ -13,6 +13,7 @@ pub mod columns;
 pub mod export;
 pub mod jobs;
 pub mod limits;
+pub mod lists;
 pub mod sheet;
 
 use std::collections::HashMap;

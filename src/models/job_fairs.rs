@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use crate::db::DbConn;
 use crate::db::schema::{
     admin_units, employers, job_fair_communes, job_fair_vacancies, job_fair_workers, job_fairs,
-    placements, referrals, vacancies,
+    placements, referrals, vacancies, workers,
 };
 use crate::domain::statuses::PlacementStatus;
 
@@ -287,4 +287,36 @@ pub fn employer_takes_part(
         .count()
         .get_result(connection)?;
     Ok(n > 0)
+}
+
+/// A worker registered for a fair, as its list is exported.
+#[derive(Debug, Clone, Queryable)]
+pub struct Registration {
+    pub worker_id: String,
+    pub full_name: String,
+    pub national_id: Option<String>,
+    pub birth_date: NaiveDate,
+    pub phone: Option<String>,
+    pub commune_id: String,
+    pub registered_at: NaiveDateTime,
+    pub attended: bool,
+}
+
+/// The workers registered for a fair, in the order they registered.
+pub fn registrations(connection: &mut DbConn, fair_id: &str) -> QueryResult<Vec<Registration>> {
+    job_fair_workers::table
+        .inner_join(workers::table)
+        .filter(job_fair_workers::fair_id.eq(fair_id))
+        .order((job_fair_workers::registered_at, workers::id))
+        .select((
+            workers::id,
+            workers::full_name,
+            workers::national_id,
+            workers::birth_date,
+            workers::phone,
+            workers::commune_id,
+            job_fair_workers::registered_at,
+            job_fair_workers::attended_record_id.is_not_null(),
+        ))
+        .load(connection)
 }

@@ -192,3 +192,42 @@ pub fn running_between(
         })
         .collect()
 }
+
+/// A participant as the model's list is exported: the worker, the household's code and what
+/// the work record says.
+#[derive(Debug, Clone, Queryable)]
+pub struct ParticipantRow {
+    pub worker_id: String,
+    pub full_name: String,
+    pub national_id: Option<String>,
+    pub commune_id: String,
+    pub household_code: Option<String>,
+    pub start_date: NaiveDate,
+    pub occupation_code: Option<String>,
+    pub activity: String,
+    pub expected_income_vnd: Option<i64>,
+    pub active: bool,
+}
+
+pub fn participant_rows(
+    connection: &mut DbConn,
+    model_id: &str,
+) -> QueryResult<Vec<ParticipantRow>> {
+    placements::table
+        .inner_join(workers::table.left_join(households::table))
+        .filter(placements::model_id.eq(model_id))
+        .order((placements::start_date, placements::id))
+        .select((
+            workers::id,
+            workers::full_name,
+            workers::national_id,
+            workers::commune_id,
+            households::code.nullable(),
+            placements::start_date,
+            placements::occupation_code,
+            placements::activity,
+            placements::expected_income_vnd,
+            placements::status.eq(PlacementStatus::Active),
+        ))
+        .load(connection)
+}

@@ -20,6 +20,7 @@ mod households;
 mod import_occupations;
 mod imports;
 mod job_fairs;
+mod lists;
 mod livelihood;
 mod mail;
 mod migrations;

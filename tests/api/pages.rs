@@ -87,6 +87,27 @@ impl<'a> Visitor<'a> {
         self.post_raw(path, body)
     }
 
+    /// Posts a file as a multipart form (`file`) with the visitor's CSRF token.
+    pub(crate) fn post_file(
+        &mut self,
+        path: &str,
+        name: &str,
+        bytes: Vec<u8>,
+    ) -> Result<Page, Box<dyn std::error::Error>> {
+        let form = reqwest::blocking::multipart::Form::new()
+            .text("csrf_token", self.csrf.clone())
+            .part(
+                "file",
+                reqwest::blocking::multipart::Part::bytes(bytes).file_name(name.to_owned()),
+            );
+        let response = self
+            .client
+            .post(self.app.url(path))
+            .multipart(form)
+            .send()?;
+        self.read(response)
+    }
+
     fn post_raw(&mut self, path: &str, body: String) -> Result<Page, Box<dyn std::error::Error>> {
         let response = self
             .client

@@ -11,6 +11,7 @@ pub mod households;
 pub mod idempotency;
 pub mod imports;
 pub mod job_fairs;
+pub mod lists;
 pub mod livelihood;
 pub mod mail;
 pub mod openapi;
@@ -94,6 +95,22 @@ fn every_kind_of_work(config: &mut web::ServiceConfig) {
         .route(
             "/livelihood-models/{id}/participants",
             web::post().to(livelihood::add_participant),
+        )
+        .route(
+            "/job-fairs/{id}/workers/export",
+            web::get().to(lists::fair_export),
+        )
+        .route(
+            "/job-fairs/{id}/workers/import",
+            web::post().to(lists::fair_import),
+        )
+        .route(
+            "/livelihood-models/{id}/participants/export",
+            web::get().to(lists::model_export),
+        )
+        .route(
+            "/livelihood-models/{id}/participants/import",
+            web::post().to(lists::model_import),
         );
 }
 

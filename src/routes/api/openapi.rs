@@ -92,6 +92,10 @@ use crate::registry::workers::{WorkerForEmployer, WorkerInput, WorkerView};
         super::job_fairs::add_vacancy,
         super::job_fairs::register_worker,
         super::job_fairs::refer,
+        super::lists::fair_export,
+        super::lists::fair_import,
+        super::lists::model_export,
+        super::lists::model_import,
     ),
     components(schemas(Problem, ProblemField, WorkerInput, WorkerView, WorkerForEmployer, HouseholdInput, HouseholdView)),
     modifiers(&BearerAuth)

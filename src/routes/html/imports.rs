@@ -166,7 +166,7 @@ async fn rejected_rows(
 
 #[derive(Deserialize)]
 pub struct ExportParams {
-    format: Option<String>,
+    pub format: Option<String>,
 }
 
 async fn export_file(

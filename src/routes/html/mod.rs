@@ -15,6 +15,7 @@ mod employer_fairs;
 pub mod fairs;
 pub mod forms;
 pub mod imports;
+mod list_pages;
 pub mod public;
 pub mod staff;
 pub mod trainee;
@@ -56,6 +57,7 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .route("/lang/{code}", web::get().to(auth::switch_language))
         .configure(staff::configure)
         .configure(imports::configure)
+        .configure(list_pages::configure)
         .configure(admin::configure)
         .configure(admin_areas::configure)
         .configure(admin_targets::configure)
