@@ -5,6 +5,7 @@
 //! The same seed and size always give the same rows, ids included: every value comes from one
 //! seeded ChaCha stream, and the demo's "today" is fixed ([`AS_OF`]), not the clock.
 
+mod activities;
 mod catalog;
 mod context;
 pub mod people;
@@ -246,10 +247,21 @@ pub fn generate(connection: &mut DbConn, options: DemoOptions) -> Result<DemoSum
         courses: supply.courses.len() as u64,
         ..DemoSummary::default()
     };
-    let mut generator =
-        population::Population::new(&context, &mut supply, &mut rng, staff_user_id, options.seed);
+    let mut generator = population::Population::new(
+        &context,
+        &mut supply,
+        &mut rng,
+        staff_user_id.clone(),
+        options.seed,
+    );
     generator.generate(connection, options.workers, &mut summary, &progress)?;
     progress.finish_and_clear();
+    activities::Activities::new(&context, &staff_user_id, options.seed).generate(
+        connection,
+        &supply,
+        options.workers,
+        &mut summary,
+    )?;
 
     // Vacancies whose positions were all taken are filled; those past their deadline closed.
     let filled = supply.filled_vacancy_ids();

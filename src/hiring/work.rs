@@ -347,6 +347,7 @@ pub(crate) fn schedule_follow_ups(
                 note: String::new(),
                 recorded_on: None,
                 recorded_by: None,
+                income_vnd: None,
                 created_at: now,
                 updated_at: now,
             },

@@ -21,6 +21,8 @@ pub struct NewFollowUp {
     pub note: String,
     pub recorded_on: Option<NaiveDate>,
     pub recorded_by: Option<String>,
+    /// The monthly income found, in đồng (none until recorded).
+    pub income_vnd: Option<i64>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }

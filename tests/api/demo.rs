@@ -35,7 +35,7 @@ type WorkerRow = (
 type PlacementRow = (
     String,
     String,
-    String,
+    Option<String>,
     NaiveDate,
     Option<String>,
     bool,
@@ -105,7 +105,7 @@ fn snapshot(connection: &mut DbConn) -> QueryResult<Snapshot> {
             .select((
                 placements::id,
                 placements::worker_id,
-                placements::vacancy_id.assume_not_null(),
+                placements::vacancy_id,
                 placements::start_date,
                 placements::household_status_snapshot,
                 placements::poor_area_snapshot,
@@ -245,6 +245,7 @@ fn demo_data_keeps_the_rules_it_illustrates() -> TestResult {
             .collect();
         let hires: Vec<(String, i64)> = placements::table
             .filter(placements::status.eq("active"))
+            .filter(placements::kind.eq("wage_job"))
             .group_by(placements::vacancy_id)
             .select((
                 placements::vacancy_id.assume_not_null(),

@@ -219,6 +219,7 @@ fn fixture() -> Fixture {
             note: String::new(),
             recorded_on: None,
             recorded_by: None,
+            income_vnd: None,
             created_at: at,
             updated_at: at,
         },

@@ -207,6 +207,7 @@ impl Population<'_> {
                 note: String::new(),
                 recorded_on: recorded,
                 recorded_by: recorded.map(|_| self.staff_user_id.clone()),
+                income_vnd: None,
                 created_at,
                 updated_at,
             });
