@@ -81,6 +81,15 @@ impl List {
         }
     }
 
+    /// The downloaded file's name.
+    pub fn file_name(self, format: Format) -> String {
+        let name = match self {
+            List::FairWorkers => "dang-ky-phien-giao-dich",
+            List::ModelParticipants => "nguoi-tham-gia-mo-hinh",
+        };
+        format!("{name}.{}", format.extension())
+    }
+
     fn sheet_name(self, lang: Lang) -> &'static str {
         match (self, lang) {
             (List::FairWorkers, Lang::Vi) => "Đăng ký phiên giao dịch",

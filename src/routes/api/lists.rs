@@ -42,10 +42,6 @@ async fn export(
             "invalid_choice",
         )]));
     };
-    let name = match list {
-        List::FairWorkers => "dang-ky-phien-giao-dich",
-        List::ModelParticipants => "nguoi-tham-gia-mo-hinh",
-    };
     let bytes = blocking(&state, move |connection| {
         lists::export(connection, &principal, list, &id, format, lang)
     })
@@ -54,7 +50,7 @@ async fn export(
         .insert_header((CONTENT_TYPE, format.content_type()))
         .insert_header((
             CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{name}.{}\"", format.extension()),
+            format!("attachment; filename=\"{}\"", list.file_name(format)),
         ))
         .body(bytes))
 }

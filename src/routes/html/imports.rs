@@ -64,16 +64,7 @@ async fn upload(
     mut form: Multipart,
 ) -> Result<HttpResponse, PageError> {
     let principal = visit.require(STAFF)?;
-    let upload = read_upload(&mut form)
-        .await
-        .map_err(|error| visit.fail(error))?;
-    // The multipart form carries its CSRF token like every other form.
-    let expected = request
-        .cookie(CSRF_COOKIE)
-        .map(|cookie| cookie.value().to_owned());
-    if expected.is_none() || upload.csrf_token != expected {
-        return Err(visit.fail(AppError::Forbidden));
-    }
+    let upload = checked_upload(&request, &visit, &mut form).await?;
     let mut values = std::collections::HashMap::new();
     for (key, value) in [
         ("kind", &upload.kind),
@@ -108,6 +99,23 @@ async fn upload(
         .map_err(|error| visit.fail(error.into()))?
         .map_err(|error| visit.fail(error))?;
     Ok(visit.redirect(&format!("/imports/{}", started.id)))
+}
+
+/// Reads a multipart form posted from a page, which carries its CSRF token like every other
+/// form: without the right one it is refused.
+pub(super) async fn checked_upload(
+    request: &HttpRequest,
+    visit: &Visit,
+    form: &mut Multipart,
+) -> Result<crate::routes::api::imports::Upload, PageError> {
+    let upload = read_upload(form).await.map_err(|error| visit.fail(error))?;
+    let expected = request
+        .cookie(CSRF_COOKIE)
+        .map(|cookie| cookie.value().to_owned());
+    if expected.is_none() || upload.csrf_token != expected {
+        return Err(visit.fail(AppError::Forbidden));
+    }
+    Ok(upload)
 }
 
 #[derive(Template)]

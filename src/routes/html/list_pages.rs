@@ -8,13 +8,12 @@ use actix_web::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use super::imports::ExportParams;
-use super::{CSRF_COOKIE, Chrome, PageError, Visit};
+use super::imports::{ExportParams, checked_upload};
+use super::{Chrome, PageError, Visit};
 use crate::accounts::Role;
 use crate::error::AppError;
 use crate::import::export::Format;
 use crate::import::lists::{self, List, ListReport};
-use crate::routes::api::imports::read_upload;
 use crate::state::AppState;
 
 const STAFF: &[Role] = &[Role::Admin, Role::Staff];
@@ -68,15 +67,11 @@ async fn export(
             lists::export(connection, &principal, list, &id, format, lang)
         })
         .await?;
-    let name = match list {
-        List::FairWorkers => "dang-ky-phien-giao-dich",
-        List::ModelParticipants => "nguoi-tham-gia-mo-hinh",
-    };
     Ok(HttpResponse::Ok()
         .insert_header((CONTENT_TYPE, format.content_type()))
         .insert_header((
             CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{name}.{}\"", format.extension()),
+            format!("attachment; filename=\"{}\"", list.file_name(format)),
         ))
         .body(bytes))
 }
@@ -91,15 +86,7 @@ async fn import(
 ) -> Result<HttpResponse, PageError> {
     let principal = visit.require(STAFF)?;
     let lang = visit.lang;
-    let upload = read_upload(&mut form)
-        .await
-        .map_err(|error| visit.fail(error))?;
-    let expected = request
-        .cookie(CSRF_COOKIE)
-        .map(|cookie| cookie.value().to_owned());
-    if expected.is_none() || upload.csrf_token != expected {
-        return Err(visit.fail(AppError::Forbidden));
-    }
+    let upload = checked_upload(&request, &visit, &mut form).await?;
     let back = home(list, &id);
     let Some((file_name, bytes)) = upload.file.filter(|(_, bytes)| !bytes.is_empty()) else {
         return Err(visit.fail(AppError::field("file", "required")));
