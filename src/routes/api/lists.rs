@@ -131,7 +131,10 @@ pub async fn fair_export(
         (status = 403, description = "Only staff", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such fair", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "File over 50 MB", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "The file is missing, unreadable or has no CCCD column (a Problem naming `file`), or rows were refused and none kept (the report, each refusal by row and column)", body = ListReport),
+        (status = 422, description = "The file is missing, unreadable or has no CCCD column (a Problem naming `file`), or rows were refused and none kept (the report, each refusal by row and column)", content(
+            (ListReport = "application/json"),
+            (Problem = "application/problem+json"),
+        )),
     )
 )]
 pub async fn fair_import(
@@ -202,7 +205,10 @@ pub async fn model_export(
         (status = 403, description = "Only staff", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such model", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "File over 50 MB", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "The file is missing, unreadable or has no CCCD column (a Problem naming `file`), or rows were refused and none kept (the report, each refusal by row and column)", body = ListReport),
+        (status = 422, description = "The file is missing, unreadable or has no CCCD column (a Problem naming `file`), or rows were refused and none kept (the report, each refusal by row and column)", content(
+            (ListReport = "application/json"),
+            (Problem = "application/problem+json"),
+        )),
     )
 )]
 pub async fn model_import(
