@@ -292,20 +292,7 @@ impl<'a> Activities<'a> {
             })?;
             let ids = [commune.id.clone(), commune_id.clone()];
             let wanted = self.rng.between(10, 40);
-            let members: Vec<(String, String, Option<String>, String)> = workers::table
-                .inner_join(households::table)
-                .filter(workers::commune_id.eq_any(&ids))
-                .filter(households::status.eq_any(["poor", "near_poor"]))
-                .filter(workers::archived_at.is_null())
-                .order(workers::id)
-                .select((
-                    workers::id,
-                    workers::commune_id,
-                    workers::household_id,
-                    households::status,
-                ))
-                .limit(wanted * 3)
-                .load(connection)?;
+            let members = poor_members(connection, &ids, wanted * 3)?;
             let mut households_in = HashSet::new();
             for (worker_id, worker_commune, household, status) in members {
                 let household = household.unwrap_or_default();
@@ -381,29 +368,15 @@ impl<'a> Activities<'a> {
                 }
             }
             let ids = [commune.id.clone(), commune_id.clone()];
-            let came: Vec<(String, String)> = if day <= AS_OF {
-                service_records::table
-                    .inner_join(workers::table)
-                    .filter(workers::commune_id.eq_any(&ids))
-                    .filter(service_records::kind.eq("job_fair"))
-                    .filter(
-                        service_records::provided_on
-                            .between(days_after(day, -45), days_after(day, 45)),
-                    )
-                    .order(service_records::id)
-                    .select((service_records::id, service_records::worker_id))
-                    .limit(80)
-                    .load(connection)?
+            let came = if day <= AS_OF {
+                job_fair_services(connection, &ids, day)?
             } else {
                 Vec::new()
             };
             let coming: Vec<String> = if day > AS_OF {
-                workers::table
-                    .filter(workers::commune_id.eq_any(&ids))
-                    .order(workers::id)
-                    .select(workers::id)
-                    .limit(self.rng.between(10, 40))
-                    .load(connection)?
+                let mut living = commune_workers(connection, &ids)?;
+                living.truncate(self.rng.between(10, 40) as usize);
+                living
             } else {
                 Vec::new()
             };
@@ -517,4 +490,73 @@ impl<'a> Activities<'a> {
             written.flush(connection, summary)?;
         }
     }
+}
+
+/// The ids of the workers living in the communes, in id order. Read through the commune index
+/// and sorted here, so the query never walks the whole table in key order.
+fn commune_workers(connection: &mut DbConn, communes: &[String]) -> QueryResult<Vec<String>> {
+    let mut ids: Vec<String> = workers::table
+        .filter(workers::commune_id.eq_any(communes))
+        .filter(workers::archived_at.is_null())
+        .select(workers::id)
+        .load(connection)?;
+    ids.sort();
+    Ok(ids)
+}
+
+/// Members of poor and near-poor households of the communes, in worker id order, at most
+/// `limit`: `(worker id, commune id, household id, household status)`.
+fn poor_members(
+    connection: &mut DbConn,
+    communes: &[String],
+    limit: i64,
+) -> QueryResult<Vec<(String, String, Option<String>, String)>> {
+    let poor: Vec<(String, String)> = households::table
+        .filter(households::commune_id.eq_any(communes))
+        .filter(households::status.eq_any(["poor", "near_poor"]))
+        .select((households::id, households::status))
+        .load(connection)?;
+    let mut members = Vec::new();
+    for chunk in poor.chunks(500) {
+        let ids: Vec<&str> = chunk.iter().map(|(id, _)| id.as_str()).collect();
+        let found: Vec<(String, String, Option<String>)> = workers::table
+            .filter(workers::household_id.eq_any(ids))
+            .filter(workers::archived_at.is_null())
+            .select((workers::id, workers::commune_id, workers::household_id))
+            .load(connection)?;
+        for (worker, commune, household) in found {
+            let status = chunk
+                .iter()
+                .find(|(id, _)| Some(id) == household.as_ref())
+                .map(|(_, status)| status.clone())
+                .unwrap_or_default();
+            members.push((worker, commune, household, status));
+        }
+    }
+    members.sort();
+    members.truncate(limit as usize);
+    Ok(members)
+}
+
+/// The `job_fair` services of the communes' workers within 45 days of `day`, in id order, at
+/// most 80: `(service record id, worker id)`.
+fn job_fair_services(
+    connection: &mut DbConn,
+    communes: &[String],
+    day: NaiveDate,
+) -> QueryResult<Vec<(String, String)>> {
+    let living = commune_workers(connection, communes)?;
+    let mut services = Vec::new();
+    for chunk in living.chunks(500) {
+        let found: Vec<(String, String)> = service_records::table
+            .filter(service_records::worker_id.eq_any(chunk))
+            .filter(service_records::kind.eq("job_fair"))
+            .filter(service_records::provided_on.between(days_after(day, -45), days_after(day, 45)))
+            .select((service_records::id, service_records::worker_id))
+            .load(connection)?;
+        services.extend(found);
+    }
+    services.sort();
+    services.truncate(80);
+    Ok(services)
 }
