@@ -114,6 +114,14 @@ pub struct MailOptions {
     /// Folder of the `.eml` files when no SMTP relay is set.
     #[arg(long, env = "KETNOI_MAIL_DIR", default_value = "data/outbox")]
     pub mail_dir: PathBuf,
+    /// Folder of the `.sms` files (text messages as they would be sent); `sms` in the mail
+    /// folder when unset.
+    #[arg(long, env = "KETNOI_SMS_DIR")]
+    pub sms_dir: Option<PathBuf>,
+    /// gsm7: texts without diacritics, 160 characters a part (the default); ucs2: with
+    /// diacritics, 70 a part.
+    #[arg(long, env = "KETNOI_SMS_ENCODING", default_value = "gsm7")]
+    pub sms_encoding: String,
     /// The sender, `Name <address>`.
     #[arg(
         long,

@@ -194,6 +194,8 @@ diesel::table! {
         search_name -> Text,
         consent_withdrawn_at -> Nullable<Timestamp>,
         consent_given_on -> Nullable<Date>,
+        message_channel -> Text,
+        sms_stopped_on -> Nullable<Date>,
     }
 }
 
@@ -530,6 +532,7 @@ diesel::table! {
         attachment_name -> Nullable<Text>,
         attachment -> Nullable<Binary>,
         attachment_type -> Nullable<Text>,
+        channel -> Text,
     }
 }
 

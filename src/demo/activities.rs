@@ -504,13 +504,16 @@ fn commune_workers(connection: &mut DbConn, communes: &[String]) -> QueryResult<
     Ok(ids)
 }
 
+/// A household member: worker id, commune id, household id, household status.
+type Member = (String, String, Option<String>, String);
+
 /// Members of poor and near-poor households of the communes, in worker id order, at most
 /// `limit`: `(worker id, commune id, household id, household status)`.
 fn poor_members(
     connection: &mut DbConn,
     communes: &[String],
     limit: i64,
-) -> QueryResult<Vec<(String, String, Option<String>, String)>> {
+) -> QueryResult<Vec<Member>> {
     let poor: Vec<(String, String)> = households::table
         .filter(households::commune_id.eq_any(communes))
         .filter(households::status.eq_any(["poor", "near_poor"]))

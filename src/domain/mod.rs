@@ -40,6 +40,7 @@ pub mod clock;
 pub mod ids;
 pub mod poverty;
 pub mod roles;
+pub mod sms;
 pub mod statuses;
 pub mod support;
 pub mod text;

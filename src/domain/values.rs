@@ -24,6 +24,9 @@ pub fn phone(raw: &str) -> Result<String, &'static str> {
         .collect();
     let national = if let Some(rest) = compact.strip_prefix("+84") {
         rest.to_owned()
+    } else if let Some(rest) = compact.strip_prefix("84").filter(|rest| rest.len() == 9) {
+        // 84912345678: the international form without its plus.
+        rest.to_owned()
     } else if let Some(rest) = compact.strip_prefix('0') {
         rest.to_owned()
     } else {
@@ -132,6 +135,8 @@ mod tests {
         assert_eq!(phone("+84 912 345 678"), Ok("0912345678".into()));
         assert_eq!(phone("+840912345678"), Ok("0912345678".into()));
         assert_eq!(phone("091.234.5678"), Ok("0912345678".into()));
+        assert_eq!(phone("84912345678"), Ok("0912345678".into()));
+        assert_eq!(phone("0912 345 678"), Ok("0912345678".into()));
         assert_eq!(phone("912345678"), Err("invalid_phone"));
         assert_eq!(phone("09123456789"), Err("invalid_phone"));
         assert_eq!(phone("+1 555 0100"), Err("invalid_phone"));

@@ -11,6 +11,7 @@ use diesel::prelude::*;
 use super::messages::{Enrollment, FairRegistration, Hire, Interview, Message, ReferralNew};
 use super::outbox::{self, Extras};
 use crate::db::DbConn;
+use crate::i18n::Lang;
 use crate::models;
 
 fn queue(
@@ -100,15 +101,44 @@ fn employer_address(connection: &mut DbConn, facts: &VacancyFacts) -> QueryResul
     models::users::first_active_of_employer(connection, &facts.employer_id)
 }
 
-fn worker_facts(
-    connection: &mut DbConn,
-    worker_id: &str,
-) -> QueryResult<(String, Option<String>, String)> {
-    let (name, email, commune_id, withdrawn) = models::workers::contact(connection, worker_id)?;
-    // A person who withdrew their consent is written to no more.
-    let email = email.filter(|_| withdrawn.is_none());
+/// Where a worker is written to: by e-mail, by text, both or neither, as they chose; nothing
+/// once they withdrew their consent, and no text after they stopped texts.
+struct WorkerReach {
+    name: String,
+    email: Option<String>,
+    phone: Option<String>,
+    commune: String,
+}
+
+fn worker_facts(connection: &mut DbConn, worker_id: &str) -> QueryResult<WorkerReach> {
+    let (name, email, commune_id, withdrawn, phone, channel, stopped) =
+        models::workers::contact(connection, worker_id)?;
+    let writes = withdrawn.is_none();
+    let email = email.filter(|_| writes && matches!(channel.as_str(), "both" | "email"));
+    let phone =
+        phone.filter(|_| writes && stopped.is_none() && matches!(channel.as_str(), "both" | "sms"));
     let commune = unit_name(connection, Some(&commune_id))?;
-    Ok((name, email, commune))
+    Ok(WorkerReach {
+        name,
+        email,
+        phone,
+        commune,
+    })
+}
+
+/// Queues a message to a worker: the e-mail, and the text when the message has one.
+fn queue_worker(
+    connection: &mut DbConn,
+    message: Message,
+    reach: WorkerReach,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    if let Some(phone) = &reach.phone
+        && super::sms::text(&message, Lang::Vi).is_some()
+    {
+        outbox::enqueue_sms(connection, &message, phone, Lang::Vi, now)?;
+    }
+    queue(connection, message, reach.email, now)
 }
 
 /// A worker referred to a vacancy (not a shortlist): its employer hears of it.
@@ -122,7 +152,11 @@ pub fn referred(
     now: NaiveDateTime,
 ) -> QueryResult<()> {
     let vacancy = vacancy_facts(connection, vacancy_id)?;
-    let (worker_name, _, commune) = worker_facts(connection, worker_id)?;
+    let WorkerReach {
+        name: worker_name,
+        commune,
+        ..
+    } = worker_facts(connection, worker_id)?;
     let recipient = employer_address(connection, &vacancy)?;
     let message = Message::ReferralNew(ReferralNew {
         employer_name: vacancy.employer_name,
@@ -146,7 +180,8 @@ pub fn interview(
     now: NaiveDateTime,
 ) -> QueryResult<()> {
     let vacancy = vacancy_facts(connection, vacancy_id)?;
-    let (worker_name, email, _) = worker_facts(connection, worker_id)?;
+    let reach = worker_facts(connection, worker_id)?;
+    let worker_name = reach.name.clone();
     let message = Message::InterviewInvitation(Interview {
         worker_name,
         employer_name: vacancy.employer_name,
@@ -156,7 +191,7 @@ pub fn interview(
         place: vacancy.place,
         note: note.to_owned(),
     });
-    queue(connection, message, email, now)
+    queue_worker(connection, message, reach, now)
 }
 
 /// A hire is confirmed: the worker gets it in writing.
@@ -169,7 +204,8 @@ pub fn hired(
     now: NaiveDateTime,
 ) -> QueryResult<()> {
     let vacancy = vacancy_facts(connection, vacancy_id)?;
-    let (worker_name, email, _) = worker_facts(connection, worker_id)?;
+    let reach = worker_facts(connection, worker_id)?;
+    let worker_name = reach.name.clone();
     let message = Message::HireConfirmation(Hire {
         worker_name,
         employer_name: vacancy.employer_name,
@@ -179,7 +215,7 @@ pub fn hired(
         wage_vnd,
         place: vacancy.place,
     });
-    queue(connection, message, email, now)
+    queue_worker(connection, message, reach, now)
 }
 
 /// An enrolment was received (`applied`) or confirmed (`enrolled`): the trainee hears of it.
@@ -191,7 +227,8 @@ pub fn enrollment(
 ) -> QueryResult<()> {
     let (worker_id, title, provider, commune_id, starts_on, ends_on) =
         models::enrollments::course_of(connection, enrollment_id)?;
-    let (worker_name, email, _) = worker_facts(connection, &worker_id)?;
+    let reach = worker_facts(connection, &worker_id)?;
+    let worker_name = reach.name.clone();
     let place = unit_name(connection, commune_id.as_deref())?;
     let enrollment = Enrollment {
         worker_name,
@@ -206,7 +243,7 @@ pub fn enrollment(
     } else {
         Message::EnrollmentReceived(enrollment)
     };
-    queue(connection, message, email, now)
+    queue_worker(connection, message, reach, now)
 }
 
 /// A worker was registered for a fair not yet held: they hear its day, place and employers.
@@ -227,7 +264,8 @@ pub fn fair_registration(
         .map(|(_, _, _, employer, _)| employer)
         .collect();
     employers.dedup();
-    let (worker_name, email, _) = worker_facts(connection, worker_id)?;
+    let reach = worker_facts(connection, worker_id)?;
+    let worker_name = reach.name.clone();
     let message = Message::FairRegistration(FairRegistration {
         worker_name,
         fair_name: fair.name,
@@ -237,5 +275,5 @@ pub fn fair_registration(
         organiser: fair.organiser,
         employers,
     });
-    queue(connection, message, email, now)
+    queue_worker(connection, message, reach, now)
 }

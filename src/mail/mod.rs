@@ -8,6 +8,8 @@ pub mod messages;
 pub mod outbox;
 pub mod sender;
 pub mod service;
+pub mod sms;
+pub mod sms_transport;
 pub mod transport;
 
 pub use sender::{Delivery, MailSettings, deliver_due};

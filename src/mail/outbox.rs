@@ -31,6 +31,8 @@ pub struct OutboxRow {
     pub attachment_name: Option<String>,
     pub attachment: Option<Vec<u8>>,
     pub attachment_type: Option<String>,
+    /// `email` or `sms`.
+    pub channel: String,
 }
 
 impl OutboxRow {
@@ -59,6 +61,7 @@ struct NewOutbox<'a> {
     attachment_name: Option<&'a str>,
     attachment: Option<&'a [u8]>,
     attachment_type: Option<&'a str>,
+    channel: &'a str,
 }
 
 /// A file that goes with a message.
@@ -103,19 +106,57 @@ pub fn enqueue(
         attachment_name: extras.attachment.map(|file| file.name.as_str()),
         attachment: extras.attachment.map(|file| file.bytes.as_slice()),
         attachment_type: extras.attachment.map(|file| file.content_type.as_str()),
+        channel: "email",
     };
+    Ok(insert(connection, &row)?.then_some(row.id))
+}
+
+/// Writes a row unless its dedupe key was queued before; whether it was written.
+fn insert(connection: &mut DbConn, row: &NewOutbox) -> QueryResult<bool> {
     let inserted = match connection {
         DbConn::Sqlite(connection) => diesel::insert_into(outbox::table)
-            .values(&row)
+            .values(row)
             .on_conflict_do_nothing()
             .execute(connection)?,
         #[cfg(feature = "postgres")]
         DbConn::Pg(connection) => diesel::insert_into(outbox::table)
-            .values(&row)
+            .values(row)
             .on_conflict_do_nothing()
             .execute(connection)?,
     };
-    Ok((inserted == 1).then_some(row.id))
+    Ok(inserted == 1)
+}
+
+/// Queues a text message to a phone number in the caller's transaction; the sender renders its
+/// text from the same payload as the e-mail's.
+pub fn enqueue_sms(
+    connection: &mut DbConn,
+    message: &Message,
+    phone: &str,
+    lang: Lang,
+    now: NaiveDateTime,
+) -> QueryResult<String> {
+    let payload = message
+        .payload()
+        .map_err(|error| diesel::result::Error::SerializationError(Box::new(error)))?;
+    let row = NewOutbox {
+        id: new_id(),
+        template: message.template(),
+        recipient: phone,
+        language: lang.code(),
+        payload,
+        status: "pending",
+        attempts: 0,
+        next_attempt_at: now,
+        created_at: now,
+        dedupe_key: None,
+        attachment_name: None,
+        attachment: None,
+        attachment_type: None,
+        channel: "sms",
+    };
+    insert(connection, &row)?;
+    Ok(row.id)
 }
 
 /// How many messages stand in each status (`pending`, `sent`, `failed` …).
@@ -253,6 +294,9 @@ pub struct OutboxView {
     /// referral_new, interview_invitation, hire_confirmation, enrolment_received,
     /// enrolment_confirmed, fair_registration, staff_digest, progress_report, password_reset.
     pub template: String,
+    /// `email` or `sms`.
+    pub channel: String,
+    /// An e-mail address, or a phone number for a text.
     pub recipient: String,
     pub language: String,
     /// pending, sent or failed.

@@ -7,6 +7,7 @@
 //! Failures are retried after 1, 2, 4, 8 … minutes (at most 6 hours apart) until the maximum
 //! number of attempts, then the message is `failed` for an admin to see and retry.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, UNIX_EPOCH};
@@ -18,10 +19,12 @@ use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use super::digest;
 use super::messages::{self, Message};
 use super::outbox::{self, OutboxRow};
+use super::sms_transport::{SmsSettings, SmsTransport};
 use super::transport::Transport;
 use crate::accounts;
 use crate::db::DbConn;
 use crate::db::pool::DbPool;
+use crate::domain::sms::Encoding;
 
 /// A sender's claim on a message lasts this long; after it, another pass may take it again.
 const LEASE_MINUTES: i64 = 10;
@@ -42,6 +45,8 @@ pub struct MailSettings {
     pub poll: Duration,
     /// Where the links in messages point, `https://vieclam.sonla.gov.vn`.
     pub public_url: String,
+    /// Where text messages go, and how they are encoded.
+    pub sms: SmsSettings,
 }
 
 impl std::fmt::Debug for MailSettings {
@@ -54,6 +59,7 @@ impl std::fmt::Debug for MailSettings {
             .field("retry_after_seconds", &self.retry_after_seconds)
             .field("poll", &self.poll)
             .field("public_url", &self.public_url)
+            .field("sms", &self.sms.describe())
             .finish()
     }
 }
@@ -85,6 +91,11 @@ impl MailSettings {
         );
         let public_url = url::Url::parse(public_url)
             .map_err(|error| anyhow::anyhow!("KETNOI_PUBLIC_URL: {public_url}: {error}"))?;
+        // Texts go beside the mail files, until `with_sms` says otherwise.
+        let sms_folder = match &transport {
+            Transport::Files(folder) => folder.join("sms"),
+            _ => PathBuf::from("data/outbox/sms"),
+        };
         Ok(MailSettings {
             transport,
             from,
@@ -92,7 +103,16 @@ impl MailSettings {
             retry_after_seconds,
             poll: Duration::from_secs(poll_seconds),
             public_url: public_url.as_str().trim_end_matches('/').to_owned(),
+            sms: SmsSettings {
+                transport: SmsTransport::Files(sms_folder),
+                encoding: Encoding::Gsm7,
+            },
         })
+    }
+
+    /// The same settings with texts going as `sms` says.
+    pub fn with_sms(self, sms: SmsSettings) -> MailSettings {
+        MailSettings { sms, ..self }
     }
 
     /// The wait after `attempts` failed attempts.
@@ -173,6 +193,9 @@ struct Failure {
 }
 
 fn deliver(row: &OutboxRow, settings: &MailSettings) -> Result<(), Failure> {
+    if row.channel == "sms" {
+        return deliver_sms(row, settings);
+    }
     let email = compose(row, settings).map_err(|message| Failure {
         message,
         hopeless: true,
@@ -187,6 +210,25 @@ fn deliver(row: &OutboxRow, settings: &MailSettings) -> Result<(), Failure> {
             } else {
                 error.message
             },
+            hopeless: false,
+        })
+}
+
+/// A text message: its text from the payload, to the row's number.
+fn deliver_sms(row: &OutboxRow, settings: &MailSettings) -> Result<(), Failure> {
+    let hopeless = |message: String| Failure {
+        message,
+        hopeless: true,
+    };
+    let message = Message::from_stored(&row.template, &row.payload)
+        .map_err(|error| hopeless(format!("payload of {}: {error}", row.template)))?;
+    let text = super::sms::text(&message, row.lang())
+        .ok_or_else(|| hopeless(format!("{} has no text form", row.template)))?;
+    settings
+        .sms
+        .send(&row.id, &row.recipient, &text)
+        .map_err(|error| Failure {
+            message: error.message,
             hopeless: false,
         })
 }

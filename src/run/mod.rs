@@ -121,6 +121,18 @@ fn mail_settings(options: &MailOptions) -> anyhow::Result<crate::mail::MailSetti
         options.mail_poll_seconds,
         &options.public_url,
     )
+    .and_then(|settings| {
+        let folder = options
+            .sms_dir
+            .clone()
+            .unwrap_or_else(|| options.mail_dir.join("sms"));
+        Ok(
+            settings.with_sms(crate::mail::sms_transport::SmsSettings::files(
+                &folder,
+                &options.sms_encoding,
+            )?),
+        )
+    })
 }
 
 fn mail(settings: &Settings, args: &MailArgs) -> anyhow::Result<()> {

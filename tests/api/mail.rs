@@ -12,9 +12,11 @@ use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 use ketnoi::db::DbConn;
 use ketnoi::db::schema::{outbox, users};
+use ketnoi::domain::sms::Encoding;
 use ketnoi::i18n::Lang;
 use ketnoi::mail::messages::{Message, ReferralNew};
 use ketnoi::mail::outbox::{Extras, OutboxRow};
+use ketnoi::mail::sms_transport::SmsSettings;
 use ketnoi::mail::{MailSettings, Transport, deliver_due, digest, outbox as queue};
 use mail_parser::{MessageParser, MimeHeaders};
 
@@ -118,6 +120,7 @@ fn settings(transport: Transport, max_attempts: i32) -> MailSettings {
         "https://vieclam.sonla.example.vn",
     )
     .expect("mail settings")
+    .with_sms(SmsSettings::memory(Encoding::Gsm7).0)
 }
 
 fn smtp_settings(port: u16, max_attempts: i32) -> MailSettings {
@@ -129,8 +132,10 @@ fn smtp_settings(port: u16, max_attempts: i32) -> MailSettings {
     settings(transport, max_attempts)
 }
 
+/// The e-mails queued (texts are looked at in the SMS tests).
 fn rows(connection: &mut DbConn) -> Vec<OutboxRow> {
     outbox::table
+        .filter(outbox::channel.eq("email"))
         .order(outbox::id)
         .select(OutboxRow::as_select())
         .load(connection)
@@ -696,7 +701,8 @@ fn workers_and_trainees_hear_in_their_language_and_html_is_escaped() -> TestResu
     );
 
     let (mail, sent) = memory_settings();
-    assert_eq!(deliver_due(&mut connection, &mail, now())?.sent, 5);
+    // Five e-mails and four texts: the interview, the hire and both enrolments.
+    assert_eq!(deliver_due(&mut connection, &mail, now())?.sent, 9);
     let messages = parsed(&sent);
     let by_subject = |start: &str| {
         messages
@@ -1160,6 +1166,7 @@ fn every_message_renders_as_its_snapshot_in_both_languages() -> TestResult {
                 attachment_name: None,
                 attachment: None,
                 attachment_type: None,
+                channel: "email".into(),
             };
             let bytes = ketnoi::mail::sender::compose(&row, &mail)?.formatted();
             assert!(headers_are_ascii(&bytes));

@@ -228,12 +228,20 @@ pub fn count_existing(connection: &mut DbConn, ids: &[String]) -> QueryResult<us
     Ok(found)
 }
 
-/// A worker's name, e-mail, commune and when they withdrew consent (if they did).
-#[allow(clippy::type_complexity)]
-pub fn contact(
-    connection: &mut DbConn,
-    id: &str,
-) -> QueryResult<(String, Option<String>, String, Option<NaiveDateTime>)> {
+/// How to reach a worker: name, e-mail, commune id, when consent was withdrawn, phone, the
+/// channel they chose (`both`, `sms`, `email`, `none`) and the day they stopped texts.
+pub type Contact = (
+    String,
+    Option<String>,
+    String,
+    Option<NaiveDateTime>,
+    Option<String>,
+    String,
+    Option<chrono::NaiveDate>,
+);
+
+/// How to reach a worker.
+pub fn contact(connection: &mut DbConn, id: &str) -> QueryResult<Contact> {
     workers::table
         .find(id)
         .select((
@@ -241,6 +249,9 @@ pub fn contact(
             workers::email,
             workers::commune_id,
             workers::consent_withdrawn_at,
+            workers::phone,
+            workers::message_channel,
+            workers::sms_stopped_on,
         ))
         .first(connection)
 }
