@@ -108,12 +108,18 @@ struct WorkerReach {
     email: Option<String>,
     phone: Option<String>,
     commune: String,
+    lang: Lang,
 }
 
 fn worker_facts(connection: &mut DbConn, worker_id: &str) -> QueryResult<WorkerReach> {
     let (name, email, commune_id, withdrawn, phone, channel, stopped) =
         models::workers::contact(connection, worker_id)?;
     let writes = withdrawn.is_none();
+    // A worker with an account is written to in its language, by text too.
+    let lang = match email.as_deref() {
+        Some(address) => outbox::language_of(connection, address)?,
+        None => Lang::Vi,
+    };
     let email = email.filter(|_| writes && matches!(channel.as_str(), "both" | "email"));
     let phone =
         phone.filter(|_| writes && stopped.is_none() && matches!(channel.as_str(), "both" | "sms"));
@@ -123,6 +129,7 @@ fn worker_facts(connection: &mut DbConn, worker_id: &str) -> QueryResult<WorkerR
         email,
         phone,
         commune,
+        lang,
     })
 }
 
@@ -134,9 +141,9 @@ fn queue_worker(
     now: NaiveDateTime,
 ) -> QueryResult<()> {
     if let Some(phone) = &reach.phone
-        && super::sms::text(&message, Lang::Vi).is_some()
+        && super::sms::text(&message, reach.lang).is_some()
     {
-        outbox::enqueue_sms(connection, &message, phone, Lang::Vi, now)?;
+        outbox::enqueue_sms(connection, &message, phone, reach.lang, now)?;
     }
     queue(connection, message, reach.email, now)
 }

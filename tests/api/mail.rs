@@ -701,6 +701,22 @@ fn workers_and_trainees_hear_in_their_language_and_html_is_escaped() -> TestResu
     );
 
     let (mail, sent) = memory_settings();
+    // The texts go in the same languages: the English trainee's in English.
+    let texts: Vec<(String, String)> = outbox::table
+        .filter(outbox::channel.eq("sms"))
+        .order(outbox::id)
+        .select((outbox::template, outbox::language))
+        .load(&mut connection)?;
+    assert_eq!(
+        texts,
+        [
+            ("interview_invitation", "vi"),
+            ("hire_confirmation", "vi"),
+            ("enrolment_received", "en"),
+            ("enrolment_confirmed", "en"),
+        ]
+        .map(|(template, lang)| (template.to_owned(), lang.to_owned()))
+    );
     // Five e-mails and four texts: the interview, the hire and both enrolments.
     assert_eq!(deliver_due(&mut connection, &mail, now())?.sent, 9);
     let messages = parsed(&sent);
