@@ -68,6 +68,7 @@ fn fixture() -> Fixture {
             search_name: String::new(),
         },
         worker: NewWorker {
+            message_channel: "both".to_owned(),
             id: "w1".into(),
             national_id: Some("014195000123".into()),
             full_name: "Lò Thị Ỏn".into(),

@@ -160,9 +160,26 @@ fn a_hire_is_texted_once_in_gsm_or_ucs2_and_as_the_worker_chose() -> TestResult 
         let two_places = vacancy(&app, &staff, 2)?;
         for (cccd, channel) in [("014195000013", "email"), ("014195000014", "none")] {
             let referral = refer(&app, &staff, cccd, &two_places)?;
-            diesel::update(workers::table.filter(workers::national_id.eq(cccd)))
-                .set(workers::message_channel.eq(channel))
-                .execute(&mut connection)?;
+            let id: String = workers::table
+                .filter(workers::national_id.eq(cccd))
+                .select(workers::id)
+                .first(&mut connection)?;
+            let wrong = app.patch(
+                &format!("/api/v1/workers/{id}"),
+                Some(&staff),
+                &json!({"message_channel": "pigeon"}),
+            )?;
+            assert_eq!(
+                wrong.field_errors(),
+                [("message_channel".to_owned(), "invalid_choice".to_owned())],
+                "{backend}"
+            );
+            let chosen = app.patch(
+                &format!("/api/v1/workers/{id}"),
+                Some(&staff),
+                &json!({"message_channel": channel}),
+            )?;
+            assert_eq!(chosen.body["message_channel"], channel, "{backend}");
             assert_eq!(hire(&app, &staff, &referral)?, 200, "{backend}");
         }
         assert_eq!(texts(&mut connection)?.len(), 1, "{backend}: no new text");

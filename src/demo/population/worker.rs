@@ -569,6 +569,7 @@ impl Population<'_> {
             });
         }
         batch.workers.push(NewWorker {
+            message_channel: "both".to_owned(),
             id: worker_id,
             national_id,
             search_name: fold(&full_name),

@@ -30,6 +30,8 @@ pub struct NewWorker {
     pub consent_to_share: bool,
     /// The day the consent to share was given.
     pub consent_given_on: Option<NaiveDate>,
+    /// How they are written to: `both`, `sms`, `email` or `none`.
+    pub message_channel: String,
     pub registered_on: NaiveDate,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -88,6 +90,7 @@ pub struct Worker {
     pub consent_withdrawn_at: Option<NaiveDateTime>,
     /// The day the consent to share was given.
     pub consent_given_on: Option<NaiveDate>,
+    pub message_channel: String,
 }
 
 /// What a worker list is narrowed to. Unit lists are ids of `admin_units` (already expanded
@@ -276,6 +279,7 @@ pub fn update(connection: &mut DbConn, worker: &NewWorker) -> QueryResult<usize>
             workers::availability.eq(&worker.availability),
             workers::consent_to_share.eq(worker.consent_to_share),
             workers::consent_given_on.eq(worker.consent_given_on),
+            workers::message_channel.eq(&worker.message_channel),
             workers::updated_at.eq(worker.updated_at),
             workers::search_name.eq(&worker.search_name),
         ))

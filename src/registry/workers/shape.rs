@@ -14,6 +14,9 @@ use crate::registry::{nullable, unit_code};
 pub const GENDERS: &[&str] = &["male", "female"];
 pub const EDUCATION_LEVELS: &[&str] = EducationLevel::NAMES;
 pub const AVAILABILITIES: &[&str] = Availability::NAMES;
+/// How a worker is written to: a text when they have a phone and an e-mail when they have an
+/// address (`both`), one of them, or nothing.
+pub const MESSAGE_CHANNELS: &[&str] = &["both", "sms", "email", "none"];
 pub const HOUSEHOLD_STATUSES: &[&str] = HouseholdStatus::NAMES;
 /// Fields a trainee may change on their own record.
 pub(super) const TRAINEE_FIELDS: &[&str] = &[
@@ -27,6 +30,7 @@ pub(super) const TRAINEE_FIELDS: &[&str] = &[
     "availability",
     "consent_to_share",
     "consent_given_on",
+    "message_channel",
 ];
 
 /// A worker as sent by a client: every field optional, so one shape serves create (where
@@ -70,6 +74,8 @@ pub struct WorkerInput {
     /// The day consent was given (YYYY-MM-DD, not in the future; default today when consent is
     /// first recorded).
     pub consent_given_on: Option<String>,
+    /// How they are written to: `both` (the default), `sms`, `email` or `none`.
+    pub message_channel: Option<String>,
 }
 
 impl WorkerInput {
@@ -101,6 +107,7 @@ impl WorkerInput {
         mark(self.availability.is_some(), "availability");
         mark(self.consent_to_share.is_some(), "consent_to_share");
         mark(self.consent_given_on.is_some(), "consent_given_on");
+        mark(self.message_channel.is_some(), "message_channel");
         sent
     }
 }
@@ -131,6 +138,8 @@ pub struct WorkerView {
     pub consent_to_share: bool,
     /// The day consent to share was given; none without consent.
     pub consent_given_on: Option<NaiveDate>,
+    /// How they are written to: `both`, `sms`, `email` or `none`.
+    pub message_channel: String,
     pub registered_on: NaiveDate,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
@@ -211,6 +220,7 @@ pub(super) fn full_view(worker: Worker, occupations: Vec<String>) -> WorkerView 
         availability: worker.availability,
         consent_to_share: worker.consent_to_share,
         consent_given_on: worker.consent_given_on,
+        message_channel: worker.message_channel,
         registered_on: worker.registered_on,
         created_at: worker.created_at.and_utc(),
         updated_at: worker.updated_at.and_utc(),

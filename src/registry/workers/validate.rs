@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use diesel::prelude::*;
 
-use super::shape::{AVAILABILITIES, EDUCATION_LEVELS, GENDERS, WorkerInput};
+use super::shape::{AVAILABILITIES, EDUCATION_LEVELS, GENDERS, MESSAGE_CHANNELS, WorkerInput};
 use crate::accounts::{self, Principal};
 use crate::db::DbConn;
 use crate::db::ids::new_id;
@@ -88,6 +88,13 @@ pub(super) fn validate(
         Some(raw) => checks.one_of("availability", raw, AVAILABILITIES),
         None => Some(base.map_or(Availability::Seeking, |worker| worker.availability)),
     };
+    let message_channel = match &input.message_channel {
+        Some(raw) => checks.choice("message_channel", raw, MESSAGE_CHANNELS),
+        None => Some(base.map_or_else(
+            || "both".to_owned(),
+            |worker| worker.message_channel.clone(),
+        )),
+    };
     let (consent, consent_given_on) = consent(&input, base, &mut checks, today);
     checks.finish()?;
 
@@ -130,6 +137,7 @@ pub(super) fn validate(
         availability: availability.unwrap_or(Availability::Seeking),
         consent_to_share: consent,
         consent_given_on,
+        message_channel: message_channel.unwrap_or_else(|| "both".to_owned()),
         registered_on: base.map_or(today, |worker| worker.registered_on),
         created_at: base.map_or(now, |worker| worker.created_at),
         updated_at: now,

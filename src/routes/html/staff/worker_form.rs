@@ -41,6 +41,7 @@ pub(super) const WORKER_FORM_FIELDS: &[&str] = &[
     "desired_occupations",
     "expected_wage_vnd",
     "availability",
+    "message_channel",
     "willing_to_relocate",
     "willing_overseas",
     "consent_to_share",
@@ -62,6 +63,7 @@ pub(super) fn worker_input(
         "ethnicity_code",
         "commune_code",
         "availability",
+        "message_channel",
         "education_level",
         "skills",
         "qualifications",
@@ -205,6 +207,8 @@ pub(super) async fn worker_new(
     let mut form = FormState::default();
     form.values
         .insert("availability".to_owned(), "seeking".to_owned());
+    form.values
+        .insert("message_channel".to_owned(), "both".to_owned());
     if let Some(code) = code {
         form.values.insert("household_code".to_owned(), code);
     }
