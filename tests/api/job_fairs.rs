@@ -287,9 +287,22 @@ fn a_fair_with_three_employers_makes_two_hires_and_says_so() -> TestResult {
         )?;
         let letters: Vec<(String, String)> = outbox::table
             .filter(outbox::template.eq("fair_registration"))
+            .filter(outbox::channel.eq("email"))
             .select((outbox::recipient, outbox::payload))
             .load(&mut connection)?;
         assert_eq!(letters.len(), 2, "{backend}: {letters:?}");
+        // And by text to each phone, the new person's too (who gave no e-mail).
+        let mut texted: Vec<String> = outbox::table
+            .filter(outbox::template.eq("fair_registration"))
+            .filter(outbox::channel.eq("sms"))
+            .select(outbox::recipient)
+            .load(&mut connection)?;
+        texted.sort();
+        assert_eq!(
+            texted,
+            ["0912000111", "0912345678", "0912345678"],
+            "{backend}"
+        );
         for (recipient, payload) in &letters {
             assert_eq!(recipient, "lothion@example.vn", "{backend}");
             assert!(

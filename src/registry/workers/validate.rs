@@ -84,17 +84,7 @@ pub(super) fn validate(
         Some(None) => None,
         None => base.and_then(|worker| worker.expected_wage_vnd),
     };
-    let availability = match &input.availability {
-        Some(raw) => checks.one_of("availability", raw, AVAILABILITIES),
-        None => Some(base.map_or(Availability::Seeking, |worker| worker.availability)),
-    };
-    let message_channel = match &input.message_channel {
-        Some(raw) => checks.choice("message_channel", raw, MESSAGE_CHANNELS),
-        None => Some(base.map_or_else(
-            || "both".to_owned(),
-            |worker| worker.message_channel.clone(),
-        )),
-    };
+    let (availability, message_channel) = standing(&input, base, &mut checks);
     let (consent, consent_given_on) = consent(&input, base, &mut checks, today);
     checks.finish()?;
 
@@ -143,6 +133,27 @@ pub(super) fn validate(
         updated_at: now,
     };
     Ok((worker, occupations))
+}
+
+/// Whether they are looking for work, and how they are written to: as sent, else as recorded
+/// before, else seeking and by every channel they have.
+fn standing(
+    input: &WorkerInput,
+    base: Option<&Worker>,
+    checks: &mut Checks,
+) -> (Option<Availability>, Option<String>) {
+    let availability = match &input.availability {
+        Some(raw) => checks.one_of("availability", raw, AVAILABILITIES),
+        None => Some(base.map_or(Availability::Seeking, |worker| worker.availability)),
+    };
+    let message_channel = match &input.message_channel {
+        Some(raw) => checks.choice("message_channel", raw, MESSAGE_CHANNELS),
+        None => Some(base.map_or_else(
+            || "both".to_owned(),
+            |worker| worker.message_channel.clone(),
+        )),
+    };
+    (availability, message_channel)
 }
 
 /// Consent and the day it was given: as sent, else as recorded before, else today; none
