@@ -216,16 +216,16 @@ pub fn work(connection: &mut DbConn, id: &str, worker_id: &str, audit: Audit) ->
     audit.write(connection, "placement", id)
 }
 
-/// A worker withdrew their consent: mail waiting for them is dropped and the index takes their
-/// profile out of matching.
+/// A worker withdrew their consent: mail and texts waiting for them (at their address and
+/// phone) are dropped and the index takes their profile out of matching.
 pub fn consent_withdrawn(
     connection: &mut DbConn,
     worker_id: &str,
-    email: Option<&str>,
+    reached_at: [Option<&str>; 2],
     audit: Audit,
 ) -> QueryResult<()> {
-    if let Some(email) = email {
-        crate::mail::outbox::drop_pending_for(connection, email)?;
+    for recipient in reached_at.into_iter().flatten() {
+        crate::mail::outbox::drop_pending_for(connection, recipient)?;
     }
     search_changes::append(connection, "worker", worker_id, false, audit.at)?;
     audit.write(connection, "worker", worker_id)

@@ -219,6 +219,22 @@ fn staff_export_a_persons_data_and_record_a_withdrawal_of_consent() -> TestResul
             "{backend}"
         );
 
+        // A text waiting for the person when they withdraw is dropped with their e-mails.
+        ketnoi::mail::outbox::enqueue_sms(
+            &mut connection,
+            &ketnoi::mail::messages::Message::HireConfirmation(ketnoi::mail::messages::Hire {
+                worker_name: "Lò Thị Ỏn".into(),
+                employer_name: "Công ty May Sơn La".into(),
+                employer_phone: String::new(),
+                vacancy_title: "Công nhân may".into(),
+                start_date: chrono::NaiveDate::from_ymd_opt(2027, 1, 4).ok_or("day")?,
+                wage_vnd: None,
+                place: String::new(),
+            }),
+            "0912345678",
+            ketnoi::i18n::Lang::Vi,
+            ketnoi::accounts::now(),
+        )?;
         // Consent withdrawn: the employer no longer reads the profile, matching leaves the
         // person out, and the employer's interview step sends the person nothing.
         let withdrawn = app.post(
@@ -252,10 +268,15 @@ fn staff_export_a_persons_data_and_record_a_withdrawal_of_consent() -> TestResul
         assert_eq!(interview.status, 200, "{backend}: {:?}", interview.body);
         use diesel::prelude::*;
         let to_worker: i64 = ketnoi::db::schema::outbox::table
-            .filter(ketnoi::db::schema::outbox::recipient.eq("lothion@example.vn"))
+            .filter(
+                ketnoi::db::schema::outbox::recipient.eq_any(["lothion@example.vn", "0912345678"]),
+            )
             .count()
             .get_result(&mut connection)?;
-        assert_eq!(to_worker, 0, "{backend}: nothing is sent to the person");
+        assert_eq!(
+            to_worker, 0,
+            "{backend}: nothing is sent to the person, by e-mail or text"
+        );
         // The records the counts rest on stay.
         let still = app.get(&format!("/api/v1/referrals/{referral}"), Some(&staff))?;
         assert_eq!(still.body["status"], "interview", "{backend}");

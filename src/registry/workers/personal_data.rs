@@ -77,7 +77,7 @@ pub fn withdraw_consent(
         effects::consent_withdrawn(
             connection,
             id,
-            worker.email.as_deref(),
+            [worker.email.as_deref(), worker.phone.as_deref()],
             Audit {
                 actor: &principal.actor(),
                 action: "update",
