@@ -70,6 +70,15 @@ pub struct FairRegistration {
     pub employers: Vec<String>,
 }
 
+/// An officer's own words to one worker (sent by text; by e-mail when the worker also reads
+/// e-mail).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OfficerMessage {
+    pub worker_name: String,
+    pub text: String,
+    pub written_on: NaiveDate,
+}
+
 /// A staff member's weekly digest of what needs chasing in their area.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Digest {
@@ -140,6 +149,7 @@ pub enum Message {
     #[serde(rename = "enrolment_confirmed")]
     EnrollmentConfirmed(Enrollment),
     FairRegistration(FairRegistration),
+    OfficerMessage(OfficerMessage),
     StaffDigest(Digest),
     ProgressReport(ProgressReport),
     PasswordReset(PasswordReset),
@@ -152,6 +162,7 @@ pub const TEMPLATES: &[&str] = &[
     "enrolment_received",
     "enrolment_confirmed",
     "fair_registration",
+    "officer_message",
     "staff_digest",
     "progress_report",
     "password_reset",
@@ -166,6 +177,7 @@ impl Message {
             Message::EnrollmentReceived(_) => "enrolment_received",
             Message::EnrollmentConfirmed(_) => "enrolment_confirmed",
             Message::FairRegistration(_) => "fair_registration",
+            Message::OfficerMessage(_) => "officer_message",
             Message::StaffDigest(_) => "staff_digest",
             Message::ProgressReport(_) => "progress_report",
             Message::PasswordReset(_) => "password_reset",
@@ -330,6 +342,8 @@ templates! {
     confirmed_en: Enrollment, "mail/enrolment_confirmed.en.txt", "mail/enrolment_confirmed.en.html";
     fair_vi: FairRegistration, "mail/fair_registration.vi.txt", "mail/fair_registration.vi.html";
     fair_en: FairRegistration, "mail/fair_registration.en.txt", "mail/fair_registration.en.html";
+    officer_vi: OfficerMessage, "mail/officer_message.vi.txt", "mail/officer_message.vi.html";
+    officer_en: OfficerMessage, "mail/officer_message.en.txt", "mail/officer_message.en.html";
     digest_vi: Digest, "mail/staff_digest.vi.txt", "mail/staff_digest.vi.html";
     digest_en: Digest, "mail/staff_digest.en.txt", "mail/staff_digest.en.html";
     report_vi: ProgressReport, "mail/progress_report.vi.txt", "mail/progress_report.vi.html";
@@ -354,6 +368,8 @@ pub fn render(message: &Message, lang: Lang, public_url: &str) -> askama::Result
         (Message::EnrollmentConfirmed(m), Lang::En) => confirmed_en::render(m, f),
         (Message::FairRegistration(m), Lang::Vi) => fair_vi::render(m, f),
         (Message::FairRegistration(m), Lang::En) => fair_en::render(m, f),
+        (Message::OfficerMessage(m), Lang::Vi) => officer_vi::render(m, f),
+        (Message::OfficerMessage(m), Lang::En) => officer_en::render(m, f),
         (Message::StaffDigest(m), Lang::Vi) => digest_vi::render(m, f),
         (Message::StaffDigest(m), Lang::En) => digest_en::render(m, f),
         (Message::ProgressReport(m), Lang::Vi) => report_vi::render(m, f),

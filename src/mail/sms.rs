@@ -104,6 +104,8 @@ pub fn text(message: &Message, lang: Lang) -> Option<String> {
                 ),
             )
         }
+        // Checked for length where it was written.
+        Message::OfficerMessage(m) => m.text.clone(),
         _ => return None,
     };
     Some(text)

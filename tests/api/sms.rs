@@ -195,3 +195,117 @@ fn a_hire_is_texted_once_in_gsm_or_ucs2_and_as_the_worker_chose() -> TestResult 
     }
     Ok(())
 }
+
+/// An officer texts one worker from the API and from the worker's page: queued, audited,
+/// delivered folded; refused beside the field with no text, too long a text, or for a worker
+/// who takes no texts; not for an employer.
+#[test]
+fn an_officer_texts_a_worker_in_their_own_words() -> TestResult {
+    for db in test_dbs() {
+        let backend = db.backend_name();
+        let app = spawn_app(db)?;
+        let staff = app.sign_in_as("canbo@example.vn", "staff", Link::None)?;
+        let mut connection = app.db.migrated()?;
+        let worker = app.post(
+            "/api/v1/workers",
+            Some(&staff),
+            &worker_body("014195000021", "03649"),
+        )?;
+        let worker = worker.body["id"].as_str().ok_or("worker")?.to_owned();
+        let path = format!("/api/v1/workers/{worker}/messages");
+        let sent = app.post(
+            &path,
+            Some(&staff),
+            &json!({"text": "Chị Ỏn ơi, thứ Hai mang hồ sơ đến trung tâm nhé."}),
+        )?;
+        assert_eq!(sent.status, 202, "{backend}: {}", sent.body);
+        assert_eq!(sent.body["phone"], "0912345678", "{backend}");
+        for (body, code) in [
+            (json!({"text": "  "}), "required"),
+            (json!({"text": "a".repeat(301)}), "too_long"),
+        ] {
+            let refused = app.post(&path, Some(&staff), &body)?;
+            assert_eq!(
+                refused
+                    .field_errors()
+                    .first()
+                    .map(|(field, _)| field.as_str()),
+                Some("text"),
+                "{backend}: {code}: {}",
+                refused.body
+            );
+        }
+        let employer = app.post(
+            "/api/v1/employers",
+            Some(&staff),
+            &json!({"name": "Công ty May Sơn La", "tax_code": "5500999111", "kind": "company",
+                "contact_name": "Nguyễn Thị Hoa"}),
+        )?;
+        let employer = app.sign_in_as(
+            "tuyendung@example.vn",
+            "employer",
+            Link::Employer(employer.body["id"].as_str().ok_or("employer")?.to_owned()),
+        )?;
+        let walled = app.post(&path, Some(&employer), &json!({"text": "Xin chào"}))?;
+        assert_eq!(walled.status, 403, "{backend}");
+
+        // From the worker's page.
+        let mut officer = crate::pages::Visitor::new(&app)?;
+        officer.sign_in("canbo@example.vn")?;
+        let page = officer.get(&format!("/workers/{worker}"))?;
+        assert!(page.html.contains("id=\"send-text\""), "{backend}");
+        let posted = officer.post(
+            &format!("/workers/{worker}/message"),
+            &[(
+                "text",
+                "Mai 8 giờ có phiên giao dịch việc làm ở nhà văn hóa.",
+            )],
+        )?;
+        assert_eq!(posted.status, 303, "{backend}: {}", posted.html);
+
+        // A worker who chose e-mail only takes no text: refused beside the field.
+        app.patch(
+            &format!("/api/v1/workers/{worker}"),
+            Some(&staff),
+            &json!({"message_channel": "email"}),
+        )?;
+        officer.get(&format!("/workers/{worker}"))?;
+        let refused = officer.post(
+            &format!("/workers/{worker}/message"),
+            &[("text", "Xin chào")],
+        )?;
+        assert_eq!(refused.status, 422, "{backend}");
+        assert!(refused.html.contains("id=\"text-error\""), "{backend}");
+
+        let queued: Vec<(String, String)> = outbox::table
+            .filter(outbox::template.eq("officer_message"))
+            .order(outbox::id)
+            .select((outbox::channel, outbox::recipient))
+            .load(&mut connection)?;
+        assert_eq!(queued.len(), 2, "{backend}: {queued:?}");
+        assert!(
+            queued
+                .iter()
+                .all(|(channel, to)| channel == "sms" && to == "0912345678")
+        );
+        let audited = ketnoi::models::audit::for_record(&mut connection, "worker", &worker)?
+            .iter()
+            .filter(|(_, _, fields)| fields == "message")
+            .count();
+        assert_eq!(
+            audited, 2,
+            "{backend}: each text is on the record's history"
+        );
+
+        let (mail, sent) = settings(Encoding::Gsm7)?;
+        deliver_due(&mut connection, &mail, ketnoi::accounts::now())?;
+        let texts_sent = sent.lock().map_err(|_| "lock")?.clone();
+        assert!(
+            texts_sent
+                .iter()
+                .any(|text| text.parts == ["Chi On oi, thu Hai mang ho so den trung tam nhe."]),
+            "{backend}: {texts_sent:?}"
+        );
+    }
+    Ok(())
+}

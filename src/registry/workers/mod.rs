@@ -14,6 +14,7 @@ use crate::models::workers::{self as rows, NewWorker, Worker, WorkerFilter};
 
 mod personal_data;
 mod shape;
+pub mod texting;
 mod validate;
 
 pub use personal_data::{export as export_personal_data, withdraw_consent};

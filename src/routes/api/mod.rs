@@ -173,6 +173,7 @@ pub fn configure(config: &mut web::ServiceConfig) {
                 "/workers/{id}/consent-withdrawal",
                 web::post().to(workers::withdraw_consent),
             )
+            .route("/workers/{id}/messages", web::post().to(workers::send_text))
             .route("/households", web::get().to(households::list))
             .route("/households", web::post().to(households::create))
             .route("/households/{id}", web::get().to(households::read))

@@ -38,6 +38,7 @@ use crate::registry::workers::{WorkerForEmployer, WorkerInput, WorkerView};
         super::workers::record_service,
         super::workers::personal_data,
         super::workers::withdraw_consent,
+        super::workers::send_text,
         super::employers::list,
         super::employers::create,
         super::employers::read,

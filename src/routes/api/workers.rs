@@ -2,6 +2,7 @@
 //! `WorkerForEmployer` instead of `WorkerView` (see the role table).
 
 use crate::registry::service_records::{ServiceRecordInput, ServiceRecordView};
+use crate::registry::workers::texting::{TextInput, TextQueued};
 use crate::registry::workers::{WorkerInput, WorkerQuery, WorkerView};
 
 super::crud::crud_handlers!(
@@ -135,4 +136,37 @@ pub async fn withdraw_consent(
     })
     .await?;
     Ok(HttpResponse::Ok().json(view))
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/workers/{id}/messages",
+    tag = "workers",
+    params(("id" = String, Path)),
+    request_body = TextInput,
+    security(("bearer" = [])),
+    responses(
+        (status = 202, description = "Queued as a text to the worker's phone (sent by the outbox, audited on the record)", body = TextQueued),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Staff and admins only", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such worker within the caller's reach", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body over 1 MiB", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No text, over 300 characters, or the person takes no texts (`text`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn send_text(
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<String>,
+    body: JsonBody<TextInput>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let input = body.value;
+    let queued = blocking(&state, move |connection| {
+        registry::workers::texting::send(connection, &principal, &id, input)
+    })
+    .await?;
+    Ok(HttpResponse::Accepted().json(queued))
 }

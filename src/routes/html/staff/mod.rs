@@ -41,7 +41,7 @@ use vacancy_pages::{refer, referral_board, vacancy_detail, vacancy_list};
 use work_pages::{work_page, work_record, work_withdraw};
 use worker_form::{worker_create, worker_edit, worker_new, worker_update};
 use worker_pages::{worker_detail, worker_list, worker_personal_data, worker_withdraw_consent};
-use worker_work::{worker_enrol, worker_matches, worker_refer, worker_service};
+use worker_work::{worker_enrol, worker_matches, worker_refer, worker_service, worker_text};
 
 pub(super) const STAFF: &[Role] = &[Role::Admin, Role::Staff];
 pub(super) const PAGE_SIZE: i64 = 20;
@@ -61,6 +61,7 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .route("/workers/{id}/refer", web::post().to(worker_refer))
         .route("/workers/{id}/enrol", web::post().to(worker_enrol))
         .route("/workers/{id}/services", web::post().to(worker_service))
+        .route("/workers/{id}/message", web::post().to(worker_text))
         .route("/workers/{id}/work", web::get().to(work_page))
         .route("/workers/{id}/work", web::post().to(work_record))
         .route("/work/{id}/withdraw", web::post().to(work_withdraw))

@@ -270,6 +270,36 @@ pub(super) async fn worker_service(
     }
 }
 
+/// `POST /workers/{id}/message`: an officer's text to the worker.
+pub(super) async fn worker_text(
+    state: web::Data<AppState>,
+    visit: Visit,
+    id: web::Path<String>,
+    form: Posted,
+) -> Result<HttpResponse, PageError> {
+    let principal = visit.require(STAFF)?;
+    let id = id.into_inner();
+    let input = crate::registry::workers::texting::TextInput {
+        text: form.get("text"),
+    };
+    let worker = id.clone();
+    let done = visit
+        .blocking(&state, move |connection| {
+            Ok(crate::registry::workers::texting::send(
+                connection, &principal, &worker, input,
+            ))
+        })
+        .await?;
+    match done {
+        Ok(_) => Ok(visit.redirect(&format!("/workers/{id}#message"))),
+        Err(error) => {
+            let shown = visit.refused(&form, error, &["text"])?;
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            super::worker_pages::render_worker(&state, &visit, id, status, shown).await
+        }
+    }
+}
+
 impl WorkerMatchesPage {
     fn score(&self, value: &f64) -> String {
         crate::routes::html::format::decimal(*value, self.page.tr.lang)
