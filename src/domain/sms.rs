@@ -132,6 +132,17 @@ pub fn split(text: &str, encoding: Encoding) -> Vec<String> {
     parts
 }
 
+/// Whether a worker who chose `channel` (`both`, `sms`, `email`, `none`) is written to by text:
+/// never after withdrawing consent or stopping texts.
+pub fn takes_texts(channel: &str, consent_withdrawn: bool, texts_stopped: bool) -> bool {
+    !consent_withdrawn && !texts_stopped && matches!(channel, "both" | "sms")
+}
+
+/// Whether a worker who chose `channel` is written to by e-mail: never after withdrawing consent.
+pub fn takes_email(channel: &str, consent_withdrawn: bool) -> bool {
+    !consent_withdrawn && matches!(channel, "both" | "email")
+}
+
 /// A stored phone number (`0912345678`) in international form without the plus
 /// (`84912345678`), as SMPP addresses it.
 pub fn international(phone: &str) -> String {

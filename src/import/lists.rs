@@ -338,8 +338,9 @@ pub fn import(
         errors: Vec::new(),
     };
     let kept = connection.write_transaction(|connection| {
+        let mut known = on_the_list(connection, list, id)?;
         for line in &lines {
-            match one_row(connection, principal, list, id, line, lang)? {
+            match one_row(connection, principal, (list, id, &mut known), line, lang)? {
                 Outcome::Written => report.written += 1,
                 Outcome::Unchanged => report.unchanged += 1,
                 Outcome::Refused(errors) => report.errors.extend(errors),
@@ -394,11 +395,32 @@ fn refusals(error: AppError, line: &Line, lang: Lang) -> Result<Outcome, AppErro
     }
 }
 
+/// Who is on a list already, read once per import: for a fair, each registered worker and
+/// whether they came; for a model, each worker taking part.
+fn on_the_list(
+    connection: &mut DbConn,
+    list: List,
+    id: &str,
+) -> Result<HashMap<String, bool>, AppError> {
+    Ok(match list {
+        List::FairWorkers => models::job_fairs::registrations(connection, id)?
+            .into_iter()
+            .map(|row| (row.worker_id, row.attended))
+            .collect(),
+        List::ModelParticipants => models::livelihood_models::participants(connection, id)?
+            .into_iter()
+            .filter(|row| row.active)
+            .map(|row| (row.worker_id, true))
+            .collect(),
+    })
+}
+
+/// One row of a list into its fair or model; `known` is who is on the list so far, kept
+/// current as rows are written.
 fn one_row(
     connection: &mut DbConn,
     principal: &Principal,
-    list: List,
-    id: &str,
+    (list, id, known): (List, &str, &mut HashMap<String, bool>),
     line: &Line,
     lang: Lang,
 ) -> Result<Outcome, AppError> {
@@ -435,26 +457,24 @@ fn one_row(
                     }
                 },
             };
-            let known = models::job_fairs::registrations(connection, id)?
-                .into_iter()
-                .find(|row| row.worker_id == worker_id);
-            if known.is_some_and(|row| row.attended || !attended) {
+            let came_before = known.get(&worker_id).copied();
+            if came_before.is_some_and(|came| came || !attended) {
                 return Ok(Outcome::Unchanged);
             }
             let input = FairWorkerInput {
-                worker_id: Some(worker_id),
+                worker_id: Some(worker_id.clone()),
                 attended: Some(attended),
             };
             match job_fairs::register_worker(connection, principal, id, input) {
-                Ok(_) => Ok(Outcome::Written),
+                Ok(_) => {
+                    known.insert(worker_id, attended);
+                    Ok(Outcome::Written)
+                }
                 Err(error) => refusals(error, line, lang),
             }
         }
         List::ModelParticipants => {
-            let taking_part = models::livelihood_models::participants(connection, id)?
-                .iter()
-                .any(|row| row.worker_id == worker_id && row.active);
-            if taking_part {
+            if known.contains_key(&worker_id) {
                 return Ok(Outcome::Unchanged);
             }
             let start_date = match line.cell("start_date") {
@@ -484,14 +504,17 @@ fn one_row(
                 },
             };
             let input = ParticipantInput {
-                worker_id: Some(worker_id),
+                worker_id: Some(worker_id.clone()),
                 start_date,
                 occupation_code: line.cell("occupation_code").map(Cell::display),
                 activity: line.cell("activity").map(Cell::display),
                 expected_income_vnd,
             };
             match livelihood::add_participant(connection, principal, id, input) {
-                Ok(_) => Ok(Outcome::Written),
+                Ok(_) => {
+                    known.insert(worker_id, true);
+                    Ok(Outcome::Written)
+                }
                 Err(error) => refusals(error, line, lang),
             }
         }

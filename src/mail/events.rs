@@ -11,6 +11,7 @@ use diesel::prelude::*;
 use super::messages::{Enrollment, FairRegistration, Hire, Interview, Message, ReferralNew};
 use super::outbox::{self, Extras};
 use crate::db::DbConn;
+use crate::domain::sms;
 use crate::i18n::Lang;
 use crate::models;
 
@@ -114,15 +115,14 @@ struct WorkerReach {
 fn worker_facts(connection: &mut DbConn, worker_id: &str) -> QueryResult<WorkerReach> {
     let (name, email, commune_id, withdrawn, phone, channel, stopped) =
         models::workers::contact(connection, worker_id)?;
-    let writes = withdrawn.is_none();
     // A worker with an account is written to in its language, by text too.
     let lang = match email.as_deref() {
         Some(address) => outbox::language_of(connection, address)?,
         None => Lang::Vi,
     };
-    let email = email.filter(|_| writes && matches!(channel.as_str(), "both" | "email"));
+    let email = email.filter(|_| sms::takes_email(&channel, withdrawn.is_some()));
     let phone =
-        phone.filter(|_| writes && stopped.is_none() && matches!(channel.as_str(), "both" | "sms"));
+        phone.filter(|_| sms::takes_texts(&channel, withdrawn.is_some(), stopped.is_some()));
     let commune = unit_name(connection, Some(&commune_id))?;
     Ok(WorkerReach {
         name,

@@ -90,9 +90,8 @@ impl SmsSettings {
     }
 }
 
-/// Written to a temporary name and renamed, so a reader never sees half a file.
+/// The file of a text: the number, the encoding and the parts as they would be sent.
 fn write_file(folder: &Path, sent: &SentSms) -> std::io::Result<()> {
-    std::fs::create_dir_all(folder)?;
     let mut body = format!(
         "To: {}\nEncoding: {}\nParts: {}\n",
         sent.to,
@@ -104,8 +103,5 @@ fn write_file(folder: &Path, sent: &SentSms) -> std::io::Result<()> {
         body.push_str(part);
         body.push('\n');
     }
-    let path = folder.join(format!("{}.sms", sent.outbox_id));
-    let partial = folder.join(format!(".{}.sms.partial", sent.outbox_id));
-    std::fs::write(&partial, body)?;
-    std::fs::rename(partial, path)
+    super::transport::write_file(folder, &format!("{}.sms", sent.outbox_id), body.as_bytes())
 }

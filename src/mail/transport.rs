@@ -71,12 +71,11 @@ impl Transport {
         bytes: &[u8],
     ) -> Result<(), SendError> {
         match self {
-            Transport::Files(folder) => {
-                write_file(folder, outbox_id, bytes).map_err(|error| SendError {
+            Transport::Files(folder) => write_file(folder, &format!("{outbox_id}.eml"), bytes)
+                .map_err(|error| SendError {
                     permanent: false,
                     message: format!("{}: {error}", folder.display()),
-                })
-            }
+                }),
             Transport::Smtp(transport) => {
                 transport
                     .send_raw(envelope, bytes)
@@ -140,12 +139,12 @@ fn smtp(raw: &str) -> anyhow::Result<SmtpTransport> {
     Ok(builder.timeout(Some(Duration::from_secs(30))).build())
 }
 
-/// Written beside and renamed into place: a reader never sees half a message.
-fn write_file(folder: &Path, outbox_id: &str, bytes: &[u8]) -> std::io::Result<()> {
+/// Written beside and renamed into place: a reader never sees half a message (mail or text).
+pub(super) fn write_file(folder: &Path, name: &str, bytes: &[u8]) -> std::io::Result<()> {
     std::fs::create_dir_all(folder)?;
-    let partial = folder.join(format!(".{outbox_id}.eml.partial"));
+    let partial = folder.join(format!(".{name}.partial"));
     std::fs::write(&partial, bytes)?;
-    std::fs::rename(&partial, folder.join(format!("{outbox_id}.eml")))
+    std::fs::rename(&partial, folder.join(name))
 }
 
 #[cfg(test)]

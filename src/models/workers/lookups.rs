@@ -285,11 +285,3 @@ pub fn desired_occupation_names(connection: &mut DbConn, id: &str) -> QueryResul
         .select(occupations::name_vi)
         .load(connection)
 }
-
-/// The day a worker stopped texts, if they did.
-pub fn sms_stopped_on(connection: &mut DbConn, id: &str) -> QueryResult<Option<chrono::NaiveDate>> {
-    workers::table
-        .find(id)
-        .select(workers::sms_stopped_on)
-        .first(connection)
-}

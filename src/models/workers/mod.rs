@@ -91,6 +91,8 @@ pub struct Worker {
     /// The day the consent to share was given.
     pub consent_given_on: Option<NaiveDate>,
     pub message_channel: String,
+    /// The day they stopped texts, if they did.
+    pub sms_stopped_on: Option<NaiveDate>,
 }
 
 /// What a worker list is narrowed to. Unit lists are ids of `admin_units` (already expanded

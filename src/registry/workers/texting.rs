@@ -9,6 +9,7 @@ use super::{Action, reachable};
 use crate::accounts::{self, Principal, Role};
 use crate::db::DbConn;
 use crate::domain::checks::Checks;
+use crate::domain::sms::takes_texts;
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::mail::messages::{Message, OfficerMessage};
@@ -50,10 +51,13 @@ pub fn send(
             Some(raw) => checks.text("text", raw, MAX_TEXT, false),
             None => checks.required("text", None),
         };
-        let takes_texts = worker.consent_withdrawn_at.is_none()
-            && matches!(worker.message_channel.as_str(), "both" | "sms")
-            && crate::models::workers::sms_stopped_on(connection, worker_id)?.is_none();
-        let phone = worker.phone.clone().filter(|_| takes_texts);
+        let phone = worker.phone.clone().filter(|_| {
+            takes_texts(
+                &worker.message_channel,
+                worker.consent_withdrawn_at.is_some(),
+                worker.sms_stopped_on.is_some(),
+            )
+        });
         if phone.is_none() {
             checks.fail("text", "no_texts");
         }
