@@ -499,6 +499,7 @@ diesel::table! {
         income_vnd -> Nullable<BigInt>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        source -> Text,
     }
 }
 
@@ -533,6 +534,49 @@ diesel::table! {
         attachment -> Nullable<Binary>,
         attachment_type -> Nullable<Text>,
         channel -> Text,
+        receipt -> Nullable<Text>,
+        receipt_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    sms_parts (message_id) {
+        message_id -> Text,
+        outbox_id -> Text,
+        part -> Integer,
+        submitted_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sms_receipts (message_id) {
+        message_id -> Text,
+        delivered -> Bool,
+        detail -> Text,
+        received_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sms_questions (follow_up_id) {
+        follow_up_id -> Text,
+        worker_id -> Text,
+        phone -> Text,
+        outbox_id -> Text,
+        asked_at -> Timestamp,
+        answered_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    sms_inbox (id) {
+        id -> Text,
+        phone -> Text,
+        body -> Text,
+        received_at -> Timestamp,
+        kind -> Text,
+        worker_id -> Nullable<Text>,
+        follow_up_id -> Nullable<Text>,
     }
 }
 
@@ -649,6 +693,10 @@ diesel::joinable!(overseas_stages -> referrals (referral_id));
 diesel::joinable!(progress_facts -> admin_units (commune_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    sms_parts,
+    sms_receipts,
+    sms_questions,
+    sms_inbox,
     job_fairs,
     job_fair_communes,
     job_fair_vacancies,

@@ -152,6 +152,109 @@ pub fn international(phone: &str) -> String {
     }
 }
 
+/// A prepared part as it travels in SMPP's `short_message`: GSM as one octet per septet (the
+/// default alphabet's code; an extension character as the escape and its code), UCS-2 as
+/// UTF-16 big-endian.
+pub fn encode(part: &str, encoding: Encoding) -> Vec<u8> {
+    match encoding {
+        Encoding::Gsm7 => part
+            .chars()
+            .flat_map(|c| match gsm_code(c) {
+                Some((None, code)) => vec![code],
+                Some((Some(escape), code)) => vec![escape, code],
+                None => vec![0x3f],
+            })
+            .collect(),
+        Encoding::Ucs2 => part.encode_utf16().flat_map(u16::to_be_bytes).collect(),
+    }
+}
+
+/// The code of a character in the default alphabet, after the escape for an extension one.
+fn gsm_code(c: char) -> Option<(Option<u8>, u8)> {
+    if let Some(code) = BASIC.chars().position(|basic| basic == c) {
+        return u8::try_from(code).ok().map(|code| (None, code));
+    }
+    let code = match c {
+        '\u{c}' => 0x0a,
+        '^' => 0x14,
+        '{' => 0x28,
+        '}' => 0x29,
+        '\\' => 0x2f,
+        '[' => 0x3c,
+        '~' => 0x3d,
+        ']' => 0x3e,
+        '|' => 0x40,
+        '€' => 0x65,
+        _ => return None,
+    };
+    Some((Some(0x1b), code))
+}
+
+/// The text of a `short_message` from a handset, by its `data_coding`: UCS-2 (8) as UTF-16
+/// big-endian, Latin-1 (3) as such, anything else as the GSM default alphabet, one octet a
+/// septet (ASCII letters, digits and spaces read the same in both).
+pub fn decode(data_coding: u8, bytes: &[u8]) -> String {
+    match data_coding {
+        8 => {
+            let units: Vec<u16> = bytes
+                .chunks(2)
+                .map(|pair| u16::from_be_bytes([pair[0], pair.get(1).copied().unwrap_or(0)]))
+                .collect();
+            String::from_utf16_lossy(&units)
+        }
+        3 => bytes.iter().map(|&byte| char::from(byte)).collect(),
+        _ => {
+            let basic: Vec<char> = BASIC.chars().collect();
+            let mut text = String::new();
+            let mut escaped = false;
+            for &byte in bytes {
+                let code = usize::from(byte & 0x7f);
+                if escaped {
+                    escaped = false;
+                    let extended = EXTENDED
+                        .chars()
+                        .find(|&c| gsm_code(c) == Some((Some(0x1b), byte)));
+                    text.push(extended.unwrap_or(' '));
+                } else if byte == 0x1b {
+                    escaped = true;
+                } else {
+                    text.push(basic.get(code).copied().unwrap_or('?'));
+                }
+            }
+            text
+        }
+    }
+}
+
+/// What a worker's text back means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reply {
+    /// `1`: still working there.
+    StillEmployed,
+    /// `2`: has left.
+    Left,
+    /// `TU CHOI` or `HUY` (with or without marks, any case): no more texts.
+    Stop,
+    /// Anything else.
+    Other,
+}
+
+impl Reply {
+    pub fn parse(text: &str) -> Reply {
+        let folded = fold_gsm(text).to_uppercase();
+        let words: Vec<&str> = folded
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|word| !word.is_empty())
+            .collect();
+        match words.as_slice() {
+            ["1"] => Reply::StillEmployed,
+            ["2"] => Reply::Left,
+            ["TU", "CHOI"] | ["TUCHOI"] | ["HUY"] | ["STOP"] => Reply::Stop,
+            _ => Reply::Other,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -213,5 +316,31 @@ mod tests {
     fn stored_numbers_are_addressed_internationally() {
         assert_eq!(international("0912345678"), "84912345678");
         assert_eq!(international("+84912345678"), "84912345678");
+    }
+
+    #[test]
+    fn parts_travel_as_septet_codes_or_utf16_and_come_back() {
+        let folded = prepare("Lò Thị Ỏn: 5€ {ca 2}, @", Encoding::Gsm7);
+        let bytes = encode(&folded, Encoding::Gsm7);
+        assert_eq!(&bytes[..10], b"Lo Thi On:");
+        // `€`, `{` and `}` take an escape each; `@` is code 0.
+        assert_eq!(bytes.len(), folded.chars().count() + 3);
+        assert_eq!(bytes.last(), Some(&0));
+        assert_eq!(decode(0, &bytes), folded);
+        let marked = prepare("Hà Văn Thắm", Encoding::Ucs2);
+        let bytes = encode(&marked, Encoding::Ucs2);
+        assert_eq!(bytes.len(), 22);
+        assert_eq!(decode(8, &bytes), "Hà Văn Thắm");
+    }
+
+    #[test]
+    fn replies_read_with_or_without_marks() {
+        assert_eq!(Reply::parse(" 1 "), Reply::StillEmployed);
+        assert_eq!(Reply::parse("2."), Reply::Left);
+        assert_eq!(Reply::parse("Từ chối"), Reply::Stop);
+        assert_eq!(Reply::parse("tu choi"), Reply::Stop);
+        assert_eq!(Reply::parse("HUỶ"), Reply::Stop);
+        assert_eq!(Reply::parse("abc"), Reply::Other);
+        assert_eq!(Reply::parse("1 2"), Reply::Other);
     }
 }

@@ -49,6 +49,10 @@ pub struct FollowUpView {
     pub note: String,
     pub recorded_on: Option<NaiveDate>,
     pub income_vnd: Option<i64>,
+    /// `staff`, or `sms` when the worker answered the question by text.
+    pub source: String,
+    /// The worker's last reply by text that could not be read as 1 or 2, for the officer.
+    pub unclear_reply: Option<String>,
 }
 
 impl From<FollowUp> for FollowUpView {
@@ -63,6 +67,8 @@ impl From<FollowUp> for FollowUpView {
             note: row.note,
             recorded_on: row.recorded_on,
             income_vnd: row.income_vnd,
+            source: row.source,
+            unclear_reply: None,
         }
     }
 }
@@ -142,7 +148,8 @@ pub fn record(
             left_reason: left_reason.as_deref(),
             note: &note,
             recorded_on,
-            recorded_by: &principal.user_id,
+            recorded_by: Some(&principal.user_id),
+            source: "staff",
             income_vnd,
         };
         models::follow_ups::record(connection, id, &recorded, now)?;

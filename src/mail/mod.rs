@@ -9,6 +9,7 @@ pub mod outbox;
 pub mod sender;
 pub mod service;
 pub mod sms;
+pub mod smpp;
 pub mod sms_transport;
 pub mod transport;
 

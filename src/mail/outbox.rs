@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 use super::messages::Message;
 use crate::db::DbConn;
 use crate::db::ids::new_id;
-use crate::db::schema::{outbox, users};
+use crate::db::schema::{outbox, sms_parts, sms_receipts, users};
 use crate::i18n::Lang;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -236,15 +236,113 @@ pub fn claim(
     Ok(updated == 1)
 }
 
-pub fn mark_sent(connection: &mut DbConn, id: &str, now: NaiveDateTime) -> QueryResult<()> {
-    diesel::update(outbox::table.find(id))
-        .set((
-            outbox::status.eq("sent"),
-            outbox::sent_at.eq(Some(now)),
-            outbox::last_error.eq(None::<String>),
-        ))
-        .execute(connection)
-        .map(drop)
+/// Sent: for a text, with the SMSC's message id of each part, whose receipts then say whether
+/// it reached the handset.
+pub fn mark_sent(
+    connection: &mut DbConn,
+    id: &str,
+    now: NaiveDateTime,
+    message_ids: &[String],
+) -> QueryResult<()> {
+    connection.write_transaction(|connection| {
+        diesel::update(outbox::table.find(id))
+            .set((
+                outbox::status.eq("sent"),
+                outbox::sent_at.eq(Some(now)),
+                outbox::last_error.eq(None::<String>),
+            ))
+            .execute(connection)?;
+        for (part, message_id) in message_ids.iter().enumerate() {
+            // A resend after a lost answer may meet an id the SMSC gave before.
+            let known = sms_parts::table
+                .find(message_id)
+                .count()
+                .get_result::<i64>(connection)?;
+            if known == 0 {
+                diesel::insert_into(sms_parts::table)
+                    .values((
+                        sms_parts::message_id.eq(message_id),
+                        sms_parts::outbox_id.eq(id),
+                        sms_parts::part.eq(i32::try_from(part + 1).unwrap_or(i32::MAX)),
+                        sms_parts::submitted_at.eq(now),
+                    ))
+                    .execute(connection)?;
+            }
+        }
+        QueryResult::Ok(())
+    })?;
+    if message_ids.is_empty() {
+        return Ok(());
+    }
+    // After the parts are committed, in a transaction of its own: a receipt that came first is
+    // seen here, one that comes later sees the parts.
+    connection.write_transaction(|connection| refresh_receipt(connection, id, now))
+}
+
+/// A delivery receipt from the SMSC, kept once by message id (the SMSC may send it again);
+/// the outbox row of its text is brought up to date.
+pub fn record_receipt(
+    connection: &mut DbConn,
+    message_id: &str,
+    delivered: bool,
+    detail: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    connection.write_transaction(|connection| {
+        let known = sms_receipts::table
+            .find(message_id)
+            .count()
+            .get_result::<i64>(connection)?;
+        if known == 0 {
+            diesel::insert_into(sms_receipts::table)
+                .values((
+                    sms_receipts::message_id.eq(message_id),
+                    sms_receipts::delivered.eq(delivered),
+                    sms_receipts::detail.eq(detail),
+                    sms_receipts::received_at.eq(now),
+                ))
+                .execute(connection)?;
+        }
+        QueryResult::Ok(())
+    })?;
+    connection.write_transaction(|connection| {
+        let outbox_id: Option<String> = sms_parts::table
+            .find(message_id)
+            .select(sms_parts::outbox_id)
+            .first(connection)
+            .optional()?;
+        match outbox_id {
+            Some(outbox_id) => refresh_receipt(connection, &outbox_id, now),
+            None => Ok(()),
+        }
+    })
+}
+
+/// A text's receipt from those of its parts: undelivered when one part was not, delivered when
+/// every part was, nothing yet otherwise.
+fn refresh_receipt(connection: &mut DbConn, id: &str, now: NaiveDateTime) -> QueryResult<()> {
+    let parts: i64 = sms_parts::table
+        .filter(sms_parts::outbox_id.eq(id))
+        .count()
+        .get_result(connection)?;
+    let receipts: Vec<bool> = sms_parts::table
+        .inner_join(sms_receipts::table.on(sms_receipts::message_id.eq(sms_parts::message_id)))
+        .filter(sms_parts::outbox_id.eq(id))
+        .select(sms_receipts::delivered)
+        .load(connection)?;
+    let receipt = if receipts.iter().any(|delivered| !delivered) {
+        Some("undelivered")
+    } else if parts > 0 && receipts.len() as i64 == parts {
+        Some("delivered")
+    } else {
+        None
+    };
+    if let Some(receipt) = receipt {
+        diesel::update(outbox::table.find(id).filter(outbox::receipt.is_null()))
+            .set((outbox::receipt.eq(receipt), outbox::receipt_at.eq(now)))
+            .execute(connection)?;
+    }
+    Ok(())
 }
 
 /// After a failed attempt: again at `retry_at`, or `failed` for good when it is `None`.
@@ -301,6 +399,10 @@ pub struct OutboxView {
     pub language: String,
     /// pending, sent or failed.
     pub status: String,
+    /// For a text sent over SMPP: `delivered` or `undelivered` at the handset, as the SMSC's
+    /// delivery receipts said; none until they came.
+    pub receipt: Option<String>,
+    pub receipt_at: Option<NaiveDateTime>,
     pub attempts: i32,
     pub next_attempt_at: NaiveDateTime,
     pub last_error: Option<String>,

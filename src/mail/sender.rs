@@ -138,7 +138,8 @@ pub struct Delivery {
     pub failed: usize,
 }
 
-/// Sends every message due at `now`.
+/// Sends every message due at `now`: e-mails one by one, the texts of each batch together (over
+/// SMPP they travel side by side, within the link's throughput limit and window).
 pub fn deliver_due(
     connection: &mut DbConn,
     settings: &MailSettings,
@@ -148,6 +149,7 @@ pub fn deliver_due(
     loop {
         let due = outbox::due(connection, now, BATCH)?;
         let mut claimed_any = false;
+        let mut texts = Vec::new();
         for (id, attempts) in &due {
             let lease = now + chrono::Duration::minutes(LEASE_MINUTES);
             if !outbox::claim(connection, id, *attempts, lease)? {
@@ -157,33 +159,72 @@ pub fn deliver_due(
             let Some(row) = outbox::find(connection, id)? else {
                 continue;
             };
-            match deliver(&row, settings) {
-                Ok(()) => {
-                    outbox::mark_sent(connection, id, now)?;
-                    delivery.sent += 1;
+            if row.channel == "sms" {
+                match text_of(&row) {
+                    Ok(text) => texts.push((row, text)),
+                    Err(failure) => settle(connection, settings, &row, Err(failure), now, &mut delivery)?,
                 }
-                Err(Failure { message, hopeless }) => {
-                    let retry_at = (!hopeless && row.attempts < settings.max_attempts)
-                        .then(|| now + settings.backoff(row.attempts));
-                    outbox::mark_attempt_failed(connection, id, &message, retry_at)?;
-                    if retry_at.is_some() {
-                        delivery.retried += 1;
-                    } else {
-                        delivery.failed += 1;
-                    }
-                    tracing::warn!(
-                        outbox_id = %id,
-                        attempts = row.attempts,
-                        error = %message,
-                        "mail not delivered"
-                    );
-                }
+                continue;
             }
+            let sent = deliver(&row, settings).map(|()| Vec::new());
+            settle(connection, settings, &row, sent, now, &mut delivery)?;
+        }
+        let batch: Vec<(&str, &str, &str)> = texts
+            .iter()
+            .map(|(row, text)| (row.id.as_str(), row.recipient.as_str(), text.as_str()))
+            .collect();
+        let results = settings.sms.send_all(&batch);
+        for ((row, _), result) in texts.iter().zip(results) {
+            let sent = result.map_err(|error| Failure {
+                message: if error.permanent {
+                    format!("refused: {}", error.message)
+                } else {
+                    error.message
+                },
+                hopeless: error.permanent,
+            });
+            settle(connection, settings, row, sent, now, &mut delivery)?;
         }
         if (due.len() as i64) < BATCH || !claimed_any {
             return Ok(delivery);
         }
     }
+}
+
+/// Marks a row after its attempt: sent (with the SMSC's message ids of a text's parts), to try
+/// again after the backoff, or failed for good.
+fn settle(
+    connection: &mut DbConn,
+    settings: &MailSettings,
+    row: &OutboxRow,
+    sent: Result<Vec<String>, Failure>,
+    now: NaiveDateTime,
+    delivery: &mut Delivery,
+) -> anyhow::Result<()> {
+    match sent {
+        Ok(message_ids) => {
+            outbox::mark_sent(connection, &row.id, now, &message_ids)?;
+            delivery.sent += 1;
+        }
+        Err(Failure { message, hopeless }) => {
+            let retry_at = (!hopeless && row.attempts < settings.max_attempts)
+                .then(|| now + settings.backoff(row.attempts));
+            outbox::mark_attempt_failed(connection, &row.id, &message, retry_at)?;
+            if retry_at.is_some() {
+                delivery.retried += 1;
+            } else {
+                delivery.failed += 1;
+            }
+            tracing::warn!(
+                outbox_id = %row.id,
+                channel = %row.channel,
+                attempts = row.attempts,
+                error = %message,
+                "message not delivered"
+            );
+        }
+    }
+    Ok(())
 }
 
 struct Failure {
@@ -193,9 +234,6 @@ struct Failure {
 }
 
 fn deliver(row: &OutboxRow, settings: &MailSettings) -> Result<(), Failure> {
-    if row.channel == "sms" {
-        return deliver_sms(row, settings);
-    }
     let email = compose(row, settings).map_err(|message| Failure {
         message,
         hopeless: true,
@@ -214,23 +252,16 @@ fn deliver(row: &OutboxRow, settings: &MailSettings) -> Result<(), Failure> {
         })
 }
 
-/// A text message: its text from the payload, to the row's number.
-fn deliver_sms(row: &OutboxRow, settings: &MailSettings) -> Result<(), Failure> {
+/// A text message's text, from the payload, in the recipient's language.
+fn text_of(row: &OutboxRow) -> Result<String, Failure> {
     let hopeless = |message: String| Failure {
         message,
         hopeless: true,
     };
     let message = Message::from_stored(&row.template, &row.payload)
         .map_err(|error| hopeless(format!("payload of {}: {error}", row.template)))?;
-    let text = super::sms::text(&message, row.lang())
-        .ok_or_else(|| hopeless(format!("{} has no text form", row.template)))?;
-    settings
-        .sms
-        .send(&row.id, &row.recipient, &text)
-        .map_err(|error| Failure {
-            message: error.message,
-            hopeless: false,
-        })
+    super::sms::text(&message, row.lang())
+        .ok_or_else(|| hopeless(format!("{} has no text form", row.template)))
 }
 
 /// The `Message-ID` of an outbox row: the same for every attempt.

@@ -1,11 +1,12 @@
 //! Where text messages go: `.sms` files in a folder (the default, so the demo and the tests run
-//! offline: each file names the number, the encoding and the parts as they would be sent), or
-//! memory for tests that look at them. The SMPP transport to an operator's SMSC comes with
-//! `KETNOI_SMPP_URL`.
+//! offline: each file names the number, the encoding and the parts as they would be sent),
+//! memory for tests that look at them, or an operator's SMSC over SMPP when `KETNOI_SMPP_URL`
+//! is set.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
+use super::smpp::{InboundSink, Outgoing, SmppConfig, SmppLink, Submitted};
 use super::transport::SendError;
 use crate::domain::sms::{self, Encoding};
 
@@ -23,6 +24,14 @@ pub enum SmsTransport {
     /// One `OUTBOX_ID.sms` per message; a resend overwrites its own file.
     Files(PathBuf),
     Memory(Arc<Mutex<Vec<SentSms>>>),
+    /// Over SMPP; the link starts with the sender (or with the first text).
+    Smpp(Arc<SmppChannel>),
+}
+
+#[derive(Debug)]
+pub struct SmppChannel {
+    pub config: SmppConfig,
+    link: OnceLock<SmppLink>,
 }
 
 #[derive(Debug, Clone)]
@@ -55,25 +64,99 @@ impl SmsSettings {
         )
     }
 
+    /// Over SMPP as `config` says, in the encoding named.
+    pub fn smpp(config: SmppConfig, encoding: Encoding) -> SmsSettings {
+        SmsSettings {
+            transport: SmsTransport::Smpp(Arc::new(SmppChannel {
+                config,
+                link: OnceLock::new(),
+            })),
+            encoding,
+        }
+    }
+
     pub fn describe(&self) -> String {
         match &self.transport {
             SmsTransport::Files(folder) => format!("files in {}", folder.display()),
             SmsTransport::Memory(_) => "memory".to_owned(),
+            SmsTransport::Smpp(channel) => channel.config.describe(),
         }
     }
 
-    /// Sends a text to a stored number (`0912345678`): prepared for the encoding and split
-    /// into its parts.
-    pub fn send(&self, outbox_id: &str, phone: &str, text: &str) -> Result<(), SendError> {
-        let prepared = sms::prepare(text, self.encoding);
-        let sent = SentSms {
-            outbox_id: outbox_id.to_owned(),
-            to: sms::international(phone),
-            encoding: self.encoding,
-            parts: sms::split(&prepared, self.encoding),
-        };
+    /// Starts the SMPP link, if texts go over SMPP, handing what the SMSC delivers to
+    /// `inbound`. Without it the link starts with the first text and leaves what the SMSC
+    /// delivers unacknowledged (the SMSC keeps it for the server to take).
+    pub fn start(&self, inbound: InboundSink) -> std::io::Result<()> {
+        if let SmsTransport::Smpp(channel) = &self.transport
+            && channel.link.get().is_none()
+        {
+            let link = SmppLink::start(channel.config.clone(), inbound)?;
+            // A link started meanwhile by another caller wins; this one stops when dropped.
+            let _ = channel.link.set(link);
+        }
+        Ok(())
+    }
+
+    /// Sends texts, each `(outbox id, stored number, text)`, prepared for the encoding and
+    /// split into parts; for each, the SMSC's message ids of its parts (none for files and
+    /// memory), or why it did not go.
+    pub fn send_all(&self, texts: &[(&str, &str, &str)]) -> Vec<Submitted> {
+        let prepared: Vec<SentSms> = texts
+            .iter()
+            .map(|(outbox_id, phone, text)| {
+                let prepared = sms::prepare(text, self.encoding);
+                SentSms {
+                    outbox_id: (*outbox_id).to_owned(),
+                    to: sms::international(phone),
+                    encoding: self.encoding,
+                    parts: sms::split(&prepared, self.encoding),
+                }
+            })
+            .collect();
+        if let SmsTransport::Smpp(channel) = &self.transport {
+            let refuse: InboundSink =
+                Arc::new(|_| Err(anyhow::anyhow!("no inbound sink: left for the server")));
+            if let Err(error) = self.start(refuse) {
+                let message = format!("starting the SMPP link: {error}");
+                return texts
+                    .iter()
+                    .map(|_| {
+                        Err(SendError {
+                            permanent: false,
+                            message: message.clone(),
+                        })
+                    })
+                    .collect();
+            }
+            let Some(link) = channel.link.get() else {
+                return Vec::new();
+            };
+            return link.submit(
+                prepared
+                    .into_iter()
+                    .map(|sent| Outgoing {
+                        reference: sent.outbox_id,
+                        to: sent.to,
+                        encoding: sent.encoding,
+                        parts: sent.parts,
+                    })
+                    .collect(),
+            );
+        }
+        prepared
+            .iter()
+            .map(|sent| self.keep(sent).map(|()| Vec::new()))
+            .collect()
+    }
+
+    /// A text into its file or the memory list.
+    fn keep(&self, sent: &SentSms) -> Result<(), SendError> {
         match &self.transport {
-            SmsTransport::Files(folder) => write_file(folder, &sent).map_err(|error| SendError {
+            SmsTransport::Smpp(_) => Err(SendError {
+                permanent: false,
+                message: "an SMPP text is not kept".to_owned(),
+            }),
+            SmsTransport::Files(folder) => write_file(folder, sent).map_err(|error| SendError {
                 permanent: false,
                 message: format!("{}: {error}", folder.display()),
             }),
@@ -83,7 +166,7 @@ impl SmsSettings {
                         permanent: false,
                         message: "memory transport poisoned".to_owned(),
                     })?
-                    .push(sent);
+                    .push(sent.clone());
                 Ok(())
             }
         }

@@ -42,6 +42,8 @@ pub struct FollowUp {
     pub note: String,
     pub recorded_on: Option<NaiveDate>,
     pub income_vnd: Option<i64>,
+    /// `staff` (recorded by an officer) or `sms` (the worker's reply to the question).
+    pub source: String,
 }
 
 /// A follow-up and the commune of its worker (for the caller's reach).
@@ -57,13 +59,16 @@ pub fn find_with_commune(
         .optional()
 }
 
-/// What an officer found when checking.
+/// What an officer found when checking, or the worker answered by text.
 pub struct Recorded<'a> {
     pub outcome: FollowUpOutcome,
     pub left_reason: Option<&'a str>,
     pub note: &'a str,
     pub recorded_on: Option<NaiveDate>,
-    pub recorded_by: &'a str,
+    /// The officer; none for a reply by text.
+    pub recorded_by: Option<&'a str>,
+    /// `staff` or `sms`.
+    pub source: &'a str,
     /// The monthly income found, in đồng.
     pub income_vnd: Option<i64>,
 }
@@ -81,6 +86,7 @@ pub fn record(
             follow_ups::note.eq(recorded.note),
             follow_ups::recorded_on.eq(recorded.recorded_on),
             follow_ups::recorded_by.eq(recorded.recorded_by),
+            follow_ups::source.eq(recorded.source),
             follow_ups::income_vnd.eq(recorded.income_vnd),
             follow_ups::updated_at.eq(now),
         ))
