@@ -114,6 +114,11 @@ pub struct MailOptions {
     /// Folder of the `.eml` files when no SMTP relay is set.
     #[arg(long, env = "KETNOI_MAIL_DIR", default_value = "data/outbox")]
     pub mail_dir: PathBuf,
+    /// The operator's SMSC (or an SMS brand-name aggregator) over SMPP 3.4,
+    /// `smpp://id:password@host:2775?source=KETNOI&tps=10&window=10`; unset: texts are written
+    /// as `.sms` files into `--sms-dir`.
+    #[arg(long, env = "KETNOI_SMPP_URL", hide_env_values = true)]
+    pub smpp_url: Option<String>,
     /// Folder of the `.sms` files (text messages as they would be sent); `sms` in the mail
     /// folder when unset.
     #[arg(long, env = "KETNOI_SMS_DIR")]

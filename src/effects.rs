@@ -231,6 +231,21 @@ pub fn consent_withdrawn(
     audit.write(connection, "worker", worker_id)
 }
 
+/// A worker's number answered `TU CHOI` or `HUY`: texts waiting for it are dropped, and each
+/// worker with that number is audited as changed.
+pub fn texts_stopped(
+    connection: &mut DbConn,
+    worker_ids: &[String],
+    phone: &str,
+    audit: Audit,
+) -> QueryResult<()> {
+    crate::mail::outbox::drop_pending_for(connection, phone)?;
+    for worker_id in worker_ids {
+        audit.write(connection, "worker", worker_id)?;
+    }
+    Ok(())
+}
+
 /// A referral was closed because the employer never answered: one open referral fewer damps
 /// the worker's matches.
 pub fn referral_closed_unanswered(

@@ -689,6 +689,8 @@ diesel::joinable!(job_fair_workers -> workers (worker_id));
 diesel::joinable!(referrals -> job_fairs (job_fair_id));
 diesel::joinable!(livelihood_model_communes -> admin_units (commune_id));
 diesel::joinable!(follow_ups -> placements (placement_id));
+diesel::joinable!(sms_questions -> follow_ups (follow_up_id));
+diesel::joinable!(sms_inbox -> workers (worker_id));
 diesel::joinable!(overseas_stages -> referrals (referral_id));
 diesel::joinable!(progress_facts -> admin_units (commune_id));
 

@@ -192,5 +192,16 @@ pub fn list(
         .clone()
         .filter(|_| scope == Scope::Area);
     let rows = models::follow_ups::of_active_placements(connection, overdue_on, area_units, limit)?;
-    Ok(rows.into_iter().map(FollowUpView::from).collect())
+    let ids: Vec<String> = rows.iter().map(|row| row.id.to_string()).collect();
+    let mut unclear = models::sms::unclear_replies(connection, &ids)?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let reply = unclear.remove(row.id.as_str());
+            FollowUpView {
+                unclear_reply: reply,
+                ..FollowUpView::from(row)
+            }
+        })
+        .collect())
 }

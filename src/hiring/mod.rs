@@ -7,6 +7,7 @@ pub mod job_fairs;
 pub mod livelihood;
 pub mod pipeline;
 pub mod referrals;
+pub mod sms_replies;
 pub mod work;
 
 use chrono::NaiveDate;

@@ -8,7 +8,9 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::messages::{Enrollment, FairRegistration, Hire, Interview, Message, ReferralNew};
+use super::messages::{
+    Enrollment, FairRegistration, FollowUpQuestion, Hire, Interview, Message, ReferralNew,
+};
 use super::outbox::{self, Extras};
 use crate::db::DbConn;
 use crate::domain::sms;
@@ -283,4 +285,43 @@ pub fn fair_registration(
         employers,
     });
     queue_worker(connection, message, reach, now)
+}
+
+/// Follow-ups falling due by `now`: each worker who takes texts is asked whether they still
+/// work there, and the question is kept to match the reply; the question and its text are
+/// written together. How many were asked.
+pub fn ask_due_follow_ups(connection: &mut DbConn, now: NaiveDateTime) -> QueryResult<usize> {
+    let due = models::sms::unasked(connection, now.date(), 500)?;
+    let mut asked = 0;
+    for follow_up in due {
+        connection.write_transaction(|connection| {
+            let reach = worker_facts(connection, &follow_up.worker_id)?;
+            let Some(phone) = reach.phone else {
+                return QueryResult::Ok(());
+            };
+            let workplace = follow_up
+                .employer_name
+                .clone()
+                .filter(|name| !name.is_empty())
+                .unwrap_or_else(|| follow_up.activity.clone());
+            let message = Message::FollowUpQuestion(FollowUpQuestion {
+                worker_name: reach.name,
+                workplace,
+                months_after_start: follow_up.months_after_start,
+                due_on: follow_up.due_on,
+            });
+            let outbox_id = outbox::enqueue_sms(connection, &message, &phone, reach.lang, now)?;
+            models::sms::asked(
+                connection,
+                &follow_up.follow_up_id,
+                &follow_up.worker_id,
+                &phone,
+                &outbox_id,
+                now,
+            )?;
+            asked += 1;
+            Ok(())
+        })?;
+    }
+    Ok(asked)
 }

@@ -79,6 +79,17 @@ pub struct OfficerMessage {
     pub written_on: NaiveDate,
 }
 
+/// The question of a follow-up falling due, by text: still working there? A reply of 1 or 2
+/// records the follow-up.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FollowUpQuestion {
+    pub worker_name: String,
+    /// The employer, or the work itself for work outside a vacancy.
+    pub workplace: String,
+    pub months_after_start: i32,
+    pub due_on: NaiveDate,
+}
+
 /// A staff member's weekly digest of what needs chasing in their area.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Digest {
@@ -150,6 +161,7 @@ pub enum Message {
     EnrollmentConfirmed(Enrollment),
     FairRegistration(FairRegistration),
     OfficerMessage(OfficerMessage),
+    FollowUpQuestion(FollowUpQuestion),
     StaffDigest(Digest),
     ProgressReport(ProgressReport),
     PasswordReset(PasswordReset),
@@ -163,6 +175,7 @@ pub const TEMPLATES: &[&str] = &[
     "enrolment_confirmed",
     "fair_registration",
     "officer_message",
+    "follow_up_question",
     "staff_digest",
     "progress_report",
     "password_reset",
@@ -178,6 +191,7 @@ impl Message {
             Message::EnrollmentConfirmed(_) => "enrolment_confirmed",
             Message::FairRegistration(_) => "fair_registration",
             Message::OfficerMessage(_) => "officer_message",
+            Message::FollowUpQuestion(_) => "follow_up_question",
             Message::StaffDigest(_) => "staff_digest",
             Message::ProgressReport(_) => "progress_report",
             Message::PasswordReset(_) => "password_reset",
@@ -344,6 +358,8 @@ templates! {
     fair_en: FairRegistration, "mail/fair_registration.en.txt", "mail/fair_registration.en.html";
     officer_vi: OfficerMessage, "mail/officer_message.vi.txt", "mail/officer_message.vi.html";
     officer_en: OfficerMessage, "mail/officer_message.en.txt", "mail/officer_message.en.html";
+    question_vi: FollowUpQuestion, "mail/follow_up_question.vi.txt", "mail/follow_up_question.vi.html";
+    question_en: FollowUpQuestion, "mail/follow_up_question.en.txt", "mail/follow_up_question.en.html";
     digest_vi: Digest, "mail/staff_digest.vi.txt", "mail/staff_digest.vi.html";
     digest_en: Digest, "mail/staff_digest.en.txt", "mail/staff_digest.en.html";
     report_vi: ProgressReport, "mail/progress_report.vi.txt", "mail/progress_report.vi.html";
@@ -370,6 +386,8 @@ pub fn render(message: &Message, lang: Lang, public_url: &str) -> askama::Result
         (Message::FairRegistration(m), Lang::En) => fair_en::render(m, f),
         (Message::OfficerMessage(m), Lang::Vi) => officer_vi::render(m, f),
         (Message::OfficerMessage(m), Lang::En) => officer_en::render(m, f),
+        (Message::FollowUpQuestion(m), Lang::Vi) => question_vi::render(m, f),
+        (Message::FollowUpQuestion(m), Lang::En) => question_en::render(m, f),
         (Message::StaffDigest(m), Lang::Vi) => digest_vi::render(m, f),
         (Message::StaffDigest(m), Lang::En) => digest_en::render(m, f),
         (Message::ProgressReport(m), Lang::Vi) => report_vi::render(m, f),

@@ -4,6 +4,7 @@
 
 pub mod digest;
 pub mod events;
+pub mod inbound;
 pub mod messages;
 pub mod outbox;
 pub mod sender;

@@ -341,10 +341,24 @@ impl SenderHandle {
     }
 }
 
-/// Runs the sender (and the weekly digest's schedule) until stopped, or for as long as the
-/// server runs.
-pub fn spawn(pool: DbPool, settings: Arc<MailSettings>) -> std::io::Result<SenderHandle> {
-    tracing::info!(transport = %settings.transport.describe(), "mail sender started");
+/// Work run after each pass by a layer above mail (the replies to follow-up questions): how
+/// many items it handled.
+pub type AfterPass = Box<dyn Fn(&mut DbConn, NaiveDateTime) -> anyhow::Result<usize> + Send>;
+
+/// Runs the sender (and the weekly digest's schedule, the follow-up questions falling due, and
+/// `after_pass`) until stopped, or for as long as the server runs. Over SMPP, the link starts
+/// here, keeping what the SMSC delivers.
+pub fn spawn(
+    pool: DbPool,
+    settings: Arc<MailSettings>,
+    after_pass: Option<AfterPass>,
+) -> std::io::Result<SenderHandle> {
+    tracing::info!(
+        transport = %settings.transport.describe(),
+        sms = %settings.sms.describe(),
+        "mail sender started"
+    );
+    settings.sms.start(super::inbound::sink(pool.clone()))?;
     let stop = Arc::new(AtomicBool::new(false));
     let handle = SenderHandle { stop: stop.clone() };
     std::thread::Builder::new()
@@ -354,24 +368,7 @@ pub fn spawn(pool: DbPool, settings: Arc<MailSettings>) -> std::io::Result<Sende
             while !stop.load(Ordering::Relaxed) {
                 match pool.get() {
                     Ok(mut connection) => {
-                        let now = accounts::now();
-                        match digests.run_if_due(&mut connection, now) {
-                            Ok(0) => {}
-                            Ok(queued) => tracing::info!(queued, "weekly digests queued"),
-                            Err(error) => tracing::warn!(%error, "weekly digests failed"),
-                        }
-                        match deliver_due(&mut connection, &settings, now) {
-                            Ok(done) if done.sent + done.retried + done.failed > 0 => {
-                                tracing::info!(
-                                    sent = done.sent,
-                                    retried = done.retried,
-                                    failed = done.failed,
-                                    "mail delivered"
-                                )
-                            }
-                            Ok(_) => {}
-                            Err(error) => tracing::warn!(%error, "mail delivery failed"),
-                        }
+                        pass(&mut connection, &settings, &mut digests, after_pass.as_ref());
                     }
                     Err(error) => tracing::warn!(%error, "no connection for the mail sender"),
                 }
@@ -382,4 +379,43 @@ pub fn spawn(pool: DbPool, settings: Arc<MailSettings>) -> std::io::Result<Sende
             }
         })
         .map(|_| handle)
+}
+
+/// One pass of the sender thread; what fails is logged and tried again on the next.
+fn pass(
+    connection: &mut DbConn,
+    settings: &MailSettings,
+    digests: &mut digest::Schedule,
+    after_pass: Option<&AfterPass>,
+) {
+    let now = accounts::now();
+    match digests.run_if_due(connection, now) {
+        Ok(0) => {}
+        Ok(queued) => tracing::info!(queued, "weekly digests queued"),
+        Err(error) => tracing::warn!(%error, "weekly digests failed"),
+    }
+    match super::events::ask_due_follow_ups(connection, now) {
+        Ok(0) => {}
+        Ok(asked) => tracing::info!(asked, "follow-up questions queued"),
+        Err(error) => tracing::warn!(%error, "follow-up questions failed"),
+    }
+    match deliver_due(connection, settings, now) {
+        Ok(done) if done.sent + done.retried + done.failed > 0 => {
+            tracing::info!(
+                sent = done.sent,
+                retried = done.retried,
+                failed = done.failed,
+                "mail delivered"
+            )
+        }
+        Ok(_) => {}
+        Err(error) => tracing::warn!(%error, "mail delivery failed"),
+    }
+    if let Some(after_pass) = after_pass {
+        match after_pass(connection, now) {
+            Ok(0) => {}
+            Ok(handled) => tracing::info!(handled, "texts from handsets read"),
+            Err(error) => tracing::warn!(%error, "reading texts from handsets failed"),
+        }
+    }
 }

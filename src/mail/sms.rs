@@ -104,6 +104,18 @@ pub fn text(message: &Message, lang: Lang) -> Option<String> {
                 ),
             )
         }
+        Message::FollowUpQuestion(m) => {
+            let workplace = clip(&m.workplace, 45);
+            t(
+                lang,
+                format!(
+                    "Kết nối việc làm: Bạn còn làm việc tại {workplace} không? Trả lời 1 nếu còn làm, 2 nếu đã nghỉ."
+                ),
+                format!(
+                    "Ketnoi: Are you still working at {workplace}? Reply 1 if you are, 2 if you have left."
+                ),
+            )
+        }
         // Checked for length where it was written.
         Message::OfficerMessage(m) => m.text.clone(),
         _ => return None,

@@ -24,6 +24,7 @@ pub mod programme;
 pub mod referrals;
 pub mod search_changes;
 pub mod service_records;
+pub mod sms;
 pub mod stats;
 pub mod throttle_events;
 pub mod users;

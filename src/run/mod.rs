@@ -122,16 +122,16 @@ fn mail_settings(options: &MailOptions) -> anyhow::Result<crate::mail::MailSetti
         &options.public_url,
     )
     .and_then(|settings| {
+        use crate::mail::sms_transport::SmsSettings;
         let folder = options
             .sms_dir
             .clone()
             .unwrap_or_else(|| options.mail_dir.join("sms"));
-        Ok(
-            settings.with_sms(crate::mail::sms_transport::SmsSettings::files(
-                &folder,
-                &options.sms_encoding,
-            )?),
-        )
+        let files = SmsSettings::files(&folder, &options.sms_encoding)?;
+        Ok(settings.with_sms(match &options.smpp_url {
+            Some(url) => SmsSettings::smpp(crate::mail::smpp::SmppConfig::parse(url)?, files.encoding),
+            None => files,
+        }))
     })
 }
 
@@ -255,8 +255,17 @@ fn serve(settings: &Settings, serve: ServeSettings) -> anyhow::Result<()> {
     crate::hiring::pipeline::spawn_sweeper(pool.clone(), unanswered)
         .context("starting the referral sweep")?;
     // Runs as long as the server does.
-    let _mail_sender = crate::mail::sender::spawn(pool.clone(), std::sync::Arc::new(serve.mail))
-        .context("starting the mail sender")?;
+    // Texts from handsets are read after each of the sender's passes.
+    let read_replies: crate::mail::sender::AfterPass = Box::new(|connection, now| {
+        crate::hiring::sms_replies::read_replies(connection, now)
+            .map_err(|error| anyhow::anyhow!("{error:?}"))
+    });
+    let _mail_sender = crate::mail::sender::spawn(
+        pool.clone(),
+        std::sync::Arc::new(serve.mail),
+        Some(read_replies),
+    )
+    .context("starting the mail sender")?;
     let state = AppState::new(
         pool,
         backend,
