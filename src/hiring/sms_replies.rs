@@ -123,3 +123,59 @@ fn still_open(connection: &mut DbConn, follow_up_id: &str) -> Result<bool, AppEr
         .is_some_and(|(status, _)| status == PlacementStatus::Active);
     Ok(active && follow_up.outcome == FollowUpOutcome::Pending)
 }
+
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct InboxQuery {
+    /// `unclear`, `other`, `stop` or `answer`; all of them when unset.
+    pub kind: Option<String>,
+    /// 1–200, default 50.
+    pub limit: Option<i64>,
+}
+
+const INBOX_KINDS: &[&str] = &["answer", "unclear", "stop", "other"];
+
+/// `GET /api/v1/sms/inbox`: texts from handsets, newest first: of workers in the caller's area
+/// for district and commune staff; every text, those from unknown numbers too, for the
+/// province's staff and administrators. The workers whose texts are listed are audited as read.
+pub fn inbox(
+    connection: &mut DbConn,
+    principal: &crate::accounts::Principal,
+    query: InboxQuery,
+) -> Result<Vec<models::sms::InboxItem>, AppError> {
+    use crate::domain::access::{Action, Resource, Scope, allowed};
+    let scope = allowed(Some(principal.role), Resource::Workers, Action::List);
+    if !matches!(scope, Scope::All | Scope::Area) {
+        return Err(AppError::Forbidden);
+    }
+    let limit = query.limit.unwrap_or(50);
+    if !(1..=200).contains(&limit) {
+        return Err(AppError::field("limit", "invalid_limit"));
+    }
+    let kinds = match query.kind.as_deref() {
+        None => INBOX_KINDS.to_vec(),
+        Some(kind) if INBOX_KINDS.contains(&kind) => vec![kind],
+        Some(_) => return Err(AppError::field("kind", "invalid_choice")),
+    };
+    let units = match scope {
+        Scope::All => None,
+        _ => Some(principal.area_units.clone().unwrap_or_default()),
+    };
+    let items = models::sms::inbox(connection, &kinds, units.as_deref(), limit)?;
+    let mut read: Vec<String> = items.iter().filter_map(|item| item.worker_id.clone()).collect();
+    read.sort();
+    read.dedup();
+    if !read.is_empty() {
+        crate::models::audit::record(
+            connection,
+            &principal.actor(),
+            "read",
+            "worker",
+            &read,
+            &["sms_inbox"],
+            crate::accounts::now(),
+        )?;
+    }
+    Ok(items)
+}

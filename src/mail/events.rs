@@ -289,11 +289,20 @@ pub fn fair_registration(
 
 /// Follow-ups falling due by `now`: each worker who takes texts is asked whether they still
 /// work there, and the question is kept to match the reply; the question and its text are
-/// written together. How many were asked.
+/// written together. One question at a time: a worker with a question still open is asked the
+/// next once it is answered (or an officer records it). How many were asked.
 pub fn ask_due_follow_ups(connection: &mut DbConn, now: NaiveDateTime) -> QueryResult<usize> {
     let due = models::sms::unasked(connection, now.date(), 500)?;
     let mut asked = 0;
+    let mut waiting = std::collections::HashSet::new();
     for follow_up in due {
+        if waiting.contains(&follow_up.worker_id)
+            || models::sms::has_open_question(connection, &follow_up.worker_id)?
+        {
+            waiting.insert(follow_up.worker_id);
+            continue;
+        }
+        waiting.insert(follow_up.worker_id.clone());
         connection.write_transaction(|connection| {
             let reach = worker_facts(connection, &follow_up.worker_id)?;
             let Some(phone) = reach.phone else {

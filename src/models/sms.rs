@@ -91,6 +91,18 @@ pub fn open_question(
         .optional()
 }
 
+/// Whether the worker has a question not answered yet whose follow-up still waits.
+pub fn has_open_question(connection: &mut DbConn, worker_id: &str) -> QueryResult<bool> {
+    let open: i64 = sms_questions::table
+        .inner_join(follow_ups::table)
+        .filter(sms_questions::worker_id.eq(worker_id))
+        .filter(sms_questions::answered_at.is_null())
+        .filter(follow_ups::outcome.eq(FollowUpOutcome::Pending))
+        .count()
+        .get_result(connection)?;
+    Ok(open > 0)
+}
+
 pub fn answered(connection: &mut DbConn, follow_up_id: &str, now: NaiveDateTime) -> QueryResult<()> {
     diesel::update(sms_questions::table.find(follow_up_id))
         .set(sms_questions::answered_at.eq(now))

@@ -34,6 +34,7 @@ mod referrals;
 mod roles;
 mod schema_rules;
 mod search;
+mod smpp;
 mod sms;
 mod trainee_signup;
 mod uploads;

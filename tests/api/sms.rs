@@ -40,7 +40,7 @@ fn settings(encoding: Encoding) -> Result<(MailSettings, Taken), Box<dyn std::er
 }
 
 /// A worker referred to a vacancy; the referral's id.
-fn refer(
+pub(crate) fn refer(
     app: &TestApp,
     staff: &str,
     national_id: &str,
@@ -62,7 +62,7 @@ fn refer(
 }
 
 /// Moves a referral to hired; the answer's status.
-fn hire(app: &TestApp, staff: &str, referral: &str) -> Result<u16, Box<dyn std::error::Error>> {
+pub(crate) fn hire(app: &TestApp, staff: &str, referral: &str) -> Result<u16, Box<dyn std::error::Error>> {
     let moved = app.patch(
         &format!("/api/v1/referrals/{referral}"),
         Some(staff),
@@ -71,7 +71,7 @@ fn hire(app: &TestApp, staff: &str, referral: &str) -> Result<u16, Box<dyn std::
     Ok(moved.status)
 }
 
-fn vacancy(
+pub(crate) fn vacancy(
     app: &TestApp,
     staff: &str,
     positions: i64,

@@ -143,6 +143,7 @@ pub fn configure(config: &mut web::ServiceConfig) {
             .route("/referrals/{id}", web::get().to(referrals::read))
             .route("/referrals/{id}", web::patch().to(referrals::change))
             .route("/follow-ups", web::get().to(referrals::list_follow_ups))
+            .route("/sms/inbox", web::get().to(referrals::sms_inbox))
             .route(
                 "/follow-ups/{id}",
                 web::patch().to(referrals::record_follow_up),

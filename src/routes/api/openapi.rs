@@ -79,6 +79,7 @@ use crate::registry::workers::{WorkerForEmployer, WorkerInput, WorkerView};
         super::referrals::change,
         super::referrals::record_follow_up,
         super::referrals::list_follow_ups,
+        super::referrals::sms_inbox,
         super::work::create,
         super::work::list,
         super::work::read,

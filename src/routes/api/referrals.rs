@@ -6,6 +6,8 @@ use super::blocking;
 use super::extract::{JsonBody, Principal};
 use crate::error::{AppError, Problem};
 use crate::hiring::follow_ups::{self, FollowUpChange, FollowUpQuery, FollowUpView};
+use crate::hiring::sms_replies::{self, InboxQuery};
+use crate::models::sms::InboxItem;
 use crate::hiring::pipeline::{self, ReferralQuery, StageInput};
 use crate::hiring::referrals::{self, ReferralChange, ReferralInput, ReferralView};
 use crate::i18n::Lang;
@@ -224,4 +226,30 @@ pub async fn record_stage(
     })
     .await?;
     Ok(HttpResponse::Created().json(referral))
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/sms/inbox",
+    tag = "connections",
+    params(InboxQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Texts from handsets in reach, newest first", body = Vec<InboxItem>),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only staff", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`kind` or `limit` out of range", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn sms_inbox(
+    state: web::Data<AppState>,
+    principal: Principal,
+    query: web::Query<InboxQuery>,
+) -> Result<HttpResponse, AppError> {
+    let query = query.into_inner();
+    let listed = blocking(&state, move |connection| {
+        sms_replies::inbox(connection, &principal, query)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(listed))
 }
