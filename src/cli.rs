@@ -249,6 +249,15 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 100_000)]
         rows: usize,
     },
+    /// Texts queued in the outbox of the database given (use an empty one) and delivered over
+    /// SMPP to a running SMSC: messages a second, each sent once, receipts back.
+    Sms {
+        #[arg(long, default_value_t = 10_000)]
+        messages: usize,
+        /// The SMSC, `smpp://id:password@host:port?tps=…&window=…`.
+        #[arg(long, env = "KETNOI_SMPP_URL", hide_env_values = true)]
+        smpp_url: String,
+    },
     /// The real server under clients that register, search, match, refer and hire for minutes
     /// on end, against the database given (a demo is generated into an empty one): requests per
     /// second, p50/p99, 5xx answers and acknowledged writes lost.

@@ -4,4 +4,5 @@
 pub mod import;
 pub mod progress;
 pub mod search;
+pub mod sms;
 pub mod soak;

@@ -56,7 +56,13 @@ fn read_one(
     }
     let Some((follow_up_id, worker_id)) = models::sms::open_question(connection, phone)? else {
         let worker = models::sms::worker_of(connection, phone)?;
-        return Ok(models::sms::classify(connection, id, "other", worker.as_deref(), None)?);
+        return Ok(models::sms::classify(
+            connection,
+            id,
+            "other",
+            worker.as_deref(),
+            None,
+        )?);
     };
     let outcome = match reply {
         Reply::StillEmployed => FollowUpOutcome::StillEmployed,
@@ -163,7 +169,10 @@ pub fn inbox(
         _ => Some(principal.area_units.clone().unwrap_or_default()),
     };
     let items = models::sms::inbox(connection, &kinds, units.as_deref(), limit)?;
-    let mut read: Vec<String> = items.iter().filter_map(|item| item.worker_id.clone()).collect();
+    let mut read: Vec<String> = items
+        .iter()
+        .filter_map(|item| item.worker_id.clone())
+        .collect();
     read.sort();
     read.dedup();
     if !read.is_empty() {

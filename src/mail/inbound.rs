@@ -27,7 +27,9 @@ pub fn sink(pool: DbPool) -> InboundSink {
                 detail,
             } => outbox::record_receipt(&mut connection, &message_id, delivered, &detail, now)?,
             // An intermediate state: the SMSC still tries.
-            Inbound::Receipt { delivered: None, .. } => {}
+            Inbound::Receipt {
+                delivered: None, ..
+            } => {}
             Inbound::Text { from, body } => {
                 let phone = values::phone(&from).unwrap_or(from);
                 let body: String = body.nfc().take(MAX_BODY).collect();

@@ -9,8 +9,8 @@ pub mod messages;
 pub mod outbox;
 pub mod sender;
 pub mod service;
-pub mod sms;
 pub mod smpp;
+pub mod sms;
 pub mod sms_transport;
 pub mod transport;
 

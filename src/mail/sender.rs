@@ -162,7 +162,9 @@ pub fn deliver_due(
             if row.channel == "sms" {
                 match text_of(&row) {
                     Ok(text) => texts.push((row, text)),
-                    Err(failure) => settle(connection, settings, &row, Err(failure), now, &mut delivery)?,
+                    Err(failure) => {
+                        settle(connection, settings, &row, Err(failure), now, &mut delivery)?
+                    }
                 }
                 continue;
             }
@@ -368,7 +370,12 @@ pub fn spawn(
             while !stop.load(Ordering::Relaxed) {
                 match pool.get() {
                     Ok(mut connection) => {
-                        pass(&mut connection, &settings, &mut digests, after_pass.as_ref());
+                        pass(
+                            &mut connection,
+                            &settings,
+                            &mut digests,
+                            after_pass.as_ref(),
+                        );
                     }
                     Err(error) => tracing::warn!(%error, "no connection for the mail sender"),
                 }

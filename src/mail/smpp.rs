@@ -81,13 +81,20 @@ impl SmppConfig {
         let number = |key: &str, default: u64, range: std::ops::RangeInclusive<u64>| {
             let value = query
                 .get(key)
-                .map(|raw| raw.parse::<u64>().map_err(|_| bad(&format!("{key} is not a number"))))
+                .map(|raw| {
+                    raw.parse::<u64>()
+                        .map_err(|_| bad(&format!("{key} is not a number")))
+                })
                 .transpose()?
                 .unwrap_or(default);
             if range.contains(&value) {
                 Ok(value)
             } else {
-                Err(bad(&format!("{key} is not between {} and {}", range.start(), range.end())))
+                Err(bad(&format!(
+                    "{key} is not between {} and {}",
+                    range.start(),
+                    range.end()
+                )))
             }
         };
         let config = SmppConfig {
@@ -107,9 +114,12 @@ impl SmppConfig {
             return Err(bad("the system id (the user) must be 1 to 15 characters"));
         }
         if config.password.len() > 8 || config.system_type.len() > 12 {
-            return Err(bad("the password is at most 8 characters, system_type at most 12"));
+            return Err(bad(
+                "the password is at most 8 characters, system_type at most 12",
+            ));
         }
-        let brand = config.source.len() <= 11 && config.source.chars().all(|c| c.is_ascii_alphanumeric());
+        let brand =
+            config.source.len() <= 11 && config.source.chars().all(|c| c.is_ascii_alphanumeric());
         if config.source.is_empty() || !brand {
             return Err(bad("source must be 1 to 11 letters or digits"));
         }
@@ -206,7 +216,11 @@ impl SmppLink {
 }
 
 /// Binds, serves, and binds again after a lost connection, until the handle is dropped.
-async fn run(config: SmppConfig, inbound: InboundSink, mut requests: mpsc::UnboundedReceiver<Request>) {
+async fn run(
+    config: SmppConfig,
+    inbound: InboundSink,
+    mut requests: mpsc::UnboundedReceiver<Request>,
+) {
     let limits = Arc::new(Limits {
         window: Semaphore::new(config.window),
         interval: Duration::from_secs(1) / config.tps.max(1),
@@ -251,7 +265,10 @@ async fn run(config: SmppConfig, inbound: InboundSink, mut requests: mpsc::Unbou
 
 async fn bind(
     config: &SmppConfig,
-) -> anyhow::Result<(Client, impl futures_util::Stream<Item = Event> + Unpin + 'static)> {
+) -> anyhow::Result<(
+    Client,
+    impl futures_util::Stream<Item = Event> + Unpin + 'static,
+)> {
     let (client, events) = ConnectionBuilder::new()
         .enquire_link_interval(config.enquire_link)
         .response_timeout(RESPONSE_TIMEOUT)
@@ -334,7 +351,14 @@ async fn submit_all(client: Client, request: Request, limits: Arc<Limits>, sourc
     let handles: Vec<_> = request
         .texts
         .into_iter()
-        .map(|text| tokio::spawn(submit_text(client.clone(), text, limits.clone(), source.clone())))
+        .map(|text| {
+            tokio::spawn(submit_text(
+                client.clone(),
+                text,
+                limits.clone(),
+                source.clone(),
+            ))
+        })
         .collect();
     let mut results = Vec::with_capacity(handles.len());
     for handle in handles {
@@ -349,7 +373,12 @@ async fn submit_all(client: Client, request: Request, limits: Arc<Limits>, sourc
 }
 
 /// The parts of one text, in order; a concatenated text carries the 8-bit reference header.
-async fn submit_text(client: Client, text: Outgoing, limits: Arc<Limits>, source: String) -> Submitted {
+async fn submit_text(
+    client: Client,
+    text: Outgoing,
+    limits: Arc<Limits>,
+    source: String,
+) -> Submitted {
     let digest = sha2::Sha256::digest(text.reference.as_bytes());
     let reference = [digest[0], digest[1]];
     let total = u8::try_from(text.parts.len()).map_err(|_| SendError {
@@ -367,11 +396,17 @@ async fn submit_text(client: Client, text: Outgoing, limits: Arc<Limits>, source
             body = header;
             esm_class.gsm_features = GsmFeatures::UdhiIndicator;
         }
-        let submit = submit_sm(&source, &text, body, esm_class, u16::from_be_bytes(reference))
-            .map_err(|message| SendError {
-                permanent: true,
-                message,
-            })?;
+        let submit = submit_sm(
+            &source,
+            &text,
+            body,
+            esm_class,
+            u16::from_be_bytes(reference),
+        )
+        .map_err(|message| SendError {
+            permanent: true,
+            message,
+        })?;
         let Ok(_permit) = limits.window.acquire().await else {
             return Err(SendError {
                 permanent: false,
@@ -394,13 +429,18 @@ fn submit_sm(
 ) -> Result<SubmitSm, String> {
     let brand = source.chars().any(|c| c.is_ascii_alphabetic());
     Ok(SubmitSm::builder()
-        .source_addr_ton(if brand { Ton::Alphanumeric } else { Ton::International })
+        .source_addr_ton(if brand {
+            Ton::Alphanumeric
+        } else {
+            Ton::International
+        })
         .source_addr_npi(if brand { Npi::Unknown } else { Npi::Isdn })
         .source_addr(COctetString::from_str(source).map_err(|error| format!("source: {error}"))?)
         .dest_addr_ton(Ton::International)
         .dest_addr_npi(Npi::Isdn)
         .destination_addr(
-            COctetString::from_str(&text.to).map_err(|error| format!("number {}: {error}", text.to))?,
+            COctetString::from_str(&text.to)
+                .map_err(|error| format!("number {}: {error}", text.to))?,
         )
         .esm_class(esm_class)
         .registered_delivery(RegisteredDelivery::request_all())
@@ -409,7 +449,11 @@ fn submit_sm(
             Encoding::Ucs2 => DataCoding::Ucs2,
         })
         .short_message(OctetString::from_vec(body).map_err(|error| format!("part: {error}"))?)
-        .push_tlv(rusmpp::tlvs::MessageSubmissionRequestTlvValue::UserMessageReference(UserMessageReference::new(reference)))
+        .push_tlv(
+            rusmpp::tlvs::MessageSubmissionRequestTlvValue::UserMessageReference(
+                UserMessageReference::new(reference),
+            ),
+        )
         .build())
 }
 
@@ -444,11 +488,16 @@ async fn incoming(client: &Client, command: Command, inbound: &InboundSink) {
     let kept = tokio::task::spawn_blocking(move || sink(item)).await;
     match kept {
         Ok(Ok(())) => {
-            if let Err(error) = client.deliver_sm_resp(sequence, DeliverSmResp::default()).await {
+            if let Err(error) = client
+                .deliver_sm_resp(sequence, DeliverSmResp::default())
+                .await
+            {
                 tracing::warn!(%error, "acknowledging a deliver_sm");
             }
         }
-        Ok(Err(error)) => tracing::warn!(%error, "a deliver_sm not kept; the SMSC will send it again"),
+        Ok(Err(error)) => {
+            tracing::warn!(%error, "a deliver_sm not kept; the SMSC will send it again")
+        }
         Err(error) => tracing::warn!(%error, "a deliver_sm not kept; the SMSC will send it again"),
     }
 }

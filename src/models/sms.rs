@@ -103,7 +103,11 @@ pub fn has_open_question(connection: &mut DbConn, worker_id: &str) -> QueryResul
     Ok(open > 0)
 }
 
-pub fn answered(connection: &mut DbConn, follow_up_id: &str, now: NaiveDateTime) -> QueryResult<()> {
+pub fn answered(
+    connection: &mut DbConn,
+    follow_up_id: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
     diesel::update(sms_questions::table.find(follow_up_id))
         .set(sms_questions::answered_at.eq(now))
         .execute(connection)
@@ -184,7 +188,14 @@ pub fn inbox(
 ) -> QueryResult<Vec<InboxItem>> {
     let mut query = sms_inbox::table
         .left_join(workers::table)
-        .filter(sms_inbox::kind.eq_any(kinds.iter().map(|kind| (*kind).to_owned()).collect::<Vec<_>>()))
+        .filter(
+            sms_inbox::kind.eq_any(
+                kinds
+                    .iter()
+                    .map(|kind| (*kind).to_owned())
+                    .collect::<Vec<_>>(),
+            ),
+        )
         .order((sms_inbox::received_at.desc(), sms_inbox::id.desc()))
         .limit(limit)
         .select((
@@ -240,7 +251,11 @@ pub fn worker_of(connection: &mut DbConn, phone: &str) -> QueryResult<Option<Str
         .optional()
 }
 
-pub fn stop_texts(connection: &mut DbConn, worker_ids: &[String], today: NaiveDate) -> QueryResult<usize> {
+pub fn stop_texts(
+    connection: &mut DbConn,
+    worker_ids: &[String],
+    today: NaiveDate,
+) -> QueryResult<usize> {
     diesel::update(workers::table.filter(workers::id.eq_any(worker_ids)))
         .set(workers::sms_stopped_on.eq(Some(today)))
         .execute(connection)

@@ -51,6 +51,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 iterations,
             } => crate::bench::progress::run(&settings, workers, iterations),
             BenchCommand::Import { rows } => crate::bench::import::run(&settings, rows),
+            BenchCommand::Sms { messages, smpp_url } => {
+                crate::bench::sms::run(&settings, messages, &smpp_url)
+            }
             BenchCommand::Soak {
                 workers,
                 clients,
@@ -129,7 +132,9 @@ fn mail_settings(options: &MailOptions) -> anyhow::Result<crate::mail::MailSetti
             .unwrap_or_else(|| options.mail_dir.join("sms"));
         let files = SmsSettings::files(&folder, &options.sms_encoding)?;
         Ok(settings.with_sms(match &options.smpp_url {
-            Some(url) => SmsSettings::smpp(crate::mail::smpp::SmppConfig::parse(url)?, files.encoding),
+            Some(url) => {
+                SmsSettings::smpp(crate::mail::smpp::SmppConfig::parse(url)?, files.encoding)
+            }
             None => files,
         }))
     })

@@ -1009,7 +1009,8 @@ fn the_background_sender_delivers_a_referral_within_seconds() -> TestResult {
     let world = world(&app, "tuyendung@maysonla.vn", 2)?;
     let port = free_port();
     let sink = SmtpSink::start(&python, port)?;
-    let sender = ketnoi::mail::sender::spawn(pool, std::sync::Arc::new(smtp_settings(port, 8)), None)?;
+    let sender =
+        ketnoi::mail::sender::spawn(pool, std::sync::Arc::new(smtp_settings(port, 8)), None)?;
     refer(&app, &world, &world.worker)?;
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     while sink.received().is_empty() && std::time::Instant::now() < deadline {

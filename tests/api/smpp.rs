@@ -33,13 +33,17 @@ fn sink_python() -> Option<String> {
         .status()
         .is_ok_and(|status| status.success());
     if !found {
-        eprintln!("skipping the SMPP tests: no python3 with smpp34 (set KETNOI_TEST_PYTHON to one)");
+        eprintln!(
+            "skipping the SMPP tests: no python3 with smpp34 (set KETNOI_TEST_PYTHON to one)"
+        );
     }
     found.then(|| "python3".to_owned())
 }
 
 fn free_port() -> Fallible<u16> {
-    Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port())
 }
 
 /// A running SMSC; stops when dropped.
@@ -215,7 +219,10 @@ fn a_hire_arrives_intact_in_gsm_and_ucs2_and_its_receipt_marks_it_delivered() ->
 
         let mail = smpp_settings(&app, port, Encoding::Gsm7, 50)?;
         // The text (the worker's e-mail goes its own way).
-        assert!(deliver_once_bound(&mut connection, &mail, &smsc, 1)? >= 1, "{backend}");
+        assert!(
+            deliver_once_bound(&mut connection, &mail, &smsc, 1)? >= 1,
+            "{backend}"
+        );
         let submits = smsc.submits();
         assert_eq!(submits.len(), 1, "{backend}: {submits:?}");
         let submit = &submits[0];
@@ -223,11 +230,16 @@ fn a_hire_arrives_intact_in_gsm_and_ucs2_and_its_receipt_marks_it_delivered() ->
         assert_eq!(submit["source"], "KETNOI", "{backend}");
         assert_eq!(submit["destination"], "84912345678", "{backend}");
         assert_eq!(submit["data_coding"], 0, "{backend}");
-        assert_eq!(submit["registered_delivery"].as_u64().map(|r| r & 1), Some(1));
+        assert_eq!(
+            submit["registered_delivery"].as_u64().map(|r| r & 1),
+            Some(1)
+        );
         let (text, concatenated) = part_text(submit)?;
         assert!(!concatenated, "{backend}");
         assert!(
-            text.starts_with("Chuc mung! Ban duoc nhan lam Cong nhan hai che, Hop tac xa Che Ta Xua"),
+            text.starts_with(
+                "Chuc mung! Ban duoc nhan lam Cong nhan hai che, Hop tac xa Che Ta Xua"
+            ),
             "{backend}: {text}"
         );
         // The SMSC's receipt, kept by the link, marks the text delivered.
@@ -254,7 +266,10 @@ fn a_hire_arrives_intact_in_gsm_and_ucs2_and_its_receipt_marks_it_delivered() ->
             .execute(&mut connection)?;
         assert_eq!(crate::sms::hire(&app, &staff, &second)?, 200, "{backend}");
         let mail = smpp_settings(&app, port, Encoding::Ucs2, 50)?;
-        assert!(deliver_once_bound(&mut connection, &mail, &smsc, 2)? >= 1, "{backend}");
+        assert!(
+            deliver_once_bound(&mut connection, &mail, &smsc, 2)? >= 1,
+            "{backend}"
+        );
         let parts: Vec<(String, bool)> = smsc
             .submits()
             .iter()
@@ -262,15 +277,22 @@ fn a_hire_arrives_intact_in_gsm_and_ucs2_and_its_receipt_marks_it_delivered() ->
             .map(part_text)
             .collect::<Fallible<_>>()?;
         assert!(parts.len() > 1, "{backend}: {parts:?}");
-        assert!(parts.iter().all(|(_, concatenated)| *concatenated), "{backend}");
+        assert!(
+            parts.iter().all(|(_, concatenated)| *concatenated),
+            "{backend}"
+        );
         let whole: String = parts.into_iter().map(|(text, _)| text).collect();
         assert!(
-            whole.starts_with("Chúc mừng! Bạn được nhận làm Công nhân hái chè, Hợp tác xã Chè Tà Xùa"),
+            whole.starts_with(
+                "Chúc mừng! Bạn được nhận làm Công nhân hái chè, Hợp tác xã Chè Tà Xùa"
+            ),
             "{backend}: {whole}"
         );
         wait_for("both parts' receipts", || {
             let receipts = hire_text_receipt(&mut connection)?;
-            Ok(receipts.iter().all(|(_, receipt)| receipt.as_deref() == Some("delivered")))
+            Ok(receipts
+                .iter()
+                .all(|(_, receipt)| receipt.as_deref() == Some("delivered")))
         })?;
     }
     Ok(())
@@ -330,7 +352,10 @@ fn hired_in_2026(app: &TestApp, staff: &str, vacancy: &str, worker: &str) -> Fal
     crate::progress::hire(app, staff, vacancy, worker, "2026-01-05").map(drop)
 }
 
-fn follow_up_outcomes(connection: &mut DbConn, worker: &str) -> QueryResult<Vec<(i32, String, String)>> {
+fn follow_up_outcomes(
+    connection: &mut DbConn,
+    worker: &str,
+) -> QueryResult<Vec<(i32, String, String)>> {
     use ketnoi::db::schema::placements;
     follow_ups::table
         .inner_join(placements::table)
@@ -443,7 +468,11 @@ fn replies_record_follow_ups_reach_the_officer_and_stop_texts() -> TestResult {
         // 2: left.
         reply(&mut connection, &mut smsc, "84987000002", "2")?;
         let second = follow_up_outcomes(&mut connection, &people[1])?;
-        assert_eq!(second[0], (3, "left".to_owned(), "sms".to_owned()), "{backend}");
+        assert_eq!(
+            second[0],
+            (3, "left".to_owned(), "sms".to_owned()),
+            "{backend}"
+        );
 
         // abc: on the officer's follow-up list with its text.
         reply(&mut connection, &mut smsc, "84987000003", "abc")?;
@@ -485,7 +514,12 @@ fn replies_record_follow_ups_reach_the_officer_and_stop_texts() -> TestResult {
         );
 
         // Anything else, from anyone, lands in the inbox the officer reads.
-        reply(&mut connection, &mut smsc, "84911222333", "Cho hỏi việc làm ở Mai Sơn")?;
+        reply(
+            &mut connection,
+            &mut smsc,
+            "84911222333",
+            "Cho hỏi việc làm ở Mai Sơn",
+        )?;
         let inbox = app.get("/api/v1/sms/inbox", Some(&staff))?;
         assert_eq!(inbox.status, 200, "{backend}: {}", inbox.body);
         let bodies: Vec<&str> = inbox
@@ -495,8 +529,24 @@ fn replies_record_follow_ups_reach_the_officer_and_stop_texts() -> TestResult {
             .iter()
             .filter_map(|item| item["body"].as_str())
             .collect();
-        assert!(bodies.contains(&"Cho hỏi việc làm ở Mai Sơn"), "{backend}: {bodies:?}");
+        assert!(
+            bodies.contains(&"Cho hỏi việc làm ở Mai Sơn"),
+            "{backend}: {bodies:?}"
+        );
         assert!(bodies.contains(&"abc"), "{backend}: {bodies:?}");
+        // And in the browser: the unclear answer on the follow-up, the texts in the inbox.
+        let mut officer = crate::pages::Visitor::new(&app)?;
+        officer.sign_in("canbo@example.vn")?;
+        let follow_ups_page = officer.get("/follow-ups")?;
+        assert!(follow_ups_page.html.contains("«abc»"), "{backend}");
+        let all = officer.get("/follow-ups?all=1")?;
+        assert!(all.html.contains("Trả lời qua tin nhắn"), "{backend}");
+        let inbox_page = officer.get("/sms/inbox")?;
+        assert!(
+            inbox_page.html.contains("Cho hỏi việc làm ở Mai Sơn")
+                && inbox_page.html.contains("Ngừng nhận tin nhắn"),
+            "{backend}"
+        );
     }
     Ok(())
 }
@@ -510,7 +560,11 @@ fn the_throughput_limit_holds() -> TestResult {
     let staff = app.sign_in_as("canbo@example.vn", "admin", Link::None)?;
     let mut connection = app.db.migrated()?;
     let worker = crate::progress::id(
-        &app.post("/api/v1/workers", Some(&staff), &worker_body("014195000051", "03649"))?,
+        &app.post(
+            "/api/v1/workers",
+            Some(&staff),
+            &worker_body("014195000051", "03649"),
+        )?,
         "worker",
     )?;
     for n in 0..8 {

@@ -62,7 +62,11 @@ pub(crate) fn refer(
 }
 
 /// Moves a referral to hired; the answer's status.
-pub(crate) fn hire(app: &TestApp, staff: &str, referral: &str) -> Result<u16, Box<dyn std::error::Error>> {
+pub(crate) fn hire(
+    app: &TestApp,
+    staff: &str,
+    referral: &str,
+) -> Result<u16, Box<dyn std::error::Error>> {
     let moved = app.patch(
         &format!("/api/v1/referrals/{referral}"),
         Some(staff),

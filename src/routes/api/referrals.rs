@@ -6,11 +6,11 @@ use super::blocking;
 use super::extract::{JsonBody, Principal};
 use crate::error::{AppError, Problem};
 use crate::hiring::follow_ups::{self, FollowUpChange, FollowUpQuery, FollowUpView};
-use crate::hiring::sms_replies::{self, InboxQuery};
-use crate::models::sms::InboxItem;
 use crate::hiring::pipeline::{self, ReferralQuery, StageInput};
 use crate::hiring::referrals::{self, ReferralChange, ReferralInput, ReferralView};
+use crate::hiring::sms_replies::{self, InboxQuery};
 use crate::i18n::Lang;
+use crate::models::sms::InboxItem;
 use crate::state::AppState;
 
 #[utoipa::path(

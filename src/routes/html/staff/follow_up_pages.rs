@@ -154,3 +154,35 @@ async fn refused(
     };
     visit.render_with(actix_web::http::StatusCode::UNPROCESSABLE_ENTITY, &page)
 }
+
+#[derive(Template)]
+#[template(path = "pages/staff/sms_inbox.html")]
+pub(super) struct SmsInboxPage {
+    page: Chrome,
+    items: Vec<models::sms::InboxItem>,
+}
+
+/// `/sms/inbox`: the texts that came from handsets, newest first, within the officer's reach.
+pub(super) async fn sms_inbox(
+    state: web::Data<AppState>,
+    visit: Visit,
+) -> Result<HttpResponse, PageError> {
+    let principal = visit.require(STAFF)?;
+    let items = visit
+        .blocking(&state, move |connection| {
+            crate::hiring::sms_replies::inbox(
+                connection,
+                &principal,
+                crate::hiring::sms_replies::InboxQuery {
+                    kind: None,
+                    limit: Some(100),
+                },
+            )
+        })
+        .await?;
+    let page = SmsInboxPage {
+        page: visit.chrome(visit.tr().t("sms_inbox.title")),
+        items,
+    };
+    visit.render(&page)
+}

@@ -24,7 +24,7 @@ use crate::error::AppError;
 use crate::models;
 use employer_pages::{employer_list, employer_verify};
 use fair_pages::{fair_act, fair_create, fair_manage, fair_new};
-use follow_up_pages::{follow_up_list, follow_up_record};
+use follow_up_pages::{follow_up_list, follow_up_record, sms_inbox};
 use household_pages::{
     household_create, household_detail, household_edit, household_list, household_new,
     household_update,
@@ -51,6 +51,7 @@ pub(super) const FOLLOW_UP_PAGE: i64 = 25;
 pub fn configure(config: &mut web::ServiceConfig) {
     config
         .route("/dashboard", web::get().to(dashboard))
+        .route("/sms/inbox", web::get().to(sms_inbox))
         .route("/dashboard/chart.svg", web::get().to(chart))
         .route("/dashboard/records", web::get().to(records))
         .route("/workers", web::get().to(worker_list))
