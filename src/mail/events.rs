@@ -287,8 +287,8 @@ pub fn fair_registration(
     queue_worker(connection, message, reach, now)
 }
 
-/// Follow-ups falling due by `now`: each worker who takes texts is asked whether they still
-/// work there, and the question is kept to match the reply; the question and its text are
+/// Follow-ups falling due by `now` (in the last 30 days): each worker who takes texts is asked
+/// whether they still work there, and the question is kept to match the reply; the question and its text are
 /// written together. One question at a time: a worker with a question still open is asked the
 /// next once it is answered (or an officer records it). How many were asked.
 pub fn ask_due_follow_ups(connection: &mut DbConn, now: NaiveDateTime) -> QueryResult<usize> {

@@ -23,9 +23,14 @@ pub struct Unasked {
     pub due_on: NaiveDate,
 }
 
-/// Pending follow-ups of active placements due by `today` whose worker has a phone, takes
-/// texts and has not been asked yet; oldest due first.
+/// A follow-up is asked by text in the days after it falls due, not later: one overdue for
+/// longer is the officer's to chase (a question about work months ago reads as nonsense).
+pub const ASK_WITHIN_DAYS: i64 = 30;
+
+/// Pending follow-ups of active placements that fell due in the last [`ASK_WITHIN_DAYS`] days,
+/// whose worker has a phone, takes texts and has not been asked yet; oldest due first.
 pub fn unasked(connection: &mut DbConn, today: NaiveDate, limit: i64) -> QueryResult<Vec<Unasked>> {
+    let since = today - chrono::Duration::days(ASK_WITHIN_DAYS);
     follow_ups::table
         .inner_join(
             placements::table
@@ -36,6 +41,7 @@ pub fn unasked(connection: &mut DbConn, today: NaiveDate, limit: i64) -> QueryRe
         .filter(sms_questions::follow_up_id.nullable().is_null())
         .filter(follow_ups::outcome.eq(FollowUpOutcome::Pending))
         .filter(follow_ups::due_on.le(today))
+        .filter(follow_ups::due_on.ge(since))
         .filter(placements::status.eq(PlacementStatus::Active))
         .filter(workers::phone.is_not_null())
         .filter(workers::message_channel.eq_any(["both", "sms"]))

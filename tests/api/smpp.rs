@@ -348,8 +348,20 @@ fn worker_with_phone(app: &TestApp, staff: &str, n: u32, household: &str) -> Fal
     crate::progress::id(&app.post("/api/v1/workers", Some(staff), &body)?, "worker")
 }
 
-fn hired_in_2026(app: &TestApp, staff: &str, vacancy: &str, worker: &str) -> Fallible<()> {
-    crate::progress::hire(app, staff, vacancy, worker, "2026-01-05").map(drop)
+/// Hired `months` months and two days ago: the follow-up of that month fell due two days ago.
+fn hired_months_ago(
+    app: &TestApp,
+    staff: &str,
+    vacancy: &str,
+    worker: &str,
+    months: u32,
+) -> Fallible<()> {
+    let start = ketnoi::accounts::now()
+        .date()
+        .checked_sub_months(chrono::Months::new(months))
+        .ok_or("date")?
+        - chrono::Duration::days(2);
+    crate::progress::hire(app, staff, vacancy, worker, &start.to_string()).map(drop)
 }
 
 fn follow_up_outcomes(
@@ -427,43 +439,48 @@ fn replies_record_follow_ups_reach_the_officer_and_stop_texts() -> TestResult {
             people.push(worker_with_phone(&app, &staff, n, &household)?);
         }
         app.search.sync()?;
-        for worker in &people {
-            hired_in_2026(&app, &staff, &vacancy, worker)?;
-        }
+        // The first started six months ago, the others three: each has one follow-up that fell
+        // due two days ago (the first's 3-month one, months overdue, is the officer's to chase).
+        hired_months_ago(&app, &staff, &vacancy, &people[0], 6)?;
+        hired_months_ago(&app, &staff, &vacancy, &people[1], 3)?;
+        hired_months_ago(&app, &staff, &vacancy, &people[2], 3)?;
         // The hires' own texts go first.
         let now = ketnoi::accounts::now();
         deliver_due(&mut connection, &mail, now)?;
         wait_for("the hires' texts", || Ok(smsc.submits().len() >= 3))?;
         let before = sustainable(&app, &staff)?;
 
-        // One question each: the 3-month follow-up, asked by text.
+        // One question each, for the follow-up just due.
         ask_and_send(&mut connection, &mail, &smsc, 6)?;
         let questions: Vec<String> = smsc.submits()[3..]
             .iter()
             .map(|submit| part_text(submit).map(|(text, _)| text))
             .collect::<Fallible<_>>()?;
         assert!(
-            questions.iter().all(|text| text.starts_with(
-                "Ket noi viec lam: Ban con lam viec tai Hop tac xa Che Ta Xua khong? Tra loi 1"
-            )),
+            questions.len() == 3
+                && questions.iter().all(|text| text.starts_with(
+                    "Ket noi viec lam: Ban con lam viec tai Hop tac xa Che Ta Xua khong? Tra loi 1"
+                )),
             "{backend}: {questions:?}"
         );
 
-        // 1: still employed; the next question (6 months) follows, and 1 again counts the
-        // household's sustainable employment.
-        reply(&mut connection, &mut smsc, "84987000001", "1")?;
-        ask_and_send(&mut connection, &mail, &smsc, 7)?;
+        // 1: still employed at six months, which counts the household's sustainable employment.
         reply(&mut connection, &mut smsc, "84987000001", " 1 ")?;
         let first = follow_up_outcomes(&mut connection, &people[0])?;
         assert_eq!(
             &first[..2],
             [
-                (3, "still_employed".to_owned(), "sms".to_owned()),
+                (3, "pending".to_owned(), "staff".to_owned()),
                 (6, "still_employed".to_owned(), "sms".to_owned())
             ],
             "{backend}"
         );
         assert_eq!(sustainable(&app, &staff)?, before + 1, "{backend}");
+        // Nothing more is asked of them now; a second 1 answers nothing and stays in the inbox.
+        ask_and_send(&mut connection, &mail, &smsc, 6)?;
+        assert_eq!(smsc.submits().len(), 6, "{backend}");
+        reply(&mut connection, &mut smsc, "84987000001", "1")?;
+        assert_eq!(follow_up_outcomes(&mut connection, &people[0])?, first, "{backend}");
 
         // 2: left.
         reply(&mut connection, &mut smsc, "84987000002", "2")?;
