@@ -121,6 +121,10 @@ fn settle(entry: &mut Value) {
                 item["id"] = Value::String("[message]".into());
             }
         }
+        // The next page begins after a message's id.
+        if answer["next_cursor"].is_string() {
+            answer["next_cursor"] = Value::String("[message]".into());
+        }
         return;
     }
     let field = ["items", "matches", "results", "hits"]
