@@ -355,13 +355,14 @@ fn hired_months_ago(
     vacancy: &str,
     worker: &str,
     months: u32,
-) -> Fallible<()> {
+) -> Fallible<String> {
     let start = ketnoi::accounts::now()
         .date()
         .checked_sub_months(chrono::Months::new(months))
         .ok_or("date")?
         - chrono::Duration::days(2);
-    crate::progress::hire(app, staff, vacancy, worker, &start.to_string()).map(drop)
+    crate::progress::hire(app, staff, vacancy, worker, &start.to_string())
+        .map(|(referral, _)| referral)
 }
 
 fn follow_up_outcomes(
@@ -443,7 +444,7 @@ fn replies_record_follow_ups_reach_the_officer_and_stop_texts() -> TestResult {
         // due two days ago (the first's 3-month one, months overdue, is the officer's to chase).
         hired_months_ago(&app, &staff, &vacancy, &people[0], 6)?;
         hired_months_ago(&app, &staff, &vacancy, &people[1], 3)?;
-        hired_months_ago(&app, &staff, &vacancy, &people[2], 3)?;
+        let third_hire = hired_months_ago(&app, &staff, &vacancy, &people[2], 3)?;
         // The hires' own texts go first.
         let now = ketnoi::accounts::now();
         deliver_due(&mut connection, &mail, now)?;
@@ -480,7 +481,11 @@ fn replies_record_follow_ups_reach_the_officer_and_stop_texts() -> TestResult {
         ask_and_send(&mut connection, &mail, &smsc, 6)?;
         assert_eq!(smsc.submits().len(), 6, "{backend}");
         reply(&mut connection, &mut smsc, "84987000001", "1")?;
-        assert_eq!(follow_up_outcomes(&mut connection, &people[0])?, first, "{backend}");
+        assert_eq!(
+            follow_up_outcomes(&mut connection, &people[0])?,
+            first,
+            "{backend}"
+        );
 
         // 2: left.
         reply(&mut connection, &mut smsc, "84987000002", "2")?;
@@ -564,6 +569,14 @@ fn replies_record_follow_ups_reach_the_officer_and_stop_texts() -> TestResult {
                 && inbox_page.html.contains("Ngừng nhận tin nhắn"),
             "{backend}"
         );
+        // A hire withdrawn takes its pending follow-ups, the one answered unclearly too; the
+        // text stays in the inbox.
+        let withdrawn = app.patch(
+            &format!("/api/v1/referrals/{third_hire}"),
+            Some(&staff),
+            &json!({"status": "withdrawn", "reason": "Ghi nhầm"}),
+        )?;
+        assert_eq!(withdrawn.status, 200, "{backend}: {}", withdrawn.body);
     }
     Ok(())
 }

@@ -41,6 +41,6 @@ CREATE TABLE sms_inbox (
     kind TEXT NOT NULL DEFAULT 'pending'
         CHECK (kind IN ('pending', 'answer', 'unclear', 'stop', 'other')),
     worker_id TEXT REFERENCES workers (id),
-    follow_up_id TEXT REFERENCES follow_ups (id)
+    follow_up_id TEXT REFERENCES follow_ups (id) ON DELETE SET NULL
 );
 CREATE INDEX sms_inbox_kind ON sms_inbox (kind, received_at);
