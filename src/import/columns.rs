@@ -77,6 +77,20 @@ const AVAILABILITY: Choice = Choice {
     grades: false,
 };
 
+const MESSAGE_CHANNEL: Choice = Choice {
+    prefix: "message_channel",
+    codes: crate::registry::workers::MESSAGE_CHANNELS,
+    aliases: &[
+        ("sms", "sms"),
+        ("tin nhan", "sms"),
+        ("email", "email"),
+        ("thu dien tu", "email"),
+        ("ca hai", "both"),
+        ("khong", "none"),
+    ],
+    grades: false,
+};
+
 const COURSE_LEVEL: Choice = Choice {
     prefix: "level",
     codes: crate::registry::courses::LEVELS,

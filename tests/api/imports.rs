@@ -503,6 +503,34 @@ fn the_command_writes_the_rejected_rows_with_their_reasons_and_reads_csv_and_uni
         (Some(2), Some(0)),
         "{report}"
     );
+
+    // How each is written to, by its label or a short form: text only, nothing.
+    let channel_path = folder.path().join("kenh-nhan-tin.csv");
+    std::fs::write(
+        &channel_path,
+        "Họ và tên,Ngày sinh,Giới tính,Số CCCD,Dân tộc,Xã,Nhận thông báo qua\n\
+         Lò Thị Ỏn,12/04/1995,Nữ,014195000001,Thái,Phường Tô Hiệu,Chỉ tin nhắn SMS\n\
+         Hà Văn Thắm,01/09/1990,Nam,014190000002,Mường,03649,Không\n",
+    )?;
+    let changed = ketnoi(&db)
+        .args(["import", "workers", "--json"])
+        .arg(&channel_path)
+        .output()?;
+    let report: serde_json::Value = serde_json::from_slice(&changed.stdout)?;
+    assert_eq!(report["updated"], 2, "{report}");
+    use diesel::prelude::*;
+    use ketnoi::db::schema::workers;
+    let channels: Vec<(Option<String>, String)> = workers::table
+        .order(workers::national_id)
+        .select((workers::national_id, workers::message_channel))
+        .load(&mut db.migrated()?)?;
+    assert_eq!(
+        channels,
+        [
+            (Some("014190000002".to_owned()), "none".to_owned()),
+            (Some("014195000001".to_owned()), "sms".to_owned())
+        ]
+    );
     Ok(())
 }
 

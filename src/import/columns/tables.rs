@@ -217,6 +217,17 @@ pub const WORKERS: &[Column] = &[
         ["Đồng ý chia sẻ hồ sơ", "Consent to share"],
         &["dong y chia se", "dong y chia se ho so", "consent to share"],
     ),
+    column(
+        "message_channel",
+        Value::Choice(&MESSAGE_CHANNEL),
+        ["Nhận thông báo qua", "Messages by"],
+        &[
+            "nhan thong bao",
+            "nhan thong bao qua",
+            "kenh nhan tin",
+            "message channel",
+        ],
+    ),
 ];
 
 pub const EMPLOYERS: &[Column] = &[

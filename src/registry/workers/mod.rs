@@ -20,8 +20,8 @@ mod validate;
 pub use personal_data::{export as export_personal_data, withdraw_consent};
 
 pub use shape::{
-    AVAILABILITIES, EDUCATION_LEVELS, GENDERS, HOUSEHOLD_STATUSES, WorkerForEmployer, WorkerInput,
-    WorkerQuery, WorkerView,
+    AVAILABILITIES, EDUCATION_LEVELS, GENDERS, HOUSEHOLD_STATUSES, MESSAGE_CHANNELS,
+    WorkerForEmployer, WorkerInput, WorkerQuery, WorkerView,
 };
 use shape::{EMPLOYER_VIEW_FIELDS, FULL_VIEW_FIELDS, TRAINEE_FIELDS, employer_view, full_view};
 use validate::validate;
