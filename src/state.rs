@@ -23,6 +23,8 @@ pub struct AppState {
     pub search: Arc<SearchIndex>,
     pub match_weights: Weights,
     pub imports: Arc<crate::import::jobs::Jobs>,
+    /// Bearer tokens found current in the last second.
+    pub tokens: Arc<crate::accounts::token_cache::TokenCache>,
 }
 
 impl AppState {
@@ -41,6 +43,7 @@ impl AppState {
             search,
             match_weights,
             imports: Arc::default(),
+            tokens: Arc::default(),
         }
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod password;
 pub mod throttle;
+pub mod token_cache;
 
 use std::sync::OnceLock;
 

@@ -1,5 +1,7 @@
 //! The `api_tokens` table: bearer sessions, stored as hashes.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -16,6 +18,17 @@ pub struct NewApiToken {
     pub created_at: NaiveDateTime,
     pub expires_at: NaiveDateTime,
     pub revoked_at: Option<NaiveDateTime>,
+}
+
+/// Moves on with every revocation in this process: what was read of tokens before it is stale.
+static GENERATION: AtomicU64 = AtomicU64::new(0);
+
+pub fn generation() -> u64 {
+    GENERATION.load(Ordering::Acquire)
+}
+
+fn revoked() {
+    GENERATION.fetch_add(1, Ordering::AcqRel);
 }
 
 pub fn insert(connection: &mut DbConn, token: &NewApiToken) -> QueryResult<usize> {
@@ -50,6 +63,7 @@ pub fn revoke(connection: &mut DbConn, token_hash: &str, now: NaiveDateTime) -> 
     )
     .set(api_tokens::revoked_at.eq(Some(now)))
     .execute(connection)?;
+    revoked();
     Ok(changed > 0)
 }
 
@@ -67,4 +81,5 @@ pub fn revoke_all(
     )
     .set(api_tokens::revoked_at.eq(Some(now)))
     .execute(connection)
+    .inspect(|_| revoked())
 }

@@ -7,7 +7,7 @@ use tantivy::schema::{
 
 use super::analysis;
 
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Handles to every field.
 #[derive(Clone, Copy, Debug)]

@@ -215,10 +215,18 @@ impl FromRequest for Principal {
             let state = state.ok_or_else(|| {
                 AppError::Unexpected(anyhow::anyhow!("application state missing"))
             })?;
-            let pool = state.pool.clone();
+            let hash = accounts::token_hash(&token);
+            if let Some(principal) = state.tokens.get(&hash, address.clone()) {
+                return Ok(principal);
+            }
+            let (pool, tokens) = (state.pool.clone(), state.tokens.clone());
             web::block(move || -> Result<Principal, AppError> {
+                let generation = api_tokens::generation();
                 let mut connection = pool.get()?;
-                principal_for_token(&mut connection, &token, address)?.ok_or(AppError::Unauthorized)
+                let principal = principal_for_token(&mut connection, &token, address)?
+                    .ok_or(AppError::Unauthorized)?;
+                tokens.put(hash, &principal, generation);
+                Ok(principal)
             })
             .await?
         })
