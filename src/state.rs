@@ -25,6 +25,9 @@ pub struct AppState {
     pub imports: Arc<crate::import::jobs::Jobs>,
     /// Bearer tokens found current in the last second.
     pub tokens: Arc<crate::accounts::token_cache::TokenCache>,
+    /// The group commit of the audit entries of reads (none if its thread could not start:
+    /// each read then commits its own).
+    pub audit: Option<Arc<crate::models::audit_writer::AuditWriter>>,
 }
 
 impl AppState {
@@ -35,7 +38,7 @@ impl AppState {
         match_weights: Weights,
     ) -> AppState {
         AppState {
-            pool,
+            pool: pool.clone(),
             backend,
             trusted_proxies: Arc::default(),
             metrics: Arc::default(),
@@ -44,6 +47,9 @@ impl AppState {
             match_weights,
             imports: Arc::default(),
             tokens: Arc::default(),
+            audit: crate::models::audit_writer::AuditWriter::start(pool.clone())
+                .inspect_err(|error| tracing::warn!(%error, "no group commit for audits"))
+                .ok(),
         }
     }
 }

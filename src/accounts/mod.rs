@@ -246,6 +246,8 @@ pub struct Principal {
     /// For an officer with an area: the ids of every unit in it (both generations).
     pub area_units: Option<Vec<String>>,
     pub client_address: Option<String>,
+    /// The server's group commit of read audits, for a request it serves.
+    pub audit: Option<std::sync::Arc<crate::models::audit_writer::AuditWriter>>,
 }
 
 impl Principal {
@@ -258,6 +260,7 @@ impl Principal {
             worker_id: None,
             area_units: None,
             client_address: None,
+            audit: None,
         }
     }
 
@@ -266,6 +269,7 @@ impl Principal {
             // The command-line operator is recorded without a login.
             user_id: (!self.user_id.is_empty()).then(|| self.user_id.clone()),
             client_address: self.client_address.clone(),
+            group: self.audit.clone(),
         }
     }
 }

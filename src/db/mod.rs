@@ -272,6 +272,22 @@ impl DbConn {
         }
     }
 
+    /// Whether a transaction is open on this connection.
+    pub fn in_transaction(&mut self) -> bool {
+        use diesel::connection::{AnsiTransactionManager, TransactionManager};
+        match self {
+            DbConn::Sqlite(sqlite) => {
+                AnsiTransactionManager::transaction_manager_status_mut(sqlite)
+                    .transaction_depth()
+                    .map_or(true, |depth| depth.is_some())
+            }
+            #[cfg(feature = "postgres")]
+            DbConn::Pg(pg) => AnsiTransactionManager::transaction_manager_status_mut(pg)
+                .transaction_depth()
+                .map_or(true, |depth| depth.is_some()),
+        }
+    }
+
     pub fn backend(&self) -> Backend {
         match self {
             DbConn::Sqlite(_) => Backend::Sqlite,

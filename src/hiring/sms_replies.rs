@@ -35,6 +35,7 @@ fn read_one(
     let actor = Actor {
         user_id: None,
         client_address: Some(format!("sms:{phone}")),
+        group: None,
     };
     let reply = Reply::parse(body);
     if reply == Reply::Stop {

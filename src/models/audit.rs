@@ -19,13 +19,17 @@ pub struct NewAuditEntry {
 }
 
 /// Who is acting, for the audit log.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct Actor {
     pub user_id: Option<String>,
     pub client_address: Option<String>,
+    /// The server's group commit: a read outside a transaction hands its entries to it
+    /// instead of committing them alone (see [`super::audit_writer`]).
+    pub group: Option<std::sync::Arc<super::audit_writer::AuditWriter>>,
 }
 
-/// Appends one entry per record, in the caller's transaction.
+/// Appends one entry per record, in the caller's transaction; a read's entries, outside any
+/// transaction, go with the other requests' through the group commit when the server has one.
 pub fn record(
     connection: &mut DbConn,
     actor: &Actor,
@@ -47,11 +51,23 @@ pub fn record(
             client_address: actor.client_address.clone(),
         })
         .collect();
+    if action == "read"
+        && let Some(group) = &actor.group
+        && !connection.in_transaction()
+    {
+        return group.write(entries);
+    }
+    insert_entries(connection, &entries)
+}
+
+/// Inserts entries as they are, in the caller's transaction.
+pub fn insert_entries(connection: &mut DbConn, entries: &[NewAuditEntry]) -> QueryResult<()> {
     // One record (nearly every write) goes in as a single row, a statement the connection keeps
     // prepared; a batch's statement differs with its length and is prepared each time.
-    match entries.as_slice() {
+    match entries {
         [entry] => crate::insert_rows!(connection, audit_log::table, entry)?,
-        _ => crate::db::reference::insert_chunks(connection, &entries, |connection, chunk| {
+        [] => 0,
+        _ => crate::db::reference::insert_chunks(connection, entries, |connection, chunk| {
             crate::insert_rows!(connection, audit_log::table, chunk)
         })?,
     };

@@ -3,6 +3,7 @@
 pub mod admin_units;
 pub mod api_tokens;
 pub mod audit;
+pub mod audit_writer;
 pub mod courses;
 pub mod employers;
 pub mod enrollments;

@@ -331,7 +331,7 @@ pub fn reset_with_code(
                     connection,
                     &audit::Actor {
                         user_id: Some(user.id.clone()),
-                        client_address: None,
+                        ..audit::Actor::default()
                     },
                     "update",
                     "user",
@@ -425,7 +425,7 @@ pub fn reset_with_link(
             connection,
             &audit::Actor {
                 user_id: Some(user_id.clone()),
-                client_address: None,
+                ..audit::Actor::default()
             },
             "update",
             "user",

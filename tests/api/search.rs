@@ -652,3 +652,53 @@ fn reindex_beside_a_running_server_swaps_generations() -> TestResult {
     assert_eq!(hits, expected);
     Ok(())
 }
+
+/// Audited reads from many requests at once go through the group commit: every person listed
+/// in every answer has its entry, none lost, none twice.
+#[test]
+fn concurrent_searches_lose_no_audit_entry() -> TestResult {
+    use ketnoi::db::schema::audit_log;
+    for db in test_dbs() {
+        let backend = db.backend_name();
+        let app = spawn_app(db)?;
+        let token = app.sign_in_as("canbo@example.vn", "staff", Link::None)?;
+        for n in 0..5 {
+            let body = with(
+                worker_body(&format!("0141950002{n:02}"), "03649"),
+                serde_json::json!({"full_name": format!("Lò Thị Ỏn {n}"), "skills": "may công nghiệp"}),
+            );
+            worker(&app, &token, body)?;
+        }
+        app.search.sync()?;
+        let path = search_path("workers", "may cong nghiep");
+        let listed: Vec<usize> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..16)
+                .map(|_| {
+                    scope.spawn(|| {
+                        (0..8)
+                            .map(|_| {
+                                app.get(&path, Some(&token))
+                                    .map(|answer| ids(&answer.body, "id").len())
+                                    .unwrap_or(0)
+                            })
+                            .sum::<usize>()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|handle| handle.join().unwrap_or(0))
+                .collect()
+        });
+        let listed: usize = listed.iter().sum();
+        assert_eq!(listed, 16 * 8 * 5, "{backend}");
+        let mut connection = app.db.migrated()?;
+        let entries: i64 = audit_log::table
+            .filter(audit_log::action.eq("read"))
+            .filter(audit_log::fields.like("full_name,%"))
+            .count()
+            .get_result(&mut connection)?;
+        assert_eq!(entries, listed as i64, "{backend}");
+    }
+    Ok(())
+}

@@ -216,8 +216,9 @@ impl FromRequest for Principal {
                 AppError::Unexpected(anyhow::anyhow!("application state missing"))
             })?;
             let hash = accounts::token_hash(&token);
+            let audit = state.audit.clone();
             if let Some(principal) = state.tokens.get(&hash, address.clone()) {
-                return Ok(principal);
+                return Ok(Principal { audit, ..principal });
             }
             let (pool, tokens) = (state.pool.clone(), state.tokens.clone());
             web::block(move || -> Result<Principal, AppError> {
@@ -226,7 +227,7 @@ impl FromRequest for Principal {
                 let principal = principal_for_token(&mut connection, &token, address)?
                     .ok_or(AppError::Unauthorized)?;
                 tokens.put(hash, &principal, generation);
-                Ok(principal)
+                Ok(Principal { audit, ..principal })
             })
             .await?
         })
@@ -259,6 +260,7 @@ pub fn principal_for_token(
         worker_id: user.worker_id,
         area_units,
         client_address: address,
+        audit: None,
     }))
 }
 

@@ -267,11 +267,13 @@ impl FromRequest for Visit {
                 here,
             };
             if let (Some(token), Some(state)) = (session, state) {
+                let audit = state.audit.clone();
                 visit.principal = visit
                     .blocking(&state, move |connection| {
                         principal_for_token(connection, &token, address)
                     })
-                    .await?;
+                    .await?
+                    .map(|principal| Principal { audit, ..principal });
             }
             Ok(visit)
         })
