@@ -294,15 +294,12 @@ pub fn fair_registration(
 pub fn ask_due_follow_ups(connection: &mut DbConn, now: NaiveDateTime) -> QueryResult<usize> {
     let due = models::sms::unasked(connection, now.date(), 500)?;
     let mut asked = 0;
+    // Two follow-ups of one worker due together: the older is asked first.
     let mut waiting = std::collections::HashSet::new();
     for follow_up in due {
-        if waiting.contains(&follow_up.worker_id)
-            || models::sms::has_open_question(connection, &follow_up.worker_id)?
-        {
-            waiting.insert(follow_up.worker_id);
+        if !waiting.insert(follow_up.worker_id.clone()) {
             continue;
         }
-        waiting.insert(follow_up.worker_id.clone());
         connection.write_transaction(|connection| {
             let reach = worker_facts(connection, &follow_up.worker_id)?;
             let Some(phone) = reach.phone else {

@@ -91,6 +91,10 @@ pub fn record(
             follow_ups::updated_at.eq(now),
         ))
         .execute(connection)
+        .and_then(|changed| {
+            // Recorded, by text or by an officer: its question, if one was asked, is closed.
+            super::sms::answered(connection, id, now).map(|()| changed)
+        })
 }
 
 /// Follow-ups of active placements, oldest due first: with `overdue_on`, only those still

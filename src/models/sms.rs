@@ -28,17 +28,22 @@ pub struct Unasked {
 pub const ASK_WITHIN_DAYS: i64 = 30;
 
 /// Pending follow-ups of active placements that fell due in the last [`ASK_WITHIN_DAYS`] days,
-/// whose worker has a phone, takes texts and has not been asked yet; oldest due first.
+/// not asked yet, of workers who have a phone, take texts and have no question open (one at
+/// a time: the next is asked once the last is answered); oldest due first.
 pub fn unasked(connection: &mut DbConn, today: NaiveDate, limit: i64) -> QueryResult<Vec<Unasked>> {
     let since = today - chrono::Duration::days(ASK_WITHIN_DAYS);
+    let asked = sms_questions::table.select(sms_questions::follow_up_id);
+    let waiting = sms_questions::table
+        .filter(sms_questions::answered_at.is_null())
+        .select(sms_questions::worker_id);
     follow_ups::table
         .inner_join(
             placements::table
                 .inner_join(workers::table)
                 .left_join(employers::table),
         )
-        .left_join(sms_questions::table)
-        .filter(sms_questions::follow_up_id.nullable().is_null())
+        .filter(diesel::dsl::not(follow_ups::id.eq_any(asked)))
+        .filter(diesel::dsl::not(workers::id.eq_any(waiting)))
         .filter(follow_ups::outcome.eq(FollowUpOutcome::Pending))
         .filter(follow_ups::due_on.le(today))
         .filter(follow_ups::due_on.ge(since))
@@ -95,18 +100,6 @@ pub fn open_question(
         .select((sms_questions::follow_up_id, sms_questions::worker_id))
         .first(connection)
         .optional()
-}
-
-/// Whether the worker has a question not answered yet whose follow-up still waits.
-pub fn has_open_question(connection: &mut DbConn, worker_id: &str) -> QueryResult<bool> {
-    let open: i64 = sms_questions::table
-        .inner_join(follow_ups::table)
-        .filter(sms_questions::worker_id.eq(worker_id))
-        .filter(sms_questions::answered_at.is_null())
-        .filter(follow_ups::outcome.eq(FollowUpOutcome::Pending))
-        .count()
-        .get_result(connection)?;
-    Ok(open > 0)
 }
 
 pub fn answered(
