@@ -168,6 +168,22 @@ pub fn record(
     })
 }
 
+/// A staff list's reach and page size: staff and admins only, 1–200 rows (50 unless asked).
+pub(crate) fn staff_list(
+    principal: &Principal,
+    limit: Option<i64>,
+) -> Result<(Scope, i64), AppError> {
+    let scope = allowed(Some(principal.role), Resource::Workers, Action::List);
+    if !matches!(scope, Scope::All | Scope::Area) {
+        return Err(AppError::Forbidden);
+    }
+    let limit = limit.unwrap_or(50);
+    if !(1..=200).contains(&limit) {
+        return Err(AppError::field("limit", "invalid_limit"));
+    }
+    Ok((scope, limit))
+}
+
 /// `GET /api/v1/follow-ups`: follow-ups of active placements in the caller's area, oldest due
 /// first; `overdue=true` keeps the pending ones already due.
 pub fn list(
@@ -175,14 +191,7 @@ pub fn list(
     principal: &Principal,
     query: FollowUpQuery,
 ) -> Result<Vec<FollowUpView>, AppError> {
-    let scope = allowed(Some(principal.role), Resource::Workers, Action::List);
-    if !matches!(scope, Scope::All | Scope::Area) {
-        return Err(AppError::Forbidden);
-    }
-    let limit = query.limit.unwrap_or(50);
-    if !(1..=200).contains(&limit) {
-        return Err(AppError::field("limit", "invalid_limit"));
-    }
+    let (scope, limit) = staff_list(principal, query.limit)?;
     let overdue_on = query
         .overdue
         .unwrap_or(false)

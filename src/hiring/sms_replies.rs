@@ -151,15 +151,8 @@ pub fn inbox(
     principal: &crate::accounts::Principal,
     query: InboxQuery,
 ) -> Result<Vec<models::sms::InboxItem>, AppError> {
-    use crate::domain::access::{Action, Resource, Scope, allowed};
-    let scope = allowed(Some(principal.role), Resource::Workers, Action::List);
-    if !matches!(scope, Scope::All | Scope::Area) {
-        return Err(AppError::Forbidden);
-    }
-    let limit = query.limit.unwrap_or(50);
-    if !(1..=200).contains(&limit) {
-        return Err(AppError::field("limit", "invalid_limit"));
-    }
+    use crate::domain::access::Scope;
+    let (scope, limit) = super::follow_ups::staff_list(principal, query.limit)?;
     let kinds = match query.kind.as_deref() {
         None => INBOX_KINDS.to_vec(),
         Some(kind) if INBOX_KINDS.contains(&kind) => vec![kind],

@@ -450,3 +450,22 @@ pub fn tea_course(
     }
     Ok(course.body["id"].as_str().ok_or("course id")?.to_owned())
 }
+
+/// The Python that runs a test's server from PyPI: `KETNOI_TEST_PYTHON` (`.ci/run` sets it), or
+/// `python3` when it has `module`; none (the tests skip, saying so) otherwise.
+pub fn test_python(module: &str, tests: &str) -> Option<String> {
+    if let Ok(python) = std::env::var("KETNOI_TEST_PYTHON") {
+        return Some(python);
+    }
+    let found = std::process::Command::new("python3")
+        .args(["-c", &format!("import {module}")])
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success());
+    if !found {
+        eprintln!(
+            "skipping the {tests} tests: no python3 with {module} (set KETNOI_TEST_PYTHON to one)"
+        );
+    }
+    found.then(|| "python3".to_owned())
+}

@@ -37,20 +37,7 @@ struct Received {
 }
 
 fn sink_python() -> Option<String> {
-    if let Ok(python) = std::env::var("KETNOI_TEST_PYTHON") {
-        return Some(python);
-    }
-    let found = Command::new("python3")
-        .args(["-c", "import aiosmtpd"])
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|status| status.success());
-    if !found {
-        eprintln!(
-            "skipping the SMTP tests: no python3 with aiosmtpd (set KETNOI_TEST_PYTHON to one)"
-        );
-    }
-    found.then(|| "python3".to_owned())
+    crate::helpers::test_python("aiosmtpd", "SMTP")
 }
 
 fn free_port() -> u16 {

@@ -24,20 +24,7 @@ use crate::helpers::{Link, TestApp, TestResult, spawn_app, test_dbs, worker_body
 type Fallible<T> = Result<T, Box<dyn std::error::Error>>;
 
 fn sink_python() -> Option<String> {
-    if let Ok(python) = std::env::var("KETNOI_TEST_PYTHON") {
-        return Some(python);
-    }
-    let found = Command::new("python3")
-        .args(["-c", "import smpp34"])
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|status| status.success());
-    if !found {
-        eprintln!(
-            "skipping the SMPP tests: no python3 with smpp34 (set KETNOI_TEST_PYTHON to one)"
-        );
-    }
-    found.then(|| "python3".to_owned())
+    crate::helpers::test_python("smpp34", "SMPP")
 }
 
 fn free_port() -> Fallible<u16> {
