@@ -251,16 +251,27 @@ async fn run(
                 () = tokio::time::sleep_until(until) => break,
                 request = requests.recv() => match request {
                     None => return,
-                    Some(request) => {
-                        let message = format!("not bound to the SMSC: {why}");
-                        let results = request.texts.iter().map(|_| Err(SendError { permanent: false, message: message.clone() })).collect();
-                        let _ = request.reply.send(results);
-                    }
+                    Some(request) => refuse(request, &format!("not bound to the SMSC: {why}")),
                 },
             }
         }
         backoff = (backoff * 2).min(MAX_BACKOFF);
     }
+}
+
+/// Answers every text of a request with the same transient failure.
+fn refuse(request: Request, message: &str) {
+    let results = request
+        .texts
+        .iter()
+        .map(|_| {
+            Err(SendError {
+                permanent: false,
+                message: message.to_owned(),
+            })
+        })
+        .collect();
+    let _ = request.reply.send(results);
 }
 
 async fn bind(
@@ -320,7 +331,8 @@ async fn serve(
             request = requests.recv() => match request {
                 None => return Ended::Stopped,
                 Some(request) => {
-                    tokio::spawn(submit_all(client.clone(), request, limits.clone(), config.source.clone()));
+                    let (client, limits) = (client.clone(), limits.clone());
+                    tokio::spawn(submit_all(client, request, limits, config.source.clone()));
                 }
             },
         }
