@@ -69,10 +69,9 @@ impl SmppConfig {
         }
         let host = url.host_str().ok_or_else(|| bad("no host"))?;
         let decode = |raw: &str| {
-            url::form_urlencoded::parse(format!("x={raw}").as_bytes())
-                .next()
-                .map(|(_, value)| value.into_owned())
-                .unwrap_or_default()
+            percent_encoding::percent_decode_str(raw)
+                .decode_utf8_lossy()
+                .into_owned()
         };
         let query: std::collections::HashMap<String, String> = url
             .query_pairs()
@@ -547,5 +546,38 @@ fn read_deliver(deliver: &DeliverSm) -> Inbound {
     Inbound::Text {
         from: deliver.source_addr.to_string(),
         body: sms::decode(data_coding, body),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_address_names_the_bind_and_its_limits() {
+        let Ok(config) =
+            SmppConfig::parse("smpp://ket%20noi:p+q%2Br@smsc.example.vn?source=KETNOI&tps=20")
+        else {
+            panic!("not parsed");
+        };
+        assert_eq!(config.address, "smpp://smsc.example.vn:2775");
+        assert_eq!(
+            (config.system_id.as_str(), config.password.as_str()),
+            ("ket noi", "p+q+r")
+        );
+        assert_eq!(
+            (config.tps, config.window, config.source.as_str()),
+            (20, 10, "KETNOI")
+        );
+        assert!(!config.describe().contains("p+q+r"));
+        for wrong in [
+            "smtp://id:pw@host",
+            "smpp://host",
+            "smpp://id:pw@host?tps=0",
+            "smpp://id:pw@host?source=K%C3%8AT+N%E1%BB%90I+VI%E1%BB%86C",
+            "smpp://id:toolongpassword@host",
+        ] {
+            assert!(SmppConfig::parse(wrong).is_err(), "{wrong}");
+        }
     }
 }
