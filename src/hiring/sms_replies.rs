@@ -78,9 +78,10 @@ fn read_one(
             )?);
         }
     };
-    models::sms::answered(connection, &follow_up_id, now)?;
     if !still_open(connection, &follow_up_id)? {
-        // An officer recorded it meanwhile, or the placement ended: the answer is only read.
+        // An officer recorded it meanwhile (that closed it) or the placement ended: the
+        // answer is only read, and the question closed.
+        models::sms::answered(connection, &follow_up_id, now)?;
         return Ok(models::sms::classify(
             connection,
             id,
@@ -99,6 +100,7 @@ fn read_one(
         source: "sms",
         income_vnd: None,
     };
+    // Recording closes the question too.
     models::follow_ups::record(connection, &follow_up_id, &recorded, now)?;
     effects::follow_up(
         connection,

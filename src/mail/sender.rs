@@ -177,14 +177,8 @@ pub fn deliver_due(
             .collect();
         let results = settings.sms.send_all(&batch);
         for ((row, _), result) in texts.iter().zip(results) {
-            let sent = result.map_err(|error| Failure {
-                message: if error.permanent {
-                    format!("refused: {}", error.message)
-                } else {
-                    error.message
-                },
-                hopeless: error.permanent,
-            });
+            // A number the SMSC refuses never becomes valid: no retries.
+            let sent = result.map_err(|error| Failure::sending(error, true));
             settle(connection, settings, row, sent, now, &mut delivery)?;
         }
         if (due.len() as i64) < BATCH || !claimed_any {
@@ -235,6 +229,20 @@ struct Failure {
     hopeless: bool,
 }
 
+impl Failure {
+    /// The transport's refusal; a permanent one is hopeless when `permanent_is_final`.
+    fn sending(error: super::transport::SendError, permanent_is_final: bool) -> Failure {
+        Failure {
+            hopeless: error.permanent && permanent_is_final,
+            message: if error.permanent {
+                format!("refused: {}", error.message)
+            } else {
+                error.message
+            },
+        }
+    }
+}
+
 fn deliver(row: &OutboxRow, settings: &MailSettings) -> Result<(), Failure> {
     let email = compose(row, settings).map_err(|message| Failure {
         message,
@@ -244,14 +252,7 @@ fn deliver(row: &OutboxRow, settings: &MailSettings) -> Result<(), Failure> {
     settings
         .transport
         .send(&row.id, email.envelope(), &bytes)
-        .map_err(|error| Failure {
-            message: if error.permanent {
-                format!("refused: {}", error.message)
-            } else {
-                error.message
-            },
-            hopeless: false,
-        })
+        .map_err(|error| Failure::sending(error, false))
 }
 
 /// A text message's text, from the payload, in the recipient's language.

@@ -469,3 +469,57 @@ pub fn test_python(module: &str, tests: &str) -> Option<String> {
     }
     found.then(|| "python3".to_owned())
 }
+
+/// A test's server process from `tests/support/SCRIPT PORT FOLDER`, once it printed "ready";
+/// its standard input stays open (closing it stops the server) and it is stopped when dropped.
+pub struct PythonServer {
+    child: std::process::Child,
+    pub stdin: Option<std::process::ChildStdin>,
+    pub stdout: std::io::BufReader<std::process::ChildStdout>,
+    pub folder: tempfile::TempDir,
+}
+
+impl PythonServer {
+    pub fn start(
+        python: &str,
+        script: &str,
+        port: u16,
+    ) -> Result<PythonServer, Box<dyn std::error::Error>> {
+        use std::io::BufRead;
+        let folder = tempfile::tempdir()?;
+        let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/support")
+            .join(script);
+        let mut child = std::process::Command::new(python)
+            .arg(&script)
+            .arg(port.to_string())
+            .arg(folder.path())
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()?;
+        let stdin = child.stdin.take();
+        let stdout = child.stdout.take().ok_or("no stdout")?;
+        let mut stdout = std::io::BufReader::new(stdout);
+        let mut line = String::new();
+        stdout.read_line(&mut line)?;
+        if line.trim() != "ready" {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(format!("{} did not start: {line:?}", script.display()).into());
+        }
+        Ok(PythonServer {
+            child,
+            stdin,
+            stdout,
+            folder,
+        })
+    }
+}
+
+impl Drop for PythonServer {
+    fn drop(&mut self) {
+        drop(self.stdin.take());
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -3,10 +3,8 @@
 //! sets it); without it the SMTP tests look for `python3` with aiosmtpd and skip, saying so,
 //! when there is none.
 
-use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
@@ -20,14 +18,15 @@ use ketnoi::mail::sms_transport::SmsSettings;
 use ketnoi::mail::{MailSettings, Transport, deliver_due, digest, outbox as queue};
 use mail_parser::{MessageParser, MimeHeaders};
 
-use crate::helpers::{Link, TestApp, TestResult, spawn_app, sqlite_db, test_dbs, worker_body};
+use crate::helpers::{
+    Link, PythonServer, TestApp, TestResult, spawn_app, sqlite_db, test_dbs, worker_body,
+};
 
 const FROM: &str = "Kết nối việc làm <khong-tra-loi@ketnoi.local>";
 
 /// A running `smtp_sink.py`; stops when dropped.
 struct SmtpSink {
-    child: Child,
-    folder: tempfile::TempDir,
+    server: PythonServer,
 }
 
 /// One message as the server received it.
@@ -49,27 +48,13 @@ fn free_port() -> u16 {
 
 impl SmtpSink {
     fn start(python: &str, port: u16) -> Result<SmtpSink, Box<dyn std::error::Error>> {
-        let folder = tempfile::tempdir()?;
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/smtp_sink.py");
-        let mut child = Command::new(python)
-            .arg(script)
-            .arg(port.to_string())
-            .arg(folder.path())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()?;
-        let stdout = child.stdout.take().ok_or("no stdout")?;
-        let mut line = String::new();
-        BufReader::new(stdout).read_line(&mut line)?;
-        if line.trim() != "ready" {
-            let _ = child.kill();
-            return Err(format!("the SMTP sink did not start: {line:?}").into());
-        }
-        Ok(SmtpSink { child, folder })
+        Ok(SmtpSink {
+            server: PythonServer::start(python, "smtp_sink.py", port)?,
+        })
     }
 
     fn received(&self) -> Vec<Received> {
-        let mut names: Vec<PathBuf> = std::fs::read_dir(self.folder.path())
+        let mut names: Vec<PathBuf> = std::fs::read_dir(self.server.folder.path())
             .map(|entries| {
                 entries
                     .filter_map(|entry| entry.ok().map(|entry| entry.path()))
@@ -86,14 +71,6 @@ impl SmtpSink {
                 bytes: std::fs::read(&path).unwrap_or_default(),
             })
             .collect()
-    }
-}
-
-impl Drop for SmtpSink {
-    fn drop(&mut self) {
-        drop(self.child.stdin.take());
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 

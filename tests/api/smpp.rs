@@ -5,9 +5,7 @@
 //! `KETNOI_TEST_PYTHON` names a Python with smpp34 (`.ci/run` sets it); without it the tests
 //! look for `python3` with smpp34 and skip, saying so, when there is none.
 
-use std::io::{BufRead, BufReader, Write};
-use std::path::Path;
-use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::io::{BufRead, Write};
 use std::time::{Duration, Instant};
 
 use diesel::prelude::*;
@@ -19,7 +17,7 @@ use ketnoi::mail::sms_transport::SmsSettings;
 use ketnoi::mail::{MailSettings, Transport, deliver_due};
 use serde_json::{Value, json};
 
-use crate::helpers::{Link, TestApp, TestResult, spawn_app, test_dbs, worker_body};
+use crate::helpers::{Link, PythonServer, TestApp, TestResult, spawn_app, test_dbs, worker_body};
 
 type Fallible<T> = Result<T, Box<dyn std::error::Error>>;
 
@@ -35,45 +33,23 @@ fn free_port() -> Fallible<u16> {
 
 /// A running SMSC; stops when dropped.
 struct Smsc {
-    child: Child,
-    stdin: ChildStdin,
-    stdout: BufReader<ChildStdout>,
-    folder: tempfile::TempDir,
+    server: PythonServer,
 }
 
 impl Smsc {
     fn start(python: &str, port: u16) -> Fallible<Smsc> {
-        let folder = tempfile::tempdir()?;
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/smsc_sink.py");
-        let mut child = Command::new(python)
-            .arg(script)
-            .arg(port.to_string())
-            .arg(folder.path())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()?;
-        let stdin = child.stdin.take().ok_or("no stdin")?;
-        let mut stdout = BufReader::new(child.stdout.take().ok_or("no stdout")?);
-        let mut line = String::new();
-        stdout.read_line(&mut line)?;
-        if line.trim() != "ready" {
-            let _ = child.kill();
-            return Err(format!("the SMSC did not start: {line:?}").into());
-        }
         Ok(Smsc {
-            child,
-            stdin,
-            stdout,
-            folder,
+            server: PythonServer::start(python, "smsc_sink.py", port)?,
         })
     }
 
     /// A command on its standard input, once it has been carried out.
     fn command(&mut self, line: &str) -> Fallible<()> {
-        writeln!(self.stdin, "{line}")?;
-        self.stdin.flush()?;
+        let stdin = self.server.stdin.as_mut().ok_or("no stdin")?;
+        writeln!(stdin, "{line}")?;
+        stdin.flush()?;
         let mut done = String::new();
-        self.stdout.read_line(&mut done)?;
+        self.server.stdout.read_line(&mut done)?;
         Ok(())
     }
 
@@ -83,7 +59,7 @@ impl Smsc {
     }
 
     fn lines(&self, name: &str) -> Vec<Value> {
-        std::fs::read_to_string(self.folder.path().join(name))
+        std::fs::read_to_string(self.server.folder.path().join(name))
             .unwrap_or_default()
             .lines()
             .filter_map(|line| serde_json::from_str(line).ok())
@@ -96,13 +72,6 @@ impl Smsc {
 
     fn binds(&self) -> usize {
         self.lines("binds.jsonl").len()
-    }
-}
-
-impl Drop for Smsc {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
