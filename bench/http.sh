@@ -2,8 +2,9 @@
 # The HTTP path under load: a real `ketnoi serve` (release build) over the database and index
 # named by DATABASE_URL and KETNOI_INDEX_DIR (load a demo into them first: `ketnoi demo
 # --workers 120000`), driven by wrk (Debian's package) with an admin token. One JSON line per
-# endpoint and concurrency: requests a second, p50 and p99, errors (non-2xx answers count), and
-# the server's peak resident memory so far.
+# endpoint and concurrency: requests a second, p50 and p99, errors (non-2xx answers count), the
+# server's peak resident memory so far, and the audit log's growth per request (storage of the
+# audit tables before and after the run, read with the sqlite3 or psql client when installed).
 #
 #   bench/http.sh [SECONDS] [CONNECTIONS]
 set -euo pipefail
@@ -31,17 +32,36 @@ token="$(curl -fsS -X POST "http://127.0.0.1:$port/api/v1/auth/login" -H 'conten
 base="http://127.0.0.1:$port"
 vacancy="$(curl -fsS "$base/api/v1/vacancies?limit=1&status=open" -H "Authorization: Bearer $token" |
     python3 -c 'import json, sys; body = json.load(sys.stdin); items = body["items"] if isinstance(body, dict) else body; print(items[0]["id"])')"
+# Bytes the audit tables take now (0 when no client can tell).
+audit_bytes() {
+    case "$DATABASE_URL" in
+    sqlite://*)
+        command -v sqlite3 >/dev/null || { echo 0; return; }
+        sqlite3 "${DATABASE_URL#sqlite://}" \
+            "SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE name LIKE 'audit%'" 2>/dev/null || echo 0
+        ;;
+    postgres://* | postgresql://*)
+        command -v psql >/dev/null || { echo 0; return; }
+        psql "$DATABASE_URL" -Atc "SELECT pg_total_relation_size('audit_log')
+            + coalesce(pg_total_relation_size(to_regclass('audit_subjects')), 0)" 2>/dev/null || echo 0
+        ;;
+    *) echo 0 ;;
+    esac
+}
 run() {
     local name="$1" path="$2" conns="$3"
-    local line
+    local line before after requests
     local threads=2
     [ "$conns" -ge 2 ] || threads=1
+    before="$(audit_bytes)"
     line="$(wrk -t"$threads" -c"$conns" -d"${seconds}s" --latency -H "Authorization: Bearer $token" \
         -s bench/report.lua "$base$path" | tail -1)"
+    after="$(audit_bytes)"
+    requests="$(sed -E 's/.*"requests": ([0-9]+).*/\1/' <<<"$line")"
     local rss
     rss="$(awk '/VmHWM/ {print $2}' "/proc/$server/status")"
-    printf '{"endpoint": "%s", "connections": %s, "peak_rss_mib": %d, %s\n' \
-        "$name" "$conns" "$((rss / 1024))" "${line#\{}"
+    printf '{"endpoint": "%s", "connections": %s, "peak_rss_mib": %d, "audit_bytes_per_request": %d, %s\n' \
+        "$name" "$conns" "$((rss / 1024))" "$(((after - before) / (requests > 0 ? requests : 1)))" "${line#\{}"
 }
 run "search workers" "/api/v1/search?kind=workers&q=cong%20nhan%20may" "$connections"
 run "search courses" "/api/v1/search?kind=courses&q=may" "$connections"

@@ -150,7 +150,7 @@ pub fn run(settings: &Settings, options: &MatchBench) -> anyhow::Result<()> {
     let (mut returned, mut from_target) = (0usize, 0usize);
     type Listed = Vec<Vec<(String, f64)>>;
     let mut run_ketnoi = |record: bool| -> anyhow::Result<(Vec<Duration>, Listed)> {
-        let searcher = index.searcher();
+        let snapshot = index.snapshot()?;
         let mut times = Vec::with_capacity(sample.len());
         let mut results = Vec::with_capacity(sample.len());
         for vacancy_id in sample
@@ -158,7 +158,7 @@ pub fn run(settings: &Settings, options: &MatchBench) -> anyhow::Result<()> {
             .take(if record { sample.len() } else { WARM_UP })
         {
             let begun = Instant::now();
-            let ranked = matcher.rank(&mut connection, &searcher, vacancy_id, options.top)?;
+            let ranked = matcher.rank(&mut connection, &snapshot, vacancy_id, options.top)?;
             times.push(begun.elapsed());
             if record {
                 returned += ranked.len();
@@ -200,13 +200,13 @@ pub fn run(settings: &Settings, options: &MatchBench) -> anyhow::Result<()> {
     // Many workers tie at the same score in a province of a million, and each engine breaks
     // ties its own way, so compare by score too: the share of PostgreSQL's list that scores,
     // by Ketnoi's formula, at least as well as the last of Ketnoi's own list.
-    let searcher = index.searcher();
+    let snapshot = index.snapshot()?;
     let mut as_good = Vec::new();
     for ((vacancy_id, ours), theirs) in sample.iter().zip(&ketnoi_results).zip(&postgres_results) {
         let Some(cut) = ours.last().map(|(_, score)| *score) else {
             continue;
         };
-        let scores = matcher.score(&mut connection, &searcher, vacancy_id, theirs)?;
+        let scores = matcher.score(&mut connection, &snapshot, vacancy_id, theirs)?;
         let good = scores
             .iter()
             .filter(|ranked| {
@@ -261,7 +261,7 @@ impl Matcher<'_> {
     fn rank(
         &self,
         connection: &mut DbConn,
-        searcher: &tantivy::Searcher,
+        snapshot: &crate::search::Snapshot,
         vacancy_id: &str,
         top: usize,
     ) -> anyhow::Result<Vec<matching::Ranked>> {
@@ -273,7 +273,7 @@ impl Matcher<'_> {
             today: self.today,
         };
         Ok(matching::workers_for_vacancy(
-            searcher,
+            snapshot,
             self.index.fields(),
             self.weights,
             &probe,
@@ -285,7 +285,7 @@ impl Matcher<'_> {
     fn score(
         &self,
         connection: &mut DbConn,
-        searcher: &tantivy::Searcher,
+        snapshot: &crate::search::Snapshot,
         vacancy_id: &str,
         ids: &[String],
     ) -> anyhow::Result<Vec<Option<matching::Ranked>>> {
@@ -297,7 +297,7 @@ impl Matcher<'_> {
             today: self.today,
         };
         Ok(matching::score_listed(
-            searcher,
+            snapshot,
             self.index.fields(),
             self.weights,
             &probe,

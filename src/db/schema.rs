@@ -504,6 +504,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    audit_subjects (entity_id, entry_id) {
+        entity_id -> Text,
+        entry_id -> BigInt,
+    }
+}
+
+diesel::table! {
     audit_log (id) {
         id -> BigInt,
         occurred_at -> Timestamp,
@@ -625,6 +632,7 @@ diesel::table! {
 }
 
 diesel::joinable!(api_tokens -> users (user_id));
+diesel::joinable!(audit_subjects -> audit_log (entry_id));
 diesel::joinable!(admin_unit_successors -> admin_units (predecessor_id));
 diesel::joinable!(occupations -> occupation_groups (group_code));
 diesel::joinable!(households -> admin_units (commune_id));
@@ -736,6 +744,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     progress_facts,
     progress_counts,
     audit_log,
+    audit_subjects,
     outbox,
     search_changes,
     api_tokens,

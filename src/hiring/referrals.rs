@@ -342,7 +342,7 @@ fn standing(
         today: accounts::now().date(),
     };
     let ranked = matching::score_listed(
-        &index.searcher(),
+        &index.snapshot()?,
         index.fields(),
         weights,
         &probe,

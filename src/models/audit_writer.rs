@@ -10,15 +10,15 @@ use std::sync::mpsc::{self, Receiver, Sender};
 
 use diesel::QueryResult;
 
-use super::audit::NewAuditEntry;
+use super::audit::AuditEntry;
 use crate::db::DbConn;
 use crate::db::pool::DbPool;
 
-/// Entries taken into one transaction at most.
+/// Records listed by the entries taken into one transaction, at most.
 const BATCH: usize = 1000;
 
 struct Job {
-    entries: Vec<NewAuditEntry>,
+    entry: AuditEntry,
     done: Sender<Result<(), String>>,
 }
 
@@ -42,8 +42,8 @@ impl AuditWriter {
         Ok(Arc::new(AuditWriter { jobs }))
     }
 
-    /// Writes the entries with those of other requests; returns once they are committed.
-    pub fn write(&self, entries: Vec<NewAuditEntry>) -> QueryResult<()> {
+    /// Writes the entry with those of other requests; returns once it is committed.
+    pub fn write(&self, entry: AuditEntry) -> QueryResult<()> {
         let (done, answer) = mpsc::channel();
         let failed = |message: String| {
             diesel::result::Error::DatabaseError(
@@ -52,7 +52,7 @@ impl AuditWriter {
             )
         };
         self.jobs
-            .send(Job { entries, done })
+            .send(Job { entry, done })
             .map_err(|_| failed("the audit writer has stopped".to_owned()))?;
         answer
             .recv()
@@ -68,11 +68,11 @@ fn run(pool: &DbPool, receiver: &Receiver<Job>) {
     let mut held = pool.get().ok();
     while let Ok(first) = receiver.recv() {
         let mut batch = vec![first];
-        let mut count = batch[0].entries.len();
+        let mut count = batch[0].entry.subjects.len().max(1);
         while count < BATCH {
             match receiver.try_recv() {
                 Ok(job) => {
-                    count += job.entries.len();
+                    count += job.entry.subjects.len().max(1);
                     batch.push(job);
                 }
                 Err(_) => break,
@@ -94,9 +94,6 @@ fn run(pool: &DbPool, receiver: &Receiver<Job>) {
 }
 
 fn commit(connection: &mut DbConn, batch: &[Job]) -> QueryResult<()> {
-    let entries: Vec<NewAuditEntry> = batch
-        .iter()
-        .flat_map(|job| job.entries.iter().cloned())
-        .collect();
+    let entries: Vec<AuditEntry> = batch.iter().map(|job| job.entry.clone()).collect();
     connection.write_transaction(|connection| super::audit::insert_entries(connection, &entries))
 }

@@ -25,6 +25,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyEr
 use super::analysis;
 use super::documents::{self, Kind, Reference, Selection};
 use super::schema::{self, Fields, SCHEMA_VERSION};
+use super::snapshot::{Snapshot, SnapshotCache};
 use crate::db::DbConn;
 use crate::db::pool::DbPool;
 use crate::models::search_changes::{self, Change};
@@ -64,6 +65,7 @@ pub struct SearchIndex {
     live: Arc<RwLock<Live>>,
     control: Mutex<Option<mpsc::Sender<Control>>>,
     thread: Mutex<Option<JoinHandle<()>>>,
+    snapshots: SnapshotCache,
 }
 
 impl SearchIndex {
@@ -134,6 +136,7 @@ impl SearchIndex {
             live,
             control: Mutex::new(Some(sender)),
             thread: Mutex::new(Some(thread)),
+            snapshots: SnapshotCache::default(),
         })
     }
 
@@ -153,6 +156,11 @@ impl SearchIndex {
             Ok(live) => live.reader.searcher(),
             Err(poisoned) => poisoned.into_inner().reader.searcher(),
         }
+    }
+
+    /// The searcher with its segments' columns, opened once per set of segments.
+    pub fn snapshot(&self) -> tantivy::Result<Snapshot> {
+        self.snapshots.snapshot(self.searcher())
     }
 
     /// Applies every pending change now and makes it visible; returns the last applied change

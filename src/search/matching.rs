@@ -25,6 +25,7 @@ use tantivy::{DocId, Score, Searcher, SegmentReader, Term};
 
 use super::analysis;
 use super::schema::{Fields, flag, status_name};
+use super::snapshot::Snapshot;
 use crate::i18n::Lang;
 
 mod for_worker;

@@ -9,5 +9,7 @@ pub mod matching;
 pub mod query;
 pub mod schema;
 pub mod service;
+pub mod snapshot;
 
 pub use index::SearchIndex;
+pub use snapshot::Snapshot;

@@ -8,12 +8,12 @@ use tantivy::columnar::Column;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader, Term};
+use tantivy::{DocId, Score, Searcher, SegmentReader, Term};
 
 use super::analysis;
 use super::documents::Kind;
-use super::matching::Columns;
 use super::schema::{Fields, status_name};
+use super::snapshot::Snapshot;
 
 /// Most words of a query that count; the rest are ignored.
 const MAX_WORDS: usize = 16;
@@ -140,11 +140,12 @@ fn filter(fields: &Fields, tag: &str) -> Box<dyn Query> {
 
 /// Runs a search.
 pub fn search(
-    searcher: &Searcher,
+    snapshot: &Snapshot,
     fields: &Fields,
     kind: Kind,
     spec: &SearchSpec,
 ) -> tantivy::Result<(Found, Box<dyn Query>)> {
+    let searcher = snapshot.searcher();
     let query = build(fields, kind, spec);
     let top = TopDocs::with_limit(spec.limit.max(1))
         .and_offset(spec.offset)
@@ -152,7 +153,8 @@ pub fn search(
     let (docs, total, facets) = searcher.search(&query, &(top, Count, FacetCollector))?;
     let mut hits = Vec::with_capacity(docs.len());
     for (score, address) in docs {
-        hits.push((id_of(searcher, address)?, f64::from(score)));
+        let columns = &snapshot.columns()[address.segment_ord as usize];
+        hits.push((columns.id(address.doc_id), f64::from(score)));
     }
     let mut by_household_status = BTreeMap::new();
     for (number, count) in facets.by_status {
@@ -173,11 +175,6 @@ pub fn search(
         },
         query,
     ))
-}
-
-fn id_of(searcher: &Searcher, address: DocAddress) -> tantivy::Result<String> {
-    let reader = searcher.segment_reader(address.segment_ord);
-    Ok(Columns::open(reader)?.id(address.doc_id))
 }
 
 /// Highlights the words of the query in a record's text (HTML, escaped).

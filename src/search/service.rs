@@ -244,9 +244,9 @@ pub fn search(
             spec.tags.push(format!("{name}:{value}"));
         }
     }
-    let searcher = index.searcher();
-    let (found, query) = query::search(&searcher, index.fields(), kind, &spec)?;
-    let snippets = query::snippets(&searcher, index.fields(), query.as_ref())?;
+    let snapshot = index.snapshot()?;
+    let (found, query) = query::search(&snapshot, index.fields(), kind, &spec)?;
+    let snippets = query::snippets(snapshot.searcher(), index.fields(), query.as_ref())?;
     let ids: Vec<String> = found.hits.iter().map(|(id, _)| id.clone()).collect();
     let mut hydrated = hydrate(connection, kind, &ids)?;
     let mut items = Vec::with_capacity(ids.len());

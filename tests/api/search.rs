@@ -259,8 +259,9 @@ fn a_restarted_index_catches_up_without_losing_or_doubling() -> TestResult {
         &tantivy::collector::Count,
     )?;
     assert_eq!(workers, 2);
+    let snapshot = ketnoi::search::Snapshot::open(searcher)?;
     let tea = ketnoi::search::query::search(
-        &searcher,
+        &snapshot,
         fields,
         ketnoi::search::documents::Kind::Worker,
         &ketnoi::search::query::SearchSpec {
@@ -271,7 +272,7 @@ fn a_restarted_index_catches_up_without_losing_or_doubling() -> TestResult {
     )?;
     assert_eq!(tea.0.total, 0, "'trà' is not 'trồng chè'");
     let tea = ketnoi::search::query::search(
-        &searcher,
+        &snapshot,
         fields,
         ketnoi::search::documents::Kind::Worker,
         &ketnoi::search::query::SearchSpec {
@@ -653,21 +654,23 @@ fn reindex_beside_a_running_server_swaps_generations() -> TestResult {
     Ok(())
 }
 
-/// Audited reads from many requests at once go through the group commit: every person listed
-/// in every answer has its entry, none lost, none twice.
+/// Audited reads from many requests at once go through the group commit: each answer is one
+/// entry listing every person it showed, none lost, none twice, and each person's history
+/// holds every read that listed them.
 #[test]
 fn concurrent_searches_lose_no_audit_entry() -> TestResult {
-    use ketnoi::db::schema::audit_log;
+    use ketnoi::db::schema::{audit_log, audit_subjects};
     for db in test_dbs() {
         let backend = db.backend_name();
         let app = spawn_app(db)?;
         let token = app.sign_in_as("canbo@example.vn", "staff", Link::None)?;
+        let mut people = Vec::new();
         for n in 0..5 {
             let body = with(
                 worker_body(&format!("0141950002{n:02}"), "03649"),
                 serde_json::json!({"full_name": format!("Lò Thị Ỏn {n}"), "skills": "may công nghiệp"}),
             );
-            worker(&app, &token, body)?;
+            people.push(worker(&app, &token, body)?);
         }
         app.search.sync()?;
         let path = search_path("workers", "may cong nghiep");
@@ -693,12 +696,25 @@ fn concurrent_searches_lose_no_audit_entry() -> TestResult {
         let listed: usize = listed.iter().sum();
         assert_eq!(listed, 16 * 8 * 5, "{backend}");
         let mut connection = app.db.migrated()?;
-        let entries: i64 = audit_log::table
+        let searches = audit_log::table
             .filter(audit_log::action.eq("read"))
+            .filter(audit_log::fields.like("full_name,%"))
+            .filter(audit_log::entity_id.eq(""));
+        let entries: i64 = searches.count().get_result(&mut connection)?;
+        assert_eq!(entries, 16 * 8, "{backend}: one entry per answer");
+        let subjects: i64 = audit_subjects::table
+            .inner_join(audit_log::table)
             .filter(audit_log::fields.like("full_name,%"))
             .count()
             .get_result(&mut connection)?;
-        assert_eq!(entries, listed as i64, "{backend}");
+        assert_eq!(subjects, listed as i64, "{backend}");
+        for person in &people {
+            let reads = ketnoi::models::audit::for_record(&mut connection, "worker", person)?
+                .into_iter()
+                .filter(|(action, _, fields)| action == "read" && fields.starts_with("full_name,"))
+                .count();
+            assert_eq!(reads, 16 * 8, "{backend}: {person}");
+        }
     }
     Ok(())
 }

@@ -14,12 +14,13 @@ pub struct WorkerProbe<'a> {
 
 /// The best `limit` open vacancies for a worker.
 pub fn vacancies_for_worker(
-    searcher: &Searcher,
+    snapshot: &Snapshot,
     fields: &Fields,
     weights: &Weights,
     probe: &WorkerProbe<'_>,
     limit: usize,
 ) -> tantivy::Result<Vec<Ranked>> {
+    let searcher = snapshot.searcher();
     let worker = &probe.facts;
     let terms = text_terms(fields, probe.text);
     let ideal = ideal_text_score(searcher, &terms)?;
@@ -39,8 +40,7 @@ pub fn vacancies_for_worker(
     let today = crate::search::documents::day_number(probe.today);
     let willing_overseas = worker.flags & flag::WILLING_OVERSEAS != 0;
     let mut ranked = Vec::new();
-    for reader in searcher.segment_readers() {
-        let columns = Columns::open(reader)?;
+    for (reader, columns) in searcher.segment_readers().iter().zip(snapshot.columns()) {
         let excluded = docs_with_ids(reader, fields, probe.referred)?;
         let alive = reader.alive_bitset();
         weight.for_each(reader, &mut |doc, text_score| {

@@ -237,12 +237,13 @@ pub(super) const CANDIDATES: usize = 60;
 
 /// The best `limit` workers for a vacancy.
 pub fn workers_for_vacancy(
-    searcher: &Searcher,
+    snapshot: &Snapshot,
     fields: &Fields,
     weights: &Weights,
     probe: &VacancyProbe<'_>,
     limit: usize,
 ) -> tantivy::Result<Vec<Ranked>> {
+    let searcher = snapshot.searcher();
     let vacancy = &probe.facts;
     let terms = text_terms(fields, probe.text);
     let ideal = ideal_text_score(searcher, &terms)?;
@@ -254,9 +255,9 @@ pub fn workers_for_vacancy(
     let keep = CANDIDATES.max(limit * 3);
     let mut heap: BinaryHeap<Candidate> = BinaryHeap::with_capacity(keep + 1);
     let mut threshold: Score = 0.0;
-    let mut columns: Vec<Columns> = Vec::new();
+    let columns = snapshot.columns();
     for (segment, reader) in searcher.segment_readers().iter().enumerate() {
-        let segment_columns = Columns::open(reader)?;
+        let segment_columns = &columns[segment];
         let excluded = docs_with_ids(reader, fields, probe.referred)?;
         let alive = reader.alive_bitset();
         let start = threshold;
@@ -290,7 +291,6 @@ pub fn workers_for_vacancy(
             };
             weight.for_each_pruning(start, reader, &mut callback)?;
         }
-        columns.push(segment_columns);
     }
     let mut candidates: Vec<(u32, DocId)> = heap
         .into_vec()
@@ -304,10 +304,10 @@ pub fn workers_for_vacancy(
         vacancy,
         &terms,
         ideal,
-        &columns,
+        columns,
         &candidates,
     )?;
-    Ok(best(scored, &columns, limit))
+    Ok(best(scored, columns, limit))
 }
 
 /// The query that selects a vacancy's candidates: its selective words and the match codes of
@@ -455,19 +455,16 @@ pub(super) fn exact_scores(
 /// the index): for keeping the match with a referral, and for comparing another engine's
 /// ranking with this one.
 pub fn score_listed(
-    searcher: &Searcher,
+    snapshot: &Snapshot,
     fields: &Fields,
     weights: &Weights,
     probe: &VacancyProbe<'_>,
     ids: &[String],
 ) -> tantivy::Result<Vec<Option<Ranked>>> {
+    let searcher = snapshot.searcher();
     let terms = text_terms(fields, probe.text);
     let ideal = ideal_text_score(searcher, &terms)?;
-    let columns = searcher
-        .segment_readers()
-        .iter()
-        .map(Columns::open)
-        .collect::<tantivy::Result<Vec<_>>>()?;
+    let columns = snapshot.columns();
     let mut scores = Vec::with_capacity(ids.len());
     for id in ids {
         let ranked = match find_doc(searcher, fields, id)? {
@@ -477,7 +474,7 @@ pub fn score_listed(
                 &probe.facts,
                 &terms,
                 ideal,
-                &columns,
+                columns,
                 &[found],
             )?
             .pop()
@@ -542,28 +539,20 @@ pub fn find_doc(
 
 /// The worker's facts from the index.
 pub fn worker_facts(
-    searcher: &Searcher,
+    snapshot: &Snapshot,
     fields: &Fields,
     id: &str,
 ) -> tantivy::Result<Option<WorkerFacts>> {
-    let Some((segment, doc)) = find_doc(searcher, fields, id)? else {
-        return Ok(None);
-    };
-    Ok(Some(
-        Columns::open(searcher.segment_reader(segment))?.worker(doc),
-    ))
+    let found = find_doc(snapshot.searcher(), fields, id)?;
+    Ok(found.map(|(segment, doc)| snapshot.columns()[segment as usize].worker(doc)))
 }
 
 /// The vacancy's facts from the index.
 pub fn vacancy_facts(
-    searcher: &Searcher,
+    snapshot: &Snapshot,
     fields: &Fields,
     id: &str,
 ) -> tantivy::Result<Option<VacancyFacts>> {
-    let Some((segment, doc)) = find_doc(searcher, fields, id)? else {
-        return Ok(None);
-    };
-    Ok(Some(
-        Columns::open(searcher.segment_reader(segment))?.vacancy(doc),
-    ))
+    let found = find_doc(snapshot.searcher(), fields, id)?;
+    Ok(found.map(|(segment, doc)| snapshot.columns()[segment as usize].vacancy(doc)))
 }

@@ -138,7 +138,7 @@ pub fn ranked_workers(
     };
     let wanted = if area.is_some() { limit * 5 } else { limit };
     let ranked =
-        matching::workers_for_vacancy(&index.searcher(), index.fields(), weights, probe, wanted)?;
+        matching::workers_for_vacancy(&index.snapshot()?, index.fields(), weights, probe, wanted)?;
     Ok(worker_matches(
         connection,
         ranked,
@@ -283,8 +283,8 @@ pub fn worker_matches_for(
     if excluded.is_some() {
         return Ok(answer);
     }
-    let searcher = index.searcher();
-    let Some(facts) = matching::worker_facts(&searcher, index.fields(), worker_id)? else {
+    let snapshot = index.snapshot()?;
+    let Some(facts) = matching::worker_facts(&snapshot, index.fields(), worker_id)? else {
         // Registered a moment ago and not indexed yet.
         return Err(AppError::Unavailable(anyhow::anyhow!(
             "worker {worker_id} not indexed yet"
@@ -297,7 +297,7 @@ pub fn worker_matches_for(
         referred: &referred,
         today: accounts::now().date(),
     };
-    let ranked = matching::vacancies_for_worker(&searcher, index.fields(), weights, &probe, limit)?;
+    let ranked = matching::vacancies_for_worker(&snapshot, index.fields(), weights, &probe, limit)?;
     let ids: Vec<String> = ranked.iter().map(|rank| rank.id.clone()).collect();
     let rows = models::vacancies::match_rows(connection, &ids)?;
     let names = crate::models::admin_units::names(
