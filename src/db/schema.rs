@@ -504,6 +504,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    worker_counts (commune_id) {
+        commune_id -> Text,
+        live -> BigInt,
+    }
+}
+
+diesel::table! {
     audit_subjects (entity_id, entry_id) {
         entity_id -> Text,
         entry_id -> BigInt,
@@ -745,6 +752,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     progress_counts,
     audit_log,
     audit_subjects,
+    worker_counts,
     outbox,
     search_changes,
     api_tokens,

@@ -24,6 +24,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyEr
 
 use super::analysis;
 use super::documents::{self, Kind, Reference, Selection};
+use super::query::{Found, Remembered, SearchSpec};
 use super::schema::{self, Fields, SCHEMA_VERSION};
 use super::snapshot::{Snapshot, SnapshotCache};
 use crate::db::DbConn;
@@ -66,6 +67,7 @@ pub struct SearchIndex {
     control: Mutex<Option<mpsc::Sender<Control>>>,
     thread: Mutex<Option<JoinHandle<()>>>,
     snapshots: SnapshotCache,
+    remembered: Remembered,
 }
 
 impl SearchIndex {
@@ -137,6 +139,7 @@ impl SearchIndex {
             control: Mutex::new(Some(sender)),
             thread: Mutex::new(Some(thread)),
             snapshots: SnapshotCache::default(),
+            remembered: Remembered::default(),
         })
     }
 
@@ -161,6 +164,16 @@ impl SearchIndex {
     /// The searcher with its segments' columns, opened once per set of segments.
     pub fn snapshot(&self) -> tantivy::Result<Snapshot> {
         self.snapshots.snapshot(self.searcher())
+    }
+
+    /// A search's ids, total and facets on this snapshot, computed once per state of the index.
+    pub fn found(
+        &self,
+        snapshot: &Snapshot,
+        kind: Kind,
+        spec: &SearchSpec,
+    ) -> tantivy::Result<Arc<Found>> {
+        self.remembered.search(snapshot, &self.fields, kind, spec)
     }
 
     /// Applies every pending change now and makes it visible; returns the last applied change

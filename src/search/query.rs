@@ -1,10 +1,12 @@
 //! Full-text search over the index: a query built by hand from the words typed (so nothing a
 //! user types can fail to parse), filters as terms, facet counts and highlighted snippets.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
 
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
 use tantivy::columnar::Column;
+use tantivy::index::SegmentId;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::snippet::SnippetGenerator;
@@ -19,7 +21,7 @@ use super::snapshot::Snapshot;
 const MAX_WORDS: usize = 16;
 
 /// What to look for.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct SearchSpec {
     pub q: String,
     /// Filter terms that must all hold, such as `district:119`.
@@ -144,7 +146,7 @@ pub fn search(
     fields: &Fields,
     kind: Kind,
     spec: &SearchSpec,
-) -> tantivy::Result<(Found, Box<dyn Query>)> {
+) -> tantivy::Result<Found> {
     let searcher = snapshot.searcher();
     let query = build(fields, kind, spec);
     let top = TopDocs::with_limit(spec.limit.max(1))
@@ -162,19 +164,62 @@ pub fn search(
             by_household_status.insert(name.to_owned(), count);
         }
     }
-    Ok((
-        Found {
-            total,
-            hits,
-            by_district: facets
-                .by_district
-                .into_iter()
-                .filter(|(code, _)| *code != 0)
-                .collect(),
-            by_household_status,
-        },
-        query,
-    ))
+    Ok(Found {
+        total,
+        hits,
+        by_district: facets
+            .by_district
+            .into_iter()
+            .filter(|(code, _)| *code != 0)
+            .collect(),
+        by_household_status,
+    })
+}
+
+/// Searches answered on one state of the index, kept until it changes: officers repeat the
+/// same searches, and the count and facets of a common word visit every record holding it.
+/// What the index answers is all that is kept; every request still reads its records from
+/// the database, is scoped by its caller (the area is part of the search) and is audited.
+#[derive(Default)]
+pub struct Remembered {
+    state: Mutex<Option<(Generation, HashMap<(Kind, SearchSpec), Arc<Found>>)>>,
+}
+
+/// The segments of a state of the index and the deletions applied to each.
+type Generation = BTreeMap<SegmentId, Option<u64>>;
+
+/// Searches kept per state of the index, at most.
+const REMEMBERED: usize = 1024;
+
+impl Remembered {
+    pub fn search(
+        &self,
+        snapshot: &Snapshot,
+        fields: &Fields,
+        kind: Kind,
+        spec: &SearchSpec,
+    ) -> tantivy::Result<Arc<Found>> {
+        let generation = snapshot.searcher().generation().segments().clone();
+        let key = (kind, spec.clone());
+        if let Ok(state) = self.state.lock()
+            && let Some((known, answers)) = state.as_ref()
+            && *known == generation
+            && let Some(found) = answers.get(&key)
+        {
+            return Ok(Arc::clone(found));
+        }
+        let found = Arc::new(search(snapshot, fields, kind, spec)?);
+        if let Ok(mut state) = self.state.lock() {
+            let answers = match state.as_mut() {
+                Some((known, answers)) if *known == generation && answers.len() < REMEMBERED => {
+                    answers
+                }
+                _ => &mut state.insert((generation, HashMap::new())).1,
+            };
+            answers.insert(key, Arc::clone(&found));
+        }
+        Ok(found)
+    }
 }
 
 /// Highlights the words of the query in a record's text (HTML, escaped).

@@ -245,12 +245,13 @@ pub fn search(
         }
     }
     let snapshot = index.snapshot()?;
-    let (found, query) = query::search(&snapshot, index.fields(), kind, &spec)?;
+    let found = index.found(&snapshot, kind, &spec)?;
+    let query = query::build(index.fields(), kind, &spec);
     let snippets = query::snippets(snapshot.searcher(), index.fields(), query.as_ref())?;
     let ids: Vec<String> = found.hits.iter().map(|(id, _)| id.clone()).collect();
     let mut hydrated = hydrate(connection, kind, &ids)?;
     let mut items = Vec::with_capacity(ids.len());
-    for (id, score) in found.hits {
+    for (id, score) in found.hits.iter().cloned() {
         // Gone from the database since the last commit: skip rather than show a ghost.
         let Some(record) = hydrated.remove(&id) else {
             continue;
@@ -287,8 +288,8 @@ pub fn search(
         total: found.total,
         items,
         facets: facets(
-            found.by_district,
-            found.by_household_status,
+            found.by_district.clone(),
+            found.by_household_status.clone(),
             &district_names,
         ),
     })

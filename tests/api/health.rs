@@ -10,7 +10,7 @@ fn healthz_answers_without_counting_and_admins_read_the_counts_and_metrics() -> 
         let body: serde_json::Value = response.json()?;
         assert_eq!(body["status"], "ok");
         assert_eq!(body["backend"], backend);
-        assert_eq!(body["schema_version"], "20261208000020");
+        assert_eq!(body["schema_version"], "20261208000021");
         assert!(body.get("counts").is_none(), "{backend}: {body}");
 
         let admin = app.sign_in_as("admin@example.vn", "admin", Link::None)?;

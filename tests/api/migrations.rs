@@ -11,14 +11,14 @@ fn migrations_run_roll_back_and_run_again() -> TestResult {
         let mut connection = db.migrated()?;
         assert_eq!(
             migrations::schema_version(&mut connection)?.as_deref(),
-            Some("20261208000020")
+            Some("20261208000021")
         );
         assert!(!migrations::has_pending(&mut connection)?);
         let units: i64 = admin_units::table.count().get_result(&mut connection)?;
         assert!(units > 280, "{backend}: {units} administrative units");
 
         let reverted = migrations::revert_all(&mut connection)?;
-        assert_eq!(reverted.len(), 20, "{backend}");
+        assert_eq!(reverted.len(), 21, "{backend}");
         assert!(
             workers::table
                 .count()
@@ -29,7 +29,7 @@ fn migrations_run_roll_back_and_run_again() -> TestResult {
         assert_eq!(migrations::schema_version(&mut connection)?, None);
 
         let applied = migrations::run_pending(&mut connection)?;
-        assert_eq!(applied.len(), 20, "{backend}");
+        assert_eq!(applied.len(), 21, "{backend}");
         let loaded = reference::load(&mut connection)?;
         assert_eq!(
             loaded.inserted as i64,

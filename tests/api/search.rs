@@ -270,7 +270,7 @@ fn a_restarted_index_catches_up_without_losing_or_doubling() -> TestResult {
             ..Default::default()
         },
     )?;
-    assert_eq!(tea.0.total, 0, "'trà' is not 'trồng chè'");
+    assert_eq!(tea.total, 0, "'trà' is not 'trồng chè'");
     let tea = ketnoi::search::query::search(
         &snapshot,
         fields,
@@ -282,11 +282,7 @@ fn a_restarted_index_catches_up_without_losing_or_doubling() -> TestResult {
         },
     )?;
     assert_eq!(
-        tea.0
-            .hits
-            .iter()
-            .map(|hit| hit.0.clone())
-            .collect::<Vec<_>>(),
+        tea.hits.iter().map(|hit| hit.0.clone()).collect::<Vec<_>>(),
         vec![first]
     );
     Ok(())

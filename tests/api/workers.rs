@@ -408,6 +408,82 @@ fn a_retried_create_returns_the_first_answer() -> TestResult {
     Ok(())
 }
 
+/// The list's total for the province, a district, a commune and an area officer follows every
+/// create, move and archive, and equals a count of the rows themselves.
+#[test]
+fn list_totals_follow_creates_moves_and_archives() -> TestResult {
+    use ketnoi::db::schema::admin_units;
+    for db in test_dbs() {
+        let backend = db.backend_name();
+        let app = spawn_app(db)?;
+        let token = app.sign_in_as("canbo@example.vn", "staff", Link::None)?;
+        let city = app.sign_in_as("thanhpho@example.vn", "staff", Link::Area("116".into()))?;
+        let mut ids = Vec::new();
+        for (n, commune) in ["03646", "03646", "03649", "03682"].iter().enumerate() {
+            let created = app.post(
+                "/api/v1/workers",
+                Some(&token),
+                &worker_body(&format!("01419500030{n}"), commune),
+            )?;
+            assert_eq!(created.status, 201, "{backend}: {:?}", created.body);
+            ids.push(created.body["id"].as_str().ok_or("id")?.to_owned());
+        }
+        let moved = app.patch(
+            &format!("/api/v1/workers/{}", ids[0]),
+            Some(&token),
+            &serde_json::json!({ "commune_code": "03682" }),
+        )?;
+        assert_eq!(moved.status, 200, "{backend}: {:?}", moved.body);
+        let archived = app.delete(&format!("/api/v1/workers/{}", ids[2]), Some(&token))?;
+        assert_eq!(archived.status, 200, "{backend}");
+        let mut connection = app.db.migrated()?;
+        let mut counted = |codes: &[&str]| -> QueryResult<i64> {
+            let communes = admin_units::table
+                .filter(admin_units::code.eq_any(codes.iter().map(|code| code.to_string())))
+                .select(admin_units::id);
+            workers::table
+                .filter(workers::archived_at.is_null())
+                .filter(workers::commune_id.eq_any(communes))
+                .count()
+                .get_result(&mut connection)
+        };
+        let expected = [
+            (
+                "/api/v1/workers",
+                &token,
+                counted(&["03646", "03649", "03682"])?,
+                3,
+            ),
+            (
+                "/api/v1/workers?commune=03646",
+                &token,
+                counted(&["03646"])?,
+                1,
+            ),
+            (
+                "/api/v1/workers?commune=03649",
+                &token,
+                counted(&["03649"])?,
+                0,
+            ),
+            (
+                "/api/v1/workers?district=118",
+                &token,
+                counted(&["03682"])?,
+                2,
+            ),
+            ("/api/v1/workers", &city, counted(&["03646", "03649"])?, 1),
+        ];
+        for (path, caller, rows, total) in expected {
+            assert_eq!(rows, total, "{backend}: {path}: rows in the table");
+            let answer = app.get(path, Some(caller))?;
+            assert_eq!(answer.status, 200, "{backend}: {path}: {:?}", answer.body);
+            assert_eq!(answer.body["total"], total, "{backend}: {path}");
+        }
+    }
+    Ok(())
+}
+
 #[test]
 fn archiving_keeps_the_record_and_its_history() -> TestResult {
     for db in test_dbs() {

@@ -165,6 +165,29 @@ fn filtered(filter: &WorkerFilter) -> workers::BoxedQuery<'static, Db> {
     query
 }
 
+/// The number of workers not archived in the filter's communes, from the counts the database
+/// keeps per commune; `None` when the filter asks for more than place.
+fn live_count(connection: &mut DbConn, filter: &WorkerFilter) -> QueryResult<Option<i64>> {
+    use crate::db::schema::worker_counts;
+    let place_only = filter.household_status.is_none()
+        && filter.availability.is_none()
+        && filter.occupation.is_none()
+        && filter.name_prefix.is_none()
+        && !filter.include_archived
+        && filter.referred_to_employer.is_none()
+        && filter.only_id.is_none();
+    if !place_only {
+        return Ok(None);
+    }
+    let mut query = worker_counts::table.into_boxed();
+    for units in [&filter.units, &filter.area_units].into_iter().flatten() {
+        query = query.filter(worker_counts::commune_id.eq_any(units.clone()));
+    }
+    // A few hundred communes at most: summed here, the same on both backends.
+    let counts: Vec<i64> = query.select(worker_counts::live).load(connection)?;
+    Ok(Some(counts.iter().sum()))
+}
+
 /// A page of workers after `after` (by id, which ascends with creation), and the total count.
 pub fn list(
     connection: &mut DbConn,
@@ -172,7 +195,10 @@ pub fn list(
     after: Option<&str>,
     limit: i64,
 ) -> QueryResult<(Vec<Worker>, i64)> {
-    let total: i64 = filtered(filter).count().get_result(connection)?;
+    let total = match live_count(connection, filter)? {
+        Some(total) => total,
+        None => filtered(filter).count().get_result(connection)?,
+    };
     let mut page = filtered(filter);
     if let Some(after) = after {
         page = page.filter(workers::id.gt(after.to_owned()));
