@@ -182,8 +182,11 @@ pub fn search(
 /// the database, is scoped by its caller (the area is part of the search) and is audited.
 #[derive(Default)]
 pub struct Remembered {
-    state: Mutex<Option<(Generation, HashMap<(Kind, SearchSpec), Arc<Found>>)>>,
+    state: Mutex<Option<(Generation, Answers)>>,
 }
+
+/// What was found, by search.
+type Answers = HashMap<(Kind, SearchSpec), Arc<Found>>;
 
 /// The segments of a state of the index and the deletions applied to each.
 type Generation = BTreeMap<SegmentId, Option<u64>>;
