@@ -49,13 +49,13 @@ audit_bytes() {
     esac
 }
 run() {
-    local name="$1" path="$2" conns="$3"
+    local name="$1" path="$2" conns="$3" script="${4:-bench/report.lua}"
     local line before after requests
     local threads=2
     [ "$conns" -ge 2 ] || threads=1
     before="$(audit_bytes)"
     line="$(wrk -t"$threads" -c"$conns" -d"${seconds}s" --latency -H "Authorization: Bearer $token" \
-        -s bench/report.lua "$base$path" | tail -1)"
+        -s "$script" "$base$path" | tail -1)"
     after="$(audit_bytes)"
     requests="$(sed -E 's/.*"requests": ([0-9]+).*/\1/' <<<"$line")"
     local rss
@@ -64,6 +64,9 @@ run() {
         "$name" "$conns" "$((rss / 1024))" "$(((after - before) / (requests > 0 ? requests : 1)))" "${line#\{}"
 }
 run "search workers" "/api/v1/search?kind=workers&q=cong%20nhan%20may" "$connections"
+districts="$(curl -fsS "$base/api/v1/search?kind=workers&q=may" -H "Authorization: Bearer $token" |
+    python3 -c 'import json, sys; print(",".join(f["value"] for f in json.load(sys.stdin)["facets"]["district"]))')"
+KETNOI_DISTRICTS="$districts" run "search workers, varied" "/" "$connections" bench/varied.lua
 run "search courses" "/api/v1/search?kind=courses&q=may" "$connections"
 run "vacancy matches" "/api/v1/vacancies/$vacancy/matches" "$connections"
 run "workers page" "/api/v1/workers?limit=20" 1
