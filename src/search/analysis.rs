@@ -12,6 +12,9 @@ use unicode_normalization::UnicodeNormalization;
 pub const EXACT: &str = "vi_exact";
 /// Tokenizer name of the accent-folded fields.
 pub const FOLDED: &str = "vi_folded";
+/// Tokenizer name of the field of folded word pairs (`cong nhan`, `nhan may`): words side by
+/// side are found as one term, without reading positions.
+pub const PAIRS: &str = "vi_pairs";
 
 /// Syllables of Vietnamese text, lower-cased, optionally folded.
 #[derive(Clone, Copy, Debug)]
@@ -68,6 +71,47 @@ impl VietnameseTokenizer {
     }
 }
 
+/// Each two neighbouring folded syllables of a text, as one token (`cong nhan`).
+#[derive(Clone, Copy, Debug)]
+pub struct PairTokenizer;
+
+impl PairTokenizer {
+    pub fn tokens(text: &str) -> Vec<Token> {
+        let words = VietnameseTokenizer::folded().tokens(text);
+        words
+            .windows(2)
+            .enumerate()
+            .map(|(position, pair)| Token {
+                offset_from: pair[0].offset_from,
+                offset_to: pair[1].offset_to,
+                position,
+                text: format!("{} {}", pair[0].text, pair[1].text),
+                position_length: 1,
+            })
+            .collect()
+    }
+}
+
+impl Tokenizer for PairTokenizer {
+    type TokenStream<'a> = VietnameseTokenStream;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> VietnameseTokenStream {
+        VietnameseTokenStream {
+            tokens: PairTokenizer::tokens(text),
+            next: 0,
+            current: Token::default(),
+        }
+    }
+}
+
+/// The pair terms of a query's folded words, in order.
+pub fn pairs(folded: &[String]) -> Vec<String> {
+    folded
+        .windows(2)
+        .map(|pair| format!("{} {}", pair[0], pair[1]))
+        .collect()
+}
+
 /// The tokens of one text, handed out one by one.
 pub struct VietnameseTokenStream {
     tokens: Vec<Token>,
@@ -113,6 +157,7 @@ pub fn register(index: &tantivy::Index) {
     let tokenizers = index.tokenizers();
     tokenizers.register(EXACT, TextAnalyzer::from(VietnameseTokenizer::exact()));
     tokenizers.register(FOLDED, TextAnalyzer::from(VietnameseTokenizer::folded()));
+    tokenizers.register(PAIRS, TextAnalyzer::from(PairTokenizer));
 }
 
 /// The token texts of a query string, for building queries by hand.
@@ -147,6 +192,24 @@ mod tests {
     fn exact_terms_keep_marks_and_compose_first() {
         let decomposed: String = "Nghiệp vụ, ĐIỆN".nfd().collect();
         assert_eq!(terms(&decomposed, false), ["nghiệp", "vụ", "điện"]);
+    }
+
+    #[test]
+    fn pairs_are_neighbouring_folded_syllables() {
+        let decomposed: String = "Công nhân may, Lò Thị Ỏn".nfd().collect();
+        let texts: Vec<String> = PairTokenizer::tokens(&decomposed)
+            .into_iter()
+            .map(|token| token.text)
+            .collect();
+        assert_eq!(
+            texts,
+            ["cong nhan", "nhan may", "may lo", "lo thi", "thi on"]
+        );
+        assert_eq!(
+            pairs(&terms("cong nhan may", true)),
+            ["cong nhan", "nhan may"]
+        );
+        assert!(PairTokenizer::tokens("may").is_empty());
     }
 
     #[test]

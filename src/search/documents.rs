@@ -399,6 +399,7 @@ fn vacancy_documents(
         doc.add_text(fields.id, &id);
         doc.add_text(fields.name, &title);
         doc.add_text(fields.name_folded, &title);
+        doc.add_text(fields.pairs, &title);
         let text = [
             skills.as_str(),
             reference.occupation_name(&occupation),
@@ -409,6 +410,7 @@ fn vacancy_documents(
         .join(" · ");
         doc.add_text(fields.text, &text);
         doc.add_text(fields.text_folded, &text);
+        doc.add_text(fields.pairs, &text);
         reference.place(commune_id.as_deref(), fields, &mut doc);
         doc.add_text(fields.tags, format!("vstatus:{status}"));
         doc.add_text(fields.tags, format!("occ:{occupation}"));
@@ -486,11 +488,13 @@ fn course_documents(
         doc.add_text(fields.id, &id);
         doc.add_text(fields.name, &title);
         doc.add_text(fields.name_folded, &title);
+        doc.add_text(fields.pairs, &title);
         let mut text = vec![provider.as_str(), description.as_str()];
         text.extend(codes.iter().map(|code| reference.occupation_name(code)));
         let text = text.join(" · ");
         doc.add_text(fields.text, &text);
         doc.add_text(fields.text_folded, &text);
+        doc.add_text(fields.pairs, &text);
         reference.place(commune_id.as_deref(), fields, &mut doc);
         doc.add_text(fields.tags, format!("cstatus:{status}"));
         doc.add_text(fields.tags, format!("level:{level}"));

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
 use tantivy::columnar::Column;
 use tantivy::index::SegmentId;
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocId, Score, Searcher, SegmentReader, Term};
@@ -55,19 +55,9 @@ fn term_query(field: tantivy::schema::Field, text: &str, boost: f64) -> Box<dyn 
     }
 }
 
-fn phrase(field: tantivy::schema::Field, words: &[String], boost: f64) -> Box<dyn Query> {
-    let terms = words
-        .iter()
-        .map(|word| Term::from_field_text(field, word))
-        .collect();
-    Box::new(BoostQuery::new(
-        Box::new(PhraseQuery::new(terms)),
-        boost as Score,
-    ))
-}
-
 /// The text part of a query: every word must appear (accents ignored); the same words with
-/// their accents, and the words side by side, score higher.
+/// their accents, and the words side by side (each neighbouring pair a term of its own), score
+/// higher.
 pub fn text_query(fields: &Fields, q: &str) -> Option<Box<dyn Query>> {
     let mut folded = analysis::terms(q, true);
     folded.truncate(MAX_WORDS);
@@ -88,11 +78,8 @@ pub fn text_query(fields: &Fields, q: &str) -> Option<Box<dyn Query>> {
         clauses.push((Occur::Should, term_query(fields.name, word, 1.5)));
         clauses.push((Occur::Should, term_query(fields.text, word, 1.0)));
     }
-    if folded.len() > 1 {
-        clauses.push((Occur::Should, phrase(fields.name_folded, &folded, 2.0)));
-        clauses.push((Occur::Should, phrase(fields.text_folded, &folded, 2.0)));
-        clauses.push((Occur::Should, phrase(fields.name, &exact, 2.0)));
-        clauses.push((Occur::Should, phrase(fields.text, &exact, 2.0)));
+    for pair in analysis::pairs(&folded) {
+        clauses.push((Occur::Should, term_query(fields.pairs, &pair, 2.0)));
     }
     Some(Box::new(BooleanQuery::new(clauses)))
 }

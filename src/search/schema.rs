@@ -7,7 +7,7 @@ use tantivy::schema::{
 
 use super::analysis;
 
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Handles to every field.
 #[derive(Clone, Copy, Debug)]
@@ -22,6 +22,8 @@ pub struct Fields {
     /// Everything else searchable: skills, qualifications, description, provider.
     pub text: Field,
     pub text_folded: Field,
+    /// Neighbouring folded syllables of the name and the text, one term each (`cong nhan`).
+    pub pairs: Field,
     /// Filter terms such as `commune:03646`, `status:poor`, `avail:seeking`, `unit:<id>`.
     pub tags: Field,
     /// What matching compares, filled only for records that can be matched now (workers who
@@ -70,16 +72,13 @@ pub fn status_name(number: u64) -> Option<&'static str> {
         .copied()
 }
 
-fn text(tokenizer: &str, positions: bool) -> TextOptions {
-    let record = if positions {
-        IndexRecordOption::WithFreqsAndPositions
-    } else {
-        IndexRecordOption::WithFreqs
-    };
+/// Words with their frequencies; no positions: nothing searches for phrases (neighbouring
+/// words are terms of the `pairs` field).
+fn text(tokenizer: &str) -> TextOptions {
     TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
             .set_tokenizer(tokenizer)
-            .set_index_option(record),
+            .set_index_option(IndexRecordOption::WithFreqs),
     )
 }
 
@@ -95,12 +94,13 @@ pub fn build() -> (Schema, Fields) {
     let fields = Fields {
         kind: builder.add_text_field("kind", STRING),
         id: builder.add_text_field("id", STRING | FAST),
-        name: builder.add_text_field("name", text(analysis::EXACT, true)),
-        name_folded: builder.add_text_field("name_folded", text(analysis::FOLDED, true)),
-        text: builder.add_text_field("text", text(analysis::EXACT, true)),
-        text_folded: builder.add_text_field("text_folded", text(analysis::FOLDED, true)),
+        name: builder.add_text_field("name", text(analysis::EXACT)),
+        name_folded: builder.add_text_field("name_folded", text(analysis::FOLDED)),
+        text: builder.add_text_field("text", text(analysis::EXACT)),
+        text_folded: builder.add_text_field("text_folded", text(analysis::FOLDED)),
+        pairs: builder.add_text_field("pairs", text(analysis::PAIRS)),
         tags: builder.add_text_field("tags", STRING),
-        match_text: builder.add_text_field("match_text", text(analysis::FOLDED, false)),
+        match_text: builder.add_text_field("match_text", text(analysis::FOLDED)),
         match_code: builder.add_text_field("match_code", codes),
         commune: builder.add_u64_field("commune", FAST),
         district: builder.add_u64_field("district", FAST),

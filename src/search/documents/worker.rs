@@ -24,11 +24,13 @@ pub(super) fn worker_document(
     doc.add_text(fields.id, &id);
     doc.add_text(fields.name, &full_name);
     doc.add_text(fields.name_folded, &full_name);
+    doc.add_text(fields.pairs, &full_name);
     let mut profile = vec![skills.as_str(), qualifications.as_str()];
     profile.extend(desired.iter().map(|code| reference.occupation_name(code)));
     let profile = profile.join(" · ");
     doc.add_text(fields.text, &profile);
     doc.add_text(fields.text_folded, &profile);
+    doc.add_text(fields.pairs, &profile);
     reference.place(Some(&commune_id), fields, &mut doc);
     let (commune, district) = reference.place_numbers(&commune_id);
     if let Some(status) = &household_status {
