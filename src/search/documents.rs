@@ -57,6 +57,8 @@ struct Unit {
 /// Reference data every document needs, loaded once.
 pub struct Reference {
     units: HashMap<String, Unit>,
+    /// District code → name, the newest generation's name for a code (search facets).
+    district_names: HashMap<String, String>,
     occupation_names: HashMap<String, String>,
     minorities: HashSet<String>,
 }
@@ -86,6 +88,10 @@ impl Reference {
                 (id, Unit { code, district_id })
             })
             .collect();
+        let district_names = crate::models::admin_units::list(connection, "district", false)?
+            .into_iter()
+            .map(|unit| (unit.code, unit.name))
+            .collect();
         let occupation_names = occupations::table
             .select((occupations::code, occupations::name_vi))
             .load::<(String, String)>(connection)?
@@ -99,9 +105,15 @@ impl Reference {
             .collect();
         Ok(Reference {
             units,
+            district_names,
             occupation_names,
             minorities,
         })
+    }
+
+    /// District code → name.
+    pub fn district_names(&self) -> &HashMap<String, String> {
+        &self.district_names
     }
 
     fn place(&self, unit_id: Option<&str>, fields: &Fields, doc: &mut TantivyDocument) {

@@ -282,7 +282,6 @@ pub fn search(
         let ids: Vec<String> = items.iter().map(|item| item.id.clone()).collect();
         audit_reads(connection, principal, &ids, SEARCH_VIEW_FIELDS)?;
     }
-    let district_names = district_names(connection)?;
     Ok(SearchPage {
         kind: params.kind.unwrap_or_default(),
         total: found.total,
@@ -290,7 +289,7 @@ pub fn search(
         facets: facets(
             found.by_district.clone(),
             found.by_household_status.clone(),
-            &district_names,
+            index.reference().district_names(),
         ),
     })
 }
@@ -329,13 +328,6 @@ fn audit_reads(
         fields,
         accounts::now(),
     )
-}
-
-fn district_names(connection: &mut DbConn) -> QueryResult<HashMap<String, String>> {
-    Ok(models::admin_units::list(connection, "district", false)?
-        .into_iter()
-        .map(|unit| (unit.code, unit.name))
-        .collect())
 }
 
 struct Record {
