@@ -714,3 +714,60 @@ fn concurrent_searches_lose_no_audit_entry() -> TestResult {
     }
     Ok(())
 }
+
+/// A search's answer is kept for the state of the index it was computed on, never past it: the
+/// same search after a worker is added, changed or archived answers anew, and an officer's area
+/// is part of what is kept.
+#[test]
+fn a_remembered_search_follows_the_index() -> TestResult {
+    for db in test_dbs() {
+        let backend = db.backend_name();
+        let app = spawn_app(db)?;
+        let staff = app.sign_in_as("canbo@example.vn", "staff", Link::None)?;
+        let elsewhere = app.sign_in_as("muongla@example.vn", "staff", Link::Area("118".into()))?;
+        let weaver = |n: usize| {
+            with(
+                worker_body(&format!("0141950004{n:02}"), "03646"),
+                serde_json::json!({"full_name": format!("Hà Văn Thắm {n}"), "skills": "dệt thổ cẩm"}),
+            )
+        };
+        let path = search_path("workers", "det tho cam");
+        let total = |token: &str| -> Result<serde_json::Value, Box<dyn std::error::Error>> {
+            Ok(app.get(&path, Some(token))?.body["total"].clone())
+        };
+        let first = worker(&app, &staff, weaver(1))?;
+        app.search.sync()?;
+        assert_eq!(total(&staff)?, 1, "{backend}");
+        assert_eq!(total(&staff)?, 1, "{backend}: asked again");
+        assert_eq!(total(&elsewhere)?, 0, "{backend}: another area");
+        worker(&app, &staff, weaver(2))?;
+        app.search.sync()?;
+        assert_eq!(total(&staff)?, 2, "{backend}: after a worker was added");
+        let changed = app.patch(
+            &format!("/api/v1/workers/{first}"),
+            Some(&staff),
+            &serde_json::json!({"skills": "thêu tay"}),
+        )?;
+        assert_eq!(changed.status, 200, "{backend}: {:?}", changed.body);
+        app.search.sync()?;
+        assert_eq!(
+            total(&staff)?,
+            1,
+            "{backend}: after a worker's skills changed"
+        );
+        let moved = app.patch(
+            &format!("/api/v1/workers/{first}"),
+            Some(&staff),
+            &serde_json::json!({"skills": "dệt thổ cẩm", "commune_code": "03682"}),
+        )?;
+        assert_eq!(moved.status, 200, "{backend}: {:?}", moved.body);
+        app.search.sync()?;
+        assert_eq!(total(&elsewhere)?, 1, "{backend}: moved into the area");
+        let archived = app.delete(&format!("/api/v1/workers/{first}"), Some(&staff))?;
+        assert_eq!(archived.status, 200, "{backend}");
+        app.search.sync()?;
+        assert_eq!(total(&staff)?, 1, "{backend}: after one was archived");
+        assert_eq!(total(&elsewhere)?, 0, "{backend}: archived");
+    }
+    Ok(())
+}
