@@ -1,7 +1,10 @@
 -- Worker searches that are not all the same: phrases officers type (accents left off, as most
 -- do), each alone and within one of the districts named in KETNOI_DISTRICTS (comma-separated),
 -- on the first five pages. Each wrk thread walks the list from its own place, so few requests
--- repeat one another within a run of seconds. The end of run is reported as report.lua does.
+-- repeat one another within a run of seconds. The end of run is reported as report.lua does,
+-- with the number of distinct searches. Run from the repository's root (bench/http.sh does).
+dofile("bench/report.lua")
+
 local phrases = {
   "dong goi san pham", "lam viec theo ca", "cong nhan san xuat", "van hanh may may",
   "may cong nghiep", "may hoan thien ao so mi", "lap rap linh kien dien tu", "han thiec",
@@ -40,10 +43,5 @@ function request()
 end
 
 done = function(summary, latency, requests)
-  local errors = summary.errors.connect + summary.errors.read + summary.errors.write
-    + summary.errors.status + summary.errors.timeout
-  io.write(string.format(
-    '{"requests": %d, "seconds": %.1f, "requests_per_second": %.0f, "p50_ms": %.2f, "p99_ms": %.2f, "errors": %d, "distinct_searches": %d}\n',
-    summary.requests, summary.duration / 1e6, summary.requests / (summary.duration / 1e6),
-    latency:percentile(50) / 1000, latency:percentile(99) / 1000, errors, #paths))
+  io.write(report_line(summary, latency, string.format('"distinct_searches": %d', #paths)))
 end
