@@ -24,9 +24,9 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyEr
 
 use super::analysis;
 use super::documents::{self, Kind, Reference, Selection};
+use super::matching::{Snapshot, SnapshotCache};
 use super::query::{Found, Remembered, SearchSpec};
 use super::schema::{self, Fields, SCHEMA_VERSION};
-use super::snapshot::{Snapshot, SnapshotCache};
 use crate::db::DbConn;
 use crate::db::pool::DbPool;
 use crate::models::search_changes::{self, Change};

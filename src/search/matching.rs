@@ -25,14 +25,16 @@ use tantivy::{DocId, Score, Searcher, SegmentReader, Term};
 
 use super::analysis;
 use super::schema::{Fields, flag, status_name};
-use super::snapshot::Snapshot;
 use crate::i18n::Lang;
 
 mod for_worker;
 mod rank;
+mod snapshot;
 
 pub use for_worker::*;
 pub use rank::*;
+pub use snapshot::Snapshot;
+pub(super) use snapshot::SnapshotCache;
 
 /// How much each component weighs. Defaults favour the programme's target households (the
 /// more-than-half target) without letting priority outweigh fit: a poor household's worker

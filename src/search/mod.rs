@@ -9,7 +9,6 @@ pub mod matching;
 pub mod query;
 pub mod schema;
 pub mod service;
-pub mod snapshot;
 
 pub use index::SearchIndex;
-pub use snapshot::Snapshot;
+pub use matching::Snapshot;

@@ -14,8 +14,8 @@ use tantivy::{DocId, Score, Searcher, SegmentReader, Term};
 
 use super::analysis;
 use super::documents::Kind;
+use super::matching::Snapshot;
 use super::schema::{Fields, status_name};
-use super::snapshot::Snapshot;
 
 /// Most words of a query that count; the rest are ignored.
 const MAX_WORDS: usize = 16;

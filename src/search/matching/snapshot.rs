@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use tantivy::Searcher;
 use tantivy::index::SegmentId;
 
-use super::matching::Columns;
+use super::Columns;
 
 /// A searcher with its segments' columns, in the order of `searcher.segment_readers()`.
 #[derive(Clone)]
@@ -53,7 +53,7 @@ impl Snapshot {
 /// The last snapshot; a searcher over the same segments (only deletions differ) reuses its
 /// columns.
 #[derive(Default)]
-pub(super) struct SnapshotCache {
+pub(in crate::search) struct SnapshotCache {
     last: Mutex<Option<Opened>>,
 }
 
@@ -61,7 +61,7 @@ pub(super) struct SnapshotCache {
 type Opened = (Vec<SegmentId>, Arc<Vec<Columns>>);
 
 impl SnapshotCache {
-    pub(super) fn snapshot(&self, searcher: Searcher) -> tantivy::Result<Snapshot> {
+    pub(in crate::search) fn snapshot(&self, searcher: Searcher) -> tantivy::Result<Snapshot> {
         let segments = Snapshot::segments(&searcher);
         if let Ok(last) = self.last.lock()
             && let Some((known, columns)) = last.as_ref()
