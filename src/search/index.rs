@@ -393,15 +393,31 @@ fn commit(writer: &mut IndexWriter, last_change: i64) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// How long a busy writer lock is waited for before another server is taken to hold it.
+const LOCK_PATIENCE: Duration = Duration::from_secs(5);
+
 fn writer_for(index: &Index) -> anyhow::Result<(IndexWriter, IndexReader, i64)> {
-    let writer = index
-        .writer_with_num_threads(1, 64 * 1024 * 1024)
-        .map_err(|error| match error {
-            TantivyError::LockFailure(LockError::LockBusy, _) => anyhow::anyhow!(
+    // The lock is an advisory file lock. The writer that built a generation has just released
+    // it, but a process started by this one at that moment may share the lock's descriptor until
+    // it runs its program, so a busy lock is tried again for a while before it means another
+    // server.
+    let began = Instant::now();
+    let writer = loop {
+        match index.writer_with_num_threads(1, 64 * 1024 * 1024) {
+            Ok(writer) => break writer,
+            Err(TantivyError::LockFailure(LockError::LockBusy, _))
+                if began.elapsed() < LOCK_PATIENCE =>
+            {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            Err(TantivyError::LockFailure(LockError::LockBusy, _)) => anyhow::bail!(
                 "the search index is in use by another running Ketnoi server (each server needs its own KETNOI_INDEX_DIR)"
             ),
-            other => anyhow::Error::new(other).context("opening the search index writer"),
-        })?;
+            Err(other) => {
+                return Err(anyhow::Error::new(other).context("opening the search index writer"));
+            }
+        }
+    };
     let reader = index
         .reader_builder()
         .reload_policy(ReloadPolicy::Manual)
