@@ -269,7 +269,10 @@ impl Principal {
             // The command-line operator is recorded without a login.
             user_id: (!self.user_id.is_empty()).then(|| self.user_id.clone()),
             client_address: self.client_address.clone(),
-            group: self.audit.clone(),
+            group: self
+                .audit
+                .clone()
+                .map(|writer| writer as std::sync::Arc<dyn crate::models::audit::GroupCommit>),
         }
     }
 }

@@ -23,9 +23,15 @@ pub struct NewAuditEntry {
 pub struct Actor {
     pub user_id: Option<String>,
     pub client_address: Option<String>,
-    /// The server's group commit: a read outside a transaction hands its entries to it
-    /// instead of committing them alone (see [`super::audit_writer`]).
-    pub group: Option<std::sync::Arc<super::audit_writer::AuditWriter>>,
+    /// The server's group commit: a read outside a transaction hands its entry to it instead
+    /// of committing it alone (the server's is [`super::audit_writer::AuditWriter`]).
+    pub group: Option<std::sync::Arc<dyn GroupCommit>>,
+}
+
+/// Takes a read's entry into a transaction with other requests' and returns once it is
+/// committed.
+pub trait GroupCommit: Send + Sync + std::fmt::Debug {
+    fn write(&self, entry: AuditEntry) -> QueryResult<()>;
 }
 
 /// One audit entry: its row, and the ids of the records it covers when there are many (the

@@ -10,7 +10,7 @@ use std::sync::mpsc::{self, Receiver, Sender};
 
 use diesel::QueryResult;
 
-use super::audit::AuditEntry;
+use super::audit::{AuditEntry, GroupCommit};
 use crate::db::DbConn;
 use crate::db::pool::DbPool;
 
@@ -41,9 +41,11 @@ impl AuditWriter {
             .spawn(move || run(&pool, &receiver))?;
         Ok(Arc::new(AuditWriter { jobs }))
     }
+}
 
+impl GroupCommit for AuditWriter {
     /// Writes the entry with those of other requests; returns once it is committed.
-    pub fn write(&self, entry: AuditEntry) -> QueryResult<()> {
+    fn write(&self, entry: AuditEntry) -> QueryResult<()> {
         let (done, answer) = mpsc::channel();
         let failed = |message: String| {
             diesel::result::Error::DatabaseError(
