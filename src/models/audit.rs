@@ -54,29 +54,9 @@ pub fn record(
     fields: &[&str],
     now: NaiveDateTime,
 ) -> QueryResult<()> {
-    let Some(entry) = entry(actor, action, entity, entity_ids, fields, now) else {
-        return Ok(());
-    };
-    if action == "read"
-        && let Some(group) = &actor.group
-        && !connection.in_transaction()
-    {
-        return group.write(entry);
-    }
-    insert_entries(connection, std::slice::from_ref(&entry))
-}
-
-/// The entry of one action: one record's id on the row, or many records listed apart.
-fn entry(
-    actor: &Actor,
-    action: &str,
-    entity: &str,
-    entity_ids: &[String],
-    fields: &[&str],
-    now: NaiveDateTime,
-) -> Option<AuditEntry> {
+    // One record's id goes on the row; many are listed apart.
     let (entity_id, subjects) = match entity_ids {
-        [] => return None,
+        [] => return Ok(()),
         [only] => (only.clone(), Vec::new()),
         many => {
             let mut subjects = many.to_vec();
@@ -85,7 +65,7 @@ fn entry(
             (String::new(), subjects)
         }
     };
-    Some(AuditEntry {
+    let entry = AuditEntry {
         row: NewAuditEntry {
             occurred_at: now,
             actor_user_id: actor.user_id.clone(),
@@ -96,7 +76,14 @@ fn entry(
             client_address: actor.client_address.clone(),
         },
         subjects,
-    })
+    };
+    if action == "read"
+        && let Some(group) = &actor.group
+        && !connection.in_transaction()
+    {
+        return group.write(entry);
+    }
+    insert_entries(connection, std::slice::from_ref(&entry))
 }
 
 /// Inserts entries as they are, in the caller's transaction.
@@ -110,6 +97,7 @@ pub fn insert_entries(connection: &mut DbConn, entries: &[AuditEntry]) -> QueryR
         [row] => crate::insert_rows!(connection, audit_log::table, *row)?,
         [] => 0,
         _ => crate::db::reference::insert_chunks(connection, &rows, |connection, chunk| {
+            // diesel inserts a Vec of references, not a slice of them.
             let chunk: Vec<&NewAuditEntry> = chunk.to_vec();
             crate::insert_rows!(connection, audit_log::table, chunk)
         })?,

@@ -85,7 +85,7 @@ impl PairTokenizer {
                 offset_from: pair[0].offset_from,
                 offset_to: pair[1].offset_to,
                 position,
-                text: format!("{} {}", pair[0].text, pair[1].text),
+                text: pair_term(&pair[0].text, &pair[1].text),
                 position_length: 1,
             })
             .collect()
@@ -108,8 +108,13 @@ impl Tokenizer for PairTokenizer {
 pub fn pairs(folded: &[String]) -> Vec<String> {
     folded
         .windows(2)
-        .map(|pair| format!("{} {}", pair[0], pair[1]))
+        .map(|pair| pair_term(&pair[0], &pair[1]))
         .collect()
+}
+
+/// The term two neighbouring folded words make, as indexed and as queried.
+fn pair_term(first: &str, second: &str) -> String {
+    format!("{first} {second}")
 }
 
 /// The tokens of one text, handed out one by one.

@@ -97,7 +97,7 @@ pub struct Worker {
 
 /// What a worker list is narrowed to. Unit lists are ids of `admin_units` (already expanded
 /// across the reform by the caller).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct WorkerFilter {
     pub units: Option<Vec<String>>,
     pub area_units: Option<Vec<String>>,
@@ -169,13 +169,13 @@ fn filtered(filter: &WorkerFilter) -> workers::BoxedQuery<'static, Db> {
 /// keeps per commune; `None` when the filter asks for more than place.
 fn live_count(connection: &mut DbConn, filter: &WorkerFilter) -> QueryResult<Option<i64>> {
     use crate::db::schema::worker_counts;
-    let place_only = filter.household_status.is_none()
-        && filter.availability.is_none()
-        && filter.occupation.is_none()
-        && filter.name_prefix.is_none()
-        && !filter.include_archived
-        && filter.referred_to_employer.is_none()
-        && filter.only_id.is_none();
+    // Compared whole, so a filter added later falls back to counting rows.
+    let place_only = *filter
+        == WorkerFilter {
+            units: filter.units.clone(),
+            area_units: filter.area_units.clone(),
+            ..WorkerFilter::default()
+        };
     if !place_only {
         return Ok(None);
     }
